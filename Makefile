@@ -1,0 +1,55 @@
+# qsnap — build, test, demo and bench. `make demo` and `make test` run `setup` themselves.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+VENV        := .venv
+PY          := $(CURDIR)/$(VENV)/bin/python
+APT_PKGS    := libcurl4-openssl-dev libarchive-dev libssl-dev pkg-config zstd
+SWIFT       ?= swift
+BIN_DIR      = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: setup build release test unit integration demo bench clean
+
+## setup: install the -dev packages (apt-get) and the pinned Python tools into .venv; idempotent
+setup: $(VENV)/.installed
+	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "setup: installing$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+## build: debug build of the qsnap binary
+build: setup
+	$(SWIFT) build
+
+release: setup
+	$(SWIFT) build -c release
+
+## test: unit tests (swift test) then integration tests (pytest: the test double, S3 servers, the qsnap binary)
+test: setup
+	$(SWIFT) build --build-tests
+	$(MAKE) --no-print-directory unit integration
+
+unit:
+	$(SWIFT) test --skip-build
+
+integration:
+	QSNAP_BIN="$(BIN_DIR)/qsnap" SHARED_DIR="$(abspath ../shared)" $(PY) -m pytest -q -p no:cacheprovider Tests/Testbed Tests/Integration
+
+## demo: the main job on the embedded default (a local directory repository)
+demo: build
+	@bash scripts/demo.sh "$(BIN_DIR)/qsnap"
+
+## bench: speed and memory figures side by side with peer tools
+bench: release
+	@for b in bench/*.sh; do echo "== $$b"; QSNAP_BIN="$$($(SWIFT) build -c release --show-bin-path)/qsnap" bash $$b || exit 1; done
+
+clean:
+	rm -rf .build .demo .bench

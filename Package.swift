@@ -1,0 +1,59 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Layering (dependencies point one way):
+//   qsnap (CLI) → QSnap (operations) → Qdrant, S3, Archive, HTTP → QSnapCore (pure) ;
+//   C lives only in CCurl, CArchive, CCrypto.
+let package = Package(
+    name: "qsnap",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "qsnap", targets: ["qsnap"]),
+        .library(name: "QSnap", targets: ["QSnap"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
+        .systemLibrary(
+            name: "CArchive", pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"]), .brew(["libarchive"])]),
+        .systemLibrary(
+            name: "CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
+
+        // Pure core: versions, headroom, manifest model, retention, decision rules, SigV4 signing.
+        // No I/O; hashing (OpenSSL) and YAML parsing (Yams) are computations, not I/O.
+        .target(name: "QSnapCore", dependencies: ["CCrypto", .product(name: "Yams", package: "Yams")]),
+        .target(name: "HTTP", dependencies: ["CCurl", "QSnapCore", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Archive", dependencies: ["CArchive", "QSnapCore"]),
+        .target(name: "S3", dependencies: ["HTTP", "QSnapCore", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Qdrant", dependencies: ["HTTP", "QSnapCore", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "QSnap",
+            dependencies: [
+                "Qdrant", "S3", "Archive", "HTTP", "QSnapCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "qsnap",
+            dependencies: [
+                "QSnap", "QSnapCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        .testTarget(name: "QSnapCoreTests", dependencies: ["QSnapCore"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "CArchive"]),
+        .testTarget(name: "S3Tests", dependencies: ["S3"]),
+        .testTarget(name: "QdrantTests", dependencies: ["Qdrant"]),
+        .testTarget(name: "QSnapTests", dependencies: ["QSnap"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

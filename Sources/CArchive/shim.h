@@ -1,0 +1,18 @@
+#ifndef CARCHIVE_SHIM_H
+#define CARCHIVE_SHIM_H
+// libarchive plus the constants and variadics Swift cannot import directly.
+#include <archive.h>
+#include <archive_entry.h>
+
+static inline void carchive_set_error_string(struct archive *a, int err, const char *msg) {
+    archive_set_error(a, err, "%s", msg);
+}
+static const unsigned int CARCHIVE_AE_IFMT = AE_IFMT;
+static const unsigned int CARCHIVE_AE_IFREG = AE_IFREG;
+static const unsigned int CARCHIVE_AE_IFDIR = AE_IFDIR;
+static const unsigned int CARCHIVE_AE_IFLNK = AE_IFLNK;
+static const unsigned int CARCHIVE_AE_IFCHR = AE_IFCHR;
+static const unsigned int CARCHIVE_AE_IFBLK = AE_IFBLK;
+static const unsigned int CARCHIVE_AE_IFIFO = AE_IFIFO;
+static const unsigned int CARCHIVE_AE_IFSOCK = AE_IFSOCK;
+#endif

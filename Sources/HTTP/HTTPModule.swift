@@ -1,0 +1,2 @@
+/// The `HTTP` module. See README.md for the layering.
+public enum HTTPModule {}

@@ -1,0 +1,2 @@
+/// The `Qdrant` module. See README.md for the layering.
+public enum QdrantModule {}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import Logging
+import QSnapCore
+
+/// Options every subcommand accepts.
+struct GlobalOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print machine-readable JSON on standard output.")
+    var json = false
+
+    @Flag(name: [.short, .long], help: "Log more detail to standard error.")
+    var verbose = false
+
+    @Flag(name: [.short, .long], help: "Log only errors.")
+    var quiet = false
+
+    /// Bootstraps swift-log to standard error at the chosen level (once per process).
+    func makeLogger(label: String = "qsnap") -> Logger {
+        let level: Logger.Level = quiet ? .error : (verbose ? .debug : .notice)
+        LoggingBootstrapper.bootstrap(level: level)
+        var logger = Logger(label: label)
+        logger.logLevel = level
+        return logger
+    }
+}
+
+/// Runs a command body and turns a ``QSnapError`` into its message on stderr and its exit status.
+enum CommandRunner {
+    static func run(_ options: GlobalOptions, _ body: (Logger) async throws -> Void) async throws {
+        let logger = options.makeLogger()
+        do {
+            try await body(logger)
+        } catch let error as QSnapError {
+            report(error, options: options)
+            throw ExitCode(error.code.exitStatus)
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as CleanExit {
+            throw error
+        } catch {
+            let wrapped = QSnapError(.failure("internal"), "unexpected error: \(error)")
+            report(wrapped, options: options)
+            throw ExitCode(ExitStatus.failure)
+        }
+    }
+
+    static func report(_ error: QSnapError, options: GlobalOptions) {
+        let text = "qsnap: error: \(error.description)\n"
+        FileHandle.standardError.write(Data(text.utf8))
+        if options.json {
+            let payload: [String: String] = [
+                "error": error.message, "code": error.code.identifier, "category": error.code.category,
+            ]
+            if let data = try? JSONSerialization.data(withJSONObject: ["error": payload], options: [.sortedKeys]) {
+                FileHandle.standardOutput.write(data + Data("\n".utf8))
+            }
+        }
+    }
+}
