@@ -1,0 +1,130 @@
+import Foundation
+import QSnapCore
+internal import CArchive
+
+/// The raw byte source behind an ``ArchiveReader``: a file descriptor or a parent reader's current entry.
+/// Hashes what it reads, remembers the last 1 KiB (to check the end-of-archive marker) and seeks when allowed.
+final class RawInput {
+    static let bufferSize = 256 * 1024
+
+    let fd: Int32
+    let ownsFD: Bool
+    let parent: ArchiveReader?
+    let digest: Digest?
+    let canSeek: Bool
+    let buffer: UnsafeMutableRawPointer
+    private(set) var rawBytes: Int64 = 0
+    /// Bytes skipped with seeks instead of being read.
+    private(set) var seekedBytes: Int64 = 0
+    private var tail = [UInt8](repeating: 0xff, count: 1024)
+    private var tailFill = 0
+    var pendingError: QSnapError?
+    private var closed = false
+    private var atEOF = false
+
+    init(fd: Int32, ownsFD: Bool, parent: ArchiveReader?, hashing: Bool, allowSeek: Bool) {
+        self.fd = fd
+        self.ownsFD = ownsFD
+        self.parent = parent
+        self.digest = hashing ? Digest(.sha256) : nil
+        var seekable = false
+        if allowSeek, !hashing, fd >= 0 {
+            var st = stat()
+            seekable = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+        }
+        self.canSeek = seekable
+        self.buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.bufferSize, alignment: 16)
+    }
+
+    deinit { buffer.deallocate() }
+
+    var opaque: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+
+    static func from(_ pointer: UnsafeMutableRawPointer?) -> RawInput {
+        Unmanaged<RawInput>.fromOpaque(pointer!).takeUnretainedValue()
+    }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        if ownsFD, fd >= 0 { _ = Foundation.close(fd) }
+    }
+
+    /// Pulls up to one buffer of raw bytes; 0 at end of input.
+    func pull() throws -> Int {
+        if atEOF { return 0 }
+        let n: Int
+        if let parent {
+            n = try parent.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: Self.bufferSize))
+        } else {
+            var r: Int
+            repeat { r = Foundation.read(fd, buffer, Self.bufferSize) } while r < 0 && errno == EINTR
+            if r < 0 {
+                throw QSnapError(.failure("archive.read"), "read failed: \(String(cString: strerror(errno)))")
+            }
+            n = r
+        }
+        if n == 0 { atEOF = true; return 0 }
+        rawBytes += Int64(n)
+        digest?.update(UnsafeRawBufferPointer(start: buffer, count: n))
+        remember(UnsafeRawBufferPointer(start: buffer, count: n))
+        return n
+    }
+
+    /// Seeks forward over `request` bytes; returns how many were skipped (fewer at end of file).
+    func skip(_ request: Int64) -> Int64 {
+        guard canSeek, request > 0 else { return 0 }
+        let current = lseek(fd, 0, SEEK_CUR)
+        let end = lseek(fd, 0, SEEK_END)
+        guard current >= 0, end >= 0 else { return 0 }
+        let amount = min(request, Int64(end - current))
+        _ = lseek(fd, off_t(current + off_t(amount)), SEEK_SET)
+        rawBytes += amount
+        seekedBytes += amount
+        tailFill = 0  // a gap: the tail no longer describes contiguous bytes
+        return amount
+    }
+
+    /// Reads the remaining input to its end.
+    func drain() throws {
+        while try pull() > 0 {}
+    }
+
+    /// True when the last 1024 raw bytes seen are all zero (the tar end-of-archive marker).
+    var tailIsZero: Bool {
+        tailFill >= 1024 && tail.allSatisfy { $0 == 0 }
+    }
+
+    private func remember(_ bytes: UnsafeRawBufferPointer) {
+        if bytes.count >= 1024 {
+            tail = Array(bytes[(bytes.count - 1024)...])
+        } else {
+            tail.removeFirst(bytes.count)
+            tail.append(contentsOf: bytes)
+        }
+        tailFill = min(1024, tailFill + bytes.count)
+    }
+}
+
+/// libarchive read callback: hands out the next buffer of raw bytes.
+let rawReadCallback: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, UnsafeMutablePointer<UnsafeRawPointer?>?) -> Int = {
+    archive, context, out in
+    let input = RawInput.from(context)
+    do {
+        let n = try input.pull()
+        out?.pointee = UnsafeRawPointer(input.buffer)
+        return n
+    } catch let error as QSnapError {
+        input.pendingError = error
+        if let archive { carchive_set_error_string(archive, -1, error.message) }
+        return -1
+    } catch {
+        if let archive { carchive_set_error_string(archive, -1, "\(error)") }
+        return -1
+    }
+}
+
+/// libarchive skip callback: seeks over entry data instead of reading it.
+let rawSkipCallback: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int64) -> Int64 = { _, context, request in
+    RawInput.from(context).skip(request)
+}
