@@ -1,4 +1,6 @@
+import ArgumentParser
 import Foundation
+import QSnapCore
 
 /// The process entry point.
 @main
@@ -7,6 +9,21 @@ enum QSnapMain {
         // libarchive converts entry names through the locale: UTF-8 names need a UTF-8 LC_CTYPE. Set it once,
         // before any thread starts.
         setlocale(LC_CTYPE, "C.UTF-8")
-        await QSnapCommand.main()
+        do {
+            var command = try QSnapCommand.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            // ArgumentParser reports usage errors with EX_USAGE (64); qsnap documents 2.
+            let code = QSnapCommand.exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((QSnapCommand.fullMessage(for: error) + "\n").utf8))
+                exit(ExitStatus.usage)
+            }
+            QSnapCommand.exit(withError: error)
+        }
     }
 }
