@@ -9,6 +9,8 @@ enum QSnapMain {
         // libarchive converts entry names through the locale: UTF-8 names need a UTF-8 LC_CTYPE. Set it once,
         // before any thread starts.
         setlocale(LC_CTYPE, "C.UTF-8")
+        // A closed pipe (e.g. `qsnap … | head`) must be an error return, not a silent death.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try QSnapCommand.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -1,0 +1,35 @@
+import QSnapCore
+
+/// How `qsnap backup` runs.
+public struct BackupOptions: Sendable {
+    public var kind: BackupKind
+    /// Collections to back up; `nil` for all.
+    public var collections: [String]?
+    /// Objects transferred at once (across nodes and shards).
+    public var parallel: Int
+    /// Keep the server-side snapshots after a verified upload.
+    public var keepServerSnapshots: Bool
+    /// Seconds to wait for a snapshot to be created.
+    public var snapshotTimeout: Double
+    /// Seconds between polls of a running snapshot creation.
+    public var pollInterval: Double
+    /// Resume an interrupted backup of the same source when one exists.
+    public var resume: Bool
+    /// Download attempts per object (transport errors and corrupt downloads are retried).
+    public var attemptsPerObject: Int
+    /// Set by the runner from the discovered topology.
+    public var clusterEnabled = false
+
+    public init(kind: BackupKind = .collection, collections: [String]? = nil, parallel: Int = 2,
+                keepServerSnapshots: Bool = false, snapshotTimeout: Double = 6 * 3600, pollInterval: Double = 1,
+                resume: Bool = true, attemptsPerObject: Int = 3) {
+        self.kind = kind
+        self.collections = collections
+        self.parallel = parallel
+        self.keepServerSnapshots = keepServerSnapshots
+        self.snapshotTimeout = snapshotTimeout
+        self.pollInterval = pollInterval
+        self.resume = resume
+        self.attemptsPerObject = attemptsPerObject
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import Logging
+import Qdrant
+import QSnapCore
+
+/// The result of a backup run.
+public struct BackupResult: Sendable, Codable {
+    public var id: String
+    public var repository: String
+    public var kind: BackupKind
+    public var objects: Int
+    public var bytes: Int64
+    /// Objects a resumed run found already stored and did not upload again.
+    public var reusedObjects: Int
+    public var resumed: Bool
+    public var durationSeconds: Double
+    public var collections: [String]
+}
+
+/// Runs a backup: plan, snapshot every unit on its node with bounded parallelism, stream each into the repository,
+/// then write the manifest last. An interrupted run leaves a journal (`progress.json`) that the next run of the same
+/// backup resumes from; it never leaves a manifest for an incomplete backup.
+public final class BackupRunner: @unchecked Sendable {
+    private let repository: any Repository
+    private let source: DiscoveredSource
+    private var options: BackupOptions
+    private let logger: Logger
+    public let progress = TransferProgress()
+
+    private let lock = NSLock()
+    private var journal: BackupProgress
+    private var failure: (any Error)?
+    private var queue: [BackupPlanner.Item] = []
+
+    public init(repository: any Repository, source: DiscoveredSource, options: BackupOptions, logger: Logger) {
+        self.repository = repository
+        self.source = source
+        var options = options
+        options.clusterEnabled = source.topology.clusterEnabled
+        self.options = options
+        self.logger = logger
+        journal = BackupProgress(id: "", fingerprint: "", startedAt: "")
+    }
+
+    /// Runs the backup to completion (blocking; call from a dedicated thread).
+    public func run() throws -> BackupResult {
+        let started = Date()
+        let plan = try BackupPlanner.plan(kind: options.kind, topology: source.topology)
+        let fingerprint = BackupProgress.fingerprint(kind: options.kind, topology: source.topology)
+        try ensureMarker()
+
+        var resumed = false
+        if options.resume, let previous = try findResumable(fingerprint: fingerprint) {
+            journal = previous
+            resumed = true
+            logger.notice("resuming interrupted backup \(previous.id) (\(previous.finished.count) objects already stored)")
+        } else {
+            let id = BackupLayout.newID(at: started, random: (0..<3).map { _ in UInt8.random(in: 0...255) })
+            journal = BackupProgress(id: id, fingerprint: fingerprint, startedAt: Self.iso(started))
+        }
+        let id = journal.id
+        let aborted = try repository.abortIncompleteUploads(prefix: BackupLayout.folder(id))
+        if aborted > 0 { logger.notice("discarded \(aborted) unfinished upload(s) of the interrupted run") }
+
+        // Objects a previous run stored and that are still intact in size are reused.
+        var reused: [BackupProgress.Finished] = []
+        for done in journal.finished where plan.contains(where: { $0.unit == done.unit }) {
+            if let head = try repository.head(key: done.object.key), head.size == done.object.size {
+                reused.append(done)
+            }
+        }
+        journal.finished = reused
+        try saveJournal()
+
+        queue = plan.filter { item in !reused.contains { $0.unit == item.unit } }
+        for item in plan { progress.plan(node: item.node.url, objects: 1) }
+        for done in reused { progress.objectDone(node: done.object.nodeURL) }
+        logger.notice("backup \(id): \(plan.count) object(s) to \(repository.displayURL), \(queue.count) to transfer")
+
+        let workers = max(1, min(options.parallel, queue.count))
+        var threads: [Thread] = []
+        let group = DispatchGroup()
+        for _ in 0..<workers {
+            group.enter()
+            let thread = Thread { [self] in
+                defer { group.leave() }
+                self.workLoop()
+            }
+            thread.stackSize = 1 << 20
+            threads.append(thread)
+            thread.start()
+        }
+        group.wait()
+        if let failure { throw failure }
+
+        // Remove objects of earlier attempts that the final set does not reference (e.g. a crash between an
+        // upload and the journal update left an object under an older snapshot name).
+        let final = journal.finished.map(\.object)
+        let keep = Set(final.map(\.key))
+        let strays = try repository.list(prefix: BackupLayout.objectsFolder(id)).map(\.key).filter { !keep.contains($0) }
+        if !strays.isEmpty {
+            logger.notice("removing \(strays.count) object(s) left by an interrupted attempt")
+            try repository.delete(keys: strays)
+        }
+        let leftovers = try repository.incompleteUploads(prefix: BackupLayout.folder(id))
+        guard leftovers.isEmpty else {
+            throw QSnapError(.failure("backup.orphan-uploads"), "unfinished uploads remain under \(BackupLayout.folder(id)): \(leftovers.joined(separator: ", ")); run the backup again")
+        }
+
+        let completed = Date()
+        let ordered = plan.compactMap { item in final.first { done in journal.finished.contains { $0.unit == item.unit && $0.object.key == done.key } } }
+        let manifest = BackupManifest(
+            id: id, kind: options.kind, qsnapVersion: QSnapInfo.version, startedAt: journal.startedAt,
+            completedAt: Self.iso(completed),
+            source: BackupManifest.Source(
+                qdrantVersion: source.version.description, clusterEnabled: source.topology.clusterEnabled,
+                nodes: source.topology.nodes.map { .init(peerId: source.topology.clusterEnabled ? $0.peerId : nil, url: $0.url, version: $0.version.description) }),
+            collections: source.collections, aliases: source.aliases, objects: ordered,
+            checksumsVerifiedAgainstQdrant: !checksumless, resumedFrom: resumed ? id : nil)
+        try ManifestStore.write(manifest, to: repository)
+        try? repository.delete(keys: [BackupLayout.progress(id)])
+        return BackupResult(
+            id: id, repository: repository.displayURL, kind: options.kind, objects: ordered.count,
+            bytes: manifest.totalBytes, reusedObjects: reused.count, resumed: resumed,
+            durationSeconds: completed.timeIntervalSince(started), collections: source.collections.map(\.name))
+    }
+
+    private var checksumless = false
+
+    private func workLoop() {
+        while true {
+            let next: BackupPlanner.Item? = lock.withLock {
+                guard failure == nil, !queue.isEmpty else { return nil }
+                return queue.removeFirst()
+            }
+            guard let item = next else { return }
+            do {
+                try transfer(item)
+            } catch {
+                lock.withLock { if failure == nil { failure = error } }
+                return
+            }
+        }
+    }
+
+    private func transfer(_ item: BackupPlanner.Item) throws {
+        guard let client = source.clients[item.node.peerId] else {
+            throw QSnapError(.failure("backup.node"), "no client for peer \(item.node.peerId)")
+        }
+        let t = SnapshotTransfer(item: item, client: client, repository: repository, backupID: journal.id,
+                                 options: options, progress: progress, logger: logger)
+        let pendingKey = item.unit.pathComponent
+        let pending = lock.withLock { journal.pending[pendingKey] }
+        let snapshot = try t.obtainSnapshot(reusing: pending) { name in
+            try lock.withLock {
+                journal.pending[pendingKey] = name
+                try saveJournal()
+            }
+        }
+        if snapshot.checksum == nil { lock.withLock { checksumless = true } }
+        let object = try t.upload(snapshot)
+        try lock.withLock {
+            journal.finished.append(BackupProgress.Finished(unit: item.unit, object: object))
+            journal.pending[pendingKey] = nil
+            try saveJournal()
+        }
+        if !options.keepServerSnapshots { t.deleteServerSnapshot(snapshot.name) }
+    }
+
+    private func saveJournal() throws {
+        try repository.put(key: BackupLayout.progress(journal.id), bytes: ManifestStore.encode(journal))
+    }
+
+    private func ensureMarker() throws {
+        if try repository.head(key: BackupLayout.marker) == nil {
+            let marker: JSONValue = .object(["format": .string("qsnap"), "formatVersion": .number(1)])
+            try repository.put(key: BackupLayout.marker, bytes: Array(marker.description.utf8))
+        }
+    }
+
+    private func findResumable(fingerprint: String) throws -> BackupProgress? {
+        let keys = try repository.list(prefix: BackupLayout.backupsFolder).map(\.key)
+        let manifests = Set(keys.filter { $0.hasSuffix("/manifest.json") }.compactMap(BackupLayout.backupID(inKey:)))
+        let journals = keys.filter { $0.hasSuffix("/progress.json") }.compactMap(BackupLayout.backupID(inKey:))
+        for id in journals.sorted(by: >) where !manifests.contains(id) {
+            guard let bytes = try? repository.getAll(key: BackupLayout.progress(id)),
+                  let journal = try? JSONDecoder().decode(BackupProgress.self, from: Data(bytes)) else { continue }
+            if journal.fingerprint == fingerprint { return journal }
+        }
+        return nil
+    }
+
+    static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+}

@@ -1,0 +1,131 @@
+import Archive
+import Foundation
+import Logging
+import QSnapCore
+
+/// Re-reads every object of a backup: size and SHA-256 against the manifest, and a deep inspection of each archive
+/// (every entry checked, nested segment archives included), streamed — nothing is written locally.
+public struct BackupVerifier {
+    /// The outcome for one object.
+    public struct ObjectResult: Sendable, Codable {
+        public var key: String
+        public var ok: Bool
+        public var size: Int64
+        public var sha256: String?
+        public var kind: String?
+        public var problem: String?
+    }
+
+    /// The outcome of a verification.
+    public struct Outcome: Sendable, Codable {
+        public var id: String
+        public var ok: Bool
+        public var objects: [ObjectResult]
+        public var bytes: Int64
+        public var verifiedAt: String
+    }
+
+    let repository: any Repository
+    let logger: Logger
+
+    public init(repository: any Repository, logger: Logger) {
+        self.repository = repository
+        self.logger = logger
+    }
+
+    /// Verifies backup `id`; records a successful verification as `backups/<id>/verification.json`.
+    /// - Throws: `verificationFailed("verify.failed")` when any object is missing, differs or is not a sound archive.
+    public func verify(_ id: String) throws -> Outcome {
+        let manifest = try ManifestStore.read(id, from: repository)
+        var results: [ObjectResult] = []
+        for object in manifest.objects {
+            results.append(check(object))
+        }
+        let ok = results.allSatisfy(\.ok)
+        let result = Outcome(id: id, ok: ok, objects: results, bytes: results.reduce(0) { $0 + $1.size },
+                            verifiedAt: ISO8601DateFormatter().string(from: Date()))
+        if ok {
+            try repository.put(key: BackupLayout.folder(id) + "verification.json", bytes: ManifestStore.encode(result))
+        }
+        return result
+    }
+
+    func check(_ object: BackupManifest.Object) -> ObjectResult {
+        var result = ObjectResult(key: object.key, ok: false, size: 0, sha256: nil, kind: nil, problem: nil)
+        do {
+            guard let head = try repository.head(key: object.key) else {
+                result.problem = "missing from the repository"
+                return result
+            }
+            guard head.size == object.size else {
+                result.size = head.size
+                result.problem = "holds \(head.size) bytes, the manifest says \(object.size)"
+                return result
+            }
+            let report = try inspectStream(object)
+            result.size = report.archive.bytes
+            result.sha256 = report.archive.sha256
+            result.kind = report.kind.rawValue
+            if report.archive.sha256 != object.sha256 {
+                result.problem = "SHA-256 is \(report.archive.sha256 ?? "?"), the manifest says \(object.sha256)"
+            } else if report.archive.bytes != object.size {
+                result.problem = "read \(report.archive.bytes) bytes, the manifest says \(object.size)"
+            } else {
+                result.ok = true
+            }
+        } catch let error as QSnapError {
+            result.problem = error.message
+        } catch {
+            result.problem = "\(error)"
+        }
+        if let problem = result.problem { logger.error("\(object.key): \(problem)") } else { logger.info("\(object.key): ok") }
+        return result
+    }
+
+    /// Streams the object through a pipe into the inspector (deep, hashing), on two threads.
+    private func inspectStream(_ object: BackupManifest.Object) throws -> SnapshotReport {
+        if let local = repository as? LocalRepository {
+            return try SnapshotInspector.inspect(
+                path: try local.path(object.key), options: InspectOptions(computeSHA256: true, deep: true))
+        }
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw QSnapError(.failure("verify.pipe"), "cannot create a pipe") }
+        let readEnd = fds[0], writeEnd = fds[1]
+        final class Box: @unchecked Sendable { var error: (any Error)? }
+        let box = Box()
+        let repository = self.repository
+        let done = DispatchSemaphore(value: 0)
+        let key = object.key
+        let thread = Thread {
+            defer {
+                close(writeEnd)
+                done.signal()
+            }
+            do {
+                try repository.get(key: key) { chunk in
+                    var offset = 0
+                    while offset < chunk.count {
+                        let n = write(writeEnd, chunk.baseAddress! + offset, chunk.count - offset)
+                        if n < 0 && errno == EINTR { continue }
+                        if n <= 0 { throw QSnapError(.failure("verify.pipe"), "the inspector stopped reading") }
+                        offset += n
+                    }
+                }
+            } catch {
+                box.error = error
+            }
+        }
+        thread.start()
+        let name = (object.key as NSString).lastPathComponent
+        let outcome = Result<SnapshotReport, any Error> {
+            try SnapshotInspector.inspect(
+                fileDescriptor: readEnd, displayPath: object.key, fileName: name,
+                options: InspectOptions(computeSHA256: true, deep: true))
+        }
+        close(readEnd)  // unblocks the writer if the inspector stopped early
+        done.wait()
+        // A failed read from the repository explains a truncated stream better than the inspector's complaint.
+        if let error = box.error, (error as? QSnapError)?.code.identifier != "verify.pipe" { throw error }
+        return try outcome.get()
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import HTTP
+import Logging
+import Qdrant
+import QSnapCore
+
+/// Takes one snapshot on a node and streams it into the repository: create (wait=false and poll), download with
+/// SHA-256 in the same pass straight into the repository writer (no local file), check size and Qdrant's checksum,
+/// make the object visible, delete the server-side snapshot.
+struct SnapshotTransfer {
+    let item: BackupPlanner.Item
+    let client: QdrantClient
+    let repository: any Repository
+    let backupID: String
+    let options: BackupOptions
+    let progress: TransferProgress
+    let logger: Logger
+
+    var scope: SnapshotScope {
+        switch item.unit {
+        case .collection(let name, _): return .collection(name)
+        case .shard(let collection, let shard): return .shard(collection, shard)
+        case .full: return .full
+        }
+    }
+
+    /// Returns a snapshot to stream: the one an interrupted run left on the server, or a new one.
+    func obtainSnapshot(reusing pending: String?, onCreated: (String) throws -> Void) throws -> SnapshotDescription {
+        let existing = try client.listSnapshots(scope)
+        if let pending, let found = existing.first(where: { $0.name == pending }) {
+            logger.info("reusing snapshot \(pending) of \(item.unit) left by the interrupted run")
+            return found
+        }
+        let before = Set(existing.map(\.name))
+        let created: SnapshotDescription
+        if let direct = try client.createSnapshot(scope, wait: false) {
+            created = direct
+        } else {
+            created = try client.waitForSnapshot(scope, excluding: before, timeout: options.snapshotTimeout, poll: options.pollInterval)
+        }
+        try onCreated(created.name)
+        return created
+    }
+
+    /// Streams `snapshot` into the repository; retries the whole object on transport errors and corrupt downloads.
+    func upload(_ snapshot: SnapshotDescription) throws -> BackupManifest.Object {
+        let key = BackupLayout.objectKey(backup: backupID, unit: item.unit, snapshotName: snapshot.name)
+        let node = item.node.url
+        var attempt = 0
+        while true {
+            attempt += 1
+            let writer = try repository.makeWriter(key: key, expectedSize: snapshot.size)
+            let digest = Digest(.sha256)
+            var received: Int64 = 0
+            progress.expect(node: node, bytes: snapshot.size)
+            do {
+                let (_, contentLength) = try client.downloadSnapshot(scope, name: snapshot.name, onBody: { chunk in
+                    digest.update(chunk)
+                    try writer.write(chunk)
+                    received += Int64(chunk.count)
+                    progress.add(node: node, bytes: Int64(chunk.count))
+                })
+                let sha = digest.hexDigest()
+                if let contentLength, contentLength != received {
+                    throw corrupt("the node sent \(received) bytes but announced \(contentLength)", snapshot)
+                }
+                if received != snapshot.size {
+                    throw corrupt("the node sent \(received) bytes but listed the snapshot with \(snapshot.size)", snapshot)
+                }
+                if let expected = snapshot.checksum, expected.lowercased() != sha {
+                    throw corrupt("SHA-256 of the download is \(sha), Qdrant's checksum is \(expected.lowercased())", snapshot)
+                }
+                let stored = try writer.finish()
+                guard stored.size == received else {
+                    throw QSnapError(.verificationFailed("backup.store-size"),
+                                     "\(repository.displayURL)/\(key) holds \(stored.size) bytes, \(received) were sent")
+                }
+                progress.objectDone(node: node)
+                logger.info("\(item.unit): \(snapshot.name) → \(key) (\(ByteCount.format(received)), sha256 \(sha.prefix(12))…\(snapshot.checksum == nil ? ", no server checksum" : " verified"))")
+                return BackupManifest.Object(
+                    key: key, size: received, sha256: sha, etag: stored.etag, kind: options.kind,
+                    collection: scope.collection, shardId: { if case .shard(_, let s) = item.unit { return s } else { return nil } }(),
+                    peerId: item.node.peerId == 0 && !options.clusterEnabled ? nil : item.node.peerId,
+                    nodeURL: node, snapshotName: snapshot.name, shards: item.shards)
+            } catch {
+                writer.abort()
+                progress.rewind(node: node, bytes: received, expected: snapshot.size)
+                let retriable = Self.isRetriable(error)
+                guard retriable, attempt < options.attemptsPerObject else { throw error }
+                let delay = min(30, 0.5 * pow(2, Double(attempt - 1))) * Double.random(in: 0.5...1)
+                logger.warning("\(item.unit): attempt \(attempt) failed (\(error)); retrying in \(String(format: "%.1f", delay)) s")
+                Thread.sleep(forTimeInterval: delay)
+            }
+        }
+    }
+
+    /// Deletes the server-side snapshot (they fill the nodes' disks).
+    func deleteServerSnapshot(_ name: String) {
+        do {
+            try client.deleteSnapshot(scope, name: name)
+        } catch {
+            logger.warning("could not delete snapshot \(name) of \(item.unit) on \(item.node.url): \(error); delete it by hand")
+        }
+    }
+
+    private func corrupt(_ what: String, _ snapshot: SnapshotDescription) -> QSnapError {
+        QSnapError(.verificationFailed("backup.corrupt-download"),
+                   "download of \(snapshot.name) from \(item.node.url) is not intact: \(what); nothing was recorded for it")
+    }
+
+    static func isRetriable(_ error: any Error) -> Bool {
+        guard let e = error as? QSnapError else { return false }
+        switch e.code.identifier {
+        case "backup.corrupt-download", "http.transport", "qdrant.server": return true
+        default: return e.code.identifier.hasPrefix("http.") || e.code.identifier.hasPrefix("s3.transport")
+        }
+    }
+}

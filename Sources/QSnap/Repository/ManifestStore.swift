@@ -1,0 +1,50 @@
+import Foundation
+import QSnapCore
+
+/// Reads and writes manifests and journals in a repository.
+public enum ManifestStore {
+    static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(value))
+    }
+
+    /// Writes a manifest atomically (the last write of a backup).
+    public static func write(_ manifest: BackupManifest, to repository: any Repository) throws {
+        try repository.put(key: BackupLayout.manifest(manifest.id), bytes: encode(manifest))
+    }
+
+    /// Reads the manifest of a backup.
+    /// - Throws: `usage("backup.not-found")` when the backup has no manifest.
+    public static func read(_ id: String, from repository: any Repository) throws -> BackupManifest {
+        guard BackupLayout.isValidID(id) else {
+            throw QSnapError(.usage("backup.id"), "\(id.prefix(80)) is not a backup id (they look like 20261121T103000Z-1a2b3c); see qsnap list")
+        }
+        guard try repository.head(key: BackupLayout.manifest(id)) != nil else {
+            throw QSnapError(.usage("backup.not-found"), "backup \(id) does not exist in \(repository.displayURL) (no manifest); see qsnap list")
+        }
+        let bytes = try repository.getAll(key: BackupLayout.manifest(id))
+        do {
+            return try JSONDecoder().decode(BackupManifest.self, from: Data(bytes))
+        } catch {
+            throw QSnapError(.verificationFailed("backup.manifest"), "the manifest of backup \(id) is unreadable: \(error)")
+        }
+    }
+
+    /// Ids of every complete backup (those with a manifest), oldest first.
+    public static func backupIDs(in repository: any Repository) throws -> [String] {
+        try repository.list(prefix: BackupLayout.backupsFolder).map(\.key)
+            .filter { $0.hasSuffix("/manifest.json") }
+            .compactMap(BackupLayout.backupID(inKey:))
+            .sorted()
+    }
+
+    /// Resolves `latest` or an id to an id.
+    public static func resolve(_ idOrLatest: String, in repository: any Repository) throws -> String {
+        guard idOrLatest == "latest" else { return idOrLatest }
+        guard let last = try backupIDs(in: repository).last else {
+            throw QSnapError(.usage("backup.none"), "\(repository.displayURL) holds no backup yet")
+        }
+        return last
+    }
+}

@@ -1,0 +1,39 @@
+/// The resume journal of a running or interrupted backup (`backups/<id>/progress.json`).
+///
+/// Rewritten atomically after every finished object. A re-run of the same backup (same source peers, kind and
+/// collections) finds it and reuses every object recorded as finished that still exists with the recorded size.
+public struct BackupProgress: Codable, Sendable, Equatable {
+    /// One finished object.
+    public struct Finished: Codable, Sendable, Equatable {
+        public var unit: BackupUnit
+        public var object: BackupManifest.Object
+
+        public init(unit: BackupUnit, object: BackupManifest.Object) {
+            self.unit = unit
+            self.object = object
+        }
+    }
+
+    public var id: String
+    /// Identifies what is being backed up; a resume requires the same fingerprint.
+    public var fingerprint: String
+    public var startedAt: String
+    public var finished: [Finished]
+    /// Snapshots created on the nodes but not yet stored (unit path → snapshot name), reused by a resumed run.
+    public var pending: [String: String]
+
+    public init(id: String, fingerprint: String, startedAt: String, finished: [Finished] = [], pending: [String: String] = [:]) {
+        self.id = id
+        self.fingerprint = fingerprint
+        self.startedAt = startedAt
+        self.finished = finished
+        self.pending = pending
+    }
+
+    /// The fingerprint of a plan: kind, sorted peers and collections.
+    public static func fingerprint(kind: BackupKind, topology: SourceTopology) -> String {
+        let peers = topology.nodes.map { String($0.peerId) }.sorted().joined(separator: ",")
+        let collections = topology.collections.map(\.name).sorted().joined(separator: ",")
+        return Digest.sha256Hex("\(kind.rawValue)|\(peers)|\(collections)")
+    }
+}

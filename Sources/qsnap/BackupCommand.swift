@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import HTTP
+import QSnap
+import QSnapCore
+
+/// `qsnap backup`: snapshots from every node, streamed into a repository, with a manifest written last.
+struct BackupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Back up collections from a Qdrant deployment into a repository.",
+        discussion: """
+            Discovers the cluster (GET /cluster, /collections/{c}/cluster), snapshots every unit on its node
+            (collection: a snapshot on every node holding local shards; shard: one Active replica per shard;
+            full: single-node deployments only), streams each snapshot straight into the repository with its
+            SHA-256 checked against Qdrant's checksum in the same pass, deletes the server-side snapshots, and
+            writes the manifest last. A re-run of an interrupted backup resumes it without uploading finished
+            objects again.
+
+            Examples:
+              qsnap backup --qdrant http://localhost:6333 --to ./backups
+              qsnap backup --qdrant http://n1:6333,http://n2:6333,http://n3:6333 --to s3://bucket/qdrant --kind shard
+            """)
+
+    @OptionGroup var globals: GlobalOptions
+
+    @Option(help: "REST URL(s) of the source node(s), comma-separated.")
+    var qdrant: String
+
+    @Option(help: "The repository: a directory, file:///path, or s3://bucket/prefix.")
+    var to: String
+
+    @Option(name: .customLong("collection"), help: "A collection to back up (repeatable; default: all).")
+    var collections: [String] = []
+
+    @Option(help: "collection, shard or full.")
+    var kind: String = "collection"
+
+    @Option(help: "Snapshots transferred at once.")
+    var parallel: Int = 2
+
+    @Flag(help: "Keep the server-side snapshots after a verified upload.")
+    var keepServerSnapshots = false
+
+    @Option(help: "Seconds to wait for one snapshot to be created.")
+    var snapshotTimeout: Double = 6 * 3600
+
+    @Flag(help: "Start a new backup even if an interrupted one of the same source exists.")
+    var noResume = false
+
+    @Option(help: "Api key of the source (default: QDRANT_API_KEY).")
+    var apiKey: String?
+
+    @OptionGroup var s3: RepoS3Options
+
+    func validate() throws {
+        guard BackupKind(rawValue: kind) != nil else { throw ValidationError("--kind must be collection, shard or full") }
+        guard (1...64).contains(parallel) else { throw ValidationError("--parallel must be 1…64") }
+        guard snapshotTimeout > 0 else { throw ValidationError("--snapshot-timeout must be positive") }
+    }
+
+    func run() async throws {
+        try await CommandRunner.run(globals) { logger in
+            let urls = qdrant.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let options = BackupOptions(
+                kind: BackupKind(rawValue: kind)!, collections: collections.isEmpty ? nil : collections,
+                parallel: parallel, keepServerSnapshots: keepServerSnapshots, snapshotTimeout: snapshotTimeout,
+                resume: !noResume)
+            let key = APIKey.resolve(apiKey)
+            let repositoryURL = to
+            let s3 = self.s3
+            let result: BackupResult = try await Blocking.run {
+                let repository = try RepositoryOpener.open(repositoryURL, s3: s3, logger: logger)
+                let source = try DiscoveredSource.discover(urls: urls, apiKey: key, collections: options.collections, logger: logger)
+                let runner = BackupRunner(repository: repository, source: source, options: options, logger: logger)
+                let display = ProgressDisplay(progress: runner.progress, enabled: !globals.quiet && !globals.json)
+                display.start()
+                defer { display.stop() }
+                return try runner.run()
+            }
+            if globals.json {
+                try JSONOutput.print(result)
+            } else if !globals.quiet {
+                print("backup \(result.id) complete: \(result.objects) object(s), \(ByteCount.format(result.bytes)) in \(String(format: "%.1f", result.durationSeconds)) s"
+                      + (result.resumed ? " (resumed; \(result.reusedObjects) object(s) reused)" : "")
+                      + " → \(result.repository)")
+            }
+        }
+    }
+}

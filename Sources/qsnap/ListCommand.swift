@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import HTTP
+import QSnap
+import QSnapCore
+
+/// `qsnap list`: the backups in a repository.
+struct ListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the backups in a repository (only those with a manifest exist).")
+
+    @OptionGroup var globals: GlobalOptions
+
+    @Option(help: "The repository: a directory, file:///path, or s3://bucket/prefix.")
+    var repo: String
+
+    @OptionGroup var s3: RepoS3Options
+
+    struct Row: Codable {
+        var id: String
+        var completedAt: String
+        var kind: BackupKind
+        var qdrantVersion: String
+        var collections: [String]
+        var objects: Int
+        var bytes: Int64
+        var incomplete: Bool
+    }
+
+    func run() async throws {
+        try await CommandRunner.run(globals) { logger in
+            let (repo, s3) = (self.repo, self.s3)
+            let (rows, interrupted): ([Row], [String]) = try await Blocking.run {
+                let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
+                let keys = try repository.list(prefix: BackupLayout.backupsFolder).map(\.key)
+                let ids = try ManifestStore.backupIDs(in: repository)
+                let rows = try ids.map { id -> Row in
+                    let m = try ManifestStore.read(id, from: repository)
+                    return Row(id: id, completedAt: m.completedAt, kind: m.kind, qdrantVersion: m.source.qdrantVersion,
+                               collections: m.collections.map(\.name), objects: m.objects.count, bytes: m.totalBytes,
+                               incomplete: false)
+                }
+                let interrupted = Set(keys.filter { $0.hasSuffix("/progress.json") }.compactMap(BackupLayout.backupID(inKey:)))
+                    .subtracting(ids).sorted()
+                return (rows, interrupted)
+            }
+            if globals.json {
+                try JSONOutput.print(["backups": rows.map { AnyEncodable($0) }, "interrupted": interrupted.map { AnyEncodable($0) }])
+                return
+            }
+            if rows.isEmpty { print("no backups in \(repo)") }
+            for r in rows {
+                print("\(r.id)  \(r.completedAt)  \(r.kind.rawValue)  qdrant \(r.qdrantVersion)  \(r.objects) objects  \(ByteCount.format(r.bytes))  \(r.collections.joined(separator: ","))")
+            }
+            for id in interrupted { print("\(id)  interrupted (no manifest; a re-run of the same backup resumes it)") }
+        }
+    }
+}
+
+/// Type-erased `Encodable` for small heterogeneous JSON documents.
+struct AnyEncodable: Encodable {
+    let encodeTo: (any Encoder) throws -> Void
+    init<T: Encodable>(_ value: T) { encodeTo = value.encode }
+    func encode(to encoder: any Encoder) throws { try encodeTo(encoder) }
+}
