@@ -71,6 +71,17 @@ public final class BackupRunner: @unchecked Sendable {
         }
         journal.finished = reused
         try saveJournal()
+        if !options.keepServerSnapshots {
+            // The interrupted run may have stopped between storing an object and deleting its server snapshot.
+            for done in reused {
+                guard let item = plan.first(where: { $0.unit == done.unit }), let client = source.clients[item.node.peerId] else { continue }
+                let t = SnapshotTransfer(item: item, client: client, repository: repository, backupID: journal.id,
+                                         options: options, progress: progress, logger: logger)
+                if (try? client.listSnapshots(t.scope).contains { $0.name == done.object.snapshotName }) == true {
+                    t.deleteServerSnapshot(done.object.snapshotName)
+                }
+            }
+        }
 
         queue = plan.filter { item in !reused.contains { $0.unit == item.unit } }
         for item in plan { progress.plan(node: item.node.url, objects: 1) }

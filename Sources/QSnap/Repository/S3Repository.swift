@@ -58,12 +58,21 @@ public struct S3Repository: Repository {
     }
 
     public func incompleteUploads(prefix sub: String) throws -> [String] {
-        try client.listMultipartUploads(prefix: full(sub)).map { "\($0.key) (upload \($0.uploadID.prefix(12))…)" }
+        try uploads(sub).map { "\($0.key) (upload \($0.uploadID.prefix(12))…)" }
+    }
+
+    /// ListMultipartUploads; rclone answers 404 NoSuchUpload when there are none, which means an empty list.
+    private func uploads(_ sub: String) throws -> [S3MultipartUploadInfo] {
+        do {
+            return try client.listMultipartUploads(prefix: full(sub))
+        } catch let error as QSnapError where error.code.identifier == "s3.no-such-upload" {
+            return []
+        }
     }
 
     @discardableResult
     public func abortIncompleteUploads(prefix sub: String) throws -> Int {
-        let uploads = try client.listMultipartUploads(prefix: full(sub))
+        let uploads = try uploads(sub)
         for upload in uploads { try client.abortMultipartUpload(key: upload.key, uploadID: upload.uploadID) }
         return uploads.count
     }

@@ -1,0 +1,62 @@
+import Foundation
+import HTTP
+import Logging
+import QSnapCore
+import Qdrant
+
+/// Reads facts for `qsnap advise` from live Qdrant clusters: versions, node and shard counts, the collection's
+/// vector layout, disk and RAM. Facts already given by flags are kept.
+public enum AdviceFactCollector {
+    /// Observes `from` (as the source) and `to` (as the target) and adds what they report to `facts`.
+    /// - Parameters:
+    ///   - collection: the collection whose shard count and vector config are read, when it exists.
+    ///   - apiKey: the `api-key` for both clusters, if any (never printed).
+    public static func collect(
+        into facts: inout AdviceFacts, from: String?, to: String?, collection: String?, apiKey: String?,
+        logger: Logger
+    ) async throws {
+        let sourceIsQdrant = facts["source"].map { $0 == .text("qdrant") } ?? true
+        if let from, sourceIsQdrant {
+            try await observe(from, collection: collection, apiKey: apiKey, logger: logger).apply(as: .source, to: &facts)
+        }
+        if let to {
+            try await observe(to, collection: collection, apiKey: apiKey, logger: logger).apply(as: .target, to: &facts)
+        }
+    }
+
+    /// Reads one cluster on a dedicated thread (the client blocks).
+    static func observe(_ url: String, collection: String?, apiKey: String?, logger: Logger) async throws
+        -> AdviceClusterObservation
+    {
+        let shown = AdviseURL.withoutCredentials(url)
+        return try await Blocking.run(name: "qsnap-advise") {
+            let client = QdrantClient(baseURL: url, apiKey: apiKey, timeout: 30, logger: logger)
+            let info = try client.serverInfo()
+            var observation = AdviceClusterObservation(url: shown, version: info.version)
+            // Each of these needs global access; without it the facts stay unknown and the user is told.
+            func optional<T>(_ what: String, _ read: () throws -> T) -> T? {
+                do {
+                    return try read()
+                } catch {
+                    logger.notice("advise: cannot read \(what) of \(shown) (\((error as? QSnapError)?.message ?? "\(error)")); the facts it gives stay unknown")
+                    return nil
+                }
+            }
+            if let cluster = optional("/cluster", client.cluster), cluster.enabled {
+                observation.nodes = max(1, cluster.peers.count)
+            }
+            if let telemetry = optional("/telemetry (disk and RAM)", { try client.telemetry() }) {
+                observation.diskTotalBytes = telemetry.diskSizeBytes
+                observation.ramBytes = telemetry.ramSizeBytes
+            }
+            if let quotas = optional("/quotas (disk usage)", client.quotas) {
+                observation.diskUsagePercent = quotas?.diskUsagePercent
+            }
+            if let collection, try client.collectionExists(collection) {
+                observation.collectionConfig = try client.collectionInfo(collection).config
+                observation.shardCount = try client.collectionCluster(collection).shardCount
+            }
+            return observation
+        }
+    }
+}
