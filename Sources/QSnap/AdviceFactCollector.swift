@@ -29,7 +29,17 @@ public enum AdviceFactCollector {
         -> AdviceClusterObservation
     {
         let shown = AdviseURL.withoutCredentials(url)
-        return try await Blocking.run(name: "qsnap-advise") {
+        do {
+            return try await read(url, shown: shown, collection: collection, apiKey: apiKey, logger: logger)
+        } catch let error as QSnapError {
+            throw QSnapError(.failure("advice.live"), "cannot read facts from \(shown): \(error.message)", cause: error.cause)
+        }
+    }
+
+    private static func read(_ url: String, shown: String, collection: String?, apiKey: String?, logger: Logger)
+        async throws -> AdviceClusterObservation
+    {
+        try await Blocking.run(name: "qsnap-advise") {
             let client = QdrantClient(baseURL: url, apiKey: apiKey, timeout: 30, logger: logger)
             let info = try client.serverInfo()
             var observation = AdviceClusterObservation(url: shown, version: info.version)
