@@ -58,6 +58,8 @@ def check_manifest(tb, manifest):
     placement = {p["shardId"]: p["replicas"] for p in cols["docs"]["placement"]}
     assert sorted(placement) == [0, 1, 2] and all(len(r) == 2 for r in placement.values())
     assert manifest["aliases"] == [{"alias": "prod", "collection": "docs"}]
+    samples = cols["docs"]["samples"]
+    assert len(samples) == 16 and all(len(x["payloadSHA256"]) == 64 and len(x["vectorSHA256"]) == 64 for x in samples)
     assert manifest["checksumsVerifiedAgainstQdrant"] is True
     # docs: a snapshot on each of the 3 nodes; small: only on the node holding its shard
     objs = manifest["objects"]

@@ -21,6 +21,9 @@ public struct DiscoveredSource: Sendable {
     ///   - urls: REST URLs of one or more nodes.
     ///   - apiKey: the api key, if the source needs one.
     ///   - collections: the collections to back up; `nil` for all.
+    /// Points sampled per collection for the manifest (compared by restores).
+    public static let sampleSize = 16
+
     public static func discover(urls: [String], apiKey: String?, collections selection: [String]?, logger: Logger) throws -> DiscoveredSource {
         guard !urls.isEmpty else { throw QSnapError(.usage("backup.qdrant"), "give the source with --qdrant URL[,URL…]") }
         var clients: [UInt64: QdrantClient] = [:]
@@ -101,10 +104,12 @@ public struct DiscoveredSource: Sendable {
                 for id in 0..<shardCount { shards[id] = [BackupManifest.Replica(peerId: nodes[0].peerId, state: "Active")] }
             }
             placements.append(SourceTopology.Collection(name: name, shardCount: shardCount, shards: shards))
+            let sampled = try first.scroll(name, limit: sampleSize, offset: nil, withVectors: true, withPayload: true).points
             records.append(BackupManifest.Collection(
                 name: name, config: info.config, payloadSchema: info.payloadSchema, pointsCount: count,
                 status: info.status,
-                placement: shards.keys.sorted().map { BackupManifest.ShardPlacement(shardId: $0, replicas: shards[$0]!) }))
+                placement: shards.keys.sorted().map { BackupManifest.ShardPlacement(shardId: $0, replicas: shards[$0]!) },
+                samples: sampled.compactMap(BackupManifest.PointSample.init(point:))))
         }
         let selected = Set(names)
         let aliases = try first.listAliases()

@@ -70,19 +70,43 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         public var status: String
         /// Where every shard's replicas lived.
         public var placement: [ShardPlacement]
+        /// A few points with digests of their payload and vectors, for a restore to check (see ``PointSample``).
+        public var samples: [PointSample]
 
         public init(name: String, config: JSONValue, payloadSchema: JSONValue, pointsCount: Int, status: String,
-                    placement: [ShardPlacement]) {
+                    placement: [ShardPlacement], samples: [PointSample] = []) {
             self.name = name
             self.config = config
             self.payloadSchema = payloadSchema
             self.pointsCount = pointsCount
             self.status = status
             self.placement = placement
+            self.samples = samples
         }
 
         /// `params.shard_number` of the config.
         public var shardNumber: Int? { config["params"]?["shard_number"]?.intValue }
+    }
+
+    /// One sampled point: its id and SHA-256 digests of its payload and of its vectors, each as canonical JSON
+    /// (``JSONValue/description``: sorted keys, compact). A restore retrieves the same ids and compares.
+    public struct PointSample: Codable, Sendable, Equatable {
+        public var id: JSONValue
+        public var payloadSHA256: String
+        public var vectorSHA256: String
+
+        public init(id: JSONValue, payloadSHA256: String, vectorSHA256: String) {
+            self.id = id
+            self.payloadSHA256 = payloadSHA256
+            self.vectorSHA256 = vectorSHA256
+        }
+
+        /// Builds a sample from a point as `scroll`/`retrieve` return it (`id`, `payload`, `vector`).
+        public init?(point: JSONValue) {
+            guard let id = point["id"] else { return nil }
+            self.init(id: id, payloadSHA256: Digest.sha256Hex((point["payload"] ?? .null).description),
+                      vectorSHA256: Digest.sha256Hex((point["vector"] ?? .null).description))
+        }
     }
 
     /// The replicas of one shard.
