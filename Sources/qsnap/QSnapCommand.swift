@@ -19,6 +19,12 @@ struct QSnapCommand: AsyncParsableCommand {
         version: QSnapInfo.version,
         subcommands: [
             InspectCommand.self,
+            BackupCommand.self,
+            ListCommand.self,
+            ShowCommand.self,
+            VerifyCommand.self,
+            AdviseCommand.self,
+            RepoCommand.self,
         ]
     )
 }

@@ -13,6 +13,9 @@ public struct DiscoveredSource: Sendable {
     /// The lowest Qdrant version across the nodes (the one a restore must be compatible with).
     public var version: QdrantVersion { topology.nodes.map(\.version).min() ?? QdrantVersion(major: 0, minor: 0, patch: 0) }
 
+    /// Points sampled per collection for the manifest (compared by restores).
+    public static let sampleSize = 16
+
     /// Discovers the source from its nodes' REST URLs.
     ///
     /// In cluster mode every peer listed by `GET /cluster` must be reachable: through a given URL, or through its peer
@@ -21,9 +24,6 @@ public struct DiscoveredSource: Sendable {
     ///   - urls: REST URLs of one or more nodes.
     ///   - apiKey: the api key, if the source needs one.
     ///   - collections: the collections to back up; `nil` for all.
-    /// Points sampled per collection for the manifest (compared by restores).
-    public static let sampleSize = 16
-
     public static func discover(urls: [String], apiKey: String?, collections selection: [String]?, logger: Logger) throws -> DiscoveredSource {
         guard !urls.isEmpty else { throw QSnapError(.usage("backup.qdrant"), "give the source with --qdrant URL[,URL…]") }
         var clients: [UInt64: QdrantClient] = [:]

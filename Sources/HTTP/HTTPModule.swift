@@ -1,2 +1,0 @@
-/// The `HTTP` module. See README.md for the layering.
-public enum HTTPModule {}

@@ -1,2 +1,0 @@
-/// The `Qdrant` module. See README.md for the layering.
-public enum QdrantModule {}

@@ -1,4 +1,0 @@
-import Testing
-
-// Placeholder until this target gains tests of its own.
-@Test func QdrantModuleLoads() { #expect(Bool(true)) }
