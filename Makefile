@@ -40,8 +40,10 @@ test: setup
 unit:
 	$(SWIFT) test --skip-build
 
+# Two pytest runs: each suite has its own conftest.py, imported by module name.
 integration:
-	QSNAP_BIN="$(BIN_DIR)/qsnap" SHARED_DIR="$(abspath ../shared)" $(PY) -m pytest -q -p no:cacheprovider Tests/Testbed Tests/Integration
+	SHARED_DIR="$(abspath ../shared)" $(PY) -m pytest -q -p no:cacheprovider Tests/Testbed
+	QSNAP_BIN="$(BIN_DIR)/qsnap" SHARED_DIR="$(abspath ../shared)" $(PY) -m pytest -q -p no:cacheprovider Tests/Integration
 
 ## demo: the main job on the embedded default (a local directory repository)
 demo: build
