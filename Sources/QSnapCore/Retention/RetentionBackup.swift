@@ -1,0 +1,24 @@
+import Foundation
+
+/// One backup as the retention planner sees it.
+public struct RetentionBackup: Sendable, Hashable {
+    /// The backup id (unique in the repository).
+    public var id: String
+    /// When the backup was taken.
+    public var time: Date
+    /// True when the backup passed verification.
+    public var verified: Bool
+    /// True when the backup is pinned in its manifest (never deleted).
+    public var pinned: Bool
+    /// The backup's tags (matched by `keep-tags`).
+    public var tags: [String]
+
+    /// Creates a backup entry.
+    public init(id: String, time: Date, verified: Bool = true, pinned: Bool = false, tags: [String] = []) {
+        self.id = id
+        self.time = time
+        self.verified = verified
+        self.pinned = pinned
+        self.tags = tags
+    }
+}

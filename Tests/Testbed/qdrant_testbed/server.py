@@ -1,0 +1,938 @@
+"""HTTP/1.1 front of the test double: Qdrant's REST paths, envelopes, auth and the test-only admin API."""
+from __future__ import annotations
+
+import json
+import mmap
+import os
+import re
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import urllib.parse
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from . import convert
+from .errors import ApiError, bad_request, not_found, validation
+from .store import Cluster, Peer, validate_snapshot_name
+
+OPEN_PATHS = ("/", "/healthz")
+SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
+PRIORITIES = ("no_sync", "snapshot", "replica")
+READ, WRITE, MANAGE, OPEN = "read", "write", "manage", "open"
+
+
+class Route:
+    def __init__(self, method: str, pattern: str, handler: str, access: str, download: bool = False):
+        self.method = method
+        self.parts = pattern.strip("/").split("/") if pattern != "/" else []
+        self.handler = handler
+        self.access = access
+        self.download = download
+
+    def match(self, method: str, segments: list[str]) -> dict | None:
+        if method != self.method or len(segments) != len(self.parts):
+            return None
+        args = {}
+        for p, s in zip(self.parts, segments):
+            if p.startswith("{"):
+                args[p[1:-1]] = s
+            elif p != s:
+                return None
+        return args
+
+
+ROUTES = [
+    Route("GET", "/", "root", OPEN),
+    Route("GET", "/healthz", "healthz", OPEN),
+    Route("GET", "/telemetry", "telemetry", READ),
+    Route("GET", "/quotas", "quotas", READ),
+    Route("GET", "/metrics", "metrics", READ),
+    Route("GET", "/cluster", "cluster", READ),
+    Route("GET", "/collections", "list_collections", READ),
+    Route("GET", "/aliases", "list_aliases", READ),
+    Route("POST", "/collections/aliases", "update_aliases", MANAGE),
+    Route("GET", "/snapshots", "list_full", READ),
+    Route("POST", "/snapshots", "create_full", MANAGE),
+    Route("GET", "/snapshots/{name}", "download_full", READ, download=True),
+    Route("DELETE", "/snapshots/{name}", "delete_full", MANAGE),
+    Route("GET", "/collections/{c}", "get_collection", READ),
+    Route("PUT", "/collections/{c}", "create_collection", MANAGE),
+    Route("DELETE", "/collections/{c}", "delete_collection", MANAGE),
+    Route("GET", "/collections/{c}/exists", "collection_exists", READ),
+    Route("GET", "/collections/{c}/aliases", "collection_aliases", READ),
+    Route("GET", "/collections/{c}/cluster", "collection_cluster", READ),
+    Route("PUT", "/collections/{c}/index", "create_index", WRITE),
+    Route("PUT", "/collections/{c}/points", "upsert", WRITE),
+    Route("POST", "/collections/{c}/points/delete", "delete_points", WRITE),
+    Route("POST", "/collections/{c}/points", "retrieve", READ),
+    Route("GET", "/collections/{c}/points/{id}", "get_point", READ),
+    Route("POST", "/collections/{c}/points/scroll", "scroll", READ),
+    Route("POST", "/collections/{c}/points/count", "count", READ),
+    Route("POST", "/collections/{c}/points/query", "query", READ),
+    Route("POST", "/collections/{c}/points/search", "search", READ),
+    Route("GET", "/collections/{c}/snapshots", "list_collection_snapshots", READ),
+    Route("POST", "/collections/{c}/snapshots", "create_collection_snapshot", WRITE),
+    Route("PUT", "/collections/{c}/snapshots/recover", "recover_collection", MANAGE),
+    Route("POST", "/collections/{c}/snapshots/upload", "upload_collection", MANAGE),
+    Route("GET", "/collections/{c}/snapshots/{name}", "download_collection_snapshot", READ, download=True),
+    Route("DELETE", "/collections/{c}/snapshots/{name}", "delete_collection_snapshot", WRITE),
+    Route("GET", "/collections/{c}/shards/{sid}/snapshots", "list_shard_snapshots", READ),
+    Route("POST", "/collections/{c}/shards/{sid}/snapshots", "create_shard_snapshot", WRITE),
+    Route("PUT", "/collections/{c}/shards/{sid}/snapshots/recover", "recover_shard", MANAGE),
+    Route("POST", "/collections/{c}/shards/{sid}/snapshots/upload", "upload_shard", MANAGE),
+    Route("GET", "/collections/{c}/shards/{sid}/snapshots/{name}", "download_shard_snapshot", READ, download=True),
+    Route("DELETE", "/collections/{c}/shards/{sid}/snapshots/{name}", "delete_shard_snapshot", WRITE),
+    Route("GET", "/collections/{c}/shards/{sid}/snapshot", "stream_shard_snapshot", WRITE, download=True),
+]
+
+
+class NoContent(Exception):
+    """Raised after a handler has written its own response."""
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "qdrant"
+    sys_version = ""
+    cluster: Cluster
+    peer: Peer
+
+    def version_string(self) -> str:
+        return "qdrant"
+
+    def log_message(self, fmt, *args):  # quiet; set QDRANT_TESTBED_LOG=1 to see requests
+        if os.environ.get("QDRANT_TESTBED_LOG"):
+            sys.stderr.write(f"[{self.peer.index}] " + fmt % args + "\n")
+
+    # ------------------------------------------------------------------ plumbing
+
+    def do_GET(self):
+        self.dispatch("GET")
+
+    def do_POST(self):
+        self.dispatch("POST")
+
+    def do_PUT(self):
+        self.dispatch("PUT")
+
+    def do_DELETE(self):
+        self.dispatch("DELETE")
+
+    def do_PATCH(self):
+        self.dispatch("PATCH")
+
+    def dispatch(self, method: str) -> None:
+        self.t0 = time.monotonic()
+        self.body_consumed = False
+        url = urllib.parse.urlsplit(self.path)
+        raw_path = url.path.rstrip("/") or "/"
+        self.query = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+        segments = [urllib.parse.unquote(s) for s in raw_path.strip("/").split("/")] if raw_path != "/" else []
+        self.download = False
+        try:
+            if segments[:1] == ["__testbed"]:
+                self.admin(method, segments[1:])
+                return
+            route, args = None, None
+            for r in ROUTES:
+                args = r.match(method, segments)
+                if args is not None:
+                    route = r
+                    break
+            if route is None:
+                self.finish_unread()
+                self.send_text(404, "")
+                return
+            self.download = route.download
+            self.check_auth(route.access, raw_path)
+            faults = self.cluster.faults
+            lat = faults.latency()
+            if lat:
+                time.sleep(lat)
+            injected = faults.injected_error(method, raw_path)
+            if injected:
+                raise ApiError(*injected)
+            result = getattr(self, "h_" + route.handler)(**args)
+            if result is not None:
+                self.finish_unread()
+                status, payload = result
+                self.send_json(status, payload)
+        except NoContent:
+            pass
+        except ApiError as e:
+            self.finish_unread()
+            if self.download or e.status in (401, 403) and getattr(e, "plain", False):
+                self.send_text(e.status, e.message, e.headers)
+            else:
+                self.send_json(e.status, {"status": {"error": e.message}, "time": self.elapsed()}, e.headers)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        except Exception as e:  # a bug or an Edge failure: report it like Qdrant's service errors
+            traceback.print_exc()
+            self.finish_unread()
+            msg = f"Service internal error: {e}"
+            if self.download:
+                self.send_text(500, msg)
+            else:
+                self.send_json(500, {"status": {"error": msg}, "time": self.elapsed()})
+
+    def elapsed(self) -> float:
+        return round(time.monotonic() - self.t0, 6)
+
+    def finish_unread(self) -> None:
+        """If the request body was not read, drop the connection after answering (keep-alive is unsafe)."""
+        if not self.body_consumed and (self.headers.get("Content-Length", "0") not in ("", "0")
+                                       or "chunked" in self.headers.get("Transfer-Encoding", "").lower()):
+            self.close_connection = True
+
+    def send_json(self, status: int, payload, headers: dict | None = None) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def send_text(self, status: int, text: str, headers: dict | None = None) -> None:
+        data = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def ok(self, result, status: int = 200):
+        return status, {"result": result, "status": "ok", "time": self.elapsed()}
+
+    def accepted(self):
+        return 202, {"status": "accepted", "time": self.elapsed()}
+
+    # ------------------------------------------------------------------ request bodies
+
+    def read_body_to(self, out) -> int:
+        n = 0
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            while True:
+                line = self.rfile.readline(65537)
+                size = int(line.split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                remaining = size
+                while remaining:
+                    chunk = self.rfile.read(min(remaining, 1 << 20))
+                    if not chunk:
+                        raise bad_request("incomplete chunked body")
+                    out.write(chunk)
+                    remaining -= len(chunk)
+                    n += len(chunk)
+                self.rfile.readline(65537)
+        else:
+            remaining = int(self.headers.get("Content-Length") or 0)
+            while remaining:
+                chunk = self.rfile.read(min(remaining, 1 << 20))
+                if not chunk:
+                    raise bad_request("incomplete body")
+                out.write(chunk)
+                remaining -= len(chunk)
+                n += len(chunk)
+        self.body_consumed = True
+        return n
+
+    def json_body(self, required: bool = True):
+        import io
+        buf = io.BytesIO()
+        self.read_body_to(buf)
+        raw = buf.getvalue()
+        if not raw:
+            if required:
+                raise bad_request("Format error in JSON body: EOF while parsing a value at line 1 column 0")
+            return {}
+        try:
+            return json.loads(raw)
+        except ValueError as e:
+            raise bad_request(f"Format error in JSON body: {e}") from None
+
+    def qparam(self, name: str, default=None):
+        v = self.query.get(name)
+        return v[-1] if v else default
+
+    def wait_param(self) -> bool:
+        v = self.qparam("wait")
+        if v is None:
+            return True
+        if v in ("true", "false"):
+            return v == "true"
+        raise bad_request(f"Deserialize error in query parameters: wait: provided string was not `true` or `false`")
+
+    def checksum_param(self, value):
+        if value is not None and not SHA256_RE.match(value):
+            raise validation("query parameters" if self.qparam("checksum") else "JSON body",
+                             f"checksum: invalid_sha256_hash")
+        return value
+
+    def priority_param(self, value):
+        if value is not None and value not in PRIORITIES:
+            raise bad_request(f"Deserialize error in query parameters: priority: unknown variant `{value}`, "
+                              f"expected one of `no_sync`, `snapshot`, `replica`")
+        return value
+
+    # ------------------------------------------------------------------ auth
+
+    def check_auth(self, access: str, path: str) -> None:
+        c = self.cluster
+        if not (c.api_key or c.read_only_api_key):
+            return
+        if access == OPEN or path in OPEN_PATHS or path.startswith("/readyz") or path.startswith("/livez"):
+            return
+        key = self.headers.get("api-key")
+        if key is None:
+            auth = self.headers.get("Authorization", "")
+            if auth.startswith("Bearer "):
+                key = auth[len("Bearer "):].strip()
+        if key is None:
+            self.auth_fail(401, "Must provide an API key or an Authorization bearer token")
+        if c.api_key and key == c.api_key:
+            return
+        if c.read_only_api_key and key == c.read_only_api_key:
+            if access == READ:
+                return
+            # Access::full_ro: the handler's access check fails with StorageError::Forbidden, which is
+            # rendered like any other error of the endpoint (JSON, or plain text on downloads).
+            raise ApiError(403, "Forbidden: Global manage access is required")
+        self.auth_fail(401, "Invalid API key or JWT")
+
+    def auth_fail(self, status: int, msg: str):
+        e = ApiError(status, msg)
+        e.plain = True
+        raise e
+
+    # ------------------------------------------------------------------ admin (test-only, not in the OpenAPI)
+
+    def admin(self, method: str, segments: list[str]) -> None:
+        c = self.cluster
+        if segments == ["faults"]:
+            if method == "GET":
+                self.send_json(200, c.faults.snapshot())
+                return
+            if method in ("POST", "PUT"):
+                body = self.json_body()
+                try:
+                    c.faults.set(body)
+                except (ValueError, re.error) as e:
+                    self.send_json(400, {"error": str(e)})
+                    return
+                self.send_json(200, c.faults.snapshot())
+                return
+            if method == "DELETE":
+                self.finish_unread()
+                c.faults.clear()
+                self.send_json(200, c.faults.snapshot())
+                return
+        if segments == ["info"] and method == "GET":
+            self.send_json(200, {"peer_index": self.peer.index, "peer_id": self.peer.peer_id,
+                                 "storage": self.peer.root, "snapshots_path": self.peer.snapshots_dir,
+                                 "peers": [{"peer_id": p.peer_id, "url": f"http://127.0.0.1:{p.port}",
+                                            "snapshots_path": p.snapshots_dir} for p in c.peers]})
+            return
+        self.finish_unread()
+        self.send_json(404, {"error": "unknown admin endpoint"})
+
+    # ------------------------------------------------------------------ service
+
+    def h_root(self):
+        self.finish_unread()
+        self.send_json(200, {"title": "qdrant - vector search engine", "version": self.cluster.version,
+                             "commit": "74f3e85b94" + "0" * 30})
+        raise NoContent
+
+    def h_healthz(self):
+        self.send_text(200, "healthz check passed")
+        raise NoContent
+
+    def h_telemetry(self):
+        c = self.cluster
+        level = min(int(self.qparam("details_level", "0") or 0), 4)
+        app = {"name": "qdrant", "version": c.version, "startup": c.started.isoformat().replace("+00:00", "Z")}
+        if level >= 1:
+            app["system"] = {"distribution": "debian", "distribution_version": "12", "is_docker": False,
+                             "cores": os.cpu_count(), "ram_size": c.ram_size_kib(), "disk_size": c.disk_size_kib(),
+                             "cpu_flags": "", "cpu_endian": "little"}
+        else:
+            app["system"] = {"is_docker": False, "cores": os.cpu_count(), "ram_size": c.ram_size_kib(),
+                             "disk_size": c.disk_size_kib(), "cpu_flags": ""}
+        with c.lock:
+            names = sorted(c.collections)
+        collections = {"number_of_collections": len(names)}
+        if level >= 2:
+            snaps = []
+            for n in names:
+                st = c.running.get((self.peer.index, n)) or {"running_snapshots": 0, "running_snapshot_recovery": 0,
+                                                             "total_snapshot_creations": 0}
+                snaps.append({"id": n, **st})
+            collections["snapshots"] = snaps
+        cluster = {"enabled": c.distributed}
+        if level >= 3 and c.distributed:
+            cluster["peer_metadata"] = {str(p.peer_id): {"version": c.version} for p in c.peers}
+        return self.ok({"id": c.process_id, "app": app, "collections": collections, "cluster": cluster})
+
+    def h_quotas(self):
+        c = self.cluster
+        usage = {"resident_memory_percent": None, "disk_usage_percent": c.disk_usage()}
+        result = {"config": {"enabled": False}, "usage": usage}
+        if c.distributed:
+            result["peers"] = {str(p.peer_id): {"exceeded": False, **usage} for p in c.peers}
+        return self.ok(result)
+
+    def h_metrics(self):
+        text = f'# TYPE app_info gauge\napp_info{{name="qdrant",version="{self.cluster.version}"}} 1\n'
+        self.send_text(200, text)
+        raise NoContent
+
+    def h_cluster(self):
+        c = self.cluster
+        if not c.distributed:
+            return self.ok({"status": "disabled"})
+        leader = c.peers[0].peer_id
+        return self.ok({
+            "status": "enabled", "peer_id": self.peer.peer_id,
+            "peers": {str(p.peer_id): {"uri": f"http://127.0.0.1:{p.port + 2}/"} for p in c.peers},
+            "raft_info": {"term": 1, "commit": 1, "pending_operations": 0, "leader": leader,
+                          "role": "Leader" if self.peer.peer_id == leader else "Follower", "is_voter": True},
+            "consensus_thread_status": {"consensus_thread_status": "working",
+                                        "last_update": time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())},
+            "message_send_failures": {}})
+
+    # ------------------------------------------------------------------ collections and aliases
+
+    def h_list_collections(self):
+        with self.cluster.lock:
+            return self.ok({"collections": [{"name": n} for n in self.cluster.collections]})
+
+    def h_list_aliases(self):
+        return self.ok({"aliases": self.cluster.list_aliases()})
+
+    def h_collection_aliases(self, c):
+        col = self.cluster.get(c)
+        return self.ok({"aliases": self.cluster.list_aliases(col.name)})
+
+    def h_update_aliases(self):
+        body = self.json_body()
+        actions = body.get("actions")
+        if not isinstance(actions, list):
+            raise bad_request("Format error in JSON body: missing field `actions`")
+        self.cluster.update_aliases(actions)
+        return self.ok(True)
+
+    def h_create_collection(self, c):
+        body = self.json_body(required=False)
+        cfg = self.cluster.build_config(body)
+        self.cluster.create_collection(c, cfg)
+        return self.ok(True)
+
+    def h_delete_collection(self, c):
+        return self.ok(self.cluster.delete_collection(c))
+
+    def h_collection_exists(self, c):
+        with self.cluster.lock:
+            real = self.cluster.resolve(c)
+            return self.ok({"exists": real in self.cluster.collections})
+
+    def h_get_collection(self, c):
+        col = self.cluster.get(c)
+        cfg = {k: v for k, v in col.config.items() if k != "uuid"}
+        n = self.cluster.count(col)
+        return self.ok({"status": "green", "optimizer_status": "ok", "indexed_vectors_count": 0,
+                        "points_count": n, "segments_count": self.cluster.segments_count(col), "config": cfg,
+                        "payload_schema": {k: _index_info(v, n) for k, v in col.payload_schema.items()}})
+
+    def h_collection_cluster(self, c):
+        cl = self.cluster
+        col = cl.get(c)
+        local, remote = [], []
+        for sid in sorted(col.placement):
+            for p in col.placement[sid]:
+                state = col.states.get((sid, p), "Dead")
+                if p == self.peer.index:
+                    local.append({"shard_id": sid, "points_count": cl.count(col, sid, p), "state": state})
+                else:
+                    remote.append({"shard_id": sid, "peer_id": cl.peers[p].peer_id, "state": state})
+        return self.ok({"peer_id": self.peer.peer_id, "shard_count": col.shard_number, "local_shards": local,
+                        "remote_shards": remote, "shard_transfers": []})
+
+    def h_create_index(self, c):
+        body = self.json_body()
+        col = self.cluster.get(c)
+        schema = body.get("field_schema")
+        if not isinstance(body.get("field_name"), str) or not isinstance(schema, (str, dict)):
+            raise bad_request("Format error in JSON body: expected `field_name` and `field_schema`")
+        with self.cluster.lock:
+            col.payload_schema[body["field_name"]] = schema  # kept as sent: payload_index.json holds it so
+            self.cluster.save()
+        return self.ok({"operation_id": 0, "status": "completed" if self.wait_param() else "acknowledged"})
+
+    # ------------------------------------------------------------------ points
+
+    def h_upsert(self, c):
+        body = self.json_body()
+        col = self.cluster.get(c)
+        points = convert.points_in(body)
+        self.cluster.upsert(col, points)
+        return self.ok({"operation_id": 0, "status": "completed" if self.wait_param() else "acknowledged"})
+
+    def h_delete_points(self, c):
+        body = self.json_body()
+        col = self.cluster.get(c)
+        ids = [convert.point_id(i) for i in body.get("points", [])]
+        self.cluster.delete_points(col, ids)
+        return self.ok({"operation_id": 0, "status": "completed" if self.wait_param() else "acknowledged"})
+
+    def h_retrieve(self, c):
+        body = self.json_body()
+        col = self.cluster.get(c)
+        wp, wv = body.get("with_payload", True), body.get("with_vector", False)
+        ids = [convert.point_id(i) for i in body.get("ids", [])]
+        recs = self.cluster.retrieve(col, ids, wp, wv)
+        return self.ok([convert.record_out(r, wp, wv) for r in recs])
+
+    def h_get_point(self, c, id):
+        col = self.cluster.get(c)
+        pid = convert.point_id(int(id) if id.isdigit() else id)
+        recs = self.cluster.retrieve(col, [pid], True, True)
+        if not recs:
+            raise not_found(f"No point with id {id} found")
+        return self.ok(convert.record_out(recs[0], True, True))
+
+    def h_scroll(self, c):
+        body = self.json_body(required=False)
+        col = self.cluster.get(c)
+        if body.get("filter") or body.get("order_by"):
+            raise bad_request("filter and order_by are not supported by the test double")
+        offset = body.get("offset")
+        offset = convert.point_id(offset) if offset is not None else None
+        limit = int(body.get("limit") or 10)
+        wp, wv = body.get("with_payload", True), body.get("with_vector", False)
+        recs, nxt = self.cluster.scroll(col, offset, limit, wp, wv)
+        return self.ok({"points": [convert.record_out(r, wp, wv) for r in recs], "next_page_offset": nxt})
+
+    def h_count(self, c):
+        body = self.json_body(required=False)
+        col = self.cluster.get(c)
+        if body.get("filter"):
+            raise bad_request("filter is not supported by the test double")
+        return self.ok({"count": self.cluster.count(col)})
+
+    def _query_vector(self, q, using):
+        if isinstance(q, dict) and "nearest" in q:
+            q = q["nearest"]
+        if isinstance(q, dict) and "name" in q and "vector" in q:
+            using, q = q["name"], q["vector"]
+        if isinstance(q, (list, dict)):
+            return convert.vector_in(q), using
+        raise bad_request("only nearest-vector queries are supported by the test double")
+
+    def h_query(self, c):
+        body = self.json_body()
+        col = self.cluster.get(c)
+        if body.get("filter") or body.get("prefetch"):
+            raise bad_request("filter and prefetch are not supported by the test double")
+        vec, using = self._query_vector(body.get("query"), body.get("using"))
+        wp, wv = body.get("with_payload", False), body.get("with_vector", False)
+        hits = self.cluster.query(col, vec, using, int(body.get("limit") or 10), int(body.get("offset") or 0),
+                                  wp, wv, body.get("score_threshold"))
+        return self.ok({"points": [convert.scored_out(h, wp, wv) for h in hits]})
+
+    def h_search(self, c):
+        body = self.json_body()
+        col = self.cluster.get(c)
+        if body.get("filter"):
+            raise bad_request("filter is not supported by the test double")
+        vec, using = self._query_vector(body.get("vector"), None)
+        wp, wv = body.get("with_payload", False), body.get("with_vector", False)
+        hits = self.cluster.query(col, vec, using, int(body.get("limit") or 10), int(body.get("offset") or 0),
+                                  wp, wv, body.get("score_threshold"))
+        return self.ok([convert.scored_out(h, wp, wv) for h in hits])
+
+    # ------------------------------------------------------------------ snapshots: helpers
+
+    def run(self, fn, *args):
+        """`wait` semantics: the job always runs in its own thread; wait=false answers 202 at once."""
+        wait = self.wait_param()
+        box: dict = {}
+
+        def job():
+            try:
+                box["result"] = fn(*args)
+            except Exception as e:  # logged only, like Qdrant
+                box["error"] = e
+                if not wait:
+                    sys.stderr.write(f"background task failed: {e}\n")
+
+        t = threading.Thread(target=job, daemon=True)
+        t.start()
+        if not wait:
+            return self.accepted()
+        t.join()
+        if "error" in box:
+            raise box["error"]
+        return self.ok(box["result"])
+
+    def send_file(self, path: str, fault_key: str) -> None:
+        """actix-files style download: Content-Length, ETag, Last-Modified, single byte ranges."""
+        st = os.stat(path)
+        size = st.st_size
+        fault = self.cluster.faults.download_fault(fault_key)
+        start, end = 0, size - 1
+        status = 200
+        rng = self.headers.get("Range")
+        m = re.fullmatch(r"bytes=(\d*)-(\d*)", rng.strip()) if rng else None
+        if m and (m.group(1) or m.group(2)):
+            if m.group(1):
+                start = int(m.group(1))
+                end = min(int(m.group(2)), size - 1) if m.group(2) else size - 1
+            else:
+                start = max(0, size - int(m.group(2)))
+            if start >= size or start > end:
+                self.send_response(416)
+                self.send_header("Content-Range", f"bytes */{size}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                raise NoContent
+            status = 206
+        length = end - start + 1 if size else 0
+        self.send_response(status)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Disposition", f'attachment; filename="{os.path.basename(path)}"')
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("ETag", f'"{int(st.st_mtime):x}:{size:x}"')
+        self.send_header("Last-Modified", self.date_time_string(int(st.st_mtime)))
+        if status == 206:
+            self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(length))
+        self.end_headers()
+        limit = length
+        if fault and fault[0] == "truncate":
+            limit = min(length, fault[1])
+        sent = 0
+        with open(path, "rb") as f:
+            f.seek(start)
+            while sent < limit:
+                chunk = f.read(min(1 << 20, limit - sent))
+                if not chunk:
+                    break
+                pos = start + sent
+                if fault and fault[0] == "corrupt" and pos <= fault[1] < pos + len(chunk):
+                    b = bytearray(chunk)
+                    b[fault[1] - pos] ^= 0xFF
+                    chunk = bytes(b)
+                self.wfile.write(chunk)
+                sent += len(chunk)
+        if sent < length:
+            self.wfile.flush()
+            self.close_connection = True
+        raise NoContent
+
+    def spool_multipart(self, dest_dir: str) -> tuple[str, str | None]:
+        """Spools a multipart body; returns (path of the `snapshot` part, its filename)."""
+        ctype = self.headers.get("Content-Type", "")
+        m = re.search(r'boundary="?([^";]+)"?', ctype)
+        if not ctype.startswith("multipart/form-data") or not m:
+            raise bad_request("Content type error: expected multipart/form-data")
+        boundary = m.group(1).encode()
+        os.makedirs(dest_dir, exist_ok=True)
+        fd, spool = tempfile.mkstemp(dir=dest_dir, prefix="spool-")
+        with os.fdopen(fd, "wb") as f:
+            self.read_body_to(f)
+        try:
+            with open(spool, "rb") as f:
+                size = os.fstat(f.fileno()).st_size
+                if size == 0:
+                    raise bad_request("Multipart stream is incomplete")
+                mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+                delim = b"--" + boundary
+                pos = mm.find(delim)
+                while pos >= 0:
+                    hstart = pos + len(delim)
+                    if mm[hstart:hstart + 2] == b"--":
+                        break
+                    hend = mm.find(b"\r\n\r\n", hstart)
+                    if hend < 0:
+                        break
+                    headers = mm[hstart:hend].decode("utf-8", "replace")
+                    dstart = hend + 4
+                    nxt = mm.find(b"\r\n" + delim, dstart)
+                    if nxt < 0:
+                        raise bad_request("Multipart stream is incomplete")
+                    if re.search(r'name="snapshot"', headers):
+                        fn = re.search(r'filename="([^"]*)"', headers)
+                        fd2, out = tempfile.mkstemp(dir=dest_dir, prefix="upload-")
+                        with os.fdopen(fd2, "wb") as o:
+                            p = dstart
+                            while p < nxt:
+                                o.write(mm[p:min(nxt, p + (1 << 20))])
+                                p += 1 << 20
+                        mm.close()
+                        return out, (fn.group(1) if fn else None)
+                    pos = nxt + 2
+                mm.close()
+            raise bad_request("Multipart form has no `snapshot` field")
+        finally:
+            os.unlink(spool)
+
+    def recover_body(self):
+        body = self.json_body()
+        loc = body.get("location")
+        if not isinstance(loc, str):
+            raise ApiError(422, "Validation error in JSON body: location: missing field `location`")
+        prio = body.get("priority")
+        if prio is not None and prio not in PRIORITIES:
+            raise bad_request(f"Format error in JSON body: unknown variant `{prio}`")
+        ck = body.get("checksum")
+        if ck is not None and not SHA256_RE.match(ck):
+            raise validation("JSON body", "checksum: invalid_sha256_hash")
+        return loc, prio, ck, body.get("api_key")
+
+    def sid(self, sid: str) -> int:
+        if not sid.isdigit():
+            raise bad_request(f"Deserialize error in path parameters: invalid digit found in string")
+        return int(sid)
+
+    # ------------------------------------------------------------------ full snapshots
+
+    def h_list_full(self):
+        return self.ok(self.cluster.list_snapshots(self.peer.snapshots_dir))
+
+    def h_create_full(self):
+        return self.run(self.cluster.create_full_snapshot, self.peer)
+
+    def h_download_full(self, name):
+        path = self.cluster.snapshot_file(self.peer.snapshots_dir, name)
+        self.send_file(path, self.raw_path())
+
+    def h_delete_full(self, name):
+        d = self.peer.snapshots_dir
+        validate_snapshot_name(name)
+        self.cluster.snapshot_file(d, name)
+        return self.run(self.cluster.delete_snapshot_file, d, name)
+
+    def raw_path(self) -> str:
+        return urllib.parse.urlsplit(self.path).path.rstrip("/")
+
+    # ------------------------------------------------------------------ collection snapshots
+
+    def coll_dir(self, c) -> str:
+        col = self.cluster.get(c)
+        return os.path.join(self.peer.snapshots_dir, col.name)
+
+    def h_list_collection_snapshots(self, c):
+        return self.ok(self.cluster.list_snapshots(self.coll_dir(c)))
+
+    def h_create_collection_snapshot(self, c):
+        self.cluster.get(c)
+        return self.run(self.cluster.create_collection_snapshot, self.peer, c)
+
+    def h_download_collection_snapshot(self, c, name):
+        path = self.cluster.snapshot_file(self.coll_dir(c), name)
+        self.send_file(path, self.raw_path())
+
+    def h_delete_collection_snapshot(self, c, name):
+        d = self.coll_dir(c)
+        self.cluster.snapshot_file(d, name)
+        return self.run(self.cluster.delete_snapshot_file, d, name)
+
+    def h_recover_collection(self, c):
+        loc, prio, ck, key = self.recover_body()
+        return self.run(self.cluster.recover_collection, self.peer, c, loc, prio, ck, key)
+
+    def h_upload_collection(self, c):
+        from .store import validate_collection_name
+        for ch in '<>:"/\\|?*\0\x1f':
+            if ch in c:
+                raise validation("path parameters", "collection_name: invalid characters")
+        validate_collection_name(c)
+        ck = self.checksum_param(self.qparam("checksum"))
+        prio = self.priority_param(self.qparam("priority"))
+        wait = self.wait_param()
+        path, filename = self.spool_multipart(os.path.join(self.peer.snapshots_dir, "tmp", "upload"))
+        try:
+            if ck:
+                from .archives import sha256_file
+                computed = sha256_file(path)
+                if computed.lower() != ck.lower():
+                    raise ApiError(400, f"Checksum mismatch: expected {computed}, actual {ck}")
+            real = self.cluster.resolve(c)
+            dest_dir = os.path.join(self.peer.snapshots_dir, real)
+            os.makedirs(dest_dir, exist_ok=True)
+            base = os.path.basename(filename) if filename else str(uuid.uuid4())
+            if base in ("", ".", ".."):
+                base = str(uuid.uuid4())
+            dest = os.path.join(dest_dir, base)
+            os.replace(path, dest)  # the uploaded file stays in the snapshots directory, like Qdrant
+        finally:
+            if os.path.exists(path):
+                os.unlink(path)
+        url = "file://" + urllib.parse.quote(dest)
+        self.query["wait"] = ["true" if wait else "false"]
+        return self.run(self.cluster.recover_collection, self.peer, c, url, prio, None, None)
+
+    # ------------------------------------------------------------------ shard snapshots
+
+    def h_list_shard_snapshots(self, c, sid):
+        col = self.cluster.local_shard(self.peer, c, self.sid(sid))
+        return self.ok(self.cluster.list_snapshots(self.cluster.shard_snapshots_dir(self.peer, col.name, int(sid))))
+
+    def h_create_shard_snapshot(self, c, sid):
+        self.cluster.local_shard(self.peer, c, self.sid(sid))
+        return self.run(self.cluster.create_shard_snapshot, self.peer, c, int(sid))
+
+    def _shard_snapshot_path(self, c, sid, name):
+        s = self.sid(sid)
+        col = self.cluster.get(c)
+        if s not in col.placement:
+            raise not_found(f"shard {s} not found")
+        validate_snapshot_name(name)
+        return self.cluster.snapshot_file(self.cluster.shard_snapshots_dir(self.peer, col.name, s), name)
+
+    def h_download_shard_snapshot(self, c, sid, name):
+        self.send_file(self._shard_snapshot_path(c, sid, name), self.raw_path())
+
+    def h_delete_shard_snapshot(self, c, sid, name):
+        path = self._shard_snapshot_path(c, sid, name)
+        return self.run(self.cluster.delete_snapshot_file, os.path.dirname(path), name)
+
+    def h_recover_shard(self, c, sid):
+        loc, prio, ck, key = self.recover_body()
+        s = self.sid(sid)
+        self.cluster.get(c)
+        return self.run(self.cluster.recover_shard, self.peer, c, s, loc, prio, ck, key)
+
+    def h_upload_shard(self, c, sid):
+        s = self.sid(sid)
+        ck = self.checksum_param(self.qparam("checksum"))
+        prio = self.priority_param(self.qparam("priority"))
+        col = self.cluster.get(c)
+        if s not in col.placement:
+            raise not_found(f"shard {s} not found")
+        work = tempfile.mkdtemp(dir=self.peer.tmp_dir, prefix="shard-upload-")
+        try:
+            path, _ = self.spool_multipart(work)
+            if ck:
+                from .archives import sha256_file
+                computed = sha256_file(path)
+                if computed.lower() != ck.lower():
+                    raise ApiError(400, f"Checksum mismatch: expected {computed}, actual {ck}")
+            wait = self.wait_param()
+            if not wait:
+                def job():
+                    try:
+                        self.cluster.recover_shard_file(self.peer, col, s, path, prio)
+                    except Exception as e:
+                        sys.stderr.write(f"background task failed: {e}\n")
+                    finally:
+                        shutil.rmtree(work, ignore_errors=True)
+                threading.Thread(target=job, daemon=True).start()
+                work = None
+                return self.accepted()
+            self.cluster.recover_shard_file(self.peer, col, s, path, prio)
+            # The server returns `()` here: `"result": null` although the OpenAPI says boolean.
+            return self.ok(None)
+        finally:
+            if work:
+                shutil.rmtree(work, ignore_errors=True)
+
+    def h_stream_shard_snapshot(self, c, sid):
+        s = self.sid(sid)
+        col = self.cluster.local_shard(self.peer, c, s)
+        from .store import now_stamp
+        fault = self.cluster.faults.download_fault(self.raw_path())
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Disposition",
+                         f'attachment; filename="{col.name}-shard-{s}-{now_stamp()}.snapshot"')
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        writer = ChunkedWriter(self.wfile, fault)
+        try:
+            self.cluster.stream_shard_snapshot(self.peer, col, s, writer)
+            writer.close()
+        except Truncated:
+            self.close_connection = True
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        except Exception:  # like Qdrant: a failure mid-stream leaves a 200 with a truncated body
+            traceback.print_exc()
+            self.close_connection = True
+        raise NoContent
+
+
+def _index_info(schema, points: int) -> dict:
+    """PayloadIndexInfo of a stored PayloadFieldSchema (a type name or a params object)."""
+    if isinstance(schema, str):
+        return {"data_type": schema, "points": points}
+    return {"data_type": schema.get("type"), "params": schema, "points": points}
+
+
+class Truncated(Exception):
+    pass
+
+
+class ChunkedWriter:
+    """Chunked transfer encoding with optional truncation/corruption faults."""
+
+    def __init__(self, wfile, fault):
+        self.wfile = wfile
+        self.fault = fault
+        self.buf = bytearray()
+        self.sent = 0
+
+    def write(self, data: bytes) -> None:
+        if self.fault and self.fault[0] == "corrupt":
+            off = self.fault[1]
+            start = self.sent + len(self.buf)
+            if start <= off < start + len(data):
+                b = bytearray(data)
+                b[off - start] ^= 0xFF
+                data = bytes(b)
+        self.buf += data
+        if self.fault and self.fault[0] == "truncate" and self.sent + len(self.buf) >= self.fault[1]:
+            keep = self.fault[1] - self.sent
+            if keep > 0:
+                self._emit(bytes(self.buf[:keep]))
+            self.wfile.flush()
+            raise Truncated()
+        if len(self.buf) >= 1 << 16:
+            self._emit(bytes(self.buf))
+            self.buf = bytearray()
+
+    def _emit(self, data: bytes) -> None:
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        self.sent += len(data)
+
+    def close(self) -> None:
+        if self.buf:
+            self._emit(bytes(self.buf))
+            self.buf = bytearray()
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+
+class Server(ThreadingHTTPServer):
+    request_queue_size = 128
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def make_server(cluster: Cluster, peer: Peer, port: int, host: str = "127.0.0.1") -> Server:
+    handler = type(f"Handler{peer.index}", (Handler,), {"cluster": cluster, "peer": peer})
+    srv = Server((host, port), handler)
+    peer.port = srv.server_address[1]
+    return srv
