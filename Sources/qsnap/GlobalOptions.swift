@@ -38,18 +38,19 @@ enum CommandRunner {
         } catch let error as CleanExit {
             throw error
         } catch {
-            let wrapped = QSnapError(.failure("internal"), "unexpected error: \(error)")
+            let wrapped = QSnapError(.failure("internal"), "unexpected error: \(SecretRegistry.redact("\(error)"))")
             report(wrapped, options: options)
             throw ExitCode(ExitStatus.failure)
         }
     }
 
     static func report(_ error: QSnapError, options: GlobalOptions) {
-        let text = "qsnap: error: \(error.description)\n"
+        let text = "qsnap: error: \(SecretRegistry.redact(error.description))\n"
         FileHandle.standardError.write(Data(text.utf8))
         if options.json {
             let payload: [String: String] = [
-                "error": error.message, "code": error.code.identifier, "category": error.code.category,
+                "error": SecretRegistry.redact(error.message), "code": error.code.identifier,
+                "category": error.code.category,
             ]
             if let data = try? JSONSerialization.data(withJSONObject: ["error": payload], options: [.sortedKeys]) {
                 FileHandle.standardOutput.write(data + Data("\n".utf8))
