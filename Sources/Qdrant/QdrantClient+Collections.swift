@@ -1,0 +1,83 @@
+import QSnapCore
+
+extension QdrantClient {
+    /// `GET /collections`: the collection names, sorted.
+    public func listCollections() throws -> [String] {
+        struct Item: Decodable { var name: String }
+        struct List: Decodable { var collections: [Item] }
+        return try result(List.self, Call(method: "GET", segments: ["collections"], idempotent: true))
+            .collections.map(\.name).sorted()
+    }
+
+    /// `GET /collections/{c}/exists`.
+    public func collectionExists(_ name: String) throws -> Bool {
+        struct Existence: Decodable { var exists: Bool }
+        return try result(Existence.self,
+                          Call(method: "GET", segments: ["collections", name, "exists"], idempotent: true)).exists
+    }
+
+    /// `GET /collections/{c}`: status, approximate counts, configuration and payload schema.
+    public func collectionInfo(_ name: String) throws -> CollectionInfo {
+        try result(CollectionInfo.self, Call(method: "GET", segments: ["collections", name], idempotent: true))
+    }
+
+    /// `PUT /collections/{c}` with a `CreateCollection` body (`vectors`, `shard_number`, …); fails with
+    /// `qdrant.conflict` when the name is taken.
+    public func createCollection(_ name: String, config: JSONValue) throws {
+        _ = try outcome(JSONValue.self,
+                        Call(method: "PUT", segments: ["collections", name], json: config, idempotent: false))
+    }
+
+    /// `DELETE /collections/{c}` (also removes the collection's aliases).
+    public func deleteCollection(_ name: String) throws {
+        _ = try outcome(JSONValue.self, Call(method: "DELETE", segments: ["collections", name], idempotent: false))
+    }
+
+    /// `POST /collections/{c}/points/count`; `exact: true` for verification (the collection info count is
+    /// approximate).
+    public func countPoints(_ name: String, exact: Bool = true) throws -> Int {
+        struct Count: Decodable { var count: Int }
+        return try result(
+            Count.self,
+            Call(method: "POST", segments: ["collections", name, "points", "count"],
+                 json: .object(["exact": .bool(exact)]), idempotent: true)
+        ).count
+    }
+
+    /// `POST /collections/{c}/points/scroll`: one page of points (verbatim records) and the offset of the next page
+    /// (`nil` at the end).
+    public func scroll(_ name: String, limit: Int, offset: JSONValue?, withVectors: Bool, withPayload: Bool) throws
+        -> (points: [JSONValue], next: JSONValue?)
+    {
+        var body: [String: JSONValue] = [
+            "limit": .number(Double(limit)), "with_vector": .bool(withVectors), "with_payload": .bool(withPayload),
+        ]
+        if let offset, offset != .null { body["offset"] = offset }
+        struct Page: Decodable {
+            var points: [JSONValue]
+            var next_page_offset: JSONValue?
+        }
+        let page = try result(
+            Page.self,
+            Call(method: "POST", segments: ["collections", name, "points", "scroll"], json: .object(body),
+                 idempotent: true))
+        let next = page.next_page_offset.flatMap { $0 == .null ? nil : $0 }
+        return (page.points, next)
+    }
+
+    /// `POST /collections/{c}/points`: the records with the given ids (payload included), verbatim.
+    public func retrieve(_ name: String, ids: [JSONValue], withVectors: Bool) throws -> [JSONValue] {
+        try result(
+            [JSONValue].self,
+            Call(method: "POST", segments: ["collections", name, "points"],
+                 json: .object(["ids": .array(ids), "with_vector": .bool(withVectors), "with_payload": .bool(true)]),
+                 idempotent: true))
+    }
+
+    /// `POST /collections/{c}/points/query` with a raw body; returns the raw `result`.
+    public func query(_ name: String, body: JSONValue) throws -> JSONValue {
+        try result(
+            JSONValue.self,
+            Call(method: "POST", segments: ["collections", name, "points", "query"], json: body, idempotent: true))
+    }
+}

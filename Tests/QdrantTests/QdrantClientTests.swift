@@ -1,0 +1,98 @@
+import HTTP
+import QSnapCore
+import Testing
+
+@testable import Qdrant
+
+/// Client behaviour that needs no server.
+@Suite struct QdrantClientTests {
+    @Test func badBaseURLFailsEveryCallWithUsage() {
+        let client = QdrantClient(baseURL: "localhost:6333")
+        #expect {
+            _ = try client.listCollections()
+        } throws: { ($0 as? QSnapError)?.code == .usage("qdrant.url") }
+    }
+
+    @Test func baseURLIsNormalised() {
+        #expect(QdrantClient(baseURL: "http://h:6333///").baseURL == "http://h:6333")
+    }
+
+    @Test func snapshotNamesAreValidatedBeforeSending() {
+        // Port 9 (discard) on a closed loopback port: any request would fail with a transport error instead.
+        let client = QdrantClient(baseURL: "http://127.0.0.1:9", retryPolicy: .none)
+        for name in ["../../../../etc/passwd", "/etc/passwd", "..", ".", "", "a/b.snapshot"] {
+            #expect {
+                try client.deleteSnapshot(.collection("c"), name: name)
+            } throws: { ($0 as? QSnapError)?.code == .refused("qdrant.snapshot-name") }
+            #expect {
+                try client.downloadSnapshot(.full, name: name) { _ in }
+            } throws: { ($0 as? QSnapError)?.code == .refused("qdrant.snapshot-name") }
+        }
+    }
+
+    @Test func fullSnapshotsCannotBeRecoveredOverREST() {
+        let client = QdrantClient(baseURL: "http://127.0.0.1:9", retryPolicy: .none)
+        #expect {
+            try client.recoverSnapshot(.full, location: "http://x/s.snapshot")
+        } throws: { ($0 as? QSnapError)?.code == .refused("qdrant.full-recover") }
+        #expect {
+            try client.uploadSnapshot(.full, fileName: "s.snapshot", length: 0) { _ in 0 }
+        } throws: { ($0 as? QSnapError)?.code == .refused("qdrant.full-recover") }
+    }
+
+    @Test func malformedChecksumsAreUsageErrors() {
+        let client = QdrantClient(baseURL: "http://127.0.0.1:9", retryPolicy: .none)
+        #expect {
+            try client.recoverSnapshot(.collection("c"), location: "http://x/s.snapshot", checksum: "abc")
+        } throws: { ($0 as? QSnapError)?.code == .usage("qdrant.checksum") }
+    }
+
+    @Test func unreachableServerIsARetriableServerFailureWithoutTheKey() throws {
+        let client = QdrantClient(baseURL: "http://127.0.0.1:9", apiKey: "very-secret-key",
+                                  retryPolicy: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.01))
+        do {
+            _ = try client.collectionInfo("c")
+            Issue.record("expected a failure")
+        } catch let error as QSnapError {
+            #expect(error.code == .failure("qdrant.server"))
+            #expect(error.isRetriableQdrantFailure)
+            #expect(error.message.contains("GET /collections/c"))
+            #expect(!error.description.contains("very-secret-key"))
+        }
+    }
+
+    @Test func deadlinesSetTotalAndStallLimits() throws {
+        let client = QdrantClient(baseURL: "http://h:6333", timeout: 300)
+        let endpoint = try QdrantEndpoint(baseURL: "http://h:6333")
+        func request(_ deadline: QdrantClient.Deadline) -> HTTPRequest {
+            client.makeRequest(
+                QdrantClient.Call(method: "POST", segments: ["collections", "c", "snapshots"], query: [("wait", "true")],
+                                  deadline: deadline, idempotent: false),
+                endpoint: endpoint, headers: [])
+        }
+        let standard = request(.standard)
+        #expect(standard.url == "http://h:6333/collections/c/snapshots?wait=true")
+        #expect(standard.timeout == 300 && standard.lowSpeedTime >= 300)
+        let transfer = request(.transfer(stallSeconds: 120))
+        #expect(transfer.timeout == nil && transfer.lowSpeedTime == 120)
+        let work = request(.serverWork)
+        #expect(work.timeout == nil && work.lowSpeedTime >= 3600)
+    }
+
+    @Test func apiKeyTravelsAsHeaderOnly() throws {
+        let client = QdrantClient(baseURL: "http://h", apiKey: "k-123456")
+        #expect(client.baseHeaders().contains(HTTPHeader(name: "api-key", value: "k-123456")))
+        #expect(!QdrantClient(baseURL: "http://h", apiKey: "").baseHeaders().contains { $0.name == "api-key" })
+    }
+
+    @Test func attachmentFileNameIsParsed() {
+        func name(_ value: String) -> String? {
+            QdrantClient.attachmentFileName([HTTPHeader(name: "Content-Disposition", value: value)])
+        }
+        #expect(name(#"attachment; filename="c-shard-0-2026-11-21-20-00-00.snapshot""#)
+                    == "c-shard-0-2026-11-21-20-00-00.snapshot")
+        #expect(name("attachment; filename=plain.snapshot; size=3") == "plain.snapshot")
+        #expect(name(#"attachment; filename="../../etc/passwd""#) == nil)
+        #expect(QdrantClient.attachmentFileName([]) == nil)
+    }
+}

@@ -1,0 +1,36 @@
+import QSnapCore
+import Testing
+
+@testable import Qdrant
+
+@Suite struct QdrantFailureTests {
+    @Test func transportFailureIsARetriableServerFailure() {
+        let f = QdrantFailure(status: nil, method: "GET", path: "/", serverMessage: "Connection refused",
+                              retriable: true)
+        let e = f.error
+        #expect(e.code == .failure("qdrant.server"))
+        #expect(e.message.contains("GET /") && e.message.contains("Connection refused"))
+        #expect(e.isRetriableQdrantFailure)
+        #expect(f.description == "GET /: no response: Connection refused")
+    }
+
+    @Test(arguments: [
+        (401, "refused", "qdrant.auth"), (403, "refused", "qdrant.auth"), (404, "failure", "qdrant.not-found"),
+        (409, "failure", "qdrant.conflict"), (400, "failure", "qdrant.bad-request"),
+        (422, "failure", "qdrant.bad-request"), (405, "failure", "qdrant.bad-request"),
+        (500, "failure", "qdrant.server"), (503, "failure", "qdrant.server"), (429, "failure", "qdrant.rate-limited"),
+    ])
+    func statusMapsToCode(_ status: Int, _ category: String, _ identifier: String) {
+        let e = QdrantFailure(status: status, method: "POST", path: "/collections/c/snapshots", serverMessage: "m",
+                              retriable: QdrantFailure.isRetriable(status: status)).error
+        #expect(e.code.category == category)
+        #expect(e.code.identifier == identifier)
+        #expect(e.message.contains("POST /collections/c/snapshots"))
+        #expect(e.message.contains("HTTP \(status)"))
+    }
+
+    @Test func retriableStatuses() {
+        #expect([500, 502, 503, 504, 507, 408, 429].allSatisfy(QdrantFailure.isRetriable(status:)))
+        #expect(![400, 401, 403, 404, 409, 422, 304].contains(where: QdrantFailure.isRetriable(status:)))
+    }
+}

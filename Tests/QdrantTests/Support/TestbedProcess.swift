@@ -1,0 +1,134 @@
+import Foundation
+import HTTP
+import QSnapCore
+
+/// The Qdrant test double (`Tests/Testbed`, Python) run as a child process on free loopback ports.
+///
+/// `start` waits for its `READY url1,url2,…` line; `stop` (SIGTERM, then SIGKILL) must be called in every case —
+/// use `defer`. Blocking: call from a dedicated thread.
+final class TestbedProcess: @unchecked Sendable {
+    /// The repository root (three levels above this file).
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    /// The project's Python.
+    static let python = repo.appendingPathComponent(".venv/bin/python")
+    /// True when the project's venv exists (`make setup`); live tests are skipped otherwise.
+    static var available: Bool { FileManager.default.isExecutableFile(atPath: python.path) }
+
+    let process: Process
+    /// The REST URL of each node.
+    let urls: [String]
+    /// The storage directory (removed by `stop`).
+    let storage: URL
+    private let log: URL
+
+    private let input: Pipe
+
+    private init(process: Process, urls: [String], storage: URL, log: URL, input: Pipe) {
+        self.process = process
+        self.urls = urls
+        self.storage = storage
+        self.log = log
+        self.input = input
+    }
+
+    /// Starts the double and waits (up to `timeout` seconds) until it listens.
+    static func start(peers: Int = 1, arguments: [String] = [], timeout: Double = 60) throws -> TestbedProcess {
+        let storage = FileManager.default.temporaryDirectory
+            .appendingPathComponent("qsnap-qdrant-live-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
+        let log = storage.appendingPathComponent("testbed.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let process = Process()
+        process.executableURL = python
+        // `python -m qdrant_testbed …`, after unblocking signals: a child spawned from a Swift thread inherits
+        // that thread's blocked-signal mask (SIGTERM included), which would keep the double from shutting down.
+        let launcher = "import runpy, signal; signal.pthread_sigmask(signal.SIG_SETMASK, set()); "
+            + "runpy.run_module('qdrant_testbed', run_name='__main__', alter_sys=True)"
+        process.arguments = ["-c", launcher, "--port", "0", "--host", "127.0.0.1",
+                             "--storage", storage.appendingPathComponent("data").path, "--peers", String(peers)]
+            + ["--exit-on-stdin-eof"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["PYTHONPATH"] = repo.appendingPathComponent("Tests/Testbed").path
+        environment["PYTHONUNBUFFERED"] = "1"
+        process.environment = environment
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = try FileHandle(forWritingTo: log)
+        // The double stops when this pipe closes: it cannot outlive the test process, even after a crash.
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+
+        // A watchdog kills a double that never gets ready, so the read below ends.
+        let ready = DispatchSemaphore(value: 0)
+        let watchdog = Thread {
+            if ready.wait(timeout: .now() + timeout) == .timedOut, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        watchdog.start()
+        var text = ""
+        var urls: [String]?
+        while urls == nil {
+            let data = out.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("READY ") }) {
+                urls = line.dropFirst(6).split(separator: ",").map(String.init)
+            }
+        }
+        ready.signal()
+        guard let urls, urls.count == peers else {
+            let stderr = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            try? FileManager.default.removeItem(at: storage)
+            throw QSnapError(.failure("test.testbed"), "the Qdrant test double did not start: \(text) \(stderr.suffix(2000))")
+        }
+        return TestbedProcess(process: process, urls: urls, storage: storage, log: log, input: input)
+    }
+
+    /// The first node's URL.
+    var url: String { urls[0] }
+
+    /// Stops the double (SIGTERM, SIGKILL after 5 s) and removes its storage.
+    func stop() {
+        try? input.fileHandleForWriting.close()
+        if process.isRunning {
+            process.terminate()
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: storage)
+    }
+
+    /// Sends a raw JSON request (for what the client does not cover, e.g. upserting points) and returns the status
+    /// and the parsed body.
+    @discardableResult
+    func raw(_ method: String, _ path: String, json: String? = nil, node: Int = 0, apiKey: String? = nil) throws
+        -> (status: Int, body: JSONValue?)
+    {
+        var headers = [HTTPHeader(name: "Content-Type", value: "application/json")]
+        if let apiKey { headers.append(HTTPHeader(name: "api-key", value: apiKey)) }
+        let response = try HTTPClient().perform(
+            HTTPRequest(method: method, url: urls[node] + path, headers: headers, timeout: 30),
+            body: json.map { .bytes(Array($0.utf8)) } ?? .none)
+        return (response.status, try? JSONValue.parse(response.body))
+    }
+
+    /// Upserts points given as a JSON array text.
+    func upsert(_ collection: String, points: String, apiKey: String? = nil) throws {
+        let (status, body) = try raw("PUT", "/collections/\(collection)/points?wait=true",
+                                     json: #"{"points":\#(points)}"#, apiKey: apiKey)
+        guard status == 200 else {
+            throw QSnapError(.failure("test.upsert"), "upsert failed: HTTP \(status) \(body?.description ?? "")")
+        }
+    }
+
+    /// Replaces the fault configuration (`/__testbed/faults`).
+    func setFaults(_ json: String) throws {
+        let (status, _) = try raw("POST", "/__testbed/faults", json: json)
+        guard status == 200 else { throw QSnapError(.failure("test.faults"), "setting faults failed: HTTP \(status)") }
+    }
+}
