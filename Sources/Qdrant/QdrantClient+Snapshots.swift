@@ -138,7 +138,7 @@ extension QdrantClient {
     }
 
     /// Orders snapshots by the time in their name (else their creation time), then by name.
-    static func isOlder(_ a: SnapshotDescription, than b: SnapshotDescription) -> Bool {
+    public static func isOlder(_ a: SnapshotDescription, than b: SnapshotDescription) -> Bool {
         let ta = SnapshotName.parse(a.name)?.creationTime ?? a.creationDate ?? .distantPast
         let tb = SnapshotName.parse(b.name)?.creationTime ?? b.creationDate ?? .distantPast
         return ta != tb ? ta < tb : a.name < b.name

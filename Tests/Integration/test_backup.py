@@ -174,6 +174,15 @@ def test_full_kind_on_a_single_node(qsnap_bin, tmp_path):
         doc = json.loads(i.stdout)
         assert doc["kind"] == "full" and doc["aliases"] == {"live": "one"}
 
+        # the default kind on a standalone node: one collection snapshot, shards attributed to the node's peer id
+        r = backup(qsnap_bin, tb, str(repo), "--kind", "collection")
+        assert r.returncode == 0, r.stderr.decode()
+        manifest = json.loads((repo / "backups" / json.loads(r.stdout)["id"] / "manifest.json").read_text())
+        (obj,) = manifest["objects"]
+        assert obj["collection"] == "one" and obj["shards"] == [0]
+        assert obj["peerId"] == manifest["collections"][0]["placement"][0]["replicas"][0]["peerId"]
+        assert manifest["collections"][0]["pointsCount"] == 30
+
 
 @pytest.mark.parametrize("fault", [{"corrupt_downloads": {"offset": 700, "path": ".*"}},
                                    {"truncate_downloads": {"after_bytes": 3000, "path": ".*"}}],

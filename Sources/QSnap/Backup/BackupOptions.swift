@@ -17,6 +17,8 @@ public struct BackupOptions: Sendable {
     public var resume: Bool
     /// Download attempts per object (transport errors and corrupt downloads are retried).
     public var attemptsPerObject: Int
+    /// Seconds a resumed run waits for a snapshot its interrupted predecessor requested.
+    public var adoptTimeout: Double = 15
     /// Set by the runner from the discovered topology.
     public var clusterEnabled = false
 

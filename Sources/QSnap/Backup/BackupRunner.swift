@@ -125,7 +125,7 @@ public final class BackupRunner: @unchecked Sendable {
             completedAt: Self.iso(completed),
             source: BackupManifest.Source(
                 qdrantVersion: source.version.description, clusterEnabled: source.topology.clusterEnabled,
-                nodes: source.topology.nodes.map { .init(peerId: source.topology.clusterEnabled ? $0.peerId : nil, url: $0.url, version: $0.version.description) }),
+                nodes: source.topology.nodes.map { .init(peerId: $0.peerId == 0 ? nil : $0.peerId, url: $0.url, version: $0.version.description) }),
             collections: source.collections, aliases: source.aliases, objects: ordered,
             checksumsVerifiedAgainstQdrant: !checksumless, resumedFrom: resumed ? id : nil)
         try ManifestStore.write(manifest, to: repository)
@@ -161,13 +161,22 @@ public final class BackupRunner: @unchecked Sendable {
         let t = SnapshotTransfer(item: item, client: client, repository: repository, backupID: journal.id,
                                  options: options, progress: progress, logger: logger)
         let pendingKey = item.unit.pathComponent
-        let pending = lock.withLock { journal.pending[pendingKey] }
-        let snapshot = try t.obtainSnapshot(reusing: pending) { name in
-            try lock.withLock {
-                journal.pending[pendingKey] = name
-                try saveJournal()
-            }
-        }
+        let (pending, creating) = lock.withLock { (journal.pending[pendingKey], journal.creating[pendingKey]) }
+        let snapshot = try t.obtainSnapshot(
+            reusing: pending, creatingBefore: creating,
+            onCreating: { names in
+                try self.lock.withLock {
+                    self.journal.creating[pendingKey] = names
+                    try self.saveJournal()
+                }
+            },
+            onCreated: { name in
+                try self.lock.withLock {
+                    self.journal.pending[pendingKey] = name
+                    self.journal.creating[pendingKey] = nil
+                    try self.saveJournal()
+                }
+            })
         if snapshot.checksum == nil { lock.withLock { checksumless = true } }
         let object = try t.upload(snapshot)
         try lock.withLock {

@@ -83,6 +83,14 @@ public struct DiscoveredSource: Sendable {
             names = available.sorted()
         }
 
+        // A standalone node has no peer id in GET /cluster, but GET /collections/{c}/cluster names one: adopt it,
+        // so that replicas and the node agree.
+        if !clusterEnabled, nodes.count == 1, let name = names.first,
+           let view = try? first.collectionCluster(name), view.peerId != nodes[0].peerId {
+            clients[view.peerId] = clients.removeValue(forKey: nodes[0].peerId)
+            nodes[0].peerId = view.peerId
+        }
+
         var placements: [SourceTopology.Collection] = []
         var records: [BackupManifest.Collection] = []
         for name in names {

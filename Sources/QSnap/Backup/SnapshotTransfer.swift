@@ -25,13 +25,37 @@ struct SnapshotTransfer {
     }
 
     /// Returns a snapshot to stream: the one an interrupted run left on the server, or a new one.
-    func obtainSnapshot(reusing pending: String?, onCreated: (String) throws -> Void) throws -> SnapshotDescription {
+    /// - Parameters:
+    ///   - pending: the name an interrupted run recorded for this unit.
+    ///   - creatingBefore: names listed before an interrupted run requested a creation whose result it never saw.
+    ///   - onCreating: called with the current names just before a creation is requested (journal it).
+    ///   - onCreated: called with the new snapshot's name.
+    func obtainSnapshot(reusing pending: String?, creatingBefore: [String]?, onCreating: ([String]) throws -> Void,
+                        onCreated: (String) throws -> Void) throws -> SnapshotDescription {
         let existing = try client.listSnapshots(scope)
         if let pending, let found = existing.first(where: { $0.name == pending }) {
             logger.info("reusing snapshot \(pending) of \(item.unit) left by the interrupted run")
             return found
         }
+        if let before = creatingBefore {
+            // The interrupted run asked for a snapshot; Qdrant finishes it regardless. Adopt it (waiting briefly if
+            // it is still being written) rather than leave it behind on the node.
+            let known = Set(before)
+            var adopted = existing.filter { !known.contains($0.name) }.max { QdrantClient.isOlder($0, than: $1) }
+            if adopted == nil {
+                adopted = try? client.waitForSnapshot(scope, excluding: known, timeout: options.adoptTimeout, poll: options.pollInterval)
+            }
+            if let adopted {
+                logger.info("adopting snapshot \(adopted.name) of \(item.unit) requested by the interrupted run")
+                for stray in try client.listSnapshots(scope) where !known.contains(stray.name) && stray.name != adopted.name {
+                    deleteServerSnapshot(stray.name)
+                }
+                try onCreated(adopted.name)
+                return adopted
+            }
+        }
         let before = Set(existing.map(\.name))
+        try onCreating(existing.map(\.name))
         let created: SnapshotDescription
         if let direct = try client.createSnapshot(scope, wait: false) {
             created = direct
@@ -80,7 +104,7 @@ struct SnapshotTransfer {
                 return BackupManifest.Object(
                     key: key, size: received, sha256: sha, etag: stored.etag, kind: options.kind,
                     collection: scope.collection, shardId: { if case .shard(_, let s) = item.unit { return s } else { return nil } }(),
-                    peerId: item.node.peerId == 0 && !options.clusterEnabled ? nil : item.node.peerId,
+                    peerId: item.node.peerId == 0 ? nil : item.node.peerId,
                     nodeURL: node, snapshotName: snapshot.name, shards: item.shards)
             } catch {
                 writer.abort()

@@ -21,13 +21,31 @@ public struct BackupProgress: Codable, Sendable, Equatable {
     public var finished: [Finished]
     /// Snapshots created on the nodes but not yet stored (unit path → snapshot name), reused by a resumed run.
     public var pending: [String: String]
+    /// Snapshot creations requested but not yet seen finished (unit path → names listed just before the request).
+    /// Written before the request: Qdrant finishes a creation even when the client is gone, so a resumed run adopts
+    /// the snapshot that appeared instead of leaving it on the node.
+    public var creating: [String: [String]]
 
-    public init(id: String, fingerprint: String, startedAt: String, finished: [Finished] = [], pending: [String: String] = [:]) {
+    public init(id: String, fingerprint: String, startedAt: String, finished: [Finished] = [],
+                pending: [String: String] = [:], creating: [String: [String]] = [:]) {
         self.id = id
         self.fingerprint = fingerprint
         self.startedAt = startedAt
         self.finished = finished
         self.pending = pending
+        self.creating = creating
+    }
+
+    enum CodingKeys: String, CodingKey { case id, fingerprint, startedAt, finished, pending, creating }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        fingerprint = try c.decode(String.self, forKey: .fingerprint)
+        startedAt = try c.decode(String.self, forKey: .startedAt)
+        finished = try c.decode([Finished].self, forKey: .finished)
+        pending = try c.decodeIfPresent([String: String].self, forKey: .pending) ?? [:]
+        creating = try c.decodeIfPresent([String: [String]].self, forKey: .creating) ?? [:]
     }
 
     /// The fingerprint of a plan: kind, sorted peers and collections.

@@ -96,6 +96,9 @@ class NoContent(Exception):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; without TCP_NODELAY, Nagle plus delayed ACKs add ~40 ms to
+    # every response on a kept-alive connection (real Qdrant servers set TCP_NODELAY too).
+    disable_nagle_algorithm = True
     server_version = "qdrant"
     sys_version = ""
     cluster: Cluster
