@@ -1,0 +1,37 @@
+import QSnapCore
+
+/// A transfer that failed below HTTP: connection refused or reset, timeout, truncated body, TLS.
+///
+/// Thrown as the `cause` of a ``QSnapCore/QSnapError`` with code `http.transport`.
+public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
+    /// The libcurl result code (`CURLcode`).
+    public var curlCode: Int
+    /// libcurl's message (no URL, no headers).
+    public var curlMessage: String
+
+    /// Creates an error.
+    public init(curlCode: Int, curlMessage: String) {
+        self.curlCode = curlCode
+        self.curlMessage = curlMessage
+    }
+
+    /// Whether trying again may succeed: couldn't resolve or connect, timeout, send/receive failure
+    /// (connection reset), empty reply, partial file, TLS handshake failure.
+    public var isRetriable: Bool {
+        // 6 resolve, 7 connect, 18 partial file, 28 timeout, 35 TLS connect, 52 got nothing, 55 send, 56 recv,
+        // 16 HTTP/2 framing, 92 HTTP/2 stream.
+        [6, 7, 16, 18, 28, 35, 52, 55, 56, 92].contains(curlCode)
+    }
+
+    /// Whether it was a timeout (including the low-speed abort).
+    public var isTimeout: Bool { curlCode == 28 }
+
+    public var description: String { "curl \(curlCode): \(curlMessage)" }
+}
+
+extension QSnapError {
+    /// Whether this error wraps a retriable ``HTTPTransportError``.
+    public var isRetriableTransportFailure: Bool {
+        (cause as? HTTPTransportError)?.isRetriable ?? false
+    }
+}

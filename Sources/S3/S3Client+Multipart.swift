@@ -1,0 +1,128 @@
+import Foundation
+import HTTP
+import QSnapCore
+
+extension S3Client {
+    /// CreateMultipartUpload (declaring SHA-256 part checksums). - Returns: the upload id.
+    public func createMultipartUpload(key: String, contentType: String? = nil) throws -> String {
+        var call = Call(method: "POST", key: key, query: [("uploads", "")])
+        call.headers = [("x-amz-checksum-algorithm", "SHA256")]
+        if let contentType { call.headers.append(("Content-Type", contentType)) }
+        let response = try execute(call)
+        guard let id = S3XMLElement.parse(response.body)?.string("UploadId"), !id.isEmpty else {
+            throw QSnapError(.failure("s3.protocol"), "S3 answered CreateMultipartUpload for \(displayName(key)) without an UploadId")
+        }
+        return id
+    }
+
+    /// UploadPart: one part, signed with its SHA-256 and checked through `x-amz-checksum-sha256`.
+    /// - Returns: the part record (ETag, size, checksum) for ``completeMultipartUpload(key:uploadID:parts:)``.
+    public func uploadPart(key: String, uploadID: String, partNumber: Int, payload: S3Payload) throws -> S3Part {
+        let digests = try payload.digests(md5: configuration.sendContentMD5)
+        return try uploadPart(key: key, uploadID: uploadID, partNumber: partNumber, payload: payload, digests: digests)
+    }
+
+    func uploadPart(key: String, uploadID: String, partNumber: Int, payload: S3Payload, digests: S3Payload.Digests)
+        throws -> S3Part
+    {
+        guard (1...10_000).contains(partNumber) else {
+            throw QSnapError(.failure("s3.part-number"), "part number \(partNumber) is outside 1…10000")
+        }
+        var call = Call(
+            method: "PUT", key: key, query: [("partNumber", String(partNumber)), ("uploadId", uploadID)],
+            payloadHash: digests.sha256Hex)
+        call.headers = uploadHeaders(digests)
+        let response = try execute(call, body: { payload.httpBody })
+        guard let etag = response.header("ETag") else {
+            throw QSnapError(.failure("s3.protocol"), "S3 answered UploadPart \(partNumber) of \(displayName(key)) without an ETag")
+        }
+        return S3Part(
+            partNumber: partNumber, etag: S3ObjectInfo.unquote(etag), size: payload.length,
+            checksumSHA256: digests.sha256Base64)
+    }
+
+    /// CompleteMultipartUpload with the parts in ascending order. A 200 answer whose body is an `<Error>` is an
+    /// error (retried when S3 says so).
+    /// - Returns: the object's ETag.
+    @discardableResult
+    public func completeMultipartUpload(key: String, uploadID: String, parts: [S3Part]) throws -> String {
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+        for part in parts.sorted(by: { $0.partNumber < $1.partNumber }) {
+            xml += "<Part><PartNumber>\(part.partNumber)</PartNumber><ETag>\"\(S3XMLElement.escape(part.etag))\"</ETag>"
+            if let sum = part.checksumSHA256 { xml += "<ChecksumSHA256>\(sum)</ChecksumSHA256>" }
+            xml += "</Part>"
+        }
+        xml += "</CompleteMultipartUpload>"
+        let body = Array(xml.utf8)
+        var call = Call(method: "POST", key: key, query: [("uploadId", uploadID)], payloadHash: Digest.sha256Hex(body))
+        call.headers = [("Content-Type", "application/xml")]
+        call.errorIn200 = true
+        let response = try execute(call, body: { .bytes(body) })
+        let root = S3XMLElement.parse(response.body)
+        return S3ObjectInfo.unquote(root?.string("ETag") ?? response.header("ETag") ?? "")
+    }
+
+    /// AbortMultipartUpload; an upload that no longer exists counts as aborted.
+    public func abortMultipartUpload(key: String, uploadID: String) throws {
+        do {
+            _ = try execute(Call(method: "DELETE", key: key, query: [("uploadId", uploadID)]))
+        } catch let error as QSnapError where error.code == .failure("s3.no-such-upload") {
+            return
+        }
+    }
+
+    /// ListParts, every page.
+    public func listParts(key: String, uploadID: String) throws -> [S3Part] {
+        var parts: [S3Part] = []
+        var marker: String?
+        repeat {
+            var query: [(name: String, value: String)] = [("uploadId", uploadID)]
+            if let marker { query.append(("part-number-marker", marker)) }
+            let response = try execute(Call(method: "GET", key: key, query: query))
+            guard let root = S3XMLElement.parse(response.body) else {
+                throw QSnapError(.failure("s3.protocol"), "S3 answered ListParts for \(displayName(key)) with an unreadable document")
+            }
+            for p in root.all("Part") {
+                guard let n = Int(p.string("PartNumber") ?? "") else { continue }
+                parts.append(
+                    S3Part(
+                        partNumber: n, etag: S3ObjectInfo.unquote(p.string("ETag") ?? ""),
+                        size: Int64(p.string("Size") ?? "") ?? -1, checksumSHA256: p.string("ChecksumSHA256")))
+            }
+            let next = root.string("NextPartNumberMarker")
+            marker = root.string("IsTruncated") == "true" && next != nil && next != marker ? next : nil
+        } while marker != nil
+        return parts.sorted { $0.partNumber < $1.partNumber }
+    }
+
+    /// ListMultipartUploads for keys starting with `prefix`, every page (oldest first per key).
+    public func listMultipartUploads(prefix: String) throws -> [S3MultipartUploadInfo] {
+        var uploads: [S3MultipartUploadInfo] = []
+        var keyMarker: String?
+        var idMarker: String?
+        repeat {
+            var query: [(name: String, value: String)] = [("uploads", ""), ("prefix", prefix)]
+            if let keyMarker { query.append(("key-marker", keyMarker)) }
+            if let idMarker { query.append(("upload-id-marker", idMarker)) }
+            let response = try execute(Call(method: "GET", key: nil, query: query))
+            guard let root = S3XMLElement.parse(response.body) else {
+                throw QSnapError(.failure("s3.protocol"), "S3 answered ListMultipartUploads with an unreadable document")
+            }
+            for u in root.all("Upload") {
+                uploads.append(
+                    S3MultipartUploadInfo(
+                        key: u.string("Key") ?? "", uploadID: u.string("UploadId") ?? "",
+                        initiated: u.string("Initiated") ?? ""))
+            }
+            if root.string("IsTruncated") == "true", let k = root.string("NextKeyMarker"), !k.isEmpty,
+                k != keyMarker || root.string("NextUploadIdMarker") != idMarker
+            {
+                keyMarker = k
+                idMarker = root.string("NextUploadIdMarker")
+            } else {
+                keyMarker = nil
+            }
+        } while keyMarker != nil
+        return uploads
+    }
+}

@@ -1,0 +1,99 @@
+import QSnapCore
+
+/// Where and how to reach one bucket.
+public struct S3Configuration: Sendable {
+    /// How the bucket appears in URLs.
+    public enum AddressingStyle: String, Sendable {
+        /// `https://endpoint/bucket/key`: the norm for S3-compatible stores, IPs and localhost.
+        case path
+        /// `https://bucket.endpoint/key`: what AWS prefers.
+        case virtualHosted = "virtual"
+    }
+
+    /// The endpoint base URL, `scheme://host[:port]` (no path), e.g. `https://s3.eu-west-1.amazonaws.com`.
+    public var endpoint: String
+    /// The signing region (`us-east-1` by default; `auto` for R2).
+    public var region: String
+    /// Path-style or virtual-hosted addressing.
+    public var addressingStyle: AddressingStyle
+    /// The bucket.
+    public var bucket: String
+    /// The credentials.
+    public var credentials: SigV4Credentials
+    /// Retry policy for every request (parts included).
+    public var retryPolicy: RetryPolicy
+    /// Send `Content-MD5` on uploads in addition to the signed SHA-256 and `x-amz-checksum-sha256`.
+    public var sendContentMD5: Bool
+    /// Total time limit of one request in seconds (`nil` = none; a stalled transfer is aborted after 60 s anyway).
+    public var requestTimeout: Double?
+    /// Seconds added to the local clock when signing, until a `RequestTimeTooSkewed` answer corrects it (a known
+    /// skew, or a testing aid to simulate a wrong clock).
+    public var clockOffset: Int64 = 0
+
+    /// Creates a configuration.
+    public init(
+        endpoint: String, region: String = "us-east-1", addressingStyle: AddressingStyle = .path, bucket: String,
+        credentials: SigV4Credentials, retryPolicy: RetryPolicy = RetryPolicy(), sendContentMD5: Bool = false,
+        requestTimeout: Double? = nil
+    ) {
+        self.endpoint = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
+        self.region = region
+        self.addressingStyle = addressingStyle
+        self.bucket = bucket
+        self.credentials = credentials
+        self.retryPolicy = retryPolicy
+        self.sendContentMD5 = sendContentMD5
+        self.requestTimeout = requestTimeout
+    }
+
+    /// The AWS endpoint of a region.
+    public static func awsEndpoint(region: String) -> String { "https://s3.\(region).amazonaws.com" }
+
+    /// Whether `endpoint` is an AWS S3 endpoint (virtual-hosted addressing by default).
+    public static func isAWS(endpoint: String) -> Bool {
+        guard let host = URLParts(endpoint)?.host else { return false }
+        return host.hasSuffix(".amazonaws.com") || host.hasSuffix(".amazonaws.com.cn")
+    }
+
+    /// Scheme, host (with port) and the base path of an endpoint.
+    struct URLParts {
+        var scheme: String
+        var hostPort: String
+        var host: String
+        init?(_ url: String) {
+            guard let sep = url.range(of: "://") else { return nil }
+            scheme = String(url[..<sep.lowerBound]).lowercased()
+            guard scheme == "http" || scheme == "https" else { return nil }
+            let rest = url[sep.upperBound...]
+            let authority = rest.prefix { $0 != "/" && $0 != "?" }
+            guard !authority.isEmpty, !authority.contains("@") else { return nil }
+            hostPort = String(authority)
+            if authority.hasPrefix("[") {
+                host = String(authority.prefix { $0 != "]" }) + "]"
+            } else {
+                host = String(authority.prefix { $0 != ":" })
+            }
+        }
+    }
+
+    /// Checks the endpoint and bucket; throws a usage error naming the problem.
+    public func validate() throws {
+        guard let parts = URLParts(endpoint) else {
+            throw QSnapError(
+                .usage("s3.endpoint"),
+                "the S3 endpoint '\(endpoint)' is not an http:// or https:// URL (set --endpoint-url or AWS_ENDPOINT_URL)")
+        }
+        let pathStart = endpoint.range(of: "://").map { endpoint[$0.upperBound...] }?.drop { $0 != "/" } ?? ""
+        if !pathStart.isEmpty && pathStart != "/" {
+            throw QSnapError(.usage("s3.endpoint"), "the S3 endpoint '\(endpoint)' must not contain a path")
+        }
+        _ = parts
+        let valid = bucket.utf8.count >= 3 && bucket.utf8.count <= 63
+            && bucket.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_") }
+        if !valid {
+            throw QSnapError(
+                .usage("s3.bucket"),
+                "'\(bucket)' is not a valid bucket name (3–63 lower-case letters, digits, '-', '.')")
+        }
+    }
+}

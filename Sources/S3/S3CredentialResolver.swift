@@ -1,0 +1,164 @@
+import Foundation
+import QSnapCore
+
+/// Resolves credentials, region and endpoint the way AWS tools do.
+///
+/// Order: explicit values (flags) → `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN` → the
+/// profile (`--profile`, else `AWS_PROFILE`, else `default`) in `~/.aws/credentials`
+/// (`AWS_SHARED_CREDENTIALS_FILE`) and `~/.aws/config` (`AWS_CONFIG_FILE`, section `[profile NAME]` or `[default]`).
+/// Region: flag → `AWS_REGION` → `AWS_DEFAULT_REGION` → profile `region` → `us-east-1`.
+/// Endpoint: flag → `AWS_ENDPOINT_URL_S3` → `AWS_ENDPOINT_URL` → profile `s3 = endpoint_url` → profile
+/// `endpoint_url` → AWS. Addressing: flag → profile `s3 = addressing_style` → path-style for custom endpoints,
+/// virtual-hosted for AWS.
+public struct S3CredentialResolver: Sendable {
+    /// The environment to read.
+    public var environment: [String: String]
+    /// Reads a file's text, `nil` when absent.
+    public var readFile: @Sendable (String) -> String?
+
+    /// Creates a resolver over an environment and a file reader (defaults: the process's).
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        readFile: @escaping @Sendable (String) -> String? = { try? String(contentsOfFile: $0, encoding: .utf8) }
+    ) {
+        self.environment = environment
+        self.readFile = readFile
+    }
+
+    /// Values given explicitly (command-line flags); `nil` means "not given".
+    public struct Overrides: Sendable {
+        /// `--profile`.
+        public var profile: String?
+        /// `--region`.
+        public var region: String?
+        /// `--endpoint-url`.
+        public var endpoint: String?
+        /// `--path-style` / `--virtual-hosted`.
+        public var addressingStyle: S3Configuration.AddressingStyle?
+        /// Creates overrides.
+        public init(
+            profile: String? = nil, region: String? = nil, endpoint: String? = nil,
+            addressingStyle: S3Configuration.AddressingStyle? = nil
+        ) {
+            self.profile = profile
+            self.region = region
+            self.endpoint = endpoint
+            self.addressingStyle = addressingStyle
+        }
+    }
+
+    private func env(_ name: String) -> String? {
+        guard let v = environment[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+        return v
+    }
+
+    private var home: String { env("HOME") ?? NSHomeDirectory() }
+
+    /// Parses an AWS INI file into sections of keys; `s3 =` sub-sections become keys `s3.<name>`.
+    public static func parseINI(_ text: String) -> [String: [String: String]] {
+        var sections: [String: [String: String]] = [:]
+        var current: String?
+        var subsection: String?
+        for rawLine in text.components(separatedBy: .newlines) {
+            let indented = rawLine.first == " " || rawLine.first == "\t"
+            var line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
+            if line.hasPrefix("[") && line.hasSuffix("]") {
+                current = line.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+                subsection = nil
+                if sections[current!] == nil { sections[current!] = [:] }
+                continue
+            }
+            guard let section = current, let eq = line.firstIndex(of: "=") else { continue }
+            let key = line[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
+            line = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            if indented, let sub = subsection {
+                sections[section]?["\(sub).\(key)"] = line
+            } else if line.isEmpty {
+                subsection = key
+            } else {
+                subsection = nil
+                sections[section]?[key] = line
+            }
+        }
+        return sections
+    }
+
+    /// The resolved settings (secrets included: never print them).
+    public struct Resolved: Sendable {
+        /// The credentials.
+        public var credentials: SigV4Credentials
+        /// The signing region.
+        public var region: String
+        /// The endpoint base URL.
+        public var endpoint: String
+        /// The addressing style.
+        public var addressingStyle: S3Configuration.AddressingStyle
+        /// Where the credentials came from (`environment`, `profile default`), for `--verbose`.
+        public var credentialSource: String
+    }
+
+    /// Resolves everything for `bucket`.
+    /// - Throws: a usage ``QSnapCore/QSnapError`` naming what is missing and where it is looked for.
+    public func resolve(_ overrides: Overrides = Overrides()) throws -> Resolved {
+        let profileName = overrides.profile ?? env("AWS_PROFILE") ?? "default"
+        let credentialsPath = env("AWS_SHARED_CREDENTIALS_FILE") ?? "\(home)/.aws/credentials"
+        let configPath = env("AWS_CONFIG_FILE") ?? "\(home)/.aws/config"
+        let credentialsFile = readFile(credentialsPath).map(S3CredentialResolver.parseINI) ?? [:]
+        let configFile = readFile(configPath).map(S3CredentialResolver.parseINI) ?? [:]
+        let credentialsSection = credentialsFile[profileName] ?? [:]
+        let configSection =
+            (profileName == "default" ? configFile["default"] : nil) ?? configFile["profile \(profileName)"]
+            ?? configFile[profileName] ?? [:]
+        let profileExists = credentialsFile[profileName] != nil || !configSection.isEmpty
+
+        if overrides.profile != nil || env("AWS_PROFILE") != nil, !profileExists {
+            throw QSnapError(
+                .usage("s3.profile"),
+                "the AWS profile '\(profileName)' is not in \(credentialsPath) or \(configPath); "
+                    + "check --profile / AWS_PROFILE")
+        }
+
+        var credentials: SigV4Credentials?
+        var source = ""
+        let useEnvironment = overrides.profile == nil
+        if useEnvironment, let ak = env("AWS_ACCESS_KEY_ID") {
+            guard let sk = env("AWS_SECRET_ACCESS_KEY") else {
+                throw QSnapError(
+                    .usage("s3.credentials"), "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not; set both")
+            }
+            credentials = SigV4Credentials(accessKeyID: ak, secretAccessKey: sk, sessionToken: env("AWS_SESSION_TOKEN"))
+            source = "environment"
+        } else {
+            let merged = configSection.merging(credentialsSection) { _, fromCredentials in fromCredentials }
+            if let ak = merged["aws_access_key_id"], let sk = merged["aws_secret_access_key"] {
+                credentials = SigV4Credentials(
+                    accessKeyID: ak, secretAccessKey: sk, sessionToken: merged["aws_session_token"])
+                source = "profile \(profileName)"
+            }
+        }
+        guard let credentials else {
+            throw QSnapError(
+                .usage("s3.credentials"),
+                "no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add aws_access_key_id and "
+                    + "aws_secret_access_key to profile '\(profileName)' in \(credentialsPath)")
+        }
+
+        let region = overrides.region ?? env("AWS_REGION") ?? env("AWS_DEFAULT_REGION") ?? configSection["region"]
+            ?? "us-east-1"
+        let configuredEndpoint = overrides.endpoint ?? env("AWS_ENDPOINT_URL_S3") ?? env("AWS_ENDPOINT_URL")
+            ?? configSection["s3.endpoint_url"] ?? configSection["endpoint_url"]
+        let endpoint = configuredEndpoint ?? S3Configuration.awsEndpoint(region: region)
+        var style: S3Configuration.AddressingStyle
+        if let forced = overrides.addressingStyle {
+            style = forced
+        } else if let configured = configSection["s3.addressing_style"]?.lowercased(), configured != "auto" {
+            style = configured == "path" ? .path : .virtualHosted
+        } else {
+            style = S3Configuration.isAWS(endpoint: endpoint) ? .virtualHosted : .path
+        }
+        return Resolved(
+            credentials: credentials, region: region, endpoint: endpoint, addressingStyle: style,
+            credentialSource: source)
+    }
+}

@@ -1,0 +1,19 @@
+/// One uploaded part of a multipart upload.
+public struct S3Part: Sendable, Hashable, Codable {
+    /// The part number, 1…10000.
+    public var partNumber: Int
+    /// The ETag S3 returned (no quotes).
+    public var etag: String
+    /// The size in bytes (from ListParts; the local size for parts just uploaded).
+    public var size: Int64
+    /// Base64 SHA-256 of the part (`x-amz-checksum-sha256`), when known.
+    public var checksumSHA256: String?
+
+    /// Creates a part record.
+    public init(partNumber: Int, etag: String, size: Int64, checksumSHA256: String? = nil) {
+        self.partNumber = partNumber
+        self.etag = etag
+        self.size = size
+        self.checksumSHA256 = checksumSHA256
+    }
+}

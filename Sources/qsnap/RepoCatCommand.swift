@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import HTTP
+import QSnapCore
+import S3
+
+/// `qsnap repo cat s3://BUCKET/KEY`: write an object to standard output.
+struct RepoCatCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cat", abstract: "Write an object to standard output.")
+
+    @OptionGroup var globals: GlobalOptions
+    @OptionGroup var s3: RepoS3Options
+
+    @Argument(help: "s3://BUCKET/KEY")
+    var location: String
+
+    func run() async throws {
+        try await CommandRunner.run(globals) { logger in
+            guard case .s3(let bucket, let key) = try RepoLocation(location), !key.isEmpty else {
+                throw QSnapError(.usage("repo.url"), "cat needs an s3://BUCKET/KEY location, not '\(location)'")
+            }
+            let options = s3
+            try await Blocking.run {
+                let client = try options.makeClient(bucket: bucket, logger: logger)
+                try RepoTransfer.download(client: client, key: key, to: "-")
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import HTTP
+import QSnapCore
+import S3
+
+/// `qsnap repo rm s3://BUCKET/KEY…`: delete objects.
+struct RepoRemoveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "rm", abstract: "Delete objects.")
+
+    @OptionGroup var globals: GlobalOptions
+    @OptionGroup var s3: RepoS3Options
+
+    @Flag(help: "Treat each location as a prefix and delete every object under it.")
+    var recursive = false
+
+    @Argument(help: "s3://BUCKET/KEY (all in the same bucket)")
+    var locations: [String]
+
+    func run() async throws {
+        try await CommandRunner.run(globals) { logger in
+            var bucket: String?
+            var keys: [String] = []
+            for text in locations {
+                guard case .s3(let b, let k) = try RepoLocation(text), !k.isEmpty || recursive else {
+                    throw QSnapError(.usage("repo.url"), "rm needs s3://BUCKET/KEY locations, not '\(text)'")
+                }
+                if let bucket, bucket != b {
+                    throw QSnapError(.usage("repo.url"), "rm works on one bucket at a time ('\(bucket)' and '\(b)')")
+                }
+                bucket = b
+                keys.append(k)
+            }
+            guard let bucket else { return }
+            let options = s3
+            let recursive = self.recursive
+            let prefixes = keys
+            let deleted = try await Blocking.run { () -> Int in
+                let client = try options.makeClient(bucket: bucket, logger: logger)
+                var targets = prefixes
+                if recursive {
+                    targets = try prefixes.flatMap { try client.listObjectsV2(prefix: $0).objects.map(\.key) }
+                }
+                if targets.count == 1 { try client.deleteObject(key: targets[0]) } else if !targets.isEmpty {
+                    try client.deleteObjects(keys: targets)
+                }
+                return targets.count
+            }
+            logger.notice("deleted \(deleted) object(s)")
+        }
+    }
+}

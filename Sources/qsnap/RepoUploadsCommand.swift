@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import HTTP
+import QSnapCore
+import S3
+
+/// `qsnap repo uploads s3://BUCKET/PREFIX`: list (or abort) incomplete multipart uploads.
+struct RepoUploadsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "uploads",
+        abstract: "List incomplete multipart uploads (they are billed until completed or aborted).")
+
+    @OptionGroup var globals: GlobalOptions
+    @OptionGroup var s3: RepoS3Options
+
+    @Flag(help: "Abort the listed uploads, discarding their parts.")
+    var abort = false
+
+    @Argument(help: "s3://BUCKET[/PREFIX]")
+    var location: String
+
+    func run() async throws {
+        try await CommandRunner.run(globals) { logger in
+            guard case .s3(let bucket, let prefix) = try RepoLocation(location) else {
+                throw QSnapError(.usage("repo.url"), "uploads needs an s3://BUCKET/PREFIX location, not '\(location)'")
+            }
+            let options = s3
+            let abort = self.abort
+            let uploads = try await Blocking.run { () -> [S3MultipartUploadInfo] in
+                let client = try options.makeClient(bucket: bucket, logger: logger)
+                let uploads = try client.listMultipartUploads(prefix: prefix)
+                if abort { for u in uploads { try client.abortMultipartUpload(key: u.key, uploadID: u.uploadID) } }
+                return uploads
+            }
+            var out = ""
+            for u in uploads { out += "\(u.initiated) \(u.uploadID) \(u.key)\(abort ? " (aborted)" : "")\n" }
+            FileHandle.standardOutput.write(Data(out.utf8))
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import QSnapCore
+import Synchronization
+import Testing
+@testable import HTTP
+
+@Suite struct HTTPClientTests {
+    @Test func getReturnsStatusHeadersAndBody() throws {
+        let server = try LoopbackServer { _ in .init(status: 200, headers: [("X-Test", "yes")], body: Array("hello".utf8)) }
+        defer { server.stop() }
+        let response = try HTTPClient().perform(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/a%20b/./c"))
+        #expect(response.status == 200)
+        #expect(response.header("x-test") == "yes")
+        #expect(response.bodyText == "hello")
+        #expect(server.requests.first?.target == "/a%20b/./c", "the path is sent exactly as given")
+    }
+
+    @Test func putSendsBytesWithLengthAndNoExpect() throws {
+        let server = try LoopbackServer { _ in .init(status: 201) }
+        defer { server.stop() }
+        let payload = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let request = HTTPRequest(
+            method: "PUT", url: "http://127.0.0.1:\(server.port)/k",
+            headers: [HTTPHeader(name: "x-amz-meta-a", value: "1")])
+        let response = try HTTPClient().perform(request, body: .bytes(payload))
+        #expect(response.status == 201)
+        let got = try #require(server.requests.first)
+        #expect(got.method == "PUT")
+        #expect(got.body == payload)
+        #expect(got.header("Content-Length") == "300000")
+        #expect(got.header("Expect") == nil)
+        #expect(got.header("x-amz-meta-a") == "1")
+    }
+
+    @Test func fileRangeBodyAndPost() throws {
+        let server = try LoopbackServer { _ in .init(status: 200) }
+        defer { server.stop() }
+        let path = NSTemporaryDirectory() + "qsnap-http-\(getpid()).bin"
+        let content = (0..<100_000).map { UInt8(truncatingIfNeeded: $0) }
+        FileManager.default.createFile(atPath: path, contents: Data(content))
+        defer { unlink(path) }
+        let client = HTTPClient()
+        _ = try client.perform(
+            HTTPRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/f"),
+            body: .file(path: path, offset: 1000, length: 50_000))
+        let got = try #require(server.requests.first)
+        #expect(got.method == "POST")
+        #expect(got.body == Array(content[1000..<51_000]))
+    }
+
+    @Test func streamedBodyAndBodySink() throws {
+        let server = try LoopbackServer { request in .init(status: 200, body: request.body.reversed()) }
+        defer { server.stop() }
+        var produced = 0
+        let total = 70_000
+        var sunk: [UInt8] = []
+        var order: [String] = []
+        let response = try HTTPClient().perform(
+            HTTPRequest(method: "PUT", url: "http://127.0.0.1:\(server.port)/s"),
+            body: .stream(length: Int64(total)) { buffer in
+                let n = min(buffer.count, total - produced, 4096)
+                for i in 0..<n { buffer[i] = UInt8(truncatingIfNeeded: produced + i) }
+                produced += n
+                return n
+            },
+            onResponse: { status, _ in order.append("response \(status)") },
+            onBody: { chunk in
+                if order.last != "body" { order.append("body") }
+                sunk += chunk
+            })
+        #expect(response.body.isEmpty)
+        #expect(order == ["response 200", "body"])
+        #expect(sunk == (0..<total).map { UInt8(truncatingIfNeeded: $0) }.reversed())
+    }
+
+    struct Stop: Error {}
+
+    @Test func throwingFromTheSinkAbortsAndRethrows() throws {
+        let server = try LoopbackServer { _ in .init(status: 200, body: [UInt8](repeating: 1, count: 100_000)) }
+        defer { server.stop() }
+        #expect(throws: Stop.self) {
+            _ = try HTTPClient().perform(
+                HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/x"), onBody: { _ in throw Stop() })
+        }
+    }
+
+    @Test func connectionRefusedIsARetriableTransportErrorWithoutTheQuery() throws {
+        let server = try LoopbackServer { _ in .init() }
+        let port = server.port
+        server.stop()
+        let url = "http://127.0.0.1:\(port)/b/k?X-Amz-Credential=AK%2F&X-Amz-Signature=deadbeef"
+        do {
+            _ = try HTTPClient().perform(HTTPRequest(method: "GET", url: url, timeout: 5))
+            Issue.record("expected a transport error")
+        } catch let error as QSnapError {
+            #expect(error.code == .failure("http.transport"))
+            #expect(error.isRetriableTransportFailure)
+            #expect(!error.message.contains("deadbeef"))
+            #expect(error.message.hasPrefix("GET http://127.0.0.1:\(port)/b/k"))
+            #expect((error.cause as? HTTPTransportError)?.curlCode == 7)
+        }
+    }
+
+    @Test func transportErrorClassification() {
+        #expect(HTTPTransportError(curlCode: 56, curlMessage: "reset").isRetriable)
+        #expect(HTTPTransportError(curlCode: 28, curlMessage: "timeout").isTimeout)
+        #expect(!HTTPTransportError(curlCode: 3, curlMessage: "malformed").isRetriable)
+    }
+
+    @Test func blockingRunsOffThePool() async throws {
+        let value = try await Blocking.run { () -> Int in
+            Thread.sleep(forTimeInterval: 0.01)
+            return 42
+        }
+        #expect(value == 42)
+        struct Boom: Error {}
+        await #expect(throws: Boom.self) { try await Blocking.run { () -> Int in throw Boom() } }
+    }
+}

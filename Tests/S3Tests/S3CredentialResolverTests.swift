@@ -1,0 +1,90 @@
+import QSnapCore
+import Testing
+@testable import S3
+
+@Suite struct S3CredentialResolverTests {
+    static let credentialsFile = """
+        [default]
+        aws_access_key_id = AKDEFAULT
+        aws_secret_access_key = default-secret
+
+        [work]
+        aws_access_key_id=AKWORK
+        aws_secret_access_key=work-secret
+        aws_session_token=work-token
+        """
+    static let configFile = """
+        [default]
+        region = eu-west-3
+
+        [profile work]
+        region = ap-south-1
+        endpoint_url = https://generic.example
+        s3 =
+          endpoint_url = https://s3.example:9000
+          addressing_style = virtual
+        """
+
+    static func resolver(_ env: [String: String]) -> S3CredentialResolver {
+        S3CredentialResolver(environment: env.merging(["HOME": "/home/u"]) { a, _ in a }) { path in
+            switch path {
+            case "/home/u/.aws/credentials": return credentialsFile
+            case "/home/u/.aws/config": return configFile
+            default: return nil
+            }
+        }
+    }
+
+    @Test func environmentWins() throws {
+        let r = try Self.resolver([
+            "AWS_ACCESS_KEY_ID": "AKENV", "AWS_SECRET_ACCESS_KEY": "env-secret", "AWS_SESSION_TOKEN": "tok",
+            "AWS_REGION": "us-west-2", "AWS_DEFAULT_REGION": "ignored", "AWS_ENDPOINT_URL": "http://127.0.0.1:9000",
+        ]).resolve()
+        #expect(r.credentials == SigV4Credentials(accessKeyID: "AKENV", secretAccessKey: "env-secret", sessionToken: "tok"))
+        #expect(r.region == "us-west-2")
+        #expect(r.endpoint == "http://127.0.0.1:9000")
+        #expect(r.addressingStyle == .path)
+        #expect(r.credentialSource == "environment")
+    }
+
+    @Test func defaultProfileAndAWSEndpoint() throws {
+        let r = try Self.resolver([:]).resolve()
+        #expect(r.credentials.accessKeyID == "AKDEFAULT")
+        #expect(r.region == "eu-west-3")
+        #expect(r.endpoint == "https://s3.eu-west-3.amazonaws.com")
+        #expect(r.addressingStyle == .virtualHosted)
+    }
+
+    @Test func namedProfileWithS3Subsection() throws {
+        let r = try Self.resolver(["AWS_PROFILE": "work"]).resolve()
+        #expect(r.credentials.accessKeyID == "AKWORK")
+        #expect(r.credentials.sessionToken == "work-token")
+        #expect(r.region == "ap-south-1")
+        #expect(r.endpoint == "https://s3.example:9000")
+        #expect(r.addressingStyle == .virtualHosted)
+        let s3Env = try Self.resolver(["AWS_PROFILE": "work", "AWS_ENDPOINT_URL_S3": "http://s3only:1"]).resolve()
+        #expect(s3Env.endpoint == "http://s3only:1")
+    }
+
+    @Test func flagsOverrideEverything() throws {
+        let r = try Self.resolver(["AWS_REGION": "x"]).resolve(
+            .init(profile: "work", region: "auto", endpoint: "https://r2.example", addressingStyle: .path))
+        #expect(r.credentials.accessKeyID == "AKWORK")
+        #expect(r.region == "auto")
+        #expect(r.endpoint == "https://r2.example")
+        #expect(r.addressingStyle == .path)
+    }
+
+    @Test func clearErrors() {
+        #expect(throws: QSnapError.self) { try Self.resolver(["AWS_PROFILE": "nope"]).resolve() }
+        #expect(throws: QSnapError.self) { try Self.resolver(["AWS_ACCESS_KEY_ID": "AK"]).resolve() }
+        let empty = S3CredentialResolver(environment: ["HOME": "/nowhere"]) { _ in nil }
+        do {
+            _ = try empty.resolve()
+            Issue.record("expected an error")
+        } catch let error as QSnapError {
+            #expect(error.code == .usage("s3.credentials"))
+            #expect(error.message.contains("AWS_ACCESS_KEY_ID"))
+        } catch { Issue.record("unexpected \(error)") }
+    }
+}

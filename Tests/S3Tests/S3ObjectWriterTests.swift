@@ -1,0 +1,122 @@
+import Foundation
+import QSnapCore
+import Synchronization
+import Testing
+@testable import S3
+
+/// The writer against a minimal multipart server: parts, order, bounded buffers, single-PUT shortcut, resume.
+@Suite struct S3ObjectWriterTests {
+    final class FakeMultipart: Sendable {
+        let parts = Mutex<[Int: [UInt8]]>([:])
+        let objects = Mutex<[String: [UInt8]]>([:])
+
+        func handle(_ r: LoopbackServer.Request) -> LoopbackServer.Response {
+            let query = r.target.split(separator: "?").dropFirst().first.map(String.init) ?? ""
+            if r.method == "POST" && query.hasPrefix("uploads") {
+                return .init(status: 200, body: Array("<InitiateMultipartUploadResult><UploadId>U1</UploadId></InitiateMultipartUploadResult>".utf8))
+            }
+            if r.method == "PUT", let n = query.split(separator: "&").first(where: { $0.hasPrefix("partNumber=") }).flatMap({ Int($0.dropFirst(11)) }) {
+                parts.withLock { $0[n] = r.body }
+                return .init(status: 200, headers: [("ETag", "\"\(Hex.encode(Digest.md5(r.body)))\"")])
+            }
+            if r.method == "GET" && query.contains("uploadId") {
+                let listed = parts.withLock { p in
+                    p.keys.sorted().map { "<Part><PartNumber>\($0)</PartNumber><ETag>\"\(Hex.encode(Digest.md5(p[$0]!)))\"</ETag><Size>\(p[$0]!.count)</Size></Part>" }.joined()
+                }
+                return .init(status: 200, body: Array("<ListPartsResult><IsTruncated>false</IsTruncated>\(listed)</ListPartsResult>".utf8))
+            }
+            if r.method == "POST" && query.hasPrefix("uploadId") {
+                let whole = parts.withLock { p in p.keys.sorted().flatMap { p[$0]! } }
+                objects.withLock { $0[r.target.components(separatedBy: "?")[0]] = whole }
+                return .init(status: 200, body: Array("<CompleteMultipartUploadResult><ETag>\"m-\(parts.withLock { $0.count })\"</ETag></CompleteMultipartUploadResult>".utf8))
+            }
+            if r.method == "PUT" {
+                objects.withLock { $0[r.target] = r.body }
+                return .init(status: 200, headers: [("ETag", "\"single\"")])
+            }
+            return .init(status: 400)
+        }
+    }
+
+    static func client(_ port: Int) throws -> S3Client {
+        try S3Client(
+            configuration: S3Configuration(
+                endpoint: "http://127.0.0.1:\(port)", bucket: "bkt",
+                credentials: SigV4Credentials(accessKeyID: "AK", secretAccessKey: "SK-secret"),
+                retryPolicy: RetryPolicy(maxAttempts: 2, baseDelay: 0.001, maxDelay: 0.01)))
+    }
+
+    static func data(_ count: Int) -> [UInt8] { (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 7) } }
+
+    @Test func multipartInOrderWithBoundedBuffers() throws {
+        let fake = FakeMultipart()
+        let server = try LoopbackServer { fake.handle($0) }
+        defer { server.stop() }
+        let input = Self.data(5 * 1024 * 1024 / 2)  // 2.5 MiB → 3 parts of 1 MiB
+        let writer = try S3ObjectWriter(
+            client: try Self.client(server.port), key: "obj", options: .init(partSize: 1 << 20, concurrency: 2))
+        for start in stride(from: 0, to: input.count, by: 100_000) {
+            try input[start..<min(start + 100_000, input.count)].withUnsafeBytes { try writer.write($0) }
+        }
+        let result = try writer.finish()
+        #expect(result.partCount == 3)
+        #expect(result.uploadID == "U1")
+        #expect(result.size == Int64(input.count))
+        #expect(result.etag == "m-3")
+        #expect(fake.objects.withLock { $0["/bkt/obj"] } == input)
+        #expect(fake.parts.withLock { $0[1]?.count } == 1 << 20)
+    }
+
+    @Test func smallObjectIsOnePut() throws {
+        let fake = FakeMultipart()
+        let server = try LoopbackServer { fake.handle($0) }
+        defer { server.stop() }
+        let input = Self.data(1 << 20)  // exactly one part
+        let writer = try S3ObjectWriter(client: try Self.client(server.port), key: "small", options: .init(partSize: 1 << 20))
+        try input.withUnsafeBytes { try writer.write($0) }
+        let result = try writer.finish()
+        #expect(result.uploadID == nil && result.etag == "single")
+        #expect(fake.objects.withLock { $0["/bkt/small"] } == input)
+        #expect(server.requests.count == 1)
+    }
+
+    @Test func stoppedUploadResumesSkippingStoredParts() throws {
+        let fake = FakeMultipart()
+        let server = try LoopbackServer { fake.handle($0) }
+        defer { server.stop() }
+        let client = try Self.client(server.port)
+        let input = Self.data(4 << 20)  // 4 parts
+        let first = try S3ObjectWriter(
+            client: client, key: "r", options: .init(partSize: 1 << 20, concurrency: 1, stopAfterParts: 2))
+        #expect(throws: QSnapError.self) { try input.withUnsafeBytes { try first.write($0) }; try first.finish() }
+        #expect(fake.parts.withLock { $0.count } == 2)
+        let putsBefore = server.requests.filter { $0.method == "PUT" }.count
+        let second = try S3ObjectWriter(
+            client: client, key: "r", options: .init(partSize: 1 << 20, concurrency: 2, resumeUploadID: "U1"))
+        try input.withUnsafeBytes { try second.write($0) }
+        let result = try second.finish()
+        #expect(second.reusedParts == 2)
+        #expect(result.partCount == 4)
+        #expect(server.requests.filter { $0.method == "PUT" }.count - putsBefore == 2)
+        #expect(fake.objects.withLock { $0["/bkt/r"] } == input)
+    }
+
+    @Test(arguments: [1, 8]) func wholeFileMappedOrReadTwice(concurrency: Int) throws {
+        // 1 × 1 MiB fits the mapping budget; 8 × 4 MiB does not, so those parts are read from the file range.
+        let fake = FakeMultipart()
+        let server = try LoopbackServer { fake.handle($0) }
+        defer { server.stop() }
+        let partSize: Int64 = concurrency == 1 ? 1 << 20 : 4 << 20
+        let input = Self.data(Int(partSize) * 2 + 12345)
+        let path = NSTemporaryDirectory() + "qsnap-writer-\(getpid())-\(concurrency).bin"
+        FileManager.default.createFile(atPath: path, contents: Data(input))
+        defer { unlink(path) }
+        let writer = try S3ObjectWriter(
+            client: try Self.client(server.port), key: "f", options: .init(partSize: partSize, concurrency: concurrency))
+        #expect(try writer.write(filePath: path) == Int64(input.count))
+        let result = try writer.finish()
+        #expect(result.partCount == 3 && result.size == Int64(input.count))
+        #expect(fake.objects.withLock { $0["/bkt/f"] } == input)
+    }
+}
+
