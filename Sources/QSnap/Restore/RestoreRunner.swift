@@ -1,0 +1,231 @@
+import Foundation
+import Logging
+import Qdrant
+import QSnapCore
+
+/// Performs a planned restore, driven by ``RestoreStateMachine``: remove stale staging collections, recover every
+/// object into fresh staging collections, verify them, then switch every alias in one `POST /collections/aliases`.
+/// Any failure before the switch deletes the staging collections; aliases and old collections stay untouched.
+public final class RestoreRunner: @unchecked Sendable {
+    let manifest: BackupManifest
+    var target: RestoreTarget
+    let plan: RestorePlan
+    let sender: SnapshotSender
+    let logger: Logger
+
+    /// Work left to do, in order.
+    private enum Work {
+        /// Create the staging collection of plan `collection` (first recovery or explicit creation), then queue
+        /// the recoveries its placement needs.
+        case start(collection: Int)
+        /// Recover one object onto one node.
+        case send(collection: Int, object: Int, node: Int, scope: SnapshotScope)
+    }
+
+    private var queue: [Work] = []
+    private var created: [String] = []
+    private var recoveries: [[RestoreResult.Recovery]]
+    private var removedStale: [String] = []
+    private var verified: [RestoreResult.Restored] = []
+    private var failure: QSnapError?
+
+    /// Creates a runner for a plan whose gates passed.
+    public init(manifest: BackupManifest, target: RestoreTarget, plan: RestorePlan, repository: any Repository,
+                options: RestoreOptions, logger: Logger) {
+        self.manifest = manifest
+        self.target = target
+        self.plan = plan
+        self.sender = SnapshotSender(repository: repository, transport: options.transport,
+                                     objectBaseURL: options.objectBaseURL, presignExpiry: options.presignExpiry,
+                                     logger: logger)
+        self.logger = logger
+        self.recoveries = Array(repeating: [], count: plan.collections.count)
+    }
+
+    /// Runs the restore.
+    /// - Throws: the first failure (`verificationFailed` for a verification mismatch), after the staging
+    ///   collections were deleted.
+    public func run() throws -> RestoreResult {
+        if let refusal = plan.refusal { throw refusal }
+        let started = Date()
+        var machine = RestoreStateMachine()
+        var action = machine.event(.start)
+        while true {
+            switch action {
+            case .cleanStale:
+                action = machine.event(attempt { try cleanStale() } ?? .cleaned)
+            case .recoverNext:
+                action = machine.event(attempt { try recoverNext() } ?? .recovered(remaining: queue.count))
+            case .verify:
+                action = machine.event(attempt { try verifyAll() } ?? .verified)
+            case .switchAliases:
+                action = machine.event(attempt { try switchAliases() } ?? .switched)
+            case .deleteStaging:
+                action = machine.event(deleteStaging())
+            case .finish:
+                let (aliases, previous) = aliasTargets()
+                return RestoreResult(backupID: manifest.id, transport: plan.transport, collections: verified,
+                                     aliases: aliases, previous: previous, removedStale: removedStale,
+                                     durationSeconds: Date().timeIntervalSince(started))
+            case .fail(let reason):
+                throw failure ?? QSnapError(.failure("restore.failed"), reason)
+            case .invalid:
+                throw QSnapError(.failure("restore.internal"), "restore state machine got an unexpected event in \(machine.state)")
+            }
+        }
+    }
+
+    /// Runs `body`; on error records it and returns the `failed` event, else `nil`.
+    private func attempt(_ body: () throws -> Void) -> RestoreStateMachine.Event? {
+        do {
+            try body()
+            return nil
+        } catch {
+            let wrapped = (error as? QSnapError) ?? QSnapError(.failure("restore.failed"), "\(error)")
+            if failure == nil { failure = wrapped }
+            logger.error("restore failed: \(wrapped.message)")
+            return .failed(wrapped.message)
+        }
+    }
+
+    // MARK: - Steps
+
+    private func cleanStale() throws {
+        try target.refresh()
+        let client = target.nodes[0].client
+        for c in plan.collections {
+            for name in RestoreNaming.staleStaging(base: c.base, collections: target.collections, aliases: target.aliases) {
+                logger.notice("removing \(name), left by an interrupted restore")
+                try client.deleteCollection(name)
+                removedStale.append(name)
+            }
+        }
+        queue = plan.collections.indices.map { Work.start(collection: $0) }
+    }
+
+    private func objects(of collection: Int) -> [BackupManifest.Object] {
+        manifest.objects.filter { $0.collection == plan.collections[collection].source }
+    }
+
+    private func recoverNext() throws {
+        guard !queue.isEmpty else { return }
+        switch queue.removeFirst() {
+        case .start(let c):
+            try start(collection: c)
+        case .send(let c, let o, let n, let scope):
+            try send(collection: c, object: o, node: n, scope: scope)
+        }
+    }
+
+    private func send(collection c: Int, object o: Int, node n: Int, scope: SnapshotScope) throws {
+        let object = objects(of: c)[o]
+        let node = target.nodes[n]
+        logger.notice("recovering \(object.key) (\(ByteCount.format(object.size))) on \(node.url)")
+        let t0 = Date()
+        try sender.send(object, scope: scope, to: node)
+        recoveries[c].append(RestoreResult.Recovery(node: node.url, key: object.key, bytes: object.size,
+                                                    seconds: Date().timeIntervalSince(t0)))
+    }
+
+    private func start(collection c: Int) throws {
+        let cp = plan.collections[c]
+        let objects = self.objects(of: c)
+        created.append(cp.staging)
+        var restored: Set<Int> = []
+        if manifest.kind == .shard {
+            let config = manifest.collections.first { $0.name == cp.source }!.config
+            try target.nodes[0].client.createCollection(cp.staging, config: CollectionCreateBody.from(config: config))
+        } else {
+            // The first recovery creates the collection from the snapshot's own config (with payload indexes).
+            let candidates = objects.indices.filter { cp.objects[$0].needed }
+            guard let first = candidates.max(by: { objects[$0].shards.count < objects[$1].shards.count }) else {
+                throw QSnapError(.failure("restore.no-objects"), "backup \(manifest.id) has no object for \(cp.source)")
+            }
+            let node = cp.objects[first].nodeIndex
+            try send(collection: c, object: first, node: node, scope: .collection(cp.staging))
+            let local = try target.nodes[node].client.collectionCluster(cp.staging).localShards.map(\.shardId)
+            restored = Set(local).intersection(objects[first].shards)
+        }
+        var nodeShards: [[Int]] = []
+        for node in target.nodes {
+            nodeShards.append(try node.client.collectionCluster(cp.staging).localShards.map(\.shardId))
+        }
+        var work: [Work] = []
+        if manifest.kind == .shard {
+            for (o, object) in objects.enumerated() {
+                guard let shard = object.shardId else { continue }
+                guard let n = nodeShards.firstIndex(where: { $0.contains(shard) }) else {
+                    throw QSnapError(.failure("restore.placement"), "no target node holds shard \(shard) of \(cp.staging)")
+                }
+                work.append(.send(collection: c, object: o, node: n, scope: .shard(cp.staging, shard)))
+            }
+        } else {
+            var preferred: [Int: [Int]] = [:]
+            for (o, p) in cp.objects.enumerated() where p.needed { preferred[p.nodeIndex, default: []].append(o) }
+            let coverage = ShardCoverage.plan(nodeShards: nodeShards, objectShards: objects.map(\.shards),
+                                              preferred: preferred, restored: restored)
+            if !coverage.uncovered.isEmpty {
+                throw QSnapError(
+                    .failure("restore.placement"),
+                    "no snapshot of the backup can bring shard(s) \(coverage.uncovered.map(String.init).joined(separator: ", ")) "
+                        + "onto a target node that holds them")
+            }
+            work = coverage.steps.map { .send(collection: c, object: $0.object, node: $0.node, scope: .collection(cp.staging)) }
+        }
+        queue.insert(contentsOf: work, at: 0)
+    }
+
+    private func verifyAll() throws {
+        for (c, cp) in plan.collections.enumerated() {
+            let record = manifest.collections.first { $0.name == cp.source }!
+            let verifier = RestoreVerifier(nodes: target.nodes, logger: logger)
+            let samples = try verifier.verify(collection: cp.staging, expected: record)
+            verified.append(RestoreResult.Restored(source: cp.source, collection: cp.staging, points: record.pointsCount,
+                                                   samplesChecked: samples, recoveries: recoveries[c]))
+        }
+    }
+
+    /// Alias → new collection, and rollback alias → old collection.
+    private func aliasTargets() -> ([String: String], [String: String]) {
+        var aliases: [String: String] = [:]
+        var previous: [String: String] = [:]
+        for cp in plan.collections {
+            for a in cp.aliases { aliases[a] = cp.staging }
+            if let main = cp.aliases.first, let old = target.aliases[main], old != cp.staging {
+                previous[RestoreNaming.previousAlias(main)] = old
+            }
+        }
+        return (aliases, previous)
+    }
+
+    private func switchAliases() throws {
+        try target.refresh()
+        var actions: [AliasAction] = []
+        let (aliases, previous) = aliasTargets()
+        for cp in plan.collections {
+            for a in cp.aliases {
+                actions.append(.delete(alias: a))
+                actions.append(.create(collection: aliases[a]!, alias: a))
+            }
+        }
+        for (alias, old) in previous.sorted(by: { $0.key < $1.key }) where target.collections.contains(old) {
+            actions.append(.create(collection: old, alias: alias))
+        }
+        logger.notice("switching \(aliases.count) alias(es) in one request")
+        try target.nodes[0].client.updateAliases(actions)
+    }
+
+    private func deleteStaging() -> RestoreStateMachine.Event {
+        var problems: [String] = []
+        for name in created.reversed() {
+            do {
+                try target.nodes[0].client.deleteCollection(name)
+                logger.notice("removed the staging collection \(name)")
+            } catch {
+                problems.append("\(name): \(error)")
+            }
+        }
+        return problems.isEmpty ? .stagingDeleted
+            : .failed("delete the staging collection(s) by hand: " + problems.joined(separator: "; "))
+    }
+}

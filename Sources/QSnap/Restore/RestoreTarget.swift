@@ -1,0 +1,104 @@
+import Foundation
+import Logging
+import Qdrant
+import QSnapCore
+
+/// The deployment a restore writes to: one client per node with its peer id, version, free disk and RAM, plus the
+/// collections and aliases it has now.
+public struct RestoreTarget: Sendable {
+    /// One target node.
+    public struct Node: Sendable {
+        /// The REST URL as given (display form: no credentials, no query).
+        public var url: String
+        /// A client for the node.
+        public var client: QdrantClient
+        /// The node's peer id (`nil` when the target is not distributed).
+        public var peerId: UInt64?
+        /// The node's Qdrant release (`GET /`).
+        public var version: QdrantVersion
+        /// Free bytes of the storage filesystem, when known.
+        public var freeBytes: Int64?
+        /// `telemetry+quotas` or `statvfs`.
+        public var freeSource: String
+        /// `app.system.ram_size`, when reported.
+        public var ramBytes: Int64?
+    }
+
+    /// The nodes, in the order of the given URLs.
+    public var nodes: [Node]
+    /// True when the target runs in distributed mode.
+    public var clusterEnabled: Bool
+    /// Every collection on the target.
+    public var collections: [String]
+    /// Every alias: alias name → collection name.
+    public var aliases: [String: String]
+
+    /// The lowest version across the nodes.
+    public var version: QdrantVersion { nodes.map(\.version).min()! }
+
+    /// Probes every node.
+    /// - Parameters:
+    ///   - urls: REST URLs of every target node (a cluster's nodes must all be given).
+    ///   - storagePath: a local path on the target's storage filesystem; its statvfs free space replaces the
+    ///     telemetry estimate (single-node targets on this host).
+    public static func discover(urls: [String], apiKey: String?, storagePath: String?, logger: Logger) throws
+        -> RestoreTarget
+    {
+        guard !urls.isEmpty else {
+            throw QSnapError(.usage("restore.target"), "give the target with --target URL[,URL…]")
+        }
+        var nodes: [Node] = []
+        var clusterEnabled = false
+        var knownPeers: Set<UInt64> = []
+        for url in urls {
+            let client = QdrantClient(baseURL: url, apiKey: apiKey, logger: logger)
+            let info = try client.serverInfo()
+            let cluster = try client.cluster()
+            clusterEnabled = clusterEnabled || cluster.enabled
+            knownPeers.formUnion(cluster.peers.keys)
+            let telemetry = try client.telemetry(detailsLevel: 1)
+            var free: Int64?
+            var source = "telemetry+quotas"
+            if let storagePath {
+                let attributes = try? FileManager.default.attributesOfFileSystem(forPath: storagePath)
+                free = (attributes?[.systemFreeSize] as? NSNumber)?.int64Value
+                source = "statvfs"
+                if free == nil {
+                    throw QSnapError(.usage("restore.storage-path"),
+                                     "cannot read the free space of --storage-path \(storagePath); give an existing path")
+                }
+            } else if let size = telemetry.diskSizeBytes, let quotas = try client.quotas() {
+                let percent = cluster.peerId.flatMap { quotas.peers[$0]?.diskUsagePercent } ?? quotas.diskUsagePercent
+                free = percent.map { DiskGate.freeBytes(diskSizeBytes: size, usagePercent: $0) }
+            }
+            if let peer = cluster.peerId, nodes.contains(where: { $0.peerId == peer }) {
+                throw QSnapError(.usage("restore.target"), "\(SafeURL.display(url)) is the same node (peer \(peer)) as another --target URL")
+            }
+            nodes.append(Node(url: SafeURL.display(url), client: client, peerId: cluster.peerId, version: info.version,
+                              freeBytes: free, freeSource: source, ramBytes: telemetry.ramSizeBytes))
+        }
+        if clusterEnabled {
+            let given = Set(nodes.compactMap(\.peerId))
+            let missing = knownPeers.subtracting(given)
+            if !missing.isEmpty {
+                throw QSnapError(
+                    .usage("restore.target"),
+                    "the target cluster has \(knownPeers.count) peers but --target names \(given.count); give the REST "
+                        + "URL of every node (missing peer ids: \(missing.sorted().map(String.init).joined(separator: ", ")))")
+            }
+        }
+        let first = nodes[0].client
+        let collections = try first.listCollections()
+        var aliases: [String: String] = [:]
+        for a in try first.listAliases() { aliases[a.aliasName] = a.collectionName }
+        return RestoreTarget(nodes: nodes, clusterEnabled: clusterEnabled, collections: collections, aliases: aliases)
+    }
+
+    /// Re-reads the collections and aliases.
+    public mutating func refresh() throws {
+        collections = try nodes[0].client.listCollections()
+        var map: [String: String] = [:]
+        for a in try nodes[0].client.listAliases() { map[a.aliasName] = a.collectionName }
+        aliases = map
+    }
+}
