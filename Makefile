@@ -9,7 +9,7 @@ SWIFT       ?= swift
 BIN_DIR      = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup build release test unit integration demo bench clean
+.PHONY: setup build release test unit integration demo bench clean fuzz
 
 ## setup: install the -dev packages (apt-get) and the pinned Python tools into .venv; idempotent
 setup: $(VENV)/.installed
@@ -48,6 +48,10 @@ integration:
 ## demo: the main job on the embedded default (a local directory repository)
 demo: build
 	@bash scripts/demo.sh "$(BIN_DIR)/qsnap"
+
+## fuzz: libFuzzer on the archive inspector, 1M executions (FUZZ_RUNS=N to change); not part of `make test`
+fuzz: setup
+	SHARED_DIR="$(abspath ../shared)" bash scripts/fuzz.sh
 
 ## bench: speed and memory figures side by side with peer tools
 bench: release

@@ -47,6 +47,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // Archive-inspector fuzz target: libFuzzer binary under `-sanitize=fuzzer -DFUZZING` (make fuzz),
+        // otherwise a tool that replays a corpus directory.
+        .executableTarget(name: "QSnapFuzz", dependencies: ["Archive", "QSnapCore"], path: "Fuzz/QSnapFuzz"),
 
         .testTarget(name: "QSnapCoreTests", dependencies: ["QSnapCore"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Backup of a ≥ 2 GiB collection from the Qdrant test double into `rclone serve s3`: qsnap's client CPU seconds per
 # GiB, wall time, peak RSS and bytes written to local disk, beside s5cmd and awscli uploading the same snapshot file
-# from disk. Usage: QSNAP_BIN=.build/release/qsnap bash bench/backup.sh   (BENCH_MIB sets the payload, default 2300)
+# from disk. Usage: QSNAP_BIN=.build/release/qsnap bash bench/backup.sh   (BENCH_MIB sets the payload, default 2200 → a ~2.2 GiB snapshot)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 QSNAP="${QSNAP_BIN:-$ROOT/.build/release/qsnap}"
 VENV="$ROOT/.venv/bin"
-MIB="${BENCH_MIB:-2300}"
+MIB="${BENCH_MIB:-2200}"
 WORK="${BENCH_DIR:-$ROOT/.bench}/backup"
 command -v /usr/bin/time >/dev/null || { SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo; $SUDO apt-get install -y -qq time >/dev/null; }
 rm -rf "$WORK"; mkdir -p "$WORK/s3/bench" "$WORK/home"
@@ -53,12 +53,12 @@ measure() {  # label, bytes, command… → one table row
     gib = b / 1073741824; printf "%-34s %8.2f %10.2f %8.0f %12.1f %11.0f\n", l, w, (u + s) / gib, r / 1024, (u + s), o * 512 / 1048576 }'
 }
 # A first, unmeasured run warms the node's page cache and tells the snapshot size.
-"$QSNAP" backup --qdrant "$URL" --to s3://bench/warm --keep-server-snapshots -q --part-size-mib 16 --concurrency 4 > /dev/null
+"$QSNAP" backup --qdrant "$URL" --to s3://bench/warm --keep-server-snapshots -q --part-size-mib 8 --concurrency 3 > /dev/null
 SNAP=$(ls -t "$WORK"/qdrant/snapshots/bench/*.snapshot | head -1)
 BYTES=$(stat -c %s "$SNAP")
 printf "snapshot: %s MiB\n" $((BYTES / 1048576))
 printf "%-34s %8s %10s %8s %12s %11s\n" "client (same snapshot, rclone s3)" "wall s" "CPU-s/GiB" "RSS MiB" "CPU s total" "disk MiB w"
-measure "qsnap backup (stream node→S3)" "$BYTES" "$QSNAP" backup --qdrant "$URL" --to s3://bench/qsnap2 --keep-server-snapshots -q --part-size-mib 16 --concurrency 4
+measure "qsnap backup (stream node→S3)" "$BYTES" "$QSNAP" backup --qdrant "$URL" --to s3://bench/qsnap2 --keep-server-snapshots -q --part-size-mib 8 --concurrency 3
 measure "s5cmd cp (file on disk→S3)" "$BYTES" "$VENV/s5cmd" --endpoint-url "$AWS_ENDPOINT_URL" cp "$SNAP" s3://bench/s5cmd/x.snapshot
 measure "aws s3 cp (file on disk→S3)" "$BYTES" "$VENV/aws" --endpoint-url "$AWS_ENDPOINT_URL" s3 cp --only-show-errors "$SNAP" s3://bench/aws/x.snapshot
 echo "(qsnap's CPU includes SHA-256 of every byte for the manifest; 'disk MiB w' = file system writes of the client)"

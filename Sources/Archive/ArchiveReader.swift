@@ -22,6 +22,10 @@ public final class ArchiveReader {
     private let handle: OpaquePointer
     private let input: RawInput
     private var finished = false
+    private let expansionLimit: ExpansionLimit
+    private var compressed = false
+    /// An entry header was returned and its data may be partly unread.
+    private var inEntry = false
     /// A label used in error messages (the file name, or `outer!entry` for nested archives).
     public let label: String
 
@@ -31,10 +35,13 @@ public final class ArchiveReader {
     ///   - label: how to name this archive in errors.
     ///   - hashing: compute the SHA-256 of the raw input bytes (disables seeking).
     ///   - allowSeek: skip over unread entry data with `lseek` when the input is a seekable file.
+    ///   - expansionLimit: how far compressed input may expand (see ``ExpansionLimit``).
     /// - Throws: ``QSnapError`` when the file cannot be opened or the input is not a tar archive.
-    public init(_ source: Source, label: String, hashing: Bool = false, allowSeek: Bool = true) throws {
+    public init(_ source: Source, label: String, hashing: Bool = false, allowSeek: Bool = true,
+                expansionLimit: ExpansionLimit = .default) throws {
         ArchiveLocale.ensureUTF8()
         self.label = label
+        self.expansionLimit = expansionLimit
         switch source {
         case .path(let path):
             let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -64,6 +71,7 @@ public final class ArchiveReader {
                 .refused("archive.not-tar"),
                 "\(label) is not a readable tar archive (\(message)); Qdrant snapshots are plain tar, optionally gzip or zstd compressed")
         }
+        compressed = !filters.isEmpty
     }
 
     deinit {
@@ -75,6 +83,9 @@ public final class ArchiveReader {
     /// - Throws: ``QSnapError`` `.refused("archive.corrupt")` for truncated or corrupt archives.
     public func nextEntry() throws -> ArchiveEntry? {
         guard !finished else { return nil }
+        // libarchive would skip the rest of the current entry inside one call, unpacking without bound.
+        if compressed, inEntry { try drainEntryData() }
+        inEntry = false
         var entryPointer: OpaquePointer?
         let status = withExtendedLifetime(input) { archive_read_next_header(handle, &entryPointer) }
         if status == ARCHIVE_EOF {
@@ -84,6 +95,7 @@ public final class ArchiveReader {
         guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let e = entryPointer else {
             throw input.pendingError ?? QSnapError(.refused("archive.corrupt"), "\(label): corrupt or truncated archive: \(currentError())")
         }
+        inEntry = true
         return Self.describe(e)
     }
 
@@ -95,6 +107,7 @@ public final class ArchiveReader {
         if n < 0 {
             throw input.pendingError ?? QSnapError(.refused("archive.corrupt"), "\(label): truncated or corrupt entry data: \(currentError())")
         }
+        if compressed { try checkExpansion() }
         return n
     }
 
@@ -115,6 +128,10 @@ public final class ArchiveReader {
 
     /// Reads and discards the rest of the current entry (the next ``nextEntry()`` would also do this, seeking when it can).
     public func skipData() throws {
+        if compressed {
+            if inEntry { try drainEntryData() }
+            return
+        }
         let status = withExtendedLifetime(input) { archive_read_data_skip(handle) }
         if status != ARCHIVE_OK && status != ARCHIVE_WARN {
             throw input.pendingError ?? QSnapError(.refused("archive.corrupt"), "\(label): truncated archive: \(currentError())")
@@ -149,11 +166,44 @@ public final class ArchiveReader {
     /// Raw bytes pulled from the source so far.
     public var rawBytesRead: Int64 { input.rawBytes }
 
+    /// Bytes unpacked from the raw input so far (equal to the raw bytes for plain tar).
+    public var unpackedBytes: Int64 { archive_filter_bytes(handle, 0) }
+
     /// Raw bytes skipped with seeks (never read) so far.
     public var rawBytesSkipped: Int64 { input.seekedBytes }
 
     /// The SHA-256 of the raw input (only when opened with `hashing: true`, after ``finish()``).
     public var sha256: String? { input.digest?.hexDigest() }
+
+    /// Reads and discards the rest of the current entry block by block (holes of sparse entries are not unpacked),
+    /// checking the expansion limit after each block.
+    private func drainEntryData() throws {
+        var block: UnsafeRawPointer?
+        var size = 0
+        var offset: Int64 = 0
+        while true {
+            let status = withExtendedLifetime(input) { archive_read_data_block(handle, &block, &size, &offset) }
+            if status == ARCHIVE_EOF {
+                inEntry = false
+                return
+            }
+            if status != ARCHIVE_OK && status != ARCHIVE_WARN {
+                throw input.pendingError ?? QSnapError(.refused("archive.corrupt"), "\(label): truncated or corrupt entry data: \(currentError())")
+            }
+            try checkExpansion()
+        }
+    }
+
+    /// Refuses a compressed stream that unpacks beyond ``ExpansionLimit``.
+    private func checkExpansion() throws {
+        let unpacked = unpackedBytes
+        let packed = archive_filter_bytes(handle, -1)
+        guard expansionLimit.isExceeded(unpacked: unpacked, packed: packed) else { return }
+        throw QSnapError(
+            .refused("archive.expansion"),
+            "\(label): the compressed archive unpacks to more than \(unpacked) bytes from \(packed) "
+                + "(over \(expansionLimit.ratio)× its size): a decompression bomb, not a Qdrant snapshot. Refusing it; nothing was written.")
+    }
 
     private func currentError() -> String {
         archive_error_string(handle).map { String(cString: $0) } ?? "unknown libarchive error"

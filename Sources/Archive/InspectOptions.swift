@@ -9,6 +9,8 @@ public struct InspectOptions: Sendable {
     /// Read every nested segment archive (checks every entry at every level). When false, only the first segment
     /// archive of each shard is peeked at and entry data is skipped with seeks where the input allows.
     public var deep: Bool
+    /// How far compressed input (at any level) may expand before it is refused as a decompression bomb.
+    public var expansionLimit: ExpansionLimit = .default
 
     /// Creates options.
     public init(expectedSHA256: String? = nil, checksumSource: String? = nil, computeSHA256: Bool = false, deep: Bool = true) {

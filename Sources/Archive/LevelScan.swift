@@ -117,7 +117,7 @@ struct LevelScan {
 
     /// Reads a nested `segments/<uuid>.tar`; returns its format era.
     private mutating func scanSegment(_ entry: ArchiveEntry, path: String, reader: ArchiveReader, deep: Bool) throws -> SegmentFormat {
-        let nested = try ArchiveReader(.nested(reader), label: "\(reader.label)!\(path)")
+        let nested = try ArchiveReader(.nested(reader), label: "\(reader.label)!\(path)", expansionLimit: options.expansionLimit)
         var safety = EntrySafety(archiveLabel: nested.label)
         var format: SegmentFormat?
         var sawSnapshotDir = false
@@ -147,7 +147,7 @@ struct LevelScan {
 
     /// Reads a collection snapshot nested in a full snapshot.
     private mutating func scanNestedCollection(_ entry: ArchiveEntry, name: String, reader: ArchiveReader) throws {
-        let nested = try ArchiveReader(.nested(reader), label: "\(reader.label)!\(name)")
+        let nested = try ArchiveReader(.nested(reader), label: "\(reader.label)!\(name)", expansionLimit: options.expansionLimit)
         var scan = LevelScan(options: options, label: nested.label)
         try scan.walk(nested, checkEndMarker: true)
         entries += scan.entries

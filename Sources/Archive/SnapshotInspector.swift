@@ -14,14 +14,16 @@ public enum SnapshotInspector {
             options.checksumSource = "sidecar"
         }
         let label = (path as NSString).lastPathComponent
-        let reader = try ArchiveReader(.path(path), label: label, hashing: hashing(options), allowSeek: !options.deep)
+        let reader = try ArchiveReader(.path(path), label: label, hashing: hashing(options), allowSeek: !options.deep,
+                                       expansionLimit: options.expansionLimit)
         return try inspect(reader: reader, displayPath: path, fileName: label, options: options)
     }
 
     /// Inspects an archive read from a file descriptor (e.g. standard input); nothing is seeked.
     public static func inspect(fileDescriptor: Int32, displayPath: String = "-", fileName: String? = nil,
                                options: InspectOptions = InspectOptions()) throws -> SnapshotReport {
-        let reader = try ArchiveReader(.fileDescriptor(fileDescriptor), label: displayPath, hashing: hashing(options), allowSeek: false)
+        let reader = try ArchiveReader(.fileDescriptor(fileDescriptor), label: displayPath, hashing: hashing(options), allowSeek: false,
+                                       expansionLimit: options.expansionLimit)
         return try inspect(reader: reader, displayPath: displayPath, fileName: fileName, options: options)
     }
 
