@@ -171,9 +171,6 @@ def restore_target(tmp_path_factory):
         yield tb, work / "tb"
 
 
-@pytest.mark.xfail(reason="qsnap restore does not inspect backup objects before sending them: it uploads them and "
-                          "relies on Qdrant's unpacker, exits 1 with Qdrant's error and leaves the uploaded file in the "
-                          "target's snapshots directory", strict=False)
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_restore_refuses(qsnap_bin, base_repo, archives, restore_target, kind, tmp_path):
     """restore must refuse the archive itself (exit 3 or 4, naming the defect) before the target sees a byte."""

@@ -113,6 +113,11 @@ public final class BackupRunner: @unchecked Sendable {
             logger.notice("removing \(strays.count) object(s) left by an interrupted attempt")
             try repository.delete(keys: strays)
         }
+        // Every object is stored; uploads of failed attempts whose abort itself failed (e.g. under S3 faults) are
+        // discarded now, then checked once more.
+        if try !repository.incompleteUploads(prefix: BackupLayout.folder(id)).isEmpty {
+            try repository.abortIncompleteUploads(prefix: BackupLayout.folder(id))
+        }
         let leftovers = try repository.incompleteUploads(prefix: BackupLayout.folder(id))
         guard leftovers.isEmpty else {
             throw QSnapError(.failure("backup.orphan-uploads"), "unfinished uploads remain under \(BackupLayout.folder(id)): \(leftovers.joined(separator: ", ")); run the backup again")

@@ -53,26 +53,11 @@ public struct BackupVerifier {
     func check(_ object: BackupManifest.Object) -> ObjectResult {
         var result = ObjectResult(key: object.key, ok: false, size: 0, sha256: nil, kind: nil, problem: nil)
         do {
-            guard let head = try repository.head(key: object.key) else {
-                result.problem = "missing from the repository"
-                return result
-            }
-            guard head.size == object.size else {
-                result.size = head.size
-                result.problem = "holds \(head.size) bytes, the manifest says \(object.size)"
-                return result
-            }
-            let report = try inspectStream(object)
+            let report = try inspect(object)
             result.size = report.archive.bytes
             result.sha256 = report.archive.sha256
             result.kind = report.kind.rawValue
-            if report.archive.sha256 != object.sha256 {
-                result.problem = "SHA-256 is \(report.archive.sha256 ?? "?"), the manifest says \(object.sha256)"
-            } else if report.archive.bytes != object.size {
-                result.problem = "read \(report.archive.bytes) bytes, the manifest says \(object.size)"
-            } else {
-                result.ok = true
-            }
+            result.ok = true
         } catch let error as QSnapError {
             result.problem = error.message
         } catch {
@@ -82,11 +67,35 @@ public struct BackupVerifier {
         return result
     }
 
+    /// Reads one object and checks it: present, the manifest's size, the manifest's SHA-256, and a sound Qdrant
+    /// snapshot at every level (deep inspection).
+    /// - Throws: `verificationFailed` (missing, size or checksum mismatch) or `refused` (unsafe or damaged archive),
+    ///   naming the object and the defect.
+    public func inspect(_ object: BackupManifest.Object) throws -> SnapshotReport {
+        guard let head = try repository.head(key: object.key) else {
+            throw QSnapError(.verificationFailed("verify.missing"), "\(object.key) is missing from the repository")
+        }
+        guard head.size == object.size else {
+            throw QSnapError(.verificationFailed("verify.size"),
+                             "\(object.key) holds \(head.size) bytes, the manifest says \(object.size)")
+        }
+        let report = try inspectStream(object)
+        guard report.archive.bytes == object.size else {
+            throw QSnapError(.verificationFailed("verify.size"),
+                             "\(object.key): read \(report.archive.bytes) bytes, the manifest says \(object.size)")
+        }
+        return report
+    }
+
+    /// Deep inspection with the manifest's SHA-256 as the expected checksum.
+    private func options(for object: BackupManifest.Object) -> InspectOptions {
+        InspectOptions(expectedSHA256: object.sha256, checksumSource: "manifest", computeSHA256: true, deep: true)
+    }
+
     /// Streams the object through a pipe into the inspector (deep, hashing), on two threads.
     private func inspectStream(_ object: BackupManifest.Object) throws -> SnapshotReport {
         if let local = repository as? LocalRepository {
-            return try SnapshotInspector.inspect(
-                path: try local.path(object.key), options: InspectOptions(computeSHA256: true, deep: true))
+            return try SnapshotInspector.inspect(path: try local.path(object.key), options: options(for: object))
         }
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw QSnapError(.failure("verify.pipe"), "cannot create a pipe") }
@@ -119,8 +128,7 @@ public struct BackupVerifier {
         let name = (object.key as NSString).lastPathComponent
         let outcome = Result<SnapshotReport, any Error> {
             try SnapshotInspector.inspect(
-                fileDescriptor: readEnd, displayPath: object.key, fileName: name,
-                options: InspectOptions(computeSHA256: true, deep: true))
+                fileDescriptor: readEnd, displayPath: object.key, fileName: name, options: options(for: object))
         }
         close(readEnd)  // unblocks the writer if the inspector stopped early
         done.wait()

@@ -48,6 +48,7 @@ public final class RestoreRunner: @unchecked Sendable {
     public func run() throws -> RestoreResult {
         if let refusal = plan.refusal { throw refusal }
         let started = Date()
+        try inspectObjects()
         var machine = RestoreStateMachine()
         var action = machine.event(.start)
         while true {
@@ -89,6 +90,22 @@ public final class RestoreRunner: @unchecked Sendable {
     }
 
     // MARK: - Steps
+
+    /// Before the target sees a byte: every object to send is read back from the repository and inspected deep
+    /// (every entry at every level, as Qdrant's unpacker would meet it) with the manifest's SHA-256. An unsafe or
+    /// damaged object refuses the whole restore (exit 3 or 4) with the target untouched.
+    private func inspectObjects() throws {
+        let verifier = BackupVerifier(repository: sender.repository, logger: logger)
+        for c in plan.collections.indices {
+            for object in objects(of: c) {
+                do {
+                    _ = try verifier.inspect(object)
+                } catch let error as QSnapError {
+                    throw QSnapError(error.code, "refusing to restore backup \(manifest.id): \(error.message); nothing was sent to the target")
+                }
+            }
+        }
+    }
 
     private func cleanStale() throws {
         try target.refresh()
