@@ -25,6 +25,9 @@ struct QSnapCommand: AsyncParsableCommand {
             VerifyCommand.self,
             AdviseCommand.self,
             RepoCommand.self,
+            CheckCommand.self,
+            RestoreCommand.self,
+            AliasCommand.self,
         ]
     )
 }
