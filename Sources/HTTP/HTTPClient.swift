@@ -189,6 +189,13 @@ public final class HTTPClient: Sendable {
             }
             throw error
         }
+        if code != CURLE_OK, transfer.status >= 400 {
+            // The server answered with an error while the body was still being sent (e.g. an upload refused by auth
+            // before its body is read) and closed the connection: its answer, not the broken send, is the outcome.
+            reusable = false
+            if !transfer.responseDelivered { try transfer.deliverResponse() }
+            return HTTPResponse(status: transfer.status, headers: transfer.headers, body: transfer.body)
+        }
         guard code == CURLE_OK else {
             reusable = false
             let detail = String(cString: transfer.errorBuffer)
