@@ -28,6 +28,9 @@ struct QSnapCommand: AsyncParsableCommand {
             CheckCommand.self,
             RestoreCommand.self,
             AliasCommand.self,
+            PruneCommand.self,
+            RunCommand.self,
+            DrillCommand.self,
         ]
     )
 }

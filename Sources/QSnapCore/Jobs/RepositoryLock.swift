@@ -2,7 +2,7 @@ import Foundation
 
 /// The repository lock object: who holds the repository, since when, until when and for what.
 ///
-/// Stored as JSON (`lock.json` beside the manifests) with stable keys:
+/// Stored as JSON (`locks/repository.json` in the repository) with stable keys:
 /// `{"created":"…Z","expires":"…Z","owner":{"host":"…","pid":123,"run_id":"…"},"purpose":"run","version":1}`.
 /// Creating it must be conditional (create-if-absent) on the storage side; ``RepositoryLockDecision`` decides
 /// what to do when one already exists.

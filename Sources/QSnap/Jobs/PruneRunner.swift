@@ -1,0 +1,152 @@
+import Foundation
+import Logging
+import QSnapCore
+
+/// Applies a retention policy to a repository: plans with ``RetentionPlanner`` and, when asked, deletes.
+///
+/// Deletion order of one backup: first a deletion marker (`backups/<id>/deleting.json`), then every unfinished
+/// upload and every object of the folder (snapshots, journal, verification record), then the manifest **last**,
+/// then the marker. A prune interrupted anywhere leaves either the complete backup or a folder carrying the marker;
+/// the next prune finishes such folders first, whatever the plan says, and never counts them as backups.
+///
+/// Also cleans up interrupted backups: folders without manifest older than ``Options/interruptedGrace`` (their
+/// objects, journal and unfinished uploads). Younger ones may still be running and are left alone.
+public struct PruneRunner {
+    /// How a prune runs.
+    public struct Options: Sendable {
+        /// The retention policy.
+        public var policy: RetentionPolicy
+        /// Delete (`--yes`); otherwise only plan.
+        public var execute: Bool
+        /// How old a backup without manifest must be before it is treated as abandoned, in seconds.
+        public var interruptedGrace: TimeInterval
+        /// The planning time.
+        public var now: Date
+
+        /// Creates options.
+        public init(policy: RetentionPolicy, execute: Bool, interruptedGrace: TimeInterval = 24 * 3600, now: Date = Date()) {
+            self.policy = policy
+            self.execute = execute
+            self.interruptedGrace = interruptedGrace
+            self.now = now
+        }
+    }
+
+    private let repository: any Repository
+    private let options: Options
+    private let lock: HeldRepositoryLock?
+    private let logger: Logger
+
+    /// Creates a runner; `lock` (when given) is checked before every deletion.
+    public init(repository: any Repository, options: Options, lock: HeldRepositoryLock? = nil, logger: Logger) {
+        self.repository = repository
+        self.options = options
+        self.lock = lock
+        self.logger = logger
+    }
+
+    /// Plans and (with ``Options/execute``) deletes. Blocking: call from a dedicated thread.
+    public func run() throws -> PruneReport {
+        let inventory = try RepositoryInventory.scan(repository)
+        let byID = Dictionary(uniqueKeysWithValues: inventory.entries.map { ($0.id, $0) })
+        // One listing of unfinished uploads for the whole run (a local listing walks the whole directory tree).
+        let uploading = options.execute ? try Self.backupIDs(withUploadsIn: repository) : []
+        var deleted: [PruneReport.DeletedBackup] = []
+
+        // 1. Finish deletions an interrupted prune started.
+        for entry in inventory.entries where entry.beingDeleted {
+            if options.execute {
+                try lock?.ensureHeld()
+                logger.notice("finishing the interrupted deletion of backup \(entry.id)")
+                deleted.append(try delete(entry, resumed: true, abortUploads: uploading.contains(entry.id)))
+            } else {
+                deleted.append(.init(id: entry.id, objects: entry.objects.count, bytes: entry.bytes, resumed: true))
+            }
+        }
+
+        // 2. Retention.
+        let plan = try RetentionPlanner.plan(
+            backups: inventory.retentionBackups(), policy: options.policy, now: options.now)
+        for backup in plan.forgotten {
+            guard let entry = byID[backup.id] else { continue }
+            if options.execute {
+                try lock?.ensureHeld()
+                logger.notice("deleting backup \(entry.id)")
+                deleted.append(try delete(entry, resumed: false, abortUploads: uploading.contains(entry.id)))
+            } else {
+                deleted.append(.init(id: entry.id, objects: entry.objects.count, bytes: entry.bytes, resumed: false))
+            }
+        }
+
+        // 3. Interrupted backups (no manifest, no deletion marker).
+        var interrupted: [PruneReport.InterruptedBackup] = []
+        for entry in inventory.entries where !entry.hasManifest && !entry.beingDeleted {
+            let age = entry.time.map { options.now.timeIntervalSince($0) } ?? 0
+            var record = PruneReport.InterruptedBackup(
+                id: entry.id, ageSeconds: age, objects: entry.objects.count, bytes: entry.bytes,
+                action: "kept: within grace", abortedUploads: 0)
+            if age > options.interruptedGrace {
+                if options.execute {
+                    try lock?.ensureHeld()
+                    logger.notice("removing interrupted backup \(entry.id) (\(WallClockDuration.format(age)) old)")
+                    if uploading.contains(entry.id) {
+                        record.abortedUploads = try repository.abortIncompleteUploads(prefix: BackupLayout.folder(entry.id))
+                    }
+                    // Objects first, the journal last: a half-removed folder still shows it was a backup.
+                    let journal = BackupLayout.progress(entry.id)
+                    let keys = entry.objects.map(\.key)
+                    try repository.delete(keys: keys.filter { $0 != journal })
+                    try repository.delete(keys: keys.filter { $0 == journal })
+                    record.action = "deleted"
+                } else {
+                    record.action = "would delete"
+                }
+            }
+            interrupted.append(record)
+        }
+
+        return PruneReport(
+            repository: repository.displayURL, executed: options.execute, plan: plan.json,
+            planText: plan.textLines(), deleted: deleted, interrupted: interrupted, serverSnapshots: [])
+    }
+
+    /// Deletes one backup: marker, unfinished uploads, objects, manifest last, marker.
+    private func delete(_ entry: RepositoryInventory.Entry, resumed: Bool, abortUploads: Bool) throws
+        -> PruneReport.DeletedBackup
+    {
+        let id = entry.id
+        let marker = RepositoryInventory.deletionMarkerKey(id)
+        let manifest = BackupLayout.manifest(id)
+        if !entry.beingDeleted {
+            let note: JSONValue = .object([
+                "backup_id": .string(id), "started": .string(UTCCivilTime.iso8601(Date())),
+                "reason": .string("retention"),
+            ])
+            try repository.put(key: marker, bytes: Array(note.description.utf8))
+        }
+        if abortUploads { try repository.abortIncompleteUploads(prefix: BackupLayout.folder(id)) }
+        let rest = entry.objects.map(\.key).filter { $0 != manifest && $0 != marker }
+        // Snapshot objects first, then the small records (journal, verification), then the manifest.
+        let ordered = rest.filter { $0.hasPrefix(BackupLayout.objectsFolder(id)) }
+            + rest.filter { !$0.hasPrefix(BackupLayout.objectsFolder(id)) }
+        try repository.delete(keys: ordered)
+        try repository.delete(keys: [manifest])
+        try repository.delete(keys: [marker])
+        return .init(id: id, objects: entry.objects.filter { $0.key != marker }.count, bytes: entry.bytes, resumed: resumed)
+    }
+
+    /// The ids of backups with unfinished uploads. The stores describe an upload by its key (local: relative to
+    /// the repository; S3: with the bucket prefix, followed by the upload id), so the id is found after the last
+    /// `backups/` that is followed by a valid id.
+    static func backupIDs(withUploadsIn repository: any Repository) throws -> Set<String> {
+        var ids: Set<String> = []
+        for description in try repository.incompleteUploads(prefix: BackupLayout.backupsFolder) {
+            var search = description[...]
+            while let range = search.range(of: BackupLayout.backupsFolder) {
+                if let id = BackupLayout.backupID(inKey: String(description[range.lowerBound...])) { ids.insert(id) }
+                search = search[range.upperBound...]
+            }
+        }
+        return ids
+    }
+}

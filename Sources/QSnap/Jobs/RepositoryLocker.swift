@@ -1,0 +1,93 @@
+import Foundation
+import Logging
+import QSnapCore
+
+/// Takes the repository lock (`locks/repository.json`) for one run, waiting for another run's lock when asked,
+/// and breaking a stale lock safely — following ``RepositoryLockDecision``.
+public struct RepositoryLocker: Sendable {
+    /// Where the lock lives.
+    public let store: any LockObjectStore
+    /// TTL and grace.
+    public let policy: RepositoryLockPolicy
+    /// This run's identity.
+    public let owner: RepositoryLock.Owner
+    /// What this run does (`run`, `prune`, …).
+    public let purpose: String
+    /// Seconds between attempts while waiting for a busy lock.
+    public let pollInterval: TimeInterval
+    private let logger: Logger
+
+    /// Creates a locker.
+    public init(
+        store: any LockObjectStore, policy: RepositoryLockPolicy, owner: RepositoryLock.Owner, purpose: String,
+        pollInterval: TimeInterval = 1, logger: Logger
+    ) {
+        self.store = store
+        self.policy = policy
+        self.owner = owner
+        self.purpose = purpose
+        self.pollInterval = max(0.05, pollInterval)
+        self.logger = logger
+    }
+
+    /// The lock store suited to `repository`: exclusive file creation for local directories, write-then-read-back
+    /// for every other store (S3 has no portable conditional PUT).
+    public static func store(for repository: any Repository, settleDelay: TimeInterval = 2) -> any LockObjectStore {
+        if let local = repository as? LocalRepository {
+            return ExclusiveFileLockStore(root: local.root)
+        }
+        return ReadBackLockStore(repository: repository, settleDelay: settleDelay)
+    }
+
+    /// The identity of this process: host name, pid and a fresh run id.
+    public static func currentOwner(runID: String = UUID().uuidString.lowercased()) -> RepositoryLock.Owner {
+        RepositoryLock.Owner(host: ProcessInfo.processInfo.hostName, pid: getpid(), runID: runID)
+    }
+
+    /// Takes the lock, waiting up to `wait` seconds for another run's lock to be released or to become stale.
+    ///
+    /// - Returns: the held lock; call ``HeldRepositoryLock/startRenewing()`` and, at the end,
+    ///   ``HeldRepositoryLock/release()``.
+    /// - Throws: `QSnapError` `.busy("repository.locked")` (exit 5) when another run still holds the lock after
+    ///   `wait`; `.refused("lock.unreadable")` when the lock object is not a qsnap lock.
+    public func acquire(wait: TimeInterval, now: () -> Date = Date.init) throws -> HeldRepositoryLock {
+        let deadline = now().addingTimeInterval(max(0, wait))
+        var announced = false
+        while true {
+            let existingBytes = try store.read()
+            let existing = try existingBytes.map { try RepositoryLock.decode($0, location: store.location) }
+            let decision = RepositoryLockDecision.decide(
+                existing: existing, now: now(), me: owner, purpose: purpose, policy: policy)
+            switch decision {
+            case .acquire(let lock):
+                let bytes = lock.jsonData()
+                if try store.create(bytes) {
+                    logger.info("took the repository lock \(store.location)")
+                    return HeldRepositoryLock(store: store, lock: lock, bytes: bytes, policy: policy, logger: logger)
+                }
+            case .renew(let lock):
+                let bytes = lock.jsonData()
+                if let existingBytes, try store.replace(expected: existingBytes, with: bytes) {
+                    return HeldRepositoryLock(store: store, lock: lock, bytes: bytes, policy: policy, logger: logger)
+                }
+            case .breakStale(let stale, let replacement):
+                logger.warning("breaking the stale repository lock of \(stale.holderDescription)")
+                let bytes = replacement.jsonData()
+                if let existingBytes, try store.replace(expected: existingBytes, with: bytes) {
+                    return HeldRepositoryLock(store: store, lock: replacement, bytes: bytes, policy: policy, logger: logger)
+                }
+            case .refuseBusy(let holder, _):
+                let remaining = deadline.timeIntervalSince(now())
+                guard remaining > 0 else { throw decision.busyError! }
+                if !announced {
+                    logger.notice("the repository is locked by \(holder.holderDescription); waiting up to \(WallClockDuration.format(remaining))")
+                    announced = true
+                }
+                Thread.sleep(forTimeInterval: min(pollInterval, remaining))
+                continue
+            }
+            // Lost a race between reading and writing: look again after a short pause.
+            Thread.sleep(forTimeInterval: min(pollInterval, 0.2))
+        }
+    }
+}

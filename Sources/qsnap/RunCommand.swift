@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import HTTP
+import QSnap
+import QSnapCore
+
+/// `qsnap run JOB.yaml`: backup → verify → prune under the repository lock, with Prometheus metrics.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a job file: backup, verify and prune under the repository lock (for cron and Kubernetes).",
+        discussion: """
+            Reads the job file (see policies/jobs/example-job.yaml and policies/README.md), takes the repository
+            lock (locks/repository.json: owner host, pid and run id, expiry; renewed every half TTL; a lock
+            expired for longer than lock.grace is broken), backs up the source, verifies the new backup, prunes
+            with the job's retention policy, releases the lock and writes the Prometheus textfile (last success
+            time, duration, bytes, objects, failures) atomically.
+
+            Exit codes: 0 ok, 1 failure, 2 bad job file, 4 verification failed, 5 the repository is locked by
+            another run (after waiting lock.wait or --wait-lock).
+
+            Examples:
+              qsnap run /etc/qsnap/prod-nightly.yaml
+              qsnap run job.yaml --wait-lock 600 --json
+            """)
+
+    @OptionGroup var globals: GlobalOptions
+
+    @Argument(help: "The job file (YAML).")
+    var job: String
+
+    @Option(help: "Seconds to wait for another run's lock (default: the job's lock.wait).")
+    var waitLock: Double?
+
+    @Option(help: "Seconds between writing the lock and reading it back on S3.")
+    var lockSettle: Double = 2
+
+    @Option(help: "Hours a backup without manifest must age before the prune removes it.")
+    var interruptedGraceHours: Double = 24
+
+    @OptionGroup var s3: RepoS3Options
+
+    func validate() throws {
+        if let waitLock, waitLock < 0 { throw ValidationError("--wait-lock must be ≥ 0") }
+        guard lockSettle >= 0 else { throw ValidationError("--lock-settle must be ≥ 0") }
+        guard interruptedGraceHours >= 0 else { throw ValidationError("--interrupted-grace-hours must be ≥ 0") }
+    }
+
+    func run() async throws {
+        try await CommandRunner.run(globals) { logger in
+            guard let data = FileManager.default.contents(atPath: job) else {
+                throw QSnapError(.usage("job.file"), "the job file \(job) cannot be read; give an existing YAML file")
+            }
+            let spec = try JobSpec.parse(yaml: String(decoding: data, as: UTF8.self), file: job)
+            let key = try spec.apiKey(environment: ProcessInfo.processInfo.environment)
+            _ = try JobRunner.retentionPolicy(of: spec)  // a bad policy file is a usage error before any lock
+            let options = JobRunner.Options(
+                lockWait: waitLock ?? spec.lockWait, lockSettleDelay: lockSettle,
+                interruptedGrace: interruptedGraceHours * 3600)
+            let s3 = self.s3
+            let outcome: JobRunOutcome = try await Blocking.run {
+                // A relative directory is relative to the job file, like the policy and metrics files.
+                let location = spec.repository.contains("://") ? spec.repository : spec.resolvedPath(spec.repository)
+                let repository = try RepositoryOpener.open(location, s3: s3, logger: logger)
+                return JobRunner(spec: spec, repository: repository, apiKey: key, options: options, logger: logger).run()
+            }
+            if globals.json {
+                try JSONOutput.print(outcome.report)
+            } else if !globals.quiet, outcome.error == nil {
+                let r = outcome.report
+                var line = "job \(r.job): ok in \(String(format: "%.1f", r.finished - r.started)) s"
+                if let b = r.backup { line += "; backup \(b.id) (\(b.objects) object(s), \(ByteCount.format(b.bytes)))" }
+                if r.verified == true { line += ", verified" }
+                if let p = r.prune { line += "; pruned \(p.deleted.count) backup(s)" }
+                print(line)
+            }
+            if let error = outcome.error {
+                // The report is already on stdout with --json; print only the message and exit.
+                FileHandle.standardError.write(Data("qsnap: error: \(error.description)\n".utf8))
+                throw ExitCode(error.code.exitStatus)
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import Logging
+import QSnapCore
+import Testing
+@testable import QSnap
+
+/// A repository that records every deletion and can fail on a chosen key (an interrupted prune).
+final class PruneRecordingRepository: Repository, @unchecked Sendable {
+    let base: LocalRepository
+    private let lock = NSLock()
+    private var deletedKeys: [String] = []
+    /// Deleting a key for which this returns true throws (simulating a crash at that point).
+    var failOnDelete: @Sendable (String) -> Bool = { _ in false }
+
+    init(root: String) throws { base = try LocalRepository(root: root) }
+
+    var deletions: [String] { lock.withLock { deletedKeys } }
+    var displayURL: String { base.displayURL }
+    func makeWriter(key: String, expectedSize: Int64?) throws -> any RepositoryObjectWriter {
+        try base.makeWriter(key: key, expectedSize: expectedSize)
+    }
+    func put(key: String, bytes: [UInt8]) throws { try base.put(key: key, bytes: bytes) }
+    func get(key: String, onBody: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64 {
+        try base.get(key: key, onBody: onBody)
+    }
+    func head(key: String) throws -> RepositoryObject? { try base.head(key: key) }
+    func list(prefix: String) throws -> [RepositoryObject] { try base.list(prefix: prefix) }
+    func delete(keys: [String]) throws {
+        for key in keys {
+            if failOnDelete(key) { throw QSnapError(.failure("test.crash"), "simulated crash before deleting \(key)") }
+            try base.delete(keys: [key])
+            lock.withLock { deletedKeys.append(key) }
+        }
+    }
+    /// Replaces the unfinished-upload listing (to mimic the S3 form of the descriptions).
+    var uploadsOverride: [String]?
+    func incompleteUploads(prefix: String) throws -> [String] {
+        try uploadsOverride ?? base.incompleteUploads(prefix: prefix)
+    }
+    func abortIncompleteUploads(prefix: String) throws -> Int { try base.abortIncompleteUploads(prefix: prefix) }
+}
+
+@Suite struct PruneRunnerTests {
+    let logger = Logger(label: "test")
+
+    func scratch() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("qsnap-prune-\(UUID().uuidString)").path
+    }
+
+    /// Writes a fake complete backup: two objects and a manifest.
+    func addBackup(_ repo: any Repository, day: Int, verified: Bool = false) throws -> String {
+        let date = UTCCivilTime.parseISO8601(String(format: "2026-10-%02dT12:00:00Z", day))!
+        let id = BackupLayout.newID(at: date, random: [0xab, 0xcd, UInt8(day)])
+        for name in ["a", "b"] {
+            try repo.put(key: BackupLayout.objectsFolder(id) + "docs/peer-\(name)/x.snapshot", bytes: Array(repeating: 7, count: 100))
+        }
+        try repo.put(key: BackupLayout.manifest(id), bytes: Array("{\"id\":\"\(id)\"}".utf8))
+        if verified { try repo.put(key: RepositoryInventory.verificationKey(id), bytes: Array("{}".utf8)) }
+        return id
+    }
+
+    func now() -> Date { UTCCivilTime.parseISO8601("2026-10-31T00:00:00Z")! }
+
+    @Test func dryRunDeletesNothing() throws {
+        let root = scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let repo = try PruneRecordingRepository(root: root)
+        let ids = try (1...6).map { try addBackup(repo, day: $0) }
+        let before = try repo.list(prefix: "")
+        let report = try PruneRunner(
+            repository: repo, options: .init(policy: RetentionPolicy(keepLast: 2), execute: false, now: now()),
+            logger: logger
+        ).run()
+        #expect(report.deleted.map(\.id) == Array(ids.prefix(4)))
+        #expect(repo.deletions.isEmpty)
+        #expect(try repo.list(prefix: "") == before)
+    }
+
+    @Test func deletesObjectsBeforeTheManifestAndOnlyPlannedBackups() throws {
+        let root = scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let repo = try PruneRecordingRepository(root: root)
+        let ids = try (1...5).map { try addBackup(repo, day: $0, verified: $0 == 2) }
+        let policy = RetentionPolicy(keepLast: 1, pins: [ids[0]])
+        let report = try PruneRunner(
+            repository: repo, options: .init(policy: policy, execute: true, now: now()), logger: logger
+        ).run()
+        // Kept: the newest (keep-last), the pinned one, and the newest verified one (day 2).
+        #expect(report.deleted.map(\.id) == [ids[2], ids[3]])
+        #expect(try ManifestStore.backupIDs(in: repo.base) == [ids[0], ids[1], ids[4]])
+        for id in [ids[2], ids[3]] {
+            let mine = repo.deletions.enumerated().filter { $0.element.hasPrefix(BackupLayout.folder(id)) }
+            let manifestIndex = try #require(mine.firstIndex { $0.element == BackupLayout.manifest(id) })
+            let objectIndices = mine.indices.filter { mine[$0].element.contains("/objects/") }
+            #expect(objectIndices.count == 2)
+            #expect(objectIndices.allSatisfy { $0 < manifestIndex }, "objects go before the manifest")
+            #expect(mine.last?.element == RepositoryInventory.deletionMarkerKey(id), "the marker goes after the manifest")
+            #expect(try repo.list(prefix: BackupLayout.folder(id)).isEmpty)
+        }
+        #expect(!repo.deletions.contains { $0.hasPrefix(BackupLayout.folder(ids[0])) })
+    }
+
+    @Test func anInterruptedPruneLeavesAMarkedBackupThatTheNextPruneFinishes() throws {
+        let root = scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let repo = try PruneRecordingRepository(root: root)
+        let ids = try (1...3).map { try addBackup(repo, day: $0) }
+        repo.failOnDelete = { $0.hasSuffix("/manifest.json") }  // crash between the objects and the manifest
+        let options = PruneRunner.Options(policy: RetentionPolicy(keepLast: 1), execute: true, now: now())
+        #expect(throws: QSnapError.self) { try PruneRunner(repository: repo, options: options, logger: logger).run() }
+
+        let victim = ids[0]
+        #expect(try repo.head(key: BackupLayout.manifest(victim)) != nil, "the manifest is deleted last")
+        #expect(try repo.list(prefix: BackupLayout.objectsFolder(victim)).isEmpty, "its objects went first")
+        let inventory = try RepositoryInventory.scan(repo)
+        #expect(inventory.entries.first { $0.id == victim }?.beingDeleted == true)
+        #expect(!inventory.retentionBackups().contains { $0.id == victim }, "a half-deleted backup is not a backup")
+
+        repo.failOnDelete = { _ in false }
+        let report = try PruneRunner(repository: repo, options: options, logger: logger).run()
+        #expect(report.deleted.first?.id == victim && report.deleted.first?.resumed == true)
+        #expect(report.deleted.map(\.id) == [ids[0], ids[1]])
+        #expect(try repo.list(prefix: BackupLayout.backupsFolder).allSatisfy { $0.key.hasPrefix(BackupLayout.folder(ids[2])) })
+    }
+
+    @Test func findsTheBackupsWithUnfinishedUploadsInLocalAndS3Descriptions() throws {
+        let root = scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let repo = try PruneRecordingRepository(root: root)
+        repo.uploadsOverride = [
+            "backups/20261001T120000Z-abcdef/objects/c/peer-1/x.snapshot.qsnap-partial-1a2b3c4d",
+            "backups/backups/20261002T120000Z-123456/objects/c/peer-1/x.snapshot (upload 2~AbCdEf…)",
+            "backups/not-an-id/objects/x (upload 1…)",
+        ]
+        #expect(try PruneRunner.backupIDs(withUploadsIn: repo) == ["20261001T120000Z-abcdef", "20261002T120000Z-123456"])
+    }
+
+    @Test func interruptedBackupsAreRemovedOnlyAfterTheGracePeriod() throws {
+        let root = scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let repo = try PruneRecordingRepository(root: root)
+        let kept = try addBackup(repo, day: 1)
+        let old = BackupLayout.newID(at: now().addingTimeInterval(-3 * 86_400), random: [1, 2, 3])
+        let young = BackupLayout.newID(at: now().addingTimeInterval(-3600), random: [4, 5, 6])
+        for id in [old, young] {
+            try repo.put(key: BackupLayout.objectsFolder(id) + "docs/peer-1/x.snapshot", bytes: [1, 2, 3])
+            try repo.put(key: BackupLayout.progress(id), bytes: Array("{}".utf8))
+        }
+        // An unfinished upload of the old interrupted backup (a partial file; a multipart upload on S3).
+        let partial = try repo.makeWriter(key: BackupLayout.objectsFolder(old) + "docs/peer-2/y.snapshot", expectedSize: nil)
+        try [9, 9].withUnsafeBytes { try partial.write($0) }
+        #expect(try repo.incompleteUploads(prefix: BackupLayout.folder(old)).count == 1)
+        let report = try PruneRunner(
+            repository: repo,
+            options: .init(policy: RetentionPolicy(keepLast: 5), execute: true, interruptedGrace: 86_400, now: now()),
+            logger: logger
+        ).run()
+        #expect(report.deleted.isEmpty)
+        #expect(Dictionary(uniqueKeysWithValues: report.interrupted.map { ($0.id, $0.action) })
+            == [old: "deleted", young: "kept: within grace"])
+        #expect(try repo.list(prefix: BackupLayout.folder(old)).isEmpty)
+        #expect(try repo.incompleteUploads(prefix: BackupLayout.folder(old)).isEmpty, "its unfinished upload was aborted")
+        #expect(report.interrupted.first { $0.id == old }?.abortedUploads == 1)
+        #expect(repo.deletions.last == BackupLayout.progress(old), "the journal goes last")
+        #expect(try repo.head(key: BackupLayout.progress(young)) != nil)
+        #expect(try repo.head(key: BackupLayout.manifest(kept)) != nil)
+    }
+}
