@@ -64,5 +64,9 @@ import Testing
         let e = #expect(throws: QSnapError.self) { try ManifestStore.read("20260103T000000Z-000003", from: repo) }
         #expect(e?.code == .usage("backup.not-found"))
         #expect(throws: QSnapError.self) { try ManifestStore.read("../../etc", from: repo) }
+        try repo.put(key: BackupLayout.folder("20260102T000000Z-000002") + "deleting.json", bytes: Array("{}".utf8))
+        #expect(try ManifestStore.resolve("latest", in: repo) == "20260101T000000Z-000001", "a backup being pruned is gone")
+        let d = #expect(throws: QSnapError.self) { try ManifestStore.read("20260102T000000Z-000002", from: repo) }
+        #expect(d?.code == .usage("backup.being-deleted"))
     }
 }

@@ -20,6 +20,9 @@ public enum ManifestStore {
         guard BackupLayout.isValidID(id) else {
             throw QSnapError(.usage("backup.id"), "\(id.prefix(80)) is not a backup id (they look like 20261121T103000Z-1a2b3c); see qsnap list")
         }
+        guard try repository.head(key: BackupLayout.folder(id) + "deleting.json") == nil else {
+            throw QSnapError(.usage("backup.being-deleted"), "backup \(id) is being deleted by a prune (backups/\(id)/deleting.json); run qsnap prune --yes again to finish")
+        }
         guard try repository.head(key: BackupLayout.manifest(id)) != nil else {
             throw QSnapError(.usage("backup.not-found"), "backup \(id) does not exist in \(repository.displayURL) (no manifest); see qsnap list")
         }
@@ -31,11 +34,14 @@ public enum ManifestStore {
         }
     }
 
-    /// Ids of every complete backup (those with a manifest), oldest first.
+    /// Ids of every complete backup (those with a manifest), oldest first. A backup a prune has started to delete
+    /// (`backups/<id>/deleting.json`) is no longer one, even while its manifest still exists.
     public static func backupIDs(in repository: any Repository) throws -> [String] {
-        try repository.list(prefix: BackupLayout.backupsFolder).map(\.key)
-            .filter { $0.hasSuffix("/manifest.json") }
+        let keys = try repository.list(prefix: BackupLayout.backupsFolder).map(\.key)
+        let deleting = Set(keys.filter { $0.hasSuffix("/deleting.json") }.compactMap(BackupLayout.backupID(inKey:)))
+        return keys.filter { $0.hasSuffix("/manifest.json") }
             .compactMap(BackupLayout.backupID(inKey:))
+            .filter { !deleting.contains($0) }
             .sorted()
     }
 
