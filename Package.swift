@@ -52,9 +52,11 @@ let package = Package(
         .executableTarget(name: "QSnapFuzz", dependencies: ["Archive", "QSnapCore"], path: "Fuzz/QSnapFuzz"),
 
         .testTarget(name: "QSnapCoreTests", dependencies: ["QSnapCore"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        // Test helpers shared by several test targets (a loopback HTTP server).
+        .target(name: "QSnapTestSupport", path: "Tests/QSnapTestSupport"),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "QSnapTestSupport"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "CArchive"]),
-        .testTarget(name: "S3Tests", dependencies: ["S3"]),
+        .testTarget(name: "S3Tests", dependencies: ["S3", "QSnapTestSupport"]),
         .testTarget(name: "QdrantTests", dependencies: ["Qdrant"]),
         .testTarget(name: "QSnapTests", dependencies: ["QSnap"]),
     ],

@@ -1,6 +1,7 @@
 import Foundation
 import QSnapCore
 import Synchronization
+import QSnapTestSupport
 import Testing
 @testable import HTTP
 

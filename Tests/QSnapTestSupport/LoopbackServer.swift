@@ -2,28 +2,40 @@ import Foundation
 import Synchronization
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 for transport tests: one request per connection (`Connection: close`).
-final class LoopbackServer: Sendable {
-    struct Request: Sendable {
-        var method: String
-        var target: String
-        var headers: [(name: String, value: String)]
-        var body: [UInt8]
-        func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+public final class LoopbackServer: Sendable {
+    /// A request as the server received it.
+    public struct Request: Sendable {
+        public var method: String
+        public var target: String
+        public var headers: [(name: String, value: String)]
+        public var body: [UInt8]
+        /// The first value of a header (case-insensitive).
+        public func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
     }
 
-    struct Response: Sendable {
-        var status: Int = 200
-        var headers: [(String, String)] = []
-        var body: [UInt8] = []
+    /// The answer to send.
+    public struct Response: Sendable {
+        public var status: Int = 200
+        public var headers: [(String, String)] = []
+        public var body: [UInt8] = []
+
+        public init(status: Int = 200, headers: [(String, String)] = [], body: [UInt8] = []) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
     }
 
-    let port: Int
+    /// The port it listens on.
+    public let port: Int
     private let listener: Int32
     private let received = Mutex<[Request]>([])
 
-    var requests: [Request] { received.withLock { $0 } }
+    /// Every request received so far.
+    public var requests: [Request] { received.withLock { $0 } }
 
-    init(handler: @escaping @Sendable (Request) -> Response) throws {
+    /// Starts listening on a free port of 127.0.0.1.
+    public init(handler: @escaping @Sendable (Request) -> Response) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
@@ -48,7 +60,7 @@ final class LoopbackServer: Sendable {
     private let stopped = DispatchSemaphore(value: 0)
 
     /// Stops listening; the accept thread closes the socket (closing it here could hit a reused descriptor).
-    func stop() {
+    public func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
         _ = stopped.wait(timeout: .now() + 5)
     }
