@@ -108,12 +108,12 @@ public struct SnapshotName: Hashable, Sendable, CustomStringConvertible {
         var seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         let secOfDay = Int(((seconds % 86_400) + 86_400) % 86_400)
         seconds = (seconds - Int64(secOfDay)) / 86_400
-        let (y, m, d) = civil(fromDays: seconds)
+        let (y, m, d) = UTCCivilTime.civil(fromDays: Int(seconds))
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         return "\(y)-\(two(m))-\(two(d))-\(two(secOfDay / 3600))-\(two(secOfDay / 60 % 60))-\(two(secOfDay % 60))"
     }
 
-    // MARK: - Date arithmetic (proleptic Gregorian, UTC; no Calendar so the result never depends on the locale)
+    // MARK: - Date arithmetic: UTCCivilTime (proleptic Gregorian, UTC; no Calendar, so no locale dependence)
 
     private static func isDecimal(_ s: Substring) -> Bool {
         !s.isEmpty && s.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
@@ -127,42 +127,9 @@ public struct SnapshotName: Hashable, Sendable, CustomStringConvertible {
             v.append(n)
         }
         let (year, month, day, hour, minute, second) = (v[0], v[1], v[2], v[3], v[4], v[5])
-        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year, month),
+        guard (1...12).contains(month), day >= 1, day <= UTCCivilTime.daysInMonth(year: year, month: month),
               hour < 24, minute < 60, second < 60 else { return nil }
-        let days = daysFromCivil(year, month, day)
+        let days = Int64(UTCCivilTime.days(year: year, month: month, day: day))
         return Date(timeIntervalSince1970: Double(days * 86_400 + Int64(hour * 3600 + minute * 60 + second)))
-    }
-
-    private static func daysInMonth(_ y: Int, _ m: Int) -> Int {
-        switch m {
-        case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
-    private static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = Int64((month + 9) % 12)
-        let doy = (153 * mp + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    /// The inverse of ``daysFromCivil(_:_:_:)``.
-    private static func civil(fromDays days: Int64) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return (Int(y), Int(m), Int(d))
     }
 }

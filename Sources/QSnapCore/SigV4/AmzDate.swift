@@ -13,26 +13,13 @@ public struct AmzDate: Sendable, Hashable, Comparable {
     private var civil: Civil {
         let days = secondsSince1970 >= 0 ? secondsSince1970 / 86400 : (secondsSince1970 - 86399) / 86400
         let rem = secondsSince1970 - days * 86400
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return Civil(year: y, month: m, day: d, hour: rem / 3600, minute: rem % 3600 / 60, second: rem % 60)
+        let (y, m, d) = UTCCivilTime.civil(fromDays: Int(days))
+        return Civil(
+            year: Int64(y), month: Int64(m), day: Int64(d), hour: rem / 3600, minute: rem % 3600 / 60, second: rem % 60)
     }
 
-    private static func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+    private static func daysFromCivil(_ y: Int64, _ m: Int64, _ d: Int64) -> Int64 {
+        Int64(UTCCivilTime.days(year: Int(y), month: Int(m), day: Int(d)))
     }
 
     private static func pad(_ v: Int64, _ width: Int) -> String {
