@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import mmap
 import os
 import re
@@ -191,6 +192,27 @@ class Handler(BaseHTTPRequestHandler):
         if not self.body_consumed and (self.headers.get("Content-Length", "0") not in ("", "0")
                                        or "chunked" in self.headers.get("Transfer-Encoding", "").lower()):
             self.close_connection = True
+            self.unread_body = True
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            if getattr(self, "unread_body", False):
+                self.linger()
+
+    def linger(self) -> None:
+        """Lingering close, as HTTP servers do after answering a request whose body they did not read (e.g. an
+        upload refused by auth): half-close, then drain what the client still sends for a moment. Closing at once
+        with unread bytes makes the kernel send a reset, and the client can lose the answer."""
+        try:
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(0.5)
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline and self.connection.recv(256 * 1024):
+                pass
+        except OSError:
+            pass
 
     def send_json(self, status: int, payload, headers: dict | None = None) -> None:
         data = json.dumps(payload).encode()
