@@ -106,8 +106,7 @@ public final class BackupRunner: @unchecked Sendable {
 
         // Remove objects of earlier attempts that the final set does not reference (e.g. a crash between an
         // upload and the journal update left an object under an older snapshot name).
-        let final = journal.finished.map(\.object)
-        let keep = Set(final.map(\.key))
+        let keep = Set(journal.finished.map(\.object.key))
         let strays = try repository.list(prefix: BackupLayout.objectsFolder(id)).map(\.key).filter { !keep.contains($0) }
         if !strays.isEmpty {
             logger.notice("removing \(strays.count) object(s) left by an interrupted attempt")
@@ -124,7 +123,7 @@ public final class BackupRunner: @unchecked Sendable {
         }
 
         let completed = Date()
-        let ordered = plan.compactMap { item in final.first { done in journal.finished.contains { $0.unit == item.unit && $0.object.key == done.key } } }
+        let ordered = plan.compactMap { item in journal.finished.first { $0.unit == item.unit }?.object }
         let manifest = BackupManifest(
             id: id, kind: options.kind, qsnapVersion: QSnapInfo.version, startedAt: journal.startedAt,
             completedAt: Self.iso(completed),
