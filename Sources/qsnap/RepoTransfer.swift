@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import QSnap
 import QSnapCore
 import S3
 
@@ -30,14 +31,8 @@ enum RepoTransfer {
     }
 
     static func writeAll(_ fd: Int32, _ chunk: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < chunk.count {
-            let n = write(fd, chunk.baseAddress! + offset, chunk.count - offset)
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                throw QSnapError(.failure("repo.write"), "writing the object failed: \(String(cString: strerror(errno)))")
-            }
-            offset += n
+        guard POSIXFile.writeAll(fd, chunk) else {
+            throw QSnapError(.failure("repo.write"), "writing the object failed: \(String(cString: strerror(errno)))")
         }
     }
 

@@ -112,12 +112,8 @@ public struct BackupVerifier {
             }
             do {
                 try repository.get(key: key) { chunk in
-                    var offset = 0
-                    while offset < chunk.count {
-                        let n = write(writeEnd, chunk.baseAddress! + offset, chunk.count - offset)
-                        if n < 0 && errno == EINTR { continue }
-                        if n <= 0 { throw QSnapError(.failure("verify.pipe"), "the inspector stopped reading") }
-                        offset += n
+                    guard POSIXFile.writeAll(writeEnd, chunk) else {
+                        throw QSnapError(.failure("verify.pipe"), "the inspector stopped reading")
                     }
                 }
             } catch {

@@ -105,14 +105,7 @@ public struct ExclusiveFileLockStore: LockObjectStore {
         }
         defer { close(fd) }
         let ok = data.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
-                offset += n
-            }
-            return fsync(fd) == 0
+            POSIXFile.writeAll(fd, buffer) && fsync(fd) == 0
         }
         guard ok else {
             let reason = String(cString: strerror(errno))

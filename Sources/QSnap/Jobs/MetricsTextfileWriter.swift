@@ -47,14 +47,7 @@ public enum MetricsTextfileWriter {
             throw QSnapError(.failure("metrics.write"), "cannot create \(temp): \(String(cString: strerror(errno)))")
         }
         let written = data.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
-                offset += n
-            }
-            return fsync(fd) == 0
+            POSIXFile.writeAll(fd, buffer) && fsync(fd) == 0
         }
         close(fd)
         guard written, rename(temp, path) == 0 else {

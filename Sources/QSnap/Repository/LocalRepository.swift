@@ -153,14 +153,8 @@ final class LocalObjectWriter: RepositoryObjectWriter {
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard fd >= 0 else { throw QSnapError(.failure("repo.write"), "write after finish or abort of \(key)") }
-        var offset = 0
-        while offset < bytes.count {
-            let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                throw QSnapError(.failure("repo.write"), "writing \(tempPath) failed: \(String(cString: strerror(errno))); is the disk full?")
-            }
-            offset += n
+        guard POSIXFile.writeAll(fd, bytes) else {
+            throw QSnapError(.failure("repo.write"), "writing \(tempPath) failed: \(String(cString: strerror(errno))); is the disk full?")
         }
         md5.update(bytes)
         size += Int64(bytes.count)
