@@ -82,15 +82,27 @@ public struct LocalRepository: Repository {
 
     public func list(prefix: String) throws -> [RepositoryObject] {
         var result: [RepositoryObject] = []
-        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
-        while let rel = walker.nextObject() as? String {
-            guard rel.hasPrefix(prefix) || prefix.isEmpty, !rel.contains(Self.partialMarker) else { continue }
+        for rel in paths(below: prefix) where !rel.contains(Self.partialMarker) {
             var st = stat()
             if stat(root + "/" + rel, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
                 result.append(RepositoryObject(key: rel, size: Int64(st.st_size), etag: ""))
             }
         }
         return result.sorted { $0.key < $1.key }
+    }
+
+    /// Every path (relative to the root) starting with `prefix`. The walk starts at the prefix's directory, so
+    /// listing one backup does not visit every other backup.
+    private func paths(below prefix: String) -> [String] {
+        let directory = prefix.contains("/") ? String(prefix[..<prefix.lastIndex(of: "/")!]) : ""
+        let start = directory.isEmpty ? root : root + "/" + directory
+        guard let walker = FileManager.default.enumerator(atPath: start) else { return [] }
+        var found: [String] = []
+        while let sub = walker.nextObject() as? String {
+            let rel = directory.isEmpty ? sub : directory + "/" + sub
+            if rel.hasPrefix(prefix) { found.append(rel) }
+        }
+        return found
     }
 
     public func delete(keys: [String]) throws {
@@ -112,12 +124,7 @@ public struct LocalRepository: Repository {
     }
 
     public func incompleteUploads(prefix: String) throws -> [String] {
-        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
-        var found: [String] = []
-        while let rel = walker.nextObject() as? String {
-            if rel.hasPrefix(prefix) && rel.contains(Self.partialMarker) { found.append(rel) }
-        }
-        return found.sorted()
+        paths(below: prefix).filter { $0.contains(Self.partialMarker) }.sorted()
     }
 
     @discardableResult
