@@ -3,7 +3,7 @@ import PackageDescription
 
 // Layering (dependencies point one way):
 //   qsnap (CLI) → QSnap (operations) → Qdrant, S3, Archive, HTTP → QSnapCore (pure) ;
-//   C lives only in CCurl, CArchive, CCrypto.
+//   C lives only in CCurl, CArchive, CCrypto and CDeflate (libdeflate's CRC-32 for S3 part checksums).
 let package = Package(
     name: "qsnap",
     platforms: [.macOS(.v13)],
@@ -26,10 +26,13 @@ let package = Package(
         .systemLibrary(
             name: "CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
+        .systemLibrary(
+            name: "CDeflate", pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"]), .brew(["libdeflate"])]),
 
         // Pure core: versions, headroom, manifest model, retention, decision rules, SigV4 signing.
-        // No I/O; hashing (OpenSSL) and YAML parsing (Yams) are computations, not I/O.
-        .target(name: "QSnapCore", dependencies: ["CCrypto", .product(name: "Yams", package: "Yams")]),
+        // No I/O; hashing (OpenSSL, libdeflate's CRC-32) and YAML parsing (Yams) are computations, not I/O.
+        .target(name: "QSnapCore", dependencies: ["CCrypto", "CDeflate", .product(name: "Yams", package: "Yams")]),
         .target(name: "HTTP", dependencies: ["CCurl", "QSnapCore", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Archive", dependencies: ["CArchive", "QSnapCore"]),
         .target(name: "S3", dependencies: ["HTTP", "QSnapCore", .product(name: "Logging", package: "swift-log")]),

@@ -17,17 +17,23 @@ public final class HTTPClient: Sendable {
     private let redactor: Redactor
     private let pool = Mutex<[Handle]>([])
     private let maxPooled: Int
+    private let caBundlePath: String?
 
     /// Creates a client.
     /// - Parameters:
     ///   - userAgent: the `User-Agent` header value.
     ///   - redactor: masks secrets in error messages (presigned query values are always masked).
     ///   - maxPooledHandles: idle easy handles (and their connections) kept for reuse.
-    public init(userAgent: String = "qsnap", redactor: Redactor = Redactor(), maxPooledHandles: Int = 16) {
+    ///   - caBundlePath: a PEM file of CA certificates to trust for `https://` instead of the system's.
+    public init(
+        userAgent: String = "qsnap", redactor: Redactor = Redactor(), maxPooledHandles: Int = 16,
+        caBundlePath: String? = nil
+    ) {
         _ = HTTPClient.globalInit
         self.userAgent = userAgent
         self.redactor = redactor
         self.maxPooled = maxPooledHandles
+        self.caBundlePath = caBundlePath
     }
 
     deinit {
@@ -126,6 +132,9 @@ public final class HTTPClient: Sendable {
         _ = ccurl_setopt_string(handle, CURLOPT_USERAGENT, userAgent)
         _ = ccurl_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)
         _ = ccurl_setopt_long(handle, CURLOPT_BUFFERSIZE, 256 * 1024)
+        // Fewer, larger reads from the body source and sends (libcurl's default is 64 KiB).
+        if hasBody { _ = ccurl_setopt_long(handle, CURLOPT_UPLOAD_BUFFERSIZE, 512 * 1024) }
+        if let caBundlePath { _ = ccurl_setopt_string(handle, CURLOPT_CAINFO, caBundlePath) }
         _ = ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, transfer.errorBuffer)
         _ = ccurl_setopt_write_function(handle, curlWriteCallback)
         _ = ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, transfer.opaque)

@@ -3,10 +3,13 @@ import HTTP
 import QSnapCore
 
 extension S3Client {
-    /// CreateMultipartUpload (declaring SHA-256 part checksums). - Returns: the upload id.
-    public func createMultipartUpload(key: String, contentType: String? = nil) throws -> String {
+    /// CreateMultipartUpload, declaring the part checksum (by default the configuration's: SHA-256 with signed
+    /// payloads, else CRC-32). - Returns: the upload id.
+    public func createMultipartUpload(key: String, contentType: String? = nil, checksum: S3ChecksumAlgorithm? = nil)
+        throws -> String
+    {
         var call = Call(method: "POST", key: key, query: [("uploads", "")])
-        call.headers = [("x-amz-checksum-algorithm", "SHA256")]
+        call.headers = [("x-amz-checksum-algorithm", (checksum ?? configuration.checksumAlgorithm).rawValue)]
         if let contentType { call.headers.append(("Content-Type", contentType)) }
         let response = try execute(call)
         guard let id = S3XMLElement.parse(response.body)?.string("UploadId"), !id.isEmpty else {
@@ -15,30 +18,38 @@ extension S3Client {
         return id
     }
 
-    /// UploadPart: one part, signed with its SHA-256 and checked through `x-amz-checksum-sha256`.
+    /// UploadPart: one part, carrying the checksum the upload declared (by default the configuration's), its body
+    /// signed with its SHA-256 or sent as `UNSIGNED-PAYLOAD` as the configuration says.
     /// - Returns: the part record (ETag, size, checksum) for ``completeMultipartUpload(key:uploadID:parts:)``.
-    public func uploadPart(key: String, uploadID: String, partNumber: Int, payload: S3Payload) throws -> S3Part {
-        let digests = try payload.digests(md5: configuration.sendContentMD5)
-        return try uploadPart(key: key, uploadID: uploadID, partNumber: partNumber, payload: payload, digests: digests)
+    public func uploadPart(
+        key: String, uploadID: String, partNumber: Int, payload: S3Payload, checksum: S3ChecksumAlgorithm? = nil
+    ) throws -> S3Part {
+        let checksum = checksum ?? configuration.checksumAlgorithm
+        let digests = try payload.digests(
+            signed: configuration.signsPayload, checksum: checksum, md5: configuration.sendContentMD5)
+        return try uploadPart(
+            key: key, uploadID: uploadID, partNumber: partNumber, payload: payload, digests: digests, checksum: checksum)
     }
 
-    func uploadPart(key: String, uploadID: String, partNumber: Int, payload: S3Payload, digests: S3Payload.Digests)
-        throws -> S3Part
-    {
+    func uploadPart(
+        key: String, uploadID: String, partNumber: Int, payload: S3Payload, digests: S3Payload.Digests,
+        checksum: S3ChecksumAlgorithm
+    ) throws -> S3Part {
         guard (1...10_000).contains(partNumber) else {
             throw QSnapError(.failure("s3.part-number"), "part number \(partNumber) is outside 1…10000")
         }
         var call = Call(
             method: "PUT", key: key, query: [("partNumber", String(partNumber)), ("uploadId", uploadID)],
-            payloadHash: digests.sha256Hex)
-        call.headers = uploadHeaders(digests)
+            payloadHash: digests.payloadHash)
+        call.headers = uploadHeaders(digests, checksum: checksum)
         let response = try execute(call, body: { payload.httpBody })
         guard let etag = response.header("ETag") else {
             throw QSnapError(.failure("s3.protocol"), "S3 answered UploadPart \(partNumber) of \(displayName(key)) without an ETag")
         }
         return S3Part(
             partNumber: partNumber, etag: S3ObjectInfo.unquote(etag), size: payload.length,
-            checksumSHA256: digests.sha256Base64)
+            checksumSHA256: checksum == .sha256 ? digests.sha256Base64 : nil,
+            checksumCRC32: checksum == .crc32 ? digests.crc32Base64 : nil)
     }
 
     /// CompleteMultipartUpload with the parts in ascending order. A 200 answer whose body is an `<Error>` is an
@@ -50,6 +61,7 @@ extension S3Client {
         for part in parts.sorted(by: { $0.partNumber < $1.partNumber }) {
             xml += "<Part><PartNumber>\(part.partNumber)</PartNumber><ETag>\"\(S3XMLElement.escape(part.etag))\"</ETag>"
             if let sum = part.checksumSHA256 { xml += "<ChecksumSHA256>\(sum)</ChecksumSHA256>" }
+            if let sum = part.checksumCRC32 { xml += "<ChecksumCRC32>\(sum)</ChecksumCRC32>" }
             xml += "</Part>"
         }
         xml += "</CompleteMultipartUpload>"
@@ -87,7 +99,8 @@ extension S3Client {
                 parts.append(
                     S3Part(
                         partNumber: n, etag: S3ObjectInfo.unquote(p.string("ETag") ?? ""),
-                        size: Int64(p.string("Size") ?? "") ?? -1, checksumSHA256: p.string("ChecksumSHA256")))
+                        size: Int64(p.string("Size") ?? "") ?? -1, checksumSHA256: p.string("ChecksumSHA256"),
+                        checksumCRC32: p.string("ChecksumCRC32")))
             }
             let next = root.string("NextPartNumberMarker")
             marker = root.string("IsTruncated") == "true" && next != nil && next != marker ? next : nil

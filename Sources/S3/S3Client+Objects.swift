@@ -15,22 +15,29 @@ extension S3Client {
         public var partCount: Int
     }
 
-    func uploadHeaders(_ digests: S3Payload.Digests) -> [(name: String, value: String)] {
-        var headers: [(name: String, value: String)] = [
-            ("x-amz-checksum-sha256", digests.sha256Base64), ("x-amz-sdk-checksum-algorithm", "SHA256"),
-        ]
+    /// The checksum headers of an upload request: the declared algorithm's `x-amz-checksum-*` (and `Content-MD5`).
+    func uploadHeaders(_ digests: S3Payload.Digests, checksum: S3ChecksumAlgorithm) -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = []
+        switch checksum {
+        case .sha256: if let sum = digests.sha256Base64 { headers.append((checksum.headerName, sum)) }
+        case .crc32: if let sum = digests.crc32Base64 { headers.append((checksum.headerName, sum)) }
+        }
+        headers.append(("x-amz-sdk-checksum-algorithm", checksum.rawValue))
         if let md5 = digests.md5Base64 { headers.append(("Content-MD5", md5)) }
         return headers
     }
 
-    /// PutObject: uploads `payload` in one request, signed with its SHA-256 and checked by S3 through
-    /// `x-amz-checksum-sha256` (and `Content-MD5` when configured).
+    /// PutObject: uploads `payload` in one request. With signed payloads (see ``S3PayloadSigning``) the body is
+    /// signed with its SHA-256 and checked through `x-amz-checksum-sha256`; otherwise it is sent as
+    /// `UNSIGNED-PAYLOAD` and checked through `x-amz-checksum-crc32`. `Content-MD5` is added when configured.
     /// - Returns: the ETag and size.
     @discardableResult
     public func putObject(key: String, payload: S3Payload, contentType: String? = nil) throws -> UploadResult {
-        let digests = try payload.digests(md5: configuration.sendContentMD5)
-        var call = Call(method: "PUT", key: key, payloadHash: digests.sha256Hex)
-        call.headers = uploadHeaders(digests)
+        let checksum = configuration.checksumAlgorithm
+        let digests = try payload.digests(
+            signed: configuration.signsPayload, checksum: checksum, md5: configuration.sendContentMD5)
+        var call = Call(method: "PUT", key: key, payloadHash: digests.payloadHash)
+        call.headers = uploadHeaders(digests, checksum: checksum)
         if let contentType { call.headers.append(("Content-Type", contentType)) }
         let response = try execute(call, body: { payload.httpBody })
         return UploadResult(
@@ -109,8 +116,8 @@ extension S3Client {
             xml += "</Delete>"
             let body = Array(xml.utf8)
             let payload = S3Payload.bytes(body)
-            let digests = try payload.digests(md5: true)
-            var call = Call(method: "POST", key: nil, query: [("delete", "")], payloadHash: digests.sha256Hex)
+            let digests = try payload.digests(sha256: true, crc32: false, md5: true)
+            var call = Call(method: "POST", key: nil, query: [("delete", "")], payloadHash: digests.payloadHash)
             call.headers = [("Content-MD5", digests.md5Base64 ?? ""), ("Content-Type", "application/xml")]
             let response = try execute(call, body: { .bytes(body) })
             for error in S3XMLElement.parse(response.body)?.all("Error") ?? [] {

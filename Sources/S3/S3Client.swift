@@ -35,7 +35,7 @@ public final class S3Client: Sendable {
         self.configuration = configuration
         self.endpointParts = parts
         self.redactor = Redactor(secrets: configuration.credentials.secrets)
-        self.http = HTTPClient(userAgent: userAgent, redactor: redactor)
+        self.http = HTTPClient(userAgent: userAgent, redactor: redactor, caBundlePath: configuration.caBundlePath)
         self.signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region, service: "s3")
         self.logger = logger
         clockOffset.withLock { $0 = configuration.clockOffset }

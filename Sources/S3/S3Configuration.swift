@@ -22,8 +22,12 @@ public struct S3Configuration: Sendable {
     public var credentials: SigV4Credentials
     /// Retry policy for every request (parts included).
     public var retryPolicy: RetryPolicy
-    /// Send `Content-MD5` on uploads in addition to the signed SHA-256 and `x-amz-checksum-sha256`.
+    /// Send `Content-MD5` on uploads in addition to the part checksum.
     public var sendContentMD5: Bool
+    /// Signed SHA-256 bodies or `UNSIGNED-PAYLOAD` with CRC-32 (see ``S3PayloadSigning``).
+    public var payloadSigning: S3PayloadSigning = .auto
+    /// A PEM file of CA certificates to trust instead of the system's (`AWS_CA_BUNDLE`), for stores with a private CA.
+    public var caBundlePath: String?
     /// Total time limit of one request in seconds (`nil` = none; a stalled transfer is aborted after 60 s anyway).
     public var requestTimeout: Double?
     /// Seconds added to the local clock when signing, until a `RequestTimeTooSkewed` answer corrects it (a known
@@ -45,6 +49,12 @@ public struct S3Configuration: Sendable {
         self.sendContentMD5 = sendContentMD5
         self.requestTimeout = requestTimeout
     }
+
+    /// Whether upload bodies are signed on this endpoint.
+    public var signsPayload: Bool { payloadSigning.signsPayload(scheme: URLParts(endpoint)?.scheme ?? "https") }
+
+    /// The part checksum of new uploads: SHA-256 with signed bodies (one pass serves both), else CRC-32.
+    public var checksumAlgorithm: S3ChecksumAlgorithm { signsPayload ? .sha256 : .crc32 }
 
     /// The AWS endpoint of a region.
     public static func awsEndpoint(region: String) -> String { "https://s3.\(region).amazonaws.com" }

@@ -8,7 +8,7 @@ import QSnapCore
 /// (`AWS_SHARED_CREDENTIALS_FILE`) and `~/.aws/config` (`AWS_CONFIG_FILE`, section `[profile NAME]` or `[default]`).
 /// Region: flag → `AWS_REGION` → `AWS_DEFAULT_REGION` → profile `region` → `us-east-1`.
 /// Endpoint: flag → `AWS_ENDPOINT_URL_S3` → `AWS_ENDPOINT_URL` → profile `s3 = endpoint_url` → profile
-/// `endpoint_url` → AWS. Addressing: flag → profile `s3 = addressing_style` → path-style for custom endpoints,
+/// `endpoint_url` → AWS. CA bundle: flag → `AWS_CA_BUNDLE` → profile `ca_bundle` → the system's. Addressing: flag → profile `s3 = addressing_style` → path-style for custom endpoints,
 /// virtual-hosted for AWS.
 public struct S3CredentialResolver: Sendable {
     /// The environment to read.
@@ -35,15 +35,18 @@ public struct S3CredentialResolver: Sendable {
         public var endpoint: String?
         /// `--path-style` / `--virtual-hosted`.
         public var addressingStyle: S3Configuration.AddressingStyle?
+        /// `--ca-bundle`.
+        public var caBundle: String?
         /// Creates overrides.
         public init(
             profile: String? = nil, region: String? = nil, endpoint: String? = nil,
-            addressingStyle: S3Configuration.AddressingStyle? = nil
+            addressingStyle: S3Configuration.AddressingStyle? = nil, caBundle: String? = nil
         ) {
             self.profile = profile
             self.region = region
             self.endpoint = endpoint
             self.addressingStyle = addressingStyle
+            self.caBundle = caBundle
         }
     }
 
@@ -96,6 +99,8 @@ public struct S3CredentialResolver: Sendable {
         public var addressingStyle: S3Configuration.AddressingStyle
         /// Where the credentials came from (`environment`, `profile default`), for `--verbose`.
         public var credentialSource: String
+        /// CA certificates to trust for `https://` (`--ca-bundle`, `AWS_CA_BUNDLE`, the profile's `ca_bundle`).
+        public var caBundle: String?
     }
 
     /// Resolves everything for `bucket`.
@@ -159,6 +164,7 @@ public struct S3CredentialResolver: Sendable {
         }
         return Resolved(
             credentials: credentials, region: region, endpoint: endpoint, addressingStyle: style,
-            credentialSource: source)
+            credentialSource: source,
+            caBundle: overrides.caBundle ?? env("AWS_CA_BUNDLE") ?? configSection["ca_bundle"])
     }
 }

@@ -92,6 +92,8 @@ public final class S3ObjectWriter {
     public private(set) var partSize: Int64
     /// The multipart upload id once one was started (or resumed).
     public private(set) var uploadID: String?
+    /// The part checksum: the configuration's for a new upload, the stored parts' for a resumed one.
+    public private(set) var checksum: S3ChecksumAlgorithm
     private var existingParts: [Int: S3Part] = [:]
     private let shared = Shared()
     private var current: PartBuffer?
@@ -109,8 +111,11 @@ public final class S3ObjectWriter {
         self.key = key
         self.options = options
         self.partSize = S3PartSizing.partSize(configured: options.partSize, expectedSize: options.expectedSize)
+        self.checksum = client.configuration.checksumAlgorithm
         if let id = options.resumeUploadID {
             let parts = try client.listParts(key: key, uploadID: id)
+            // Parts of one upload must carry the checksum it declared, whatever the configuration says now.
+            if let declared = parts.lazy.compactMap(\.checksumAlgorithm).first { checksum = declared }
             existingParts = Dictionary(parts.map { ($0.partNumber, $0) }, uniquingKeysWith: { a, _ in a })
             if let first = existingParts[1], first.size > 0, parts.count > 1 { partSize = first.size }
             uploadID = id
@@ -272,7 +277,7 @@ public final class S3ObjectWriter {
 
     private func submit(_ job: Job) throws {
         if uploadID == nil {
-            uploadID = try client.createMultipartUpload(key: key, contentType: options.contentType)
+            uploadID = try client.createMultipartUpload(key: key, contentType: options.contentType, checksum: checksum)
             startWorkers()
         }
         if let stop = options.stopAfterParts, partNumber >= stop {
@@ -369,21 +374,45 @@ public final class S3ObjectWriter {
         let key = self.key
         let existing = self.existingParts
         let id = uploadID ?? ""
+        let checksum = self.checksum
         let count = max(1, options.concurrency)
         s.condition.lock()
         s.running += count
         s.condition.unlock()
         for index in 0..<count {
             let thread = Thread {
-                S3ObjectWriter.workerLoop(shared: s, client: client, key: key, uploadID: id, existing: existing)
+                S3ObjectWriter.workerLoop(
+                    shared: s, client: client, key: key, uploadID: id, checksum: checksum, existing: existing)
             }
             thread.name = "qsnap-s3-part-\(index)"
             thread.start()
         }
     }
 
+    /// Whether a stored part holds the bytes whose digests are given: its recorded checksum matches (and its ETag,
+    /// when it is a plain MD5, too), or, without a recorded checksum, its ETag is their MD5.
+    static func isSame(_ stored: S3Part, _ digests: S3Payload.Digests) -> Bool {
+        let etag = stored.etag.lowercased()
+        let etagIsMD5 = etag.count == 32 && etag.allSatisfy(\.isHexDigit)
+        let md5Matches = digests.md5Hex.map { $0 == etag } ?? false
+        let checksumMatches: Bool?
+        if let sum = stored.checksumSHA256 {
+            checksumMatches = sum == digests.sha256Base64
+        } else if let sum = stored.checksumCRC32 {
+            checksumMatches = sum == digests.crc32Base64
+        } else {
+            checksumMatches = nil
+        }
+        switch checksumMatches {
+        case .some(true): return md5Matches || !etagIsMD5 || digests.md5Hex == nil
+        case .some(false): return false
+        case .none: return md5Matches
+        }
+    }
+
     private static func workerLoop(
-        shared s: Shared, client: S3Client, key: String, uploadID: String, existing: [Int: S3Part]
+        shared s: Shared, client: S3Client, key: String, uploadID: String, checksum: S3ChecksumAlgorithm,
+        existing: [Int: S3Part]
     ) {
         while true {
             s.condition.lock()
@@ -414,17 +443,19 @@ public final class S3ObjectWriter {
                         payload = .file(path: range.path, offset: range.offset, length: range.length)
                     }
                     let stored = existing[partNumber]
-                    let digests = try payload.digests(md5: stored != nil || client.configuration.sendContentMD5)
-                    if let stored, stored.size == payload.length,
-                        stored.checksumSHA256 == digests.sha256Base64 || stored.etag.lowercased() == digests.md5Hex
-                    {
+                    let digests = try payload.digests(
+                        signed: client.configuration.signsPayload, checksum: checksum,
+                        md5: stored != nil || client.configuration.sendContentMD5)
+                    if let stored, stored.size == payload.length, Self.isSame(stored, digests) {
                         part = S3Part(
                             partNumber: partNumber, etag: stored.etag, size: stored.size,
-                            checksumSHA256: digests.sha256Base64)
+                            checksumSHA256: checksum == .sha256 ? digests.sha256Base64 : nil,
+                            checksumCRC32: checksum == .crc32 ? digests.crc32Base64 : nil)
                         reused = true
                     } else {
                         part = try client.uploadPart(
-                            key: key, uploadID: uploadID, partNumber: partNumber, payload: payload, digests: digests)
+                            key: key, uploadID: uploadID, partNumber: partNumber, payload: payload, digests: digests,
+                            checksum: checksum)
                     }
                 } catch {
                     failure = error

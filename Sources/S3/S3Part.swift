@@ -8,12 +8,20 @@ public struct S3Part: Sendable, Hashable, Codable {
     public var size: Int64
     /// Base64 SHA-256 of the part (`x-amz-checksum-sha256`), when known.
     public var checksumSHA256: String?
+    /// Base64 CRC-32 of the part (`x-amz-checksum-crc32`), when known.
+    public var checksumCRC32: String?
 
     /// Creates a part record.
-    public init(partNumber: Int, etag: String, size: Int64, checksumSHA256: String? = nil) {
+    public init(partNumber: Int, etag: String, size: Int64, checksumSHA256: String? = nil, checksumCRC32: String? = nil) {
         self.partNumber = partNumber
         self.etag = etag
         self.size = size
         self.checksumSHA256 = checksumSHA256
+        self.checksumCRC32 = checksumCRC32
+    }
+
+    /// The checksum algorithm the stored part carries, if any.
+    public var checksumAlgorithm: S3ChecksumAlgorithm? {
+        checksumSHA256 != nil ? .sha256 : (checksumCRC32 != nil ? .crc32 : nil)
     }
 }

@@ -28,21 +28,28 @@ public enum S3Payload {
         }
     }
 
-    /// The payload's digests: hex SHA-256 (signed), base64 SHA-256 (`x-amz-checksum-sha256`) and, if asked,
-    /// base64 MD5 (`Content-MD5`) and hex MD5 (to compare with a part's ETag).
+    /// The payload's digests, each only when asked for: SHA-256 (hex for the signature, base64 for
+    /// `x-amz-checksum-sha256`), CRC-32 (base64 for `x-amz-checksum-crc32`), MD5 (base64 for `Content-MD5`, hex to
+    /// compare with a part's ETag). All are computed in one pass over the bytes.
     struct Digests {
-        var sha256Hex: String
-        var sha256Base64: String
+        var sha256Hex: String?
+        var sha256Base64: String?
+        var crc32Base64: String?
         var md5Base64: String?
         var md5Hex: String?
+
+        /// `x-amz-content-sha256`: the hex SHA-256, or `UNSIGNED-PAYLOAD` when the body is not signed.
+        var payloadHash: String { sha256Hex ?? SigV4Signer.unsignedPayload }
     }
 
-    func digests(md5: Bool) throws -> Digests {
-        let sha = Digest(.sha256)
+    func digests(sha256: Bool, crc32: Bool, md5: Bool) throws -> Digests {
+        let sha = sha256 ? Digest(.sha256) : nil
         let md = md5 ? Digest(.md5) : nil
+        var crc = crc32 ? CRC32() : nil
         func feed(_ chunk: UnsafeRawBufferPointer) {
-            sha.update(chunk)
+            sha?.update(chunk)
             md?.update(chunk)
+            crc?.update(chunk)
         }
         switch self {
         case .bytes(let b): b.withUnsafeBytes { feed($0) }
@@ -70,10 +77,17 @@ public enum S3Payload {
                 done += Int64(got)
             }
         }
-        let shaRaw = sha.finalize()
+        let shaRaw = sha?.finalize()
         let mdRaw = md?.finalize()
         return Digests(
-            sha256Hex: Hex.encode(shaRaw), sha256Base64: Data(shaRaw).base64EncodedString(),
+            sha256Hex: shaRaw.map { Hex.encode($0) }, sha256Base64: shaRaw.map { Data($0).base64EncodedString() },
+            crc32Base64: crc?.base64,
             md5Base64: mdRaw.map { Data($0).base64EncodedString() }, md5Hex: mdRaw.map { Hex.encode($0) })
+    }
+
+    /// The digests an upload needs: a SHA-256 when the body is signed or the checksum is SHA-256, a CRC-32 when the
+    /// checksum is CRC-32, an MD5 when `md5` is set.
+    func digests(signed: Bool, checksum: S3ChecksumAlgorithm, md5: Bool) throws -> Digests {
+        try digests(sha256: signed || checksum == .sha256, crc32: checksum == .crc32, md5: md5)
     }
 }

@@ -13,6 +13,7 @@ import socket
 import pytest
 
 from conftest import VENV_BIN, free_port
+from tlsfiles import make_tls_files
 
 
 class S3Server:
@@ -101,6 +102,30 @@ class RcloneS3(S3Server):
         self.aws("s3api", "create-bucket", "--bucket", name)
 
 
+class RcloneS3TLS(RcloneS3):
+    """`rclone serve s3` over HTTPS with a certificate from a throw-away CA (trusted through `AWS_CA_BUNDLE`)."""
+
+    name = "rclone-tls"
+
+    def start(self):
+        self.ca_bundle, cert, key = make_tls_files(self.workdir)
+        self.endpoint = f"https://127.0.0.1:{self.port}"
+        self.access_key, self.secret_key = "RCLONETLSKEY", "rclone-tls-secret-0123456789"
+        self.data = os.path.join(self.workdir, "data")
+        os.makedirs(self.data)
+        self.proc = subprocess.Popen(
+            [str(VENV_BIN / "rclone"), "serve", "s3", "--addr", f"127.0.0.1:{self.port}", "--cert", cert,
+             "--key", key, "--auth-key", f"{self.access_key},{self.secret_key}", "--config", "/dev/null", self.data],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        self.wait_ready()
+        return self
+
+    def env(self) -> dict:
+        env = super().env()
+        env["AWS_CA_BUNDLE"] = self.ca_bundle
+        return env
+
+
 class MotoS3(S3Server):
     """`moto_server` with IAM auth enforced: three free actions create a user, its key and an allow-all policy."""
 
@@ -140,6 +165,12 @@ def _server(cls):
 def rclone_s3():
     """A running `rclone serve s3`."""
     yield from _server(RcloneS3)
+
+
+@pytest.fixture(scope="session")
+def rclone_tls_s3():
+    """A running `rclone serve s3` over HTTPS (its CA in `env()["AWS_CA_BUNDLE"]`)."""
+    yield from _server(RcloneS3TLS)
 
 
 @pytest.fixture(scope="session")

@@ -1,14 +1,17 @@
 """`qsnap repo` against rclone serve s3 and moto_server (IAM auth): round trips, awscli interop, auth errors,
 resume of an interrupted multipart upload."""
+import base64
 import hashlib
+import json
 import os
+import zlib
 import time
 import uuid
 
 import pytest
 
 from conftest import run
-from s3servers import moto_s3, rclone_s3, s3_server  # noqa: F401 (fixtures)
+from s3servers import moto_s3, rclone_s3, rclone_tls_s3, s3_server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -79,11 +82,13 @@ def test_object_written_by_awscli_is_read_by_qsnap(qsnap_bin, s3_server, bucket,
     assert sha256(out) == digest
 
 
-def test_multipart_round_trip(qsnap_bin, s3_server, bucket, tmp_path):
+@pytest.mark.parametrize("signing", ["signed", "unsigned"])
+def test_multipart_round_trip(qsnap_bin, s3_server, bucket, signing, tmp_path):
     src = tmp_path / "big"
     digest = random_file(src, 12 * 1024 * 1024 + 12345)  # 3 parts of 5 MiB
-    key = "multi/part object+1.bin"
-    r = qsnap(qsnap_bin, s3_server, "cp", "--part-size-mib", "5", str(src), f"s3://{bucket}/{key}")
+    key = f"multi/part object+1-{signing}.bin"
+    r = qsnap(qsnap_bin, s3_server, "cp", "--payload-signing", signing, "--part-size-mib", "5", str(src),
+              f"s3://{bucket}/{key}")
     assert r.returncode == 0, r.stderr.decode()
     assert "3 part(s)" in r.stderr.decode()
 
@@ -126,19 +131,21 @@ def test_unknown_access_key_is_named(qsnap_bin, s3_server, bucket):
     assert "AKIANOSUCHKEY0000000" in err or "SignatureDoesNotMatch" in err
 
 
-def test_interrupted_multipart_upload_resumes_from_listparts(qsnap_bin, s3_server, bucket, tmp_path):
+@pytest.mark.parametrize("signing", ["signed", "unsigned"])
+def test_interrupted_multipart_upload_resumes_from_listparts(qsnap_bin, s3_server, bucket, signing, tmp_path):
     src = tmp_path / "resume"
     digest = random_file(src, 18 * 1024 * 1024)  # 4 parts of 5 MiB
-    key = "resume/snap shot.bin"
-    first = qsnap(qsnap_bin, s3_server, "cp", "--part-size-mib", "5", "--concurrency", "2", str(src),
-                  f"s3://{bucket}/{key}", env={"QSNAP_TEST_STOP_AFTER_PARTS": "2"})
+    key = f"resume/snap shot-{signing}.bin"
+    first = qsnap(qsnap_bin, s3_server, "cp", "--payload-signing", signing, "--part-size-mib", "5",
+                  "--concurrency", "2", str(src), f"s3://{bucket}/{key}", env={"QSNAP_TEST_STOP_AFTER_PARTS": "2"})
     assert first.returncode == 1
     assert "--resume" in first.stderr.decode()
 
     pending = qsnap(qsnap_bin, s3_server, "uploads", f"s3://{bucket}/resume/")
     assert pending.returncode == 0 and key in pending.stdout.decode()
 
-    second = qsnap(qsnap_bin, s3_server, "cp", "--resume", "--part-size-mib", "5", str(src), f"s3://{bucket}/{key}")
+    second = qsnap(qsnap_bin, s3_server, "cp", "--payload-signing", signing, "--resume", "--part-size-mib", "5",
+                   str(src), f"s3://{bucket}/{key}")
     err = second.stderr.decode()
     assert second.returncode == 0, err
     assert "resumed: 2 part(s) were already stored" in err
@@ -194,3 +201,42 @@ def test_clock_skew_is_corrected_from_the_server_date(qsnap_bin, rclone_s3, skew
               env={"QSNAP_TEST_CLOCK_SKEW_SECONDS": str(skew)})
     assert r.returncode == 0, r.stderr.decode()
     assert "correcting the signing time" in r.stderr.decode()
+
+
+def test_https_endpoint_with_a_private_ca_sends_unsigned_payloads_with_crc32(qsnap_bin, rclone_tls_s3, tmp_path):
+    server = rclone_tls_s3
+    server.make_bucket("tls-bucket")
+    src = tmp_path / "big"
+    digest = random_file(src, 11 * 1024 * 1024 + 3)  # 3 parts of 5 MiB
+    r = qsnap(qsnap_bin, server, "cp", "-v", "--part-size-mib", "5", str(src), "s3://tls-bucket/big.bin")
+    err = r.stderr.decode()
+    assert r.returncode == 0, err
+    assert "UNSIGNED-PAYLOAD with CRC-32" in err  # auto: https → unsigned bodies, checked by CRC-32
+    assert server.secret_key not in err
+    via_aws = tmp_path / "aws-copy"
+    server.aws("s3api", "get-object", "--bucket", "tls-bucket", "--key", "big.bin", str(via_aws))
+    assert sha256(via_aws) == digest
+
+    # A single PutObject: the store keeps the CRC-32 qsnap sent; it must be the CRC-32 of the bytes.
+    small = tmp_path / "small"
+    random_file(small, 100_000)
+    r = qsnap(qsnap_bin, server, "cp", str(small), "s3://tls-bucket/small.bin")
+    assert r.returncode == 0, r.stderr.decode()
+    head = json.loads(server.aws("s3api", "head-object", "--bucket", "tls-bucket", "--key", "small.bin",
+                                 "--checksum-mode", "ENABLED").stdout)
+    expected = base64.b64encode(zlib.crc32(small.read_bytes()).to_bytes(4, "big")).decode()
+    assert head.get("ChecksumCRC32") == expected
+
+
+def test_https_endpoint_without_its_ca_is_refused_clearly(qsnap_bin, rclone_tls_s3, tmp_path):
+    server = rclone_tls_s3
+    env = server.env()
+    env.pop("AWS_CA_BUNDLE")
+    r = run([qsnap_bin, "repo", "ls", "s3://tls-bucket/"], env=env, timeout=60)
+    assert r.returncode == 1
+    assert "certificate" in r.stderr.decode().lower()
+
+    missing = run([qsnap_bin, "repo", "ls", "--ca-bundle", str(tmp_path / "none.pem"), "s3://tls-bucket/"],
+                  env=server.env(), timeout=60)
+    assert missing.returncode == 2
+    assert "none.pem" in missing.stderr.decode() and "--ca-bundle" in missing.stderr.decode()

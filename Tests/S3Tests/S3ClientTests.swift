@@ -40,6 +40,36 @@ import Testing
         }
     }
 
+    @Test func payloadSigningFollowsTheScheme() throws {
+        func configuration(_ endpoint: String, _ signing: S3PayloadSigning) -> S3Configuration {
+            var c = S3Configuration(
+                endpoint: endpoint, bucket: "bkt", credentials: SigV4Credentials(accessKeyID: "A", secretAccessKey: "S"))
+            c.payloadSigning = signing
+            return c
+        }
+        #expect(configuration("http://127.0.0.1:9000", .auto).signsPayload)
+        #expect(!configuration("https://s3.example", .auto).signsPayload)
+        #expect(configuration("https://s3.example", .signed).signsPayload)
+        #expect(!configuration("http://127.0.0.1:9000", .unsigned).signsPayload)
+        #expect(configuration("https://s3.example", .auto).checksumAlgorithm == .crc32)
+        #expect(configuration("http://s3.example", .auto).checksumAlgorithm == .sha256)
+    }
+
+    @Test func unsignedPutCarriesCRC32() throws {
+        let server = try LoopbackServer { _ in .init(status: 200, headers: [("ETag", "\"e1\"")]) }
+        defer { server.stop() }
+        var configuration = try Self.client(port: server.port).configuration
+        configuration.payloadSigning = .unsigned
+        configuration.sendContentMD5 = true
+        let body = Array("payload".utf8)
+        try S3Client(configuration: configuration).putObject(key: "k", payload: .bytes(body))
+        let r = try #require(server.requests.first)
+        #expect(r.header("x-amz-content-sha256") == "UNSIGNED-PAYLOAD")
+        #expect(r.header("x-amz-checksum-crc32") == CRC32.checksum(body).base64)
+        #expect(r.header("Content-MD5") == Data(Digest.md5(body)).base64EncodedString())
+        #expect(r.header("Authorization")?.contains("SignedHeaders=content-md5;host;x-amz-checksum-crc32;") == true)
+    }
+
     @Test func authenticationErrorsAreNotRetried() throws {
         let server = try LoopbackServer { _ in
             .init(status: 403, body: Self.xml("<Error><Code>SignatureDoesNotMatch</Code><Message>no</Message></Error>"))

@@ -20,6 +20,7 @@ import Testing
         [profile work]
         region = ap-south-1
         endpoint_url = https://generic.example
+        ca_bundle = /etc/work-ca.pem
         s3 =
           endpoint_url = https://s3.example:9000
           addressing_style = virtual
@@ -73,6 +74,14 @@ import Testing
         #expect(r.region == "auto")
         #expect(r.endpoint == "https://r2.example")
         #expect(r.addressingStyle == .path)
+    }
+
+    @Test func caBundleFromFlagEnvironmentOrProfile() throws {
+        #expect(try Self.resolver([:]).resolve().caBundle == nil)
+        #expect(try Self.resolver(["AWS_PROFILE": "work"]).resolve().caBundle == "/etc/work-ca.pem")
+        #expect(try Self.resolver(["AWS_PROFILE": "work", "AWS_CA_BUNDLE": "/env.pem"]).resolve().caBundle == "/env.pem")
+        #expect(
+            try Self.resolver(["AWS_CA_BUNDLE": "/env.pem"]).resolve(.init(caBundle: "/flag.pem")).caBundle == "/flag.pem")
     }
 
     @Test func clearErrors() {

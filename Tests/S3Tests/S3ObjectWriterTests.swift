@@ -9,6 +9,8 @@ import Testing
 @Suite struct S3ObjectWriterTests {
     final class FakeMultipart: Sendable {
         let parts = Mutex<[Int: [UInt8]]>([:])
+        /// The `x-amz-checksum-*` header each part carried, listed back by ListParts as S3 does.
+        let checksums = Mutex<[Int: (name: String, value: String)]>([:])
         let objects = Mutex<[String: [UInt8]]>([:])
 
         func handle(_ r: LoopbackServer.Request) -> LoopbackServer.Response {
@@ -18,11 +20,19 @@ import Testing
             }
             if r.method == "PUT", let n = query.split(separator: "&").first(where: { $0.hasPrefix("partNumber=") }).flatMap({ Int($0.dropFirst(11)) }) {
                 parts.withLock { $0[n] = r.body }
+                if let h = r.headers.first(where: { $0.name.lowercased().hasPrefix("x-amz-checksum-") }) {
+                    checksums.withLock { $0[n] = (h.name.lowercased(), h.value) }
+                }
                 return .init(status: 200, headers: [("ETag", "\"\(Hex.encode(Digest.md5(r.body)))\"")])
             }
             if r.method == "GET" && query.contains("uploadId") {
                 let listed = parts.withLock { p in
-                    p.keys.sorted().map { "<Part><PartNumber>\($0)</PartNumber><ETag>\"\(Hex.encode(Digest.md5(p[$0]!)))\"</ETag><Size>\(p[$0]!.count)</Size></Part>" }.joined()
+                    p.keys.sorted().map { n in
+                        let sum = checksums.withLock { $0[n] }.map { c in
+                            c.name == "x-amz-checksum-crc32" ? "<ChecksumCRC32>\(c.value)</ChecksumCRC32>" : "<ChecksumSHA256>\(c.value)</ChecksumSHA256>"
+                        } ?? ""
+                        return "<Part><PartNumber>\(n)</PartNumber><ETag>\"\(Hex.encode(Digest.md5(p[n]!)))\"</ETag><Size>\(p[n]!.count)</Size>\(sum)</Part>"
+                    }.joined()
                 }
                 return .init(status: 200, body: Array("<ListPartsResult><IsTruncated>false</IsTruncated>\(listed)</ListPartsResult>".utf8))
             }
@@ -39,12 +49,13 @@ import Testing
         }
     }
 
-    static func client(_ port: Int) throws -> S3Client {
-        try S3Client(
-            configuration: S3Configuration(
-                endpoint: "http://127.0.0.1:\(port)", bucket: "bkt",
-                credentials: SigV4Credentials(accessKeyID: "AK", secretAccessKey: "SK-secret"),
-                retryPolicy: RetryPolicy(maxAttempts: 2, baseDelay: 0.001, maxDelay: 0.01)))
+    static func client(_ port: Int, signing: S3PayloadSigning = .auto) throws -> S3Client {
+        var configuration = S3Configuration(
+            endpoint: "http://127.0.0.1:\(port)", bucket: "bkt",
+            credentials: SigV4Credentials(accessKeyID: "AK", secretAccessKey: "SK-secret"),
+            retryPolicy: RetryPolicy(maxAttempts: 2, baseDelay: 0.001, maxDelay: 0.01))
+        configuration.payloadSigning = signing
+        return try S3Client(configuration: configuration)
     }
 
     static func data(_ count: Int) -> [UInt8] { (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 7) } }
@@ -119,5 +130,93 @@ import Testing
         #expect(result.partCount == 3 && result.size == Int64(input.count))
         #expect(fake.objects.withLock { $0["/bkt/f"] } == input)
     }
-}
 
+    @Test func unsignedUploadsCarryCRC32Checksums() throws {
+        let fake = FakeMultipart()
+        let server = try LoopbackServer { fake.handle($0) }
+        defer { server.stop() }
+        let input = Self.data(5 * 1024 * 1024 / 2)  // 3 parts of ≤ 1 MiB
+        let writer = try S3ObjectWriter(
+            client: try Self.client(server.port, signing: .unsigned), key: "u",
+            options: .init(partSize: 1 << 20, concurrency: 2))
+        #expect(writer.checksum == .crc32)
+        try input.withUnsafeBytes { try writer.write($0) }
+        try writer.finish()
+        #expect(fake.objects.withLock { $0["/bkt/u"] } == input)
+        let requests = server.requests
+        let create = try #require(requests.first { $0.method == "POST" && $0.target.hasSuffix("?uploads=") })
+        #expect(create.header("x-amz-checksum-algorithm") == "CRC32")
+        let parts = requests.filter { $0.method == "PUT" }
+        #expect(parts.count == 3)
+        for part in parts {
+            #expect(part.header("x-amz-content-sha256") == "UNSIGNED-PAYLOAD")
+            #expect(part.header("x-amz-checksum-crc32") == CRC32.checksum(part.body).base64)
+            #expect(part.header("x-amz-checksum-sha256") == nil)
+            #expect(part.header("x-amz-sdk-checksum-algorithm") == "CRC32")
+            #expect(part.header("Authorization")?.contains("x-amz-checksum-crc32") == true)
+        }
+        let complete = try #require(requests.last { $0.method == "POST" })
+        let xml = String(decoding: complete.body, as: UTF8.self)
+        for n in 1...3 {
+            let body = fake.parts.withLock { $0[n]! }
+            #expect(xml.contains("<PartNumber>\(n)</PartNumber>"))
+            #expect(xml.contains("<ChecksumCRC32>\(CRC32.checksum(body).base64)</ChecksumCRC32>"))
+        }
+        #expect(!xml.contains("ChecksumSHA256"))
+    }
+
+    @Test func signedUploadsCarrySHA256Checksums() throws {
+        let fake = FakeMultipart()
+        let server = try LoopbackServer { fake.handle($0) }
+        defer { server.stop() }
+        let input = Self.data(3 << 19)  // 2 parts
+        let writer = try S3ObjectWriter(
+            client: try Self.client(server.port), key: "s", options: .init(partSize: 1 << 20, concurrency: 1))
+        #expect(writer.checksum == .sha256)  // auto over http:// signs
+        try input.withUnsafeBytes { try writer.write($0) }
+        try writer.finish()
+        for part in server.requests.filter({ $0.method == "PUT" }) {
+            #expect(part.header("x-amz-content-sha256") == Digest.sha256Hex(part.body))
+            #expect(part.header("x-amz-checksum-sha256") == Data(Hex.decode(Digest.sha256Hex(part.body))!).base64EncodedString())
+            #expect(part.header("x-amz-checksum-crc32") == nil)
+        }
+    }
+
+    @Test func resumeKeepsTheChecksumTheUploadDeclared() throws {
+        let fake = FakeMultipart()
+        let server = try LoopbackServer { fake.handle($0) }
+        defer { server.stop() }
+        let input = Self.data(3 << 20)  // 3 parts
+        let signed = try S3ObjectWriter(
+            client: try Self.client(server.port, signing: .signed), key: "m",
+            options: .init(partSize: 1 << 20, concurrency: 1, stopAfterParts: 1))
+        #expect(throws: QSnapError.self) { try input.withUnsafeBytes { try signed.write($0) }; try signed.finish() }
+        // Resumed by a client configured for unsigned payloads: the stored parts say SHA-256, so SHA-256 it stays.
+        let resumed = try S3ObjectWriter(
+            client: try Self.client(server.port, signing: .unsigned), key: "m",
+            options: .init(partSize: 1 << 20, concurrency: 1, resumeUploadID: "U1"))
+        #expect(resumed.checksum == .sha256)
+        try input.withUnsafeBytes { try resumed.write($0) }
+        try resumed.finish()
+        #expect(resumed.reusedParts == 1)
+        #expect(fake.objects.withLock { $0["/bkt/m"] } == input)
+        #expect(fake.checksums.withLock { $0.values.allSatisfy { $0.name == "x-amz-checksum-sha256" } })
+    }
+
+    @Test func storedPartIsReusedOnlyWhenItsDigestsMatch() {
+        let digests = S3Payload.Digests(
+            sha256Hex: nil, sha256Base64: nil, crc32Base64: "AAAAAQ==", md5Base64: nil, md5Hex: String(repeating: "a", count: 32))
+        let md5 = String(repeating: "a", count: 32)
+        let other = String(repeating: "b", count: 32)
+        #expect(S3ObjectWriter.isSame(S3Part(partNumber: 1, etag: md5, size: 1, checksumCRC32: "AAAAAQ=="), digests))
+        #expect(!S3ObjectWriter.isSame(S3Part(partNumber: 1, etag: md5, size: 1, checksumCRC32: "AAAAAg=="), digests))
+        #expect(!S3ObjectWriter.isSame(S3Part(partNumber: 1, etag: other, size: 1, checksumCRC32: "AAAAAQ=="), digests))
+        // A store whose ETags are not MD5s (e.g. encrypted objects): the checksum decides.
+        #expect(S3ObjectWriter.isSame(S3Part(partNumber: 1, etag: "opaque-1", size: 1, checksumCRC32: "AAAAAQ=="), digests))
+        // No checksum recorded: the MD5 ETag decides.
+        #expect(S3ObjectWriter.isSame(S3Part(partNumber: 1, etag: md5, size: 1), digests))
+        #expect(!S3ObjectWriter.isSame(S3Part(partNumber: 1, etag: other, size: 1), digests))
+        // A SHA-256 checksum recorded but not computed this time never matches.
+        #expect(!S3ObjectWriter.isSame(S3Part(partNumber: 1, etag: md5, size: 1, checksumSHA256: "x"), digests))
+    }
+}

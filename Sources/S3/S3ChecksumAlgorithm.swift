@@ -1,0 +1,15 @@
+/// The flexible checksum a multipart upload declares at CreateMultipartUpload and every part carries.
+public enum S3ChecksumAlgorithm: String, Sendable, Hashable, Codable {
+    /// `x-amz-checksum-sha256` (goes with signed payloads: one SHA-256 pass serves both).
+    case sha256 = "SHA256"
+    /// `x-amz-checksum-crc32` (goes with `UNSIGNED-PAYLOAD`).
+    case crc32 = "CRC32"
+
+    /// The request header that carries a part's checksum.
+    var headerName: String {
+        switch self {
+        case .sha256: return "x-amz-checksum-sha256"
+        case .crc32: return "x-amz-checksum-crc32"
+        }
+    }
+}
