@@ -28,8 +28,8 @@ struct RepoS3Options: ParsableArguments {
     @Option(name: .customLong("part-size-mib"), help: "Multipart part size in MiB (S3 needs at least 5).")
     var partSizeMiB: Int = 8
 
-    @Option(help: "Parts uploaded in parallel (memory: about concurrency × part size).")
-    var concurrency: Int = 3
+    @Option(help: "Parts uploaded in parallel (memory: max(2, concurrency) part buffers per object in flight).")
+    var concurrency: Int = 2
 
     @Option(help: "Attempts per request, the first included.")
     var attempts: Int = 5

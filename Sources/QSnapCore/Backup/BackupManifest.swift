@@ -101,9 +101,12 @@ public struct BackupManifest: Codable, Sendable, Equatable {
             self.vectorSHA256 = vectorSHA256
         }
 
-        /// Builds a sample from a point as `scroll`/`retrieve` return it (`id`, `payload`, `vector`).
+        /// Builds a sample from a point as `scroll`/`retrieve` return it (`id`, `payload`, `vector`); `nil` without
+        /// an id, or for an integer id of 2^53 or more: ``JSONValue`` holds numbers as `Double`, so such an id (Qdrant
+        /// allows any u64) would not be retrieved exactly, and a restore would wrongly report the point missing.
         public init?(point: JSONValue) {
             guard let id = point["id"] else { return nil }
+            if case .number(let n) = id, abs(n) >= 9_007_199_254_740_992 { return nil }
             self.init(id: id, payloadSHA256: Digest.sha256Hex((point["payload"] ?? .null).description),
                       vectorSHA256: Digest.sha256Hex((point["vector"] ?? .null).description))
         }
