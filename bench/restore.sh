@@ -2,9 +2,12 @@
 # `qsnap restore` wall time beside the Qdrant test double's own recovery of the same archive from a local file
 # (`PUT /collections/{c}/snapshots/recover` with a file:// location inside its snapshots directory, with the same
 # SHA-256 checksum). qsnap's figure includes everything a restore does: gates, streaming the object from the
-# repository into …/snapshots/upload, verification (exact count, shard states, sampled points, a query) and the
-# alias switch; the request alone (upload + recovery on the node) is shown too, and a second qsnap run with
-# `--transport url` from a local `python -m http.server` serving the repository. Goal: ≤ 1.10×.
+# repository into …/snapshots/upload while inspecting it (deep inspection and SHA-256 in the same pass, the last bytes
+# held back until both pass), verification (exact count, shard states, sampled points, a query) and the alias
+# switch; the request alone (upload + recovery on the node) is shown too, and a second qsnap run with
+# `--transport url` from a local `python -m http.server` serving the repository (the object is inspected before the
+# node downloads it). For reference, the same upload by curl and the same URL recovery asked for by curl, with no
+# inspection, gates or verification: what the node itself needs for each transport. Goal: ≤ 1.10×.
 # Usage: QSNAP_BIN=.build/release/qsnap bash bench/restore.sh   (BENCH_MIB sets the payload, default 512;
 # BENCH_RUNS the runs per tool, default 3, best taken)
 set -euo pipefail
@@ -56,7 +59,8 @@ HTTPPORT=$("$VENV/python" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1
 PIDS+=($!)
 call() { curl -sf -X "$1" "$URL$2" -H 'content-type: application/json' ${3:+-d "$3"} > /dev/null; }
 now() { date +%s.%N; }
-best_native=""; best_qsnap=""; best_url=""; best_call=""
+best_native=""; best_qsnap=""; best_url=""; best_call=""; best_bare_up=""; best_bare_url=""
+KEY=${OBJ#"$WORK/repo/"}
 drop_runs() {
   for c in $(curl -sf "$URL/collections" | "$VENV/python" -c 'import json,sys;print(" ".join(c["name"] for c in json.load(sys.stdin)["result"]["collections"] if c["name"].startswith("run")))'); do
     call DELETE "/collections/$c"
@@ -83,10 +87,24 @@ for i in $(seq 1 "$RUNS"); do
     --transport url --object-base-url "http://127.0.0.1:$HTTPPORT" > /dev/null
   t5=$(now)
   drop_runs "$i"
+  sync
+  t6=$(now)
+  curl -sf -X POST -H "Expect:" -F "snapshot=@$OBJ" "$URL/collections/run$i/snapshots/upload?priority=snapshot&checksum=$SHA" > /dev/null
+  t7=$(now)
+  drop_runs "$i"
+  sync
+  t8=$(now)
+  call PUT "/collections/run$i/snapshots/recover?wait=true" \
+    "{\"location\": \"http://127.0.0.1:$HTTPPORT/$KEY\", \"checksum\": \"$SHA\", \"priority\": \"snapshot\"}"
+  t9=$(now)
+  drop_runs "$i"
+  bu=$(awk -v a="$t6" -v b="$t7" 'BEGIN{printf "%.2f", b-a}'); bl=$(awk -v a="$t8" -v b="$t9" 'BEGIN{printf "%.2f", b-a}')
   c=$("$VENV/python" -c 'import json,sys;print("%.2f" % sum(r["seconds"] for c in json.load(open(sys.argv[1]))["collections"] for r in c["recoveries"]))' "$WORK/result.json")
   u=$(awk -v a="$t4" -v b="$t5" 'BEGIN{printf "%.2f", b-a}')
   n=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}'); q=$(awk -v a="$t2" -v b="$t3" 'BEGIN{printf "%.2f", b-a}')
-  echo "run $i: native recover ${n} s, qsnap restore ${q} s (upload+recover call ${c} s), qsnap restore --transport url ${u} s"
+  echo "run $i: native recover ${n} s, qsnap restore ${q} s (upload+recover call ${c} s), qsnap restore --transport url ${u} s, curl upload ${bu} s, curl url recover ${bl} s"
+  if [ -z "$best_bare_up" ] || awk "BEGIN{exit !($bu < $best_bare_up)}"; then best_bare_up=$bu; fi
+  if [ -z "$best_bare_url" ] || awk "BEGIN{exit !($bl < $best_bare_url)}"; then best_bare_url=$bl; fi
   if [ -z "$best_url" ] || awk "BEGIN{exit !($u < $best_url)}"; then best_url=$u; fi
   if [ -z "$best_call" ] || awk "BEGIN{exit !($c < $best_call)}"; then best_call=$c; fi
   if [ -z "$best_native" ] || awk "BEGIN{exit !($n < $best_native)}"; then best_native=$n; fi
@@ -97,4 +115,7 @@ printf "%-58s %8s\n" "test double: PUT …/snapshots/recover file:// (local file
 printf "%-58s %8s\n" "qsnap restore (gates, upload stream, verify, alias switch)" "$best_qsnap"
 printf "%-58s %8s\n" "  of which the upload + recover request" "$best_call"
 printf "%-58s %8s\n" "qsnap restore --transport url (python http.server)" "$best_url"
+printf "%-58s %8s\n" "reference: curl POST …/snapshots/upload (no inspection)" "$best_bare_up"
+printf "%-58s %8s\n" "reference: curl PUT …/snapshots/recover http:// (no insp.)" "$best_bare_url"
 awk -v n="$best_native" -v q="$best_qsnap" -v u="$best_url" 'BEGIN{printf "ratio qsnap / native: upload %.2f×, url %.2f× (goal ≤ 1.10×)\n", q / n, u / n}'
+awk -v n="$best_native" -v q="$best_bare_up" -v u="$best_bare_url" 'BEGIN{printf "ratio curl reference / native: upload %.2f×, url %.2f×\n", q / n, u / n}'

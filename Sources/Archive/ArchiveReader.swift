@@ -17,6 +17,8 @@ public final class ArchiveReader {
         case fileDescriptor(Int32)
         /// The data of the current entry of another reader.
         case nested(ArchiveReader)
+        /// Chunks pushed by a producer on another thread (closed when the reader is freed, so the producer stops).
+        case feed(ArchiveFeed)
     }
 
     private let handle: OpaquePointer
@@ -54,6 +56,8 @@ public final class ArchiveReader {
             input = RawInput(fd: fd, ownsFD: false, parent: nil, hashing: hashing, allowSeek: allowSeek)
         case .nested(let parent):
             input = RawInput(fd: -1, ownsFD: false, parent: parent, hashing: hashing, allowSeek: false)
+        case .feed(let feed):
+            input = RawInput(fd: -1, ownsFD: false, parent: nil, feed: feed, hashing: hashing, allowSeek: false)
         }
         guard let a = archive_read_new() else { fatalError("libarchive: archive_read_new failed (out of memory)") }
         handle = a

@@ -2,7 +2,8 @@ import Foundation
 import QSnapCore
 internal import CArchive
 
-/// The raw byte source behind an ``ArchiveReader``: a file descriptor or a parent reader's current entry.
+/// The raw byte source behind an ``ArchiveReader``: a file descriptor, a parent reader's current entry or an
+/// ``ArchiveFeed`` (whose chunks are handed to libarchive without a copy).
 /// Hashes what it reads, remembers the last 1 KiB (to check the end-of-archive marker) and seeks when allowed.
 final class RawInput {
     static let bufferSize = 256 * 1024
@@ -10,9 +11,14 @@ final class RawInput {
     let fd: Int32
     let ownsFD: Bool
     let parent: ArchiveReader?
+    let feed: ArchiveFeed?
     let digest: Digest?
     let canSeek: Bool
     let buffer: UnsafeMutableRawPointer
+    /// Where the bytes of the last ``pull()`` are: ``buffer``, or the current feed chunk.
+    private(set) var window: UnsafeRawPointer
+    /// The feed chunk ``window`` points into, kept alive until the next pull.
+    private var held: ArchiveChunk?
     private(set) var rawBytes: Int64 = 0
     /// Bytes skipped with seeks instead of being read.
     private(set) var seekedBytes: Int64 = 0
@@ -22,10 +28,11 @@ final class RawInput {
     private var closed = false
     private var atEOF = false
 
-    init(fd: Int32, ownsFD: Bool, parent: ArchiveReader?, hashing: Bool, allowSeek: Bool) {
+    init(fd: Int32, ownsFD: Bool, parent: ArchiveReader?, feed: ArchiveFeed? = nil, hashing: Bool, allowSeek: Bool) {
         self.fd = fd
         self.ownsFD = ownsFD
         self.parent = parent
+        self.feed = feed
         self.digest = hashing ? Digest(.sha256) : nil
         var seekable = false
         if allowSeek, !hashing, fd >= 0 {
@@ -34,6 +41,7 @@ final class RawInput {
         }
         self.canSeek = seekable
         self.buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.bufferSize, alignment: 16)
+        self.window = UnsafeRawPointer(buffer)
     }
 
     deinit { buffer.deallocate() }
@@ -47,14 +55,25 @@ final class RawInput {
     func close() {
         guard !closed else { return }
         closed = true
+        held = nil
+        feed?.close()
         if ownsFD, fd >= 0 { _ = Foundation.close(fd) }
     }
 
-    /// Pulls up to one buffer of raw bytes; 0 at end of input.
+    /// Pulls the next raw bytes (at ``window``); 0 at end of input.
     func pull() throws -> Int {
         if atEOF { return 0 }
         let n: Int
-        if let parent {
+        if let feed {
+            held = nil
+            if let chunk = try feed.next() {
+                held = chunk
+                window = chunk.bytes.baseAddress ?? UnsafeRawPointer(buffer)
+                n = chunk.count
+            } else {
+                n = 0
+            }
+        } else if let parent {
             n = try parent.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: Self.bufferSize))
         } else {
             var r: Int
@@ -65,9 +84,10 @@ final class RawInput {
             n = r
         }
         if n == 0 { atEOF = true; return 0 }
+        if feed == nil { window = UnsafeRawPointer(buffer) }
         rawBytes += Int64(n)
-        digest?.update(UnsafeRawBufferPointer(start: buffer, count: n))
-        remember(UnsafeRawBufferPointer(start: buffer, count: n))
+        digest?.update(UnsafeRawBufferPointer(start: window, count: n))
+        remember(UnsafeRawBufferPointer(start: window, count: n))
         return n
     }
 
@@ -112,7 +132,7 @@ let rawReadCallback: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, U
     let input = RawInput.from(context)
     do {
         let n = try input.pull()
-        out?.pointee = UnsafeRawPointer(input.buffer)
+        out?.pointee = input.window
         return n
     } catch let error as QSnapError {
         input.pendingError = error

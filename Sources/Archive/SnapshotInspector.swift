@@ -27,6 +27,16 @@ public enum SnapshotInspector {
         return try inspect(reader: reader, displayPath: displayPath, fileName: fileName, options: options)
     }
 
+    /// Inspects an archive whose bytes another thread pushes into `feed` (e.g. while it streams them into an upload);
+    /// nothing is seeked. The feed is closed when the inspection ends, so a producer blocked on it stops at once.
+    public static func inspect(feed: ArchiveFeed, displayPath: String, fileName: String? = nil,
+                               options: InspectOptions = InspectOptions()) throws -> SnapshotReport {
+        defer { feed.close() }
+        let reader = try ArchiveReader(.feed(feed), label: displayPath, hashing: hashing(options), allowSeek: false,
+                                       expansionLimit: options.expansionLimit)
+        return try inspect(reader: reader, displayPath: displayPath, fileName: fileName, options: options)
+    }
+
     private static func hashing(_ options: InspectOptions) -> Bool {
         options.expectedSHA256 != nil || options.computeSHA256
     }

@@ -298,3 +298,140 @@ def test_map_sends_a_source_peer_to_the_named_node(qsnap_bin, source, target):
     r = restore(qsnap_bin, source, target, source["a"], "--dry-run", "--map", "nonsense")
     assert r.returncode == 2
     assert collections(target) == []
+
+
+# --- the upload transport inspects what it streams and holds the last bytes back until the object passed ---
+
+def planted(src, dest, backup_id, mutate, *, update_manifest=True):
+    """A copy of the source repository where mutate(index, data) may replace the bytes of backup_id's objects (None
+    keeps them); with update_manifest the manifest records the new size and SHA-256, else it keeps the old ones."""
+    import hashlib
+    import shutil
+    shutil.copytree(src["repo"], dest)
+    mpath = dest / "backups" / backup_id / "manifest.json"
+    manifest = json.loads(mpath.read_text())
+    for i, obj in enumerate(manifest["objects"]):
+        path = dest / obj["key"]
+        data = mutate(i, obj, path.read_bytes())
+        if data is None:
+            continue
+        path.write_bytes(data)
+        if update_manifest:
+            obj["sha256"], obj["size"] = hashlib.sha256(data).hexdigest(), len(data)
+    mpath.write_text(json.dumps(manifest, indent=2))
+    return dest
+
+
+PADDING = ("padding.bin", os.urandom(6 << 20))  # makes an upload stream several chunks before the archive's end
+
+
+def appended(data: bytes, tail: list[tuple[str, bytes]] = ()) -> bytes:
+    """The snapshot with `tail` entries appended after its own (tarfile's append mode: before the end marker)."""
+    import io
+    import tarfile
+    out = io.BytesIO(data)
+    with tarfile.open(fileobj=out, mode="a", format=tarfile.GNU_FORMAT) as t:
+        for name, content in tail:
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            t.addfile(info, io.BytesIO(content))
+    return out.getvalue()
+
+
+def flip_inside_a_file(data: bytes) -> bytes:
+    """One byte changed inside the data of the largest regular entry: the archive stays well-formed."""
+    import io
+    import tarfile
+    members = [m for m in tarfile.open(fileobj=io.BytesIO(data)).getmembers()
+               if m.isreg() and not m.issparse() and m.size and m.offset_data + m.size <= len(data)]
+    m = max(members, key=lambda m: m.size)
+    b = bytearray(data)
+    b[m.offset_data + m.size // 2] ^= 0xFF
+    return bytes(b)
+
+
+def snapshot_files(tb):
+    """Every file below the nodes' snapshot directories (uploads are spooled there too)."""
+    return sorted(str(p.relative_to(tb.storage)) for p in tb.storage.rglob("*")
+                  if p.is_file() and "snapshots" in p.relative_to(tb.storage).parts)
+
+
+def settled(probe, timeout=5.0):
+    """probe() once it returns a falsy value (the node may still be discarding an aborted upload), else its last value."""
+    deadline = time.time() + timeout
+    while (value := probe()) and time.time() < deadline:
+        time.sleep(0.1)
+    return value
+
+
+def test_upload_of_an_unsafe_archive_is_aborted_before_the_node_recovers_it(qsnap_bin, source, target, tmp_path):
+    """The escaping entry comes last: the node has received many chunks of the archive when the inspection refuses
+    it, but never its last bytes, so it never recovers it and keeps nothing."""
+    small = f"small{MARK}{source['a']}"
+    stored = lambda: sorted(str(p.relative_to(target.storage)) for p in target.storage.rglob("*")  # noqa: E731
+                            if "collections" in p.relative_to(target.storage).parts)
+    before = stored()
+    repo = planted(source, tmp_path / "repo", source["a"],
+                   lambda i, obj, data: appended(data, [PADDING, ("0/../../../escaped", b"owned")])
+                   if obj["collection"] == "small" else None)
+    (obj,) = [o for o in json.loads((repo / "backups" / source["a"] / "manifest.json").read_text())["objects"]
+              if o["collection"] == "small"]
+    assert obj["size"] > 6 << 20
+    r = run([qsnap_bin, "restore", source["a"], "--repo", str(repo), "--target", ",".join(target.urls),
+             "--collection", "small", "--json"], timeout=300)
+    assert r.returncode == 3, r.stderr.decode()
+    err = json.loads(r.stdout)["error"] if r.stdout else {}
+    message = err.get("error", "") + r.stderr.decode()
+    assert "escaped" in message and "aborted before the node could recover it" in message, message
+    assert collections(target) == [] and aliases(target) == {}
+    assert small not in collections(target)
+    assert settled(lambda: snapshot_files(target)) == []
+    assert stored() == before, "the node recovered data from the refused archive"
+    # the same archive without the escaping entry restores
+    repo = planted(source, tmp_path / "repo-ok", source["a"],
+                   lambda i, obj, data: appended(data, [PADDING])
+                   if obj["collection"] == "small" else None)
+    r = run([qsnap_bin, "restore", source["a"], "--repo", str(repo), "--target", ",".join(target.urls),
+             "--collection", "small"], timeout=300)
+    assert r.returncode == 0, r.stderr.decode()
+    assert scroll_all(target.urls[0], "small") == source["points"]["small"]
+
+
+def test_upload_of_a_damaged_archive_is_refused_with_exit_4_and_leaves_nothing(qsnap_bin, source, target, tmp_path):
+    """A well-formed archive whose SHA-256 differs from the manifest's: refused before its last bytes are sent."""
+    base = planted(source, tmp_path / "base", source["a"],
+                   lambda i, obj, data: appended(data, [PADDING])
+                   if obj["collection"] == "small" else None)
+    repo = planted({"repo": base}, tmp_path / "repo", source["a"],
+                   lambda i, obj, data: flip_inside_a_file(data) if obj["collection"] == "small" else None,
+                   update_manifest=False)
+    r = run([qsnap_bin, "restore", source["a"], "--repo", str(repo), "--target", ",".join(target.urls),
+             "--collection", "small"], timeout=300)
+    assert r.returncode == 4, r.stderr.decode()
+    assert b"SHA-256" in r.stderr and b"aborted before the node could recover it" in r.stderr
+    assert collections(target) == [] and aliases(target) == {}
+    assert settled(lambda: snapshot_files(target)) == []
+
+
+def test_a_damaged_later_object_removes_the_staging_collection_an_earlier_one_created(
+        qsnap_bin, source, target, tmp_path):
+    """docs is recovered from more than one snapshot: whichever of them is damaged, the restore exits 4 and the
+    target is left as it was; when an earlier snapshot had created the staging collection, it is removed."""
+    r = restore(qsnap_bin, source, target, source["a"], "--collection", "docs", "--json")
+    assert r.returncode == 0, r.stderr.decode()
+    sent = sorted({x["key"] for x in json.loads(r.stdout)["collections"][0]["recoveries"]})
+    assert len(sent) >= 2
+    before = (collections(target), aliases(target))
+    removed = 0
+    for n, key in enumerate(sent):
+        repo = planted(source, tmp_path / f"repo-{n}", source["a"],
+                       lambda i, obj, data: flip_inside_a_file(data) if obj["key"] == key else None,
+                       update_manifest=False)
+        r = run([qsnap_bin, "restore", source["a"], "--repo", str(repo), "--target", ",".join(target.urls),
+                 "--collection", "docs", "--as", "again", "-v"], timeout=300)
+        assert r.returncode == 4, r.stderr.decode()
+        assert b"SHA-256" in r.stderr and b"aborted before the node could recover it" in r.stderr
+        removed += b"removed the staging collection again" in r.stderr
+        assert (collections(target), aliases(target)) == before
+        assert settled(lambda: snapshot_files(target)) == []
+    assert removed >= 1

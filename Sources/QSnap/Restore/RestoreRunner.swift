@@ -37,7 +37,7 @@ public final class RestoreRunner: @unchecked Sendable {
         self.plan = plan
         self.sender = SnapshotSender(repository: repository, transport: options.transport,
                                      objectBaseURL: options.objectBaseURL, presignExpiry: options.presignExpiry,
-                                     logger: logger)
+                                     logger: logger, backupID: manifest.id)
         self.logger = logger
         self.recoveries = Array(repeating: [], count: plan.collections.count)
     }
@@ -47,8 +47,9 @@ public final class RestoreRunner: @unchecked Sendable {
     ///   collections were deleted.
     public func run() throws -> RestoreResult {
         if let refusal = plan.refusal { throw refusal }
+        defer { sender.finishCleanups() }
         let started = Date()
-        try inspectObjects()
+        if plan.transport == .url { try inspectObjects() }
         var machine = RestoreStateMachine()
         var action = machine.event(.start)
         while true {
@@ -91,15 +92,20 @@ public final class RestoreRunner: @unchecked Sendable {
 
     // MARK: - Steps
 
-    /// Before the target sees a byte: every object to send is read back from the repository and inspected deep
-    /// (every entry at every level, as Qdrant's unpacker would meet it) with the manifest's SHA-256. An unsafe or
-    /// damaged object refuses the whole restore (exit 3 or 4) with the target untouched.
+    /// `--transport url`: the node streams what it downloads straight into its unpacker, so before the target sees
+    /// a byte every object to send is read back from the repository and inspected deep (every entry at every level,
+    /// as Qdrant's unpacker would meet it) with the manifest's SHA-256. An unsafe or damaged object refuses the whole
+    /// restore (exit 3 or 4) with the target untouched.
+    ///
+    /// `--transport upload` inspects each object in the same pass as its upload instead (``ObjectInspection``): the
+    /// node receives the object's last bytes only once the whole object passed, so an unsafe or damaged object is
+    /// never recovered either; the restore then fails with the same exit code (3 or 4) and removes the staging
+    /// collection when an earlier object had created it.
     private func inspectObjects() throws {
-        let verifier = BackupVerifier(repository: sender.repository, logger: logger)
         for c in plan.collections.indices {
             for object in objects(of: c) {
                 do {
-                    _ = try verifier.inspect(object)
+                    try sender.inspect(object)
                 } catch let error as QSnapError {
                     throw QSnapError(error.code, "refusing to restore backup \(manifest.id): \(error.message); nothing was sent to the target")
                 }

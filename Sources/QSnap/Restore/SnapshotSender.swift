@@ -17,6 +17,15 @@ struct SnapshotSender: Sendable {
     /// Lifetime of presigned URLs, in seconds.
     let presignExpiry: Int
     let logger: Logger
+    /// The backup being restored, named in refusals.
+    var backupID: String?
+    /// Clean-ups left running in the background (removing uploaded snapshot files); ``finishCleanups()`` waits.
+    let cleanups = DispatchGroup()
+
+    /// Waits for the background clean-ups to end.
+    func finishCleanups() {
+        cleanups.wait()
+    }
 
     /// Recovers `object` into `scope` on `node` with priority `snapshot` and the manifest's SHA-256 as checksum.
     func send(_ object: BackupManifest.Object, scope: SnapshotScope, to node: RestoreTarget.Node) throws {
@@ -30,49 +39,103 @@ struct SnapshotSender: Sendable {
         }
     }
 
-    private func upload(_ object: BackupManifest.Object, scope: SnapshotScope, to node: RestoreTarget.Node) throws {
+    /// Reads `object` from the repository and checks it the way `qsnap verify` does — present with the manifest's
+    /// size, a sound Qdrant snapshot at every level (deep inspection) and the manifest's SHA-256 — without sending it.
+    /// - Throws: `verificationFailed` (missing, size or checksum mismatch) or `refused` (unsafe or damaged archive).
+    func inspect(_ object: BackupManifest.Object) throws {
+        try checkPresent(object)
+        let (source, cleanup) = try openObject(object)
+        defer { cleanup() }
+        let inspection = ObjectInspection(object: object, source: source)
+        defer { inspection.cancel() }
+        try inspection.run()
+    }
+
+    /// The object is in the repository with the manifest's size.
+    private func checkPresent(_ object: BackupManifest.Object) throws {
+        guard let head = try repository.head(key: object.key) else {
+            throw QSnapError(.verificationFailed("verify.missing"), "\(object.key) is missing from the repository")
+        }
+        guard head.size == object.size else {
+            throw QSnapError(.verificationFailed("verify.size"),
+                             "\(object.key) holds \(head.size) bytes, the manifest says \(object.size)")
+        }
+    }
+
+    /// A reader of the object's bytes (a file, or a producer thread streaming from the repository), and what to do
+    /// when done with it.
+    private func openObject(_ object: BackupManifest.Object) throws
+        -> (source: (UnsafeMutableRawBufferPointer) throws -> Int, cleanup: () -> Void)
+    {
         if let local = repository as? LocalRepository {
             let path = try local.path(object.key)
-            let fd = open(path, O_RDONLY)
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else {
                 throw QSnapError(.failure("restore.object-missing"),
                                  "cannot open \(path) of the backup: \(String(cString: strerror(errno))). Run qsnap verify.")
             }
-            defer { close(fd) }
-            try node.client.uploadSnapshot(
-                scope, fileName: object.snapshotName, length: object.size, checksum: object.sha256, priority: .snapshot,
-                wait: true
-            ) { buffer in
+            #if canImport(Glibc)
+            _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
+            #endif
+            return ({ buffer in
                 while true {
                     let n = read(fd, buffer.baseAddress, buffer.count)
                     if n >= 0 { return n }
                     if errno == EINTR { continue }
                     throw QSnapError(.failure("restore.read"), "reading \(path) failed: \(String(cString: strerror(errno)))")
                 }
+            }, { close(fd) })
+        }
+        let pipe = ByteStreamPipe()
+        let repository = self.repository
+        let key = object.key
+        let producer = Thread {
+            do {
+                try repository.get(key: key) { chunk in try pipe.write(chunk) }
+                pipe.finish(nil)
+            } catch {
+                pipe.finish(error)
             }
-        } else {
-            let pipe = ByteStreamPipe()
-            let repository = self.repository
-            let key = object.key
-            let producer = Thread {
-                do {
-                    try repository.get(key: key) { chunk in try pipe.write(chunk) }
-                    pipe.finish(nil)
-                } catch {
-                    pipe.finish(error)
-                }
-            }
-            producer.name = "qsnap-restore-read"
-            producer.start()
-            defer { pipe.cancel() }
+        }
+        producer.name = "qsnap-restore-read"
+        producer.start()
+        return ({ buffer in try pipe.read(into: buffer) }, { pipe.cancel() })
+    }
+
+    /// Streams the object into `…/snapshots/upload` through an ``ObjectInspection``: the node receives the last
+    /// bytes only after the whole object passed the deep inspection and its SHA-256 matched the manifest's.
+    private func upload(_ object: BackupManifest.Object, scope: SnapshotScope, to node: RestoreTarget.Node) throws {
+        let backup = backupID.map { "backup \($0)" } ?? "the backup"
+        do { try checkPresent(object) } catch let error as QSnapError {
+            throw QSnapError(error.code, "refusing to restore \(backup): \(error.message); nothing was sent to \(node.url)")
+        }
+        let (source, cleanup) = try openObject(object)
+        defer { cleanup() }
+        let inspection = ObjectInspection(object: object, source: source)
+        defer { inspection.cancel() }
+        do {
             try node.client.uploadSnapshot(
                 scope, fileName: object.snapshotName, length: object.size, checksum: object.sha256, priority: .snapshot,
-                wait: true, read: { buffer in try pipe.read(into: buffer) })
+                wait: true, read: { buffer in try inspection.read(into: buffer) })
+        } catch {
+            if let refusal = inspection.refusal {
+                throw QSnapError(refusal.code, "refusing to restore \(backup): \(refusal.message); the upload to "
+                                    + "\(node.url) was aborted before the node could recover it")
+            }
+            throw error
         }
-        // Qdrant keeps an uploaded collection snapshot in its snapshots directory: remove it (best effort).
+        guard inspection.passed else {
+            // Only a node answering before it received the whole body gets here; it cannot have recovered it.
+            throw QSnapError(.failure("restore.upload"), "\(node.url) answered the upload of \(object.key) before receiving all of it")
+        }
+        // Qdrant keeps an uploaded collection snapshot in its snapshots directory: remove it (best effort), beside
+        // what the restore does next.
         if case .collection(let name) = scope {
-            do { try node.client.deleteSnapshot(.collection(name), name: object.snapshotName) } catch {
-                logger.debug("could not remove the uploaded \(object.snapshotName) on \(node.url): \(error)")
+            let client = node.client, logger = self.logger, url = node.url, file = object.snapshotName
+            DispatchQueue.global().async(group: cleanups) {
+                do { try client.deleteSnapshot(.collection(name), name: file) } catch {
+                    logger.debug("could not remove the uploaded \(file) on \(url): \(error)")
+                }
             }
         }
     }

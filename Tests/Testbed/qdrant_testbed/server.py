@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import socket
-import mmap
 import os
 import re
 import shutil
@@ -667,51 +666,94 @@ class Handler(BaseHTTPRequestHandler):
         raise NoContent
 
     def spool_multipart(self, dest_dir: str) -> tuple[str, str | None]:
-        """Spools a multipart body; returns (path of the `snapshot` part, its filename)."""
+        """Streams a multipart body, writing the `snapshot` part straight into a temp file in dest_dir, as Qdrant's
+        multipart form does; returns (its path, its filename). The file is created when the part begins and removed
+        if the body ends early (a client that aborts the upload leaves nothing behind)."""
         ctype = self.headers.get("Content-Type", "")
         m = re.search(r'boundary="?([^";]+)"?', ctype)
         if not ctype.startswith("multipart/form-data") or not m:
             raise bad_request("Content type error: expected multipart/form-data")
-        boundary = m.group(1).encode()
-        os.makedirs(dest_dir, exist_ok=True)
-        fd, spool = tempfile.mkstemp(dir=dest_dir, prefix="spool-")
-        with os.fdopen(fd, "wb") as f:
-            self.read_body_to(f)
+        delim = b"--" + m.group(1).encode()
+        term = b"\r\n" + delim
+        body = UploadBody(self.rfile, self.headers)
+        buf = bytearray(4 << 20)
+        view = memoryview(buf)
+        filled, pos = 0, 0
+        result: tuple[str, str | None] | None = None
+        out_fd, out_path = -1, None
+
+        def fill() -> bool:
+            """Moves the unread bytes to the front and reads more; False at the end of the body."""
+            nonlocal filled, pos
+            if pos:
+                buf[:filled - pos] = buf[pos:filled]
+                filled, pos = filled - pos, 0
+            if filled == len(buf):
+                raise bad_request("Multipart stream is incomplete")  # a part header larger than the buffer
+            n = body.readinto(view[filled:])
+            filled += n
+            return n > 0
+
+        def find(needle: bytes) -> int:
+            while True:
+                i = buf.find(needle, pos, filled)
+                if i >= 0:
+                    return i
+                if not fill():
+                    return -1
+
         try:
-            with open(spool, "rb") as f:
-                size = os.fstat(f.fileno()).st_size
-                if size == 0:
+            pos = find(delim)
+            if pos < 0:
+                if body.total == 0:
                     raise bad_request("Multipart stream is incomplete")
-                mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-                delim = b"--" + boundary
-                pos = mm.find(delim)
-                while pos >= 0:
-                    hstart = pos + len(delim)
-                    if mm[hstart:hstart + 2] == b"--":
+                raise bad_request("Multipart form has no `snapshot` field")
+            while True:  # pos is at a delimiter
+                while filled - pos < len(delim) + 2 and fill():
+                    pass
+                hstart = pos + len(delim)
+                if buf[hstart:hstart + 2] == b"--" or filled - pos < len(delim) + 2:
+                    break
+                pos = hstart
+                hend = find(b"\r\n\r\n")
+                if hend < 0:
+                    break
+                headers = bytes(buf[pos:hend]).decode("utf-8", "replace")
+                pos = hend + 4
+                keep = result is None and re.search(r'name="snapshot"', headers) is not None
+                if keep:
+                    fn = re.search(r'filename="([^"]*)"', headers)
+                    os.makedirs(dest_dir, exist_ok=True)
+                    out_fd, out_path = tempfile.mkstemp(dir=dest_dir, prefix="upload-")
+                while True:  # the part's data, up to the next delimiter
+                    i = buf.find(term, pos, filled)
+                    stop = i if i >= 0 else max(pos, filled - len(term) + 1)
+                    if keep:
+                        chunk = view[pos:stop]
+                        while len(chunk):
+                            chunk = chunk[os.write(out_fd, chunk):]
+                    pos = stop
+                    if i >= 0:
+                        pos = i + 2
                         break
-                    hend = mm.find(b"\r\n\r\n", hstart)
-                    if hend < 0:
-                        break
-                    headers = mm[hstart:hend].decode("utf-8", "replace")
-                    dstart = hend + 4
-                    nxt = mm.find(b"\r\n" + delim, dstart)
-                    if nxt < 0:
+                    if not fill():
                         raise bad_request("Multipart stream is incomplete")
-                    if re.search(r'name="snapshot"', headers):
-                        fn = re.search(r'filename="([^"]*)"', headers)
-                        fd2, out = tempfile.mkstemp(dir=dest_dir, prefix="upload-")
-                        with os.fdopen(fd2, "wb") as o:
-                            p = dstart
-                            while p < nxt:
-                                o.write(mm[p:min(nxt, p + (1 << 20))])
-                                p += 1 << 20
-                        mm.close()
-                        return out, (fn.group(1) if fn else None)
-                    pos = nxt + 2
-                mm.close()
-            raise bad_request("Multipart form has no `snapshot` field")
-        finally:
-            os.unlink(spool)
+                if keep:
+                    os.close(out_fd)
+                    out_fd = -1
+                    result = (out_path, fn.group(1) if fn else None)
+            while fill():  # the epilogue
+                pos = filled
+            self.body_consumed = True
+            if result is None:
+                raise bad_request("Multipart form has no `snapshot` field")
+            return result
+        except BaseException:
+            if out_fd >= 0:
+                os.close(out_fd)
+            if out_path and os.path.exists(out_path):
+                os.unlink(out_path)
+            raise
 
     def recover_body(self):
         body = self.json_body()
@@ -908,6 +950,43 @@ def _index_info(schema, points: int) -> dict:
 
 class Truncated(Exception):
     pass
+
+
+class UploadBody:
+    """An upload's request body read into caller buffers, with Content-Length or chunked framing."""
+
+    def __init__(self, rfile, headers):
+        self.rfile = rfile
+        self.chunked = "chunked" in headers.get("Transfer-Encoding", "").lower()
+        self.remaining = 0 if self.chunked else int(headers.get("Content-Length") or 0)
+        self.total = 0
+        self.ended = False
+        self.after_chunk = False
+
+    def readinto(self, view) -> int:
+        """Fills view with the next body bytes; 0 at the end of the body."""
+        if self.remaining == 0:
+            if not self.chunked or self.ended:
+                self.ended = True
+                return 0
+            if self.after_chunk:
+                self.rfile.readline(65537)
+            line = self.rfile.readline(65537)
+            if not line:
+                raise bad_request("incomplete chunked body")
+            size = int(line.split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                    pass
+                self.ended = True
+                return 0
+            self.remaining, self.after_chunk = size, True
+        n = self.rfile.readinto(view[:min(len(view), self.remaining)])
+        if not n:
+            raise bad_request("incomplete chunked body" if self.chunked else "incomplete body")
+        self.remaining -= n
+        self.total += n
+        return n
 
 
 class ChunkedWriter:

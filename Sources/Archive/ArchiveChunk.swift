@@ -1,0 +1,29 @@
+/// One block of raw archive bytes handed from a producer to an ``ArchiveFeed`` consumer without copying.
+///
+/// The producer fills ``mutableBytes`` and sets ``count`` before pushing the chunk; after that it is read-only and may be
+/// shared by several consumers (e.g. an inspector and a hash), each on its own thread.
+public final class ArchiveChunk: @unchecked Sendable {
+    private let storage: UnsafeMutableRawBufferPointer
+    /// Valid bytes, from the start of the storage.
+    public var count: Int {
+        didSet { precondition(count >= 0 && count <= storage.count, "ArchiveChunk count \(count) out of range") }
+    }
+
+    /// Allocates a chunk of `capacity` bytes (``count`` starts at 0).
+    public init(capacity: Int) {
+        precondition(capacity > 0, "ArchiveChunk capacity must be positive")
+        storage = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+        count = 0
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Bytes the chunk can hold.
+    public var capacity: Int { storage.count }
+
+    /// The whole storage, for the producer to fill.
+    public var mutableBytes: UnsafeMutableRawBufferPointer { storage }
+
+    /// The valid bytes.
+    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[0..<count]) }
+}
