@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 import QSnapCore
 import Testing
@@ -114,7 +115,7 @@ import Testing
     }
 
     @Test func anUnsafeObjectIsRefusedBeforeItsLastBytesAndStopsEarly() throws {
-        let data = Self.shardSnapshot(walBytes: 8 * ObjectInspection.chunkSize) { $0.file("../../etc/passwd", "root::0:0") }
+        let data = Self.shardSnapshot(walBytes: 40 * ObjectInspection.chunkSize) { $0.file("../../etc/passwd", "root::0:0") }
         let source = Source(data)
         let inspection = ObjectInspection(object: Self.object(data), source: { source.read($0) })
         let sent = Self.upload(inspection, total: data.count)
@@ -124,7 +125,9 @@ import Testing
         #expect(sent.bytes.count < data.count)
         #expect(!inspection.passed)
         #expect(inspection.refusal?.code == error.code)
-        // The inspection failed on the first entry: the upload stopped long before the end of the object.
+        // The inspection failed on the first entry: reading stopped long before the end of the object. However late
+        // the inspector thread runs, the reader can get at most the feed's limit (and the chunks in hand) ahead of it.
+        #expect(source.offset <= ArchiveFeed().limit + 3 * ObjectInspection.chunkSize)
         #expect(source.offset < data.count / 2)
     }
 
