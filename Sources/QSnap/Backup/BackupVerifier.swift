@@ -72,6 +72,18 @@ public struct BackupVerifier {
     /// - Throws: `verificationFailed` (missing, size or checksum mismatch) or `refused` (unsafe or damaged archive),
     ///   naming the object and the defect.
     public func inspect(_ object: BackupManifest.Object) throws -> SnapshotReport {
+        try Self.checkPresent(object, in: repository)
+        let report = try inspectStream(object)
+        guard report.archive.bytes == object.size else {
+            throw QSnapError(.verificationFailed("verify.size"),
+                             "\(object.key): read \(report.archive.bytes) bytes, the manifest says \(object.size)")
+        }
+        return report
+    }
+
+    /// The object is in `repository` with the manifest's size (a HEAD, no read).
+    /// - Throws: `verificationFailed` (`verify.missing` or `verify.size`).
+    static func checkPresent(_ object: BackupManifest.Object, in repository: any Repository) throws {
         guard let head = try repository.head(key: object.key) else {
             throw QSnapError(.verificationFailed("verify.missing"), "\(object.key) is missing from the repository")
         }
@@ -79,12 +91,6 @@ public struct BackupVerifier {
             throw QSnapError(.verificationFailed("verify.size"),
                              "\(object.key) holds \(head.size) bytes, the manifest says \(object.size)")
         }
-        let report = try inspectStream(object)
-        guard report.archive.bytes == object.size else {
-            throw QSnapError(.verificationFailed("verify.size"),
-                             "\(object.key): read \(report.archive.bytes) bytes, the manifest says \(object.size)")
-        }
-        return report
     }
 
     /// Deep inspection with the manifest's SHA-256 as the expected checksum.

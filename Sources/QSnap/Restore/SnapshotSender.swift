@@ -43,23 +43,12 @@ struct SnapshotSender: Sendable {
     /// size, a sound Qdrant snapshot at every level (deep inspection) and the manifest's SHA-256 — without sending it.
     /// - Throws: `verificationFailed` (missing, size or checksum mismatch) or `refused` (unsafe or damaged archive).
     func inspect(_ object: BackupManifest.Object) throws {
-        try checkPresent(object)
+        try BackupVerifier.checkPresent(object, in: repository)
         let (source, cleanup) = try openObject(object)
         defer { cleanup() }
         let inspection = ObjectInspection(object: object, source: source)
         defer { inspection.cancel() }
         try inspection.run()
-    }
-
-    /// The object is in the repository with the manifest's size.
-    private func checkPresent(_ object: BackupManifest.Object) throws {
-        guard let head = try repository.head(key: object.key) else {
-            throw QSnapError(.verificationFailed("verify.missing"), "\(object.key) is missing from the repository")
-        }
-        guard head.size == object.size else {
-            throw QSnapError(.verificationFailed("verify.size"),
-                             "\(object.key) holds \(head.size) bytes, the manifest says \(object.size)")
-        }
     }
 
     /// A reader of the object's bytes (a file, or a producer thread streaming from the repository), and what to do
@@ -106,7 +95,7 @@ struct SnapshotSender: Sendable {
     /// bytes only after the whole object passed the deep inspection and its SHA-256 matched the manifest's.
     private func upload(_ object: BackupManifest.Object, scope: SnapshotScope, to node: RestoreTarget.Node) throws {
         let backup = backupID.map { "backup \($0)" } ?? "the backup"
-        do { try checkPresent(object) } catch let error as QSnapError {
+        do { try BackupVerifier.checkPresent(object, in: repository) } catch let error as QSnapError {
             throw QSnapError(error.code, "refusing to restore \(backup): \(error.message); nothing was sent to \(node.url)")
         }
         let (source, cleanup) = try openObject(object)
