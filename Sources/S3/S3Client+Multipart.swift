@@ -18,19 +18,9 @@ extension S3Client {
         return id
     }
 
-    /// UploadPart: one part, carrying the checksum the upload declared (by default the configuration's), its body
-    /// signed with its SHA-256 or sent as `UNSIGNED-PAYLOAD` as the configuration says.
+    /// UploadPart: one part, carrying the checksum the upload declared, its body signed with its SHA-256 or sent as
+    /// `UNSIGNED-PAYLOAD` as `digests` say (see ``S3Payload/digests(signed:checksum:md5:)``).
     /// - Returns: the part record (ETag, size, checksum) for ``completeMultipartUpload(key:uploadID:parts:)``.
-    public func uploadPart(
-        key: String, uploadID: String, partNumber: Int, payload: S3Payload, checksum: S3ChecksumAlgorithm? = nil
-    ) throws -> S3Part {
-        let checksum = checksum ?? configuration.checksumAlgorithm
-        let digests = try payload.digests(
-            signed: configuration.signsPayload, checksum: checksum, md5: configuration.sendContentMD5)
-        return try uploadPart(
-            key: key, uploadID: uploadID, partNumber: partNumber, payload: payload, digests: digests, checksum: checksum)
-    }
-
     func uploadPart(
         key: String, uploadID: String, partNumber: Int, payload: S3Payload, digests: S3Payload.Digests,
         checksum: S3ChecksumAlgorithm
