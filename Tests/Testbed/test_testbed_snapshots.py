@@ -5,13 +5,14 @@ import json
 import re
 import shutil
 import tarfile
+import threading
 import time
 
 import pytest
 from qdrant_client import models
 
 from testbed_helpers import (SHARD_FIXTURE, FileServer, all_points, download, edge_points, make_collection,
-                             sha256, shard_folder_as_archive)
+                             sha256, shard_folder_as_archive, StallingServer)
 
 pytestmark = pytest.mark.timeout(90)
 DATE = r"\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}"
@@ -144,6 +145,51 @@ def test_recover_collection_from_file_and_http(testbed, client_for, http_for, tm
     # wait=false: 202 without result
     r = http.put("/collections/copy2/snapshots/recover?wait=false", json={"location": f"file://{path}"})
     assert r.status_code == 202 and "result" not in r.json()
+
+
+def test_url_recovery_unpacks_while_downloading_without_a_file(testbed, client_for, http_for):
+    # Qdrant ≥ 1.17 streams an http(s) body straight into the tar unpacker (download_and_unpack_tar): entries
+    # appear while the download is still running and the archive itself is never written as a file.
+    c, http = client_for(testbed.url), http_for(testbed.url)
+    expected = make_collection(c, "src", shards=2)
+    d = c.create_snapshot("src", wait=True)
+    data = (testbed.snapshots_dir() / "src" / d.name).read_bytes()
+    tmp = testbed.snapshots_dir().parent / "tmp"
+    outcome = {}
+    with StallingServer(data, head=len(data) // 2) as srv:
+        def recover():
+            outcome["r"] = http.put("/collections/copy/snapshots/recover?wait=true",
+                                    json={"location": srv.url, "checksum": d.checksum})
+        t = threading.Thread(target=recover)
+        t.start()
+        unpacked = []
+        for _ in range(200):
+            unpacked = [p for p in tmp.glob("col-copy-recovery-*/**/*") if p.is_file()]
+            if unpacked:
+                break
+            time.sleep(0.05)
+        assert unpacked, "nothing was unpacked while the download was stalled half-way"
+        spooled = [p for p in testbed.snapshots_dir().parent.rglob("*") if p.name == "stalled.snapshot"]
+        assert spooled == []
+        assert "copy" not in {x.name for x in c.get_collections().collections}
+        srv.release()
+        t.join(60)
+    assert outcome["r"].status_code == 200 and outcome["r"].json()["result"] is True
+    assert all_points(c, "copy") == expected
+    assert list(tmp.glob("col-copy-recovery-*")) == []
+
+
+def test_url_recovery_cut_short_leaves_nothing(testbed, client_for, http_for):
+    c, http = client_for(testbed.url), http_for(testbed.url)
+    make_collection(c, "src", shards=2)
+    d = c.create_snapshot("src", wait=True)
+    data = (testbed.snapshots_dir() / "src" / d.name).read_bytes()
+    with StallingServer(data, head=len(data) // 2, cut=True) as srv:
+        r = http.put("/collections/copy/snapshots/recover", json={"location": srv.url, "checksum": d.checksum})
+    assert r.status_code == 500
+    assert r.json()["status"]["error"].startswith("Service internal error: Failed to unpack tar archive")
+    assert "copy" not in {x.name for x in c.get_collections().collections}
+    assert list((testbed.snapshots_dir().parent / "tmp").glob("col-copy-recovery-*")) == []
 
 
 def test_upload_keeps_the_file_and_checks_checksum(testbed, client_for, http_for, tmp_path):

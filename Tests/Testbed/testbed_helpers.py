@@ -105,3 +105,44 @@ class FileServer:
     def __exit__(self, *exc):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class StallingServer:
+    """Serves one file's bytes with its full Content-Length, but sends only the first `head` bytes until
+    `release()` (or, with `cut=True`, closes the connection there): a download in progress, or one cut short."""
+
+    def __init__(self, data: bytes, head: int, cut: bool = False):
+        self.release_event = threading.Event()
+        outer = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data[:head])
+                self.wfile.flush()
+                if cut:
+                    self.close_connection = True
+                    return
+                outer.release_event.wait(60)
+                self.wfile.write(data[head:])
+
+            def log_message(self, *a):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/stalled.snapshot"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def release(self) -> None:
+        self.release_event.set()
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.release()
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
 import shutil
@@ -63,19 +64,58 @@ def write_shard_dir(w: TarWriter, prefix: str, replica_dir: str, tmp_dir: str, *
         w.add_bytes(f"{p}{name}", data)
 
 
+class HashingReader:
+    """Read wrapper computing SHA-256 of what is read when asked (Qdrant's `HashingReader` around a download)."""
+
+    def __init__(self, f, compute: bool):
+        self.f = f
+        self.sha = hashlib.sha256() if compute else None
+
+    def read(self, n: int = -1) -> bytes:
+        # what has arrived (up to n), not n bytes: the unpacker keeps pace with the download
+        data = self.f.read1(n) if n > 0 and hasattr(self.f, "read1") else self.f.read(n)
+        if self.sha is not None:
+            self.sha.update(data)
+        return data
+
+    def drain(self) -> None:
+        """Reads what the unpacker left (a tar's trailing padding) so that the whole body is hashed."""
+        if self.sha is not None:
+            while self.read(1 << 20):
+                pass
+
+    def hexdigest(self) -> str | None:
+        return self.sha.hexdigest() if self.sha is not None else None
+
+
 def safe_extract(archive: str, target: str) -> None:
     """Unpacks a tar accepting only Regular, Directory and GNU sparse entries, as Qdrant's unpacker does."""
     try:
-        with tarfile.open(archive, "r:") as t:
-            for m in t:
-                if not (m.isreg() or m.isdir()):
-                    raise service_error("Forbidden entry type in tar archive")
-                name = m.name
-                if name.startswith("/") or ".." in name.split("/"):
-                    raise service_error(f"Forbidden path in tar archive: {name}")
-                t.extract(m, target, set_attrs=False, filter="fully_trusted")
+        with tarfile.open(archive, "r:", copybufsize=1 << 20) as t:
+            _extract_members(t, target)
     except tarfile.TarError as e:
         raise service_error(f"failed to unpack snapshot archive: {e}") from None
+
+
+def safe_extract_stream(reader, target: str) -> None:
+    """Unpacks a tar as it is read from `reader`, in one pass and without an intermediate file, as Qdrant (≥ 1.17)
+    does with a download (`download_and_unpack_tar`); same entry checks as `safe_extract`."""
+    try:
+        with tarfile.open(fileobj=reader, mode="r|", bufsize=1 << 20, copybufsize=1 << 20) as t:
+            _extract_members(t, target)
+    except (tarfile.TarError, OSError, http.client.HTTPException) as e:
+        raise service_error(f"Failed to unpack tar archive: Malformed tar archive, unable to read entries: {e}") \
+            from None
+
+
+def _extract_members(t: tarfile.TarFile, target: str) -> None:
+    for m in t:
+        if not (m.isreg() or m.isdir()):
+            raise service_error("Forbidden entry type in tar archive")
+        name = m.name
+        if name.startswith("/") or ".." in name.split("/"):
+            raise service_error(f"Forbidden path in tar archive: {name}")
+        t.extract(m, target, set_attrs=False, filter="fully_trusted")
 
 
 def retar_dir(src_dir: str, out_path: str) -> None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import random
@@ -583,25 +582,30 @@ class Cluster:
 
     # ------------------------------------------------------------------ recovery
 
-    def fetch_location(self, peer: Peer, url: str, api_key: str | None, dest_dir: str) -> tuple[str, str]:
-        """Downloads an http(s) location into dest_dir; returns (path, sha256)."""
+    def stream_location(self, url: str, api_key: str | None, dest_dir: str, compute_checksum: bool) -> str | None:
+        """Streams an http(s) location straight into the tar unpacker in dest_dir, as Qdrant (≥ 1.17,
+        `download_and_unpack_tar`) does: no intermediate file, one pass; the SHA-256 of the body, when asked, is
+        known only once it is unpacked."""
         req = urllib.request.Request(url, headers={"api-key": api_key} if api_key else {})
-        basename = os.path.basename(urllib.parse.urlparse(url).path) or "snapshot"
-        path = os.path.join(dest_dir, basename)
-        h = hashlib.sha256()
         try:
-            with urllib.request.urlopen(req, timeout=60) as resp, open(path, "wb") as f:
-                for chunk in iter(lambda: resp.read(1 << 20), b""):
-                    h.update(chunk)
-                    f.write(chunk)
+            resp = urllib.request.urlopen(req, timeout=60)
         except urllib.error.HTTPError as e:
             raise bad_input(f"Failed to download tar from {url}: status - {e.code} {e.reason}") from None
         except (urllib.error.URLError, OSError) as e:
             raise bad_input(f"Failed to download tar from {url}: {e}") from None
-        return path, h.hexdigest()
+        with resp:
+            reader = archives.HashingReader(resp, compute_checksum)
+            archives.safe_extract_stream(reader, dest_dir)
+            try:
+                reader.drain()
+            except OSError as e:
+                raise service_error(f"Download task failed: {e}") from None
+        return reader.hexdigest()
 
-    def locate_collection_snapshot(self, peer: Peer, location: str, api_key: str | None, checksum: str | None,
-                                   work: str) -> str:
+    def unpack_collection_snapshot(self, peer: Peer, location: str, api_key: str | None, checksum: str | None,
+                                   unpacked: str) -> None:
+        """Qdrant's `download_snapshot` + unpack: a file:// location is hashed, then unpacked; an http(s) one is
+        unpacked as it downloads, then its checksum compared."""
         parsed = urllib.parse.urlparse(location)
         if not parsed.scheme:
             raise bad_request(f"Format error in JSON body: relative URL without a base: {location}")
@@ -619,12 +623,13 @@ class Cluster:
                 computed = archives.sha256_file(real)
                 if not _hashes_equal(computed, checksum):
                     raise bad_input(f"Snapshot checksum mismatch: expected {checksum}, got {computed}")
-            return real
+            archives.safe_extract(real, unpacked)
+            return
         if parsed.scheme in ("http", "https"):
-            path, computed = self.fetch_location(peer, location, api_key, work)
+            computed = self.stream_location(location, api_key, unpacked, bool(checksum))
             if checksum and not _hashes_equal(computed, checksum):
                 raise bad_input(f"Snapshot checksum mismatch: expected {checksum}, got {computed}")
-            return path
+            return
         raise bad_request(f"URL {location} with scheme {parsed.scheme} is not supported")
 
     def recover_collection(self, peer: Peer, name: str, location: str, priority: str | None,
@@ -634,10 +639,9 @@ class Cluster:
         stats["running_snapshot_recovery"] += 1
         work = tempfile.mkdtemp(dir=peer.tmp_dir, prefix=f"col-{name}-recovery-")
         try:
-            archive = self.locate_collection_snapshot(peer, location, api_key, checksum, work)
             unpacked = os.path.join(work, "unpacked")
             os.makedirs(unpacked)
-            archives.safe_extract(archive, unpacked)
+            self.unpack_collection_snapshot(peer, location, api_key, checksum, unpacked)
             if not self.distributed:
                 # Qdrant checks every shard folder's replica_state.json while unpacking, before it
                 # reads the config or creates anything.
@@ -765,7 +769,15 @@ class Cluster:
         try:
             parsed = urllib.parse.urlparse(location)
             if parsed.scheme in ("http", "https"):
-                path, computed = self.fetch_location(peer, location, api_key, work)
+                unpacked = os.path.join(work, "unpacked")
+                os.makedirs(unpacked)
+                computed = self.stream_location(location, api_key, unpacked, bool(checksum))
+                if checksum and not _hashes_equal(computed, checksum):
+                    raise bad_input(f"Snapshot checksum mismatch: expected {checksum}, got {computed}")
+                # Qdrant moves the unpacked shard in; Qdrant Edge takes a shard archive, so it is packed again
+                path = os.path.join(work, "shard.tar")
+                archives.retar_dir(unpacked, path)
+                return self.recover_shard_file(peer, col, sid, path, priority)
             elif parsed.scheme and len(parsed.scheme) > 1:
                 raise bad_input(f"Invalid snapshot URL {location}: URLs with {parsed.scheme} scheme are not supported")
             else:
