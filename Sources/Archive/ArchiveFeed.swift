@@ -8,7 +8,9 @@ import QSnapCore
 /// the consumer (with an error to fail it), ``close()`` makes the producer's next ``push(_:)`` throw.
 public final class ArchiveFeed: @unchecked Sendable {
     private let condition = NSCondition()
-    private var chunks: [ArchiveChunk] = []
+    /// Queued chunks from ``head`` on; a slot is emptied when its chunk is taken, so a consumed chunk is freed as soon as
+    /// its consumer lets go of it, not when the queue is next compacted.
+    private var chunks: [ArchiveChunk?] = []
     private var head = 0
     private var queued = 0
     private var finished = false
@@ -66,8 +68,8 @@ public final class ArchiveFeed: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while head == chunks.count && !finished && !closed { condition.wait() }
-        if head < chunks.count {
-            let chunk = chunks[head]
+        if head < chunks.count, let chunk = chunks[head] {
+            chunks[head] = nil
             head += 1
             queued -= chunk.count
             if head > 64 {
