@@ -2,6 +2,10 @@
 ///
 /// The producer fills ``mutableBytes`` and sets ``count`` before pushing the chunk; after that it is read-only and may be
 /// shared by several consumers (e.g. an inspector and a hash), each on its own thread.
+///
+/// The storage is freed when the chunk is: a pointer from ``bytes`` or ``mutableBytes`` is valid only while the chunk is
+/// alive, so use it inside `withExtendedLifetime(chunk) { … }` (an optimised build may release a chunk right after its
+/// last use, which a raw pointer does not count as).
 public final class ArchiveChunk: @unchecked Sendable {
     private let storage: UnsafeMutableRawBufferPointer
     /// Valid bytes, from the start of the storage.
@@ -16,14 +20,20 @@ public final class ArchiveChunk: @unchecked Sendable {
         count = 0
     }
 
-    deinit { storage.deallocate() }
+    deinit {
+        #if DEBUG
+        // Debug builds: a pointer still used after the chunk was released reads 0xA5s, so a test sees wrong bytes.
+        storage.initializeMemory(as: UInt8.self, repeating: 0xA5)
+        #endif
+        storage.deallocate()
+    }
 
     /// Bytes the chunk can hold.
     public var capacity: Int { storage.count }
 
-    /// The whole storage, for the producer to fill.
+    /// The whole storage, for the producer to fill (valid while the chunk is alive).
     public var mutableBytes: UnsafeMutableRawBufferPointer { storage }
 
-    /// The valid bytes.
+    /// The valid bytes (valid while the chunk is alive).
     public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[0..<count]) }
 }

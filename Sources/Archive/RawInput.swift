@@ -65,7 +65,10 @@ final class RawInput {
         if atEOF { return 0 }
         let n: Int
         if let feed {
+            // `window` points into the chunk's storage: `held` keeps the chunk alive until libarchive asks for the next
+            // block (it reads the previous one only until then), and the window never outlives it.
             held = nil
+            window = UnsafeRawPointer(buffer)
             if let chunk = try feed.next() {
                 held = chunk
                 window = chunk.bytes.baseAddress ?? UnsafeRawPointer(buffer)

@@ -11,7 +11,11 @@ internal import CCurl
 public final class HTTPClient: Sendable {
     private struct Handle: @unchecked Sendable { let pointer: UnsafeMutableRawPointer }
 
-    private static let globalInit: Int32 = curl_global_init(Int(CURL_GLOBAL_DEFAULT)).rawValue == 0 ? 0 : 1
+    private static let globalInit: Int32 = {
+        // libcurl initialises OpenSSL, which would then register its `atexit` clean-up: initialise it first without.
+        OpenSSLRuntime.initialize()
+        return curl_global_init(Int(CURL_GLOBAL_DEFAULT)).rawValue == 0 ? 0 : 1
+    }()
 
     private let userAgent: String
     private let redactor: Redactor
@@ -43,16 +47,18 @@ public final class HTTPClient: Sendable {
         }
     }
 
+    /// A pooled handle (reset when it was given back), or a new one. Every transfer sets all its options itself.
     private func borrow() -> UnsafeMutableRawPointer {
-        if let handle = pool.withLock({ $0.popLast() }) {
-            curl_easy_reset(handle.pointer)
-            return handle.pointer
-        }
+        if let handle = pool.withLock({ $0.popLast() }) { return handle.pointer }
         guard let h = curl_easy_init() else { fatalError("libcurl: curl_easy_init failed (out of memory)") }
         return h
     }
 
+    /// Pools `handle` for reuse (its connection stays open) or cleans it up. A pooled handle is reset first: it keeps
+    /// no pointer to the finished transfer (error buffer, callback data, header list, body memory), which are freed
+    /// once ``perform(_:body:onResponse:onBody:onProgress:)`` returns.
     private func giveBack(_ handle: UnsafeMutableRawPointer, reusable: Bool) {
+        if reusable { curl_easy_reset(handle) }
         let kept = reusable && pool.withLock { handles -> Bool in
             guard handles.count < maxPooled else { return false }
             handles.append(Handle(pointer: handle))

@@ -108,6 +108,51 @@ import Testing
         #expect(!HTTPTransportError(curlCode: 3, curlMessage: "malformed").isRetriable)
     }
 
+    @Test func aPooledHandleCarriesNothingOverToTheNextTransfer() throws {
+        // One pooled handle, reused: a streamed PUT with progress, a body sink and its own header, then transfers
+        // without any of them. A handle still holding the first transfer's callbacks or their data would call into a
+        // freed transfer (a crash, or a report under the address sanitizer) or send its options again.
+        let server = try LoopbackServer { request in
+            .init(status: request.method == "PUT" ? 200 : 404, body: Array("\(request.method) \(request.target)".utf8))
+        }
+        defer { server.stop() }
+        let client = HTTPClient(maxPooledHandles: 1)
+        final class Calls: @unchecked Sendable {
+            var progress = 0
+            var sunk = 0
+        }
+        let calls = Calls()
+        var produced = 0
+        let first = try client.perform(
+            HTTPRequest(method: "PUT", url: "http://127.0.0.1:\(server.port)/first",
+                        headers: [HTTPHeader(name: "X-Only-First", value: "1")]),
+            body: .stream(length: 50_000) { buffer in
+                let n = min(buffer.count, 50_000 - produced)
+                produced += n
+                return n
+            },
+            onBody: { calls.sunk += $0.count },
+            onProgress: { _, _ in calls.progress += 1 })
+        #expect(first.status == 200)
+        #expect(calls.sunk == "PUT /first".utf8.count)
+        let (progress, sunk) = (calls.progress, calls.sunk)
+        for i in 0..<3 {
+            let next = try client.perform(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/next\(i)"))
+            #expect(next.status == 404)
+            #expect(next.bodyText == "GET /next\(i)")
+        }
+        #expect(calls.progress == progress, "the first transfer's progress callback is not called again")
+        #expect(calls.sunk == sunk, "nor its body sink")
+        let requests = server.requests
+        #expect(requests.count == 4)
+        for request in requests.dropFirst() {
+            #expect(request.method == "GET")
+            #expect(request.header("X-Only-First") == nil)
+            #expect(request.header("Content-Length") == nil)
+            #expect(request.body.isEmpty)
+        }
+    }
+
     @Test func blockingRunsOffThePool() async throws {
         let value = try await Blocking.run { () -> Int in
             Thread.sleep(forTimeInterval: 0.01)

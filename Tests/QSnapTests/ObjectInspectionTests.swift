@@ -39,14 +39,17 @@ import Testing
         }
     }
 
-    /// A shard snapshot (streamable format) with `walBytes` of WAL, optionally with an extra entry first.
-    static func shardSnapshot(walBytes: Int, first: ((inout Tar) -> Void)? = nil) -> [UInt8] {
+    /// A shard snapshot (streamable format) with `walBytes` of WAL, optionally with an extra entry first or last.
+    static func shardSnapshot(walBytes: Int, first: ((inout Tar) -> Void)? = nil, last: ((inout Tar) -> Void)? = nil)
+        -> [UInt8]
+    {
         var t = Tar()
         first?(&t)
         t.file("wal/open-1", [UInt8](repeating: 0x5a, count: walBytes))
         t.file("newest_clocks.json", #"{"clocks":[]}"#)
         t.file("replica_state.json", #"{"is_local":true,"this_peer_id":7,"peers":{"7":"Active"}}"#)
         t.file("shard_config.json", #"{"type":"ReplicaSet"}"#)
+        last?(&t)
         return t.archive()
     }
 
@@ -191,5 +194,173 @@ import Testing
         #expect(sent.error?.code == .failure("test.read"))
         #expect(inspection.refusal == nil)
         #expect(!inspection.passed)
+    }
+
+    // MARK: Threads
+
+    @Test func theCheckThreadsHaveExitedWhenCancelReturns() throws {
+        // Many short inspections, each checked right after cancel(): a check thread that only signalled its end (and
+        // still ran its exit clean-up) would be caught here by some of them.
+        let sound = Self.shardSnapshot(walBytes: 10_000)
+        let unsafe = Self.shardSnapshot(walBytes: 10_000) { $0.file("../x", "x") }
+        var running: [String] = []
+        for i in 0..<300 {
+            let data = i % 2 == 0 ? sound : unsafe
+            let source = Source(data)
+            let inspection = ObjectInspection(object: Self.object(data), source: { source.read($0) })
+            let threads = inspection.threads
+            #expect(threads.count == 2)
+            switch i % 3 {
+            case 0: _ = try? inspection.run()
+            case 1: _ = Self.upload(inspection, total: data.count)
+            default: break  // cancelled before anything was read
+            }
+            inspection.cancel()
+            running += JoinableThreadTests.stillRunning(threads)
+        }
+        #expect(running.count == 0, "check threads still running after cancel(): \(running.prefix(5))")
+    }
+
+    /// A small, seedable generator, so a failing run can be replayed from the seed it prints.
+    struct SplitMix64: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Serves `data` in random pieces of at most `maxPiece` bytes, yielding the CPU at random; optionally fails after
+    /// `failAfter` bytes. Used from the reading thread only.
+    final class RandomSource: @unchecked Sendable {
+        let data: [UInt8]
+        let maxPiece: Int
+        let failAfter: Int?
+        var rng: SplitMix64
+        private(set) var offset = 0
+
+        init(_ data: [UInt8], maxPiece: Int, failAfter: Int?, seed: UInt64) {
+            self.data = data
+            self.maxPiece = maxPiece
+            self.failAfter = failAfter
+            rng = SplitMix64(state: seed)
+        }
+
+        func read(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+            if rng.next() % 4 == 0 { sched_yield() }
+            if let failAfter, offset >= failAfter { throw QSnapError(.failure("test.read"), "the repository went away") }
+            let n = min(buffer.count, Int.random(in: 1...maxPiece, using: &rng), data.count - offset)
+            data[offset..<(offset + n)].withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: n) }
+            offset += n
+            return n
+        }
+    }
+
+    static func isPrefix(_ prefix: [UInt8], of data: [UInt8]) -> Bool {
+        prefix.count <= data.count && prefix.withUnsafeBytes { a in
+            data.withUnsafeBytes { b in prefix.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
+        }
+    }
+
+    @Test func stressManyObjectsReadAndStoppedAtRandom() throws {
+        enum Kind: CaseIterable { case sound, unsafeFirst, unsafeLast, wrongSHA, shortRead, longRead, readError }
+        struct Variant {
+            let kind: Kind
+            let data: [UInt8]
+            let object: BackupManifest.Object
+        }
+        let chunk = ObjectInspection.chunkSize
+        var variants: [Variant] = []
+        for wal in [0, 3000, chunk - 5000, chunk + 777, 2 * chunk + 5] {
+            let sound = Self.shardSnapshot(walBytes: wal)
+            let early = Self.shardSnapshot(walBytes: wal) { $0.file("../../etc/passwd", "root::0:0") }
+            let late = Self.shardSnapshot(walBytes: wal, last: { $0.file("/etc/cron.d/x", "* * * * * root sh") })
+            variants += [
+                Variant(kind: .sound, data: sound, object: Self.object(sound)),
+                Variant(kind: .unsafeFirst, data: early, object: Self.object(early)),
+                Variant(kind: .unsafeLast, data: late, object: Self.object(late)),
+                Variant(kind: .wrongSHA, data: sound, object: Self.object(sound, sha256: String(repeating: "0f", count: 32))),
+                Variant(kind: .shortRead, data: sound, object: Self.object(sound, size: Int64(sound.count + 512))),
+                Variant(kind: .longRead, data: sound, object: Self.object(sound, size: Int64(sound.count - 1))),
+                Variant(kind: .readError, data: sound, object: Self.object(sound)),
+            ]
+        }
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var rng = SplitMix64(state: seed)
+        var running: [String] = []
+        var judged = 0
+        for iteration in 0..<300 {
+            let v = variants.randomElement(using: &rng)!
+            let context = Comment(rawValue: "seed \(seed), iteration \(iteration), \(v.kind), \(v.data.count) bytes")
+            // Piece and buffer sizes from 1 byte up, but not so small that a large object takes millions of calls.
+            let floor = max(1, v.data.count / 4096)
+            let maxPiece = max(floor, 1 << Int.random(in: 0...20, using: &rng))
+            let bufferSize = max(floor, Int.random(in: 1...(1 << Int.random(in: 0...18, using: &rng)), using: &rng))
+            let failAfter = v.kind == .readError ? Int.random(in: 0...v.data.count / 2, using: &rng) : nil
+            let source = RandomSource(v.data, maxPiece: maxPiece, failAfter: failAfter, seed: rng.next())
+            var inspection: ObjectInspection? = ObjectInspection(object: v.object, source: { try source.read($0) })
+            let threads = inspection!.threads
+            // Stop after a random number of reads (cancelled, or dropped without cancel()) or read to the end.
+            let stop = Int.random(in: 0..<4, using: &rng)
+            let stopAfter = stop < 2 ? Int.random(in: 0...(v.data.count / bufferSize + 1), using: &rng) : nil
+            let useRun = stop == 3 && Bool.random(using: &rng)
+            var received: [UInt8] = []
+            var error: QSnapError?
+            var ended = false
+            var passed = false
+            if useRun {
+                do { try inspection!.run() } catch let thrown {
+                    error = thrown as? QSnapError ?? QSnapError(.failure("x"), "\(thrown)")
+                }
+                ended = true
+                passed = inspection!.passed
+            } else {
+                var buffer = [UInt8](repeating: 0, count: bufferSize)
+                var reads = 0
+                do {
+                    while stopAfter.map({ reads < $0 }) ?? true {
+                        let n = try buffer.withUnsafeMutableBytes { try inspection!.read(into: $0) }
+                        reads += 1
+                        if n == 0 { ended = true; break }
+                        received.append(contentsOf: buffer[0..<n])
+                    }
+                } catch let thrown {
+                    error = thrown as? QSnapError ?? QSnapError(.failure("x"), "\(thrown)")
+                    ended = true
+                }
+                passed = inspection!.passed
+            }
+            if stop == 1 { inspection = nil } else { inspection!.cancel() }
+            _ = inspection
+            running += JoinableThreadTests.stillRunning(threads)
+
+            // Whatever happened, what was handed out is the object's bytes, in order.
+            #expect(Self.isPrefix(received, of: v.data), context)
+            guard ended else { continue }
+            judged += 1
+            switch v.kind {
+            case .sound:
+                #expect(error == nil, context)
+                #expect(passed, context)
+                if !useRun { #expect(received.count == v.data.count, context) }
+            case .unsafeFirst, .unsafeLast:
+                #expect(error?.code.exitStatus == ExitStatus.refused, context)
+                #expect(received.count < v.data.count, context)
+            case .wrongSHA:
+                #expect(error?.code == .verificationFailed("archive.checksum"), context)
+                #expect(received.count < v.data.count, context)
+            case .shortRead, .longRead:
+                #expect(error?.code == .verificationFailed("verify.size"), context)
+                #expect(received.count < v.data.count, context)
+            case .readError:
+                #expect(error?.code == .failure("test.read"), context)
+            }
+            if v.kind != .sound { #expect(!passed, context) }
+        }
+        #expect(running.count == 0, "check threads still running after cancel() or release: \(running.prefix(5))")
+        #expect(judged >= 100, "most objects are read to their verdict (seed \(seed))")
     }
 }

@@ -52,17 +52,19 @@ final class ObjectInspection: @unchecked Sendable {
         let feed = inspectFeed
         let name = (object.key as NSString).lastPathComponent
         let key = object.key
-        inspector = Verdict(name: "qsnap-restore-inspect") {
+        inspector = Verdict(name: "qsnap-inspect", reading: feed) {
             // Deep: every entry at every level, as Qdrant's unpacker would meet it. The SHA-256 runs beside it.
             _ = try SnapshotInspector.inspect(feed: feed, displayPath: key, fileName: name,
                                               options: InspectOptions(checksumSource: "manifest", deep: true))
         }
         let hashFeed = self.hashFeed
         let expected = object.sha256.lowercased()
-        hasher = Verdict(name: "qsnap-restore-sha256") {
+        hasher = Verdict(name: "qsnap-sha256", reading: hashFeed) {
             defer { hashFeed.close() }
             let digest = Digest(.sha256)
-            while let chunk = try hashFeed.next() { digest.update(chunk.bytes) }
+            // The chunk's storage dies with the chunk: keep it alive while its bytes are hashed (once the feed let go
+            // of it, this is the only reference, which an optimised build would otherwise drop before the update).
+            while let chunk = try hashFeed.next() { withExtendedLifetime(chunk) { digest.update(chunk.bytes) } }
             let actual = digest.hexDigest()
             guard actual == expected else {
                 throw QSnapError(
@@ -109,7 +111,10 @@ final class ObjectInspection: @unchecked Sendable {
         try settle()
     }
 
-    /// Stops both threads (the transfer ended or failed) and waits for them.
+    /// The check threads, for tests that make sure they are gone once ``cancel()`` returned.
+    var threads: [JoinableThread] { [inspector, hasher].compactMap(\.thread) }
+
+    /// Stops both threads (the transfer ended or failed) and waits until they have exited.
     func cancel() {
         let stop = QSnapError(.failure("restore.upload-cancelled"), "the upload of \(object.key) ended")
         inspectFeed.finish(stop)
@@ -119,11 +124,13 @@ final class ObjectInspection: @unchecked Sendable {
     }
 
     private func copy(from chunk: ArchiveChunk, into buffer: UnsafeMutableRawBufferPointer) -> Int {
-        let n = min(buffer.count, chunk.count - offset)
-        guard n > 0, let base = buffer.baseAddress, let src = chunk.bytes.baseAddress else { return 0 }
-        base.copyMemory(from: src + offset, byteCount: n)
-        offset += n
-        return n
+        withExtendedLifetime(chunk) {
+            let n = min(buffer.count, chunk.count - offset)
+            guard n > 0, let base = buffer.baseAddress, let src = chunk.bytes.baseAddress else { return 0 }
+            base.copyMemory(from: src + offset, byteCount: n)
+            offset += n
+            return n
+        }
     }
 
     /// Reads the next chunk from the repository and hands it to both threads; `nil` at the end of the object.
@@ -199,46 +206,41 @@ final class ObjectInspection: @unchecked Sendable {
 
     /// One check running on its own thread.
     private final class Verdict: @unchecked Sendable {
-        private let done = DispatchSemaphore(value: 0)
         private let lock = NSLock()
-        private var finished = false
         private var failure: QSnapError?
+        /// `nil` when the thread could not be started.
+        private(set) var thread: JoinableThread?
 
-        init(name: String, _ body: @escaping @Sendable () throws -> Void) {
-            let thread = Thread { [self] in
-                var failure: QSnapError?
-                do { try body() } catch let error as QSnapError {
-                    failure = error
-                } catch {
-                    failure = QSnapError(.failure("restore.inspect"), "\(error)")
+        /// Starts `body` on a thread named `name`; `feed` is what it reads (closed if the thread cannot start, so the
+        /// producer's next push fails instead of waiting for a reader that never comes).
+        init(name: String, reading feed: ArchiveFeed, _ body: @escaping @Sendable () throws -> Void) {
+            do {
+                // 16 MiB: a deep inspection nests libarchive readers and JSON decoding, deepest in a debug build.
+                thread = try JoinableThread(name: name, stackSize: 16 << 20) { [self] in
+                    var failure: QSnapError?
+                    do { try body() } catch let error as QSnapError {
+                        failure = error
+                    } catch {
+                        failure = QSnapError(.failure("restore.inspect"), "\(error)")
+                    }
+                    lock.withLock { self.failure = failure }
                 }
-                lock.lock()
-                self.failure = failure
-                lock.unlock()
-                done.signal()
+            } catch {
+                lock.withLock { failure = (error as? QSnapError) ?? QSnapError(.failure("restore.inspect"), "\(error)") }
+                feed.close()
             }
-            thread.name = name
-            thread.stackSize = 4 << 20
-            thread.start()
         }
 
-        /// Waits for the check to end (returns at once afterwards).
+        /// Waits until the check's thread has exited — not merely finished its work: a process that exits right after
+        /// (a refused restore) must not pull global state from under a thread still running its exit clean-up.
+        /// Returns at once afterwards.
         func wait() {
-            lock.lock()
-            let known = finished
-            lock.unlock()
-            if known { return }
-            done.wait()
-            lock.lock()
-            finished = true
-            lock.unlock()
+            thread?.join()
         }
 
         /// The check's failure (after ``wait()``).
         var error: QSnapError? {
-            lock.lock()
-            defer { lock.unlock() }
-            return failure
+            lock.withLock { failure }
         }
     }
 }

@@ -78,7 +78,7 @@ struct SnapshotSender: Sendable {
         let pipe = ByteStreamPipe()
         let repository = self.repository
         let key = object.key
-        let producer = Thread {
+        let producer = try JoinableThread(name: "qsnap-repo-read") {
             do {
                 try repository.get(key: key) { chunk in try pipe.write(chunk) }
                 pipe.finish(nil)
@@ -86,9 +86,12 @@ struct SnapshotSender: Sendable {
                 pipe.finish(error)
             }
         }
-        producer.name = "qsnap-restore-read"
-        producer.start()
-        return ({ buffer in try pipe.read(into: buffer) }, { pipe.cancel() })
+        // Cancelling makes the producer's next write throw, which ends its GET; joining waits until its thread has
+        // exited, so none is left running when the process exits (e.g. right after a refusal).
+        return ({ buffer in try pipe.read(into: buffer) }, {
+            pipe.cancel()
+            producer.join()
+        })
     }
 
     /// Streams the object into `…/snapshots/upload` through an ``ObjectInspection``: the node receives the last
