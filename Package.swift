@@ -54,14 +54,14 @@ let package = Package(
         // otherwise a tool that replays a corpus directory.
         .executableTarget(name: "QSnapFuzz", dependencies: ["Archive", "QSnapCore"], path: "Fuzz/QSnapFuzz"),
 
-        .testTarget(name: "QSnapCoreTests", dependencies: ["QSnapCore"]),
-        // Test helpers shared by several test targets (a loopback HTTP server).
+        .testTarget(name: "QSnapCoreTests", dependencies: ["QSnapCore", "QSnapTestSupport"]),
+        // Test helpers shared by several test targets (a loopback HTTP server, a seeded random generator).
         .target(name: "QSnapTestSupport", path: "Tests/QSnapTestSupport"),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "QSnapTestSupport"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "CArchive"]),
         .testTarget(name: "S3Tests", dependencies: ["S3", "QSnapTestSupport"]),
         .testTarget(name: "QdrantTests", dependencies: ["Qdrant"]),
-        .testTarget(name: "QSnapTests", dependencies: ["QSnap"]),
+        .testTarget(name: "QSnapTests", dependencies: ["QSnap", "QSnapTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

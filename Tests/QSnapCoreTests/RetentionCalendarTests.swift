@@ -1,4 +1,5 @@
 import Foundation
+import QSnapTestSupport
 import Testing
 @testable import QSnapCore
 
@@ -11,7 +12,7 @@ import Testing
     }()
 
     @Test func fieldsAndISOWeeksMatchFoundation() {
-        var rng = RetentionReferenceTests.SeededGenerator(state: 5)
+        var rng = SeededGenerator(state: 5)
         for _ in 0..<5000 {
             let date = Date(timeIntervalSince1970: Double(Int.random(in: -2_000_000_000..<4_000_000_000, using: &rng)) + 0.25)
             let ours = UTCCivilTime(date)

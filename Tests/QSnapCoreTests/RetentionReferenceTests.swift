@@ -1,4 +1,5 @@
 import Foundation
+import QSnapTestSupport
 import Testing
 @testable import QSnapCore
 
@@ -10,18 +11,6 @@ import Testing
 /// backup of each of the N newest buckets, and adds the oldest backup when fewer than N buckets exist — the
 /// documented meaning of restic's walk. Each rule's kept set is compared separately, then the whole plan.
 @Suite struct RetentionReferenceTests {
-    /// SplitMix64: a small seeded generator so histories are reproducible.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Hourly backups over `years`, with skipped hours, missing days and week-long outages.
     static func history(seed: UInt64, years: Int) -> [RetentionBackup] {
         var rng = SeededGenerator(state: seed)

@@ -1,6 +1,7 @@
 import Archive
 import Foundation
 import QSnapCore
+import QSnapTestSupport
 import Testing
 @testable import QSnap
 
@@ -221,32 +222,20 @@ import Testing
         #expect(running.count == 0, "check threads still running after cancel(): \(running.prefix(5))")
     }
 
-    /// A small, seedable generator, so a failing run can be replayed from the seed it prints.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Serves `data` in random pieces of at most `maxPiece` bytes, yielding the CPU at random; optionally fails after
     /// `failAfter` bytes. Used from the reading thread only.
     final class RandomSource: @unchecked Sendable {
         let data: [UInt8]
         let maxPiece: Int
         let failAfter: Int?
-        var rng: SplitMix64
+        var rng: SeededGenerator
         private(set) var offset = 0
 
         init(_ data: [UInt8], maxPiece: Int, failAfter: Int?, seed: UInt64) {
             self.data = data
             self.maxPiece = maxPiece
             self.failAfter = failAfter
-            rng = SplitMix64(state: seed)
+            rng = SeededGenerator(state: seed)
         }
 
         func read(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
@@ -289,7 +278,7 @@ import Testing
             ]
         }
         let seed = UInt64.random(in: 0...UInt64.max)
-        var rng = SplitMix64(state: seed)
+        var rng = SeededGenerator(state: seed)
         var running: [String] = []
         var judged = 0
         for iteration in 0..<300 {
