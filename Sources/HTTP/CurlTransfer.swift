@@ -1,4 +1,5 @@
 import Foundation
+import QSnapCore
 internal import CCurl
 
 /// The per-transfer state handed to libcurl's C callbacks as an unretained opaque pointer.
@@ -19,6 +20,9 @@ final class CurlTransfer {
     var onResponse: ((Int, [HTTPHeader]) throws -> Void)?
     var onBody: ((UnsafeRawBufferPointer) throws -> Void)?
     var onProgress: ((Int64, Int64) -> Void)?
+    var cancellation: CancellationFlag?
+    /// What the transfer is, for the cancellation error (`GET <redacted URL>`).
+    var label = ""
     var callbackError: (any Error)?
     let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
 
@@ -162,8 +166,14 @@ let curlSeekCallback: curl_seek_callback = { userdata, offset, origin in
     return transfer.seek(to: Int64(offset)) ? Int32(CURL_SEEKFUNC_OK) : Int32(CURL_SEEKFUNC_CANTSEEK)
 }
 
+/// Reports progress and stops a cancelled transfer: libcurl calls it often while data flows and about once a second
+/// while the transfer is stalled; a non-zero return aborts the transfer.
 let curlProgressCallback: curl_xferinfo_callback = { userdata, _, received, _, sent in
     let transfer = CurlTransfer.from(userdata)
+    if let cancellation = transfer.cancellation, cancellation.isCancelled {
+        if transfer.callbackError == nil { transfer.callbackError = CancellationFlag.cancelledError(transfer.label) }
+        return 1
+    }
     transfer.onProgress?(Int64(sent), Int64(received))
     return 0
 }

@@ -76,8 +76,9 @@ public final class HTTPClient: Sendable {
     ///   - onBody: receives the body in chunks; when given, the returned ``HTTPResponse/body`` stays empty.
     ///   - onProgress: bytes sent and received so far.
     /// - Returns: the response (any status: HTTP errors are not thrown).
-    /// - Throws: what a callback or the body source threw, or a ``QSnapCore/QSnapError`` `http.transport` whose
-    ///   cause is an ``HTTPTransportError``.
+    /// - Throws: what a callback or the body source threw, `failure("cancelled")` once the request's
+    ///   ``HTTPRequest/cancellation`` is raised, or a ``QSnapCore/QSnapError`` `http.transport` whose cause is an
+    ///   ``HTTPTransportError``.
     public func perform(
         _ request: HTTPRequest, body: HTTPRequestBody = .none,
         onResponse: ((Int, [HTTPHeader]) throws -> Void)? = nil,
@@ -120,6 +121,9 @@ public final class HTTPClient: Sendable {
     private func run(_ request: HTTPRequest, bodyLength: Int64?, hasBody: Bool, transfer: CurlTransfer) throws
         -> HTTPResponse
     {
+        if let cancellation = request.cancellation, cancellation.isCancelled {
+            throw CancellationFlag.cancelledError("\(request.method.uppercased()) \(redacted(request.url))")
+        }
         let handle = borrow()
         var headerList: UnsafeMutablePointer<curl_slist>?
         var reusable = true
@@ -146,7 +150,9 @@ public final class HTTPClient: Sendable {
         _ = ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, transfer.opaque)
         _ = ccurl_setopt_header_function(handle, curlHeaderCallback)
         _ = ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, transfer.opaque)
-        if transfer.onProgress != nil {
+        transfer.cancellation = request.cancellation
+        transfer.label = "\(request.method.uppercased()) \(redacted(request.url))"
+        if transfer.onProgress != nil || transfer.cancellation != nil {
             _ = ccurl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
             _ = ccurl_setopt_xferinfo_function(handle, curlProgressCallback)
             _ = ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, transfer.opaque)

@@ -1,3 +1,5 @@
+import QSnapCore
+
 /// A request for ``HTTPClient``: method, encoded URL, headers and timeouts. The body is passed separately
 /// (``HTTPRequestBody`` holds closures and is not `Sendable`).
 public struct HTTPRequest: Sendable {
@@ -14,6 +16,9 @@ public struct HTTPRequest: Sendable {
     public var connectTimeout: Double
     /// Seconds below 1 byte/s after which a stalled transfer is aborted.
     public var lowSpeedTime: Int
+    /// When raised, the transfer stops within about a second — even while stalled — and ``HTTPClient/perform(_:body:onResponse:onBody:onProgress:)``
+    /// throws `failure("cancelled")`.
+    public var cancellation: CancellationFlag?
 
     /// Creates a request.
     /// - Parameters:
@@ -28,5 +33,6 @@ public struct HTTPRequest: Sendable {
         self.timeout = timeout
         self.connectTimeout = 10
         self.lowSpeedTime = 60
+        self.cancellation = nil
     }
 }

@@ -86,6 +86,8 @@ public final class S3Client: Sendable {
         var payloadHash: String = SigV4Signer.emptyPayloadHash
         /// A 200 answer may carry an `<Error>` document (CompleteMultipartUpload).
         var errorIn200 = false
+        /// Stops the call, its retries included.
+        var cancellation: CancellationFlag?
     }
 
     /// Signs, sends and retries `call`.
@@ -112,9 +114,10 @@ public final class S3Client: Sendable {
             let signature = signer.signHeaders(request, at: date)
             var headers = signHeaders.map { HTTPHeader(name: $0.name, value: $0.value) }
             headers += signature.headersToAdd.map { HTTPHeader(name: $0.name, value: $0.value) }
-            let httpRequest = HTTPRequest(
+            var httpRequest = HTTPRequest(
                 method: call.method, url: url(path: path, query: request.canonicalQuery), headers: headers,
                 timeout: configuration.requestTimeout)
+            httpRequest.cancellation = call.cancellation
 
             var status = 0
             var delivered: Int64 = 0
@@ -135,7 +138,8 @@ public final class S3Client: Sendable {
                         }
                     })
             } catch let error as QSnapError where error.isRetriableTransportFailure {
-                guard delivered == 0, policy.shouldRetry(afterAttempt: attempt) else { throw error }
+                guard delivered == 0, policy.shouldRetry(afterAttempt: attempt), call.cancellation?.isCancelled != true
+                else { throw error }
                 let wait = policy.delay(forAttempt: attempt)
                 logger.debug(
                     "S3 \(call.method) \(displayName(call.key)) failed (\(error.message)); retry \(attempt + 1)/\(policy.maxAttempts) in \(String(format: "%.2f", wait)) s")

@@ -26,6 +26,25 @@ import Testing
         #expect(try repo.incompleteUploads(prefix: "backups/").isEmpty)
     }
 
+    @Test func aRaisedCancellationStopsAReadAtTheNextChunk() throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let repo = try LocalRepository(root: root)
+        let data = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        try repo.put(key: "backups/x/objects/big.snapshot", bytes: data)
+        let flag = CancellationFlag()
+        var received = 0
+        let error = try #require(throws: QSnapError.self) {
+            try repo.get(key: "backups/x/objects/big.snapshot", cancellation: flag) { chunk in
+                received += chunk.count
+                flag.cancel()
+            }
+        }
+        #expect(error.code == .failure("cancelled"))
+        #expect(received == 1 << 20, "one chunk was read before the flag was seen")
+        #expect(try repo.get(key: "backups/x/objects/big.snapshot", cancellation: CancellationFlag()) { _ in } == Int64(data.count))
+    }
+
     @Test func abortAndCleanupLeaveNothing() throws {
         let root = try scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }

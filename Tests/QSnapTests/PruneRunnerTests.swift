@@ -20,8 +20,10 @@ final class PruneRecordingRepository: Repository, @unchecked Sendable {
         try base.makeWriter(key: key, expectedSize: expectedSize)
     }
     func put(key: String, bytes: [UInt8]) throws { try base.put(key: key, bytes: bytes) }
-    func get(key: String, onBody: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64 {
-        try base.get(key: key, onBody: onBody)
+    func get(key: String, cancellation: CancellationFlag?, onBody: (UnsafeRawBufferPointer) throws -> Void) throws
+        -> Int64
+    {
+        try base.get(key: key, cancellation: cancellation, onBody: onBody)
     }
     func head(key: String) throws -> RepositoryObject? { try base.head(key: key) }
     func list(prefix: String) throws -> [RepositoryObject] { try base.list(prefix: prefix) }

@@ -18,6 +18,27 @@ import Testing
 
     static func xml(_ text: String) -> [UInt8] { Array(text.utf8) }
 
+    @Test func aCancelledGetStopsWhileStalledAndIsNotRetried() throws {
+        // The store holds its answer back; without the flag the GET would wait out the low-speed timeout (60 s) and
+        // then be retried.
+        let release = DispatchSemaphore(value: 0)
+        let server = try LoopbackServer { _ in
+            _ = release.wait(timeout: .now() + 30)
+            return .init(status: 200, headers: [("ETag", "\"e1\"")], body: [1, 2, 3])
+        }
+        defer {
+            release.signal()
+            server.stop()
+        }
+        let flag = CancellationFlag()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { flag.cancel() }
+        let error = try #require(throws: QSnapError.self) {
+            try Self.client(port: server.port).getObject(key: "backups/o.snapshot", cancellation: flag) { _ in }
+        }
+        #expect(error.code == .failure("cancelled"))
+        #expect(server.requests.count == 1)
+    }
+
     @Test func slowDownIsRetriedWithAFreshSignature() throws {
         let count = Mutex(0)
         let server = try LoopbackServer { _ in

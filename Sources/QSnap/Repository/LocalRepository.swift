@@ -53,7 +53,9 @@ public struct LocalRepository: Repository {
     }
 
     @discardableResult
-    public func get(key: String, onBody: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64 {
+    public func get(key: String, cancellation: CancellationFlag?, onBody: (UnsafeRawBufferPointer) throws -> Void)
+        throws -> Int64
+    {
         let p = try path(key)
         let fd = open(p, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
@@ -64,6 +66,7 @@ public struct LocalRepository: Repository {
         defer { buffer.deallocate() }
         var total: Int64 = 0
         while true {
+            if let cancellation, cancellation.isCancelled { throw CancellationFlag.cancelledError("reading \(p)") }
             let n = read(fd, buffer.baseAddress, buffer.count)
             if n < 0 && errno == EINTR { continue }
             guard n >= 0 else { throw QSnapError(.failure("repo.read"), "reading \(p) failed: \(String(cString: strerror(errno)))") }

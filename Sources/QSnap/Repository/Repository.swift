@@ -15,8 +15,11 @@ public protocol Repository: Sendable {
     func put(key: String, bytes: [UInt8]) throws
 
     /// Streams an object's bytes; returns the byte count.
+    /// - Parameter cancellation: when raised, the read stops within about a second (an S3 GET even while stalled)
+    ///   and throws `failure("cancelled")`.
     @discardableResult
-    func get(key: String, onBody: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64
+    func get(key: String, cancellation: CancellationFlag?, onBody: (UnsafeRawBufferPointer) throws -> Void) throws
+        -> Int64
 
     /// The object's size and ETag, or `nil` when it does not exist.
     func head(key: String) throws -> RepositoryObject?
@@ -59,6 +62,12 @@ public struct RepositoryObject: Sendable, Equatable {
 }
 
 extension Repository {
+    /// Streams an object's bytes, with no way to stop it but `onBody` throwing; returns the byte count.
+    @discardableResult
+    public func get(key: String, onBody: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64 {
+        try get(key: key, cancellation: nil, onBody: onBody)
+    }
+
     /// Reads a whole small object (refusing objects above `limit` bytes).
     public func getAll(key: String, limit: Int = 64 << 20) throws -> [UInt8] {
         var out: [UInt8] = []

@@ -38,8 +38,10 @@ public struct S3Repository: Repository {
     }
 
     @discardableResult
-    public func get(key: String, onBody: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64 {
-        try client.getObject(key: full(key), onBody: onBody).size
+    public func get(key: String, cancellation: CancellationFlag?, onBody: (UnsafeRawBufferPointer) throws -> Void)
+        throws -> Int64
+    {
+        try client.getObject(key: full(key), cancellation: cancellation, onBody: onBody).size
     }
 
     public func head(key: String) throws -> RepositoryObject? {

@@ -76,19 +76,22 @@ struct SnapshotSender: Sendable {
             }, { close(fd) })
         }
         let pipe = ByteStreamPipe()
+        let stop = CancellationFlag()
         let repository = self.repository
         let key = object.key
         let producer = try JoinableThread(name: "qsnap-repo-read") {
             do {
-                try repository.get(key: key) { chunk in try pipe.write(chunk) }
+                try repository.get(key: key, cancellation: stop) { chunk in try pipe.write(chunk) }
                 pipe.finish(nil)
             } catch {
                 pipe.finish(error)
             }
         }
-        // Cancelling makes the producer's next write throw, which ends its GET; joining waits until its thread has
-        // exited, so none is left running when the process exits (e.g. right after a refusal).
+        // Cancelling makes the producer's next write throw and stops its GET within about a second even while
+        // stalled; joining waits until its thread has exited, so none is left running when the process exits (e.g.
+        // right after a refusal).
         return ({ buffer in try pipe.read(into: buffer) }, {
+            stop.cancel()
             pipe.cancel()
             producer.join()
         })
