@@ -150,8 +150,10 @@ public final class HTTPClient: Sendable {
         _ = ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, transfer.opaque)
         _ = ccurl_setopt_header_function(handle, curlHeaderCallback)
         _ = ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, transfer.opaque)
-        transfer.cancellation = request.cancellation
-        transfer.label = "\(request.method.uppercased()) \(redacted(request.url))"
+        if let cancellation = request.cancellation {
+            transfer.cancellation = cancellation
+            transfer.label = "\(request.method.uppercased()) \(redacted(request.url))"
+        }
         if transfer.onProgress != nil || transfer.cancellation != nil {
             _ = ccurl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
             _ = ccurl_setopt_xferinfo_function(handle, curlProgressCallback)
