@@ -147,7 +147,9 @@ struct LevelScan {
 
     /// Reads a collection snapshot nested in a full snapshot.
     private mutating func scanNestedCollection(_ entry: ArchiveEntry, name: String, reader: ArchiveReader) throws {
-        let nested = try ArchiveReader(.nested(reader), label: "\(reader.label)!\(name)", expansionLimit: options.expansionLimit)
+        // Deep: hash the nested file as it is read (the walk drains it to its end), for a restore to send it on.
+        let nested = try ArchiveReader(.nested(reader), label: "\(reader.label)!\(name)", hashing: options.deep,
+                                       expansionLimit: options.expansionLimit)
         var scan = LevelScan(options: options, label: nested.label)
         try scan.walk(nested, checkEndMarker: true)
         entries += scan.entries
@@ -155,6 +157,7 @@ struct LevelScan {
         formats.formUnion(scan.formats)
         var report = try scan.collectionReport(bytes: entry.size)
         report.snapshotFile = name
+        report.snapshotSHA256 = nested.sha256
         report.name = SnapshotName.parse(name)?.collection
         nestedCollections.append(report)
     }
@@ -188,7 +191,7 @@ struct LevelScan {
         if let bytes = state.metadata["replica_state.json"] {
             let json = try parseJSON(bytes, "replica_state.json")
             report.isLocal = json["is_local"]?.boolValue
-            report.thisPeerId = json["this_peer_id"]?.doubleValue.map { UInt64($0) }
+            report.thisPeerId = json["this_peer_id"]?.uint64Value
             if let peers = json["peers"]?.objectValue {
                 report.peers = peers.compactMapValues { $0.stringValue ?? $0.description }
             }
@@ -196,9 +199,9 @@ struct LevelScan {
         if let bytes = state.metadata["newest_clocks.json"] {
             let json = try parseJSON(bytes, "newest_clocks.json")
             report.clocks = (json["clocks"]?.arrayValue ?? []).compactMap { c in
-                guard let peer = c["peer_id"]?.doubleValue, let id = c["clock_id"]?.intValue,
+                guard let peer = c["peer_id"]?.uint64Value, let id = c["clock_id"]?.intValue,
                       let tick = c["current_tick"]?.intValue else { return nil }
-                return ShardReport.Clock(peerId: UInt64(peer), clockId: id, currentTick: tick)
+                return ShardReport.Clock(peerId: peer, clockId: id, currentTick: tick)
             }
         }
         return report

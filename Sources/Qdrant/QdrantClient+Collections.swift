@@ -81,3 +81,14 @@ extension QdrantClient {
             Call(method: "POST", segments: ["collections", name, "points", "query"], json: body, idempotent: true))
     }
 }
+
+extension QdrantClient {
+    /// `PUT /collections/{c}/index?wait=true`: creates a payload index on `field` with `schema` (a type name such as
+    /// `"keyword"`, or a parameters object such as `{"type": "text", "tokenizer": "word"}`).
+    public func createPayloadIndex(_ name: String, field: String, schema: JSONValue) throws {
+        _ = try outcome(
+            JSONValue.self,
+            Call(method: "PUT", segments: ["collections", name, "index"], query: [("wait", "true")],
+                 json: .object(["field_name": .string(field), "field_schema": schema]), idempotent: true))
+    }
+}

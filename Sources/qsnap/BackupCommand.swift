@@ -51,12 +51,16 @@ struct BackupCommand: AsyncParsableCommand {
     @Option(help: "Api key of the source (default: QDRANT_API_KEY).")
     var apiKey: String?
 
+    @Option(help: "Points per collection recorded for restores to compare, drawn at random over the whole collection.")
+    var verifySamples: Int = DiscoveredSource.sampleSize
+
     @OptionGroup var s3: RepoS3Options
 
     func validate() throws {
         guard BackupKind(rawValue: kind) != nil else { throw ValidationError("--kind must be collection, shard or full") }
         guard (1...64).contains(parallel) else { throw ValidationError("--parallel must be 1…64") }
         guard snapshotTimeout > 0 else { throw ValidationError("--snapshot-timeout must be positive") }
+        guard (0...10_000).contains(verifySamples) else { throw ValidationError("--verify-samples must be 0…10000") }
     }
 
     func run() async throws {
@@ -69,9 +73,11 @@ struct BackupCommand: AsyncParsableCommand {
             let key = APIKey.resolve(apiKey)
             let repositoryURL = to
             let s3 = self.s3
+            let samples = verifySamples
             let result: BackupResult = try await Blocking.run {
                 let repository = try RepositoryOpener.open(repositoryURL, s3: s3, logger: logger)
-                let source = try DiscoveredSource.discover(urls: urls, apiKey: key, collections: options.collections, logger: logger)
+                let source = try DiscoveredSource.discover(urls: urls, apiKey: key, collections: options.collections,
+                                                          samples: samples, logger: logger)
                 let runner = BackupRunner(repository: repository, source: source, options: options, logger: logger)
                 let display = ProgressDisplay(progress: runner.progress, enabled: !globals.quiet && !globals.json)
                 display.start()

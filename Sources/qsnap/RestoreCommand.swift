@@ -36,6 +36,9 @@ struct RestoreCommand: AsyncParsableCommand {
     @Option(help: "Seconds a presigned URL stays valid (--transport url with S3).")
     var presignExpiry: Int = 3600
 
+    @Option(help: "Seconds verification waits for every replica of the restored collection to become Active.")
+    var verifyTimeout: Double = 120
+
     @Flag(help: "Print the plan and the gates; change nothing.")
     var dryRun = false
 
@@ -49,6 +52,7 @@ struct RestoreCommand: AsyncParsableCommand {
         try await CommandRunner.run(globals) { logger in
             var options = try selection.options()
             options.transport = RestoreTransport(rawValue: transport)!
+            options.verifyTimeout = verifyTimeout
             options.objectBaseURL = objectBaseURL
             options.presignExpiry = presignExpiry
             let (selection, dryRun, globals) = (self.selection, self.dryRun, self.globals)
@@ -71,8 +75,8 @@ struct RestoreCommand: AsyncParsableCommand {
                     try JSONOutput.print(result)
                 } else if !globals.quiet {
                     for c in result.collections {
-                        print("restored \(c.source) → \(c.collection): \(c.points) points, "
-                              + "\(c.samplesChecked) sampled points identical, \(c.recoveries.count) recover(ies)")
+                        print("restored \(c.source) → \(c.collection): \(c.recoveries.count) recover(ies)")
+                        for check in c.checks { print("  \(check.line)") }
                     }
                     for (alias, collection) in result.aliases.sorted(by: { $0.key < $1.key }) {
                         print("alias \(alias) → \(collection)")

@@ -13,7 +13,7 @@ public struct DiscoveredSource: Sendable {
     /// The lowest Qdrant version across the nodes (the one a restore must be compatible with).
     public var version: QdrantVersion { topology.nodes.map(\.version).min() ?? QdrantVersion(major: 0, minor: 0, patch: 0) }
 
-    /// Points sampled per collection for the manifest (compared by restores).
+    /// Points sampled per collection for the manifest by default (compared by restores; `--verify-samples`).
     public static let sampleSize = 16
 
     /// Discovers the source from its nodes' REST URLs.
@@ -24,7 +24,9 @@ public struct DiscoveredSource: Sendable {
     ///   - urls: REST URLs of one or more nodes.
     ///   - apiKey: the api key, if the source needs one.
     ///   - collections: the collections to back up; `nil` for all.
-    public static func discover(urls: [String], apiKey: String?, collections selection: [String]?, logger: Logger) throws -> DiscoveredSource {
+    ///   - samples: points per collection to record for restores to compare, spread over the collection.
+    public static func discover(urls: [String], apiKey: String?, collections selection: [String]?,
+                                samples: Int = sampleSize, logger: Logger) throws -> DiscoveredSource {
         guard !urls.isEmpty else { throw QSnapError(.usage("backup.qdrant"), "give the source with --qdrant URL[,URL…]") }
         var clients: [UInt64: QdrantClient] = [:]
         var nodes: [SourceTopology.Node] = []
@@ -112,7 +114,8 @@ public struct DiscoveredSource: Sendable {
                 for id in 0..<shardCount { shards[id] = [BackupManifest.Replica(peerId: nodes[0].peerId, state: "Active")] }
             }
             placements.append(SourceTopology.Collection(name: name, shardCount: shardCount, shards: shards))
-            let sampled = try first.scroll(name, limit: sampleSize, offset: nil, withVectors: true, withPayload: true).points
+            let lowest = nodes.map(\.version).min() ?? QdrantVersion(major: 0, minor: 0, patch: 0)
+            let sampled = try PointSampler(client: first, version: lowest).sample(name, count: samples)
             records.append(BackupManifest.Collection(
                 name: name, config: info.config, payloadSchema: info.payloadSchema, pointsCount: count,
                 status: info.status,

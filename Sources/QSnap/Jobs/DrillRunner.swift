@@ -89,9 +89,9 @@ public struct DrillRunner {
                         manifest: scratchManifest, target: target, plan: plan, repository: repository,
                         options: restoreOptions, logger: logger
                     ).run()
-                    let detail = result.collections.map {
-                        "\($0.points) points, \($0.samplesChecked) sampled points identical, shards Active, query answered"
-                    }.joined(separator: "; ")
+                    // What was actually checked, as the verification reported it ("not checked" where none could run).
+                    let detail = result.collections.map { $0.checks.map(\.line).joined(separator: "; ") }
+                        .joined(separator: " | ")
                     checks.append(.init(name: "restore and verify \(collection.name)", passed: true, detail: detail))
                     restored = Int64(try target.nodes[0].client.countPoints(name, exact: true))
                     checks.append(.init(

@@ -1,6 +1,7 @@
 import Archive
 import Foundation
 import QSnapCore
+import Synchronization
 
 /// Streams one backup object from the repository through a deep ``SnapshotInspector`` inspection and a SHA-256
 /// against the manifest, each on its own thread — the checks `qsnap verify` makes, in one read of the object.
@@ -22,6 +23,7 @@ final class ObjectInspection: @unchecked Sendable {
     private let hashFeed = ArchiveFeed()
     private let inspector: Verdict
     private let hasher: Verdict
+    private let inspected = ReportSlot()
     private var started = false
     private var exhausted = false
     private var fetched: Int64 = 0
@@ -34,6 +36,13 @@ final class ObjectInspection: @unchecked Sendable {
     var passed: Bool {
         if case .success = settled { return true }
         return false
+    }
+
+    /// What the deep inspection found (kind, collections, for a full snapshot each nested file's SHA-256), once the
+    /// whole object passed; else `nil`.
+    var report: SnapshotReport? {
+        guard passed else { return nil }
+        return inspected.value.withLock { $0 }
     }
 
     /// The inspection's refusal when it failed (unsafe or damaged object), else `nil`.
@@ -52,10 +61,12 @@ final class ObjectInspection: @unchecked Sendable {
         let feed = inspectFeed
         let name = (object.key as NSString).lastPathComponent
         let key = object.key
+        let inspected = self.inspected
         inspector = Verdict(name: "qsnap-inspect", reading: feed) {
             // Deep: every entry at every level, as Qdrant's unpacker would meet it. The SHA-256 runs beside it.
-            _ = try SnapshotInspector.inspect(feed: feed, displayPath: key, fileName: name,
-                                              options: InspectOptions(checksumSource: "manifest", deep: true))
+            let report = try SnapshotInspector.inspect(feed: feed, displayPath: key, fileName: name,
+                                                       options: InspectOptions(checksumSource: "manifest", deep: true))
+            inspected.value.withLock { $0 = report }
         }
         let hashFeed = self.hashFeed
         let expected = object.sha256.lowercased()
@@ -202,6 +213,11 @@ final class ObjectInspection: @unchecked Sendable {
             settled = .failure(error)
         }
         return refusal ?? error
+    }
+
+    /// Where the inspection thread leaves its report.
+    private final class ReportSlot: Sendable {
+        let value = Mutex<SnapshotReport?>(nil)
     }
 
     /// One check running on its own thread.

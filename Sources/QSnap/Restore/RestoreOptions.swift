@@ -18,6 +18,8 @@ public struct RestoreOptions: Sendable {
     public var objectBaseURL: String?
     /// Lifetime of presigned URLs, in seconds.
     public var presignExpiry: Int
+    /// Seconds verification waits for every replica to become Active (`--verify-timeout`).
+    public var verifyTimeout: Double = 120
 
     /// Creates options.
     public init(collections: [String]? = nil, asName: String? = nil, alias: String? = nil,

@@ -21,12 +21,6 @@ public struct RestorePlanner: Sendable {
 
     /// The collections selected from the manifest.
     func selectedCollections() throws -> [BackupManifest.Collection] {
-        if manifest.kind == .full {
-            throw QSnapError(
-                .refused("restore.full"),
-                "backup \(manifest.id) holds full-storage snapshots, which Qdrant can only restore at startup "
-                    + "(--storage-snapshot); back up with --kind collection or shard to restore over the API")
-        }
         let available = manifest.collections.map(\.name)
         guard let wanted = options.collections, !wanted.isEmpty else { return manifest.collections }
         return try wanted.map { name in
@@ -69,18 +63,20 @@ public struct RestorePlanner: Sendable {
         var memory: [MemoryGate.Collection] = []
         var allAliases: [String] = []
         var topologyResults: [RestoreGateResult] = []
+        var counted: Set<String> = []
         for c in selected {
             let base = options.asName ?? c.name
             let staging = RestoreNaming.stagingName(base: base, backupID: manifest.id)
             let mainAlias = options.alias ?? base
             var aliases = [mainAlias]
             for a in manifest.aliases where a.collection == c.name && !aliases.contains(a.alias) { aliases.append(a.alias) }
-            let objects = manifest.objects.filter { $0.collection == c.name }
+            let objects = manifest.objects(of: c.name)
             let needed = Self.neededObjects(objects.map(\.shards), kind: manifest.kind, targetNodes: target.nodes.count)
             var planned: [RestorePlan.PlannedObject] = []
             for (k, o) in objects.enumerated() {
                 let i = try predictedNode(o)
-                if needed.contains(k) { incoming[i] += o.size }
+                // A full snapshot serves every collection: count its bytes once.
+                if needed.contains(k), counted.insert(o.key).inserted { incoming[i] += o.size }
                 planned.append(RestorePlan.PlannedObject(key: o.key, size: o.size, shards: o.shards, sourcePeer: o.peerId,
                                                          node: target.nodes[i].url, nodeIndex: i, needed: needed.contains(k)))
             }
@@ -123,7 +119,8 @@ public struct RestorePlanner: Sendable {
         return RestorePlan(
             backupID: manifest.id, kind: manifest.kind, sourceVersion: manifest.source.qdrantVersion,
             targetVersion: target.version.description, target: target.nodes.map(\.url),
-            transport: options.transport, collections: plans, gates: gates,
+            // A node cannot take one collection's file out of a full snapshot by itself: full backups are uploaded.
+            transport: manifest.kind == .full ? .upload : options.transport, collections: plans, gates: gates,
             verdict: gates.contains(where: \.refuses) ? "refused" : "ok")
     }
 

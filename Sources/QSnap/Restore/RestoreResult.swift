@@ -22,6 +22,8 @@ public struct RestoreResult: Codable, Sendable {
         public var points: Int
         /// Sampled points whose payload and vector digests matched.
         public var samplesChecked: Int
+        /// Every verification check, as it ran (or `not checked`).
+        public var checks: [VerificationCheck]
         /// Every recovery performed.
         public var recoveries: [Recovery]
     }

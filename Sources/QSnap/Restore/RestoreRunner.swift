@@ -12,6 +12,7 @@ public final class RestoreRunner: @unchecked Sendable {
     let plan: RestorePlan
     let sender: SnapshotSender
     let logger: Logger
+    let verifyTimeout: Double
 
     /// Work left to do, in order.
     private enum Work {
@@ -20,6 +21,9 @@ public final class RestoreRunner: @unchecked Sendable {
         case start(collection: Int)
         /// Recover one object onto one node.
         case send(collection: Int, object: Int, node: Int, scope: SnapshotScope)
+        /// Shard backups: create the payload indexes the manifest recorded, once every shard is in (a shard
+        /// snapshot carries no collection-level schema; creating the index afterwards indexes every segment).
+        case indexes(collection: Int)
     }
 
     private var queue: [Work] = []
@@ -28,6 +32,8 @@ public final class RestoreRunner: @unchecked Sendable {
     private var removedStale: [String] = []
     private var verified: [RestoreResult.Restored] = []
     private var failure: QSnapError?
+    /// Full backups: each collection's snapshot inside each full object (object key + NUL + collection).
+    private var nested: [String: NestedSnapshot] = [:]
 
     /// Creates a runner for a plan whose gates passed.
     public init(manifest: BackupManifest, target: RestoreTarget, plan: RestorePlan, repository: any Repository,
@@ -39,6 +45,7 @@ public final class RestoreRunner: @unchecked Sendable {
                                      objectBaseURL: options.objectBaseURL, presignExpiry: options.presignExpiry,
                                      logger: logger, backupID: manifest.id)
         self.logger = logger
+        self.verifyTimeout = options.verifyTimeout
         self.recoveries = Array(repeating: [], count: plan.collections.count)
     }
 
@@ -49,7 +56,7 @@ public final class RestoreRunner: @unchecked Sendable {
         if let refusal = plan.refusal { throw refusal }
         defer { sender.finishCleanups() }
         let started = Date()
-        if plan.transport == .url { try inspectObjects() }
+        if plan.transport == .url || manifest.kind == .full { try inspectObjects() }
         var machine = RestoreStateMachine()
         var action = machine.event(.start)
         while true {
@@ -102,12 +109,24 @@ public final class RestoreRunner: @unchecked Sendable {
     /// never recovered either; the restore then fails with the same exit code (3 or 4) and removes the staging
     /// collection when an earlier object had created it.
     private func inspectObjects() throws {
+        var reports: [String: SnapshotReport?] = [:]
         for c in plan.collections.indices {
-            for object in objects(of: c) {
+            for object in objects(of: c) where reports[object.key] == nil {
                 do {
-                    try sender.inspect(object)
+                    reports[object.key] = try sender.inspect(object)
                 } catch let error as QSnapError {
                     throw QSnapError(error.code, "refusing to restore backup \(manifest.id): \(error.message); nothing was sent to the target")
+                }
+            }
+            if manifest.kind == .full {
+                let source = plan.collections[c].source
+                for object in objects(of: c) {
+                    guard let found = NestedSnapshot.find(source, in: reports[object.key] ?? nil) else {
+                        throw QSnapError(.verificationFailed("restore.nested-missing"),
+                                         "refusing to restore backup \(manifest.id): \(object.key) holds no snapshot of "
+                                            + "collection \(source); nothing was sent to the target")
+                    }
+                    nested[object.key + "\u{0}" + source] = found
                 }
             }
         }
@@ -127,7 +146,7 @@ public final class RestoreRunner: @unchecked Sendable {
     }
 
     private func objects(of collection: Int) -> [BackupManifest.Object] {
-        manifest.objects.filter { $0.collection == plan.collections[collection].source }
+        manifest.objects(of: plan.collections[collection].source)
     }
 
     private func recoverNext() throws {
@@ -137,6 +156,8 @@ public final class RestoreRunner: @unchecked Sendable {
             try start(collection: c)
         case .send(let c, let o, let n, let scope):
             try send(collection: c, object: o, node: n, scope: scope)
+        case .indexes(let c):
+            try createIndexes(collection: c)
         }
     }
 
@@ -145,7 +166,15 @@ public final class RestoreRunner: @unchecked Sendable {
         let node = target.nodes[n]
         logger.notice("recovering \(object.key) (\(ByteCount.format(object.size))) on \(node.url)")
         let t0 = Date()
-        try sender.send(object, scope: scope, to: node)
+        if manifest.kind == .full, case .collection(let name) = scope {
+            let source = plan.collections[c].source
+            guard let file = nested[object.key + "\u{0}" + source] else {
+                throw QSnapError(.failure("restore.internal"), "\(object.key) was not inspected before sending \(source)")
+            }
+            try sender.sendNested(object, nested: file, collection: name, to: node)
+        } else {
+            try sender.send(object, scope: scope, to: node)
+        }
         recoveries[c].append(RestoreResult.Recovery(node: node.url, key: object.key, bytes: object.size,
                                                     seconds: Date().timeIntervalSince(t0)))
     }
@@ -167,7 +196,8 @@ public final class RestoreRunner: @unchecked Sendable {
             let node = cp.objects[first].nodeIndex
             try send(collection: c, object: first, node: node, scope: .collection(cp.staging))
             let local = try target.nodes[node].client.collectionCluster(cp.staging).localShards.map(\.shardId)
-            restored = Set(local).intersection(objects[first].shards)
+            // A full snapshot comes from one standalone node, which held every shard.
+            restored = Set(local).intersection(shards(of: objects[first], collection: c))
         }
         var nodeShards: [[Int]] = []
         for node in target.nodes {
@@ -182,10 +212,11 @@ public final class RestoreRunner: @unchecked Sendable {
                 }
                 work.append(.send(collection: c, object: o, node: n, scope: .shard(cp.staging, shard)))
             }
+            work.append(.indexes(collection: c))
         } else {
             var preferred: [Int: [Int]] = [:]
             for (o, p) in cp.objects.enumerated() where p.needed { preferred[p.nodeIndex, default: []].append(o) }
-            let coverage = ShardCoverage.plan(nodeShards: nodeShards, objectShards: objects.map(\.shards),
+            let coverage = ShardCoverage.plan(nodeShards: nodeShards, objectShards: objects.map { shards(of: $0, collection: c) },
                                               preferred: preferred, restored: restored)
             if !coverage.uncovered.isEmpty {
                 throw QSnapError(
@@ -198,13 +229,30 @@ public final class RestoreRunner: @unchecked Sendable {
         queue.insert(contentsOf: work, at: 0)
     }
 
+    private func createIndexes(collection c: Int) throws {
+        let cp = plan.collections[c]
+        guard let record = manifest.collections.first(where: { $0.name == cp.source }) else { return }
+        for field in PayloadIndexSchema(record.payloadSchema).fields {
+            logger.notice("creating the payload index on \(field.name) (\(field.dataType)) of \(cp.staging)")
+            try target.nodes[0].client.createPayloadIndex(cp.staging, field: field.name, schema: field.fieldSchema)
+        }
+    }
+
+    /// The shards whose data `object` carries for plan collection `c`: every shard for a full snapshot.
+    private func shards(of object: BackupManifest.Object, collection c: Int) -> [Int] {
+        guard object.kind == .full else { return object.shards }
+        let record = manifest.collections.first { $0.name == plan.collections[c].source }
+        return Array(0..<max(record?.shardNumber ?? 1, 1))
+    }
+
     private func verifyAll() throws {
         for (c, cp) in plan.collections.enumerated() {
             let record = manifest.collections.first { $0.name == cp.source }!
-            let verifier = RestoreVerifier(nodes: target.nodes, logger: logger)
-            let samples = try verifier.verify(collection: cp.staging, expected: record)
+            let verifier = RestoreVerifier(nodes: target.nodes, logger: logger, settleTimeout: verifyTimeout)
+            let checks = try verifier.verify(collection: cp.staging, expected: record)
+            let samples = checks.contains { $0.name == "samples" && $0.outcome == .passed } ? record.samples.count : 0
             verified.append(RestoreResult.Restored(source: cp.source, collection: cp.staging, points: record.pointsCount,
-                                                   samplesChecked: samples, recoveries: recoveries[c]))
+                                                   samplesChecked: samples, checks: checks, recoveries: recoveries[c]))
         }
     }
 

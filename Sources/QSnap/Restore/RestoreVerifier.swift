@@ -4,17 +4,20 @@ import Qdrant
 import QSnapCore
 
 /// Checks a restored staging collection before any alias points at it: exact point count equals the manifest's,
-/// every shard replica Active on every node, the manifest's sampled points come back with the same payload and
-/// vector digests, and a nearest-vector query answers.
+/// every shard replica Active on every node, the payload index schema equals the manifest's, the manifest's sampled
+/// points come back with the same payload and vector digests, and a nearest-vector query answers for every kind of
+/// vector the points carry (dense, named, sparse, multi). A check that cannot run is reported `not checked`.
 struct RestoreVerifier {
     let nodes: [RestoreTarget.Node]
     let logger: Logger
     /// How long to wait for replicas to become Active and transfers to finish.
     var settleTimeout: Double = 120
 
-    /// Verifies; returns the number of sampled points checked.
-    func verify(collection: String, expected: BackupManifest.Collection) throws -> Int {
+    /// Verifies; returns every check made, in order.
+    /// - Throws: `verificationFailed` naming the first check that failed.
+    func verify(collection: String, expected: BackupManifest.Collection) throws -> [VerificationCheck] {
         let client = nodes[0].client
+        var checks: [VerificationCheck] = []
         let count = try client.countPoints(collection, exact: true)
         guard count == expected.pointsCount else {
             throw QSnapError(
@@ -22,19 +25,24 @@ struct RestoreVerifier {
                 "the restored \(collection) has \(count) points but the backup recorded \(expected.pointsCount); "
                     + "the staging collection was removed")
         }
-        try waitActive(collection: collection, shardNumber: expected.shardNumber)
-        let checked = try checkSamples(collection: collection, samples: expected.samples)
-        try checkQuery(collection: collection, samples: expected.samples)
-        logger.notice("verified \(collection): \(count) points, \(checked) sampled points identical, shards Active")
-        return checked
+        checks.append(VerificationCheck(name: "count", outcome: .passed, detail: "\(count) points, as in the backup"))
+        checks.append(try waitActive(collection: collection, shardNumber: expected.shardNumber))
+        checks.append(try checkPayloadIndexes(collection: collection, expected: expected.payloadSchema))
+        let (samples, points) = try checkSamples(collection: collection, samples: expected.samples)
+        checks.append(samples)
+        checks.append(try checkQuery(collection: collection, points: points))
+        logger.notice("verified \(collection): \(checks.map(\.line).joined(separator: "; "))")
+        return checks
     }
 
-    private func waitActive(collection: String, shardNumber: Int?) throws {
+    private func waitActive(collection: String, shardNumber: Int?) throws -> VerificationCheck {
         let deadline = Date().addingTimeInterval(settleTimeout)
         while true {
             var problems: [String] = []
+            var replicas = 0
             for node in nodes {
                 let view = try node.client.collectionCluster(collection)
+                replicas += view.localShards.count
                 if let shardNumber, view.shardCount != shardNumber {
                     problems.append("\(node.url) reports \(view.shardCount) shards, expected \(shardNumber)")
                 }
@@ -45,7 +53,10 @@ struct RestoreVerifier {
                                     + "\(view.shardTransfers) transfer(s))")
                 }
             }
-            if problems.isEmpty { return }
+            if problems.isEmpty {
+                return VerificationCheck(name: "shards", outcome: .passed,
+                                         detail: "\(replicas) replica(s) Active on \(nodes.count) node(s), no transfer running")
+            }
             guard Date() < deadline else {
                 throw QSnapError(.verificationFailed("restore.shards"),
                                  "the restored \(collection) is not healthy: " + problems.joined(separator: "; "))
@@ -54,14 +65,34 @@ struct RestoreVerifier {
         }
     }
 
-    private func checkSamples(collection: String, samples: [BackupManifest.PointSample]) throws -> Int {
-        guard !samples.isEmpty else { return 0 }
+    private func checkPayloadIndexes(collection: String, expected: JSONValue) throws -> VerificationCheck {
+        let recorded = PayloadIndexSchema(expected)
+        guard !recorded.fields.isEmpty else {
+            return VerificationCheck(name: "payload-indexes", outcome: .notChecked, detail: "the backup recorded no payload index")
+        }
+        let actual = PayloadIndexSchema(try nodes[0].client.collectionInfo(collection).payloadSchema)
+        let differences = recorded.differences(from: actual)
+        guard differences.isEmpty else {
+            throw QSnapError(.verificationFailed("restore.payload-index"),
+                             "the restored \(collection) differs from the backup: " + differences.joined(separator: "; "))
+        }
+        return VerificationCheck(name: "payload-indexes", outcome: .passed,
+                                 detail: "\(recorded.fields.count) identical (\(recorded.fields.map(\.name).joined(separator: ", ")))")
+    }
+
+    /// Compares the sampled points; returns the check and the points as retrieved (with vectors).
+    private func checkSamples(collection: String, samples: [BackupManifest.PointSample]) throws
+        -> (VerificationCheck, [JSONValue])
+    {
+        guard !samples.isEmpty else {
+            return (VerificationCheck(name: "samples", outcome: .notChecked, detail: "the backup recorded no sampled point"), [])
+        }
         let points = try nodes[0].client.retrieve(collection, ids: samples.map(\.id), withVectors: true)
-        var byID: [String: BackupManifest.PointSample] = [:]
-        for p in points { if let s = BackupManifest.PointSample(point: p) { byID[s.id.description] = s } }
+        var byID: [JSONValue: BackupManifest.PointSample] = [:]
+        for p in points { if let s = BackupManifest.PointSample(point: p) { byID[s.id] = s } }
         var bad: [String] = []
         for s in samples {
-            guard let got = byID[s.id.description] else {
+            guard let got = byID[s.id] else {
                 bad.append("point \(s.id) is missing")
                 continue
             }
@@ -72,28 +103,37 @@ struct RestoreVerifier {
             throw QSnapError(.verificationFailed("restore.samples"),
                              "the restored \(collection) differs from the backup: " + bad.prefix(5).joined(separator: "; "))
         }
-        return samples.count
+        return (VerificationCheck(name: "samples", outcome: .passed,
+                                  detail: "\(samples.count) sampled point(s) identical in payload and vectors"), points)
     }
 
-    private func checkQuery(collection: String, samples: [BackupManifest.PointSample]) throws {
-        guard let id = samples.first?.id,
-              let point = try nodes[0].client.retrieve(collection, ids: [id], withVectors: true).first,
-              let vector = point["vector"]
-        else { return }
-        var body: [String: JSONValue] = ["limit": .number(1)]
-        if vector.arrayValue != nil {
-            body["query"] = vector
-        } else if let named = vector.objectValue,
-                  let name = named.keys.sorted().first(where: { named[$0]?.arrayValue?.first?.doubleValue != nil }) {
-            body["query"] = named[name]!
-            body["using"] = .string(name)
-        } else {
-            return
+    /// One nearest query per vector the sampled points carry (the first point that has it), each of which must answer.
+    private func checkQuery(collection: String, points: [JSONValue]) throws -> VerificationCheck {
+        var queries: [(label: String, body: JSONValue)] = []
+        var seen: Set<String> = []
+        for point in points {
+            for q in QueryProbe.queries(for: point["vector"] ?? .null) where seen.insert(q.label).inserted {
+                queries.append(q)
+            }
         }
-        let answer = try nodes[0].client.query(collection, body: .object(body))
-        guard let hits = answer["points"]?.arrayValue, !hits.isEmpty else {
-            throw QSnapError(.verificationFailed("restore.query"),
-                             "a nearest-vector query on the restored \(collection) returned no points")
+        guard !queries.isEmpty else {
+            return VerificationCheck(name: "query", outcome: .notChecked,
+                                     detail: points.isEmpty ? "no sampled point to query with" : "the sampled points carry no vector")
         }
+        for q in queries {
+            let answer: JSONValue
+            do {
+                answer = try nodes[0].client.query(collection, body: q.body)
+            } catch {
+                throw QSnapError(.verificationFailed("restore.query"),
+                                 "a nearest-vector query (\(q.label)) on the restored \(collection) failed: \(error)")
+            }
+            guard let hits = answer["points"]?.arrayValue, !hits.isEmpty else {
+                throw QSnapError(.verificationFailed("restore.query"),
+                                 "a nearest-vector query (\(q.label)) on the restored \(collection) returned no points")
+            }
+        }
+        return VerificationCheck(name: "query", outcome: .passed,
+                                 detail: "nearest-vector queries answered: " + queries.map(\.label).joined(separator: ", "))
     }
 }

@@ -42,18 +42,21 @@ struct SnapshotSender: Sendable {
     /// Reads `object` from the repository and checks it the way `qsnap verify` does — present with the manifest's
     /// size, a sound Qdrant snapshot at every level (deep inspection) and the manifest's SHA-256 — without sending it.
     /// - Throws: `verificationFailed` (missing, size or checksum mismatch) or `refused` (unsafe or damaged archive).
-    func inspect(_ object: BackupManifest.Object) throws {
+    /// - Returns: what the inspection found (for a full snapshot: each nested collection file and its SHA-256).
+    @discardableResult
+    func inspect(_ object: BackupManifest.Object) throws -> SnapshotReport? {
         try BackupVerifier.checkPresent(object, in: repository)
         let (source, cleanup) = try openObject(object)
         defer { cleanup() }
         let inspection = ObjectInspection(object: object, source: source)
         defer { inspection.cancel() }
         try inspection.run()
+        return inspection.report
     }
 
     /// A reader of the object's bytes (a file, or a producer thread streaming from the repository), and what to do
     /// when done with it.
-    private func openObject(_ object: BackupManifest.Object) throws
+    func openObject(_ object: BackupManifest.Object) throws
         -> (source: (UnsafeMutableRawBufferPointer) throws -> Int, cleanup: () -> Void)
     {
         if let local = repository as? LocalRepository {

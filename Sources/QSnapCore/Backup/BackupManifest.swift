@@ -102,8 +102,7 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         }
 
         /// Builds a sample from a point as `scroll`/`retrieve` return it (`id`, `payload`, `vector`); `nil` without
-        /// an id, or for an integer id of 2^53 or more: ``JSONValue`` holds numbers as `Double`, so such an id (Qdrant
-        /// allows any u64) would not be retrieved exactly, and a restore would wrongly report the point missing.
+        /// an id, or for an id held only as a `Double` of 2^53 or more (parsed ids are exact integers: any `u64`).
         public init?(point: JSONValue) {
             guard let id = point["id"] else { return nil }
             if case .number(let n) = id, abs(n) >= 9_007_199_254_740_992 { return nil }
@@ -201,6 +200,12 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         self.objects = objects
         self.checksumsVerifiedAgainstQdrant = checksumsVerifiedAgainstQdrant
         self.resumedFrom = resumedFrom
+    }
+
+    /// The objects that carry `collection`: its collection or shard snapshots, or the full-storage snapshot(s)
+    /// of a full backup (each holds every collection).
+    public func objects(of collection: String) -> [Object] {
+        kind == .full ? objects.filter { $0.kind == .full } : objects.filter { $0.collection == collection }
     }
 
     /// Total bytes of all objects.

@@ -141,6 +141,9 @@ public struct CollectionReport: Codable, Sendable, Equatable {
     public var name: String?
     /// The nested snapshot file name inside a full snapshot.
     public var snapshotFile: String?
+    /// SHA-256 of the nested snapshot file inside a full snapshot (deep inspections), so that it can be sent on to
+    /// a node with a checksum the node verifies.
+    public var snapshotSHA256: String?
     /// The parsed configuration.
     public var config: CollectionConfigSummary?
     /// The payload index schema (`payload_index.json`), verbatim.

@@ -25,8 +25,12 @@ def edge_config(params: dict) -> q.EdgeConfig:
     for name, p in vector_params(params).items():
         if p.get("distance") not in DISTANCES:
             raise validation("JSON body", f"unknown distance {p.get('distance')!r}")
-        dense[name] = q.EdgeVectorParams(size=int(p["size"]), distance=DISTANCES[p["distance"]],
-                                         on_disk=p.get("on_disk"))
+        multi = p.get("multivector_config")
+        if multi is not None and multi.get("comparator") != "max_sim":
+            raise validation("JSON body", f"unknown multivector comparator {multi.get('comparator')!r}")
+        dense[name] = q.EdgeVectorParams(
+            size=int(p["size"]), distance=DISTANCES[p["distance"]], on_disk=p.get("on_disk"),
+            multivector_config=q.MultiVectorConfig(comparator=q.MultiVectorComparator.MaxSim) if multi else None)
     sparse = {name: q.EdgeSparseVectorParams() for name in (params.get("sparse_vectors") or {})}
     return q.EdgeConfig(vectors=dense, sparse_vectors=sparse or None)
 
@@ -65,6 +69,8 @@ def shard_of(pid, shard_number: int) -> int:
 
 def vector_in(v):
     if isinstance(v, list):
+        if v and isinstance(v[0], list):  # a multi-vector: a list of dense vectors
+            return [[float(x) for x in row] for row in v]
         return [float(x) for x in v]
     if isinstance(v, dict):
         if "indices" in v and "values" in v:
@@ -80,7 +86,10 @@ def vector_out(v):
         return {"indices": list(v.indices), "values": list(v.values)}
     if isinstance(v, dict):
         return {name: vector_out(x) for name, x in v.items()}
-    return list(v)
+    v = list(v)
+    if v and not isinstance(v[0], (int, float)):  # a multi-vector
+        return [list(row) for row in v]
+    return v
 
 
 def points_in(body: dict) -> list[tuple]:

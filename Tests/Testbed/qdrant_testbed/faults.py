@@ -15,6 +15,10 @@ class Faults:
       truncate_downloads: {after_bytes, path (regex, optional)}
       corrupt_downloads: {offset (default 0), path (regex, optional)}
       hang_snapshot_creation: bool     creations block until the faults are cleared, then fail
+      collection_data: {collection (regex, full match), replica_state, alter_payload, alter_vector,
+                        drop_payload_schema}   what the matching collections report: every replica in
+                                       `replica_state` (e.g. "Dead"), retrieved points with a changed payload or
+                                       vector, an empty payload schema (a storage that lost or changed data)
     """
 
     def __init__(self):
@@ -74,6 +78,14 @@ class Faults:
                 return "corrupt", int(c.get("offset", 0))
             return None
 
+    def collection_data(self, collection: str) -> dict:
+        """The `collection_data` fault when it names `collection`, else {}."""
+        with self.lock:
+            rule = self.config.get("collection_data")
+            if rule and re.fullmatch(rule.get("collection", ".*"), collection):
+                return dict(rule)
+            return {}
+
     def hang_event(self) -> threading.Event | None:
         with self.lock:
             return self.release if self.config.get("hang_snapshot_creation") else None
@@ -82,9 +94,16 @@ class Faults:
 def _validate(config) -> None:
     if not isinstance(config, dict):
         raise ValueError("faults must be a JSON object")
-    known = {"latency_ms", "errors", "truncate_downloads", "corrupt_downloads", "hang_snapshot_creation"}
+    known = {"latency_ms", "errors", "truncate_downloads", "corrupt_downloads", "hang_snapshot_creation",
+             "collection_data"}
     unknown = set(config) - known
     if unknown:
         raise ValueError(f"unknown fault keys: {sorted(unknown)}")
     for rule in config.get("errors", []):
         re.compile(rule.get("path", ".*"))
+    data = config.get("collection_data")
+    if data is not None:
+        unknown = set(data) - {"collection", "replica_state", "alter_payload", "alter_vector", "drop_payload_schema"}
+        if unknown:
+            raise ValueError(f"unknown collection_data keys: {sorted(unknown)}")
+        re.compile(data.get("collection", ".*"))

@@ -475,17 +475,21 @@ class Handler(BaseHTTPRequestHandler):
         col = self.cluster.get(c)
         cfg = {k: v for k, v in col.config.items() if k != "uuid"}
         n = self.cluster.count(col)
+        schema = {k: _index_info(v, n) for k, v in col.payload_schema.items()}
+        if self.cluster.faults.collection_data(col.name).get("drop_payload_schema"):
+            schema = {}
         return self.ok({"status": "green", "optimizer_status": "ok", "indexed_vectors_count": 0,
                         "points_count": n, "segments_count": self.cluster.segments_count(col), "config": cfg,
-                        "payload_schema": {k: _index_info(v, n) for k, v in col.payload_schema.items()}})
+                        "payload_schema": schema})
 
     def h_collection_cluster(self, c):
         cl = self.cluster
         col = cl.get(c)
+        forced = cl.faults.collection_data(col.name).get("replica_state")
         local, remote = [], []
         for sid in sorted(col.placement):
             for p in col.placement[sid]:
-                state = col.states.get((sid, p), "Dead")
+                state = forced or col.states.get((sid, p), "Dead")
                 if p == self.peer.index:
                     local.append({"shard_id": sid, "points_count": cl.count(col, sid, p), "state": state})
                 else:
@@ -526,7 +530,14 @@ class Handler(BaseHTTPRequestHandler):
         wp, wv = body.get("with_payload", True), body.get("with_vector", False)
         ids = [convert.point_id(i) for i in body.get("ids", [])]
         recs = self.cluster.retrieve(col, ids, wp, wv)
-        return self.ok([convert.record_out(r, wp, wv) for r in recs])
+        out = [convert.record_out(r, wp, wv) for r in recs]
+        fault = self.cluster.faults.collection_data(col.name)
+        for point in out[:1]:
+            if fault.get("alter_payload") and point["payload"] is not None:
+                point["payload"] = dict(point["payload"], altered_by_fault=True)
+            if fault.get("alter_vector") and point["vector"] is not None:
+                point["vector"] = _altered_vector(point["vector"])
+        return self.ok(out)
 
     def h_get_point(self, c, id):
         col = self.cluster.get(c)
@@ -569,8 +580,14 @@ class Handler(BaseHTTPRequestHandler):
         col = self.cluster.get(c)
         if body.get("filter") or body.get("prefetch"):
             raise bad_request("filter and prefetch are not supported by the test double")
-        vec, using = self._query_vector(body.get("query"), body.get("using"))
         wp, wv = body.get("with_payload", False), body.get("with_vector", False)
+        if isinstance(body.get("query"), dict) and "sample" in body["query"]:
+            # `{"sample": "random"}` (Qdrant >= 1.11): `limit` distinct points drawn at random, score 0.
+            if body["query"]["sample"] != "random":
+                raise bad_request("Format error in JSON body: unknown variant of `sample`, expected `random`")
+            recs = self.cluster.sample(col, int(body.get("limit") or 10), wp, wv)
+            return self.ok({"points": [dict(convert.record_out(r, wp, wv), version=0, score=0.0) for r in recs]})
+        vec, using = self._query_vector(body.get("query"), body.get("using"))
         hits = self.cluster.query(col, vec, using, int(body.get("limit") or 10), int(body.get("offset") or 0),
                                   wp, wv, body.get("score_threshold"))
         return self.ok({"points": [convert.scored_out(h, wp, wv) for h in hits]})
@@ -939,6 +956,18 @@ class Handler(BaseHTTPRequestHandler):
             traceback.print_exc()
             self.close_connection = True
         raise NoContent
+
+
+def _altered_vector(v):
+    """The same shape with its first number changed (a `collection_data.alter_vector` fault)."""
+    if isinstance(v, dict):
+        if "values" in v:
+            return dict(v, values=[v["values"][0] + 1.0] + v["values"][1:])
+        first = sorted(v)[0]
+        return dict(v, **{first: _altered_vector(v[first])})
+    if v and isinstance(v[0], list):
+        return [_altered_vector(v[0])] + v[1:]
+    return [v[0] + 1.0] + v[1:]
 
 
 def _index_info(schema, points: int) -> dict:

@@ -333,6 +333,17 @@ class Cluster:
         out.sort(key=lambda r: order.get(convert.id_out(r.id), 0))
         return out
 
+    def sample(self, col: Collection, limit: int, with_payload, with_vector) -> list:
+        """`limit` distinct points drawn uniformly at random from the whole collection."""
+        ids, offset = [], None
+        while True:
+            recs, offset = self.scroll(col, offset, 1000, False, False)
+            ids.extend(r.id for r in recs)
+            if offset is None:
+                break
+        chosen = random.sample(ids, min(limit, len(ids)))
+        return self.retrieve(col, chosen, with_payload, with_vector)
+
     def query(self, col: Collection, vector, using: str | None, limit: int, offset: int, with_payload,
               with_vector, score_threshold=None):
         name = using or ""
