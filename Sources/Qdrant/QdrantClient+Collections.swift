@@ -92,3 +92,13 @@ extension QdrantClient {
                  json: .object(["field_name": .string(field), "field_schema": schema]), idempotent: true))
     }
 }
+
+extension QdrantClient {
+    /// `PATCH /collections/{c}` with `{"metadata": …}` (Qdrant ≥ 1.16): merges `metadata` into the collection's
+    /// metadata.
+    public func updateCollectionMetadata(_ name: String, metadata: JSONValue) throws {
+        _ = try outcome(
+            JSONValue.self,
+            Call(method: "PATCH", segments: ["collections", name], json: .object(["metadata": metadata]), idempotent: true))
+    }
+}

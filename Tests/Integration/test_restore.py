@@ -172,8 +172,9 @@ def test_sigkill_mid_restore_then_rerun_leaves_no_staging_collection(qsnap_bin, 
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     target.admin(0).clear_faults()
-    # the killed run left its staging collection, without an alias; the alias is still on the old collection
-    assert collections(target) == sorted([first, staging])
+    # the killed run left its staging collection, without an alias, and its restore lock (the next restore on this
+    # host takes it over: its holder is gone); the alias is still on the old collection
+    assert collections(target) == sorted([first, staging, "qsnap-restore-lock-docs"])
     assert aliases(target) == {"docs": first, "prod": first}
     assert count(target.urls[0], "docs") == 900
 

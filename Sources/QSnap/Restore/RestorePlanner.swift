@@ -85,17 +85,19 @@ public struct RestorePlanner: Sendable {
             let replacedName = target.aliases[mainAlias] ?? (target.collections.contains(mainAlias) ? mainAlias : nil)
             var replacedConfig: JSONValue?
             if let replacedName { replacedConfig = try target.nodes[0].client.collectionInfo(replacedName).config }
+            let foreign = try target.collections.contains(staging) && !target.isMarkedStaging(staging)
             topologyResults.append(TopologyGate.evaluate(TopologyGate.Input(
                 collection: c, kind: manifest.kind, objectShards: objects.map(\.shards), stagingName: staging,
                 aliases: aliases, targetNodes: target.nodes.count, targetCollections: Set(target.collections),
-                targetAliases: target.aliases, replacedConfig: replacedConfig, replacedName: replacedName)))
+                targetAliases: target.aliases, replacedConfig: replacedConfig, replacedName: replacedName,
+                stagingNameIsForeign: foreign)))
             let replicas = min(c.config["params"]?["replication_factor"]?.intValue ?? 1, target.nodes.count)
             memory.append(MemoryGate.Collection(name: c.name, footprintBytes: MemoryFootprint.bytes(config: c.config, points: c.pointsCount),
                                                 replicas: replicas))
             allAliases += aliases
             plans.append(RestorePlan.CollectionPlan(
                 source: c.name, base: base, staging: staging, aliases: aliases, currentTargets: current,
-                stale: RestoreNaming.staleStaging(base: base, collections: target.collections, aliases: target.aliases),
+                stale: try target.staleStaging(base: base),
                 pointsCount: c.pointsCount, objects: planned))
         }
         let duplicates = Dictionary(grouping: allAliases, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()

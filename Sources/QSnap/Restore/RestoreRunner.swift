@@ -55,6 +55,15 @@ public final class RestoreRunner: @unchecked Sendable {
     public func run() throws -> RestoreResult {
         if let refusal = plan.refusal { throw refusal }
         defer { sender.finishCleanups() }
+        // One restore of a collection at a time on this target: the second is refused (exit 5), not interleaved.
+        var locks: [RestoreLock] = []
+        defer { for lock in locks.reversed() { lock.release() } }
+        for base in Set(plan.collections.map(\.base)).sorted() {
+            let lock = RestoreLock(client: target.nodes[0].client, base: base,
+                                   hasMetadata: target.hasCollectionMetadata, logger: logger)
+            try lock.acquire(backupID: manifest.id)
+            locks.append(lock)
+        }
         let started = Date()
         if plan.transport == .url || manifest.kind == .full { try inspectObjects() }
         var machine = RestoreStateMachine()
@@ -136,7 +145,7 @@ public final class RestoreRunner: @unchecked Sendable {
         try target.refresh()
         let client = target.nodes[0].client
         for c in plan.collections {
-            for name in RestoreNaming.staleStaging(base: c.base, collections: target.collections, aliases: target.aliases) {
+            for name in try target.staleStaging(base: c.base) {
                 logger.notice("removing \(name), left by an interrupted restore")
                 try client.deleteCollection(name)
                 removedStale.append(name)
@@ -184,9 +193,17 @@ public final class RestoreRunner: @unchecked Sendable {
         let objects = self.objects(of: c)
         created.append(cp.staging)
         var restored: Set<Int> = []
+        let marker = RestoreNaming.stagingMetadata(base: cp.base, backupID: manifest.id)
         if manifest.kind == .shard {
             let config = manifest.collections.first { $0.name == cp.source }!.config
-            try target.nodes[0].client.createCollection(cp.staging, config: CollectionCreateBody.from(config: config))
+            var body = CollectionCreateBody.from(config: config)
+            if target.hasCollectionMetadata, case .object(var fields) = body {
+                var metadata = fields["metadata"]?.objectValue ?? [:]
+                metadata.merge(marker.objectValue ?? [:]) { _, new in new }
+                fields["metadata"] = .object(metadata)
+                body = .object(fields)
+            }
+            try target.nodes[0].client.createCollection(cp.staging, config: body)
         } else {
             // The first recovery creates the collection from the snapshot's own config (with payload indexes).
             let candidates = objects.indices.filter { cp.objects[$0].needed }
@@ -195,6 +212,10 @@ public final class RestoreRunner: @unchecked Sendable {
             }
             let node = cp.objects[first].nodeIndex
             try send(collection: c, object: first, node: node, scope: .collection(cp.staging))
+            // Marked at once: only a collection that carries the marker is ever removed as a leftover.
+            if target.hasCollectionMetadata {
+                try target.nodes[0].client.updateCollectionMetadata(cp.staging, metadata: marker)
+            }
             let local = try target.nodes[node].client.collectionCluster(cp.staging).localShards.map(\.shardId)
             // A full snapshot comes from one standalone node, which held every shard.
             restored = Set(local).intersection(shards(of: objects[first], collection: c))

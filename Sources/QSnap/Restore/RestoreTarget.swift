@@ -94,6 +94,23 @@ public struct RestoreTarget: Sendable {
         return RestoreTarget(nodes: nodes, clusterEnabled: clusterEnabled, collections: collections, aliases: aliases)
     }
 
+    /// True when the target has collection metadata (Qdrant ≥ 1.16), which marks qsnap's staging collections.
+    public var hasCollectionMetadata: Bool { version >= RestoreNaming.metadataSince }
+
+    /// True when the collection `name` exists and carries qsnap's staging marker (by name alone on targets without
+    /// collection metadata).
+    public func isMarkedStaging(_ name: String) throws -> Bool {
+        guard RestoreNaming.isRestored(name), collections.contains(name) else { return false }
+        let metadata = hasCollectionMetadata ? try nodes[0].client.collectionInfo(name).config["metadata"] : nil
+        return RestoreNaming.isMarkedStaging(name, metadata: metadata, hasMetadata: hasCollectionMetadata)
+    }
+
+    /// Leftovers of interrupted or failed restores of `base`: marked staging collections that no alias points at.
+    /// A collection that only looks like one by name is never among them.
+    public func staleStaging(base: String) throws -> [String] {
+        try RestoreNaming.staleStaging(base: base, collections: collections, aliases: aliases).filter(isMarkedStaging)
+    }
+
     /// Re-reads the collections and aliases.
     public mutating func refresh() throws {
         collections = try nodes[0].client.listCollections()

@@ -1,10 +1,13 @@
 /// How qsnap names the collections it restores, and how it recognises them later.
 ///
 /// A restore never writes into an existing collection: it recovers into `<base>-qsnap-<backup id>` (the staging
-/// collection), verifies it, then points the alias `<base>` at it. The name is the marker: a collection whose name
-/// ends in `-qsnap-<valid backup id>` was made by qsnap. Such a collection that no alias points at is a leftover of
-/// an interrupted or failed restore, and the next restore of the same base removes it. The collection an alias
-/// pointed at before a switch keeps the alias `<alias>-qsnap-previous` for rollback.
+/// collection), verifies it, then points the alias `<base>` at it. On Qdrant ≥ 1.16 the staging collection also
+/// carries collection metadata `{"qsnap_restore": {"base": …, "backup": …}}` (``stagingMetadata(base:backupID:)``),
+/// and only a collection that carries it is ever taken for qsnap's: a collection that merely looks like one by name
+/// is never deleted. On older targets, which have no collection metadata, the name is the marker. A marked
+/// collection that no alias points at is a leftover of an interrupted or failed restore, and the next restore of the
+/// same base removes it. The collection an alias pointed at before a switch keeps the alias
+/// `<alias>-qsnap-previous` for rollback.
 public enum RestoreNaming {
     /// The separator between the base name and the backup id.
     public static let marker = "-qsnap-"
@@ -29,8 +32,30 @@ public enum RestoreNaming {
     /// The rollback alias of `alias`.
     public static func previousAlias(_ alias: String) -> String { alias + previousSuffix }
 
-    /// Collections of `base` left behind by interrupted or failed restores: restored-name collections that no
-    /// alias points at. `aliases` maps alias name → collection name.
+    /// The first Qdrant version with collection metadata.
+    public static let metadataSince = QdrantVersion(major: 1, minor: 16, patch: 0)
+
+    /// The metadata key that marks a staging collection.
+    public static let metadataKey = "qsnap_restore"
+
+    /// The collection metadata that marks `base` restored from `backupID` as qsnap's staging collection.
+    public static func stagingMetadata(base: String, backupID: String) -> JSONValue {
+        .object([metadataKey: .object(["base": .string(base), "backup": .string(backupID)])])
+    }
+
+    /// True when the collection `name`, whose `config.metadata` is `metadata`, was made by a qsnap restore: on a
+    /// target with collection metadata (`hasMetadata`), its metadata carries the marker matching its name; on an
+    /// older target, its name follows the convention.
+    public static func isMarkedStaging(_ name: String, metadata: JSONValue?, hasMetadata: Bool) -> Bool {
+        guard let (base, id) = parse(name) else { return false }
+        guard hasMetadata else { return true }
+        guard let mark = metadata?[metadataKey] else { return false }
+        return mark["base"]?.stringValue == base && mark["backup"]?.stringValue == id
+    }
+
+    /// Collections of `base` that may be leftovers of interrupted or failed restores, by name: restored-name
+    /// collections that no alias points at (check ``isMarkedStaging(_:metadata:hasMetadata:)`` before removing one).
+    /// `aliases` maps alias name → collection name.
     public static func staleStaging(base: String, collections: [String], aliases: [String: String]) -> [String] {
         let referenced = Set(aliases.values)
         return collections.filter { parse($0)?.base == base && !referenced.contains($0) }.sorted()

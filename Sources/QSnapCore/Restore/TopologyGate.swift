@@ -23,11 +23,16 @@ public enum TopologyGate {
         public var replacedConfig: JSONValue?
         /// Its name.
         public var replacedName: String?
+        /// True when a collection named like the staging collection exists but does not carry qsnap's staging
+        /// marker: qsnap did not make it, so it is neither removed nor reused.
+        public var stagingNameIsForeign: Bool = false
 
         /// Creates an input.
         public init(collection: BackupManifest.Collection, kind: BackupKind, objectShards: [[Int]],
                     stagingName: String, aliases: [String], targetNodes: Int, targetCollections: Set<String>,
-                    targetAliases: [String: String], replacedConfig: JSONValue? = nil, replacedName: String? = nil) {
+                    targetAliases: [String: String], replacedConfig: JSONValue? = nil, replacedName: String? = nil,
+                    stagingNameIsForeign: Bool = false) {
+            self.stagingNameIsForeign = stagingNameIsForeign
             self.collection = collection
             self.kind = kind
             self.objectShards = objectShards
@@ -83,6 +88,10 @@ public enum TopologyGate {
             if input.targetAliases.values.contains(input.stagingName) {
                 problems.append("\(input.stagingName) already exists and is in use (an alias points at it): this "
                                 + "backup is already restored")
+            } else if input.stagingNameIsForeign {
+                problems.append("a collection named \(input.stagingName) exists that qsnap did not make (it lacks qsnap's "
+                                + "staging marker); qsnap never deletes it. Restore under another name with --as, or "
+                                + "remove that collection yourself")
             } else {
                 figures["staleStaging"] = input.stagingName
             }

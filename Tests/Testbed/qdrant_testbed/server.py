@@ -61,6 +61,7 @@ ROUTES = [
     Route("DELETE", "/snapshots/{name}", "delete_full", MANAGE),
     Route("GET", "/collections/{c}", "get_collection", READ),
     Route("PUT", "/collections/{c}", "create_collection", MANAGE),
+    Route("PATCH", "/collections/{c}", "update_collection", MANAGE),
     Route("DELETE", "/collections/{c}", "delete_collection", MANAGE),
     Route("GET", "/collections/{c}/exists", "collection_exists", READ),
     Route("GET", "/collections/{c}/aliases", "collection_aliases", READ),
@@ -461,6 +462,16 @@ class Handler(BaseHTTPRequestHandler):
         body = self.json_body(required=False)
         cfg = self.cluster.build_config(body)
         self.cluster.create_collection(c, cfg)
+        return self.ok(True)
+
+    def h_update_collection(self, c):
+        """`PATCH /collections/{c}`: only `metadata` is applied (merged key by key into the collection's metadata,
+        as Qdrant >= 1.16 does); the other UpdateCollection fields are accepted and ignored by the double."""
+        body = self.json_body()
+        metadata = body.get("metadata")
+        if metadata is not None and not isinstance(metadata, dict):
+            raise bad_request("Format error in JSON body: invalid type for `metadata`, expected a map")
+        self.cluster.update_metadata(c, metadata or {})
         return self.ok(True)
 
     def h_delete_collection(self, c):

@@ -241,6 +241,14 @@ class Cluster:
             self.save()
             return col
 
+    def update_metadata(self, name: str, metadata: dict) -> None:
+        with self.lock:
+            col = self.get(name)
+            merged = dict(col.config.get("metadata") or {})
+            merged.update(metadata)
+            col.config["metadata"] = merged
+            self.save()
+
     def delete_collection(self, name: str) -> bool:
         with self.lock:
             real = self.resolve(name)

@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+import Qdrant
+import QSnapCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Keeps two restores of the same collection apart on one target: before it changes anything, a restore creates
+/// the tiny collection `qsnap-restore-lock-<base>` — creating a collection is atomic in Qdrant, in a cluster too —
+/// with its holder (host, pid, backup, start) in the collection metadata (Qdrant ≥ 1.16), and deletes it when done,
+/// after a failure too. A second restore of the same base is refused with exit 5, naming the holder.
+///
+/// A lock left by a killed restore is taken over when its holder ran on this host and that process is gone;
+/// otherwise the refusal says how to remove it by hand.
+struct RestoreLock {
+    /// The lock collection of `base`.
+    static func name(base: String) -> String { "qsnap-restore-lock-" + base }
+
+    let client: QdrantClient
+    let base: String
+    let hasMetadata: Bool
+    let logger: Logger
+
+    /// The holder recorded in a lock's metadata.
+    struct Holder: Equatable {
+        var host: String
+        var pid: Int32
+        var backup: String
+        var started: String
+
+        var metadata: JSONValue {
+            .object(["qsnap_restore_lock": .object([
+                "host": .string(host), "pid": .integer(Int64(pid)), "backup": .string(backup), "started": .string(started),
+            ])])
+        }
+
+        init(host: String, pid: Int32, backup: String, started: String) {
+            self.host = host
+            self.pid = pid
+            self.backup = backup
+            self.started = started
+        }
+
+        init?(metadata: JSONValue?) {
+            guard let m = metadata?["qsnap_restore_lock"], let host = m["host"]?.stringValue,
+                  let pid = m["pid"]?.intValue.flatMap({ Int32(exactly: $0) }) else { return nil }
+            self.init(host: host, pid: pid, backup: m["backup"]?.stringValue ?? "?", started: m["started"]?.stringValue ?? "?")
+        }
+
+        /// True when the holder ran on this host and its process no longer exists.
+        var isGoneFromThisHost: Bool {
+            host == ProcessInfo.processInfo.hostName && kill(pid, 0) != 0 && errno == ESRCH
+        }
+    }
+
+    /// Creates the lock collection for restoring `backupID`.
+    /// - Throws: `busy("restore.locked")` (exit 5) when another restore of the same base holds it.
+    func acquire(backupID: String) throws {
+        let holder = Holder(host: ProcessInfo.processInfo.hostName, pid: getpid(), backup: backupID,
+                            started: ISO8601DateFormatter().string(from: Date()))
+        var body: [String: JSONValue] = [
+            "vectors": .object(["size": .integer(1), "distance": .string("Dot")]),
+            "shard_number": .integer(1), "replication_factor": .integer(1),
+        ]
+        if hasMetadata { body["metadata"] = holder.metadata }
+        let lock = Self.name(base: base)
+        for attempt in 0..<2 {
+            do {
+                try client.createCollection(lock, config: .object(body))
+                logger.info("holding the restore lock \(lock)")
+                return
+            } catch let error as QSnapError {
+                guard try client.collectionExists(lock) else { throw error }
+                let current = hasMetadata ? Holder(metadata: try client.collectionInfo(lock).config["metadata"]) : nil
+                if attempt == 0, let current, current.isGoneFromThisHost {
+                    logger.notice("taking over \(lock): its holder (pid \(current.pid) on this host) is gone")
+                    try client.deleteCollection(lock)
+                    continue
+                }
+                let who = current.map { "restoring backup \($0.backup) since \($0.started) (host \($0.host), pid \($0.pid))" }
+                    ?? "(no holder recorded)"
+                throw QSnapError(
+                    .busy("restore.locked"),
+                    "another restore of \(base) is running on this target \(who). Wait for it to finish; if it was "
+                        + "killed on another host, delete the collection \(lock) by hand and restore again")
+            }
+        }
+    }
+
+    /// Deletes the lock collection (best effort: a failure is logged, and the next restore takes the lock over on
+    /// this host or names it for removal by hand).
+    func release() {
+        let lock = Self.name(base: base)
+        do { try client.deleteCollection(lock) } catch { logger.warning("could not remove the restore lock \(lock): \(error)") }
+    }
+}
