@@ -126,7 +126,7 @@ extension JSONValue {
     private var numericKey: NumericKey? {
         switch self {
         case .integer(let i): return .signed(i)
-        case .unsigned(let u): return .unsigned(u)
+        case .unsigned(let u): return Int64(exactly: u).map(NumericKey.signed) ?? .unsigned(u)
         case .number(let n):
             if let i = Int64(exactly: n) { return .signed(i) }
             if let u = UInt64(exactly: n) { return .unsigned(u) }

@@ -13,8 +13,10 @@ import Darwin
 /// with its holder (host, pid, backup, start) in the collection metadata (Qdrant ≥ 1.16), and deletes it when done,
 /// after a failure too. A second restore of the same base is refused with exit 5, naming the holder.
 ///
-/// A lock left by a killed restore is taken over when its holder ran on this host and that process is gone;
-/// otherwise the refusal says how to remove it by hand.
+/// The holder also lists the staging collections it is about to create: a restore killed between Qdrant creating a
+/// staging collection and qsnap marking it leaves an unmarked collection, which the lock alone proves to be qsnap's.
+/// A lock left by a killed restore is taken over when its holder ran on this host and that process is gone (its
+/// staging collections then count as leftovers); otherwise the refusal says how to remove it by hand.
 struct RestoreLock {
     /// The lock collection of `base`.
     static func name(base: String) -> String { "qsnap-restore-lock-" + base }
@@ -30,24 +32,29 @@ struct RestoreLock {
         var pid: Int32
         var backup: String
         var started: String
+        /// The staging collections the holder creates.
+        var staging: [String] = []
 
         var metadata: JSONValue {
             .object(["qsnap_restore_lock": .object([
                 "host": .string(host), "pid": .integer(Int64(pid)), "backup": .string(backup), "started": .string(started),
+                "staging": .array(staging.map(JSONValue.string)),
             ])])
         }
 
-        init(host: String, pid: Int32, backup: String, started: String) {
+        init(host: String, pid: Int32, backup: String, started: String, staging: [String] = []) {
             self.host = host
             self.pid = pid
             self.backup = backup
             self.started = started
+            self.staging = staging
         }
 
         init?(metadata: JSONValue?) {
             guard let m = metadata?["qsnap_restore_lock"], let host = m["host"]?.stringValue,
                   let pid = m["pid"]?.intValue.flatMap({ Int32(exactly: $0) }) else { return nil }
-            self.init(host: host, pid: pid, backup: m["backup"]?.stringValue ?? "?", started: m["started"]?.stringValue ?? "?")
+            self.init(host: host, pid: pid, backup: m["backup"]?.stringValue ?? "?", started: m["started"]?.stringValue ?? "?",
+                      staging: (m["staging"]?.arrayValue ?? []).compactMap(\.stringValue))
         }
 
         /// True when the holder ran on this host and its process no longer exists.
@@ -57,27 +64,31 @@ struct RestoreLock {
     }
 
     /// Creates the lock collection for restoring `backupID`.
+    /// - Returns: the staging collections of a gone holder whose lock was taken over (leftovers to remove).
     /// - Throws: `busy("restore.locked")` (exit 5) when another restore of the same base holds it.
-    func acquire(backupID: String) throws {
+    @discardableResult
+    func acquire(backupID: String, staging: [String]) throws -> [String] {
         let holder = Holder(host: ProcessInfo.processInfo.hostName, pid: getpid(), backup: backupID,
-                            started: ISO8601DateFormatter().string(from: Date()))
+                            started: ISO8601DateFormatter().string(from: Date()), staging: staging)
         var body: [String: JSONValue] = [
             "vectors": .object(["size": .integer(1), "distance": .string("Dot")]),
             "shard_number": .integer(1), "replication_factor": .integer(1),
         ]
         if hasMetadata { body["metadata"] = holder.metadata }
         let lock = Self.name(base: base)
+        var inherited: [String] = []
         for attempt in 0..<2 {
             do {
                 try client.createCollection(lock, config: .object(body))
                 logger.info("holding the restore lock \(lock)")
-                return
+                return inherited
             } catch let error as QSnapError {
                 guard try client.collectionExists(lock) else { throw error }
                 let current = hasMetadata ? Holder(metadata: try client.collectionInfo(lock).config["metadata"]) : nil
                 if attempt == 0, let current, current.isGoneFromThisHost {
                     logger.notice("taking over \(lock): its holder (pid \(current.pid) on this host) is gone")
                     try client.deleteCollection(lock)
+                    inherited = current.staging
                     continue
                 }
                 let who = current.map { "restoring backup \($0.backup) since \($0.started) (host \($0.host), pid \($0.pid))" }
@@ -88,6 +99,17 @@ struct RestoreLock {
                         + "killed on another host, delete the collection \(lock) by hand and restore again")
             }
         }
+        return inherited
+    }
+
+    /// The holder of a lock left by a restore that is gone (it ran on this host and its process no longer exists),
+    /// or `nil` when there is no such lock.
+    static func orphan(base: String, client: QdrantClient) throws -> Holder? {
+        let lock = name(base: base)
+        guard try client.collectionExists(lock),
+              let holder = Holder(metadata: try client.collectionInfo(lock).config["metadata"]),
+              holder.isGoneFromThisHost else { return nil }
+        return holder
     }
 
     /// Deletes the lock collection (best effort: a failure is logged, and the next restore takes the lock over on

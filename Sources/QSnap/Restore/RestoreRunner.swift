@@ -32,6 +32,8 @@ public final class RestoreRunner: @unchecked Sendable {
     private var removedStale: [String] = []
     private var verified: [RestoreResult.Restored] = []
     private var failure: QSnapError?
+    /// Staging collections of a killed restore whose restore lock this one took over.
+    private var inherited: Set<String> = []
     /// Full backups: each collection's snapshot inside each full object (object key + NUL + collection).
     private var nested: [String: NestedSnapshot] = [:]
 
@@ -61,7 +63,8 @@ public final class RestoreRunner: @unchecked Sendable {
         for base in Set(plan.collections.map(\.base)).sorted() {
             let lock = RestoreLock(client: target.nodes[0].client, base: base,
                                    hasMetadata: target.hasCollectionMetadata, logger: logger)
-            try lock.acquire(backupID: manifest.id)
+            inherited.formUnion(
+                try lock.acquire(backupID: manifest.id, staging: plan.collections.filter { $0.base == base }.map(\.staging)))
             locks.append(lock)
         }
         let started = Date()
@@ -145,7 +148,7 @@ public final class RestoreRunner: @unchecked Sendable {
         try target.refresh()
         let client = target.nodes[0].client
         for c in plan.collections {
-            for name in try target.staleStaging(base: c.base) {
+            for name in try target.staleStaging(base: c.base, inherited: inherited) {
                 logger.notice("removing \(name), left by an interrupted restore")
                 try client.deleteCollection(name)
                 removedStale.append(name)

@@ -97,18 +97,24 @@ public struct RestoreTarget: Sendable {
     /// True when the target has collection metadata (Qdrant ≥ 1.16), which marks qsnap's staging collections.
     public var hasCollectionMetadata: Bool { version >= RestoreNaming.metadataSince }
 
-    /// True when the collection `name` exists and carries qsnap's staging marker (by name alone on targets without
-    /// collection metadata).
+    /// True when the collection `name` exists and was made by a qsnap restore: it carries qsnap's staging marker (by
+    /// name alone on targets without collection metadata), or the restore lock left by a killed restore on this host
+    /// lists it (killed after Qdrant created it, before qsnap marked it).
     public func isMarkedStaging(_ name: String) throws -> Bool {
-        guard RestoreNaming.isRestored(name), collections.contains(name) else { return false }
+        guard let (base, _) = RestoreNaming.parse(name), collections.contains(name) else { return false }
         let metadata = hasCollectionMetadata ? try nodes[0].client.collectionInfo(name).config["metadata"] : nil
-        return RestoreNaming.isMarkedStaging(name, metadata: metadata, hasMetadata: hasCollectionMetadata)
+        if RestoreNaming.isMarkedStaging(name, metadata: metadata, hasMetadata: hasCollectionMetadata) { return true }
+        return try RestoreLock.orphan(base: base, client: nodes[0].client)?.staging.contains(name) ?? false
     }
 
-    /// Leftovers of interrupted or failed restores of `base`: marked staging collections that no alias points at.
-    /// A collection that only looks like one by name is never among them.
-    public func staleStaging(base: String) throws -> [String] {
-        try RestoreNaming.staleStaging(base: base, collections: collections, aliases: aliases).filter(isMarkedStaging)
+    /// Leftovers of interrupted or failed restores of `base`: qsnap's staging collections (see
+    /// ``isMarkedStaging(_:)``) that no alias points at. A collection that only looks like one by name is never among
+    /// them.
+    /// - Parameter inherited: staging collections of a gone restore whose lock this one took over.
+    public func staleStaging(base: String, inherited: Set<String> = []) throws -> [String] {
+        try RestoreNaming.staleStaging(base: base, collections: collections, aliases: aliases).filter {
+            try inherited.contains($0) || isMarkedStaging($0)
+        }
     }
 
     /// Re-reads the collections and aliases.
