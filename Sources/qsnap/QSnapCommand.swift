@@ -28,6 +28,7 @@ struct QSnapCommand: AsyncParsableCommand {
             CheckCommand.self,
             RestoreCommand.self,
             AliasCommand.self,
+            SnapshotCommand.self,
             PruneCommand.self,
             RunCommand.self,
             DrillCommand.self,

@@ -125,6 +125,68 @@ def test_alias_semantics(testbed, client_for, http_for):
     assert c.get_aliases().aliases == []
 
 
+def test_collection_and_alias_names_do_not_clash(testbed, client_for, http_for):
+    """Qdrant refuses both directions: tests/openapi/test_alias.py, lib/storage/src/content_manager/toc/
+    create_collection.rs (BadInput → 400) and toc/collection_meta_ops.rs (AlreadyExists → 409)."""
+    c = client_for(testbed.url)
+    http = http_for(testbed.url)
+    for name in ("v1", "v2"):
+        c.create_collection(name, vectors_config=models.VectorParams(size=2, distance=models.Distance.DOT))
+    c.update_collection_aliases([models.CreateAliasOperation(
+        create_alias=models.CreateAlias(collection_name="v1", alias_name="prod"))])
+    # a collection under a name an alias holds: 400, and nothing is created
+    r = http.put("/collections/prod", json={"vectors": {"size": 2, "distance": "Dot"}})
+    assert r.status_code == 400
+    assert r.json()["status"]["error"] == \
+        "Wrong input: Can't create collection with name prod. Alias with the same name already exists"
+    assert sorted(x.name for x in c.get_collections().collections) == ["v1", "v2"]
+    assert {a.alias_name: a.collection_name for a in c.get_aliases().aliases} == {"prod": "v1"}
+    # the collection check comes first: an existing collection name is still 409
+    r = http.put("/collections/v1", json={"vectors": {"size": 2, "distance": "Dot"}})
+    assert r.status_code == 409 and r.json()["status"]["error"] == "Wrong input: Collection `v1` already exists!"
+    # an alias under an existing collection's name: 409, the alias is not created
+    r = http.post("/collections/aliases", json={"actions": [{"create_alias": {"collection_name": "v2",
+                                                                              "alias_name": "v1"}}]})
+    assert r.status_code == 409 and r.json()["status"]["error"] == "Wrong input: Collection `v1` already exists!"
+    assert {a.alias_name: a.collection_name for a in c.get_aliases().aliases} == {"prod": "v1"}
+    # once the alias is gone the name is free for a collection
+    http.post("/collections/aliases", json={"actions": [{"delete_alias": {"alias_name": "prod"}}]}).raise_for_status()
+    c.create_collection("prod", vectors_config=models.VectorParams(size=2, distance=models.Distance.DOT))
+    assert c.collection_exists("prod")
+
+
+def test_cluster_operations_are_refused_in_standalone_mode(testbed, client_for, http_for):
+    """tests/openapi/test_cluster.py and src/actix/api/cluster_api.rs: StorageError::StandaloneMode → 405."""
+    http = http_for(testbed.url)
+    r = http.post("/cluster/recover")
+    assert r.status_code == 405 and r.json()["status"]["error"] == "Qdrant is running in standalone mode"
+    r = http.delete("/cluster/peer/1")
+    assert r.status_code == 405 and r.json()["status"]["error"] == "Qdrant is running in standalone mode"
+    r = http.delete("/cluster/peer/1?force=true")
+    assert r.status_code == 405
+    # the node's own peer id, holding shards: the shards check comes first (unless force)
+    c = client_for(testbed.url)
+    c.create_collection("docs", vectors_config=models.VectorParams(size=2, distance=models.Distance.DOT))
+    own = testbed.peer_id(0)
+    r = http.delete(f"/cluster/peer/{own}")
+    assert r.status_code == 400
+    assert r.json()["status"]["error"] == f"Bad request: Cannot remove peer {own} as there are shards on it"
+    r = http.delete(f"/cluster/peer/{own}?force=true")
+    assert r.status_code == 405
+    assert http.get("/cluster").json()["result"] == {"status": "disabled"}
+    assert c.collection_exists("docs")
+
+
+def test_cluster_operations_need_the_manage_key(tmp_path, http_for):
+    with start_testbed(tmp_path, api_key="k-manage", read_only_api_key="k-read") as tb:
+        ro = http_for(tb.url, api_key="k-read")
+        for method, path in (("POST", "/cluster/recover"), ("DELETE", "/cluster/peer/1")):
+            r = ro.call(method, path)
+            assert r.status_code == 403, (method, path, r.text)
+        rw = http_for(tb.url, api_key="k-manage")
+        assert rw.post("/cluster/recover").status_code == 405
+
+
 def test_http11_keep_alive_chunked_and_expect_continue(testbed):
     import socket
     host, port = testbed.url.split("//")[1].split(":")

@@ -80,3 +80,19 @@ def test_cluster_snapshots_hold_only_local_shards(tmp_path, client_for, http_for
         assert r.status_code == 500
         assert "Can't restore snapshot in local mode with missing data at shard" in r.json()["status"]["error"]
         assert http_for(single.url).get("/collections/dist/exists").json()["result"] == {"exists": False}
+
+
+def test_cluster_recover_and_remove_peer_in_cluster_mode(tmp_path, client_for, http_for):
+    """In a cluster POST /cluster/recover is accepted (a Raft snapshot request: true) and removing a peer that
+    holds shards is refused without force (src/actix/api/cluster_api.rs); the 405 is for standalone nodes only."""
+    with start_testbed(tmp_path, peers=3) as tb:
+        https = [http_for(u) for u in tb.urls]
+        r = https[1].post("/cluster/recover")
+        assert r.status_code == 200 and r.json()["result"] is True
+        make_collection(client_for(tb.urls[0]), "dist", shards=3, points=6, rf=1)
+        pid = tb.peer_id(2)
+        r = https[0].delete(f"/cluster/peer/{pid}")
+        assert r.status_code == 400
+        assert r.json()["status"]["error"] == f"Bad request: Cannot remove peer {pid} as there are shards on it"
+        assert https[0].get("/cluster").json()["result"]["status"] == "enabled"
+        assert len(https[0].get("/cluster").json()["result"]["peers"]) == 3

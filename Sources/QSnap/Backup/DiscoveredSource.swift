@@ -27,50 +27,9 @@ public struct DiscoveredSource: Sendable {
     ///   - samples: points per collection to record for restores to compare, spread over the collection.
     public static func discover(urls: [String], apiKey: String?, collections selection: [String]?,
                                 samples: Int = sampleSize, logger: Logger) throws -> DiscoveredSource {
-        guard !urls.isEmpty else { throw QSnapError(.usage("backup.qdrant"), "give the source with --qdrant URL[,URL…]") }
-        var clients: [UInt64: QdrantClient] = [:]
-        var nodes: [SourceTopology.Node] = []
-        var clusterEnabled = false
-        var knownPeers: [UInt64: String] = [:]
-
-        for url in urls {
-            let (client, node, cluster) = try probe(url, apiKey: apiKey)
-            clusterEnabled = clusterEnabled || cluster.enabled
-            if clients[node.peerId] == nil {
-                clients[node.peerId] = client
-                nodes.append(node)
-            }
-            knownPeers.merge(cluster.peers) { a, _ in a }
-        }
-        if clusterEnabled {
-            // A peer URI names the internal (p2p) port. The given node shows the offset between its p2p and REST
-            // ports (6335 vs 6333 by default); try that offset first, then the given node's REST port.
-            let first = URLComponents(string: urls[0])
-            let restPort = first?.port ?? 6333
-            let ownP2P = nodes.first.flatMap { knownPeers[$0.peerId] }.flatMap { URLComponents(string: $0)?.port }
-            let offset = ownP2P.map { $0 - restPort }
-            for (peer, uri) in knownPeers.sorted(by: { $0.key < $1.key }) where clients[peer] == nil {
-                guard let parts = URLComponents(string: uri) else { continue }
-                var ports: [Int] = []
-                if let offset, let p2p = parts.port { ports.append(p2p - offset) }
-                if !ports.contains(restPort) { ports.append(restPort) }
-                for port in ports {
-                    var candidate = URLComponents()
-                    candidate.scheme = first?.scheme ?? "http"
-                    candidate.host = parts.host
-                    candidate.port = port
-                    guard let derived = candidate.string,
-                          let (client, node, _) = try? probe(derived, apiKey: apiKey), node.peerId == peer else { continue }
-                    clients[peer] = client
-                    nodes.append(node)
-                    logger.info("found peer \(peer) at \(derived)")
-                    break
-                }
-                if clients[peer] == nil { logger.warning("peer \(peer) (\(SafeURL.display(uri))) is not reachable on its REST port; give its URL with --qdrant") }
-            }
-        }
-        nodes.sort { $0.peerId < $1.peerId }
-        let first = clients[nodes[0].peerId]!
+        var found = try DiscoveredNodes.discover(urls: urls, apiKey: apiKey, logger: logger)
+        let clusterEnabled = found.clusterEnabled
+        let first = found.client(found.nodes[0])
 
         let available = try first.listCollections()
         let names: [String]
@@ -87,11 +46,8 @@ public struct DiscoveredSource: Sendable {
 
         // A standalone node has no peer id in GET /cluster, but GET /collections/{c}/cluster names one: adopt it,
         // so that replicas and the node agree.
-        if !clusterEnabled, nodes.count == 1, let name = names.first,
-           let view = try? first.collectionCluster(name), view.peerId != nodes[0].peerId {
-            clients[view.peerId] = clients.removeValue(forKey: nodes[0].peerId)
-            nodes[0].peerId = view.peerId
-        }
+        if let name = names.first { found.adoptStandalonePeerId(from: name) }
+        let nodes = found.nodes, clients = found.clients
 
         var placements: [SourceTopology.Collection] = []
         var records: [BackupManifest.Collection] = []
@@ -140,13 +96,5 @@ public struct DiscoveredSource: Sendable {
             list.append(replica)
         }
         shards[id] = list.sorted { $0.peerId < $1.peerId }
-    }
-
-    private static func probe(_ url: String, apiKey: String?) throws -> (QdrantClient, SourceTopology.Node, ClusterInfo) {
-        let client = QdrantClient(baseURL: url, apiKey: apiKey)
-        let info = try client.serverInfo()
-        let cluster = try client.cluster()
-        let node = SourceTopology.Node(peerId: cluster.peerId ?? 0, url: SafeURL.display(url), version: info.version)
-        return (client, node, cluster)
     }
 }

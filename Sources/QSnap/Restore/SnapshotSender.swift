@@ -19,6 +19,8 @@ struct SnapshotSender: Sendable {
     let logger: Logger
     /// The backup being restored, named in refusals.
     var backupID: String?
+    /// What is being restored, named in refusals instead of the backup (e.g. `snapshot file x.snapshot`).
+    var subject: String?
     /// Clean-ups left running in the background (removing uploaded snapshot files); ``finishCleanups()`` waits.
     let cleanups = DispatchGroup()
 
@@ -27,14 +29,16 @@ struct SnapshotSender: Sendable {
         cleanups.wait()
     }
 
-    /// Recovers `object` into `scope` on `node` with priority `snapshot` and the manifest's SHA-256 as checksum.
-    func send(_ object: BackupManifest.Object, scope: SnapshotScope, to node: RestoreTarget.Node) throws {
+    /// Recovers `object` into `scope` on `node` with `priority` (default `snapshot`) and the manifest's SHA-256 as
+    /// checksum.
+    func send(_ object: BackupManifest.Object, scope: SnapshotScope, to node: RestoreTarget.Node,
+              priority: SnapshotPriority = .snapshot) throws {
         switch transport {
         case .upload:
-            try upload(object, scope: scope, to: node)
+            try upload(object, scope: scope, to: node, priority: priority)
         case .url:
             let location = try locationURL(for: object.key)
-            try node.client.recoverSnapshot(scope, location: location, priority: .snapshot, checksum: object.sha256,
+            try node.client.recoverSnapshot(scope, location: location, priority: priority, checksum: object.sha256,
                                             wait: true)
         }
     }
@@ -102,8 +106,9 @@ struct SnapshotSender: Sendable {
 
     /// Streams the object into `…/snapshots/upload` through an ``ObjectInspection``: the node receives the last
     /// bytes only after the whole object passed the deep inspection and its SHA-256 matched the manifest's.
-    private func upload(_ object: BackupManifest.Object, scope: SnapshotScope, to node: RestoreTarget.Node) throws {
-        let backup = backupID.map { "backup \($0)" } ?? "the backup"
+    private func upload(_ object: BackupManifest.Object, scope: SnapshotScope, to node: RestoreTarget.Node,
+                        priority: SnapshotPriority) throws {
+        let backup = subject ?? backupID.map { "backup \($0)" } ?? "the backup"
         do { try BackupVerifier.checkPresent(object, in: repository) } catch let error as QSnapError {
             throw QSnapError(error.code, "refusing to restore \(backup): \(error.message); nothing was sent to \(node.url)")
         }
@@ -113,7 +118,7 @@ struct SnapshotSender: Sendable {
         defer { inspection.cancel() }
         do {
             try node.client.uploadSnapshot(
-                scope, fileName: object.snapshotName, length: object.size, checksum: object.sha256, priority: .snapshot,
+                scope, fileName: object.snapshotName, length: object.size, checksum: object.sha256, priority: priority,
                 wait: true, read: { buffer in try inspection.read(into: buffer) })
         } catch {
             if let refusal = inspection.refusal {

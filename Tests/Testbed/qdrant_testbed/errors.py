@@ -36,6 +36,11 @@ def forbidden(msg: str) -> ApiError:
     return ApiError(403, f"Forbidden: {msg}")
 
 
+def standalone_mode() -> ApiError:
+    """StorageError::StandaloneMode: 405 with the bare message (an operation that needs distributed mode)."""
+    return ApiError(405, "Qdrant is running in standalone mode")
+
+
 def validation(where: str, msg: str) -> ApiError:
     return ApiError(422, f"Validation error in {where}: {msg}")
 

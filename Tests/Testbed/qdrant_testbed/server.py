@@ -16,7 +16,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import convert
-from .errors import ApiError, bad_request, not_found, validation
+from .errors import ApiError, bad_request, not_found, standalone_mode, validation
 from .store import Cluster, Peer, validate_snapshot_name
 
 OPEN_PATHS = ("/", "/healthz")
@@ -52,6 +52,8 @@ ROUTES = [
     Route("GET", "/quotas", "quotas", READ),
     Route("GET", "/metrics", "metrics", READ),
     Route("GET", "/cluster", "cluster", READ),
+    Route("POST", "/cluster/recover", "cluster_recover", MANAGE),
+    Route("DELETE", "/cluster/peer/{peer_id}", "remove_peer", MANAGE),
     Route("GET", "/collections", "list_collections", READ),
     Route("GET", "/aliases", "list_aliases", READ),
     Route("POST", "/collections/aliases", "update_aliases", MANAGE),
@@ -436,6 +438,33 @@ class Handler(BaseHTTPRequestHandler):
             "consensus_thread_status": {"consensus_thread_status": "working",
                                         "last_update": time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())},
             "message_send_failures": {}})
+
+    def h_cluster_recover(self):
+        # src/actix/api/cluster_api.rs `recover_current_peer`: toc.request_snapshot() needs the consensus
+        # proposal sender, which a standalone node lacks (StorageError::StandaloneMode → 405).
+        if not self.cluster.distributed:
+            raise standalone_mode()
+        return self.ok(True)  # asks consensus for a Raft snapshot; nothing for the double to do
+
+    def h_remove_peer(self, peer_id):
+        # src/actix/api/cluster_api.rs `remove_peer`: the path is a u64 (actix's own Path: 404 when it is not),
+        # then the shards check (unless force=true), then the standalone refusal.
+        if not peer_id.isdigit() or int(peer_id) >= 2 ** 64:
+            self.finish_unread()
+            self.send_text(404, f"can not parse \"{peer_id}\" to a u64")
+            raise NoContent
+        force = self.qparam("force", "false")
+        if force not in ("true", "false"):
+            raise bad_request("Deserialize error in query parameters: force: provided string was not `true` or `false`")
+        pid = int(peer_id)
+        c = self.cluster
+        index = next((p.index for p in c.peers if p.peer_id == pid), None)
+        if force == "false" and index is not None and c.peer_has_shards(index):
+            raise bad_request(f"Cannot remove peer {pid} as there are shards on it")
+        if not c.distributed:
+            raise standalone_mode()
+        # A real cluster proposes RemovePeer to consensus; the double's peers are fixed at start.
+        raise ApiError(500, "Service internal error: the test double cannot remove peers")
 
     # ------------------------------------------------------------------ collections and aliases
 

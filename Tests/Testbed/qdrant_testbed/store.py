@@ -225,7 +225,8 @@ class Cluster:
             if name in self.collections:
                 raise already_exists(f"Collection `{name}` already exists!")
             if name in self.aliases:
-                raise already_exists(f"Alias `{name}` already exists!")
+                # toc/create_collection.rs: StorageError::bad_input, so 400 (not 409 as for a collection clash)
+                raise bad_input(f"Can't create collection with name {name}. Alias with the same name already exists")
             n = len(self.peers)
             shard_number = int(config["params"].get("shard_number", 1))
             rf = min(int(config["params"].get("replication_factor", 1)), n)
@@ -248,6 +249,11 @@ class Cluster:
             merged.update(metadata)
             col.config["metadata"] = merged
             self.save()
+
+    def peer_has_shards(self, peer_index: int) -> bool:
+        """Whether any collection places a replica on the peer (toc `peer_has_shards`)."""
+        with self.lock:
+            return any(peer_index in ps for col in self.collections.values() for ps in col.placement.values())
 
     def delete_collection(self, name: str) -> bool:
         with self.lock:

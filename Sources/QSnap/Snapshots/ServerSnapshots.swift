@@ -1,0 +1,204 @@
+import Foundation
+import Logging
+import Qdrant
+import QSnapCore
+
+/// The per-node snapshot API over a whole deployment (`qsnap snapshot`): which nodes hold a scope's data, and
+/// snapshots created, listed, found and deleted on them.
+///
+/// Scopes: ``SnapshotScope/full`` (full-storage snapshots; created on a single standalone node only),
+/// ``SnapshotScope/collection(_:)`` (every node holding a local replica of the collection) and
+/// ``SnapshotScope/shard(_:_:)`` (the nodes holding that shard locally).
+public struct ServerSnapshots: Sendable {
+    /// The nodes reached.
+    public let nodes: DiscoveredNodes
+    /// The api key, to probe a `--node` URL that is not one of the discovered ones.
+    private let apiKey: String?
+    let logger: Logger
+
+    /// Creates the value over nodes already discovered.
+    public init(nodes: DiscoveredNodes, apiKey: String?, logger: Logger) {
+        self.nodes = nodes
+        self.apiKey = apiKey
+        self.logger = logger
+    }
+
+    /// Discovers the deployment from `urls` (cluster peers included, as `qsnap backup` does).
+    public static func connect(urls: [String], apiKey: String?, logger: Logger) throws -> ServerSnapshots {
+        ServerSnapshots(nodes: try DiscoveredNodes.discover(urls: urls, apiKey: apiKey, logger: logger), apiKey: apiKey,
+                        logger: logger)
+    }
+
+    // MARK: - Where a scope lives
+
+    /// The nodes holding data for `scope`: every node for full storage; for a collection the nodes with a local
+    /// replica of any of its shards (a standalone node always); for a shard the nodes holding it locally.
+    /// - Throws: `usage` when the collection or shard does not exist; `failure("snapshot.no-holder")` when no node
+    ///   reached holds it.
+    public func holders(of scope: SnapshotScope) throws -> [SourceTopology.Node] {
+        guard let collection = scope.collection else { return nodes.nodes }
+        try requireCollection(collection)
+        var found: [SourceTopology.Node] = []
+        var shardCount = 0
+        for node in nodes.nodes {
+            let view = try nodes.client(node).collectionCluster(collection)
+            shardCount = max(shardCount, view.shardCount)
+            let local = Set(view.localShards.map(\.shardId))
+            switch scope {
+            case .shard(_, let shard): if local.contains(shard) { found.append(node) }
+            default: if !local.isEmpty || !nodes.clusterEnabled { found.append(node) }
+            }
+        }
+        if case .shard(_, let shard) = scope, shard < 0 || shard >= max(shardCount, 1) {
+            throw QSnapError(.usage("snapshot.shard"),
+                             "collection \(collection) has shards 0…\(max(shardCount, 1) - 1); there is no shard \(shard)")
+        }
+        guard !found.isEmpty else {
+            throw QSnapError(.failure("snapshot.no-holder"),
+                             "no node reached holds \(scope) locally; give every node's URL with --qdrant")
+        }
+        return found
+    }
+
+    /// The nodes whose listing of `scope` answers: every node, except for a shard (only its holders list it).
+    func listers(of scope: SnapshotScope) throws -> [SourceTopology.Node] {
+        if case .shard = scope { return try holders(of: scope) }
+        if let collection = scope.collection { try requireCollection(collection) }
+        return nodes.nodes
+    }
+
+    private func requireCollection(_ name: String) throws {
+        let client = nodes.client(nodes.nodes[0])
+        let collections = try client.listCollections()
+        if collections.contains(name) { return }
+        if try client.listAliases().contains(where: { $0.aliasName == name }) { return }
+        throw QSnapError(.usage("snapshot.collection"),
+                         "collection \(name) does not exist; the deployment has: \(collections.sorted().joined(separator: ", "))")
+    }
+
+    // MARK: - Operations
+
+    /// Creates a snapshot of `scope` on every node holding its data, all nodes at once: `wait=false`, then the
+    /// listing is polled until the new snapshot is complete (as `qsnap backup` does), so long snapshots do not hit
+    /// an HTTP timeout.
+    /// - Parameters:
+    ///   - timeout: seconds to wait for each snapshot.
+    ///   - poll: seconds between polls.
+    /// - Returns: the new snapshots, in node order.
+    /// - Throws: `refused("snapshot.full-in-cluster")` for full-storage snapshots of a cluster (Qdrant restores them
+    ///   only at start-up of one node); the first node's failure once every node finished (snapshots made on the
+    ///   other nodes stay there and are logged).
+    public func create(_ scope: SnapshotScope, timeout: Double, poll: Double = 1) throws -> [ServerSnapshotEntry] {
+        if case .full = scope, nodes.clusterEnabled || nodes.nodes.count > 1 {
+            throw QSnapError(
+                .refused("snapshot.full-in-cluster"),
+                "full-storage snapshots are for single-node deployments: Qdrant restores them only when one node starts "
+                    + "(--storage-snapshot). In a cluster, snapshot each collection (--collection) or shard (--shard)")
+        }
+        let targets = try holders(of: scope)
+        let results = ResultSlots<ServerSnapshotEntry>(count: targets.count)
+        DispatchQueue.concurrentPerform(iterations: targets.count) { i in
+            results.set(i, Result { try createOne(scope, on: targets[i], timeout: timeout, poll: poll) })
+        }
+        let outcomes = results.values
+        if let failure = outcomes.firstIndex(where: { if case .failure = $0 { true } else { false } }) {
+            for case .success(let made) in outcomes {
+                logger.warning("snapshot \(made.name) was created on \(made.node) and left there")
+            }
+            if case .failure(let error) = outcomes[failure] {
+                throw Self.annotate(error, node: targets[failure].url)
+            }
+        }
+        return outcomes.compactMap { try? $0.get() }
+    }
+
+    private func createOne(_ scope: SnapshotScope, on node: SourceTopology.Node, timeout: Double, poll: Double) throws
+        -> ServerSnapshotEntry
+    {
+        let client = nodes.client(node)
+        let before = Set(try client.listSnapshots(scope).map(\.name))
+        logger.info("creating a snapshot of \(scope) on \(node.url)")
+        let made: SnapshotDescription
+        if let direct = try client.createSnapshot(scope, wait: false) {
+            made = direct
+        } else {
+            made = try client.waitForSnapshot(scope, excluding: before, timeout: timeout, poll: poll)
+        }
+        return entry(made, scope: scope, node: node)
+    }
+
+    /// Every node's snapshots of `scope` (nodes in peer order, names sorted).
+    public func list(_ scope: SnapshotScope) throws -> [ServerSnapshotEntry] {
+        var all: [ServerSnapshotEntry] = []
+        for node in try listers(of: scope) {
+            do {
+                all += try nodes.client(node).listSnapshots(scope).map { entry($0, scope: scope, node: node) }
+            } catch {
+                throw Self.annotate(error, node: node.url)
+            }
+        }
+        return all
+    }
+
+    /// Finds the snapshot `name` of `scope`: on `node` when given (a REST URL of one of the nodes), else on the one
+    /// node that lists it.
+    /// - Throws: `usage("snapshot.not-found")` when no node lists it, `usage("snapshot.ambiguous")` when several do,
+    ///   `usage("snapshot.node")` when `node` is not one of the nodes; `refused("qdrant.snapshot-name")` for a name
+    ///   that is not a bare file name.
+    public func locate(_ scope: SnapshotScope, name: String, node: String?) throws
+        -> (node: SourceTopology.Node, snapshot: SnapshotDescription)
+    {
+        try SnapshotName.validate(name)
+        let candidates = try node.map { [try resolveNode($0)] } ?? listers(of: scope)
+        var found: [(SourceTopology.Node, SnapshotDescription)] = []
+        for candidate in candidates {
+            if let hit = try nodes.client(candidate).listSnapshots(scope).first(where: { $0.name == name }) {
+                found.append((candidate, hit))
+            }
+        }
+        guard let first = found.first else {
+            throw QSnapError(.usage("snapshot.not-found"),
+                             "no snapshot \(name) of \(scope) on \(candidates.map(\.url).joined(separator: ", ")); "
+                                + "see qsnap snapshot list")
+        }
+        guard found.count == 1 else {
+            throw QSnapError(.usage("snapshot.ambiguous"),
+                             "\(name) of \(scope) is on \(found.map(\.0.url).joined(separator: " and ")); choose one with --node URL")
+        }
+        return first
+    }
+
+    /// Deletes the snapshot `name` of `scope` (and its checksum sidecar) from the node that has it.
+    /// - Returns: what was deleted.
+    public func delete(_ scope: SnapshotScope, name: String, node: String?) throws -> ServerSnapshotEntry {
+        let (holder, snapshot) = try locate(scope, name: name, node: node)
+        do {
+            try nodes.client(holder).deleteSnapshot(scope, name: snapshot.name)
+        } catch {
+            throw Self.annotate(error, node: holder.url)
+        }
+        return entry(snapshot, scope: scope, node: holder)
+    }
+
+    /// The node `url` names: one of the nodes by its display URL, else by the peer id it answers with.
+    func resolveNode(_ url: String) throws -> SourceTopology.Node {
+        let wanted = SafeURL.display(url)
+        if let node = nodes.nodes.first(where: { $0.url == wanted }) { return node }
+        if let (_, probed, _) = try? DiscoveredNodes.probe(url, apiKey: apiKey),
+           let node = nodes.nodes.first(where: { $0.peerId == probed.peerId && nodes.clusterEnabled }) {
+            return node
+        }
+        throw QSnapError(.usage("snapshot.node"),
+                         "--node \(wanted) is not one of the nodes: \(nodes.nodes.map(\.url).joined(separator: ", "))")
+    }
+
+    func entry(_ snapshot: SnapshotDescription, scope: SnapshotScope, node: SourceTopology.Node) -> ServerSnapshotEntry {
+        ServerSnapshotEntry(node: node.url, peerId: nodes.clusterEnabled ? node.peerId : nil, scope: scope, snapshot: snapshot)
+    }
+
+    /// Names the node in an error that does not already.
+    static func annotate(_ error: any Error, node: String) -> any Error {
+        guard let e = error as? QSnapError, !e.message.contains(node) else { return error }
+        return QSnapError(e.code, "\(node): \(e.message)", cause: e.cause)
+    }
+}

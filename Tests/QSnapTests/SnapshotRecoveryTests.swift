@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import QSnapCore
+import QSnapTestSupport
+import Qdrant
+import Testing
+@testable import QSnap
+
+@Suite struct SnapshotRecoveryTests {
+    typealias Tar = ObjectInspectionTests.Tar
+
+    static let fileName = "c-shard-0-2026-01-01-00-00-00.snapshot"
+
+    /// A directory holding `bytes` as the snapshot file; returns the file's path.
+    func write(_ bytes: [UInt8], sidecar: String? = nil) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qsnap-recover-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent(Self.fileName).path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        if let sidecar { try Data(sidecar.utf8).write(to: URL(fileURLWithPath: path + ".checksum")) }
+        return path
+    }
+
+    /// A node answering `GET /` and accepting uploads.
+    func node() throws -> LoopbackServer {
+        try LoopbackServer { request in
+            if request.method == "GET" && request.target == "/" {
+                return .init(body: Array(#"{"title":"qdrant - vector search engine","version":"1.18.0"}"#.utf8))
+            }
+            return .init(headers: [("Content-Type", "application/json")],
+                         body: Array(#"{"result":true,"status":"ok","time":0.1}"#.utf8))
+        }
+    }
+
+    func recover(_ path: String, scope: SnapshotScope = .shard("c", 0), server: LoopbackServer,
+                 priority: SnapshotPriority = .replica, checksum: String? = nil) throws -> SnapshotRecoveryResult {
+        try SnapshotRecovery(logger: Logger(label: "t")).recover(
+            file: path, into: scope, url: "http://127.0.0.1:\(server.port)", apiKey: nil, priority: priority,
+            checksum: checksum)
+    }
+
+    @Test func aGoodArchiveIsUploadedWithItsSHA256AndPriority() throws {
+        let data = ObjectInspectionTests.shardSnapshot(walBytes: 10_000)
+        let path = try write(data)
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let server = try node()
+        defer { server.stop() }
+        let result = try recover(path, server: server)
+        let sha = Digest.sha256Hex(data)
+        #expect(result.sha256 == sha && result.kind == "shard" && result.shard == 0 && result.priority == "replica")
+        #expect(result.checksumSource == nil)
+        let upload = try #require(server.requests.first { $0.method == "POST" })
+        #expect(upload.target.hasPrefix("/collections/c/shards/0/snapshots/upload?"))
+        #expect(upload.target.contains("checksum=\(sha)") && upload.target.contains("priority=replica"))
+        #expect(upload.body.count > data.count)
+        #expect(upload.body.firstRange(of: data) != nil)  // the archive, framed as multipart/form-data
+    }
+
+    @Test func aMatchingSidecarIsCheckedFirst() throws {
+        let data = ObjectInspectionTests.shardSnapshot(walBytes: 1000)
+        let path = try write(data, sidecar: Digest.sha256Hex(data) + "\n")
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let server = try node()
+        defer { server.stop() }
+        #expect(try recover(path, server: server).checksumSource == "sidecar")
+    }
+
+    @Test func anUnsafeArchiveIsRefusedBeforeTheNodeIsContacted() throws {
+        // A hard link that escapes the archive root, after a sound shard.
+        var data = ObjectInspectionTests.shardSnapshot(walBytes: 1000)
+        data.removeLast(1024)
+        var tar = Tar()
+        tar.file("wal/../../../etc/cron.d/evil", "x")
+        data += tar.archive()
+        let path = try write(data)
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let server = try node()
+        defer { server.stop() }
+        let error = try #require(throws: QSnapError.self) { try recover(path, server: server) }
+        #expect(error.code.exitStatus == ExitStatus.refused)
+        #expect(server.requests.isEmpty)
+    }
+
+    @Test func aChecksumMismatchFailsVerificationBeforeTheNodeIsContacted() throws {
+        let data = ObjectInspectionTests.shardSnapshot(walBytes: 1000)
+        let server = try node()
+        defer { server.stop() }
+        let path = try write(data)
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let error = try #require(throws: QSnapError.self) {
+            try recover(path, server: server, checksum: String(repeating: "0", count: 64))
+        }
+        #expect(error.code == .verificationFailed("archive.checksum"))
+        let wrongSidecar = try write(data, sidecar: String(repeating: "e", count: 64))
+        defer { try? FileManager.default.removeItem(atPath: (wrongSidecar as NSString).deletingLastPathComponent) }
+        let sidecarError = try #require(throws: QSnapError.self) { try recover(wrongSidecar, server: server) }
+        #expect(sidecarError.code == .verificationFailed("archive.checksum"))
+        #expect(server.requests.isEmpty)
+    }
+
+    @Test func theArchiveMustBeOfTheScopesKind() throws {
+        let path = try write(ObjectInspectionTests.shardSnapshot(walBytes: 100))
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let server = try node()
+        defer { server.stop() }
+        let error = try #require(throws: QSnapError.self) { try recover(path, scope: .collection("c"), server: server) }
+        #expect(error.code == .refused("recover.kind"))
+        let full = try #require(throws: QSnapError.self) { try recover(path, scope: .full, server: server) }
+        #expect(full.code == .refused("qdrant.full-recover"))
+        #expect(server.requests.isEmpty)
+    }
+
+    @Test func aMissingFileIsAUsageError() throws {
+        let server = try node()
+        defer { server.stop() }
+        let error = try #require(throws: QSnapError.self) {
+            try recover("/nonexistent/\(UUID().uuidString).snapshot", server: server)
+        }
+        #expect(error.code == .usage("recover.file"))
+    }
+}
