@@ -29,6 +29,11 @@ struct QSnapCommand: AsyncParsableCommand {
             RestoreCommand.self,
             AliasCommand.self,
             PruneCommand.self,
+            ForgetCommand.self,
+            TagCommand.self,
+            UntagCommand.self,
+            PinCommand.self,
+            UnpinCommand.self,
             RunCommand.self,
             DrillCommand.self,
         ]
