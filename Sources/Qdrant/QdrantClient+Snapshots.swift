@@ -90,17 +90,28 @@ extension QdrantClient {
     /// The snapshot is complete when it is listed with a checksum (the sidecar is stored last), or listed while
     /// the collection has no snapshot creation running, or (when telemetry is unavailable, e.g. for full snapshots)
     /// listed with the same size on two polls in a row.
+    ///
+    /// It never waits for something that cannot come: a snapshot that was listed and then disappeared (deleted by
+    /// another client) fails at once, and nothing listed while the node reports no creation running for
+    /// `vanishGrace` seconds (the creation failed in the background, or its result was deleted before it was
+    /// seen) fails after that grace — both with `failure("qdrant.snapshot-vanished")` — instead of polling until
+    /// `timeout`.
     /// - Parameters:
     ///   - name: the expected name, when known.
     ///   - excluding: when `name` is `nil`, names listed before the creation was started; the newest other
     ///     snapshot is awaited.
     ///   - timeout: seconds to wait before throwing `failure("qdrant.snapshot-timeout")`.
     ///   - poll: seconds between polls.
+    ///   - vanishGrace: seconds with nothing listed and no creation running before giving up.
     public func waitForSnapshot(_ scope: SnapshotScope, name: String? = nil, excluding: Set<String> = [],
-                                timeout: Double = 3600, poll: Double = 1) throws -> SnapshotDescription {
+                                timeout: Double = 3600, poll: Double = 1, vanishGrace: Double = 30) throws
+        -> SnapshotDescription
+    {
         if let name { try SnapshotName.validate(name) }
         let deadline = Date().addingTimeInterval(timeout)
         var previous: SnapshotDescription?
+        var seen: String?
+        var idleSince: Date?
         while true {
             let listed = try listSnapshots(scope)
             let candidate: SnapshotDescription?
@@ -110,12 +121,24 @@ extension QdrantClient {
                 candidate = listed.filter { !excluding.contains($0.name) }.max { Self.isOlder($0, than: $1) }
             }
             if let candidate {
+                seen = candidate.name
+                idleSince = nil
                 if candidate.checksum != nil { return candidate }
                 switch runningSnapshots(scope) {
                 case 0?: return candidate
                 case nil: if previous == candidate { return candidate }
                 default: break
                 }
+            } else if let seen {
+                throw vanished(scope, "snapshot \"\(seen)\" was listed, then disappeared (deleted by another client?)")
+            } else if runningSnapshots(scope) == 0 {
+                let since = idleSince ?? Date()
+                idleSince = since
+                if Date().timeIntervalSince(since) >= vanishGrace {
+                    throw vanished(scope, "no \(name.map { "snapshot \"\($0)\"" } ?? "new snapshot") is listed and the node has reported no snapshot creation running for \(Int(vanishGrace)) s (the creation failed on the server, or another client deleted its result)")
+                }
+            } else {
+                idleSince = nil
             }
             previous = candidate
             guard Date() < deadline else {
@@ -127,6 +150,10 @@ extension QdrantClient {
             }
             Thread.sleep(forTimeInterval: max(0.05, poll))
         }
+    }
+
+    private func vanished(_ scope: SnapshotScope, _ what: String) -> QSnapError {
+        QSnapError(.failure("qdrant.snapshot-vanished"), "Waiting for the snapshot of \(scope) stopped: \(what).")
     }
 
     /// Snapshot creations running for the scope's collection per telemetry; `nil` when unknown.

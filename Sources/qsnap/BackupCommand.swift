@@ -17,9 +17,14 @@ struct BackupCommand: AsyncParsableCommand {
             writes the manifest last. A re-run of an interrupted backup resumes it without uploading finished
             objects again.
 
+            Holds the repository lock (purpose "backup") for the whole backup, so two backups, a prune or a
+            forget never interleave on one repository: with --wait-lock it waits that long for another run's
+            lock, then gives up with exit status 5. --tag records tags in the manifest (keep-tags).
+
             Examples:
               qsnap backup --qdrant http://localhost:6333 --to ./backups
               qsnap backup --qdrant http://n1:6333,http://n2:6333,http://n3:6333 --to s3://bucket/qdrant --kind shard
+              qsnap backup --qdrant http://localhost:6333 --to ./backups --tag release --tag audited --wait-lock 600
             """)
 
     @OptionGroup var globals: GlobalOptions
@@ -54,6 +59,11 @@ struct BackupCommand: AsyncParsableCommand {
     @Option(help: "Points per collection recorded for restores to compare, drawn at random over the whole collection.")
     var verifySamples: Int = DiscoveredSource.sampleSize
 
+    @Option(name: .customLong("tag"), help: "A tag to record in the manifest (repeatable).")
+    var tags: [String] = []
+
+    @OptionGroup var lock: LockOptions
+
     @OptionGroup var s3: RepoS3Options
 
     func validate() throws {
@@ -61,6 +71,9 @@ struct BackupCommand: AsyncParsableCommand {
         guard (1...64).contains(parallel) else { throw ValidationError("--parallel must be 1…64") }
         guard snapshotTimeout > 0 else { throw ValidationError("--snapshot-timeout must be positive") }
         guard (0...10_000).contains(verifySamples) else { throw ValidationError("--verify-samples must be 0…10000") }
+        for tag in tags {
+            do { try BackupLabels.validate(tag: tag) } catch let error as QSnapError { throw ValidationError(error.message) }
+        }
     }
 
     func run() async throws {
@@ -69,16 +82,19 @@ struct BackupCommand: AsyncParsableCommand {
             let options = BackupOptions(
                 kind: BackupKind(rawValue: kind)!, collections: collections.isEmpty ? nil : collections,
                 parallel: parallel, keepServerSnapshots: keepServerSnapshots, snapshotTimeout: snapshotTimeout,
-                resume: !noResume)
+                resume: !noResume, tags: tags)
             let key = APIKey.resolve(apiKey)
             let repositoryURL = to
-            let s3 = self.s3
+            let (s3, lock) = (self.s3, self.lock)
             let samples = verifySamples
             let result: BackupResult = try await Blocking.run {
                 let repository = try RepositoryOpener.open(repositoryURL, s3: s3, logger: logger)
+                let held = try RepositoryLocker.acquireForCommand(
+                    repository, purpose: "backup", wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger)
+                defer { held.release() }
                 let source = try DiscoveredSource.discover(urls: urls, apiKey: key, collections: options.collections,
                                                           samples: samples, logger: logger)
-                let runner = BackupRunner(repository: repository, source: source, options: options, logger: logger)
+                let runner = BackupRunner(repository: repository, source: source, options: options, lock: held, logger: logger)
                 let display = ProgressDisplay(progress: runner.progress, enabled: !globals.quiet && !globals.json)
                 display.start()
                 defer { display.stop() }

@@ -25,6 +25,8 @@ struct ListCommand: AsyncParsableCommand {
         var objects: Int
         var bytes: Int64
         var incomplete: Bool
+        var tags: [String]
+        var pinned: Bool
     }
 
     func run() async throws {
@@ -38,7 +40,7 @@ struct ListCommand: AsyncParsableCommand {
                     let m = try ManifestStore.read(id, from: repository)
                     return Row(id: id, completedAt: m.completedAt, kind: m.kind, qdrantVersion: m.source.qdrantVersion,
                                collections: m.collections.map(\.name), objects: m.objects.count, bytes: m.totalBytes,
-                               incomplete: false)
+                               incomplete: false, tags: m.labels.tags, pinned: m.labels.pinned)
                 }
                 let interrupted = Set(keys.filter { $0.hasSuffix("/progress.json") }.compactMap(BackupLayout.backupID(inKey:)))
                     .subtracting(ids).sorted()
@@ -50,7 +52,9 @@ struct ListCommand: AsyncParsableCommand {
             }
             if rows.isEmpty { print("no backups in \(repo)") }
             for r in rows {
-                print("\(r.id)  \(r.completedAt)  \(r.kind.rawValue)  qdrant \(r.qdrantVersion)  \(r.objects) objects  \(ByteCount.format(r.bytes))  \(r.collections.joined(separator: ","))")
+                let labels = (r.pinned ? ["pinned"] : []) + r.tags.map { "#\($0)" }
+                print("\(r.id)  \(r.completedAt)  \(r.kind.rawValue)  qdrant \(r.qdrantVersion)  \(r.objects) objects  \(ByteCount.format(r.bytes))  \(r.collections.joined(separator: ","))"
+                    + (labels.isEmpty ? "" : "  " + labels.joined(separator: " ")))
             }
             for id in interrupted { print("\(id)  interrupted (no manifest; a re-run of the same backup resumes it)") }
         }

@@ -10,8 +10,9 @@ struct PruneCommand: AsyncParsableCommand {
         commandName: "prune",
         abstract: "Delete the backups a retention policy no longer keeps (dry run unless --yes).",
         discussion: """
-            Plans with restic's forget semantics (keep-last, -hourly … -yearly, keep-within, tags; UTC buckets;
-            a backup kept by any rule stays) plus pins, the newest verified backup and a cap on deletions per run,
+            Plans with restic's forget semantics (keep-last, -hourly … -yearly, keep-within, keep-tags matched
+            against the manifests' tags; UTC buckets; a backup kept by any rule stays) plus pins (the policy's and
+            pinned manifests), the newest verified backup and a cap on deletions per run,
             all from the policy file (see policies/README.md). Without --yes it only prints, for every backup,
             whether it is kept and why.
 
@@ -47,18 +48,12 @@ struct PruneCommand: AsyncParsableCommand {
     @Option(help: "Hours a backup without manifest must age before it counts as abandoned.")
     var interruptedGraceHours: Double = 24
 
-    @Option(help: "Seconds to wait for another run's repository lock (with --yes).")
-    var waitLock: Double = 0
-
-    @Option(help: "Seconds between writing the lock and reading it back on S3.")
-    var lockSettle: Double = 2
+    @OptionGroup var lock: LockOptions
 
     @OptionGroup var s3: RepoS3Options
 
     func validate() throws {
         guard interruptedGraceHours >= 0 else { throw ValidationError("--interrupted-grace-hours must be ≥ 0") }
-        guard waitLock >= 0 else { throw ValidationError("--wait-lock must be ≥ 0") }
-        guard lockSettle >= 0 else { throw ValidationError("--lock-settle must be ≥ 0") }
     }
 
     func run() async throws {
@@ -72,18 +67,13 @@ struct PruneCommand: AsyncParsableCommand {
             let urls = (qdrant ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }
             let key = APIKey.resolve(apiKey)
-            let (repo, s3, yes, waitLock, lockSettle) = (self.repo, self.s3, self.yes, self.waitLock, self.lockSettle)
+            let (repo, s3, yes, lock) = (self.repo, self.s3, self.yes, self.lock)
             let report: PruneReport = try await Blocking.run {
                 let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
-                var held: HeldRepositoryLock?
-                if yes {
-                    let locker = RepositoryLocker(
-                        store: RepositoryLocker.store(for: repository, settleDelay: lockSettle),
-                        policy: RepositoryLockPolicy(), owner: RepositoryLocker.currentOwner(), purpose: "prune",
-                        logger: logger)
-                    held = try locker.acquire(wait: waitLock)
-                    held?.startRenewing()
-                }
+                let held = yes
+                    ? try RepositoryLocker.acquireForCommand(
+                        repository, purpose: "prune", wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger)
+                    : nil
                 defer { held?.release() }
                 var report = try PruneRunner(repository: repository, options: options, lock: held, logger: logger).run()
                 if !urls.isEmpty {

@@ -30,6 +30,11 @@ struct QSnapCommand: AsyncParsableCommand {
             AliasCommand.self,
             SnapshotCommand.self,
             PruneCommand.self,
+            ForgetCommand.self,
+            TagCommand.self,
+            UntagCommand.self,
+            PinCommand.self,
+            UnpinCommand.self,
             RunCommand.self,
             DrillCommand.self,
         ]

@@ -21,12 +21,15 @@ struct ShowCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (repo, s3, id) = (self.repo, self.s3, self.id)
-            let m: BackupManifest = try await Blocking.run {
+            var m: BackupManifest = try await Blocking.run {
                 let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
                 return try ManifestStore.read(try ManifestStore.resolve(id, in: repository), from: repository)
             }
+            m.labels = m.labels  // older manifests lack tags and pinned: show them explicitly
             if globals.json { try JSONOutput.print(m); return }
             print("backup \(m.id) (\(m.kind.rawValue)), \(m.startedAt) → \(m.completedAt), qsnap \(m.qsnapVersion)")
+            let labels = m.labels
+            print("tags: \(labels.tags.isEmpty ? "none" : labels.tags.joined(separator: ", ")); \(labels.pinned ? "pinned" : "not pinned")")
             print("source: Qdrant \(m.source.qdrantVersion), \(m.source.clusterEnabled ? "cluster of \(m.source.nodes.count) peers" : "single node")")
             for n in m.source.nodes { print("  node \(n.peerId.map(String.init) ?? "-") \(n.url) (\(n.version))") }
             for c in m.collections {

@@ -50,13 +50,13 @@ final class PruneRecordingRepository: Repository, @unchecked Sendable {
     }
 
     /// Writes a fake complete backup: two objects and a manifest.
-    func addBackup(_ repo: any Repository, day: Int, verified: Bool = false) throws -> String {
+    func addBackup(_ repo: any Repository, day: Int, verified: Bool = false, labels: String = "") throws -> String {
         let date = UTCCivilTime.parseISO8601(String(format: "2026-10-%02dT12:00:00Z", day))!
         let id = BackupLayout.newID(at: date, random: [0xab, 0xcd, UInt8(day)])
         for name in ["a", "b"] {
             try repo.put(key: BackupLayout.objectsFolder(id) + "docs/peer-\(name)/x.snapshot", bytes: Array(repeating: 7, count: 100))
         }
-        try repo.put(key: BackupLayout.manifest(id), bytes: Array("{\"id\":\"\(id)\"}".utf8))
+        try repo.put(key: BackupLayout.manifest(id), bytes: Array("{\"id\":\"\(id)\"\(labels)}".utf8))
         if verified { try repo.put(key: RepositoryInventory.verificationKey(id), bytes: Array("{}".utf8)) }
         return id
     }
@@ -134,7 +134,7 @@ final class PruneRecordingRepository: Repository, @unchecked Sendable {
             "backups/backups/20261002T120000Z-123456/objects/c/peer-1/x.snapshot (upload 2~AbCdEf…)",
             "backups/not-an-id/objects/x (upload 1…)",
         ]
-        #expect(try PruneRunner.backupIDs(withUploadsIn: repo) == ["20261001T120000Z-abcdef", "20261002T120000Z-123456"])
+        #expect(try BackupDeleter.backupIDs(withUploadsIn: repo) == ["20261001T120000Z-abcdef", "20261002T120000Z-123456"])
     }
 
     @Test func interruptedBackupsAreRemovedOnlyAfterTheGracePeriod() throws {
@@ -166,5 +166,41 @@ final class PruneRecordingRepository: Repository, @unchecked Sendable {
         #expect(repo.deletions.last == BackupLayout.progress(old), "the journal goes last")
         #expect(try repo.head(key: BackupLayout.progress(young)) != nil)
         #expect(try repo.head(key: BackupLayout.manifest(kept)) != nil)
+    }
+
+    @Test func pinnedAndTaggedManifestsAreKept() throws {
+        let root = scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let repo = try PruneRecordingRepository(root: root)
+        let pinned = try addBackup(repo, day: 1, labels: #","pinned":true"#)
+        let release = try addBackup(repo, day: 2, labels: #","tags":["audited","release"]"#)
+        let halfTagged = try addBackup(repo, day: 3, labels: #","tags":["release"],"pinned":false"#)
+        let plain = try addBackup(repo, day: 4)
+        let newest = try addBackup(repo, day: 5)
+        let policy = RetentionPolicy(keepLast: 1, keepTags: [["release", "audited"]])
+        let report = try PruneRunner(
+            repository: repo, options: .init(policy: policy, execute: true, now: now()), logger: logger
+        ).run()
+        #expect(report.deleted.map(\.id) == [halfTagged, plain])
+        #expect(try ManifestStore.backupIDs(in: repo.base) == [pinned, release, newest])
+        let reasons = report.planText.joined(separator: "\n")
+        #expect(reasons.contains("pin"), "the plan names the pin: \(reasons)")
+    }
+
+    @Test func anUnreadableManifestStopsThePlanBeforeAnyDeletion() throws {
+        let root = scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let repo = try PruneRecordingRepository(root: root)
+        let broken = try addBackup(repo, day: 1)
+        _ = try addBackup(repo, day: 2)
+        try repo.put(key: BackupLayout.manifest(broken), bytes: Array("not json".utf8))
+        let options = PruneRunner.Options(policy: RetentionPolicy(keepLast: 1), execute: true, now: now())
+        do {
+            _ = try PruneRunner(repository: repo, options: options, logger: logger).run()
+            Issue.record("expected an error")
+        } catch let error as QSnapError {
+            #expect(error.code == .verificationFailed("backup.manifest") && error.message.contains(broken))
+        }
+        #expect(repo.deletions.isEmpty)
     }
 }

@@ -201,6 +201,28 @@ struct QdrantClientLiveTests {
         }
     }
 
+    /// A wait never outlasts what can still come: a snapshot that is not listed while the node creates nothing
+    /// (the creation failed, or another client deleted its result) ends after the grace, not at the timeout.
+    @Test func waitingForASnapshotThatVanishedEndsEarly() async throws {
+        try await withTestbed { tb in
+            let client = QdrantClient(baseURL: tb.url)
+            try await io {
+                try client.createCollection("live-gone", config: Self.config)
+                try tb.upsert("live-gone", points: Self.points(1...10))
+            }
+            let scope = SnapshotScope.collection("live-gone")
+            let started = Date()
+            #expect(await code {
+                _ = try client.waitForSnapshot(scope, name: "never.snapshot", timeout: 600, poll: 0.1, vanishGrace: 0.5)
+            } == .failure("qdrant.snapshot-vanished"))
+            let before = Set(try await io { try client.listSnapshots(scope) }.map(\.name))
+            #expect(await code {
+                _ = try client.waitForSnapshot(scope, excluding: before, timeout: 600, poll: 0.1, vanishGrace: 0.5)
+            } == .failure("qdrant.snapshot-vanished"))
+            #expect(Date().timeIntervalSince(started) < 30)
+        }
+    }
+
     @Test func shardAndFullSnapshots() async throws {
         try await withTestbed { tb in
             let client = QdrantClient(baseURL: tb.url)

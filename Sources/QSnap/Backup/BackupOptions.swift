@@ -19,12 +19,16 @@ public struct BackupOptions: Sendable {
     public var attemptsPerObject: Int
     /// Seconds a resumed run waits for a snapshot its interrupted predecessor requested.
     public var adoptTimeout: Double = 15
+    /// Seconds with no new snapshot listed and no creation running before a wait for a snapshot gives up.
+    public var vanishGrace: Double = 30
+    /// Tags recorded in the manifest (`--tag`; validated by ``BackupLabels/validate(tag:)``).
+    public var tags: [String] = []
     /// Set by the runner from the discovered topology.
     public var clusterEnabled = false
 
     public init(kind: BackupKind = .collection, collections: [String]? = nil, parallel: Int = 2,
                 keepServerSnapshots: Bool = false, snapshotTimeout: Double = 6 * 3600, pollInterval: Double = 1,
-                resume: Bool = true, attemptsPerObject: Int = 3) {
+                resume: Bool = true, attemptsPerObject: Int = 3, tags: [String] = []) {
         self.kind = kind
         self.collections = collections
         self.parallel = parallel
@@ -33,5 +37,6 @@ public struct BackupOptions: Sendable {
         self.pollInterval = pollInterval
         self.resume = resume
         self.attemptsPerObject = attemptsPerObject
+        self.tags = tags
     }
 }

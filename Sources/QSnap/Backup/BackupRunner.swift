@@ -20,10 +20,17 @@ public struct BackupResult: Sendable, Codable {
 /// Runs a backup: plan, snapshot every unit on its node with bounded parallelism, stream each into the repository,
 /// then write the manifest last. An interrupted run leaves a journal (`progress.json`) that the next run of the same
 /// backup resumes from; it never leaves a manifest for an incomplete backup.
+///
+/// The caller holds the repository lock (`qsnap backup` takes it, `qsnap run` holds it for the whole job) and passes
+/// it in: the journal records its owner as the writer, every step checks the lock is still held, and a journal is
+/// resumed only when ``JournalResumePolicy`` says its writer is gone.
 public final class BackupRunner: @unchecked Sendable {
     private let repository: any Repository
     private let source: DiscoveredSource
     private var options: BackupOptions
+    private let heldLock: HeldRepositoryLock?
+    /// This run's identity, recorded in the journal: the lock's owner, else this process.
+    private let writer: RepositoryLock.Owner
     private let logger: Logger
     public let progress = TransferProgress()
 
@@ -32,12 +39,18 @@ public final class BackupRunner: @unchecked Sendable {
     private var failure: (any Error)?
     private var queue: [BackupPlanner.Item] = []
 
-    public init(repository: any Repository, source: DiscoveredSource, options: BackupOptions, logger: Logger) {
+    /// Creates a runner.
+    /// - Parameter lock: the repository lock the caller holds (checked before every step; its owner is the
+    ///   journal's writer). `nil` only where nothing else can write the repository (tests).
+    public init(repository: any Repository, source: DiscoveredSource, options: BackupOptions,
+                lock: HeldRepositoryLock? = nil, logger: Logger) {
         self.repository = repository
         self.source = source
         var options = options
         options.clusterEnabled = source.topology.clusterEnabled
         self.options = options
+        self.heldLock = lock
+        self.writer = lock?.current.owner ?? RepositoryLocker.currentOwner()
         self.logger = logger
         journal = BackupProgress(id: "", fingerprint: "", startedAt: "")
     }
@@ -45,18 +58,21 @@ public final class BackupRunner: @unchecked Sendable {
     /// Runs the backup to completion (blocking; call from a dedicated thread).
     public func run() throws -> BackupResult {
         let started = Date()
+        for tag in options.tags { try BackupLabels.validate(tag: tag) }
+        try heldLock?.ensureHeld()
         let plan = try BackupPlanner.plan(kind: options.kind, topology: source.topology)
         let fingerprint = BackupProgress.fingerprint(kind: options.kind, topology: source.topology)
         try ensureMarker()
 
         var resumed = false
-        if options.resume, let previous = try findResumable(fingerprint: fingerprint) {
+        if options.resume, var previous = try findResumable(fingerprint: fingerprint) {
+            previous.writer = writer
             journal = previous
             resumed = true
             logger.notice("resuming interrupted backup \(previous.id) (\(previous.finished.count) objects already stored)")
         } else {
             let id = BackupLayout.newID(at: started, random: (0..<3).map { _ in UInt8.random(in: 0...255) })
-            journal = BackupProgress(id: id, fingerprint: fingerprint, startedAt: Self.iso(started))
+            journal = BackupProgress(id: id, fingerprint: fingerprint, startedAt: Self.iso(started), writer: writer)
         }
         let id = journal.id
         let aborted = try repository.abortIncompleteUploads(prefix: BackupLayout.folder(id))
@@ -131,7 +147,9 @@ public final class BackupRunner: @unchecked Sendable {
                 qdrantVersion: source.version.description, clusterEnabled: source.topology.clusterEnabled,
                 nodes: source.topology.nodes.map { .init(peerId: $0.peerId == 0 ? nil : $0.peerId, url: $0.url, version: $0.version.description) }),
             collections: source.collections, aliases: source.aliases, objects: ordered,
-            checksumsVerifiedAgainstQdrant: !checksumless, resumedFrom: resumed ? id : nil)
+            checksumsVerifiedAgainstQdrant: !checksumless, resumedFrom: resumed ? id : nil,
+            tags: BackupLabels(tags: options.tags).tags, pinned: false)
+        try heldLock?.ensureHeld()
         try ManifestStore.write(manifest, to: repository)
         try? repository.delete(keys: [BackupLayout.progress(id)])
         return BackupResult(
@@ -150,6 +168,7 @@ public final class BackupRunner: @unchecked Sendable {
             }
             guard let item = next else { return }
             do {
+                try heldLock?.ensureHeld()
                 try transfer(item)
             } catch {
                 lock.withLock { if failure == nil { failure = error } }
@@ -202,16 +221,33 @@ public final class BackupRunner: @unchecked Sendable {
         }
     }
 
+    /// The newest journal of the same backup whose writer is gone (``JournalResumePolicy``).
     private func findResumable(fingerprint: String) throws -> BackupProgress? {
         let keys = try repository.list(prefix: BackupLayout.backupsFolder).map(\.key)
         let manifests = Set(keys.filter { $0.hasSuffix("/manifest.json") }.compactMap(BackupLayout.backupID(inKey:)))
+        let deleting = Set(keys.filter { $0.hasSuffix("/deleting.json") }.compactMap(BackupLayout.backupID(inKey:)))
         let journals = keys.filter { $0.hasSuffix("/progress.json") }.compactMap(BackupLayout.backupID(inKey:))
-        for id in journals.sorted(by: >) where !manifests.contains(id) {
+        let holder = journals.isEmpty ? nil : currentLockHolder()
+        for id in journals.sorted(by: >) where !manifests.contains(id) && !deleting.contains(id) {
             guard let bytes = try? repository.getAll(key: BackupLayout.progress(id)),
-                  let journal = try? JSONDecoder().decode(BackupProgress.self, from: Data(bytes)) else { continue }
-            if journal.fingerprint == fingerprint { return journal }
+                  let journal = try? JSONDecoder().decode(BackupProgress.self, from: Data(bytes)),
+                  journal.fingerprint == fingerprint else { continue }
+            let decision = JournalResumePolicy.decide(
+                journal: journal, me: writer, lockHolder: holder,
+                writerAlive: journal.writer.flatMap(ProcessLiveness.isAlive))
+            switch decision {
+            case .resume: return journal
+            case .skip(let reason): logger.notice("not resuming interrupted backup \(id): \(reason)")
+            }
         }
         return nil
+    }
+
+    /// The owner of the repository lock as stored now (`nil` when there is none or it cannot be read).
+    private func currentLockHolder() -> RepositoryLock.Owner? {
+        let store = RepositoryLocker.store(for: repository, settleDelay: 0)
+        guard let bytes = try? store.read() else { return nil }
+        return (try? RepositoryLock.decode(bytes, location: store.location))?.owner
     }
 
     static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }

@@ -43,7 +43,8 @@ struct SnapshotTransfer {
             let known = Set(before)
             var adopted = existing.filter { !known.contains($0.name) }.max { QdrantClient.isOlder($0, than: $1) }
             if adopted == nil {
-                adopted = try? client.waitForSnapshot(scope, excluding: known, timeout: options.adoptTimeout, poll: options.pollInterval)
+                adopted = try? client.waitForSnapshot(scope, excluding: known, timeout: options.adoptTimeout,
+                                                      poll: options.pollInterval, vanishGrace: options.vanishGrace)
             }
             if let adopted {
                 logger.info("adopting snapshot \(adopted.name) of \(item.unit) requested by the interrupted run")
@@ -60,7 +61,8 @@ struct SnapshotTransfer {
         if let direct = try client.createSnapshot(scope, wait: false) {
             created = direct
         } else {
-            created = try client.waitForSnapshot(scope, excluding: before, timeout: options.snapshotTimeout, poll: options.pollInterval)
+            created = try client.waitForSnapshot(scope, excluding: before, timeout: options.snapshotTimeout,
+                                                 poll: options.pollInterval, vanishGrace: options.vanishGrace)
         }
         try onCreated(created.name)
         return created

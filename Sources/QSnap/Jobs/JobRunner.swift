@@ -87,7 +87,9 @@ public struct JobRunner {
             let backupOptions = BackupOptions(
                 kind: BackupKind(rawValue: spec.selection.kind.rawValue) ?? .collection,
                 collections: spec.selection.collections.isEmpty ? nil : spec.selection.collections)
-            let backup = try BackupRunner(repository: repository, source: source, options: backupOptions, logger: logger).run()
+            // The job already holds the lock: the backup runs under it (it does not take it again).
+            let backup = try BackupRunner(
+                repository: repository, source: source, options: backupOptions, lock: lock, logger: logger).run()
             report.backup = backup
             try lock.ensureHeld()
 

@@ -4,10 +4,10 @@ import QSnapCore
 
 /// Applies a retention policy to a repository: plans with ``RetentionPlanner`` and, when asked, deletes.
 ///
-/// Deletion order of one backup: first a deletion marker (`backups/<id>/deleting.json`), then every unfinished
-/// upload and every object of the folder (snapshots, journal, verification record), then the manifest **last**,
-/// then the marker. A prune interrupted anywhere leaves either the complete backup or a folder carrying the marker;
-/// the next prune finishes such folders first, whatever the plan says, and never counts them as backups.
+/// The plan honours the tags (`keep-tags`) and pins recorded in the manifests. Backups are deleted by
+/// ``BackupDeleter`` (a deletion marker, the objects, the manifest **last**, the marker). A prune interrupted
+/// anywhere leaves either the complete backup or a folder carrying the marker; the next prune finishes such
+/// folders first, whatever the plan says, and never counts them as backups.
 ///
 /// Also cleans up interrupted backups: folders without manifest older than ``Options/interruptedGrace`` (their
 /// objects, journal and unfinished uploads). Younger ones may still be running and are left alone.
@@ -50,29 +50,31 @@ public struct PruneRunner {
         let inventory = try RepositoryInventory.scan(repository)
         let byID = Dictionary(uniqueKeysWithValues: inventory.entries.map { ($0.id, $0) })
         // One listing of unfinished uploads for the whole run (a local listing walks the whole directory tree).
-        let uploading = options.execute ? try Self.backupIDs(withUploadsIn: repository) : []
+        let uploading = options.execute ? try BackupDeleter.backupIDs(withUploadsIn: repository) : []
+        let deleter = BackupDeleter(repository: repository, lock: lock)
         var deleted: [PruneReport.DeletedBackup] = []
 
         // 1. Finish deletions an interrupted prune started.
         for entry in inventory.entries where entry.beingDeleted {
             if options.execute {
-                try lock?.ensureHeld()
                 logger.notice("finishing the interrupted deletion of backup \(entry.id)")
-                deleted.append(try delete(entry, resumed: true, abortUploads: uploading.contains(entry.id)))
+                deleted.append(try deleter.delete(
+                    entry, reason: "retention", resumed: true, abortUploads: uploading.contains(entry.id)))
             } else {
                 deleted.append(.init(id: entry.id, objects: entry.objects.count, bytes: entry.bytes, resumed: true))
             }
         }
 
-        // 2. Retention.
+        // 2. Retention, with the tags and pins of the manifests.
+        let labels = try ManifestStore.labels(of: inventory, in: repository)
         let plan = try RetentionPlanner.plan(
-            backups: inventory.retentionBackups(), policy: options.policy, now: options.now)
+            backups: inventory.retentionBackups(labels: labels), policy: options.policy, now: options.now)
         for backup in plan.forgotten {
             guard let entry = byID[backup.id] else { continue }
             if options.execute {
-                try lock?.ensureHeld()
                 logger.notice("deleting backup \(entry.id)")
-                deleted.append(try delete(entry, resumed: false, abortUploads: uploading.contains(entry.id)))
+                deleted.append(try deleter.delete(
+                    entry, reason: "retention", resumed: false, abortUploads: uploading.contains(entry.id)))
             } else {
                 deleted.append(.init(id: entry.id, objects: entry.objects.count, bytes: entry.bytes, resumed: false))
             }
@@ -108,45 +110,5 @@ public struct PruneRunner {
         return PruneReport(
             repository: repository.displayURL, executed: options.execute, plan: plan.json,
             planText: plan.textLines(), deleted: deleted, interrupted: interrupted, serverSnapshots: [])
-    }
-
-    /// Deletes one backup: marker, unfinished uploads, objects, manifest last, marker.
-    private func delete(_ entry: RepositoryInventory.Entry, resumed: Bool, abortUploads: Bool) throws
-        -> PruneReport.DeletedBackup
-    {
-        let id = entry.id
-        let marker = RepositoryInventory.deletionMarkerKey(id)
-        let manifest = BackupLayout.manifest(id)
-        if !entry.beingDeleted {
-            let note: JSONValue = .object([
-                "backup_id": .string(id), "started": .string(UTCCivilTime.iso8601(Date())),
-                "reason": .string("retention"),
-            ])
-            try repository.put(key: marker, bytes: Array(note.description.utf8))
-        }
-        if abortUploads { try repository.abortIncompleteUploads(prefix: BackupLayout.folder(id)) }
-        let rest = entry.objects.map(\.key).filter { $0 != manifest && $0 != marker }
-        // Snapshot objects first, then the small records (journal, verification), then the manifest.
-        let ordered = rest.filter { $0.hasPrefix(BackupLayout.objectsFolder(id)) }
-            + rest.filter { !$0.hasPrefix(BackupLayout.objectsFolder(id)) }
-        try repository.delete(keys: ordered)
-        try repository.delete(keys: [manifest])
-        try repository.delete(keys: [marker])
-        return .init(id: id, objects: entry.objects.filter { $0.key != marker }.count, bytes: entry.bytes, resumed: resumed)
-    }
-
-    /// The ids of backups with unfinished uploads. The stores describe an upload by its key (local: relative to
-    /// the repository; S3: with the bucket prefix, followed by the upload id), so the id is found after the last
-    /// `backups/` that is followed by a valid id.
-    static func backupIDs(withUploadsIn repository: any Repository) throws -> Set<String> {
-        var ids: Set<String> = []
-        for description in try repository.incompleteUploads(prefix: BackupLayout.backupsFolder) {
-            var search = description[...]
-            while let range = search.range(of: BackupLayout.backupsFolder) {
-                if let id = BackupLayout.backupID(inKey: String(description[range.lowerBound...])) { ids.insert(id) }
-                search = search[range.upperBound...]
-            }
-        }
-        return ids
     }
 }

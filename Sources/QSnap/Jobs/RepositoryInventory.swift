@@ -46,11 +46,16 @@ public struct RepositoryInventory: Sendable {
             entries: groups.keys.sorted().map { Entry(id: $0, objects: groups[$0]!.sorted { $0.key < $1.key }) })
     }
 
-    /// Complete backups that are not being deleted, as the retention planner sees them.
-    public func retentionBackups() -> [RetentionBackup] {
-        entries.filter { $0.hasManifest && !$0.beingDeleted }.compactMap { entry in
+    /// Complete backups that are not being deleted, as the retention planner sees them, with the tags and pins of
+    /// `labels` (by id; a backup missing there has none).
+    public func retentionBackups(labels: [String: BackupLabels] = [:]) -> [RetentionBackup] {
+        completeEntries.compactMap { entry in
             guard let time = entry.time else { return nil }
-            return RetentionBackup(id: entry.id, time: time, verified: entry.verified)
+            let l = labels[entry.id] ?? BackupLabels()
+            return RetentionBackup(id: entry.id, time: time, verified: entry.verified, pinned: l.pinned, tags: l.tags)
         }
     }
+
+    /// The folders holding a complete backup (a manifest, no deletion marker).
+    public var completeEntries: [Entry] { entries.filter { $0.hasManifest && !$0.beingDeleted } }
 }

@@ -15,19 +15,38 @@ public struct RepositoryLocker: Sendable {
     public let purpose: String
     /// Seconds between attempts while waiting for a busy lock.
     public let pollInterval: TimeInterval
+    /// Whether a holder's process exists (``ProcessLiveness/isAlive(_:)`` unless replaced in tests).
+    public let liveness: @Sendable (RepositoryLock.Owner) -> Bool?
     private let logger: Logger
 
     /// Creates a locker.
     public init(
         store: any LockObjectStore, policy: RepositoryLockPolicy, owner: RepositoryLock.Owner, purpose: String,
-        pollInterval: TimeInterval = 1, logger: Logger
+        pollInterval: TimeInterval = 1, liveness: @escaping @Sendable (RepositoryLock.Owner) -> Bool? = ProcessLiveness.isAlive,
+        logger: Logger
     ) {
         self.store = store
         self.policy = policy
         self.owner = owner
         self.purpose = purpose
         self.pollInterval = max(0.05, pollInterval)
+        self.liveness = liveness
         self.logger = logger
+    }
+
+    /// Takes the lock of `repository` for `purpose` with the default policy and this process's identity, and
+    /// starts renewing it: what the one-step commands (`backup`, `prune --yes`, `forget --yes`, `tag`, …) do.
+    /// - Throws: `busy("repository.locked")` (exit 5) when another run still holds it after `wait` seconds.
+    public static func acquireForCommand(
+        _ repository: any Repository, purpose: String, wait: TimeInterval, settleDelay: TimeInterval,
+        owner: RepositoryLock.Owner = RepositoryLocker.currentOwner(), logger: Logger
+    ) throws -> HeldRepositoryLock {
+        let locker = RepositoryLocker(
+            store: store(for: repository, settleDelay: settleDelay), policy: RepositoryLockPolicy(), owner: owner,
+            purpose: purpose, logger: logger)
+        let held = try locker.acquire(wait: wait)
+        held.startRenewing()
+        return held
     }
 
     /// The lock store suited to `repository`: exclusive file creation for local directories, write-then-read-back
@@ -56,8 +75,9 @@ public struct RepositoryLocker: Sendable {
         while true {
             let existingBytes = try store.read()
             let existing = try existingBytes.map { try RepositoryLock.decode($0, location: store.location) }
+            let alive = existing.flatMap { $0.owner.host == owner.host ? liveness($0.owner) : nil }
             let decision = RepositoryLockDecision.decide(
-                existing: existing, now: now(), me: owner, purpose: purpose, policy: policy)
+                existing: existing, now: now(), me: owner, purpose: purpose, policy: policy, holderAlive: alive)
             switch decision {
             case .acquire(let lock):
                 let bytes = lock.jsonData()
@@ -71,7 +91,8 @@ public struct RepositoryLocker: Sendable {
                     return HeldRepositoryLock(store: store, lock: lock, bytes: bytes, policy: policy, logger: logger)
                 }
             case .breakStale(let stale, let replacement):
-                logger.warning("breaking the stale repository lock of \(stale.holderDescription)")
+                let why = alive == false ? " (its process is gone)" : ""
+                logger.warning("breaking the stale repository lock of \(stale.holderDescription)\(why)")
                 let bytes = replacement.jsonData()
                 if let existingBytes, try store.replace(expected: existingBytes, with: bytes) {
                     return HeldRepositoryLock(store: store, lock: replacement, bytes: bytes, policy: policy, logger: logger)

@@ -34,6 +34,27 @@ public enum ManifestStore {
         }
     }
 
+    /// The tags and pin of one manifest, read leniently (only those two fields; absent ones default).
+    /// - Throws: `verificationFailed("backup.manifest")` when the manifest is not JSON with such fields: a prune
+    ///   cannot know whether it is pinned, so it must not plan around it.
+    public static func labels(_ id: String, from repository: any Repository) throws -> BackupLabels {
+        let bytes = try repository.getAll(key: BackupLayout.manifest(id))
+        do {
+            return try JSONDecoder().decode(BackupLabels.self, from: Data(bytes))
+        } catch {
+            throw QSnapError(.verificationFailed("backup.manifest"), "the manifest of backup \(id) is unreadable, so whether it is pinned or tagged is unknown: \(error); nothing was deleted. Delete it on purpose with qsnap forget \(id) --force --yes")
+        }
+    }
+
+    /// The labels of every complete backup of `inventory`, by id.
+    public static func labels(of inventory: RepositoryInventory, in repository: any Repository) throws
+        -> [String: BackupLabels]
+    {
+        var out: [String: BackupLabels] = [:]
+        for entry in inventory.completeEntries { out[entry.id] = try labels(entry.id, from: repository) }
+        return out
+    }
+
     /// Ids of every complete backup (those with a manifest), oldest first. A backup a prune has started to delete
     /// (`backups/<id>/deleting.json`) is no longer one, even while its manifest still exists.
     public static func backupIDs(in repository: any Repository) throws -> [String] {

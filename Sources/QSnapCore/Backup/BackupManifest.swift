@@ -27,6 +27,12 @@ public struct BackupManifest: Codable, Sendable, Equatable {
     public var checksumsVerifiedAgainstQdrant: Bool
     /// The id of the interrupted run this backup completed, if it was resumed.
     public var resumedFrom: String?
+    /// Labels matched by a retention policy's `keep-tags` (`qsnap backup --tag`, `qsnap tag`). Absent in
+    /// manifests written before tags existed, which decode with `nil` (no tags).
+    public var tags: [String]?
+    /// True when the backup is pinned (`qsnap pin`): no prune deletes it and `qsnap forget` refuses it without
+    /// `--force`. Absent in older manifests (`nil`: not pinned).
+    public var pinned: Bool?
 
     /// The source deployment.
     public struct Source: Codable, Sendable, Equatable {
@@ -187,7 +193,8 @@ public struct BackupManifest: Codable, Sendable, Equatable {
     /// Creates a manifest.
     public init(id: String, kind: BackupKind, qsnapVersion: String, startedAt: String, completedAt: String,
                 source: Source, collections: [Collection], aliases: [Alias], objects: [Object],
-                checksumsVerifiedAgainstQdrant: Bool, resumedFrom: String? = nil) {
+                checksumsVerifiedAgainstQdrant: Bool, resumedFrom: String? = nil, tags: [String]? = nil,
+                pinned: Bool? = nil) {
         self.formatVersion = 1
         self.id = id
         self.kind = kind
@@ -200,6 +207,17 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         self.objects = objects
         self.checksumsVerifiedAgainstQdrant = checksumsVerifiedAgainstQdrant
         self.resumedFrom = resumedFrom
+        self.tags = tags
+        self.pinned = pinned
+    }
+
+    /// The tags and pin of this manifest (missing fields read as no tags, not pinned).
+    public var labels: BackupLabels {
+        get { BackupLabels(tags: tags ?? [], pinned: pinned ?? false) }
+        set {
+            tags = newValue.tags
+            pinned = newValue.pinned
+        }
     }
 
     /// The objects that carry `collection`: its collection or shard snapshots, or the full-storage snapshot(s)

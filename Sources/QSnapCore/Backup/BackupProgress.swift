@@ -25,18 +25,24 @@ public struct BackupProgress: Codable, Sendable, Equatable {
     /// Written before the request: Qdrant finishes a creation even when the client is gone, so a resumed run adopts
     /// the snapshot that appeared instead of leaving it on the node.
     public var creating: [String: [String]]
+    /// The run writing this journal (host, pid, run id — the owner of the repository lock it holds); `nil` in
+    /// journals of versions that did not record it. A journal is resumed only when its writer is gone
+    /// (``JournalResumePolicy``).
+    public var writer: RepositoryLock.Owner?
 
     public init(id: String, fingerprint: String, startedAt: String, finished: [Finished] = [],
-                pending: [String: String] = [:], creating: [String: [String]] = [:]) {
+                pending: [String: String] = [:], creating: [String: [String]] = [:],
+                writer: RepositoryLock.Owner? = nil) {
         self.id = id
         self.fingerprint = fingerprint
         self.startedAt = startedAt
         self.finished = finished
         self.pending = pending
         self.creating = creating
+        self.writer = writer
     }
 
-    enum CodingKeys: String, CodingKey { case id, fingerprint, startedAt, finished, pending, creating }
+    enum CodingKeys: String, CodingKey { case id, fingerprint, startedAt, finished, pending, creating, writer }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -46,6 +52,7 @@ public struct BackupProgress: Codable, Sendable, Equatable {
         finished = try c.decode([Finished].self, forKey: .finished)
         pending = try c.decodeIfPresent([String: String].self, forKey: .pending) ?? [:]
         creating = try c.decodeIfPresent([String: [String]].self, forKey: .creating) ?? [:]
+        writer = try c.decodeIfPresent(RepositoryLock.Owner.self, forKey: .writer)
     }
 
     /// The fingerprint of a plan: kind, sorted peers and collections.

@@ -22,15 +22,21 @@ public enum RepositoryLockDecision: Sendable, Equatable {
     ///   - me: this run's identity; a lock is "mine" only when its run id matches.
     ///   - purpose: what this run does (`run`, `prune`, …).
     ///   - policy: TTL and grace.
+    ///   - holderAlive: whether the holder's process still exists, when that can be known: only for a holder on
+    ///     this run's host (`false` when its pid is gone). A lock of a dead process on this host is stale at once,
+    ///     so a killed run does not block the next one for TTL + grace. `nil` (another host, or unknown) changes
+    ///     nothing.
     public static func decide(
-        existing: RepositoryLock?, now: Date, me: RepositoryLock.Owner, purpose: String, policy: RepositoryLockPolicy
+        existing: RepositoryLock?, now: Date, me: RepositoryLock.Owner, purpose: String, policy: RepositoryLockPolicy,
+        holderAlive: Bool? = nil
     ) -> RepositoryLockDecision {
         guard let existing else { return .acquire(policy.newLock(owner: me, purpose: purpose, now: now)) }
         if existing.owner.runID == me.runID {
             return .renew(existing.renewed(now: now, ttl: policy.ttl))
         }
         let breakable = policy.breakableAt(existing)
-        if now > breakable {
+        let holderGone = existing.owner.host == me.host && existing.owner.pid != me.pid && holderAlive == false
+        if now > breakable || holderGone {
             return .breakStale(stale: existing, replacement: policy.newLock(owner: me, purpose: purpose, now: now))
         }
         return .refuseBusy(holder: existing, retryAt: breakable)
@@ -41,6 +47,6 @@ public enum RepositoryLockDecision: Sendable, Equatable {
         guard case .refuseBusy(let holder, let retryAt) = self else { return nil }
         return QSnapError(
             .busy("repository.locked"),
-            "the repository is locked by \(holder.holderDescription); wait for that run to finish (the lock can be broken after \(UTCCivilTime.iso8601(retryAt)) if it is not renewed) or raise lock.wait in the job file")
+            "the repository is locked by \(holder.holderDescription); wait for that run to finish (the lock can be broken after \(UTCCivilTime.iso8601(retryAt)) if it is not renewed) or wait longer with --wait-lock SECONDS (lock.wait in a job file)")
     }
 }

@@ -1,0 +1,28 @@
+import Foundation
+import HTTP
+import QSnap
+import QSnapCore
+
+/// What `qsnap tag`, `untag`, `pin` and `unpin` share: open the repository, take its lock, apply the edit to the
+/// manifest, print the result.
+enum LabelEditing {
+    static func run(_ edit: BackupLabelEdit, id: String, repo: String, s3: RepoS3Options, lock: LockOptions,
+                    globals: GlobalOptions) async throws {
+        try await CommandRunner.run(globals) { logger in
+            let result: BackupLabeler.Result = try await Blocking.run {
+                let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
+                let held = try RepositoryLocker.acquireForCommand(
+                    repository, purpose: edit.name, wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger)
+                defer { held.release() }
+                return try BackupLabeler(repository: repository, lock: held).apply(edit, to: id)
+            }
+            if globals.json {
+                try JSONOutput.print(result)
+            } else if !globals.quiet {
+                let tags = result.tags.isEmpty ? "no tags" : "tags " + result.tags.joined(separator: ", ")
+                print("backup \(result.id): \(tags), \(result.pinned ? "pinned" : "not pinned")"
+                    + (result.changed ? "" : " (unchanged)"))
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import QSnapCore
+import Testing
+@testable import QSnap
+
+@Suite struct ForgetRunnerTests {
+    let logger = Logger(label: "test")
+    let helper = PruneRunnerTests()
+
+    func withRepo(_ body: (PruneRecordingRepository) throws -> Void) throws {
+        let root = helper.scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try body(try PruneRecordingRepository(root: root))
+    }
+
+    func forget(_ repo: any Repository, _ ids: [String], force: Bool = false, execute: Bool = true) throws
+        -> ForgetReport
+    {
+        try ForgetRunner(repository: repo, options: .init(ids: ids, force: force, execute: execute), lock: nil,
+                         logger: logger).run()
+    }
+
+    @Test func aDryRunChangesNothing() throws {
+        try withRepo { repo in
+            let ids = try (1...3).map { try helper.addBackup(repo, day: $0) }
+            let report = try forget(repo, [ids[1]], execute: false)
+            #expect(!report.executed && report.deleted.map(\.id) == [ids[1]] && report.deleted[0].objects == 3)
+            #expect(repo.deletions.isEmpty)
+            #expect(report.textLines().last?.contains("--yes") == true)
+        }
+    }
+
+    @Test func deletesEverythingOfTheBackupsInPrunesOrder() throws {
+        try withRepo { repo in
+            let ids = try (1...4).map { try helper.addBackup(repo, day: $0, verified: $0 == 1) }
+            try repo.put(key: BackupLayout.progress(ids[2]), bytes: Array("{}".utf8))
+            let report = try forget(repo, [ids[2], "latest", ids[2]])
+            #expect(report.deleted.map(\.id) == [ids[2], ids[3]], "each once, oldest first; latest resolved")
+            #expect(try ManifestStore.backupIDs(in: repo.base) == [ids[0], ids[1]])
+            for id in [ids[2], ids[3]] {
+                #expect(try repo.list(prefix: BackupLayout.folder(id)).isEmpty)
+                let mine = repo.deletions.filter { $0.hasPrefix(BackupLayout.folder(id)) }
+                let manifest = try #require(mine.firstIndex(of: BackupLayout.manifest(id)))
+                #expect(mine.indices.filter { mine[$0].contains("/objects/") }.allSatisfy { $0 < manifest })
+                #expect(mine.last == RepositoryInventory.deletionMarkerKey(id))
+            }
+        }
+    }
+
+    @Test func refusesPinnedAndNewestVerifiedUnlessForced() throws {
+        try withRepo { repo in
+            let pinned = try helper.addBackup(repo, day: 1, labels: #","pinned":true"#)
+            let verified = try helper.addBackup(repo, day: 2, verified: true)
+            let plain = try helper.addBackup(repo, day: 3)
+            for target in [pinned, verified] {
+                do {
+                    _ = try forget(repo, [plain, target])
+                    Issue.record("expected a refusal for \(target)")
+                } catch let error as QSnapError {
+                    #expect(error.code == .refused("forget.protected") && error.code.exitStatus == 3)
+                    #expect(error.message.contains(target) && error.message.contains("--force"))
+                }
+            }
+            #expect(repo.deletions.isEmpty, "a refusal deletes nothing, not even the unprotected ones")
+            let report = try forget(repo, [pinned, verified], force: true)
+            #expect(report.deleted.map(\.id) == [pinned, verified])
+            #expect(Set(report.forced.map(\.protection)) == [.pinned, .newestVerified])
+            #expect(try ManifestStore.backupIDs(in: repo.base) == [plain])
+        }
+    }
+
+    @Test func unknownAndInterruptedIdsAreUsageErrors() throws {
+        try withRepo { repo in
+            let kept = try helper.addBackup(repo, day: 1)
+            let interrupted = BackupLayout.newID(at: Date(), random: [1, 2, 3])
+            try repo.put(key: BackupLayout.progress(interrupted), bytes: Array("{}".utf8))
+            for (ids, needle) in [([interrupted], "interrupted"), (["20990101T000000Z-000000"], "does not exist"),
+                                  (["../etc"], "not a backup id")] {
+                do {
+                    _ = try forget(repo, [kept] + ids)
+                    Issue.record("expected a usage error for \(ids)")
+                } catch let error as QSnapError {
+                    #expect(error.code.exitStatus == 2 && error.message.contains(needle), "\(error.message)")
+                }
+            }
+            #expect(repo.deletions.isEmpty)
+        }
+    }
+
+    @Test func finishesAnInterruptedDeletion() throws {
+        try withRepo { repo in
+            let ids = try (1...2).map { try helper.addBackup(repo, day: $0) }
+            repo.failOnDelete = { $0.hasSuffix("/manifest.json") }
+            #expect(throws: QSnapError.self) { try forget(repo, [ids[0]]) }
+            repo.failOnDelete = { _ in false }
+            let report = try forget(repo, [ids[0]])
+            #expect(report.deleted.map(\.resumed) == [true])
+            #expect(try repo.list(prefix: BackupLayout.folder(ids[0])).isEmpty)
+        }
+    }
+
+    @Test func anUnreadableManifestNeedsForce() throws {
+        try withRepo { repo in
+            let ids = try (1...2).map { try helper.addBackup(repo, day: $0) }
+            try repo.put(key: BackupLayout.manifest(ids[0]), bytes: Array("garbage".utf8))
+            #expect(throws: QSnapError.self) { try forget(repo, [ids[0]]) }
+            #expect(try forget(repo, [ids[0]], force: true).deleted.map(\.id) == [ids[0]])
+        }
+    }
+}
