@@ -107,6 +107,9 @@ class Http:
     def delete(self, path, **kw):
         return self.call("DELETE", path, **kw)
 
+    def patch(self, path, **kw):
+        return self.call("PATCH", path, **kw)
+
 
 @pytest.fixture
 def http_for(openapi):

@@ -494,8 +494,8 @@ class Handler(BaseHTTPRequestHandler):
         return self.ok(True)
 
     def h_update_collection(self, c):
-        """`PATCH /collections/{c}`: only `metadata` is applied (merged key by key into the collection's metadata,
-        as Qdrant >= 1.16 does); the other UpdateCollection fields are accepted and ignored by the double."""
+        """`PATCH /collections/{c}`: only `metadata` is applied (top-level keys merged into the collection's metadata,
+        `null` deleting one, as Qdrant >= 1.16 does); the other UpdateCollection fields are accepted and ignored."""
         body = self.json_body()
         metadata = body.get("metadata")
         if metadata is not None and not isinstance(metadata, dict):

@@ -245,8 +245,13 @@ class Cluster:
     def update_metadata(self, name: str, metadata: dict) -> None:
         with self.lock:
             col = self.get(name)
+            # Top-level keys only, as Qdrant does: `null` deletes a key, any other value replaces it whole.
             merged = dict(col.config.get("metadata") or {})
-            merged.update(metadata)
+            for key, value in metadata.items():
+                if value is None:
+                    merged.pop(key, None)
+                else:
+                    merged[key] = value
             col.config["metadata"] = merged
             self.save()
 
