@@ -37,6 +37,7 @@ struct QSnapCommand: AsyncParsableCommand {
             UnpinCommand.self,
             RunCommand.self,
             DrillCommand.self,
+            MigrateCommand.self,
         ]
     )
 }

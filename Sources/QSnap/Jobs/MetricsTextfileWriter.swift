@@ -33,27 +33,9 @@ public enum MetricsTextfileWriter {
 
     /// Writes `data` to a temporary file beside `path`, flushes it and renames it over `path`.
     static func writeAtomically(_ data: Data, to path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        let dir = directory.isEmpty ? "." : directory
-        do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        } catch {
-            throw QSnapError(.failure("metrics.write"), "cannot create the metrics directory \(dir): \(error.localizedDescription)")
-        }
-        // A name node_exporter ignores (it reads only *.prom) while the file is incomplete.
-        let temp = (dir as NSString).appendingPathComponent(".\((path as NSString).lastPathComponent).\(getpid()).tmp")
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw QSnapError(.failure("metrics.write"), "cannot create \(temp): \(String(cString: strerror(errno)))")
-        }
-        let written = data.withUnsafeBytes { buffer -> Bool in
-            POSIXFile.writeAll(fd, buffer) && fsync(fd) == 0
-        }
-        close(fd)
-        guard written, rename(temp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temp)
-            throw QSnapError(.failure("metrics.write"), "cannot write the metrics textfile \(path): \(reason)")
+        // The temporary name starts with a dot: node_exporter reads only *.prom files.
+        if let problem = POSIXFile.replace(data, at: path) {
+            throw QSnapError(.failure("metrics.write"), "metrics textfile: \(problem)")
         }
     }
 }
