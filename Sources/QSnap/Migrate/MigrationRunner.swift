@@ -188,12 +188,12 @@ public final class MigrationRunner: Sendable {
             }
             if !points.isEmpty { try target.upsert(plan.options.target, points: points) }
             offset = page.next
-            let snapshot = shared.update { journal in
+            // Changed and saved in one critical section: the file never goes back to an older state.
+            try shared.update(saving: store) { journal in
                 journal.streams[k].written += points.count
                 journal.streams[k].next = offset
                 journal.streams[k].done = reachedEnd
             }
-            try store.save(snapshot)
             if reachedEnd { return }
         }
     }
@@ -272,11 +272,11 @@ final class SharedJournal: Sendable {
 
     func fail(_ error: QSnapError) { state.withLock { if $0.failure == nil { $0.failure = error } } }
 
-    /// Applies `change` and returns the journal as it is then (to save).
-    func update(_ change: (inout MigrationJournal) -> Void) -> MigrationJournal {
-        state.withLock { s in
+    /// Applies `change` and saves the journal as it is then, under the lock.
+    func update(saving store: MigrationJournalStore, _ change: (inout MigrationJournal) -> Void) throws {
+        try state.withLock { s in
             change(&s.journal)
-            return s.journal
+            try store.save(s.journal)
         }
     }
 }
