@@ -206,3 +206,11 @@ def test_killed_ten_times_each_rerun_ends_exact_without_duplicates(qsnap_bin, so
         assert killed >= 8
     finally:
         target.admin().clear_faults()
+
+
+def test_advise_offers_qsnap_migrate_beside_the_migration_tool(qsnap_bin):
+    r = run([qsnap_bin, "advise", "--source", "qdrant", "--source-version", "1.17.0", "--target-version", "1.18.0",
+             "--source-shards", "3", "--target-shards", "6", "--collection", "docs", "--json"])
+    assert r.returncode == 0, r.stderr.decode()
+    text = r.stdout.decode()
+    assert "qsnap migrate --from" in text and "--shards 6" in text and "qdrant-migration qdrant" in text

@@ -292,6 +292,10 @@ methods:
         when: {fact: source, in: [weaviate, redis, mongodb, solr]}
       - run: "docker run --net=host --rm -it registry.cloud.qdrant.io/library/qdrant-migration qdrant --source.url '{from_url}' --source.api-key \"$SOURCE_QDRANT_API_KEY\" --source.collection '{collection}' --target.url '{to_url}' --target.api-key \"$TARGET_QDRANT_API_KEY\" --target.collection '{collection}' --migration.batch-size 256 --migration.num-workers 4"
         when: {fact: source, equals: qdrant}
+      - run: "qsnap migrate --from {from_url} --to {to_url} --collection {collection} --shards {target_shards} --parallel 4 --alias {collection}   # the same path built into qsnap: creates the target, resumes after a kill, verifies by value"
+        when: {all: [{fact: source, equals: qdrant}, {fact: shard_count_changes, equals: true}]}
+      - run: "qsnap migrate --from {from_url} --to {to_url} --collection {collection} --parallel 4 --alias {collection}   # the same path built into qsnap: creates the target, resumes after a kill, verifies by value"
+        when: {all: [{fact: source, equals: qdrant}, {not: {fact: shard_count_changes, equals: true}}]}
       - run: "docker run --net=host --rm -it registry.cloud.qdrant.io/library/qdrant-migration pinecone --pinecone.index-host '{from_url}' --pinecone.index-name '{collection}' --pinecone.api-key \"$PINECONE_API_KEY\" --qdrant.url '{to_url}' --qdrant.api-key \"$QDRANT_API_KEY\" --qdrant.collection '{collection}' --migration.batch-size 256"
         when: {fact: source, equals: pinecone}
       - run: "docker run --net=host --rm -it registry.cloud.qdrant.io/library/qdrant-migration weaviate --weaviate.host '{from_url}' --weaviate.class-name '{collection}' --qdrant.url '{to_url}' --qdrant.api-key \"$QDRANT_API_KEY\" --qdrant.collection '{collection}' --migration.batch-size 256"
