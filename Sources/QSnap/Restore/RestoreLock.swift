@@ -85,6 +85,8 @@ struct RestoreLock {
             } catch let error as QSnapError {
                 guard try client.collectionExists(lock) else { throw error }
                 let current = hasMetadata ? Holder(metadata: try client.collectionInfo(lock).config["metadata"]) : nil
+                // Our own create went through although its answer was lost (a dropped connection): the lock is ours.
+                if let current, current == holder { return inherited }
                 if attempt == 0, let current, current.isGoneFromThisHost {
                     logger.notice("taking over \(lock): its holder (pid \(current.pid) on this host) is gone")
                     try client.deleteCollection(lock)
