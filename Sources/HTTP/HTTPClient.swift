@@ -21,7 +21,7 @@ public final class HTTPClient: Sendable {
     private let redactor: Redactor
     private let pool = Mutex<[Handle]>([])
     private let maxPooled: Int
-    private let caBundlePath: String?
+    private let tls: TLSSettings
 
     /// Creates a client.
     /// - Parameters:
@@ -29,15 +29,18 @@ public final class HTTPClient: Sendable {
     ///   - redactor: masks secrets in error messages (presigned query values are always masked).
     ///   - maxPooledHandles: idle easy handles (and their connections) kept for reuse.
     ///   - caBundlePath: a PEM file of CA certificates to trust for `https://` instead of the system's.
+    ///   - tls: CA certificates and a client certificate for mutual TLS (``caBundlePath`` wins when both name a CA).
     public init(
         userAgent: String = "qsnap", redactor: Redactor = Redactor(), maxPooledHandles: Int = 16,
-        caBundlePath: String? = nil
+        caBundlePath: String? = nil, tls: TLSSettings = TLSSettings()
     ) {
         _ = HTTPClient.globalInit
         self.userAgent = userAgent
         self.redactor = redactor
         self.maxPooled = maxPooledHandles
-        self.caBundlePath = caBundlePath
+        var tls = tls
+        if let caBundlePath { tls.caBundlePath = caBundlePath }
+        self.tls = tls
     }
 
     deinit {
@@ -144,7 +147,9 @@ public final class HTTPClient: Sendable {
         _ = ccurl_setopt_long(handle, CURLOPT_BUFFERSIZE, 256 * 1024)
         // Fewer, larger reads from the body source and sends (libcurl's default is 64 KiB).
         if hasBody { _ = ccurl_setopt_long(handle, CURLOPT_UPLOAD_BUFFERSIZE, 512 * 1024) }
-        if let caBundlePath { _ = ccurl_setopt_string(handle, CURLOPT_CAINFO, caBundlePath) }
+        if let ca = tls.caBundlePath { _ = ccurl_setopt_string(handle, CURLOPT_CAINFO, ca) }
+        if let cert = tls.clientCertificatePath { _ = ccurl_setopt_string(handle, CURLOPT_SSLCERT, cert) }
+        if let key = tls.clientKeyPath { _ = ccurl_setopt_string(handle, CURLOPT_SSLKEY, key) }
         _ = ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, transfer.errorBuffer)
         _ = ccurl_setopt_write_function(handle, curlWriteCallback)
         _ = ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, transfer.opaque)

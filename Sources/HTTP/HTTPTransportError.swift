@@ -23,6 +23,14 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
         [6, 7, 16, 18, 28, 35, 52, 55, 56, 92].contains(curlCode)
     }
 
+    /// Whether it was a TLS failure: the handshake, the server's certificate not verified by the trusted CAs, an
+    /// unreadable CA bundle or client certificate.
+    public var isTLSFailure: Bool {
+        // 35 TLS connect, 51/60 peer verification, 58 client certificate, 59 cipher, 77 CA file, 80 shutdown,
+        // 82 CRL, 83 issuer, 90 pinned key, 91 certificate status.
+        [35, 51, 58, 59, 60, 77, 80, 82, 83, 90, 91].contains(curlCode)
+    }
+
     /// Whether it was a timeout (including the low-speed abort).
     public var isTimeout: Bool { curlCode == 28 }
 

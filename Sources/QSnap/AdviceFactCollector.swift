@@ -10,37 +10,37 @@ public enum AdviceFactCollector {
     /// Observes `from` (as the source) and `to` (as the target) and adds what they report to `facts`.
     /// - Parameters:
     ///   - collection: the collection whose shard count and vector config are read, when it exists.
-    ///   - apiKey: the `api-key` for both clusters, if any (never printed).
+    ///   - source, target: how to connect to each cluster (credentials never printed).
     public static func collect(
-        into facts: inout AdviceFacts, from: String?, to: String?, collection: String?, apiKey: String?,
-        logger: Logger
+        into facts: inout AdviceFacts, from: String?, to: String?, collection: String?, source: QdrantConnection,
+        target: QdrantConnection, logger: Logger
     ) async throws {
         let sourceIsQdrant = facts["source"].map { $0 == .text("qdrant") } ?? true
         if let from, sourceIsQdrant {
-            try await observe(from, collection: collection, apiKey: apiKey, logger: logger).apply(as: .source, to: &facts)
+            try await observe(from, collection: collection, connection: source, logger: logger).apply(as: .source, to: &facts)
         }
         if let to {
-            try await observe(to, collection: collection, apiKey: apiKey, logger: logger).apply(as: .target, to: &facts)
+            try await observe(to, collection: collection, connection: target, logger: logger).apply(as: .target, to: &facts)
         }
     }
 
     /// Reads one cluster on a dedicated thread (the client blocks).
-    static func observe(_ url: String, collection: String?, apiKey: String?, logger: Logger) async throws
+    static func observe(_ url: String, collection: String?, connection: QdrantConnection, logger: Logger) async throws
         -> AdviceClusterObservation
     {
         let shown = AdviseURL.withoutCredentials(url)
         do {
-            return try await read(url, shown: shown, collection: collection, apiKey: apiKey, logger: logger)
+            return try await read(url, shown: shown, collection: collection, connection: connection, logger: logger)
         } catch let error as QSnapError {
             throw QSnapError(.failure("advice.live"), "cannot read facts from \(shown): \(error.message)", cause: error.cause)
         }
     }
 
-    private static func read(_ url: String, shown: String, collection: String?, apiKey: String?, logger: Logger)
+    private static func read(_ url: String, shown: String, collection: String?, connection: QdrantConnection, logger: Logger)
         async throws -> AdviceClusterObservation
     {
         try await Blocking.run(name: "qsnap-advise") {
-            let client = QdrantClient(baseURL: url, apiKey: apiKey, timeout: 30, logger: logger)
+            let client = connection.client(url, timeout: 30, logger: logger)
             let info = try client.serverInfo()
             var observation = AdviceClusterObservation(url: shown, version: info.version)
             // Each of these needs global access; without it the facts stay unknown and the user is told.

@@ -26,7 +26,8 @@ public final class QdrantClient: Sendable {
     public let retryPolicy: RetryPolicy
 
     let endpoint: Result<QdrantEndpoint, QSnapError>
-    let apiKey: String?
+    /// The credential sent with every request (never logged).
+    public let credential: QdrantCredential?
     let http: HTTPClient
     let redactor: Redactor
     let logger: Logger
@@ -35,25 +36,36 @@ public final class QdrantClient: Sendable {
     /// - Parameters:
     ///   - baseURL: the server's REST URL, e.g. `http://localhost:6333` (a trailing slash is ignored; a path prefix
     ///     of a reverse proxy is kept). A malformed URL makes every call throw `usage("qdrant.url")`.
-    ///   - apiKey: sent as the `api-key` header when given.
+    ///   - credential: an api key (sent as `api-key`) or a JWT (sent as `Authorization: Bearer`).
+    ///   - tls: CA certificates to trust and a client certificate for mutual TLS (used when `http` is not given).
     ///   - http: the transport.
     ///   - timeout: the total time limit of an ordinary request, in seconds.
     ///   - retryPolicy: how idempotent reads are retried.
     ///   - logger: receives one debug line per request (method, path, status, duration; never the key).
-    public init(baseURL: String, apiKey: String? = nil, http: HTTPClient = HTTPClient(userAgent: QdrantClient.userAgent),
+    public init(baseURL: String, credential: QdrantCredential?, tls: TLSSettings = TLSSettings(), http: HTTPClient? = nil,
                 timeout: Double = 300, retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4),
                 logger: Logger = Logger(label: "qsnap.qdrant")) {
         let endpoint = Result { try QdrantEndpoint(baseURL: baseURL) }.mapError { $0 as! QSnapError }
         self.endpoint = endpoint
         self.baseURL = (try? endpoint.get().base) ?? baseURL
-        let key = apiKey.flatMap { $0.isEmpty ? nil : $0 }
-        self.apiKey = key
-        self.http = http
+        self.credential = credential
+        self.http = http ?? HTTPClient(userAgent: QdrantClient.userAgent, tls: tls)
         self.timeout = timeout
         self.retryPolicy = retryPolicy
-        self.redactor = Redactor(secrets: key.map { [$0] } ?? [])
+        self.redactor = Redactor(secrets: credential.map { [$0.secret] } ?? [])
         self.logger = logger
     }
+
+    /// Creates a client with a static key or a JWT given as text (`nil` or empty: none).
+    public convenience init(baseURL: String, apiKey: String? = nil, http: HTTPClient = HTTPClient(userAgent: QdrantClient.userAgent),
+                            timeout: Double = 300, retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4),
+                            logger: Logger = Logger(label: "qsnap.qdrant")) {
+        self.init(baseURL: baseURL, credential: (try? QdrantCredential(secret: apiKey, origin: "the api key")) ?? nil,
+                  http: http, timeout: timeout, retryPolicy: retryPolicy, logger: logger)
+    }
+
+    /// The key as text, for recoveries that pass it on to a node (`api_key` of a recover request).
+    public var apiKey: String? { credential?.secret }
 
     // MARK: - Request machinery
 
@@ -112,7 +124,9 @@ public final class QdrantClient: Sendable {
             } catch {
                 log(call, status: nil, started: started)
                 let failure = transportFailure(error, call: call)
-                guard call.idempotent, retryPolicy.shouldRetry(afterAttempt: attempt) else { throw failure.error }
+                guard call.idempotent, failure.retriable, retryPolicy.shouldRetry(afterAttempt: attempt) else {
+                    throw failure.error
+                }
                 pause(afterAttempt: attempt, throttled: false, retryAfter: nil, call: call,
                       reason: failure.serverMessage)
                 attempt += 1
@@ -155,7 +169,7 @@ public final class QdrantClient: Sendable {
 
     func baseHeaders() -> [HTTPHeader] {
         var headers = [HTTPHeader(name: "Accept", value: "application/json")]
-        if let apiKey { headers.append(HTTPHeader(name: "api-key", value: apiKey)) }
+        if let credential { headers.append(HTTPHeader(name: credential.header.name, value: credential.header.value)) }
         return headers
     }
 
@@ -170,6 +184,17 @@ public final class QdrantClient: Sendable {
         let text: String
         if let q = error as? QSnapError {
             text = (q.cause as? HTTPTransportError)?.curlMessage ?? q.message
+            if let transport = q.cause as? HTTPTransportError, transport.isTLSFailure {
+                let host = (try? endpoint.get().displayBase) ?? "the server"
+                var failure = QdrantFailure(
+                    status: nil, method: call.method, path: call.path,
+                    serverMessage: redactor(call).redact(
+                        "TLS with \(host) failed (\(text)): give the CA that signed its certificate with --qdrant-ca-bundle "
+                            + "FILE (and, for mutual TLS, --qdrant-client-cert and --qdrant-client-key)"),
+                    retriable: false)
+                failure.isTLS = true
+                return failure
+            }
         } else {
             text = "\(error)"
         }

@@ -12,6 +12,8 @@ public struct QdrantFailure: Error, Sendable, Hashable, CustomStringConvertible 
     public var path: String
     /// The server's message (envelope `status.error` or plain-text body), redacted and shortened.
     public var serverMessage: String
+    /// True for a TLS failure (the message names the setting to change).
+    public var isTLS: Bool = false
     /// True when repeating the request may succeed (5xx, 408, 429, transport failures).
     public var retriable: Bool
     /// The server's `Retry-After` in seconds, when sent.
@@ -41,6 +43,9 @@ public struct QdrantFailure: Error, Sendable, Hashable, CustomStringConvertible 
     public var error: QSnapError {
         let request = "Qdrant \(method) \(path)"
         let said = serverMessage.isEmpty ? "" : ": \(serverMessage)"
+        if isTLS {
+            return QSnapError(.failure("qdrant.tls"), "\(request) failed: \(serverMessage)", cause: self)
+        }
         guard let status else {
             return QSnapError(
                 .failure("qdrant.server"),
@@ -50,8 +55,19 @@ public struct QdrantFailure: Error, Sendable, Hashable, CustomStringConvertible 
         case 401:
             return QSnapError(
                 .refused("qdrant.auth"),
-                "\(request) was refused (HTTP 401\(said)). Pass the server's API key with --api-key or the "
-                    + "QDRANT_API_KEY environment variable.", cause: self)
+                "\(request) was refused (HTTP 401\(said)). Pass the server's API key or JWT with --api-key, the "
+                    + "QDRANT_API_KEY environment variable, or the variable named by --source-api-key-env / "
+                    + "--target-api-key-env.", cause: self)
+        case 403 where serverMessage.contains("ExpiredSignature"):
+            return QSnapError(
+                .refused("qdrant.jwt-expired"),
+                "\(request) was refused (HTTP 403\(said)): the JWT has expired. Issue a new token and pass it again.",
+                cause: self)
+        case 403 where serverMessage.contains("InvalidSignature"):
+            return QSnapError(
+                .refused("qdrant.jwt-signature"),
+                "\(request) was refused (HTTP 403\(said)): the JWT was not signed with this server's api key. "
+                    + "Sign it with the cluster's key.", cause: self)
         case 403:
             return QSnapError(
                 .refused("qdrant.auth"),

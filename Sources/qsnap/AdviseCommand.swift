@@ -1,4 +1,5 @@
 import ArgumentParser
+import Qdrant
 import Foundation
 import QSnap
 import QSnapCore
@@ -79,8 +80,13 @@ struct AdviseCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Target Qdrant URL; read live unless --no-live.") var to: String?
     @Flag(inversion: .prefixedNo, help: "Read versions, shard counts, vector configs, sizes and disk from --from/--to.")
     var live = true
-    @Option(name: .long, help: "Api key of the --from/--to clusters (default: QDRANT_API_KEY).")
+    @Option(name: .long, help: "Api key of both --from and --to (default: the variables named below).")
     var apiKey: String?
+    @Option(help: "The environment variable holding --from's api key or JWT.")
+    var sourceApiKeyEnv: String = "QDRANT_API_KEY"
+    @Option(help: "The environment variable holding --to's api key or JWT.")
+    var targetApiKeyEnv: String = "QDRANT_API_KEY"
+    @OptionGroup var connectionOptions: QdrantConnectionOptions
     @Option(name: .long, parsing: .singleValue, help: "Any fact as NAME=VALUE (repeatable), e.g. --fact source_ram=32GiB.")
     var fact: [String] = []
 
@@ -92,7 +98,8 @@ struct AdviseCommand: AsyncParsableCommand {
             if live, from != nil || to != nil {
                 try await AdviceFactCollector.collect(
                     into: &facts, from: from, to: to, collection: collection,
-                    apiKey: resolvedAPIKey, logger: logger)
+                    source: try connectionOptions.connection(apiKey: apiKey, keyEnv: sourceApiKeyEnv),
+                    target: try connectionOptions.connection(apiKey: apiKey, keyEnv: targetApiKeyEnv), logger: logger)
             }
             if facts["scenario"] == nil, facts["source"] != nil {
                 try facts.set("scenario", .text("move"), origin: "default")
@@ -114,12 +121,6 @@ struct AdviseCommand: AsyncParsableCommand {
                 throw ExitCode(ExitStatus.refused)
             }
         }
-    }
-
-    /// `--api-key`, else `QDRANT_API_KEY`, else none.
-    var resolvedAPIKey: String? {
-        if let apiKey, !apiKey.isEmpty { return apiKey }
-        return ProcessInfo.processInfo.environment["QDRANT_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The facts given by flags (later flags never conflict: each names one fact).

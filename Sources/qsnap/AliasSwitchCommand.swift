@@ -33,6 +33,8 @@ struct AliasSwitchCommand: AsyncParsableCommand {
     @Option(help: "Api key (default: QDRANT_API_KEY).")
     var apiKey: String?
 
+    @OptionGroup var connectionOptions: QdrantConnectionOptions
+
     /// What the switch did.
     struct Outcome: Codable {
         var alias: String
@@ -42,9 +44,9 @@ struct AliasSwitchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
-            let (alias, to, url, key) = (self.alias, self.to, self.qdrant, APIKey.resolve(apiKey))
+            let (alias, to, url, connection) = (self.alias, self.to, self.qdrant, try connectionOptions.connection(apiKey: apiKey))
             let outcome: Outcome = try await Blocking.run {
-                let client = QdrantClient(baseURL: url, apiKey: key, logger: logger)
+                let client = connection.client(url, logger: logger)
                 let collections = try client.listCollections()
                 guard collections.contains(to) else {
                     throw QSnapError(.usage("alias.target"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Qdrant
 import Foundation
 import HTTP
 import QSnap
@@ -53,8 +54,13 @@ struct BackupCommand: AsyncParsableCommand {
     @Flag(help: "Start a new backup even if an interrupted one of the same source exists.")
     var noResume = false
 
-    @Option(help: "Api key of the source (default: QDRANT_API_KEY).")
+    @Option(help: "Api key or JWT of the source (default: the variable named by --source-api-key-env).")
     var apiKey: String?
+
+    @Option(help: "The environment variable holding the source's api key or JWT.")
+    var sourceApiKeyEnv: String = "QDRANT_API_KEY"
+
+    @OptionGroup var connectionOptions: QdrantConnectionOptions
 
     @Option(help: "Points per collection recorded for restores to compare, drawn at random over the whole collection.")
     var verifySamples: Int = DiscoveredSource.sampleSize
@@ -83,7 +89,7 @@ struct BackupCommand: AsyncParsableCommand {
                 kind: BackupKind(rawValue: kind)!, collections: collections.isEmpty ? nil : collections,
                 parallel: parallel, keepServerSnapshots: keepServerSnapshots, snapshotTimeout: snapshotTimeout,
                 resume: !noResume, tags: tags)
-            let key = APIKey.resolve(apiKey)
+            let connection = try connectionOptions.connection(apiKey: apiKey, keyEnv: sourceApiKeyEnv)
             let repositoryURL = to
             let (s3, lock) = (self.s3, self.lock)
             let samples = verifySamples
@@ -92,7 +98,7 @@ struct BackupCommand: AsyncParsableCommand {
                 let held = try RepositoryLocker.acquireForCommand(
                     repository, purpose: "backup", wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger)
                 defer { held.release() }
-                let source = try DiscoveredSource.discover(urls: urls, apiKey: key, collections: options.collections,
+                let source = try DiscoveredSource.discover(urls: urls, connection: connection, collections: options.collections,
                                                           samples: samples, logger: logger)
                 let runner = BackupRunner(repository: repository, source: source, options: options, lock: held, logger: logger)
                 let display = ProgressDisplay(progress: runner.progress, enabled: !globals.quiet && !globals.json)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Qdrant
 import Foundation
 import HTTP
 import QSnap
@@ -40,8 +41,13 @@ struct DrillCommand: AsyncParsableCommand {
     @Option(help: "Directory for the report files (drill-<id>-<time>.json and .md).")
     var reportDir: String = "."
 
-    @Option(help: "Api key of the target (default: QDRANT_API_KEY).")
+    @Option(help: "Api key or JWT of the target (default: the variable named by --target-api-key-env).")
     var apiKey: String?
+
+    @Option(help: "The environment variable holding the target's api key or JWT.")
+    var targetApiKeyEnv: String = "QDRANT_API_KEY"
+
+    @OptionGroup var connectionOptions: QdrantConnectionOptions
 
     @OptionGroup var s3: RepoS3Options
 
@@ -50,13 +56,13 @@ struct DrillCommand: AsyncParsableCommand {
             let urls = target.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }
             guard !urls.isEmpty else { throw QSnapError(.usage("drill.target"), "give the target with --target URL[,URL…]") }
-            let key = APIKey.resolve(apiKey)
+            let connection = try connectionOptions.connection(apiKey: apiKey, keyEnv: targetApiKeyEnv)
             let options = DrillRunner.Options(backup: backup, collections: collections.isEmpty ? nil : collections)
             let (repo, s3, reportDir) = (self.repo, self.s3, self.reportDir)
             let (report, paths): (DrillReport, (json: String, markdown: String)) = try await Blocking.run {
                 let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
                 let report = try DrillRunner(
-                    repository: repository, targetURLs: urls, apiKey: key, options: options, logger: logger
+                    repository: repository, targetURLs: urls, connection: connection, options: options, logger: logger
                 ).run()
                 return (report, try DrillRunner.write(report, to: reportDir))
             }

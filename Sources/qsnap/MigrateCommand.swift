@@ -92,6 +92,8 @@ struct MigrateCommand: AsyncParsableCommand {
     @Option(help: "The environment variable holding the target's api key (default: QDRANT_API_KEY).")
     var targetApiKeyEnv: String = "QDRANT_API_KEY"
 
+    @OptionGroup var connectionOptions: QdrantConnectionOptions
+
     func validate() throws {
         guard (1...10_000).contains(batch) else { throw ValidationError("--batch must be 1…10000") }
         guard (1...64).contains(parallel) else { throw ValidationError("--parallel must be 1…64") }
@@ -118,10 +120,11 @@ struct MigrateCommand: AsyncParsableCommand {
             options.alias = alias
             options.verifySamples = verifySamples
             options.inPlace = inPlace
-            let sourceKey = Self.key(sourceApiKeyEnv), targetKey = Self.key(targetApiKeyEnv)
+            let source = try connectionOptions.connection(keyEnv: sourceApiKeyEnv)
+            let target = try connectionOptions.connection(keyEnv: targetApiKeyEnv)
             let (from, to, finalOptions) = (self.from, self.to, options)
             let result: MigrationResult = try await Blocking.run {
-                let runner = MigrationRunner(sourceURL: from, sourceKey: sourceKey, targetURL: to, targetKey: targetKey,
+                let runner = MigrationRunner(sourceURL: from, source: source, targetURL: to, target: target,
                                              options: finalOptions, logger: logger)
                 return try runner.run()
             }
@@ -168,12 +171,6 @@ struct MigrateCommand: AsyncParsableCommand {
             out[parts[0]] = parts[1]
         }
         return out
-    }
-
-    private static func key(_ variable: String) -> String? {
-        let value = ProcessInfo.processInfo.environment[variable]
-        SecretRegistry.register(value)
-        return value.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     static func defaultStateDirectory() -> String {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Qdrant
 import Foundation
 import HTTP
 import QSnap
@@ -45,6 +46,8 @@ struct PruneCommand: AsyncParsableCommand {
     @Option(help: "Api key of the nodes (default: QDRANT_API_KEY).")
     var apiKey: String?
 
+    @OptionGroup var connectionOptions: QdrantConnectionOptions
+
     @Option(help: "Hours a backup without manifest must age before it counts as abandoned.")
     var interruptedGraceHours: Double = 24
 
@@ -66,7 +69,7 @@ struct PruneCommand: AsyncParsableCommand {
                 policy: parsed, execute: yes, interruptedGrace: interruptedGraceHours * 3600)
             let urls = (qdrant ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }
-            let key = APIKey.resolve(apiKey)
+            let connection = try connectionOptions.connection(apiKey: apiKey)
             let (repo, s3, yes, lock) = (self.repo, self.s3, self.yes, self.lock)
             let report: PruneReport = try await Blocking.run {
                 let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
@@ -78,7 +81,7 @@ struct PruneCommand: AsyncParsableCommand {
                 var report = try PruneRunner(repository: repository, options: options, lock: held, logger: logger).run()
                 if !urls.isEmpty {
                     report.serverSnapshots = try ServerSnapshotPruner(
-                        urls: urls, apiKey: key, options: options, logger: logger).run()
+                        urls: urls, connection: connection, options: options, logger: logger).run()
                 }
                 return report
             }

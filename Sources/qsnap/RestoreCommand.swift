@@ -1,4 +1,5 @@
 import ArgumentParser
+import Qdrant
 import Foundation
 import HTTP
 import Logging
@@ -120,8 +121,13 @@ struct RestoreSelectionOptions: ParsableArguments {
     @Option(help: "A path on the target's storage filesystem (target on this host): use its statvfs free space.")
     var storagePath: String?
 
-    @Option(help: "Api key of the target (default: QDRANT_API_KEY).")
+    @Option(help: "Api key or JWT of the target (default: the variable named by --target-api-key-env).")
     var apiKey: String?
+
+    @Option(help: "The environment variable holding the target's api key or JWT.")
+    var targetApiKeyEnv: String = "QDRANT_API_KEY"
+
+    @OptionGroup var connectionOptions: QdrantConnectionOptions
 
     @Flag(help: "Skip the version gate.") var forceVersion = false
     @Flag(help: "Skip the disk gate.") var forceDisk = false
@@ -163,11 +169,16 @@ struct RestoreSelectionOptions: ParsableArguments {
                               peerMap: try peerMap(), force: force)
     }
 
+    /// The target's connection: key, TLS, node URLs.
+    func targetConnection() throws -> QdrantConnection {
+        try connectionOptions.connection(apiKey: apiKey, keyEnv: targetApiKeyEnv)
+    }
+
     /// Opens the repository, reads the manifest and probes the target (blocking).
     func load(logger: Logger) throws -> (any Repository, BackupManifest, RestoreTarget) {
         let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
         let manifest = try ManifestStore.read(try ManifestStore.resolve(backup, in: repository), from: repository)
-        let target = try RestoreTarget.discover(urls: targetURLs, apiKey: APIKey.resolve(apiKey), storagePath: storagePath,
+        let target = try RestoreTarget.discover(urls: targetURLs, connection: try targetConnection(), storagePath: storagePath,
                                                 logger: logger)
         return (repository, manifest, target)
     }

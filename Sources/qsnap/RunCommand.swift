@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HTTP
+import Qdrant
 import QSnap
 import QSnapCore
 
@@ -23,6 +24,8 @@ struct RunCommand: AsyncParsableCommand {
               qsnap run /etc/qsnap/prod-nightly.yaml
               qsnap run job.yaml --wait-lock 600 --json
             """)
+
+    @OptionGroup var connectionOptions: QdrantConnectionOptions
 
     @OptionGroup var globals: GlobalOptions
 
@@ -53,6 +56,7 @@ struct RunCommand: AsyncParsableCommand {
             }
             let spec = try JobSpec.parse(yaml: String(decoding: data, as: UTF8.self), file: job)
             let key = try spec.apiKey(environment: ProcessInfo.processInfo.environment)
+            let connection = try connectionOptions.connection(apiKey: key, keyEnv: spec.source.apiKeyEnv ?? "QDRANT_API_KEY")
             _ = try JobRunner.retentionPolicy(of: spec)  // a bad policy file is a usage error before any lock
             let options = JobRunner.Options(
                 lockWait: waitLock ?? spec.lockWait, lockSettleDelay: lockSettle,
@@ -62,7 +66,7 @@ struct RunCommand: AsyncParsableCommand {
                 // A relative directory is relative to the job file, like the policy and metrics files.
                 let location = spec.repository.contains("://") ? spec.repository : spec.resolvedPath(spec.repository)
                 let repository = try RepositoryOpener.open(location, s3: s3, logger: logger)
-                return JobRunner(spec: spec, repository: repository, apiKey: key, options: options, logger: logger).run()
+                return JobRunner(spec: spec, repository: repository, connection: connection, options: options, logger: logger).run()
             }
             if globals.json {
                 try JSONOutput.print(outcome.report)

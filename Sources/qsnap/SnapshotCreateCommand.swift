@@ -31,9 +31,9 @@ struct SnapshotCreateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
-            let (urls, scope, key, timeout) = (target.urls, target.scope, APIKey.resolve(target.apiKey), self.timeout)
+            let (urls, scope, key, timeout) = (target.urls, target.scope, try target.connection(), self.timeout)
             let made: [ServerSnapshotEntry] = try await Blocking.run {
-                try ServerSnapshots.connect(urls: urls, apiKey: key, logger: logger).create(scope, timeout: timeout)
+                try ServerSnapshots.connect(urls: urls, connection: key, logger: logger).create(scope, timeout: timeout)
             }
             if globals.json { try JSONOutput.print(["snapshots": made]) } else if !globals.quiet {
                 SnapshotEntryPrinter.print(made)

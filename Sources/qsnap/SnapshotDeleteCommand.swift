@@ -26,9 +26,9 @@ struct SnapshotDeleteCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
-            let (urls, scope, key, name, node) = (target.urls, target.scope, APIKey.resolve(target.apiKey), self.name, self.node)
+            let (urls, scope, key, name, node) = (target.urls, target.scope, try target.connection(), self.name, self.node)
             let deleted: ServerSnapshotEntry = try await Blocking.run {
-                try ServerSnapshots.connect(urls: urls, apiKey: key, logger: logger).delete(scope, name: name, node: node)
+                try ServerSnapshots.connect(urls: urls, connection: key, logger: logger).delete(scope, name: name, node: node)
             }
             if globals.json { try JSONOutput.print(["deleted": deleted]) } else if !globals.quiet {
                 print("deleted \(deleted.name) on \(deleted.node)")

@@ -35,10 +35,10 @@ struct SnapshotDownloadCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
-            let (urls, scope, key) = (target.urls, target.scope, APIKey.resolve(target.apiKey))
+            let (urls, scope, key) = (target.urls, target.scope, try target.connection())
             let (name, node, output) = (self.name, self.node, self.output)
             let result: SnapshotDownloadResult = try await Blocking.run {
-                let snapshots = try ServerSnapshots.connect(urls: urls, apiKey: key, logger: logger)
+                let snapshots = try ServerSnapshots.connect(urls: urls, connection: key, logger: logger)
                 return try SnapshotDownloader(snapshots: snapshots, logger: logger)
                     .download(scope, name: name, node: node, output: output)
             }

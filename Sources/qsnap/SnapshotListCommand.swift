@@ -20,9 +20,9 @@ struct SnapshotListCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
-            let (urls, scope, key) = (target.urls, target.scope, APIKey.resolve(target.apiKey))
+            let (urls, scope, key) = (target.urls, target.scope, try target.connection())
             let listed: [ServerSnapshotEntry] = try await Blocking.run {
-                try ServerSnapshots.connect(urls: urls, apiKey: key, logger: logger).list(scope)
+                try ServerSnapshots.connect(urls: urls, connection: key, logger: logger).list(scope)
             }
             if globals.json { try JSONOutput.print(["snapshots": listed]) } else if !globals.quiet {
                 if listed.isEmpty { print("no snapshots of \(scope)") }

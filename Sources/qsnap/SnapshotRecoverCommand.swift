@@ -45,6 +45,8 @@ struct SnapshotRecoverCommand: AsyncParsableCommand {
     @Option(help: "Api key (default: QDRANT_API_KEY).")
     var apiKey: String?
 
+    @OptionGroup var connectionOptions: QdrantConnectionOptions
+
     func validate() throws {
         guard !qdrant.contains(",") else { throw ValidationError("--qdrant takes one node: recover runs on one node") }
         guard SnapshotPriority(rawValue: priority) != nil else {
@@ -57,10 +59,10 @@ struct SnapshotRecoverCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let scope: SnapshotScope = shard.map { .shard(collection, $0) } ?? .collection(collection)
-            let (file, url, key, checksum) = (self.file, self.qdrant, APIKey.resolve(apiKey), self.checksum)
+            let (file, url, key, checksum) = (self.file, self.qdrant, try connectionOptions.connection(apiKey: apiKey), self.checksum)
             let priority = SnapshotPriority(rawValue: self.priority)!
             let result: SnapshotRecoveryResult = try await Blocking.run {
-                try SnapshotRecovery(logger: logger).recover(file: file, into: scope, url: url, apiKey: key,
+                try SnapshotRecovery(logger: logger).recover(file: file, into: scope, url: url, connection: key,
                                                              priority: priority, checksum: checksum)
             }
             if globals.json { try JSONOutput.print(result) } else if !globals.quiet {

@@ -15,6 +15,11 @@ struct SnapshotScopeOptions: ParsableArguments {
     @Option(help: "Api key (default: QDRANT_API_KEY).")
     var apiKey: String?
 
+    @OptionGroup var connectionOptions: QdrantConnectionOptions
+
+    /// The nodes' connection: key, TLS, node URLs.
+    func connection() throws -> QdrantConnection { try connectionOptions.connection(apiKey: apiKey) }
+
     /// The URLs given.
     var urls: [String] {
         qdrant.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

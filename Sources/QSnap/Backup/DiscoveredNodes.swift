@@ -13,11 +13,14 @@ public struct DiscoveredNodes: Sendable {
     /// One client per peer id.
     public var clients: [UInt64: QdrantClient]
 
-    /// Probes `urls` (`GET /`, `GET /cluster`) and, in cluster mode, every other peer `GET /cluster` lists: through a
-    /// given URL, or through its peer URI's host with the REST port of the first given URL (after the p2p/REST port
-    /// offset of the first node). A peer reachable neither way is logged and left out.
-    /// - Throws: `usage("backup.qdrant")` when `urls` is empty; the first probe's failure.
-    public static func discover(urls: [String], apiKey: String?, logger: Logger) throws -> DiscoveredNodes {
+    /// Probes `urls` (`GET /`, `GET /cluster`) and, in cluster mode, finds every other peer `GET /cluster` lists, in
+    /// this order: a URL given for it with `--node-url PEER=URL` (``QdrantConnection/nodeURLs``); the node-specific
+    /// endpoints Qdrant Cloud documents, `node-{n}-<host>` beside a cluster endpoint `<host>` (then the given URL is a
+    /// load balancer, used only for cluster-wide calls); its peer URI's host with the REST port of the first given URL
+    /// (after the p2p/REST port offset of the first node). A peer reachable no way is logged and left out.
+    /// - Throws: `usage("backup.qdrant")` when `urls` is empty; the first probe's failure; `usage("qdrant.node-url")`
+    ///   when a `--node-url` answers as another peer.
+    public static func discover(urls: [String], connection: QdrantConnection, logger: Logger) throws -> DiscoveredNodes {
         guard !urls.isEmpty else { throw QSnapError(.usage("backup.qdrant"), "give the source with --qdrant URL[,URL…]") }
         var clients: [UInt64: QdrantClient] = [:]
         var nodes: [SourceTopology.Node] = []
@@ -25,7 +28,7 @@ public struct DiscoveredNodes: Sendable {
         var knownPeers: [UInt64: String] = [:]
 
         for url in urls {
-            let (client, node, cluster) = try probe(url, apiKey: apiKey)
+            let (client, node, cluster) = try probe(url, connection: connection, logger: logger)
             clusterEnabled = clusterEnabled || cluster.enabled
             if clients[node.peerId] == nil {
                 clients[node.peerId] = client
@@ -33,7 +36,23 @@ public struct DiscoveredNodes: Sendable {
             }
             knownPeers.merge(cluster.peers) { a, _ in a }
         }
+        func adopt(_ client: QdrantClient, _ node: SourceTopology.Node) {
+            clients[node.peerId] = client
+            nodes.removeAll { $0.peerId == node.peerId }
+            nodes.append(node)
+        }
         if clusterEnabled {
+            for (peer, url) in connection.nodeURLs.sorted(by: { $0.key < $1.key }) {
+                let (client, node, _) = try probe(url, connection: connection, logger: logger)
+                guard node.peerId == peer else {
+                    throw QSnapError(.usage("qdrant.node-url"),
+                                     "--node-url \(peer)=\(SafeURL.display(url)) answers as peer \(node.peerId); give each peer's own URL")
+                }
+                adopt(client, node)
+            }
+            let cloud = try nodeEndpoints(beside: urls[0], peers: knownPeers.count, connection: connection, logger: logger)
+            for (client, node) in cloud where connection.nodeURLs[node.peerId] == nil { adopt(client, node) }
+            if !cloud.isEmpty { logger.notice("\(SafeURL.display(urls[0])) is a cluster endpoint: using the node endpoints for node-local calls") }
             // A peer URI names the internal (p2p) port. The given node shows the offset between its p2p and REST
             // ports (6335 vs 6333 by default); try that offset first, then the given node's REST port.
             let first = URLComponents(string: urls[0])
@@ -51,17 +70,41 @@ public struct DiscoveredNodes: Sendable {
                     candidate.host = parts.host
                     candidate.port = port
                     guard let derived = candidate.string,
-                          let (client, node, _) = try? probe(derived, apiKey: apiKey), node.peerId == peer else { continue }
-                    clients[peer] = client
-                    nodes.append(node)
+                          let (client, node, _) = try? probe(derived, connection: connection, logger: logger),
+                          node.peerId == peer else { continue }
+                    adopt(client, node)
                     logger.info("found peer \(peer) at \(derived)")
                     break
                 }
-                if clients[peer] == nil { logger.warning("peer \(peer) (\(SafeURL.display(uri))) is not reachable on its REST port; give its URL with --qdrant") }
+                if clients[peer] == nil {
+                    logger.warning("peer \(peer) (\(SafeURL.display(uri))) is not reachable on its REST port; give its URL with --node-url \(peer)=URL")
+                }
             }
         }
         nodes.sort { $0.peerId < $1.peerId }
         return DiscoveredNodes(clusterEnabled: clusterEnabled, nodes: nodes, clients: clients)
+    }
+
+    /// Qdrant Cloud's node-specific endpoints beside the cluster endpoint `url`: the host prefixed with `node-{n}-`,
+    /// n = 0…peers−1, same scheme and port. Empty when `node-0-…` does not answer (not such a cluster).
+    static func nodeEndpoints(beside url: String, peers: Int, connection: QdrantConnection, logger: Logger) throws
+        -> [(QdrantClient, SourceTopology.Node)]
+    {
+        guard peers > 0, var parts = URLComponents(string: url), let host = parts.host, !host.isEmpty,
+              host.rangeOfCharacter(from: .letters) != nil, !host.contains(":"), !host.hasPrefix("node-") else { return [] }
+        var found: [(QdrantClient, SourceTopology.Node)] = []
+        for n in 0..<peers {
+            parts.host = "node-\(n)-\(host)"
+            guard let candidate = parts.string,
+                  let (client, node, _) = try? probe(candidate, connection: connection, logger: logger) else {
+                if n == 0 { return [] }
+                throw QSnapError(.failure("qdrant.node-endpoint"),
+                                 "the node endpoint \(SafeURL.display(parts.string ?? "")) of a \(peers)-node cluster does not answer; "
+                                    + "give the node's URL with --node-url PEER=URL")
+            }
+            found.append((client, node))
+        }
+        return found
     }
 
     /// The client of `node`.
@@ -76,8 +119,10 @@ public struct DiscoveredNodes: Sendable {
         nodes[0].peerId = view.peerId
     }
 
-    static func probe(_ url: String, apiKey: String?) throws -> (QdrantClient, SourceTopology.Node, ClusterInfo) {
-        let client = QdrantClient(baseURL: url, apiKey: apiKey)
+    static func probe(_ url: String, connection: QdrantConnection, logger: Logger) throws
+        -> (QdrantClient, SourceTopology.Node, ClusterInfo)
+    {
+        let client = connection.client(url, logger: logger)
         let info = try client.serverInfo()
         let cluster = try client.cluster()
         let node = SourceTopology.Node(peerId: cluster.peerId ?? 0, url: SafeURL.display(url), version: info.version)

@@ -22,12 +22,12 @@ public struct DiscoveredSource: Sendable {
     /// URI's host with the REST port of the first given URL.
     /// - Parameters:
     ///   - urls: REST URLs of one or more nodes.
-    ///   - apiKey: the api key, if the source needs one.
+    ///   - connection: credential, TLS settings and node URLs of the source.
     ///   - collections: the collections to back up; `nil` for all.
     ///   - samples: points per collection to record for restores to compare, spread over the collection.
-    public static func discover(urls: [String], apiKey: String?, collections selection: [String]?,
+    public static func discover(urls: [String], connection: QdrantConnection, collections selection: [String]?,
                                 samples: Int = sampleSize, logger: Logger) throws -> DiscoveredSource {
-        var found = try DiscoveredNodes.discover(urls: urls, apiKey: apiKey, logger: logger)
+        var found = try DiscoveredNodes.discover(urls: urls, connection: connection, logger: logger)
         let clusterEnabled = found.clusterEnabled
         let first = found.client(found.nodes[0])
 

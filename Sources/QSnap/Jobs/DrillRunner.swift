@@ -34,15 +34,15 @@ public struct DrillRunner {
 
     private let repository: any Repository
     private let targetURLs: [String]
-    private let apiKey: String?
+    private let connection: QdrantConnection
     private let options: Options
     private let logger: Logger
 
     /// Creates a drill.
-    public init(repository: any Repository, targetURLs: [String], apiKey: String?, options: Options, logger: Logger) {
+    public init(repository: any Repository, targetURLs: [String], connection: QdrantConnection, options: Options, logger: Logger) {
         self.repository = repository
         self.targetURLs = targetURLs
-        self.apiKey = apiKey
+        self.connection = connection
         self.options = options
         self.logger = logger
     }
@@ -57,7 +57,7 @@ public struct DrillRunner {
         let manifest = try ManifestStore.read(id, from: repository)
         let backupTime = Self.date(manifest.startedAt) ?? BackupLayout.date(ofID: id) ?? started
         let token = Hex.encode((0..<3).map { _ in UInt8.random(in: 0...255) })
-        let redactor = Redactor(secrets: apiKey.map { [$0] } ?? [])
+        let redactor = Redactor(secrets: connection.credential.map { [$0.secret] } ?? [])
         let selected = try selectCollections(manifest)
 
         var results: [DrillReport.CollectionResult] = []
@@ -68,7 +68,7 @@ public struct DrillRunner {
         var restoreStarted = Date()
         var restoreFinished = restoreStarted
         do {
-            var target = try RestoreTarget.discover(urls: targetURLs, apiKey: apiKey, storagePath: nil, logger: logger)
+            var target = try RestoreTarget.discover(urls: targetURLs, connection: connection, storagePath: nil, logger: logger)
             client = target.nodes[0].client
             // The backup's aliases stay out of the drill: only the scratch alias is created on the target.
             var scratchManifest = manifest

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Qdrant
 import QSnapCore
 
 /// Runs one job (`qsnap run JOB.yaml`): takes the repository lock, backs up, verifies the new backup, prunes with
@@ -32,15 +33,15 @@ public struct JobRunner {
 
     private let spec: JobSpec
     private let repository: any Repository
-    private let apiKey: String?
+    private let connection: QdrantConnection
     private let options: Options
     private let logger: Logger
 
     /// Creates a runner for `spec` over an opened repository.
-    public init(spec: JobSpec, repository: any Repository, apiKey: String?, options: Options, logger: Logger) {
+    public init(spec: JobSpec, repository: any Repository, connection: QdrantConnection, options: Options, logger: Logger) {
         self.spec = spec
         self.repository = repository
-        self.apiKey = apiKey
+        self.connection = connection
         self.options = options
         self.logger = logger
     }
@@ -82,7 +83,7 @@ public struct JobRunner {
 
             logger.notice("job \(spec.name): backup of \(spec.source.urls.joined(separator: ",")) into \(repository.displayURL)")
             let source = try DiscoveredSource.discover(
-                urls: spec.source.urls, apiKey: apiKey,
+                urls: spec.source.urls, connection: connection,
                 collections: spec.selection.collections.isEmpty ? nil : spec.selection.collections, logger: logger)
             let backupOptions = BackupOptions(
                 kind: BackupKind(rawValue: spec.selection.kind.rawValue) ?? .collection,
@@ -126,7 +127,7 @@ public struct JobRunner {
         }
         let finished = Date()
         report.finished = finished.timeIntervalSince1970
-        report.error = failure.map { Redactor(secrets: apiKey.map { [$0] } ?? []).redact($0.message) }
+        report.error = failure.map { Redactor(secrets: connection.credential.map { [$0.secret] } ?? []).redact($0.message) }
 
         if let path = spec.metricsTextfile {
             let target = spec.resolvedPath(path)

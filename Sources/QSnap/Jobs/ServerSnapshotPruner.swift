@@ -24,14 +24,14 @@ public struct ServerSnapshotPruner {
     }
 
     private let urls: [String]
-    private let apiKey: String?
+    private let connection: QdrantConnection
     private let options: PruneRunner.Options
     private let logger: Logger
 
     /// Creates a pruner for the nodes at `urls`.
-    public init(urls: [String], apiKey: String?, options: PruneRunner.Options, logger: Logger) {
+    public init(urls: [String], connection: QdrantConnection, options: PruneRunner.Options, logger: Logger) {
         self.urls = urls
-        self.apiKey = apiKey
+        self.connection = connection
         self.options = options
         self.logger = logger
     }
@@ -40,7 +40,7 @@ public struct ServerSnapshotPruner {
     public func run() throws -> [Group] {
         var groups: [Group] = []
         for url in urls {
-            let client = QdrantClient(baseURL: url, apiKey: apiKey, logger: logger)
+            let client = connection.client(url, logger: logger)
             var scopes: [SnapshotScope] = [.full]
             for collection in try client.listCollections().sorted() {
                 scopes.append(.collection(collection))

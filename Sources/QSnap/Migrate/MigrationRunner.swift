@@ -21,11 +21,11 @@ public final class MigrationRunner: Sendable {
     let options: MigrationOptions
     let logger: Logger
 
-    /// Creates a runner for the source and target REST URLs and their api keys (never logged).
-    public init(sourceURL: String, sourceKey: String?, targetURL: String, targetKey: String?,
+    /// Creates a runner for the source and target REST URLs and how to connect to each (keys never logged).
+    public init(sourceURL: String, source: QdrantConnection, targetURL: String, target: QdrantConnection,
                 options: MigrationOptions, logger: Logger) {
-        self.source = QdrantClient(baseURL: sourceURL, apiKey: sourceKey, logger: logger)
-        self.target = QdrantClient(baseURL: targetURL, apiKey: targetKey, logger: logger)
+        self.source = source.client(sourceURL, logger: logger)
+        self.target = target.client(targetURL, logger: logger)
         self.sourceURL = SafeURL.display(sourceURL)
         self.targetURL = SafeURL.display(targetURL)
         self.options = options

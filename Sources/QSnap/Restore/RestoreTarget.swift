@@ -38,24 +38,42 @@ public struct RestoreTarget: Sendable {
 
     /// Probes every node.
     /// - Parameters:
-    ///   - urls: REST URLs of every target node (a cluster's nodes must all be given).
+    ///   - urls: REST URLs of the target: every node, or one endpoint of a cluster whose other nodes can be found
+    ///     (``DiscoveredNodes``: `--node-url`, Qdrant Cloud's node endpoints, peer URIs).
+    ///   - connection: credential, TLS settings and node URLs of the target.
     ///   - storagePath: a local path on the target's storage filesystem; its statvfs free space replaces the
     ///     telemetry estimate (single-node targets on this host).
-    public static func discover(urls: [String], apiKey: String?, storagePath: String?, logger: Logger) throws
+    public static func discover(urls: [String], connection: QdrantConnection, storagePath: String?, logger: Logger) throws
         -> RestoreTarget
     {
         guard !urls.isEmpty else {
             throw QSnapError(.usage("restore.target"), "give the target with --target URL[,URL…]")
         }
+        var seen: [UInt64: String] = [:]
+        for url in urls where urls.count > 1 {
+            let cluster = try connection.client(url, logger: logger).cluster()
+            if let peer = cluster.peerId, let other = seen[peer] {
+                throw QSnapError(.usage("restore.target"), "\(SafeURL.display(url)) is the same node (peer \(peer)) as \(other)")
+            }
+            if let peer = cluster.peerId { seen[peer] = SafeURL.display(url) }
+        }
+        let found = try DiscoveredNodes.discover(urls: urls, connection: connection, logger: logger)
+        let clusterEnabled = found.clusterEnabled
+        if clusterEnabled {
+            let known = Set(try found.client(found.nodes[0]).cluster().peers.keys)
+            let missing = known.subtracting(found.nodes.map(\.peerId))
+            if !missing.isEmpty {
+                throw QSnapError(
+                    .usage("restore.target"),
+                    "the target cluster has \(known.count) peers but only \(found.nodes.count) could be reached; give the "
+                        + "REST URL of every node with --target, or --node-url PEER=URL for each missing peer (missing "
+                        + "peer ids: \(missing.sorted().map(String.init).joined(separator: ", ")))")
+            }
+        }
         var nodes: [Node] = []
-        var clusterEnabled = false
-        var knownPeers: Set<UInt64> = []
-        for url in urls {
-            let client = QdrantClient(baseURL: url, apiKey: apiKey, logger: logger)
-            let info = try client.serverInfo()
+        for discovered in found.nodes {
+            let client = found.client(discovered)
             let cluster = try client.cluster()
-            clusterEnabled = clusterEnabled || cluster.enabled
-            knownPeers.formUnion(cluster.peers.keys)
             let telemetry = try client.telemetry(detailsLevel: 1)
             var free: Int64?
             var source = "telemetry+quotas"
@@ -71,22 +89,12 @@ public struct RestoreTarget: Sendable {
                 let percent = cluster.peerId.flatMap { quotas.peers[$0]?.diskUsagePercent } ?? quotas.diskUsagePercent
                 free = percent.map { DiskGate.freeBytes(diskSizeBytes: size, usagePercent: $0) }
             }
-            if let peer = cluster.peerId, nodes.contains(where: { $0.peerId == peer }) {
-                throw QSnapError(.usage("restore.target"), "\(SafeURL.display(url)) is the same node (peer \(peer)) as another --target URL")
-            }
-            nodes.append(Node(url: SafeURL.display(url), client: client, peerId: cluster.peerId, version: info.version,
+            nodes.append(Node(url: discovered.url, client: client, peerId: cluster.peerId, version: discovered.version,
                               freeBytes: free, freeSource: source, ramBytes: telemetry.ramSizeBytes))
         }
-        if clusterEnabled {
-            let given = Set(nodes.compactMap(\.peerId))
-            let missing = knownPeers.subtracting(given)
-            if !missing.isEmpty {
-                throw QSnapError(
-                    .usage("restore.target"),
-                    "the target cluster has \(knownPeers.count) peers but --target names \(given.count); give the REST "
-                        + "URL of every node (missing peer ids: \(missing.sorted().map(String.init).joined(separator: ", ")))")
-            }
-        }
+        // The order given stays the order of the nodes (source peers map to target URLs in order).
+        let order = urls.map(SafeURL.display)
+        nodes.sort { (order.firstIndex(of: $0.url) ?? Int.max, $0.peerId ?? 0) < (order.firstIndex(of: $1.url) ?? Int.max, $1.peerId ?? 0) }
         let first = nodes[0].client
         let collections = try first.listCollections()
         var aliases: [String: String] = [:]

@@ -13,19 +13,19 @@ public struct ServerSnapshots: Sendable {
     /// The nodes reached.
     public let nodes: DiscoveredNodes
     /// The api key, to probe a `--node` URL that is not one of the discovered ones.
-    private let apiKey: String?
+    private let connection: QdrantConnection
     let logger: Logger
 
     /// Creates the value over nodes already discovered.
-    public init(nodes: DiscoveredNodes, apiKey: String?, logger: Logger) {
+    public init(nodes: DiscoveredNodes, connection: QdrantConnection, logger: Logger) {
         self.nodes = nodes
-        self.apiKey = apiKey
+        self.connection = connection
         self.logger = logger
     }
 
     /// Discovers the deployment from `urls` (cluster peers included, as `qsnap backup` does).
-    public static func connect(urls: [String], apiKey: String?, logger: Logger) throws -> ServerSnapshots {
-        ServerSnapshots(nodes: try DiscoveredNodes.discover(urls: urls, apiKey: apiKey, logger: logger), apiKey: apiKey,
+    public static func connect(urls: [String], connection: QdrantConnection, logger: Logger) throws -> ServerSnapshots {
+        ServerSnapshots(nodes: try DiscoveredNodes.discover(urls: urls, connection: connection, logger: logger), connection: connection,
                         logger: logger)
     }
 
@@ -184,7 +184,7 @@ public struct ServerSnapshots: Sendable {
     func resolveNode(_ url: String) throws -> SourceTopology.Node {
         let wanted = SafeURL.display(url)
         if let node = nodes.nodes.first(where: { $0.url == wanted }) { return node }
-        if let (_, probed, _) = try? DiscoveredNodes.probe(url, apiKey: apiKey),
+        if let (_, probed, _) = try? DiscoveredNodes.probe(url, connection: connection, logger: logger),
            let node = nodes.nodes.first(where: { $0.peerId == probed.peerId && nodes.clusterEnabled }) {
             return node
         }

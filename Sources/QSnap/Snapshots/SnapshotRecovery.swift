@@ -29,7 +29,7 @@ public struct SnapshotRecovery: Sendable {
     ///   - scope: ``SnapshotScope/collection(_:)`` or ``SnapshotScope/shard(_:_:)`` (a missing collection is created
     ///     from a collection snapshot's config by Qdrant; a shard needs the collection to exist).
     ///   - checksum: the expected SHA-256; else the file's `.checksum` sidecar when there is one.
-    public func recover(file: String, into scope: SnapshotScope, url: String, apiKey: String?,
+    public func recover(file: String, into scope: SnapshotScope, url: String, connection: QdrantConnection,
                         priority: SnapshotPriority, checksum: String?) throws -> SnapshotRecoveryResult {
         var st = stat()
         guard stat(file, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
@@ -73,7 +73,7 @@ public struct SnapshotRecovery: Sendable {
         logger.info("\(file): \(report.kind.rawValue) snapshot, \(report.totals.entries) entries, sha256 \(sha.prefix(12))…\(matched)")
 
         // 2. Upload with the same sender and inspection as `qsnap restore --transport upload`.
-        let client = QdrantClient(baseURL: url, apiKey: apiKey, logger: logger)
+        let client = connection.client(url, logger: logger)
         let info = try client.serverInfo()
         let node = RestoreTarget.Node(url: SafeURL.display(url), client: client, peerId: nil, version: info.version,
                                       freeBytes: nil, freeSource: "", ramBytes: nil)
