@@ -35,7 +35,7 @@ import Testing
     func recover(_ path: String, scope: SnapshotScope = .shard("c", 0), server: LoopbackServer,
                  priority: SnapshotPriority = .replica, checksum: String? = nil) throws -> SnapshotRecoveryResult {
         try SnapshotRecovery(logger: Logger(label: "t")).recover(
-            file: path, into: scope, url: "http://127.0.0.1:\(server.port)", apiKey: nil, priority: priority,
+            file: path, into: scope, url: "http://127.0.0.1:\(server.port)", connection: QdrantConnection(), priority: priority,
             checksum: checksum)
     }
 
