@@ -15,7 +15,7 @@ import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import convert
+from . import convert, filters
 from .errors import ApiError, bad_request, not_found, standalone_mode, validation
 from .store import Cluster, Peer, validate_snapshot_name
 
@@ -280,6 +280,7 @@ class Handler(BaseHTTPRequestHandler):
         buf = io.BytesIO()
         self.read_body_to(buf)
         raw = buf.getvalue()
+        self.raw_body = raw
         if not raw:
             if required:
                 raise bad_request("Format error in JSON body: EOF while parsing a value at line 1 column 0")
@@ -587,24 +588,29 @@ class Handler(BaseHTTPRequestHandler):
             raise not_found(f"No point with id {id} found")
         return self.ok(convert.record_out(recs[0], True, True))
 
+    def request_filter(self, body: dict, col, prefix: str):
+        """The body's `filter` as an Edge filter (Qdrant's 400/422 errors when malformed); prefix names the
+        flattened inner request in validation messages, as actix-web-validator does."""
+        return filters.parse(body, getattr(self, "raw_body", b""), prefix, self.cluster.slice_ids(col))
+
     def h_scroll(self, c):
         body = self.json_body(required=False)
         col = self.cluster.get(c)
-        if body.get("filter") or body.get("order_by"):
-            raise bad_request("filter and order_by are not supported by the test double")
+        flt = self.request_filter(body, col, "scroll_request")
+        if body.get("order_by"):
+            raise bad_request("order_by is not supported by the test double")
         offset = body.get("offset")
         offset = convert.point_id(offset) if offset is not None else None
         limit = int(body.get("limit") or 10)
-        wp, wv = body.get("with_payload", True), body.get("with_vector", False)
-        recs, nxt = self.cluster.scroll(col, offset, limit, wp, wv)
+        wp, wv = body.get("with_payload", True), body.get("with_vector", body.get("with_vectors", False))
+        recs, nxt = self.cluster.scroll(col, offset, limit, wp, wv, flt)
         return self.ok({"points": [convert.record_out(r, wp, wv) for r in recs], "next_page_offset": nxt})
 
     def h_count(self, c):
         body = self.json_body(required=False)
         col = self.cluster.get(c)
-        if body.get("filter"):
-            raise bad_request("filter is not supported by the test double")
-        return self.ok({"count": self.cluster.count(col)})
+        flt = self.request_filter(body, col, "count_request")
+        return self.ok({"count": self.cluster.count(col, flt=flt)})
 
     def _query_vector(self, q, using):
         if isinstance(q, dict) and "nearest" in q:
@@ -618,29 +624,29 @@ class Handler(BaseHTTPRequestHandler):
     def h_query(self, c):
         body = self.json_body()
         col = self.cluster.get(c)
-        if body.get("filter") or body.get("prefetch"):
-            raise bad_request("filter and prefetch are not supported by the test double")
-        wp, wv = body.get("with_payload", False), body.get("with_vector", False)
+        flt = self.request_filter(body, col, "internal")
+        if body.get("prefetch"):
+            raise bad_request("prefetch is not supported by the test double")
+        wp, wv = body.get("with_payload", False), body.get("with_vector", body.get("with_vectors", False))
         if isinstance(body.get("query"), dict) and "sample" in body["query"]:
             # `{"sample": "random"}` (Qdrant >= 1.11): `limit` distinct points drawn at random, score 0.
             if body["query"]["sample"] != "random":
                 raise bad_request("Format error in JSON body: unknown variant of `sample`, expected `random`")
-            recs = self.cluster.sample(col, int(body.get("limit") or 10), wp, wv)
+            recs = self.cluster.sample(col, int(body.get("limit") or 10), wp, wv, flt)
             return self.ok({"points": [dict(convert.record_out(r, wp, wv), version=0, score=0.0) for r in recs]})
         vec, using = self._query_vector(body.get("query"), body.get("using"))
         hits = self.cluster.query(col, vec, using, int(body.get("limit") or 10), int(body.get("offset") or 0),
-                                  wp, wv, body.get("score_threshold"))
+                                  wp, wv, body.get("score_threshold"), flt)
         return self.ok({"points": [convert.scored_out(h, wp, wv) for h in hits]})
 
     def h_search(self, c):
         body = self.json_body()
         col = self.cluster.get(c)
-        if body.get("filter"):
-            raise bad_request("filter is not supported by the test double")
+        flt = self.request_filter(body, col, "search_request")
         vec, using = self._query_vector(body.get("vector"), None)
         wp, wv = body.get("with_payload", False), body.get("with_vector", False)
         hits = self.cluster.query(col, vec, using, int(body.get("limit") or 10), int(body.get("offset") or 0),
-                                  wp, wv, body.get("score_threshold"))
+                                  wp, wv, body.get("score_threshold"), flt)
         return self.ok([convert.scored_out(h, wp, wv) for h in hits])
 
     # ------------------------------------------------------------------ snapshots: helpers

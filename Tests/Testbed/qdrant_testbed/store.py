@@ -15,7 +15,7 @@ import uuid
 
 import qdrant_edge as q
 
-from . import archives, convert
+from . import archives, convert, filters
 from .archives import TarWriter
 from .errors import (ApiError, already_exists, bad_input, bad_request, collection_missing, forbidden,
                      not_found, service_error)
@@ -316,24 +316,35 @@ class Cluster:
                     if mine:
                         sh.update(q.UpdateOperation.delete_points(mine))
 
-    def count(self, col: Collection, sid: int | None = None, peer: int | None = None) -> int:
+    def count(self, col: Collection, sid: int | None = None, peer: int | None = None, flt=None) -> int:
         with col.lock:
             if sid is not None:
                 sh = col.shards.get((sid, peer))
                 return sh.count(q.CountRequest(exact=True)) if sh is not None else 0
-            return sum(self.active_replica(col, s).count(q.CountRequest(exact=True)) for s in col.placement)
+            try:
+                return sum(self.active_replica(col, s).count(q.CountRequest(exact=True, filter=flt))
+                           for s in col.placement)
+            except ApiError:
+                raise
+            except Exception as e:  # Edge refusing the filter (e.g. a datetime it cannot parse)
+                raise bad_request(str(e)) from None
 
     def segments_count(self, col: Collection) -> int:
         with col.lock:
             return sum(self.active_replica(col, s).info().segments_count for s in col.placement)
 
-    def scroll(self, col: Collection, offset, limit: int, with_payload, with_vector):
+    def scroll(self, col: Collection, offset, limit: int, with_payload, with_vector, flt=None):
+        """A page of `limit` points from `offset` on, in id order over all shards (each shard gives its first
+        limit+1 matching points from the offset; the merged first limit+1 are the page plus the next offset)."""
         with col.lock:
             records = []
             for s in col.placement:
                 sh = self.active_replica(col, s)
-                recs, _ = sh.scroll(q.ScrollRequest(offset=offset, limit=limit + 1, with_payload=with_payload,
-                                                    with_vector=with_vector))
+                try:
+                    recs, _ = sh.scroll(q.ScrollRequest(offset=offset, limit=limit + 1, with_payload=with_payload,
+                                                        with_vector=with_vector, filter=flt))
+                except Exception as e:  # Edge refusing the filter
+                    raise bad_request(str(e)) from None
                 records.extend(recs)
         records.sort(key=lambda r: convert.id_key(r.id))
         nxt = convert.id_out(records[limit].id) if len(records) > limit else None
@@ -352,11 +363,38 @@ class Cluster:
         out.sort(key=lambda r: order.get(convert.id_out(r.id), 0))
         return out
 
-    def sample(self, col: Collection, limit: int, with_payload, with_vector) -> list:
-        """`limit` distinct points drawn uniformly at random from the whole collection."""
+    def all_ids(self, col: Collection, flt=None) -> list:
         ids, offset = [], None
         while True:
-            recs, offset = self.scroll(col, offset, 1000, False, False)
+            recs, offset = self.scroll(col, offset, 1000, False, False, flt)
+            ids.extend(r.id for r in recs)
+            if offset is None:
+                return ids
+
+    def slice_ids(self, col: Collection):
+        """For `slice` filter conditions (Qdrant >= 1.19; None before): (total, index) → the ids in that slice."""
+        if not self.version_at_least(1, 19):
+            return None
+        cache: dict = {}
+
+        def ids_in(total: int, index: int) -> list:
+            if "all" not in cache:
+                cache["all"] = self.all_ids(col)
+            return [i for i in cache["all"] if filters.in_slice(i, total, index)]
+        return ids_in
+
+    def version_at_least(self, major: int, minor: int) -> bool:
+        try:
+            parts = [int(x) for x in self.version.split("-")[0].split(".")[:2]]
+        except ValueError:
+            return True
+        return tuple(parts) >= (major, minor)
+
+    def sample(self, col: Collection, limit: int, with_payload, with_vector, flt=None) -> list:
+        """`limit` distinct points drawn uniformly at random from the whole collection (those matching flt)."""
+        ids, offset = [], None
+        while True:
+            recs, offset = self.scroll(col, offset, 1000, False, False, flt)
             ids.extend(r.id for r in recs)
             if offset is None:
                 break
@@ -364,7 +402,7 @@ class Cluster:
         return self.retrieve(col, chosen, with_payload, with_vector)
 
     def query(self, col: Collection, vector, using: str | None, limit: int, offset: int, with_payload,
-              with_vector, score_threshold=None):
+              with_vector, score_threshold=None, flt=None):
         name = using or ""
         dense = convert.vector_params(col.params)
         if isinstance(vector, q.SparseVector):
@@ -374,7 +412,8 @@ class Cluster:
         else:
             raise bad_input(f"Not existing vector name error: {name}")
         req = q.QueryRequest(limit=limit + offset, query=q.Query.Nearest(vector, using=using or None),
-                             with_payload=with_payload, with_vector=with_vector, score_threshold=score_threshold)
+                             with_payload=with_payload, with_vector=with_vector, score_threshold=score_threshold,
+                             filter=flt)
         hits = []
         with col.lock:
             for s in col.placement:

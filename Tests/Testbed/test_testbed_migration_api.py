@@ -1,0 +1,247 @@
+"""What a point-streaming migration needs of the test double: filters in scroll/count/query, named-vector schema
+changes (>= 1.18), `update_mode` (>= 1.17) and collection PATCH of hnsw/optimizers/params."""
+from __future__ import annotations
+
+import random
+import uuid
+
+import pytest
+from qdrant_client import models
+from qdrant_client.http.exceptions import UnexpectedResponse
+
+from qdrant_testbed import filters
+from qdrant_testbed.harness import start_testbed
+
+pytestmark = pytest.mark.timeout(120)
+
+COLORS = ["red", "green", "blue"]
+
+
+def _payload(i: int) -> dict:
+    p = {"n": i, "color": COLORS[i % 3], "tags": [f"t{j}" for j in range(i % 4)],
+         "nested": [{"k": i % 5, "w": "x"}, {"k": (i + 1) % 5, "w": "y"}]}
+    if i % 7 == 0:
+        p["maybe"] = None
+    elif i % 7 == 1:
+        p["maybe"] = i
+    if i % 11 == 0:
+        p["text"] = "the quick brown fox"
+    return p
+
+
+def _points(n: int) -> list[models.PointStruct]:
+    pts = []
+    for i in range(1, n + 1):
+        vec = {"dense": [float(i % 10), 1.0, 0.5, float(i % 3)]}
+        if i % 4 == 0:
+            vec["sparse"] = models.SparseVector(indices=[i % 50], values=[1.0])
+        pts.append(models.PointStruct(id=i, vector=vec, payload=_payload(i)))
+    for i in range(12):  # UUID ids sort after the integer ids
+        pid = str(uuid.UUID(int=random.Random(i).getrandbits(128)))
+        pts.append(models.PointStruct(id=pid, vector={"dense": [1.0, 0.0, 0.0, 1.0]}, payload=_payload(1000 + i)))
+    return pts
+
+
+def _py_match(payload: dict, vectors: set, pid, f: dict) -> bool:
+    """A Python-side evaluation of the filters the tests use (the expected answer)."""
+    def cond(c):
+        if "key" in c:
+            v = payload.get(c["key"])
+            if "match" in c:
+                m = c["match"]
+                vals = v if isinstance(v, list) else [v]
+                if "value" in m:
+                    return m["value"] in vals
+                if "any" in m:
+                    return any(x in m["any"] for x in vals)
+                if "except" in m:
+                    return v is not None and any(x not in m["except"] for x in vals)
+            if "range" in c:
+                r = c["range"]
+                vals = v if isinstance(v, list) else [v]
+                return any(isinstance(x, (int, float)) and not isinstance(x, bool)
+                           and ("gte" not in r or x >= r["gte"]) and ("gt" not in r or x > r["gt"])
+                           and ("lte" not in r or x <= r["lte"]) and ("lt" not in r or x < r["lt"]) for x in vals)
+            if "values_count" in c:
+                n = len(v) if isinstance(v, list) else (0 if v is None else 1)
+                r = c["values_count"]
+                return ("gte" not in r or n >= r["gte"]) and ("lt" not in r or n < r["lt"])
+        if "has_id" in c:
+            return pid in c["has_id"]
+        if "is_empty" in c:
+            v = payload.get(c["is_empty"]["key"])
+            return v is None or v == []
+        if "is_null" in c:
+            return c["is_null"]["key"] in payload and payload[c["is_null"]["key"]] is None
+        if "has_vector" in c:
+            return c["has_vector"] in vectors
+        if "nested" in c:
+            return any(_py_match(o, set(), None, c["nested"]["filter"]) for o in payload.get(c["nested"]["key"], []))
+        return _py_match(payload, vectors, pid, c)
+
+    def many(x):
+        return [] if x is None else x if isinstance(x, list) else [x]
+    ok = all(cond(c) for c in many(f.get("must")))
+    if f.get("should"):
+        ok = ok and any(cond(c) for c in many(f["should"]))
+    ok = ok and not any(cond(c) for c in many(f.get("must_not")))
+    if f.get("min_should"):
+        ok = ok and sum(cond(c) for c in f["min_should"]["conditions"]) >= f["min_should"]["min_count"]
+    return ok
+
+
+FILTERS = [
+    {"must": [{"key": "color", "match": {"value": "red"}}]},
+    {"must": {"key": "n", "range": {"gte": 10, "lt": 60}}},  # one condition, not a list (MaybeOneOrMany)
+    {"should": [{"key": "color", "match": {"any": ["green", "blue"]}}, {"key": "n", "range": {"gt": 1000}}],
+     "must_not": [{"key": "tags", "match": {"value": "t2"}}]},
+    {"must": [{"key": "color", "match": {"except": ["red"]}}]},
+    {"must": [{"has_id": [3, 5, 8, 13, 21, 34, 55, 89, 1000]}]},
+    {"must": [{"is_empty": {"key": "tags"}}]},
+    {"must": [{"is_null": {"key": "maybe"}}]},
+    {"must": [{"key": "tags", "values_count": {"gte": 2}}]},
+    {"must": [{"has_vector": "sparse"}]},
+    {"must": [{"nested": {"key": "nested", "filter": {"must": [{"key": "k", "match": {"value": 3}},
+                                                                {"key": "w", "match": {"value": "y"}}]}}}]},
+    {"min_should": {"conditions": [{"key": "color", "match": {"value": "red"}},
+                                   {"key": "n", "range": {"lte": 40}},
+                                   {"key": "tags", "match": {"value": "t1"}}], "min_count": 2}},
+    {"must": [{"should": [{"key": "n", "range": {"lt": 5}}, {"key": "n", "range": {"gt": 95}}]}],
+     "must_not": [{"has_id": [2]}]},
+]
+
+
+def _scroll_all(http, name: str, body: dict, limit: int) -> list:
+    seen, offset = [], None
+    while True:
+        page = http.post(f"/collections/{name}/points/scroll",
+                         json=dict(body, limit=limit, offset=offset, with_payload=False)).json()["result"]
+        seen += [p["id"] for p in page["points"]]
+        offset = page["next_page_offset"]
+        if offset is None:
+            return seen
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory, openapi):
+    """One testbed with a 3-shard collection of integer and UUID points (module-wide: loading takes a while)."""
+    from conftest import Http
+    with start_testbed(tmp_path_factory.mktemp("mig"), version="1.19.0") as tb:
+        http = Http(tb.url, openapi)
+        r = http.put("/collections/src", json={"vectors": {"dense": {"size": 4, "distance": "Dot"}},
+                                                "sparse_vectors": {"sparse": {}}, "shard_number": 3})
+        assert r.status_code == 200, r.text
+        pts = _points(100)
+        r = http.put("/collections/src/points?wait=true", json={"points": [
+            {"id": p.id, "vector": {k: (v.model_dump() if isinstance(v, models.SparseVector) else v)
+                                    for k, v in p.vector.items()}, "payload": p.payload} for p in pts]})
+        assert r.status_code == 200, r.text
+        everything = {p.id: (p.payload, set(p.vector)) for p in pts}
+        yield tb, http, everything
+
+
+def _id_order(pid):
+    return (0, pid) if isinstance(pid, int) else (1, uuid.UUID(pid).int)
+
+
+@pytest.mark.parametrize("flt", FILTERS)
+def test_filtered_scroll_pages_and_count_match_a_python_filter(loaded, flt):
+    tb, http, everything = loaded
+    expected = sorted((pid for pid, (payload, vecs) in everything.items() if _py_match(payload, vecs, pid, flt)),
+                      key=_id_order)
+    assert expected, "the filter must select something"
+    assert len(expected) < len(everything) or flt.get("must_not")
+    for limit in (1, 7, 1000):
+        assert _scroll_all(http, "src", {"filter": flt}, limit) == expected
+    r = http.post("/collections/src/points/count", json={"filter": flt, "exact": True})
+    assert r.json()["result"]["count"] == len(expected)
+
+
+def test_scroll_without_filter_and_null_filter_page_everything(loaded):
+    tb, http, everything = loaded
+    expected = sorted(everything, key=_id_order)
+    assert _scroll_all(http, "src", {}, 9) == expected
+    assert _scroll_all(http, "src", {"filter": None}, 13) == expected
+    assert _scroll_all(http, "src", {"filter": {}}, 50) == expected
+    assert http.post("/collections/src/points/count", json={"filter": {}}).json()["result"]["count"] == 112
+
+
+def test_qdrant_client_filters(loaded, client_for):
+    tb, http, everything = loaded
+    c = client_for(tb.url)
+    f = models.Filter(must=[models.FieldCondition(key="color", match=models.MatchValue(value="blue"))],
+                      must_not=[models.HasIdCondition(has_id=[2, 5])])
+    expected = sorted(pid for pid, (p, _) in everything.items()
+                      if p["color"] == "blue" and pid not in (2, 5) and isinstance(pid, int))
+    got, offset = [], None
+    while True:
+        page, offset = c.scroll("src", scroll_filter=f, limit=4, offset=offset)
+        got += [p.id for p in page]
+        if offset is None:
+            break
+    uuids = [pid for pid in got if isinstance(pid, str)]
+    assert [pid for pid in got if isinstance(pid, int)] == expected and len(uuids) == sum(
+        1 for pid, (p, _) in everything.items() if isinstance(pid, str) and p["color"] == "blue")
+    assert c.count("src", count_filter=f, exact=True).count == len(got)
+    hits = c.query_points("src", query=[1.0, 0.0, 0.0, 0.0], using="dense", query_filter=f, limit=200).points
+    assert sorted(map(str, (h.id for h in hits))) == sorted(map(str, got))
+    hits = c.query_points("src", query=[1.0, 0.0, 0.0, 0.0], using="dense", limit=5, query_filter=models.Filter(
+        must=[models.FieldCondition(key="n", range=models.Range(gte=20, lte=29))])).points
+    assert hits[0].id == 29 and all(20 <= h.id <= 29 for h in hits)  # Dot: the largest first coordinate wins
+    sample = c.query_points("src", query=models.SampleQuery(sample=models.Sample.RANDOM), limit=50,
+                            query_filter=models.Filter(must=[models.FieldCondition(
+                                key="color", match=models.MatchValue(value="red"))]), with_payload=True).points
+    assert sample and all(p.payload["color"] == "red" for p in sample)
+    # a filter on a UUID id
+    some_uuid = next(pid for pid in everything if isinstance(pid, str))
+    page, _ = c.scroll("src", scroll_filter=models.Filter(must=[models.HasIdCondition(has_id=[some_uuid])]))
+    assert [p.id for p in page] == [some_uuid]
+
+
+def test_slice_conditions_partition_the_collection(loaded):
+    tb, http, everything = loaded
+    parts = []
+    for index in range(3):
+        flt = {"must": [{"slice": {"total": 3, "index": index}}]}
+        part = _scroll_all(http, "src", {"filter": flt}, 25)
+        assert all(filters.in_slice(pid, 3, index) for pid in part)
+        parts += part
+    assert sorted(parts, key=_id_order) == sorted(everything, key=_id_order)
+    r = http.post("/collections/src/points/count", json={"filter": {"must": [{"slice": {"total": 2, "index": 2}}]}})
+    assert r.status_code == 422, r.text
+
+
+@pytest.mark.parametrize("flt,status,message", [
+    ({"wrong": 1}, 400, "unknown field `wrong`, expected one of `should`, `min_should`, `must`, `must_not`"),
+    ("red", 400, 'invalid type: string "red", expected struct Filter'),
+    ({"must": [{"key": 5, "match": {"value": 1}}]}, 400, "Filter condition 'key' must be a string"),
+    ({"must": [{"key": "a", "match": {"value": 1.5}}]}, 400,
+     "data did not match any variant of untagged enum MatchInterface"),
+    ({"must": [{"key": "a", "range": {"gt": True}}]}, 400,
+     "data did not match any variant of untagged enum RangeInterfaceUntagged"),
+    ({"must": [{"key": "a", "values_count": {"gt": -1}}]}, 400, "invalid value: integer `-1`, expected usize"),
+    ({"must": [{"has_id": ["not-an-id"]}]}, 400, filters.CONDITION_EXPECTING),
+    ({"must": [{"bogus": {}}]}, 400, filters.CONDITION_EXPECTING),
+    ({"must": [{"must": [{"key": "a", "match": {"nope": 1}}]}]}, 400, filters.CONDITION_EXPECTING),
+    ({"min_should": {"conditions": []}}, 400, "missing field `min_count`"),
+    ({"must": [{"key": "a"}]}, 422, "Validation error in JSON body: [count_request.filter.must[0]: "),
+    ({"min_should": {"conditions": [{"has_id": [1]}], "min_count": 0}}, 422,
+     "count_request.filter.min_should.min_count: min_count must be greater than 0"),
+])
+def test_malformed_filters_are_refused_as_qdrant_refuses_them(loaded, flt, status, message):
+    tb, http, everything = loaded
+    r = http.post("/collections/src/points/count", json={"filter": flt})
+    assert r.status_code == status, r.text
+    err = r.json()["status"]["error"]
+    assert message in err, err
+    if status == 400:
+        assert err.startswith("Format error in JSON body: ") and err.endswith(" at line 1 column " + str(
+            len(r.request.body))), err
+
+
+def test_slice_is_no_condition_before_1_19(tmp_path, http_for):
+    with start_testbed(tmp_path, version="1.18.2") as tb:
+        http = http_for(tb.url)
+        http.put("/collections/c", json={"vectors": {"size": 2, "distance": "Dot"}})
+        r = http.post("/collections/c/points/count", json={"filter": {"must": [{"slice": {"total": 2, "index": 0}}]}})
+        assert r.status_code == 400 and filters.CONDITION_EXPECTING in r.json()["status"]["error"]
