@@ -245,3 +245,205 @@ def test_slice_is_no_condition_before_1_19(tmp_path, http_for):
         http.put("/collections/c", json={"vectors": {"size": 2, "distance": "Dot"}})
         r = http.post("/collections/c/points/count", json={"filter": {"must": [{"slice": {"total": 2, "index": 0}}]}})
         assert r.status_code == 400 and filters.CONDITION_EXPECTING in r.json()["status"]["error"]
+
+
+# ---------------------------------------------------------------------------------------------- update_mode
+
+def _upsert(http, name, points, **extra):
+    return http.put(f"/collections/{name}/points?wait=true", json=dict({"points": points}, **extra))
+
+
+def test_update_mode_insert_only_and_update_only(tmp_path, http_for, client_for):
+    with start_testbed(tmp_path, version="1.17.0") as tb:
+        http, c = http_for(tb.url), client_for(tb.url)
+        http.put("/collections/c", json={"vectors": {"size": 2, "distance": "Dot"}, "shard_number": 3})
+        assert _upsert(http, "c", [{"id": i, "vector": [1.0, float(i)], "payload": {"v": 1}}
+                                   for i in range(1, 7)]).status_code == 200
+        # insert_only: existing ids are skipped silently, new ones inserted
+        r = _upsert(http, "c", [{"id": i, "vector": [2.0, 2.0], "payload": {"v": 2}} for i in range(4, 10)],
+                    update_mode="insert_only")
+        assert r.status_code == 200 and r.json()["result"]["status"] == "completed"
+        got = {p.id: p.payload["v"] for p in c.scroll("c", limit=100)[0]}
+        assert got == {1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 2, 8: 2, 9: 2}
+        # update_only: only existing ids change, nothing is inserted
+        r = _upsert(http, "c", [{"id": i, "vector": [3.0, 3.0], "payload": {"v": 3}} for i in (1, 8, 50, 51)],
+                    update_mode="update_only")
+        assert r.status_code == 200
+        got = {p.id: p.payload["v"] for p in c.scroll("c", limit=100)[0]}
+        assert got == {1: 3, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 2, 8: 3, 9: 2}
+        # the batch form too, and upsert (explicit) overwrites
+        r = http.put("/collections/c/points?wait=true", json={"batch": {"ids": [2, 60], "vectors": [[0.0, 1.0]] * 2,
+                                                                       "payloads": [{"v": 4}] * 2},
+                                                             "update_mode": "insert_only"})
+        assert r.status_code == 200
+        assert c.count("c").count == 10 and c.retrieve("c", [2])[0].payload == {"v": 1}
+        assert _upsert(http, "c", [{"id": 2, "vector": [0.0, 1.0], "payload": {"v": 5}}],
+                       update_mode="upsert").status_code == 200
+        assert c.retrieve("c", [2])[0].payload == {"v": 5}
+        # qdrant-client's own argument
+        c.upsert("c", points=[models.PointStruct(id=3, vector=[1.0, 1.0], payload={"v": 6})],
+                 update_mode=models.UpdateMode.INSERT_ONLY)
+        assert c.retrieve("c", [3])[0].payload == {"v": 1}
+        # there is no "insert": serde's unknown-variant error (the body is buffered: position at its end)
+        r = _upsert(http, "c", [{"id": 1, "vector": [1.0, 1.0]}], update_mode="insert")
+        assert r.status_code == 400
+        assert r.json()["status"]["error"].startswith(
+            "Format error in JSON body: unknown variant `insert`, expected one of `upsert`, `insert_only`, "
+            "`update_only` at line 1 column ")
+        # update_filter: existing points change only when they match; new ones are inserted regardless
+        r = _upsert(http, "c", [{"id": i, "vector": [1.0, 1.0], "payload": {"v": 7}} for i in (1, 2, 70)],
+                    update_filter={"must": [{"key": "v", "match": {"value": 3}}]})
+        assert r.status_code == 200
+        assert {p.id: p.payload["v"] for p in c.retrieve("c", [1, 2, 70])} == {1: 7, 2: 5, 70: 7}
+
+
+def test_update_mode_is_an_ignored_field_before_1_17(tmp_path, http_for):
+    with start_testbed(tmp_path, version="1.16.3") as tb:
+        http = http_for(tb.url)
+        http.put("/collections/c", json={"vectors": {"size": 2, "distance": "Dot"}})
+        _upsert(http, "c", [{"id": 1, "vector": [1.0, 1.0], "payload": {"v": 1}}])
+        assert _upsert(http, "c", [{"id": 1, "vector": [1.0, 1.0], "payload": {"v": 2}}],
+                       update_mode="insert_only").status_code == 200
+        assert http.get("/collections/c/points/1").json()["result"]["payload"] == {"v": 2}
+
+
+# ---------------------------------------------------------------------------------------------- named vectors
+
+def test_named_vector_add_upsert_query_and_remove(tmp_path, http_for, client_for):
+    with start_testbed(tmp_path, version="1.18.0", storage=tmp_path / "st") as tb:
+        http, c = http_for(tb.url), client_for(tb.url)
+        http.put("/collections/c", json={"vectors": {"a": {"size": 2, "distance": "Dot"}}, "shard_number": 3})
+        _upsert(http, "c", [{"id": i, "vector": {"a": [1.0, float(i)]}, "payload": {"n": i}} for i in range(1, 11)])
+        r = http.put("/collections/c/vectors/b?wait=true", json={"dense": {"size": 3, "distance": "Cosine"}})
+        assert r.status_code == 200, r.text
+        assert r.json()["result"]["status"] == "completed"
+        params = http.get("/collections/c").json()["result"]["config"]["params"]
+        assert params["vectors"]["b"] == {"size": 3, "distance": "Cosine"}
+        # same config again: a no-op; another config: Qdrant's 400
+        assert http.put("/collections/c/vectors/b", json={"dense": {"size": 3, "distance": "Cosine"}}).status_code == 200
+        r = http.put("/collections/c/vectors/b", json={"dense": {"size": 4, "distance": "Cosine"}})
+        assert r.status_code == 400
+        assert r.json()["status"]["error"] == "Wrong input: Vector `b` already exists with a different configuration"
+        r = http.put("/collections/c/vectors/b", json={"sparse": {}})
+        assert r.json()["status"]["error"] == "Wrong input: Vector `b` already exists as a dense vector"
+        # existing points lack it; new points carry it; queries use it
+        assert set(c.retrieve("c", [1], with_vectors=True)[0].vector) == {"a"}
+        _upsert(http, "c", [{"id": 20 + i, "vector": {"a": [0.0, 1.0], "b": [float(i), 1.0, 0.0]}} for i in range(3)])
+        hits = c.query_points("c", query=[1.0, 0.0, 0.0], using="b", limit=2).points
+        assert [h.id for h in hits] == [22, 21]
+        assert c.count("c", count_filter=models.Filter(must=[models.HasVectorCondition(has_vector="b")])).count == 3
+        # a sparse one, with IDF
+        r = http.put("/collections/c/vectors/s", json={"sparse": {"modifier": "idf"}})
+        assert r.status_code == 200, r.text
+        assert http.get("/collections/c").json()["result"]["config"]["params"]["sparse_vectors"] == {
+            "s": {"modifier": "idf"}}
+        r = http.put("/collections/c/vectors/s", json={"sparse": {}})
+        assert r.json()["status"]["error"] == "Wrong input: Sparse vector `s` already exists with a different configuration"
+        _upsert(http, "c", [{"id": 30, "vector": {"a": [1.0, 1.0], "s": {"indices": [7], "values": [1.0]}}}])
+        assert c.query_points("c", query=models.SparseVector(indices=[7], values=[1.0]), using="s",
+                              limit=1).points[0].id == 30
+        # removing: gone from the config, the points and the queries; removing again is fine
+        assert http.delete("/collections/c/vectors/b?wait=true").status_code == 200
+        assert http.delete("/collections/c/vectors/b").status_code == 200
+        assert "b" not in http.get("/collections/c").json()["result"]["config"]["params"]["vectors"]
+        assert set(c.retrieve("c", [21], with_vectors=True)[0].vector) == {"a"}
+        r = http.post("/collections/c/points/query", json={"query": [1.0, 0.0, 0.0], "using": "b"})
+        assert r.status_code == 400
+        # re-created with another size, then usable with it
+        assert http.put("/collections/c/vectors/b", json={"dense": {"size": 2, "distance": "Euclid"}}).status_code == 200
+        _upsert(http, "c", [{"id": 40, "vector": {"a": [1.0, 1.0], "b": [5.0, 5.0]}}])
+        assert c.query_points("c", query=[5.0, 5.0], using="b", limit=1).points[0].id == 40
+    # a restart keeps the new schema (the shards load with it)
+    with start_testbed(tmp_path, version="1.18.0", storage=tmp_path / "st") as tb:
+        http, c = http_for(tb.url), client_for(tb.url)
+        assert c.retrieve("c", [40], with_vectors=True)[0].vector["b"] == [5.0, 5.0]
+        assert _upsert(http, "c", [{"id": 41, "vector": {"a": [1.0, 1.0], "b": [6.0, 6.0]}}]).status_code == 200
+        assert c.query_points("c", query=[6.0, 6.0], using="b", limit=1).points[0].id == 41
+
+
+def test_named_vector_routes_validation_and_versions(tmp_path, http_for):
+    with start_testbed(tmp_path, version="1.19.0") as tb:
+        http = http_for(tb.url)
+        http.put("/collections/c", json={"vectors": {"size": 2, "distance": "Dot"}})
+        r = http.put("/collections/c/vectors/x", json={"dense": {"size": 0, "distance": "Dot"}})
+        assert r.status_code == 422 and "size" in r.json()["status"]["error"]
+        r = http.put("/collections/c/vectors/x", json={"dense": {"size": 65537, "distance": "Dot"}})
+        assert r.status_code == 422
+        r = http.put("/collections/c/vectors/x", json={"dense": {"size": 2}})
+        assert r.status_code == 400
+        assert "data did not match any variant of untagged enum VectorNameConfig" in r.json()["status"]["error"]
+        r = http.put("/collections/missing/vectors/x", json={"dense": {"size": 2, "distance": "Dot"}})
+        assert r.status_code == 404
+        assert r.json()["status"]["error"] == "Not found: Collection `missing` doesn't exist!"
+        # the unnamed vector stays as "" next to the new one
+        assert http.put("/collections/c/vectors/x", json={"dense": {"size": 3, "distance": "Dot"}}).status_code == 200
+        vectors = http.get("/collections/c").json()["result"]["config"]["params"]["vectors"]
+        assert vectors == {"": {"size": 2, "distance": "Dot"}, "x": {"size": 3, "distance": "Dot"}}
+        r = http.put("/collections/c/points?wait=true", json={"points": [{"id": 1, "vector": {"": [1.0, 0.0],
+                                                                                            "x": [1.0, 2.0, 3.0]}}]})
+        assert r.status_code == 200, r.text
+    with start_testbed(tmp_path / "old", version="1.17.1") as tb:
+        http = http_for(tb.url)
+        http.put("/collections/c", json={"vectors": {"size": 2, "distance": "Dot"}})
+        r = http.put("/collections/c/vectors/x", json={"dense": {"size": 2, "distance": "Dot"}}, validate=False)
+        assert r.status_code == 404 and r.text == ""
+        assert http.delete("/collections/c/vectors/x", validate=False).status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------- PATCH
+
+def test_patch_hnsw_optimizers_and_params_round_trip(testbed, http_for, client_for):
+    http, c = http_for(testbed.url), client_for(testbed.url)
+    http.put("/collections/c", json={"vectors": {"v": {"size": 2, "distance": "Dot"}}, "hnsw_config": {"m": 32}})
+    before = http.get("/collections/c").json()["result"]["config"]
+    # a bulk load: no HNSW graph, no indexing
+    r = http.patch("/collections/c", json={"hnsw_config": {"m": 0}, "optimizers_config": {"indexing_threshold": 0}})
+    assert r.status_code == 200 and r.json()["result"] is True
+    cfg = http.get("/collections/c").json()["result"]["config"]
+    assert cfg["hnsw_config"] == dict(before["hnsw_config"], m=0)
+    assert cfg["optimizer_config"] == dict(before["optimizer_config"], indexing_threshold=0)
+    # restored, through qdrant-client's own models
+    c.update_collection("c", hnsw_config=models.HnswConfigDiff(m=32),
+                        optimizers_config=models.OptimizersConfigDiff(indexing_threshold=10000))
+    cfg = c.get_collection("c").config
+    assert cfg.hnsw_config.m == 32 and cfg.optimizer_config.indexing_threshold == 10000
+    assert http.get("/collections/c").json()["result"]["config"] == before
+    # params and per-vector diffs, aliases of the field names, auto threads
+    r = http.patch("/collections/c", json={
+        "params": {"replication_factor": 2, "write_consistency_factor": 2, "on_disk_payload": False},
+        "optimizer_config": {"max_segment_size_kb": 5000, "max_optimization_threads": "auto"},
+        "vectors": {"v": {"on_disk": True, "hnsw_config": {"ef_construct": 64}}},
+        "hnsw_config": {"full_scan_threshold_kb": 20, "unknown_field": 1}})  # unknown fields: ignored, like serde
+    assert r.status_code == 200, r.text
+    cfg = http.get("/collections/c").json()["result"]["config"]
+    assert cfg["params"]["replication_factor"] == 2 and cfg["params"]["write_consistency_factor"] == 2
+    assert cfg["params"]["on_disk_payload"] is False
+    assert cfg["optimizer_config"]["max_segment_size"] == 5000 and cfg["optimizer_config"]["max_optimization_threads"] is None
+    assert cfg["params"]["vectors"]["v"]["on_disk"] is True
+    assert cfg["params"]["vectors"]["v"]["hnsw_config"] == {"ef_construct": 64}
+    assert cfg["hnsw_config"]["full_scan_threshold"] == 20 and "unknown_field" not in cfg["hnsw_config"]
+    # points still work after the changes
+    assert _upsert(http, "c", [{"id": 1, "vector": {"v": [1.0, 1.0]}}]).status_code == 200
+
+
+def test_patch_errors_are_qdrants(testbed, http_for):
+    http = http_for(testbed.url)
+    http.put("/collections/c", json={"vectors": {"size": 2, "distance": "Dot"}})
+    r = http.patch("/collections/c", data='{"hnsw_config": {"m": "x"}}', headers={"Content-Type": "application/json"})
+    assert r.status_code == 400
+    assert r.json()["status"]["error"] == ('Format error in JSON body: invalid type: string "x", expected usize '
+                                           'at line 1 column 25')  # just after the string, as serde_json reports
+    r = http.patch("/collections/c", json={"params": {"replication_factor": 0}})
+    assert r.status_code == 400 and "expected a nonzero u32" in r.json()["status"]["error"]
+    r = http.patch("/collections/c", json={"hnsw_config": {"ef_construct": 2}})
+    assert r.status_code == 422
+    assert r.json()["status"]["error"] == ("Validation error in JSON body: [hnsw_config.ef_construct: value 2 invalid, "
+                                           "must be 4 or larger]")
+    r = http.patch("/collections/c", json={"optimizers_config": {"deleted_threshold": 1.5}})
+    assert r.status_code == 422 and "must be from 0.0 to 1.0" in r.json()["status"]["error"]
+    r = http.patch("/collections/c", json={"hnsw_config": {"m": 8}, "vectors": {"nope": {"on_disk": True}}})
+    assert r.status_code == 400
+    assert r.json()["status"]["error"] == "Wrong input: Not existing vector name error: nope"
+    # applied one after the other, as Qdrant does: the hnsw diff before the failing vectors diff stays
+    assert http.get("/collections/c").json()["result"]["config"]["hnsw_config"]["m"] == 8
+    assert http.patch("/collections/missing", json={"hnsw_config": {"m": 8}}).status_code == 404

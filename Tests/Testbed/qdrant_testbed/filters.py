@@ -14,6 +14,7 @@ import uuid
 
 import qdrant_edge as q
 
+from . import jsonpos
 from .errors import ApiError
 
 CONDITION_EXPECTING = ("Expected some form of condition, which can be a field condition (like {\"key\": ..., "
@@ -327,25 +328,17 @@ def range_(v):
     return q.RangeFloat(**{b: as_number(x) for b, x in bounds.items()})
 
 
-def body_position(raw: bytes) -> str:
-    """Where serde_json reports an error found while deserializing a flattened request: the end of the body."""
-    text = raw.decode("utf-8", "replace").rstrip()
-    line = text.count("\n") + 1
-    column = len(text) - (text.rfind("\n") + 1)
-    return f"at line {line} column {column}"
-
-
-def parse(body: dict, raw: bytes, prefix: str, slice_ids=None):
+def parse(body: dict, raw: bytes, prefix: str, slice_ids=None, key: str = "filter"):
     """The request's `filter` as an Edge filter (None when absent or null), or Qdrant's 400/422 error.
     slice_ids(total, index) lists the collection's ids in a slice (for `slice` conditions)."""
-    v = body.get("filter")
+    v = body.get(key)
     if v is None:
         return None
     parser = FilterParser(prefix, slice_ids)
     try:
-        flt = parser.filter(v, f"{prefix}.filter")
+        flt = parser.filter(v, f"{prefix}.{key}" if prefix else key)
     except Malformed as e:
-        raise ApiError(400, f"Format error in JSON body: {e} {body_position(raw)}") from None
+        raise ApiError(400, f"Format error in JSON body: {e} {jsonpos.end_of_body(raw)}") from None
     if parser.invalid:
         raise ApiError(422, "Validation error in JSON body: ["
                        + "; ".join(f"{field}: {msg}" for field, msg in parser.invalid) + "]")

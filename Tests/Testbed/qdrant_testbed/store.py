@@ -15,9 +15,9 @@ import uuid
 
 import qdrant_edge as q
 
-from . import archives, convert, filters
+from . import archives, config_diff, convert, filters
 from .archives import TarWriter
-from .errors import (ApiError, already_exists, bad_input, bad_request, collection_missing, forbidden,
+from .errors import (ApiError, already_exists, bad_input, bad_request, format_error, collection_missing, forbidden,
                      not_found, service_error)
 from .faults import Faults
 
@@ -255,6 +255,90 @@ class Cluster:
             col.config["metadata"] = merged
             self.save()
 
+    def update_collection(self, name: str, diff: dict) -> None:
+        """PATCH /collections/{c}: the parsed diffs applied one after the other, as Qdrant does (a later failure,
+        e.g. an unknown vector name, leaves the earlier ones applied)."""
+        with self.lock:
+            col = self.get(name)
+            try:
+                config_diff.apply(col.config, diff, lambda md: self.update_metadata(name, md))
+            finally:
+                self.save()
+
+    def create_vector(self, name: str, vector: str, config: dict) -> None:
+        """PUT /collections/{c}/vectors/{name} (Qdrant >= 1.18, `vector_name_schema.rs`): the vector joins the
+        collection's params (existing points lack it) and every local shard (`create_dense_vector` /
+        `create_sparse_vector`). The same config again is a no-op; a clash is 400 as in `add_vector_to_config`."""
+        with self.lock:
+            col = self.get(name)
+            with col.lock:
+                params = col.params
+                dense = convert.vector_params(params)
+                sparse = params.get("sparse_vectors") or {}
+                if "dense" in config:
+                    want = config["dense"]
+                    if vector in dense:
+                        have = dense[vector]
+                        if (int(have["size"]) != want["size"] or have["distance"] != want["distance"]
+                                or have.get("multivector_config") != want.get("multivector_config")
+                                or have.get("datatype") != want.get("datatype")):
+                            raise bad_input(f"Vector `{vector}` already exists with a different configuration")
+                        return
+                    if vector in sparse:
+                        raise bad_input(f"Vector `{vector}` already exists as a sparse vector")
+                    stored = {"size": want["size"], "distance": want["distance"]}
+                    for k in ("multivector_config", "datatype"):
+                        if want.get(k) is not None:
+                            stored[k] = want[k]
+                    vectors = params.get("vectors") or {}
+                    if "size" in vectors and "distance" in vectors:  # a single unnamed vector becomes "" of a map
+                        vectors = {"": vectors}
+                    vectors[vector] = stored
+                    params["vectors"] = vectors
+                    multi = want.get("multivector_config")
+                    op = q.UpdateOperation.create_dense_vector(
+                        vector, want["size"], convert.DISTANCES[want["distance"]],
+                        multivector_config=q.MultiVectorConfig(comparator=q.MultiVectorComparator.MaxSim)
+                        if multi else None)
+                else:
+                    want = config["sparse"]
+                    if vector in sparse:
+                        have = sparse[vector]
+                        if (have.get("modifier") != want.get("modifier")
+                                or (have.get("index") or {}).get("datatype") != want.get("datatype")):
+                            raise bad_input(f"Sparse vector `{vector}` already exists with a different configuration")
+                        return
+                    if vector in dense:
+                        raise bad_input(f"Vector `{vector}` already exists as a dense vector")
+                    stored = {}
+                    if want.get("datatype") is not None:
+                        stored["index"] = {"datatype": want["datatype"]}
+                    if want.get("modifier") is not None:
+                        stored["modifier"] = want["modifier"]
+                    params["sparse_vectors"] = dict(sparse, **{vector: stored})
+                    op = q.UpdateOperation.create_sparse_vector(vector)
+                self.save()
+                for sh in col.shards.values():
+                    sh.update(op)
+
+    def delete_vector(self, name: str, vector: str) -> None:
+        """DELETE /collections/{c}/vectors/{name}: idempotent (an unknown name changes nothing)."""
+        with self.lock:
+            col = self.get(name)
+            with col.lock:
+                params = col.params
+                vectors = params.get("vectors") or {}
+                if "size" in vectors and "distance" in vectors:
+                    if vector == "":
+                        params["vectors"] = {}
+                else:
+                    vectors.pop(vector, None)
+                if params.get("sparse_vectors"):
+                    params["sparse_vectors"].pop(vector, None)
+                self.save()
+                for sh in col.shards.values():
+                    sh.update(q.UpdateOperation.delete_vector_name(vector))
+
     def peer_has_shards(self, peer_index: int) -> bool:
         """Whether any collection places a replica on the peer (toc `peer_has_shards`)."""
         with self.lock:
@@ -291,7 +375,12 @@ class Cluster:
 
     # ------------------------------------------------------------------ points
 
-    def upsert(self, col: Collection, points: list[tuple]) -> None:
+    def upsert(self, col: Collection, points: list[tuple], update_mode: str | None = None,
+               condition=None) -> None:
+        """Upserts (update_mode `upsert`, `insert_only` or `update_only`; condition: `update_filter`) — Edge
+        applies both as Qdrant's shard update does."""
+        mode = {None: None, "upsert": q.UpdateMode.Upsert, "insert_only": q.UpdateMode.InsertOnly,
+                "update_only": q.UpdateMode.UpdateOnly}[update_mode]
         by_shard: dict[int, list] = {}
         for pid, vec, payload in points:
             by_shard.setdefault(convert.shard_of(pid, col.shard_number), []).append(
@@ -304,7 +393,7 @@ class Cluster:
                     raise ApiError(503, f"Shard temporarily unavailable: No active replica of shard {sid}")
                 for sh in targets:
                     try:
-                        sh.update(q.UpdateOperation.upsert_points(pts))
+                        sh.update(q.UpdateOperation.upsert_points(pts, condition=condition, update_mode=mode))
                     except Exception as e:
                         raise bad_input(str(e)) from None
 
@@ -450,7 +539,7 @@ class Cluster:
                             raise not_found(f"Alias {old} does not exists!")
                         self.aliases[new] = self.aliases.pop(old)
                     else:
-                        raise bad_request("Format error in JSON body: unknown alias action")
+                        raise format_error("unknown alias action")
                     self.save()
             finally:
                 self.save()
@@ -677,7 +766,7 @@ class Cluster:
         unpacked as it downloads, then its checksum compared."""
         parsed = urllib.parse.urlparse(location)
         if not parsed.scheme:
-            raise bad_request(f"Format error in JSON body: relative URL without a base: {location}")
+            raise format_error(f"relative URL without a base: {location}")
         if parsed.scheme == "file":
             if parsed.netloc not in ("", "localhost"):
                 raise bad_request("Invalid snapshot URI, file path must be absolute or on localhost")
