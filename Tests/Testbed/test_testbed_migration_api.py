@@ -19,7 +19,8 @@ COLORS = ["red", "green", "blue"]
 
 def _payload(i: int) -> dict:
     p = {"n": i, "color": COLORS[i % 3], "tags": [f"t{j}" for j in range(i % 4)],
-         "nested": [{"k": i % 5, "w": "x"}, {"k": (i + 1) % 5, "w": "y"}]}
+         "nested": [{"k": i % 5, "w": "x"}, {"k": (i + 1) % 5, "w": "y"}], "flag": i % 5 == 0,
+         "obj": {"flags": [i % 2 == 0, False]}}
     if i % 7 == 0:
         p["maybe"] = None
     elif i % 7 == 1:
@@ -46,12 +47,14 @@ def _py_match(payload: dict, vectors: set, pid, f: dict) -> bool:
     """A Python-side evaluation of the filters the tests use (the expected answer)."""
     def cond(c):
         if "key" in c:
-            v = payload.get(c["key"])
+            v = payload
+            for part in c["key"].split("."):  # "obj.flags"
+                v = v.get(part) if isinstance(v, dict) else None
             if "match" in c:
                 m = c["match"]
                 vals = v if isinstance(v, list) else [v]
                 if "value" in m:
-                    return m["value"] in vals
+                    return any(x is m["value"] if isinstance(m["value"], bool) else x == m["value"] for x in vals)
                 if "any" in m:
                     return any(x in m["any"] for x in vals)
                 if "except" in m:
@@ -97,6 +100,8 @@ FILTERS = [
      "must_not": [{"key": "tags", "match": {"value": "t2"}}]},
     {"must": [{"key": "color", "match": {"except": ["red"]}}]},
     {"must": [{"has_id": [3, 5, 8, 13, 21, 34, 55, 89, 1000]}]},
+    {"must": [{"key": "flag", "match": {"value": True}}]},
+    {"must_not": [{"key": "flag", "match": {"value": False}}], "should": [{"key": "obj.flags", "match": {"value": True}}]},
     {"must": [{"is_empty": {"key": "tags"}}]},
     {"must": [{"is_null": {"key": "maybe"}}]},
     {"must": [{"key": "tags", "values_count": {"gte": 2}}]},
@@ -447,3 +452,13 @@ def test_patch_errors_are_qdrants(testbed, http_for):
     # applied one after the other, as Qdrant does: the hnsw diff before the failing vectors diff stays
     assert http.get("/collections/c").json()["result"]["config"]["hnsw_config"]["m"] == 8
     assert http.patch("/collections/missing", json={"hnsw_config": {"m": 8}}).status_code == 404
+
+
+def test_delete_points_by_filter(testbed, http_for):
+    http = http_for(testbed.url)
+    http.put("/collections/c", json={"vectors": {"size": 2, "distance": "Dot"}, "shard_number": 3})
+    _upsert(http, "c", [{"id": i, "vector": [1.0, 1.0], "payload": {"even": i % 2 == 0}} for i in range(1, 21)])
+    r = http.post("/collections/c/points/delete?wait=true", json={"filter": {"must": [{"key": "even",
+                                                                                      "match": {"value": True}}]}})
+    assert r.status_code == 200, r.text
+    assert _scroll_all(http, "c", {}, 100) == list(range(1, 21, 2))

@@ -81,9 +81,11 @@ def as_number(v):
 class FilterParser:
     """One request's filter: the Edge filter plus the validation errors found (Qdrant validates after parsing)."""
 
-    def __init__(self, prefix: str, slice_ids=None):
+    def __init__(self, prefix: str, slice_ids=None, bool_ids=None):
         self.prefix = prefix
         self.slice_ids = slice_ids  # (total, index) -> the collection's ids in that slice
+        self.bool_ids = bool_ids  # (key, bool) -> the collection's ids whose payload at key holds that bool
+        self.nesting = 0
         self.invalid: list[tuple[str, str]] = []
 
     # ---------------------------------------------------------------- filter
@@ -193,13 +195,25 @@ class FilterParser:
         n = self._field(v, "nested")
         if not isinstance(n, dict) or "key" not in n or "filter" not in n:
             raise _NotThisVariant()
-        return q.NestedCondition(as_str(n["key"]), self.filter(n["filter"], f"{path}.nested.filter"))
+        key = as_str(n["key"])
+        self.nesting += 1
+        try:
+            return q.NestedCondition(key, self.filter(n["filter"], f"{path}.nested.filter"))
+        finally:
+            self.nesting -= 1
 
     def field_condition(self, v: dict, path: str):
         key = v["key"]
         kw = {}
         if v.get("match") is not None:
             kw["match"] = match(v["match"])
+            if isinstance(kw["match"], bool):
+                # qdrant_edge's MatchValue turns a Python bool into the integer 0/1 (and then matches no boolean
+                # payload), so a boolean match is resolved here into the ids whose payload holds that boolean.
+                if self.nesting or self.bool_ids is None or len(v) > 2:
+                    raise ApiError(400, "Bad request: a boolean `match` inside `nested`, or combined with another "
+                                        "condition on the same key, is not supported by the test double")
+                return q.HasIdCondition(set(self.bool_ids(key, kw["match"])))
         if v.get("range") is not None:
             kw["range"] = range_(v["range"])
         if v.get("values_count") is not None:
@@ -297,7 +311,9 @@ def match(v):
     if isinstance(v, dict):
         if "value" in v:
             x = v["value"]
-            if isinstance(x, str) or isinstance(x, bool) or (is_int(x) and I64_MIN <= x <= I64_MAX):
+            if isinstance(x, bool):
+                return x  # see FilterParser.field_condition
+            if isinstance(x, str) or (is_int(x) and I64_MIN <= x <= I64_MAX):
                 return q.MatchValue(x)
         for name, cls in (("text", q.MatchText), ("text_any", q.MatchTextAny), ("phrase", q.MatchPhrase),
                           ("prefix", q.MatchPrefix)):
@@ -328,13 +344,13 @@ def range_(v):
     return q.RangeFloat(**{b: as_number(x) for b, x in bounds.items()})
 
 
-def parse(body: dict, raw: bytes, prefix: str, slice_ids=None, key: str = "filter"):
+def parse(body: dict, raw: bytes, prefix: str, slice_ids=None, key: str = "filter", bool_ids=None):
     """The request's `filter` as an Edge filter (None when absent or null), or Qdrant's 400/422 error.
     slice_ids(total, index) lists the collection's ids in a slice (for `slice` conditions)."""
     v = body.get(key)
     if v is None:
         return None
-    parser = FilterParser(prefix, slice_ids)
+    parser = FilterParser(prefix, slice_ids, bool_ids)
     try:
         flt = parser.filter(v, f"{prefix}.{key}" if prefix else key)
     except Malformed as e:
@@ -389,3 +405,44 @@ def slice_hash(pid) -> int:
 
 def in_slice(pid, total: int, index: int) -> bool:
     return slice_hash(pid) % total == index
+
+
+def payload_values(payload, key: str) -> list:
+    """The values at a Qdrant JSON path (`a.b`, `a[].b`, `a[0]`, `"quoted.key"`), arrays flattened at the end."""
+    tokens, i = [], 0
+    while i < len(key):
+        if key[i] == ".":
+            i += 1
+        elif key[i] == '"':
+            j = key.index('"', i + 1)
+            tokens.append(key[i + 1:j])
+            i = j + 1
+        elif key[i] == "[":
+            j = key.index("]", i)
+            tokens.append(int(key[i + 1:j]) if key[i + 1:j] else [])
+            i = j + 1
+        else:
+            j = i
+            while j < len(key) and key[j] not in '.["':
+                j += 1
+            tokens.append(key[i:j])
+            i = j
+    current = [payload]
+    for t in tokens:
+        nxt = []
+        for c in current:
+            if isinstance(t, str):
+                if isinstance(c, dict) and t in c:
+                    nxt.append(c[t])
+                elif isinstance(c, list):
+                    nxt.extend(x[t] for x in c if isinstance(x, dict) and t in x)
+            elif t == []:
+                if isinstance(c, list):
+                    nxt.extend(c)
+            elif isinstance(c, list) and -len(c) <= t < len(c):
+                nxt.append(c[t])
+        current = nxt
+    out = []
+    for c in current:
+        out.extend(c if isinstance(c, list) else [c])
+    return out

@@ -566,7 +566,8 @@ class Handler(BaseHTTPRequestHandler):
                 raise format_error(f"unknown variant `{mode}`, expected one of "
                                    + ", ".join(f"`{m}`" for m in UPDATE_MODES) + f" {where}")
             raise format_error(f"{filters.invalid_type(mode, 'enum UpdateMode')} {where}")
-        condition = filters.parse(body, self.raw_body, "", self.cluster.slice_ids(col), key="update_filter")
+        condition = filters.parse(body, self.raw_body, "", self.cluster.slice_ids(col), key="update_filter",
+                                  bool_ids=self.cluster.bool_ids(col))
         self.cluster.upsert(col, points, mode, condition)
         return self.ok({"operation_id": 0, "status": "completed" if self.wait_param() else "acknowledged"})
 
@@ -607,8 +608,12 @@ class Handler(BaseHTTPRequestHandler):
     def h_delete_points(self, c):
         body = self.json_body()
         col = self.cluster.get(c)
-        ids = [convert.point_id(i) for i in body.get("points", [])]
-        self.cluster.delete_points(col, ids)
+        if "points" not in body and body.get("filter") is not None:  # PointsSelector: {"points"} or {"filter"}
+            self.cluster.delete_by_filter(col, filters.parse(body, self.raw_body, "", self.cluster.slice_ids(col),
+                                                            bool_ids=self.cluster.bool_ids(col)))
+        else:
+            ids = [convert.point_id(i) for i in body.get("points", [])]
+            self.cluster.delete_points(col, ids)
         return self.ok({"operation_id": 0, "status": "completed" if self.wait_param() else "acknowledged"})
 
     def h_retrieve(self, c):
@@ -637,7 +642,8 @@ class Handler(BaseHTTPRequestHandler):
     def request_filter(self, body: dict, col, prefix: str):
         """The body's `filter` as an Edge filter (Qdrant's 400/422 errors when malformed); prefix names the
         flattened inner request in validation messages, as actix-web-validator does."""
-        return filters.parse(body, getattr(self, "raw_body", b""), prefix, self.cluster.slice_ids(col))
+        return filters.parse(body, getattr(self, "raw_body", b""), prefix, self.cluster.slice_ids(col),
+                             bool_ids=self.cluster.bool_ids(col))
 
     def h_scroll(self, c):
         body = self.json_body(required=False)

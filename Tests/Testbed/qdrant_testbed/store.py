@@ -405,6 +405,12 @@ class Cluster:
                     if mine:
                         sh.update(q.UpdateOperation.delete_points(mine))
 
+    def delete_by_filter(self, col: Collection, flt) -> None:
+        with col.lock:
+            for (sid, p), sh in col.shards.items():
+                if col.states.get((sid, p)) == "Active":
+                    sh.update(q.UpdateOperation.delete_points_by_filter(flt))
+
     def count(self, col: Collection, sid: int | None = None, peer: int | None = None, flt=None) -> int:
         with col.lock:
             if sid is not None:
@@ -471,6 +477,18 @@ class Cluster:
                 cache["all"] = self.all_ids(col)
             return [i for i in cache["all"] if filters.in_slice(i, total, index)]
         return ids_in
+
+    def bool_ids(self, col: Collection):
+        """For boolean `match` conditions: (key, bool) → the ids whose payload at key holds that boolean."""
+        def ids_with(key: str, value: bool) -> list:
+            out, offset = [], None
+            while True:
+                recs, offset = self.scroll(col, offset, 1000, True, False)
+                out.extend(r.id for r in recs
+                           if any(x is value for x in filters.payload_values(r.payload or {}, key)))
+                if offset is None:
+                    return out
+        return ids_with
 
     def version_at_least(self, major: int, minor: int) -> bool:
         try:
