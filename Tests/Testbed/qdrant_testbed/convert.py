@@ -5,7 +5,7 @@ import uuid
 
 import qdrant_edge as q
 
-from .errors import bad_input, bad_request, validation
+from .errors import bad_input, bad_request, format_error, validation
 
 DISTANCES = {"Cosine": q.Distance.Cosine, "Euclid": q.Distance.Euclid, "Dot": q.Distance.Dot,
              "Manhattan": q.Distance.Manhattan}
@@ -38,17 +38,17 @@ def edge_config(params: dict) -> q.EdgeConfig:
 def point_id(value):
     """Validates a REST point id: unsigned integer or UUID string."""
     if isinstance(value, bool):
-        raise bad_request(f"Format error in JSON body: invalid point id {value!r}")
+        raise format_error(f"invalid point id {value!r}")
     if isinstance(value, int):
         if value < 0:
-            raise bad_request(f"Format error in JSON body: invalid point id {value}")
+            raise format_error(f"invalid point id {value}")
         return value
     if isinstance(value, str):
         try:
             return str(uuid.UUID(value))
         except ValueError:
-            raise bad_request(f"Format error in JSON body: invalid point id {value!r}, expected unsigned integer or UUID") from None
-    raise bad_request(f"Format error in JSON body: invalid point id {value!r}")
+            raise format_error(f"invalid point id {value!r}, expected unsigned integer or UUID") from None
+    raise format_error(f"invalid point id {value!r}")
 
 
 def id_key(pid):
@@ -76,7 +76,7 @@ def vector_in(v):
         if "indices" in v and "values" in v:
             return q.SparseVector(indices=[int(i) for i in v["indices"]], values=[float(x) for x in v["values"]])
         return {name: vector_in(x) for name, x in v.items()}
-    raise bad_request(f"Format error in JSON body: unsupported vector {type(v).__name__}")
+    raise format_error(f"unsupported vector {type(v).__name__}")
 
 
 def vector_out(v):
@@ -98,7 +98,7 @@ def points_in(body: dict) -> list[tuple]:
         out = []
         for p in body["points"]:
             if "id" not in p:
-                raise bad_request("Format error in JSON body: missing field `id`")
+                raise format_error("missing field `id`")
             out.append((point_id(p["id"]), vector_in(p.get("vector", {})), p.get("payload")))
         return out
     if "batch" in body:
@@ -111,7 +111,7 @@ def points_in(body: dict) -> list[tuple]:
         if not (len(ids) == len(vectors) == len(payloads)):
             raise bad_input("ids, vectors and payloads must have the same length")
         return [(point_id(i), vector_in(v), p) for i, v, p in zip(ids, vectors, payloads)]
-    raise bad_request("Format error in JSON body: expected `points` or `batch`")
+    raise format_error("expected `points` or `batch`")
 
 
 def record_out(rec, with_payload, with_vector) -> dict:

@@ -47,3 +47,8 @@ def validation(where: str, msg: str) -> ApiError:
 
 def collection_missing(name: str) -> ApiError:
     return not_found(f"Collection `{name}` doesn't exist!")
+
+
+def format_error(msg: str) -> ApiError:
+    """actix-web-validator's JSON deserialization error: 400 `Format error in JSON body: …` (no `Bad request:`)."""
+    return ApiError(400, f"Format error in JSON body: {msg}")

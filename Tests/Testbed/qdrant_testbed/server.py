@@ -15,8 +15,8 @@ import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import convert
-from .errors import ApiError, bad_request, not_found, standalone_mode, validation
+from . import config_diff, convert, filters, jsonpos
+from .errors import ApiError, bad_request, format_error, not_found, standalone_mode, validation
 from .store import Cluster, Peer, validate_snapshot_name
 
 OPEN_PATHS = ("/", "/healthz")
@@ -69,6 +69,8 @@ ROUTES = [
     Route("GET", "/collections/{c}/aliases", "collection_aliases", READ),
     Route("GET", "/collections/{c}/cluster", "collection_cluster", READ),
     Route("PUT", "/collections/{c}/index", "create_index", WRITE),
+    Route("PUT", "/collections/{c}/vectors/{vector}", "create_vector", WRITE),
+    Route("DELETE", "/collections/{c}/vectors/{vector}", "delete_vector", WRITE),
     Route("PUT", "/collections/{c}/points", "upsert", WRITE),
     Route("POST", "/collections/{c}/points/delete", "delete_points", WRITE),
     Route("POST", "/collections/{c}/points", "retrieve", READ),
@@ -280,14 +282,15 @@ class Handler(BaseHTTPRequestHandler):
         buf = io.BytesIO()
         self.read_body_to(buf)
         raw = buf.getvalue()
+        self.raw_body = raw
         if not raw:
             if required:
-                raise bad_request("Format error in JSON body: EOF while parsing a value at line 1 column 0")
+                raise format_error("EOF while parsing a value at line 1 column 0")
             return {}
         try:
             return json.loads(raw)
         except ValueError as e:
-            raise bad_request(f"Format error in JSON body: {e}") from None
+            raise format_error(f"{e}") from None
 
     def qparam(self, name: str, default=None):
         v = self.query.get(name)
@@ -483,7 +486,7 @@ class Handler(BaseHTTPRequestHandler):
         body = self.json_body()
         actions = body.get("actions")
         if not isinstance(actions, list):
-            raise bad_request("Format error in JSON body: missing field `actions`")
+            raise format_error("missing field `actions`")
         self.cluster.update_aliases(actions)
         return self.ok(True)
 
@@ -494,13 +497,11 @@ class Handler(BaseHTTPRequestHandler):
         return self.ok(True)
 
     def h_update_collection(self, c):
-        """`PATCH /collections/{c}`: only `metadata` is applied (top-level keys merged into the collection's metadata,
-        `null` deleting one, as Qdrant >= 1.16 does); the other UpdateCollection fields are accepted and ignored."""
+        """`PATCH /collections/{c}`: optimizers, params, hnsw, per-vector, quantization, sparse-vector and strict-mode
+        diffs merged into the stored config, and `metadata` merged by top-level keys (`null` deletes one)."""
         body = self.json_body()
-        metadata = body.get("metadata")
-        if metadata is not None and not isinstance(metadata, dict):
-            raise bad_request("Format error in JSON body: invalid type for `metadata`, expected a map")
-        self.cluster.update_metadata(c, metadata or {})
+        diff = config_diff.parse_update(body, self.raw_body)
+        self.cluster.update_collection(c, diff)
         return self.ok(True)
 
     def h_delete_collection(self, c):
@@ -542,7 +543,7 @@ class Handler(BaseHTTPRequestHandler):
         col = self.cluster.get(c)
         schema = body.get("field_schema")
         if not isinstance(body.get("field_name"), str) or not isinstance(schema, (str, dict)):
-            raise bad_request("Format error in JSON body: expected `field_name` and `field_schema`")
+            raise format_error("expected `field_name` and `field_schema`")
         with self.cluster.lock:
             col.payload_schema[body["field_name"]] = schema  # kept as sent: payload_index.json holds it so
             self.cluster.save()
@@ -552,16 +553,67 @@ class Handler(BaseHTTPRequestHandler):
 
     def h_upsert(self, c):
         body = self.json_body()
+        if not isinstance(body, dict) or not ("points" in body or "batch" in body):
+            raise format_error(f"Invalid PointInsertOperations format "
+                              f"{jsonpos.end_of_body(self.raw_body)}")
         col = self.cluster.get(c)
         points = convert.points_in(body)
-        self.cluster.upsert(col, points)
+        # `update_mode` (Qdrant >= 1.17; an unknown field before, hence ignored); `update_filter` (conditional upsert)
+        mode = body.get("update_mode") if self.cluster.version_at_least(1, 17) else None
+        if mode is not None and mode not in UPDATE_MODES:
+            where = jsonpos.end_of_body(self.raw_body)  # the body is buffered (a custom Deserialize): its end
+            if isinstance(mode, str):
+                raise format_error(f"unknown variant `{mode}`, expected one of "
+                                   + ", ".join(f"`{m}`" for m in UPDATE_MODES) + f" {where}")
+            raise format_error(f"{filters.invalid_type(mode, 'enum UpdateMode')} {where}")
+        condition = filters.parse(body, self.raw_body, "", self.cluster.slice_ids(col), key="update_filter",
+                                  bool_ids=self.cluster.bool_ids(col))
+        self.cluster.upsert(col, points, mode, condition)
         return self.ok({"operation_id": 0, "status": "completed" if self.wait_param() else "acknowledged"})
+
+    def vector_path(self, c: str, vector: str) -> None:
+        """The named-vector routes exist from Qdrant 1.18 on (an unknown route before: bare 404); then the path is
+        validated as `VectorNamePath` is (422)."""
+        if not self.cluster.version_at_least(1, 18):
+            import io
+            self.read_body_to(io.BytesIO())  # read, so that the connection stays usable
+            self.send_text(404, "")
+            raise NoContent
+        problems = []
+        if not 1 <= len(c) <= 255:
+            problems.append("collection_name: must be from 1 to 255 characters")
+        if len(vector.encode()) > 200:
+            problems.append("vector_name: vector name must be at most 200 bytes long")
+        else:
+            bad = next((ch for ch in '<>:"/\\|?*\0\x1f' if ch in vector), None)
+            if bad is not None:
+                problems.append(f'vector_name: vector name cannot contain "{bad}" char')
+        if problems:
+            raise validation("path parameters", "[" + "; ".join(problems) + "]")
+
+    def h_create_vector(self, c, vector):
+        self.vector_path(c, vector)
+        body = self.json_body()
+        config = parse_vector_config(body, self.raw_body)
+        wait = self.wait_param()
+        self.cluster.create_vector(c, vector, config)
+        return self.ok({"operation_id": 0, "status": "completed" if wait else "acknowledged"})
+
+    def h_delete_vector(self, c, vector):
+        self.vector_path(c, vector)
+        wait = self.wait_param()
+        self.cluster.delete_vector(c, vector)
+        return self.ok({"operation_id": 0, "status": "completed" if wait else "acknowledged"})
 
     def h_delete_points(self, c):
         body = self.json_body()
         col = self.cluster.get(c)
-        ids = [convert.point_id(i) for i in body.get("points", [])]
-        self.cluster.delete_points(col, ids)
+        if "points" not in body and body.get("filter") is not None:  # PointsSelector: {"points"} or {"filter"}
+            self.cluster.delete_by_filter(col, filters.parse(body, self.raw_body, "", self.cluster.slice_ids(col),
+                                                            bool_ids=self.cluster.bool_ids(col)))
+        else:
+            ids = [convert.point_id(i) for i in body.get("points", [])]
+            self.cluster.delete_points(col, ids)
         return self.ok({"operation_id": 0, "status": "completed" if self.wait_param() else "acknowledged"})
 
     def h_retrieve(self, c):
@@ -587,24 +639,30 @@ class Handler(BaseHTTPRequestHandler):
             raise not_found(f"No point with id {id} found")
         return self.ok(convert.record_out(recs[0], True, True))
 
+    def request_filter(self, body: dict, col, prefix: str):
+        """The body's `filter` as an Edge filter (Qdrant's 400/422 errors when malformed); prefix names the
+        flattened inner request in validation messages, as actix-web-validator does."""
+        return filters.parse(body, getattr(self, "raw_body", b""), prefix, self.cluster.slice_ids(col),
+                             bool_ids=self.cluster.bool_ids(col))
+
     def h_scroll(self, c):
         body = self.json_body(required=False)
         col = self.cluster.get(c)
-        if body.get("filter") or body.get("order_by"):
-            raise bad_request("filter and order_by are not supported by the test double")
+        flt = self.request_filter(body, col, "scroll_request")
+        if body.get("order_by"):
+            raise bad_request("order_by is not supported by the test double")
         offset = body.get("offset")
         offset = convert.point_id(offset) if offset is not None else None
         limit = int(body.get("limit") or 10)
-        wp, wv = body.get("with_payload", True), body.get("with_vector", False)
-        recs, nxt = self.cluster.scroll(col, offset, limit, wp, wv)
+        wp, wv = body.get("with_payload", True), body.get("with_vector", body.get("with_vectors", False))
+        recs, nxt = self.cluster.scroll(col, offset, limit, wp, wv, flt)
         return self.ok({"points": [convert.record_out(r, wp, wv) for r in recs], "next_page_offset": nxt})
 
     def h_count(self, c):
         body = self.json_body(required=False)
         col = self.cluster.get(c)
-        if body.get("filter"):
-            raise bad_request("filter is not supported by the test double")
-        return self.ok({"count": self.cluster.count(col)})
+        flt = self.request_filter(body, col, "count_request")
+        return self.ok({"count": self.cluster.count(col, flt=flt)})
 
     def _query_vector(self, q, using):
         if isinstance(q, dict) and "nearest" in q:
@@ -618,29 +676,29 @@ class Handler(BaseHTTPRequestHandler):
     def h_query(self, c):
         body = self.json_body()
         col = self.cluster.get(c)
-        if body.get("filter") or body.get("prefetch"):
-            raise bad_request("filter and prefetch are not supported by the test double")
-        wp, wv = body.get("with_payload", False), body.get("with_vector", False)
+        flt = self.request_filter(body, col, "internal")
+        if body.get("prefetch"):
+            raise bad_request("prefetch is not supported by the test double")
+        wp, wv = body.get("with_payload", False), body.get("with_vector", body.get("with_vectors", False))
         if isinstance(body.get("query"), dict) and "sample" in body["query"]:
             # `{"sample": "random"}` (Qdrant >= 1.11): `limit` distinct points drawn at random, score 0.
             if body["query"]["sample"] != "random":
-                raise bad_request("Format error in JSON body: unknown variant of `sample`, expected `random`")
-            recs = self.cluster.sample(col, int(body.get("limit") or 10), wp, wv)
+                raise format_error("unknown variant of `sample`, expected `random`")
+            recs = self.cluster.sample(col, int(body.get("limit") or 10), wp, wv, flt)
             return self.ok({"points": [dict(convert.record_out(r, wp, wv), version=0, score=0.0) for r in recs]})
         vec, using = self._query_vector(body.get("query"), body.get("using"))
         hits = self.cluster.query(col, vec, using, int(body.get("limit") or 10), int(body.get("offset") or 0),
-                                  wp, wv, body.get("score_threshold"))
+                                  wp, wv, body.get("score_threshold"), flt)
         return self.ok({"points": [convert.scored_out(h, wp, wv) for h in hits]})
 
     def h_search(self, c):
         body = self.json_body()
         col = self.cluster.get(c)
-        if body.get("filter"):
-            raise bad_request("filter is not supported by the test double")
+        flt = self.request_filter(body, col, "search_request")
         vec, using = self._query_vector(body.get("vector"), None)
         wp, wv = body.get("with_payload", False), body.get("with_vector", False)
         hits = self.cluster.query(col, vec, using, int(body.get("limit") or 10), int(body.get("offset") or 0),
-                                  wp, wv, body.get("score_threshold"))
+                                  wp, wv, body.get("score_threshold"), flt)
         return self.ok([convert.scored_out(h, wp, wv) for h in hits])
 
     # ------------------------------------------------------------------ snapshots: helpers
@@ -819,7 +877,7 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(422, "Validation error in JSON body: location: missing field `location`")
         prio = body.get("priority")
         if prio is not None and prio not in PRIORITIES:
-            raise bad_request(f"Format error in JSON body: unknown variant `{prio}`")
+            raise format_error(f"unknown variant `{prio}`")
         ck = body.get("checksum")
         if ck is not None and not SHA256_RE.match(ck):
             raise validation("JSON body", "checksum: invalid_sha256_hash")
@@ -996,6 +1054,44 @@ class Handler(BaseHTTPRequestHandler):
             traceback.print_exc()
             self.close_connection = True
         raise NoContent
+
+
+UPDATE_MODES = ("upsert", "insert_only", "update_only")
+DATATYPES = ("float32", "float16", "uint8", "turbo4")
+
+
+def parse_vector_config(body, raw: bytes) -> dict:
+    """`VectorNameConfig` (untagged: `{"dense": DenseVectorConfig}` or `{"sparse": SparseVectorConfig}`), as
+    `lib/segment/src/data_types/vector_name_config.rs` deserializes and validates it."""
+    def fail():
+        return format_error("data did not match any variant of untagged enum "
+                           f"VectorNameConfig {jsonpos.end_of_body(raw)}")
+
+    if not isinstance(body, dict):
+        raise fail()
+    if isinstance(body.get("dense"), dict):
+        d = body["dense"]
+        size, distance = d.get("size"), d.get("distance")
+        multi, datatype = d.get("multivector_config"), d.get("datatype")
+        ok = (isinstance(size, int) and not isinstance(size, bool) and size >= 0
+              and distance in convert.DISTANCES
+              and (multi is None or (isinstance(multi, dict) and multi.get("comparator") == "max_sim"))
+              and (datatype is None or datatype in DATATYPES))
+        if ok:
+            if not 1 <= size <= 65536:
+                raise validation("JSON body", f"[dense.size: value {size} invalid, must be from 1 to 65536]")
+            if datatype == "turbo4":
+                raise bad_request("the turbo4 datatype is not supported by the test double")
+            return {"dense": {"size": size, "distance": distance, "multivector_config": multi,
+                              "datatype": datatype}}
+    if isinstance(body.get("sparse"), dict):
+        sp = body["sparse"]
+        modifier, datatype = sp.get("modifier"), sp.get("datatype")
+        if (modifier is None or modifier in ("none", "idf")) and (datatype is None or datatype in DATATYPES):
+            if datatype == "turbo4":
+                raise validation("JSON body", "[sparse.datatype: sparse vectors do not support the `turbo4` datatype]")
+            return {"sparse": {"modifier": modifier, "datatype": datatype}}
+    raise fail()
 
 
 def _altered_vector(v):

@@ -15,9 +15,9 @@ import uuid
 
 import qdrant_edge as q
 
-from . import archives, convert
+from . import archives, config_diff, convert, filters
 from .archives import TarWriter
-from .errors import (ApiError, already_exists, bad_input, bad_request, collection_missing, forbidden,
+from .errors import (ApiError, already_exists, bad_input, bad_request, format_error, collection_missing, forbidden,
                      not_found, service_error)
 from .faults import Faults
 
@@ -255,6 +255,90 @@ class Cluster:
             col.config["metadata"] = merged
             self.save()
 
+    def update_collection(self, name: str, diff: dict) -> None:
+        """PATCH /collections/{c}: the parsed diffs applied one after the other, as Qdrant does (a later failure,
+        e.g. an unknown vector name, leaves the earlier ones applied)."""
+        with self.lock:
+            col = self.get(name)
+            try:
+                config_diff.apply(col.config, diff, lambda md: self.update_metadata(name, md))
+            finally:
+                self.save()
+
+    def create_vector(self, name: str, vector: str, config: dict) -> None:
+        """PUT /collections/{c}/vectors/{name} (Qdrant >= 1.18, `vector_name_schema.rs`): the vector joins the
+        collection's params (existing points lack it) and every local shard (`create_dense_vector` /
+        `create_sparse_vector`). The same config again is a no-op; a clash is 400 as in `add_vector_to_config`."""
+        with self.lock:
+            col = self.get(name)
+            with col.lock:
+                params = col.params
+                dense = convert.vector_params(params)
+                sparse = params.get("sparse_vectors") or {}
+                if "dense" in config:
+                    want = config["dense"]
+                    if vector in dense:
+                        have = dense[vector]
+                        if (int(have["size"]) != want["size"] or have["distance"] != want["distance"]
+                                or have.get("multivector_config") != want.get("multivector_config")
+                                or have.get("datatype") != want.get("datatype")):
+                            raise bad_input(f"Vector `{vector}` already exists with a different configuration")
+                        return
+                    if vector in sparse:
+                        raise bad_input(f"Vector `{vector}` already exists as a sparse vector")
+                    stored = {"size": want["size"], "distance": want["distance"]}
+                    for k in ("multivector_config", "datatype"):
+                        if want.get(k) is not None:
+                            stored[k] = want[k]
+                    vectors = params.get("vectors") or {}
+                    if "size" in vectors and "distance" in vectors:  # a single unnamed vector becomes "" of a map
+                        vectors = {"": vectors}
+                    vectors[vector] = stored
+                    params["vectors"] = vectors
+                    multi = want.get("multivector_config")
+                    op = q.UpdateOperation.create_dense_vector(
+                        vector, want["size"], convert.DISTANCES[want["distance"]],
+                        multivector_config=q.MultiVectorConfig(comparator=q.MultiVectorComparator.MaxSim)
+                        if multi else None)
+                else:
+                    want = config["sparse"]
+                    if vector in sparse:
+                        have = sparse[vector]
+                        if (have.get("modifier") != want.get("modifier")
+                                or (have.get("index") or {}).get("datatype") != want.get("datatype")):
+                            raise bad_input(f"Sparse vector `{vector}` already exists with a different configuration")
+                        return
+                    if vector in dense:
+                        raise bad_input(f"Vector `{vector}` already exists as a dense vector")
+                    stored = {}
+                    if want.get("datatype") is not None:
+                        stored["index"] = {"datatype": want["datatype"]}
+                    if want.get("modifier") is not None:
+                        stored["modifier"] = want["modifier"]
+                    params["sparse_vectors"] = dict(sparse, **{vector: stored})
+                    op = q.UpdateOperation.create_sparse_vector(vector)
+                self.save()
+                for sh in col.shards.values():
+                    sh.update(op)
+
+    def delete_vector(self, name: str, vector: str) -> None:
+        """DELETE /collections/{c}/vectors/{name}: idempotent (an unknown name changes nothing)."""
+        with self.lock:
+            col = self.get(name)
+            with col.lock:
+                params = col.params
+                vectors = params.get("vectors") or {}
+                if "size" in vectors and "distance" in vectors:
+                    if vector == "":
+                        params["vectors"] = {}
+                else:
+                    vectors.pop(vector, None)
+                if params.get("sparse_vectors"):
+                    params["sparse_vectors"].pop(vector, None)
+                self.save()
+                for sh in col.shards.values():
+                    sh.update(q.UpdateOperation.delete_vector_name(vector))
+
     def peer_has_shards(self, peer_index: int) -> bool:
         """Whether any collection places a replica on the peer (toc `peer_has_shards`)."""
         with self.lock:
@@ -291,7 +375,12 @@ class Cluster:
 
     # ------------------------------------------------------------------ points
 
-    def upsert(self, col: Collection, points: list[tuple]) -> None:
+    def upsert(self, col: Collection, points: list[tuple], update_mode: str | None = None,
+               condition=None) -> None:
+        """Upserts (update_mode `upsert`, `insert_only` or `update_only`; condition: `update_filter`) — Edge
+        applies both as Qdrant's shard update does."""
+        mode = {None: None, "upsert": q.UpdateMode.Upsert, "insert_only": q.UpdateMode.InsertOnly,
+                "update_only": q.UpdateMode.UpdateOnly}[update_mode]
         by_shard: dict[int, list] = {}
         for pid, vec, payload in points:
             by_shard.setdefault(convert.shard_of(pid, col.shard_number), []).append(
@@ -304,7 +393,7 @@ class Cluster:
                     raise ApiError(503, f"Shard temporarily unavailable: No active replica of shard {sid}")
                 for sh in targets:
                     try:
-                        sh.update(q.UpdateOperation.upsert_points(pts))
+                        sh.update(q.UpdateOperation.upsert_points(pts, condition=condition, update_mode=mode))
                     except Exception as e:
                         raise bad_input(str(e)) from None
 
@@ -316,24 +405,41 @@ class Cluster:
                     if mine:
                         sh.update(q.UpdateOperation.delete_points(mine))
 
-    def count(self, col: Collection, sid: int | None = None, peer: int | None = None) -> int:
+    def delete_by_filter(self, col: Collection, flt) -> None:
+        with col.lock:
+            for (sid, p), sh in col.shards.items():
+                if col.states.get((sid, p)) == "Active":
+                    sh.update(q.UpdateOperation.delete_points_by_filter(flt))
+
+    def count(self, col: Collection, sid: int | None = None, peer: int | None = None, flt=None) -> int:
         with col.lock:
             if sid is not None:
                 sh = col.shards.get((sid, peer))
                 return sh.count(q.CountRequest(exact=True)) if sh is not None else 0
-            return sum(self.active_replica(col, s).count(q.CountRequest(exact=True)) for s in col.placement)
+            try:
+                return sum(self.active_replica(col, s).count(q.CountRequest(exact=True, filter=flt))
+                           for s in col.placement)
+            except ApiError:
+                raise
+            except Exception as e:  # Edge refusing the filter (e.g. a datetime it cannot parse)
+                raise bad_request(str(e)) from None
 
     def segments_count(self, col: Collection) -> int:
         with col.lock:
             return sum(self.active_replica(col, s).info().segments_count for s in col.placement)
 
-    def scroll(self, col: Collection, offset, limit: int, with_payload, with_vector):
+    def scroll(self, col: Collection, offset, limit: int, with_payload, with_vector, flt=None):
+        """A page of `limit` points from `offset` on, in id order over all shards (each shard gives its first
+        limit+1 matching points from the offset; the merged first limit+1 are the page plus the next offset)."""
         with col.lock:
             records = []
             for s in col.placement:
                 sh = self.active_replica(col, s)
-                recs, _ = sh.scroll(q.ScrollRequest(offset=offset, limit=limit + 1, with_payload=with_payload,
-                                                    with_vector=with_vector))
+                try:
+                    recs, _ = sh.scroll(q.ScrollRequest(offset=offset, limit=limit + 1, with_payload=with_payload,
+                                                        with_vector=with_vector, filter=flt))
+                except Exception as e:  # Edge refusing the filter
+                    raise bad_request(str(e)) from None
                 records.extend(recs)
         records.sort(key=lambda r: convert.id_key(r.id))
         nxt = convert.id_out(records[limit].id) if len(records) > limit else None
@@ -352,11 +458,50 @@ class Cluster:
         out.sort(key=lambda r: order.get(convert.id_out(r.id), 0))
         return out
 
-    def sample(self, col: Collection, limit: int, with_payload, with_vector) -> list:
-        """`limit` distinct points drawn uniformly at random from the whole collection."""
+    def all_ids(self, col: Collection, flt=None) -> list:
         ids, offset = [], None
         while True:
-            recs, offset = self.scroll(col, offset, 1000, False, False)
+            recs, offset = self.scroll(col, offset, 1000, False, False, flt)
+            ids.extend(r.id for r in recs)
+            if offset is None:
+                return ids
+
+    def slice_ids(self, col: Collection):
+        """For `slice` filter conditions (Qdrant >= 1.19; None before): (total, index) → the ids in that slice."""
+        if not self.version_at_least(1, 19):
+            return None
+        cache: dict = {}
+
+        def ids_in(total: int, index: int) -> list:
+            if "all" not in cache:
+                cache["all"] = self.all_ids(col)
+            return [i for i in cache["all"] if filters.in_slice(i, total, index)]
+        return ids_in
+
+    def bool_ids(self, col: Collection):
+        """For boolean `match` conditions: (key, bool) → the ids whose payload at key holds that boolean."""
+        def ids_with(key: str, value: bool) -> list:
+            out, offset = [], None
+            while True:
+                recs, offset = self.scroll(col, offset, 1000, True, False)
+                out.extend(r.id for r in recs
+                           if any(x is value for x in filters.payload_values(r.payload or {}, key)))
+                if offset is None:
+                    return out
+        return ids_with
+
+    def version_at_least(self, major: int, minor: int) -> bool:
+        try:
+            parts = [int(x) for x in self.version.split("-")[0].split(".")[:2]]
+        except ValueError:
+            return True
+        return tuple(parts) >= (major, minor)
+
+    def sample(self, col: Collection, limit: int, with_payload, with_vector, flt=None) -> list:
+        """`limit` distinct points drawn uniformly at random from the whole collection (those matching flt)."""
+        ids, offset = [], None
+        while True:
+            recs, offset = self.scroll(col, offset, 1000, False, False, flt)
             ids.extend(r.id for r in recs)
             if offset is None:
                 break
@@ -364,7 +509,7 @@ class Cluster:
         return self.retrieve(col, chosen, with_payload, with_vector)
 
     def query(self, col: Collection, vector, using: str | None, limit: int, offset: int, with_payload,
-              with_vector, score_threshold=None):
+              with_vector, score_threshold=None, flt=None):
         name = using or ""
         dense = convert.vector_params(col.params)
         if isinstance(vector, q.SparseVector):
@@ -374,7 +519,8 @@ class Cluster:
         else:
             raise bad_input(f"Not existing vector name error: {name}")
         req = q.QueryRequest(limit=limit + offset, query=q.Query.Nearest(vector, using=using or None),
-                             with_payload=with_payload, with_vector=with_vector, score_threshold=score_threshold)
+                             with_payload=with_payload, with_vector=with_vector, score_threshold=score_threshold,
+                             filter=flt)
         hits = []
         with col.lock:
             for s in col.placement:
@@ -411,7 +557,7 @@ class Cluster:
                             raise not_found(f"Alias {old} does not exists!")
                         self.aliases[new] = self.aliases.pop(old)
                     else:
-                        raise bad_request("Format error in JSON body: unknown alias action")
+                        raise format_error("unknown alias action")
                     self.save()
             finally:
                 self.save()
@@ -638,7 +784,7 @@ class Cluster:
         unpacked as it downloads, then its checksum compared."""
         parsed = urllib.parse.urlparse(location)
         if not parsed.scheme:
-            raise bad_request(f"Format error in JSON body: relative URL without a base: {location}")
+            raise format_error(f"relative URL without a base: {location}")
         if parsed.scheme == "file":
             if parsed.netloc not in ("", "localhost"):
                 raise bad_request("Invalid snapshot URI, file path must be absolute or on localhost")
