@@ -47,6 +47,7 @@ struct AliasSwitchCommand: AsyncParsableCommand {
             let (alias, to, url, connection) = (self.alias, self.to, self.qdrant, try connectionOptions.connection(apiKey: apiKey))
             let outcome: Outcome = try await Blocking.run {
                 let client = connection.client(url, logger: logger)
+                try QdrantAccessCheck(role: "target", client: client, logger: logger).require(.manage(operation: "alias switch"))
                 let collections = try client.listCollections()
                 guard collections.contains(to) else {
                     throw QSnapError(.usage("alias.target"),

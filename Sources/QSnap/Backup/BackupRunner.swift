@@ -61,6 +61,14 @@ public final class BackupRunner: @unchecked Sendable {
         for tag in options.tags { try BackupLabels.validate(tag: tag) }
         try heldLock?.ensureHeld()
         let plan = try BackupPlanner.plan(kind: options.kind, topology: source.topology)
+        if let first = source.topology.nodes.first.flatMap({ source.clients[$0.peerId] }) {
+            let check = QdrantAccessCheck(role: "source", client: first, logger: logger)
+            if options.kind == .full {
+                try check.require(.manage(operation: "a full-storage backup (it creates a full snapshot)"))
+            } else {
+                try check.require(.writeCollections(source.collections.map(\.name), operation: "backup (it creates snapshots)"))
+            }
+        }
         let fingerprint = BackupProgress.fingerprint(kind: options.kind, topology: source.topology)
         try ensureMarker()
 

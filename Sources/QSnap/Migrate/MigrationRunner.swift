@@ -39,7 +39,13 @@ public final class MigrationRunner: Sendable {
         let started = Date()
         let collection = options.plan.collection
         let info = try source.collectionInfo(collection)
-        if options.inPlace { return try addInPlace(config: info.config, started: started) }
+        if options.inPlace {
+            try QdrantAccessCheck(role: "source", client: source, logger: logger)
+                .require(.writeCollections([collection], operation: "--in-place (it adds a vector to the collection)"))
+            return try addInPlace(config: info.config, started: started)
+        }
+        try QdrantAccessCheck(role: "target", client: target, logger: logger)
+            .require(.manage(operation: "migrate (it creates the target collection)"))
         let plan = try MigrationPlan(sourceConfig: info.config, options: options.plan)
         let expected = try source.countPoints(collection, filter: options.plan.filter)
         let store = MigrationJournalStore(directory: options.stateDirectory, sourceURL: sourceURL, collection: collection,

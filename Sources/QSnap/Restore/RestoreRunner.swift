@@ -57,6 +57,9 @@ public final class RestoreRunner: @unchecked Sendable {
     public func run() throws -> RestoreResult {
         if let refusal = plan.refusal { throw refusal }
         defer { sender.finishCleanups() }
+        // Before anything changes: a read-only key or a JWT without manage access is refused here, not by a 403 mid-way.
+        try QdrantAccessCheck(role: "target", client: target.nodes[0].client, logger: logger)
+            .require(.manage(operation: "restore (it creates collections, recovers snapshots and switches aliases)"))
         // One restore of a collection at a time on this target: the second is refused (exit 5), not interleaved.
         var locks: [RestoreLock] = []
         defer { for lock in locks.reversed() { lock.release() } }

@@ -89,6 +89,7 @@ public struct ServerSnapshots: Sendable {
     ///   only at start-up of one node); the first node's failure once every node finished (snapshots made on the
     ///   other nodes stay there and are logged).
     public func create(_ scope: SnapshotScope, timeout: Double, poll: Double = 1) throws -> [ServerSnapshotEntry] {
+        try requireWrite(scope, operation: "snapshot create")
         if case .full = scope, nodes.clusterEnabled || nodes.nodes.count > 1 {
             throw QSnapError(
                 .refused("snapshot.full-in-cluster"),
@@ -171,6 +172,7 @@ public struct ServerSnapshots: Sendable {
     /// Deletes the snapshot `name` of `scope` (and its checksum sidecar) from the node that has it.
     /// - Returns: what was deleted.
     public func delete(_ scope: SnapshotScope, name: String, node: String?) throws -> ServerSnapshotEntry {
+        try requireWrite(scope, operation: "snapshot delete")
         let (holder, snapshot) = try locate(scope, name: name, node: node)
         do {
             try nodes.client(holder).deleteSnapshot(scope, name: snapshot.name)
@@ -201,4 +203,16 @@ public struct ServerSnapshots: Sendable {
         guard let e = error as? QSnapError, !e.message.contains(node) else { return error }
         return QSnapError(e.code, "\(node): \(e.message)", cause: e.cause)
     }
+
+    /// Collection snapshots need write access to the collection, full snapshots manage access: checked before any
+    /// node is asked.
+    private func requireWrite(_ scope: SnapshotScope, operation: String) throws {
+        guard let first = nodes.nodes.first else { return }
+        let check = QdrantAccessCheck(role: "node", client: nodes.client(first), logger: logger)
+        switch scope {
+        case .full: try check.require(.manage(operation: operation + " (full-storage)"))
+        case .collection(let c), .shard(let c, _): try check.require(.writeCollections([c], operation: operation))
+        }
+    }
+
 }

@@ -74,6 +74,8 @@ public struct SnapshotRecovery: Sendable {
 
         // 2. Upload with the same sender and inspection as `qsnap restore --transport upload`.
         let client = connection.client(url, logger: logger)
+        try QdrantAccessCheck(role: "target", client: client, logger: logger)
+            .require(.manage(operation: "snapshot recover (it recovers a collection or shard)"))
         let info = try client.serverInfo()
         let node = RestoreTarget.Node(url: SafeURL.display(url), client: client, peerId: nil, version: info.version,
                                       freeBytes: nil, freeSource: "", ramBytes: nil)
