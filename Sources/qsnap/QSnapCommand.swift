@@ -38,6 +38,7 @@ struct QSnapCommand: AsyncParsableCommand {
             RunCommand.self,
             DrillCommand.self,
             MigrateCommand.self,
+            DoctorCommand.self,
         ]
     )
 }

@@ -122,7 +122,9 @@ public struct RestorePlanner: Sendable {
             backupID: manifest.id, kind: manifest.kind, sourceVersion: manifest.source.qdrantVersion,
             targetVersion: target.version.description, target: target.nodes.map(\.url),
             // A node cannot take one collection's file out of a full snapshot by itself: full backups are uploaded.
-            transport: manifest.kind == .full ? .upload : options.transport, collections: plans, gates: gates,
+            // and Qdrant Cloud blocks a node's outbound traffic, so it cannot download from a URL either.
+            transport: manifest.kind == .full || target.isQdrantCloud ? .upload : options.transport,
+            collections: plans, gates: gates,
             verdict: gates.contains(where: \.refuses) ? "refused" : "ok")
     }
 

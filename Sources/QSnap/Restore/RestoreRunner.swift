@@ -13,6 +13,8 @@ public final class RestoreRunner: @unchecked Sendable {
     let sender: SnapshotSender
     let logger: Logger
     let verifyTimeout: Double
+    /// The transport asked for (the plan's may differ: full backups and Qdrant Cloud targets upload).
+    let askedTransport: RestoreTransport
 
     /// Work left to do, in order.
     private enum Work {
@@ -43,11 +45,12 @@ public final class RestoreRunner: @unchecked Sendable {
         self.manifest = manifest
         self.target = target
         self.plan = plan
-        self.sender = SnapshotSender(repository: repository, transport: options.transport,
+        self.sender = SnapshotSender(repository: repository, transport: plan.transport,
                                      objectBaseURL: options.objectBaseURL, presignExpiry: options.presignExpiry,
                                      logger: logger, backupID: manifest.id)
         self.logger = logger
         self.verifyTimeout = options.verifyTimeout
+        self.askedTransport = options.transport
         self.recoveries = Array(repeating: [], count: plan.collections.count)
     }
 
@@ -71,6 +74,11 @@ public final class RestoreRunner: @unchecked Sendable {
             locks.append(lock)
         }
         let started = Date()
+        if plan.transport != askedTransport {
+            let why = manifest.kind == .full ? "a full backup is sent collection by collection"
+                : "Qdrant Cloud nodes cannot download from a URL"
+            logger.notice("using the upload transport instead of --transport \(askedTransport.rawValue): \(why)")
+        }
         if plan.transport == .url || manifest.kind == .full { try inspectObjects() }
         var machine = RestoreStateMachine()
         var action = machine.event(.start)

@@ -102,6 +102,11 @@ public struct RestoreTarget: Sendable {
         return RestoreTarget(nodes: nodes, clusterEnabled: clusterEnabled, collections: collections, aliases: aliases)
     }
 
+    /// True when the target is a Qdrant Cloud cluster (`*.cloud.qdrant.io`), whose nodes cannot download from a URL.
+    public var isQdrantCloud: Bool {
+        nodes.contains { URLComponents(string: $0.url)?.host?.hasSuffix(".cloud.qdrant.io") ?? false }
+    }
+
     /// True when the target has collection metadata (Qdrant ≥ 1.16), which marks qsnap's staging collections.
     public var hasCollectionMetadata: Bool { version >= RestoreNaming.metadataSince }
 

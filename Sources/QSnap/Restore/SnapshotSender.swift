@@ -38,8 +38,14 @@ struct SnapshotSender: Sendable {
             try upload(object, scope: scope, to: node, priority: priority)
         case .url:
             let location = try locationURL(for: object.key)
-            try node.client.recoverSnapshot(scope, location: location, priority: priority, checksum: object.sha256,
-                                            wait: true)
+            do {
+                try node.client.recoverSnapshot(scope, location: location, priority: priority, checksum: object.sha256,
+                                                wait: true)
+            } catch let error as QSnapError where Self.refusesURLRecovery(error) {
+                // Qdrant Cloud blocks outbound traffic, and self-hosted nodes may disable URL recovery.
+                logger.notice("\(node.url) refuses recovery from a URL: uploading \(object.key) instead")
+                try upload(object, scope: scope, to: node, priority: priority)
+            }
         }
     }
 
@@ -141,6 +147,12 @@ struct SnapshotSender: Sendable {
                 }
             }
         }
+    }
+
+    /// True for a node's refusal to download a snapshot itself (403 "Snapshot recovery from remote URLs is disabled").
+    static func refusesURLRecovery(_ error: QSnapError) -> Bool {
+        guard let failure = error.qdrantFailure, failure.status == 403 else { return false }
+        return failure.serverMessage.contains("remote URLs")
     }
 
     /// The URL the node downloads `key` from. A presigned URL is a secret: it is never logged or printed.
