@@ -176,7 +176,10 @@ def test_jwt_rbac(tmp_path, openapi):
             r = raw(bad)
             assert (r.status_code, r.text) == (401, "Invalid API key or JWT"), bad
         r = raw(token({"access": [{"collection": "a", "access": "r"}, {"collection": "a", "access": "rw"}]}))
-        assert r.status_code == 401 and "Collection name should be unique" in r.text
+        assert (r.status_code, r.text) == (401, "access.access.collection: Collection name should be unique")
+        r = raw(token({"access": [{"collection": "a", "access": "r", "payload": {"k": "v"}}]}))
+        assert (r.status_code, r.text) == (
+            401, "access.access.payload: The 'payload' constraint is deprecated and should not be used")
         r = requests.get(tb.url + "/collections", timeout=10)
         assert (r.status_code, r.text) == (401, "Must provide an API key or an Authorization bearer token")
         assert make_jwt(SECRET, {"access": "r"}).count(".") == 2  # the harness's own token maker
@@ -391,6 +394,27 @@ def test_large_upload_and_download_stream_through_the_front_door(tmp_path, opena
         assert h.post("/collections/c/points/count", json={"exact": True}).json()["result"]["count"] == 20
         # neither the front door nor the node held a body whole
         assert vm_hwm(tb.process.pid) - baseline < size // 2, (baseline, vm_hwm(tb.process.pid))
+
+
+def test_download_faults_pass_through_the_front_door(tmp_path):
+    with start_testbed(tmp_path, peers=2, cloud="f1", api_key=SECRET) as tb:
+        s = tb.session(api_key=SECRET)
+        node = tb.node_urls[0]
+        s.put(node + "/collections/c", json={"vectors": {"size": 2, "distance": "Dot"}}).raise_for_status()
+        s.put(node + "/collections/c/points", json={"points": [{"id": i, "vector": [1.0, i]} for i in range(50)]})
+        snap = s.post(node + "/collections/c/snapshots").json()["result"]
+        tb.admin().set_faults({"truncate_downloads": {"after_bytes": 5000}})
+        with pytest.raises(requests.exceptions.ChunkedEncodingError):  # requests' name for a cut-short body
+            s.get(f"{node}/collections/c/snapshots/{snap['name']}", timeout=30).content
+        with pytest.raises(requests.exceptions.ChunkedEncodingError):
+            s.get(f"{node}/collections/c/shards/0/snapshot", timeout=30).content
+        tb.admin().set_faults({"errors": [{"method": "GET", "path": "/collections", "status": 503,
+                                           "message": "Service internal error: injected"}]})
+        r = s.get(tb.url + "/collections", timeout=30)
+        assert r.status_code == 503 and r.json()["status"]["error"] == "Service internal error: injected"
+        tb.admin(1).clear_faults()
+        body = s.get(f"{node}/collections/c/snapshots/{snap['name']}", timeout=30).content
+        assert hashlib.sha256(body).hexdigest() == snap["checksum"]
 
 
 def test_upload_refused_early_through_the_front_door(tmp_path):

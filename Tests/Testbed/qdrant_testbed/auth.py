@@ -189,15 +189,18 @@ def decode_jwt(token: str, secret: str, now: float | None = None):
     now = time.time() if now is None else now
     if exp is not None and exp < int(now) - JWT_LEEWAY:
         raise AuthFailure(403, "ExpiredSignature")
-    if isinstance(access, list):  # Claims::validate (validator): unique collections, no legacy `payload`
-        seen = set()
+    if isinstance(access, list):
+        # Claims::validate (validator 0.20): unique collection names, no legacy `payload`; the errors of the list items
+        # are merged under one key, so the last failing item is the one reported
+        seen, error = set(), None
         for item in access:
             if item.get("payload") is not None:
-                raise AuthFailure(401, "access.access.payload: The 'payload' constraint is deprecated and should "
-                                       "not be used")
-            if item["collection"] in seen:
-                raise AuthFailure(401, "access.access.collection: Collection name should be unique")
+                error = "access.access.payload: The 'payload' constraint is deprecated and should not be used"
+            elif item["collection"] in seen:
+                error = "access.access.collection: Collection name should be unique"
             seen.add(item["collection"])
+        if error:
+            raise AuthFailure(401, error)
     claims = dict(claims)
     claims["access"] = access
     return claims
