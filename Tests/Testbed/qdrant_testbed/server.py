@@ -415,7 +415,7 @@ class Handler(BaseHTTPRequestHandler):
             app["system"] = {"is_docker": False, "cores": os.cpu_count(), "ram_size": c.ram_size_kib(),
                              "disk_size": c.disk_size_kib(), "cpu_flags": ""}
         with c.lock:
-            names = sorted(c.collections)
+            names = [n for n in sorted(c.collections) if self.access.can_see(n)]  # filtered by access, as Qdrant's
         collections = {"number_of_collections": len(names)}
         if level >= 2:
             snaps = []
