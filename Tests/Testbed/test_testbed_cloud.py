@@ -425,3 +425,35 @@ def test_upload_refused_early_through_the_front_door(tmp_path):
         assert (r.status_code, r.text) == (403, "Forbidden: Global manage access is required")
         # the session goes on working on a new connection
         assert s.get(tb.url + "/collections", timeout=10).status_code == 200
+
+
+def test_parallel_streams_through_the_front_door(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with start_testbed(tmp_path, peers=2, cloud="p1", api_key=SECRET) as tb:
+        s = tb.session(api_key=SECRET)
+        s.put(tb.node_urls[0] + "/collections/c", json={"vectors": {"size": 2, "distance": "Dot"}}).raise_for_status()
+        digests = {}
+        for n in range(2):
+            d = tb.snapshots_dir(n) / "c"
+            d.mkdir(parents=True, exist_ok=True)
+            data = os.urandom(1 << 20) * 24
+            (d / f"n{n}.snapshot").write_bytes(data)
+            digests[n] = hashlib.sha256(data).hexdigest()
+
+        def download(i: int) -> bool:
+            n = i % 2
+            with tb.session(api_key=SECRET) as own:
+                r = own.get(f"{tb.node_urls[n]}/collections/c/snapshots/n{n}.snapshot", timeout=60)
+                return r.status_code == 200 and hashlib.sha256(r.content).hexdigest() == digests[n]
+
+        def read(_: int) -> bool:
+            return s.get(tb.url + "/collections", timeout=30).status_code == 200
+
+        with ThreadPoolExecutor(8) as pool:
+            downloads = list(pool.map(download, range(8)))
+        assert all(downloads)
+        assert all(read(i) for i in range(20))
+        # a node endpoint the cluster does not have
+        r = s.get(f"https://node-7-p1.localhost:{tb.url.rsplit(':', 1)[1]}/", timeout=10)
+        assert r.status_code == 421
