@@ -425,6 +425,10 @@ def test_upload_refused_early_through_the_front_door(tmp_path):
         assert (r.status_code, r.text) == (403, "Forbidden: Global manage access is required")
         # the session goes on working on a new connection
         assert s.get(tb.url + "/collections", timeout=10).status_code == 200
+        # a one-node Cloud cluster still runs in cluster mode
+        res = s.get(tb.url + "/cluster", timeout=10).json()["result"]
+        assert res["status"] == "enabled" and [v["uri"] for v in res["peers"].values()] == [
+            "http://qdrant-e1-0.qdrant-headless.e1.svc.cluster.local:6335/"]
 
 
 def test_parallel_streams_through_the_front_door(tmp_path):

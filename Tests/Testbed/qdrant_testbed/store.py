@@ -135,7 +135,8 @@ class Cluster:
         self.peer_ids = peer_ids
         self.peers = [Peer(i, peer_ids[i], self.storage if peers == 1 else os.path.join(self.storage, f"peer-{i}"))
                       for i in range(peers)]
-        self.distributed = peers > 1
+        # Qdrant Cloud always runs in cluster mode, even with one node (docs: cloud/configure-cluster)
+        self.distributed = peers > 1 or bool(cloud)
         self.collections: dict[str, Collection] = {}
         self.aliases: dict[str, str] = dict(state.get("aliases", {}))
         self.running: dict[tuple[int, str], dict] = {}
