@@ -461,3 +461,34 @@ def test_parallel_streams_through_the_front_door(tmp_path):
         # a node endpoint the cluster does not have
         r = s.get(f"https://node-7-p1.localhost:{tb.url.rsplit(':', 1)[1]}/", timeout=10)
         assert r.status_code == 421
+
+
+def test_cli_generates_its_certificates(tmp_path):
+    """`--tls-generate DIR` for callers that start the double as a process (qsnap's Swift tests)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import qdrant_testbed
+    from qdrant_testbed.harness import localhost_resolution
+
+    env = dict(os.environ, PYTHONPATH=str(Path(qdrant_testbed.__file__).resolve().parent.parent))
+    proc = subprocess.Popen([sys.executable, "-m", "qdrant_testbed", "--port", "0", "--storage", str(tmp_path / "s"),
+                             "--cloud", "g1", "--tls-generate", str(tmp_path / "tls"), "--tls-client-ca",
+                             str(tmp_path / "tls" / "ca.pem"), "--api-key", SECRET, "--exit-on-stdin-eof"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    try:
+        ready = proc.stdout.readline().decode().split()
+        node = proc.stdout.readline().decode().split()
+        assert ready[0] == "READY" and node[0] == "NODE" and node[1] == "0"
+        url = ready[1].split(",")[0]
+        with localhost_resolution(), requests.Session() as s:
+            s.trust_env = False
+            r = s.get(url + "/collections", verify=str(tmp_path / "tls" / "ca.pem"), headers={"api-key": SECRET},
+                      cert=(str(tmp_path / "tls" / "client-cert.pem"), str(tmp_path / "tls" / "client-key.pem")),
+                      timeout=10)
+            assert r.status_code == 200
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=20)
+        proc.stdout.close()

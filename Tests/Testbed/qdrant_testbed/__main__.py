@@ -28,6 +28,10 @@ def main(argv=None) -> int:
                     help="accept JWTs signed (HS256) with --api-key/--alt-api-key (service.jwt_rbac)")
     ap.add_argument("--tls-cert", help="PEM certificate chain: serve HTTPS (service.enable_tls, tls.cert)")
     ap.add_argument("--tls-key", help="PEM private key of --tls-cert (tls.key)")
+    ap.add_argument("--tls-generate", metavar="DIR",
+                    help="make a throw-away CA, server and client certificates in DIR (ca.pem, cert.pem, key.pem, "
+                         "client-cert.pem, client-key.pem; the server one names localhost, 127.0.0.1 and, with "
+                         "--cloud, the front door's names) and serve HTTPS with them")
     ap.add_argument("--tls-client-ca", help="require client certificates chaining to this CA: mutual TLS "
                                             "(service.verify_https_client_certificate, tls.ca_cert)")
     ap.add_argument("--cloud", metavar="CLUSTER_ID",
@@ -44,6 +48,14 @@ def main(argv=None) -> int:
         ap.error("--peers must be at least 1")
     if bool(args.tls_cert) != bool(args.tls_key):
         ap.error("--tls-cert and --tls-key go together")
+    if args.cloud is not None and not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?", args.cloud):
+        ap.error("--cloud: a cluster id is a DNS label (lower-case letters, digits, '-')")
+    if args.tls_generate:  # first: the checks below see the generated files
+        if args.tls_cert:
+            ap.error("--tls-generate replaces --tls-cert/--tls-key")
+        from .tls import make_tls_files
+        files = make_tls_files(args.tls_generate, cloud=args.cloud, nodes=max(args.peers, 16))
+        args.tls_cert, args.tls_key = str(files.cert), str(files.key)
     if args.tls_client_ca and not args.tls_cert:
         ap.error("--tls-client-ca needs --tls-cert/--tls-key")
     if args.jwt_rbac and not (args.api_key or args.alt_api_key):
@@ -51,8 +63,6 @@ def main(argv=None) -> int:
     if args.cloud is not None:
         if not args.tls_cert:
             ap.error("--cloud needs --tls-cert/--tls-key (Qdrant Cloud is reached over TLS only)")
-        if not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?", args.cloud):
-            ap.error("--cloud: a cluster id is a DNS label (lower-case letters, digits, '-')")
     ssl_context = outgoing = None
     if args.tls_cert:
         from .tls import outgoing_context, server_context

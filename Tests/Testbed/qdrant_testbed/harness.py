@@ -175,13 +175,12 @@ def start_testbed(tmp_path, peers: int = 1, version: str = "1.19.0", timeout: fl
     if mtls and not tls:
         tls = True
     if tls is True:
-        names = [f"{cloud}.localhost"] + [f"node-{i}-{cloud}.localhost" for i in range(max(peers, 16))] if cloud else []
         d = tmp_path / "tls"
         n = 0
         while d.exists():
             n += 1
             d = tmp_path / f"tls-{n}"
-        tls = make_tls_files(d, names)
+        tls = make_tls_files(d, cloud=cloud, nodes=max(peers, 16))
     args = [python or sys.executable, "-m", "qdrant_testbed", "--port", "0", "--storage", str(storage),
             "--peers", str(peers), "--version", version, "--exit-on-stdin-eof"]
     if tls:

@@ -22,12 +22,18 @@ class TlsFiles:
     client_key: Path
 
 
-def make_tls_files(directory, hostnames=(), name: str = "qsnap test CA") -> TlsFiles:
+def cloud_hostnames(cluster_id: str, nodes: int = 16) -> list[str]:
+    """The Cloud front door's names: `<cluster>.localhost` and `node-<n>-<cluster>.localhost` for n < nodes."""
+    return [f"{cluster_id}.localhost"] + [f"node-{n}-{cluster_id}.localhost" for n in range(nodes)]
+
+
+def make_tls_files(directory, hostnames=(), name: str = "qsnap test CA", cloud: str | None = None,
+                   nodes: int = 16) -> TlsFiles:
     """Creates a CA and server + client certificates under `directory` (valid 2 days, EC P-256).
 
-    The server certificate covers `localhost`, `*.localhost`, 127.0.0.1, ::1 and `hostnames`. OpenSSL (and so
-    libcurl) does not let a wildcard match directly under a single-label suffix like `localhost`, so the Cloud front
-    door's names (`<cluster>.localhost`, `node-<n>-<cluster>.localhost`) are listed explicitly too."""
+    The server certificate covers `localhost`, `*.localhost`, 127.0.0.1, ::1, `hostnames` and, with `cloud`, the
+    names of that cluster's front door (cloud_hostnames). OpenSSL (and so libcurl and Python) does not let the
+    wildcard `*.localhost` match `c1.localhost` (a wildcard needs two labels after it), hence the explicit names."""
     import datetime
     import ipaddress
 
@@ -65,7 +71,7 @@ def make_tls_files(directory, hostnames=(), name: str = "qsnap test CA") -> TlsF
             builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
         return builder.sign(ca_key, hashes.SHA256()), key
 
-    names = ["localhost", "*.localhost"] + [h for h in hostnames if h not in ("localhost", "*.localhost")]
+    names = ["localhost", "*.localhost"] + list(hostnames) + (cloud_hostnames(cloud, nodes) if cloud else [])
     sans = [x509.DNSName(n) for n in dict.fromkeys(names)]
     sans += [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.IPAddress(ipaddress.ip_address("::1"))]
     cert, key = leaf("localhost", sans, ExtendedKeyUsageOID.SERVER_AUTH)
