@@ -492,3 +492,27 @@ def test_cli_generates_its_certificates(tmp_path):
         proc.stdin.close()
         proc.wait(timeout=20)
         proc.stdout.close()
+
+
+def test_cloud_with_jwt_and_given_certificates(tmp_path, openapi):
+    tls = make_tls_files(tmp_path / "certs", cloud="j1")
+    with start_testbed(tmp_path, peers=2, cloud="j1", tls=tls, api_key=SECRET, read_only_api_key=RO_KEY,
+                       jwt_rbac=True) as tb:
+        assert tb.ca_file == tls.ca
+        manage = http(tb, openapi, bearer=token({"access": "m", "exp": int(time.time()) + 60}))
+        manage.put("/collections/c", json={"vectors": {"size": 2, "distance": "Dot"}, "shard_number": 2}).raise_for_status()
+        rw = token({"access": [{"collection": "c", "access": "rw"}]})
+        on1 = http(tb, openapi, bearer=rw, base=tb.node_urls[1])
+        snap = on1.post("/collections/c/snapshots").json()["result"]["name"]
+        assert [s["name"] for s in on1.get("/collections/c/snapshots").json()["result"]] == [snap]
+        # snapshots are node-local: node 0 has none
+        assert http(tb, openapi, bearer=rw, base=tb.node_urls[0]).get("/collections/c/snapshots").json()["result"] == []
+        forbidden(on1.put("/collections/c/snapshots/recover",
+                          json={"location": f"file://{tb.snapshots_dir(1)}/c/{snap}"}),
+                  "Forbidden: Global access is required")
+        forbidden(on1.get("/cluster"), "Forbidden: Global access is required")
+        ro = http(tb, openapi, api_key=RO_KEY, base=tb.node_urls[1])
+        assert ro.get(f"/collections/c/snapshots/{snap}", validate=False).status_code == 200
+        r = requests.get(tb.url + "/collections", headers={"api-key": token({"access": "m"}, secret="x" * 32)},
+                         verify=str(tls.ca), timeout=10)
+        assert (r.status_code, r.text) == (403, "InvalidSignature")
