@@ -16,7 +16,6 @@ from qdrant_client import models
 
 from conftest import Http
 from qdrant_testbed.harness import make_jwt, make_tls_files, start_testbed
-from testbed_helpers import make_collection
 
 pytestmark = pytest.mark.timeout(180)
 
