@@ -412,6 +412,16 @@ def test_download_faults_pass_through_the_front_door(tmp_path):
         r = s.get(tb.url + "/collections", timeout=30)
         assert r.status_code == 503 and r.json()["status"]["error"] == "Service internal error: injected"
         tb.admin(1).clear_faults()
+        # an unhealthy node: the balancer avoids it, its node endpoint answers 503
+        peer0 = tb.peer_id(0)
+        tb.admin().set_faults({"down_nodes": [1]})
+        assert {s.get(tb.url + "/cluster", timeout=10).json()["result"]["peer_id"] for _ in range(20)} == {peer0}
+        r = s.get(tb.node_urls[1] + "/cluster", timeout=10)
+        assert (r.status_code, r.text) == (503, "no healthy upstream")
+        tb.admin().set_faults({"down_nodes": [0, 1]})
+        assert s.get(tb.url + "/cluster", timeout=10).status_code == 503
+        tb.admin().clear_faults()
+        assert s.get(tb.node_urls[1] + "/cluster", timeout=10).status_code == 200
         body = s.get(f"{node}/collections/c/snapshots/{snap['name']}", timeout=30).content
         assert hashlib.sha256(body).hexdigest() == snap["checksum"]
 

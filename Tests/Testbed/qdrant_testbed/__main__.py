@@ -94,7 +94,8 @@ def main(argv=None) -> int:
         if args.cloud:
             from .frontdoor import FrontDoor, log_to_stderr
             front = FrontDoor(args.cloud, [("127.0.0.1", s.server_address[1]) for s in servers], ssl_context,
-                              args.host, args.port, log=log_to_stderr if os.environ.get("QDRANT_TESTBED_LOG") else None)
+                              args.host, args.port, log=log_to_stderr if os.environ.get("QDRANT_TESTBED_LOG") else None,
+                              faults=faults)
     except OSError as e:
         print(f"qdrant_testbed: cannot listen: {e}", file=sys.stderr)
         for s in servers:

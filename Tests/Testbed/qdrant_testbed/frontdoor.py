@@ -200,7 +200,7 @@ class FrontDoor:
     """The Cloud listener. nodes: [(host, port)] of the internal plain-HTTP nodes, index n = node n."""
 
     def __init__(self, cluster_id: str, nodes: list[tuple[str, int]], ssl_context: ssl.SSLContext,
-                 host: str = "127.0.0.1", port: int = 0, log=None):
+                 host: str = "127.0.0.1", port: int = 0, log=None, faults=None):
         self.cluster_id = cluster_id.lower()
         self.nodes = nodes
         self.ssl_context = ssl_context
@@ -208,6 +208,7 @@ class FrontDoor:
         self.port = self.listener.getsockname()[1]
         self.stopping = False
         self.log = log
+        self.faults = faults  # `down_nodes`: nodes the balancer considers unhealthy
         self.counts = [0] * len(nodes)  # requests routed to each node
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self.accept_loop, daemon=True, name="frontdoor")
@@ -247,8 +248,10 @@ class FrontDoor:
             threading.Thread(target=self.serve, args=(sock,), daemon=True, name="frontdoor-conn").start()
 
     def route(self, host: str | None) -> int | None:
+        """The node for a Host header: n, -1 (no healthy node for it) or None (not one of our names)."""
         if not host:
             return None
+        down = self.faults.down_nodes() if self.faults is not None else set()
         name = host.strip().lower()
         if name.startswith("["):
             return None
@@ -256,9 +259,12 @@ class FrontDoor:
         m = self.node_host.fullmatch(name)
         if m:
             n = int(m.group(1))
-            return n if n < len(self.nodes) else None
+            if n >= len(self.nodes):
+                return None
+            return -1 if n in down else n
         if self.cluster_host.fullmatch(name):
-            return random.randrange(len(self.nodes))
+            healthy = [i for i in range(len(self.nodes)) if i not in down]
+            return random.choice(healthy) if healthy else -1
         return None
 
     def backend(self, pool: dict, n: int) -> Conn:
@@ -320,6 +326,9 @@ class FrontDoor:
             self.answer(client, 421, "Misdirected Request",
                         f"Unknown host {req.get('host')!r}: use {self.cluster_id}.localhost or "
                         f"node-<n>-{self.cluster_id}.localhost")
+            return False
+        if n == -1:  # what a balancer answers when no healthy upstream is left for the name
+            self.answer(client, 503, "Service Unavailable", "no healthy upstream")
             return False
         with self.lock:
             self.counts[n] += 1
