@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import signal
 import sys
 import threading
@@ -19,8 +21,22 @@ def main(argv=None) -> int:
     ap.add_argument("--storage", required=True, help="storage directory (collections, snapshots, tmp)")
     ap.add_argument("--peers", type=int, default=1, help="number of nodes; ports are --port, --port+1, ...")
     ap.add_argument("--version", default="1.19.0", help="Qdrant version to report")
-    ap.add_argument("--api-key")
-    ap.add_argument("--read-only-api-key")
+    ap.add_argument("--api-key", help="full-access key (service.api_key); with --jwt-rbac also the HS256 secret")
+    ap.add_argument("--alt-api-key", help="second full-access key (service.alt_api_key, for rotation)")
+    ap.add_argument("--read-only-api-key", help="global read-only key (service.read_only_api_key)")
+    ap.add_argument("--jwt-rbac", action="store_true",
+                    help="accept JWTs signed (HS256) with --api-key/--alt-api-key (service.jwt_rbac)")
+    ap.add_argument("--tls-cert", help="PEM certificate chain: serve HTTPS (service.enable_tls, tls.cert)")
+    ap.add_argument("--tls-key", help="PEM private key of --tls-cert (tls.key)")
+    ap.add_argument("--tls-generate", metavar="DIR",
+                    help="make a throw-away CA, server and client certificates in DIR (ca.pem, cert.pem, key.pem, "
+                         "client-cert.pem, client-key.pem; the server one names localhost, 127.0.0.1 and, with "
+                         "--cloud, the front door's names) and serve HTTPS with them")
+    ap.add_argument("--tls-client-ca", help="require client certificates chaining to this CA: mutual TLS "
+                                            "(service.verify_https_client_certificate, tls.ca_cert)")
+    ap.add_argument("--cloud", metavar="CLUSTER_ID",
+                    help="Qdrant Cloud mode: nodes internal (loopback, plain HTTP), one TLS front door on --port "
+                         "routing <cluster>.localhost (any node) and node-<n>-<cluster>.localhost (node n)")
     ap.add_argument("--disk-size", type=int, help="filesystem size in bytes reported by /telemetry")
     ap.add_argument("--disk-usage-percent", type=int, help="disk usage reported by /quotas")
     ap.add_argument("--ram-size", type=int, help="RAM size in bytes reported by /telemetry")
@@ -30,6 +46,31 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.peers < 1:
         ap.error("--peers must be at least 1")
+    if bool(args.tls_cert) != bool(args.tls_key):
+        ap.error("--tls-cert and --tls-key go together")
+    if args.cloud is not None and not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?", args.cloud):
+        ap.error("--cloud: a cluster id is a DNS label (lower-case letters, digits, '-')")
+    if args.tls_generate:  # first: the checks below see the generated files
+        if args.tls_cert:
+            ap.error("--tls-generate replaces --tls-cert/--tls-key")
+        from .tls import make_tls_files
+        files = make_tls_files(args.tls_generate, cloud=args.cloud, nodes=max(args.peers, 16))
+        args.tls_cert, args.tls_key = str(files.cert), str(files.key)
+    if args.tls_client_ca and not args.tls_cert:
+        ap.error("--tls-client-ca needs --tls-cert/--tls-key")
+    if args.jwt_rbac and not (args.api_key or args.alt_api_key):
+        ap.error("--jwt-rbac needs --api-key (the HS256 secret)")
+    if args.cloud is not None:
+        if not args.tls_cert:
+            ap.error("--cloud needs --tls-cert/--tls-key (Qdrant Cloud is reached over TLS only)")
+    ssl_context = outgoing = None
+    if args.tls_cert:
+        from .tls import outgoing_context, server_context
+        try:
+            ssl_context = server_context(args.tls_cert, args.tls_key, args.tls_client_ca)
+        except (OSError, ValueError) as e:
+            ap.error(f"TLS files: {e}")
+        outgoing = outgoing_context(args.tls_cert, args.tls_key, args.tls_client_ca)
     faults = Faults()
     if args.faults:
         try:
@@ -38,11 +79,23 @@ def main(argv=None) -> int:
             ap.error(f"--faults: {e}")
     cluster = Cluster(args.storage, args.peers, args.version, api_key=args.api_key,
                       read_only_api_key=args.read_only_api_key, disk_size=args.disk_size,
-                      disk_usage_percent=args.disk_usage_percent, ram_size=args.ram_size, faults=faults)
+                      disk_usage_percent=args.disk_usage_percent, ram_size=args.ram_size, faults=faults,
+                      jwt_rbac=args.jwt_rbac, alt_api_key=args.alt_api_key, cloud=args.cloud,
+                      outgoing_tls=outgoing)
     servers = []
+    front = None
     try:
         for i, peer in enumerate(cluster.peers):
-            servers.append(make_server(cluster, peer, args.port + i if args.port else 0, args.host))
+            if args.cloud:  # internal nodes: loopback, plain HTTP, any free port
+                servers.append(make_server(cluster, peer, 0, "127.0.0.1"))
+            else:
+                servers.append(make_server(cluster, peer, args.port + i if args.port else 0, args.host,
+                                           ssl_context))
+        if args.cloud:
+            from .frontdoor import FrontDoor, log_to_stderr
+            front = FrontDoor(args.cloud, [("127.0.0.1", s.server_address[1]) for s in servers], ssl_context,
+                              args.host, args.port, log=log_to_stderr if os.environ.get("QDRANT_TESTBED_LOG") else None,
+                              faults=faults)
     except OSError as e:
         print(f"qdrant_testbed: cannot listen: {e}", file=sys.stderr)
         for s in servers:
@@ -52,7 +105,16 @@ def main(argv=None) -> int:
     threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in servers]
     for t in threads:
         t.start()
-    print("READY " + ",".join(f"http://{args.host}:{s.server_address[1]}" for s in servers), flush=True)
+    if front is not None:
+        front.start()
+        urls = [front.cluster_url()] + [front.node_url(i) for i in range(len(servers))]
+        print("READY " + ",".join(urls), flush=True)
+        for i, s in enumerate(servers):
+            print(f"NODE {i} {front.node_url(i)} internal=http://127.0.0.1:{s.server_address[1]} "
+                  f"peer_id={cluster.peers[i].peer_id}", flush=True)
+    else:
+        scheme = "https" if ssl_context else "http"
+        print("READY " + ",".join(f"{scheme}://{args.host}:{s.server_address[1]}" for s in servers), flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -65,6 +127,8 @@ def main(argv=None) -> int:
     while not stop.wait(0.5):
         pass
     faults.clear()  # releases hanging snapshot creations
+    if front is not None:
+        front.stop()
     for s in servers:
         s.shutdown()
         s.server_close()
@@ -73,4 +137,7 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # not sys.exit: the stdin watcher thread would abort the interpreter's shutdown

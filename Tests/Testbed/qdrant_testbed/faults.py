@@ -19,6 +19,8 @@ class Faults:
                         drop_payload_schema}   what the matching collections report: every replica in
                                        `replica_state` (e.g. "Dead"), retrieved points with a changed payload or
                                        vector, an empty payload schema (a storage that lost or changed data)
+      down_nodes: [int]                Cloud mode: the front door treats these nodes as unhealthy — the cluster
+                                       endpoint balances over the others, their node endpoints answer 503
     """
 
     def __init__(self):
@@ -86,6 +88,10 @@ class Faults:
                 return dict(rule)
             return {}
 
+    def down_nodes(self) -> set[int]:
+        with self.lock:
+            return set(self.config.get("down_nodes", []))
+
     def hang_event(self) -> threading.Event | None:
         with self.lock:
             return self.release if self.config.get("hang_snapshot_creation") else None
@@ -95,10 +101,13 @@ def _validate(config) -> None:
     if not isinstance(config, dict):
         raise ValueError("faults must be a JSON object")
     known = {"latency_ms", "errors", "truncate_downloads", "corrupt_downloads", "hang_snapshot_creation",
-             "collection_data"}
+             "collection_data", "down_nodes"}
     unknown = set(config) - known
     if unknown:
         raise ValueError(f"unknown fault keys: {sorted(unknown)}")
+    down = config.get("down_nodes", [])
+    if not isinstance(down, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in down):
+        raise ValueError("down_nodes must be a list of node indexes")
     for rule in config.get("errors", []):
         re.compile(rule.get("path", ".*"))
     data = config.get("collection_data")

@@ -16,22 +16,27 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import config_diff, convert, filters, jsonpos
-from .errors import ApiError, bad_request, format_error, not_found, standalone_mode, validation
+from .auth import ANY, C_EXTRAS, C_READ, C_WRITE, C_WRITE_EXTRAS, G_MANAGE, G_READ, OPEN, Access, AuthFailure, Req
+from .errors import ApiError, bad_request, forbidden, format_error, not_found, standalone_mode, validation
 from .store import Cluster, Peer, validate_snapshot_name
 
 OPEN_PATHS = ("/", "/healthz")
 SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
 PRIORITIES = ("no_sync", "snapshot", "replica")
-READ, WRITE, MANAGE, OPEN = "read", "write", "manage", "open"
 
 
 class Route:
-    def __init__(self, method: str, pattern: str, handler: str, access: str, download: bool = False):
+    def __init__(self, method: str, pattern: str, handler: str, access: Req, download: bool = False,
+                 late: bool = False, early: bool = False):
+        """access: the check Qdrant's handler makes; late: the handler checks it itself (after validating its body);
+        early: refused before the body is read, plain text (ActixAccessManage)."""
         self.method = method
         self.parts = pattern.strip("/").split("/") if pattern != "/" else []
         self.handler = handler
         self.access = access
         self.download = download
+        self.late = late
+        self.early = early
 
     def match(self, method: str, segments: list[str]) -> dict | None:
         if method != self.method or len(segments) != len(self.parts):
@@ -48,50 +53,53 @@ class Route:
 ROUTES = [
     Route("GET", "/", "root", OPEN),
     Route("GET", "/healthz", "healthz", OPEN),
-    Route("GET", "/telemetry", "telemetry", READ),
-    Route("GET", "/quotas", "quotas", READ),
-    Route("GET", "/metrics", "metrics", READ),
-    Route("GET", "/cluster", "cluster", READ),
-    Route("POST", "/cluster/recover", "cluster_recover", MANAGE),
-    Route("DELETE", "/cluster/peer/{peer_id}", "remove_peer", MANAGE),
-    Route("GET", "/collections", "list_collections", READ),
-    Route("GET", "/aliases", "list_aliases", READ),
-    Route("POST", "/collections/aliases", "update_aliases", MANAGE),
-    Route("GET", "/snapshots", "list_full", READ),
-    Route("POST", "/snapshots", "create_full", MANAGE),
-    Route("GET", "/snapshots/{name}", "download_full", READ, download=True),
-    Route("DELETE", "/snapshots/{name}", "delete_full", MANAGE),
-    Route("GET", "/collections/{c}", "get_collection", READ),
-    Route("PUT", "/collections/{c}", "create_collection", MANAGE),
-    Route("PATCH", "/collections/{c}", "update_collection", MANAGE),
-    Route("DELETE", "/collections/{c}", "delete_collection", MANAGE),
-    Route("GET", "/collections/{c}/exists", "collection_exists", READ),
-    Route("GET", "/collections/{c}/aliases", "collection_aliases", READ),
-    Route("GET", "/collections/{c}/cluster", "collection_cluster", READ),
-    Route("PUT", "/collections/{c}/index", "create_index", WRITE),
-    Route("PUT", "/collections/{c}/vectors/{vector}", "create_vector", WRITE),
-    Route("DELETE", "/collections/{c}/vectors/{vector}", "delete_vector", WRITE),
-    Route("PUT", "/collections/{c}/points", "upsert", WRITE),
-    Route("POST", "/collections/{c}/points/delete", "delete_points", WRITE),
-    Route("POST", "/collections/{c}/points", "retrieve", READ),
-    Route("GET", "/collections/{c}/points/{id}", "get_point", READ),
-    Route("POST", "/collections/{c}/points/scroll", "scroll", READ),
-    Route("POST", "/collections/{c}/points/count", "count", READ),
-    Route("POST", "/collections/{c}/points/query", "query", READ),
-    Route("POST", "/collections/{c}/points/search", "search", READ),
-    Route("GET", "/collections/{c}/snapshots", "list_collection_snapshots", READ),
-    Route("POST", "/collections/{c}/snapshots", "create_collection_snapshot", WRITE),
-    Route("PUT", "/collections/{c}/snapshots/recover", "recover_collection", MANAGE),
-    Route("POST", "/collections/{c}/snapshots/upload", "upload_collection", MANAGE),
-    Route("GET", "/collections/{c}/snapshots/{name}", "download_collection_snapshot", READ, download=True),
-    Route("DELETE", "/collections/{c}/snapshots/{name}", "delete_collection_snapshot", WRITE),
-    Route("GET", "/collections/{c}/shards/{sid}/snapshots", "list_shard_snapshots", READ),
-    Route("POST", "/collections/{c}/shards/{sid}/snapshots", "create_shard_snapshot", WRITE),
-    Route("PUT", "/collections/{c}/shards/{sid}/snapshots/recover", "recover_shard", MANAGE),
-    Route("POST", "/collections/{c}/shards/{sid}/snapshots/upload", "upload_shard", MANAGE),
-    Route("GET", "/collections/{c}/shards/{sid}/snapshots/{name}", "download_shard_snapshot", READ, download=True),
-    Route("DELETE", "/collections/{c}/shards/{sid}/snapshots/{name}", "delete_shard_snapshot", WRITE),
-    Route("GET", "/collections/{c}/shards/{sid}/snapshot", "stream_shard_snapshot", WRITE, download=True),
+    Route("GET", "/telemetry", "telemetry", ANY),
+    Route("GET", "/quotas", "quotas", G_READ),
+    Route("GET", "/metrics", "metrics", G_READ),
+    Route("GET", "/cluster", "cluster", G_READ),
+    Route("POST", "/cluster/recover", "cluster_recover", G_MANAGE),
+    Route("DELETE", "/cluster/peer/{peer_id}", "remove_peer", G_MANAGE),
+    Route("GET", "/collections", "list_collections", ANY),
+    Route("GET", "/aliases", "list_aliases", ANY),
+    Route("POST", "/collections/aliases", "update_aliases", G_MANAGE),
+    Route("GET", "/snapshots", "list_full", G_READ),
+    Route("POST", "/snapshots", "create_full", G_MANAGE),
+    Route("GET", "/snapshots/{name}", "download_full", G_READ, download=True),
+    Route("DELETE", "/snapshots/{name}", "delete_full", G_MANAGE),
+    Route("GET", "/collections/{c}", "get_collection", C_READ),
+    Route("PUT", "/collections/{c}", "create_collection", G_MANAGE),
+    Route("PATCH", "/collections/{c}", "update_collection", G_MANAGE),
+    Route("DELETE", "/collections/{c}", "delete_collection", G_MANAGE),
+    Route("GET", "/collections/{c}/exists", "collection_exists", C_READ),
+    Route("GET", "/collections/{c}/aliases", "collection_aliases", C_READ),
+    Route("GET", "/collections/{c}/cluster", "collection_cluster", C_EXTRAS),
+    Route("PUT", "/collections/{c}/index", "create_index", C_WRITE_EXTRAS),
+    Route("PUT", "/collections/{c}/vectors/{vector}", "create_vector", C_WRITE_EXTRAS),
+    Route("DELETE", "/collections/{c}/vectors/{vector}", "delete_vector", C_WRITE_EXTRAS),
+    Route("PUT", "/collections/{c}/points", "upsert", C_WRITE),
+    Route("POST", "/collections/{c}/points/delete", "delete_points", C_WRITE),
+    Route("POST", "/collections/{c}/points", "retrieve", C_READ),
+    Route("GET", "/collections/{c}/points/{id}", "get_point", C_READ),
+    Route("POST", "/collections/{c}/points/scroll", "scroll", C_READ),
+    Route("POST", "/collections/{c}/points/count", "count", C_READ),
+    Route("POST", "/collections/{c}/points/query", "query", C_READ),
+    Route("POST", "/collections/{c}/points/search", "search", C_READ),
+    Route("GET", "/collections/{c}/snapshots", "list_collection_snapshots", C_EXTRAS),
+    Route("POST", "/collections/{c}/snapshots", "create_collection_snapshot", C_WRITE_EXTRAS),
+    # recover: the body is parsed and the remote-URL refusal made before the manage check (snapshot_api.rs)
+    Route("PUT", "/collections/{c}/snapshots/recover", "recover_collection", G_MANAGE, late=True),
+    # upload: ActixAccessManage rejects before the body is read, with a plain-text 403
+    Route("POST", "/collections/{c}/snapshots/upload", "upload_collection", G_MANAGE, early=True),
+    Route("GET", "/collections/{c}/snapshots/{name}", "download_collection_snapshot", C_EXTRAS, download=True),
+    Route("DELETE", "/collections/{c}/snapshots/{name}", "delete_collection_snapshot", C_WRITE_EXTRAS),
+    Route("GET", "/collections/{c}/shards/{sid}/snapshots", "list_shard_snapshots", C_EXTRAS),
+    Route("POST", "/collections/{c}/shards/{sid}/snapshots", "create_shard_snapshot", C_WRITE_EXTRAS),
+    Route("PUT", "/collections/{c}/shards/{sid}/snapshots/recover", "recover_shard", G_MANAGE, late=True),
+    Route("POST", "/collections/{c}/shards/{sid}/snapshots/upload", "upload_shard", G_MANAGE, early=True),
+    Route("GET", "/collections/{c}/shards/{sid}/snapshots/{name}", "download_shard_snapshot", C_EXTRAS,
+          download=True),
+    Route("DELETE", "/collections/{c}/shards/{sid}/snapshots/{name}", "delete_shard_snapshot", C_WRITE_EXTRAS),
+    Route("GET", "/collections/{c}/shards/{sid}/snapshot", "stream_shard_snapshot", C_WRITE_EXTRAS, download=True),
 ]
 
 
@@ -156,7 +164,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_text(404, "")
                 return
             self.download = route.download
-            self.check_auth(route.access, raw_path)
+            self.route = route
+            self.check_auth(route, raw_path, args)
             faults = self.cluster.faults
             lat = faults.latency()
             if lat:
@@ -225,6 +234,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         for k, v in (headers or {}).items():
             self.send_header(k, v)
+        if getattr(self, "unread_body", False):
+            self.send_header("Connection", "close")  # the body was not read: this connection ends here
         self.end_headers()
         self.wfile.write(data)
 
@@ -235,6 +246,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         for k, v in (headers or {}).items():
             self.send_header(k, v)
+        if getattr(self, "unread_body", False):
+            self.send_header("Connection", "close")  # the body was not read: this connection ends here
         self.end_headers()
         self.wfile.write(data)
 
@@ -318,33 +331,37 @@ class Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ auth
 
-    def check_auth(self, access: str, path: str) -> None:
-        c = self.cluster
-        if not (c.api_key or c.read_only_api_key):
+    def check_auth(self, route: Route, path: str, args: dict) -> None:
+        """Authentication (the middleware: plain-text 401/403) then, unless the handler does it later, the access
+        check its Qdrant handler makes (403 `Forbidden: …`, JSON; plain text on downloads and before uploads)."""
+        self.access = Access.full()
+        if route.access is OPEN or path in OPEN_PATHS or path.startswith("/readyz") or path.startswith("/livez"):
             return
-        if access == OPEN or path in OPEN_PATHS or path.startswith("/readyz") or path.startswith("/livez"):
-            return
-        key = self.headers.get("api-key")
-        if key is None:
-            auth = self.headers.get("Authorization", "")
-            if auth.startswith("Bearer "):
-                key = auth[len("Bearer "):].strip()
-        if key is None:
-            self.auth_fail(401, "Must provide an API key or an Authorization bearer token")
-        if c.api_key and key == c.api_key:
-            return
-        if c.read_only_api_key and key == c.read_only_api_key:
-            if access == READ:
-                return
-            # Access::full_ro: the handler's access check fails with StorageError::Forbidden, which is
-            # rendered like any other error of the endpoint (JSON, or plain text on downloads).
-            raise ApiError(403, "Forbidden: Global manage access is required")
-        self.auth_fail(401, "Invalid API key or JWT")
+        try:
+            self.access = self.cluster.auth.authenticate(self.headers)
+        except AuthFailure as e:
+            self.auth_fail(e.status, e.message)
+        if not route.late:
+            self.authorize(route.access, args.get("c"), plain=route.early)
+
+    def authorize(self, req: Req, collection: str | None = None, plain: bool = False) -> None:
+        try:
+            self.access.check(req, collection)
+        except ApiError as e:
+            e.plain = plain
+            raise
 
     def auth_fail(self, status: int, msg: str):
         e = ApiError(status, msg)
         e.plain = True
         raise e
+
+    def refuse_url_location(self, location) -> None:
+        """Qdrant Cloud blocks outbound traffic; answered as `service.enable_snapshot_url_recovery: false` does
+        (src/actix/api/snapshot_api.rs, checked before the access check)."""
+        if self.cluster.cloud and isinstance(location, str) \
+                and urllib.parse.urlsplit(location).scheme.lower() in ("http", "https"):
+            raise forbidden("Snapshot recovery from remote URLs is disabled in the configuration")
 
     # ------------------------------------------------------------------ admin (test-only, not in the OpenAPI)
 
@@ -371,7 +388,7 @@ class Handler(BaseHTTPRequestHandler):
         if segments == ["info"] and method == "GET":
             self.send_json(200, {"peer_index": self.peer.index, "peer_id": self.peer.peer_id,
                                  "storage": self.peer.root, "snapshots_path": self.peer.snapshots_dir,
-                                 "peers": [{"peer_id": p.peer_id, "url": f"http://127.0.0.1:{p.port}",
+                                 "peers": [{"peer_id": p.peer_id, "url": f"{p.scheme}://127.0.0.1:{p.port}",
                                             "snapshots_path": p.snapshots_dir} for p in c.peers]})
             return
         self.finish_unread()
@@ -401,7 +418,7 @@ class Handler(BaseHTTPRequestHandler):
             app["system"] = {"is_docker": False, "cores": os.cpu_count(), "ram_size": c.ram_size_kib(),
                              "disk_size": c.disk_size_kib(), "cpu_flags": ""}
         with c.lock:
-            names = sorted(c.collections)
+            names = [n for n in sorted(c.collections) if self.access.can_see(n)]  # filtered by access, as Qdrant's
         collections = {"number_of_collections": len(names)}
         if level >= 2:
             snaps = []
@@ -435,12 +452,19 @@ class Handler(BaseHTTPRequestHandler):
         leader = c.peers[0].peer_id
         return self.ok({
             "status": "enabled", "peer_id": self.peer.peer_id,
-            "peers": {str(p.peer_id): {"uri": f"http://127.0.0.1:{p.port + 2}/"} for p in c.peers},
+            "peers": {str(p.peer_id): {"uri": self.peer_uri(p)} for p in c.peers},
             "raft_info": {"term": 1, "commit": 1, "pending_operations": 0, "leader": leader,
                           "role": "Leader" if self.peer.peer_id == leader else "Follower", "is_voter": True},
             "consensus_thread_status": {"consensus_thread_status": "working",
                                         "last_update": time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())},
             "message_send_failures": {}})
+
+    def peer_uri(self, p) -> str:
+        """The p2p URI a peer announces: on Qdrant Cloud an internal Kubernetes name, unreachable from outside."""
+        c = self.cluster.cloud
+        if c:
+            return f"http://qdrant-{c}-{p.index}.qdrant-headless.{c}.svc.cluster.local:6335/"
+        return f"http://127.0.0.1:{p.port + 2}/"
 
     def h_cluster_recover(self):
         # src/actix/api/cluster_api.rs `recover_current_peer`: toc.request_snapshot() needs the consensus
@@ -473,14 +497,18 @@ class Handler(BaseHTTPRequestHandler):
 
     def h_list_collections(self):
         with self.cluster.lock:
-            return self.ok({"collections": [{"name": n} for n in self.cluster.collections]})
+            names = list(self.cluster.collections)
+        return self.ok({"collections": [{"name": n} for n in names if self.access.can_see(n)]})
 
     def h_list_aliases(self):
-        return self.ok({"aliases": self.cluster.list_aliases()})
+        # toc.list_aliases: aliases of the permitted collections whose alias name is itself permitted
+        return self.ok({"aliases": [a for a in self.cluster.list_aliases()
+                                    if self.access.can_see(a["collection_name"]) and self.access.can_see(a["alias_name"])]})
 
     def h_collection_aliases(self, c):
         col = self.cluster.get(c)
-        return self.ok({"aliases": self.cluster.list_aliases(col.name)})
+        return self.ok({"aliases": [a for a in self.cluster.list_aliases(col.name)
+                                    if self.access.can_see(a["alias_name"])]})
 
     def h_update_aliases(self):
         body = self.json_body()
@@ -933,6 +961,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def h_recover_collection(self, c):
         loc, prio, ck, key = self.recover_body()
+        self.refuse_url_location(loc)
+        self.authorize(G_MANAGE)
         return self.run(self.cluster.recover_collection, self.peer, c, loc, prio, ck, key)
 
     def h_upload_collection(self, c):
@@ -993,6 +1023,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def h_recover_shard(self, c, sid):
         loc, prio, ck, key = self.recover_body()
+        self.refuse_url_location(loc)
+        self.authorize(G_MANAGE)
         s = self.sid(sid)
         self.cluster.get(c)
         return self.run(self.cluster.recover_shard, self.peer, c, s, loc, prio, ck, key)
@@ -1198,10 +1230,35 @@ class Server(ThreadingHTTPServer):
     request_queue_size = 128
     daemon_threads = True
     allow_reuse_address = True
+    ssl_context = None  # an ssl.SSLContext: HTTPS (the handshake runs in the connection's thread)
+
+    def finish_request(self, request, client_address):
+        if self.ssl_context is None:
+            return super().finish_request(request, client_address)
+        from .tls import server_handshake
+        tls_sock = server_handshake(self.ssl_context, request)
+        if tls_sock is None:
+            return
+        try:
+            self.RequestHandlerClass(tls_sock, client_address, self)
+        finally:
+            try:
+                tls_sock.close()
+            except OSError:
+                pass
+
+    def handle_error(self, request, client_address):
+        import ssl
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ssl.SSLError, ConnectionError, TimeoutError)):
+            return  # a client that went away or failed TLS
+        super().handle_error(request, client_address)
 
 
-def make_server(cluster: Cluster, peer: Peer, port: int, host: str = "127.0.0.1") -> Server:
+def make_server(cluster: Cluster, peer: Peer, port: int, host: str = "127.0.0.1", ssl_context=None) -> Server:
     handler = type(f"Handler{peer.index}", (Handler,), {"cluster": cluster, "peer": peer})
     srv = Server((host, port), handler)
+    srv.ssl_context = ssl_context
     peer.port = srv.server_address[1]
+    peer.scheme = "https" if ssl_context is not None else "http"
     return srv

@@ -54,6 +54,7 @@ class Peer:
         self.peer_id = peer_id
         self.root = root
         self.port = 0
+        self.scheme = "http"
         self.collections_dir = os.path.join(root, "collections")
         self.snapshots_dir = os.path.join(root, "snapshots")
         self.tmp_dir = os.path.join(root, "tmp")
@@ -101,12 +102,20 @@ class Cluster:
     def __init__(self, storage: str, peers: int, version: str, api_key: str | None = None,
                  read_only_api_key: str | None = None, disk_size: int | None = None,
                  disk_usage_percent: int | None = None, ram_size: int | None = None,
-                 faults: Faults | None = None):
+                 faults: Faults | None = None, jwt_rbac: bool = False, alt_api_key: str | None = None,
+                 cloud: str | None = None, outgoing_tls=None):
+        """cloud: a Qdrant Cloud cluster id (peers report Cloud's internal p2p URIs, URL recovery is refused);
+        outgoing_tls: the ssl.SSLContext for http(s) recover locations (Qdrant's outgoing client when TLS is on)."""
+        from .auth import Authenticator
         self.storage = os.path.abspath(storage)
         os.makedirs(self.storage, exist_ok=True)
         self.version = version
         self.api_key = api_key
         self.read_only_api_key = read_only_api_key
+        self.auth = Authenticator(api_key, read_only_api_key, jwt_rbac=jwt_rbac, alt_api_key=alt_api_key,
+                                  value_exists=self.value_exists)
+        self.cloud = cloud
+        self.outgoing_tls = outgoing_tls
         self.disk_size = disk_size
         self.disk_usage_percent = disk_usage_percent
         self.ram_size = ram_size
@@ -126,7 +135,8 @@ class Cluster:
         self.peer_ids = peer_ids
         self.peers = [Peer(i, peer_ids[i], self.storage if peers == 1 else os.path.join(self.storage, f"peer-{i}"))
                       for i in range(peers)]
-        self.distributed = peers > 1
+        # Qdrant Cloud always runs in cluster mode, even with one node (docs: cloud/configure-cluster)
+        self.distributed = peers > 1 or bool(cloud)
         self.collections: dict[str, Collection] = {}
         self.aliases: dict[str, str] = dict(state.get("aliases", {}))
         self.running: dict[tuple[int, str], dict] = {}
@@ -562,6 +572,36 @@ class Cluster:
             finally:
                 self.save()
 
+    def value_exists(self, collection: str, matches: list) -> str:
+        """JWT `value_exists` (stateful validation): "missing" (no such collection), "nomatch" (no point whose payload
+        matches every key/value) or "ok". Keys are dotted payload paths; an array value matches if it holds the value."""
+        try:
+            col = self.get(collection)
+        except ApiError:
+            return "missing"
+
+        def values_at(payload, path: str):
+            cur = [payload]
+            for part in path.replace("[]", "").split("."):
+                nxt = []
+                for v in cur:
+                    if isinstance(v, dict) and part in v:
+                        x = v[part]
+                        nxt.extend(x if isinstance(x, list) else [x])
+                cur = nxt
+            return cur
+
+        offset = None
+        while True:
+            recs, offset = self.scroll(col, offset, 256, True, False)
+            for r in recs:
+                payload = r.payload or {}
+                if all(any(v == m["value"] and type(v) is type(m["value"]) for v in values_at(payload, m["key"]))
+                       for m in matches):
+                    return "ok"
+            if offset is None:
+                return "nomatch"
+
     def list_aliases(self, collection: str | None = None) -> list[dict]:
         with self.lock:
             return [{"alias_name": a, "collection_name": c} for a, c in self.aliases.items()
@@ -764,7 +804,7 @@ class Cluster:
         known only once it is unpacked."""
         req = urllib.request.Request(url, headers={"api-key": api_key} if api_key else {})
         try:
-            resp = urllib.request.urlopen(req, timeout=60)
+            resp = urllib.request.urlopen(req, timeout=60, context=self.outgoing_tls)
         except urllib.error.HTTPError as e:
             raise bad_input(f"Failed to download tar from {url}: status - {e.code} {e.reason}") from None
         except (urllib.error.URLError, OSError) as e:
