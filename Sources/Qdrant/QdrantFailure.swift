@@ -61,7 +61,7 @@ public struct QdrantFailure: Error, Sendable, Hashable, CustomStringConvertible 
         case 403 where serverMessage.contains("ExpiredSignature"):
             return QSnapError(
                 .refused("qdrant.jwt-expired"),
-                "\(request) was refused (HTTP 403\(said)): the JWT has expired. Issue a new token and pass it again.",
+                "\(request) was refused (HTTP 403\(said)): the JWT has expired: issue a new token and pass it again.",
                 cause: self)
         case 403 where serverMessage.contains("InvalidSignature"):
             return QSnapError(

@@ -124,7 +124,18 @@ public struct DiscoveredNodes: Sendable {
     {
         let client = connection.client(url, logger: logger)
         let info = try client.serverInfo()
-        let cluster = try client.cluster()
+        let cluster: ClusterInfo
+        do {
+            cluster = try client.cluster()
+        } catch let error as QSnapError where error.qdrantFailure?.status == 403
+            && !(error.qdrantFailure?.serverMessage.contains("Signature") ?? false)
+        {
+            throw QSnapError(
+                .refused("qdrant.access"),
+                "the key for \(SafeURL.display(url)) cannot read the cluster's topology (GET /cluster needs global read "
+                    + "access; a key or JWT scoped to collections is not enough): qsnap must find every node. Use a "
+                    + "key with global access; nothing was changed", cause: error.cause)
+        }
         let node = SourceTopology.Node(peerId: cluster.peerId ?? 0, url: SafeURL.display(url), version: info.version)
         return (client, node, cluster)
     }
