@@ -21,6 +21,8 @@ final class CurlTransfer {
     var onBody: ((UnsafeRawBufferPointer) throws -> Void)?
     var onProgress: ((Int64, Int64) -> Void)?
     var cancellation: CancellationFlag?
+    /// False for a transfer that started after the process was asked to stop (clean-up): it is not aborted.
+    var abortOnStop = !ProcessStop.isRequested
     /// What the transfer is, for the cancellation error (`GET <redacted URL>`).
     var label = ""
     var callbackError: (any Error)?
@@ -172,6 +174,11 @@ let curlProgressCallback: curl_xferinfo_callback = { userdata, _, received, _, s
     let transfer = CurlTransfer.from(userdata)
     if let cancellation = transfer.cancellation, cancellation.isCancelled {
         if transfer.callbackError == nil { transfer.callbackError = CancellationFlag.cancelledError(transfer.label) }
+        return 1
+    }
+    // A stop asked of the process (SIGTERM, SIGINT) aborts the transfers that were running then.
+    if transfer.abortOnStop, let stopped = ProcessStop.stoppedError {
+        if transfer.callbackError == nil { transfer.callbackError = stopped }
         return 1
     }
     transfer.onProgress?(Int64(sent), Int64(received))

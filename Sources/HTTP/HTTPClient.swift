@@ -159,7 +159,8 @@ public final class HTTPClient: Sendable {
             transfer.cancellation = cancellation
             transfer.label = "\(request.method.uppercased()) \(redacted(request.url))"
         }
-        if transfer.onProgress != nil || transfer.cancellation != nil {
+        // Always: the callback also aborts a transfer when the process is asked to stop (SIGTERM, SIGINT).
+        if transfer.onProgress != nil || transfer.cancellation != nil || transfer.abortOnStop {
             _ = ccurl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
             _ = ccurl_setopt_xferinfo_function(handle, curlProgressCallback)
             _ = ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, transfer.opaque)

@@ -113,6 +113,7 @@ extension QdrantClient {
         var seen: String?
         var idleSince: Date?
         while true {
+            try ProcessStop.check()
             let listed = try listSnapshots(scope)
             let candidate: SnapshotDescription?
             if let name {

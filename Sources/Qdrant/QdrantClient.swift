@@ -123,6 +123,8 @@ public final class QdrantClient: Sendable {
                 return response
             } catch {
                 log(call, status: nil, started: started)
+                // Stopped by SIGTERM/SIGINT: not a network failure, and never retried.
+                if let stopped = ProcessStop.stoppedError, (error as? QSnapError)?.code == stopped.code { throw stopped }
                 let failure = transportFailure(error, call: call)
                 guard call.idempotent, failure.retriable, retryPolicy.shouldRetry(afterAttempt: attempt) else {
                     throw failure.error

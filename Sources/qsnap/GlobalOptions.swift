@@ -31,6 +31,12 @@ enum CommandRunner {
         do {
             try await body(logger)
         } catch let error as QSnapError {
+            // Stopped by SIGTERM or SIGINT: whatever error the stop caused, the exit status says it was the signal.
+            if let status = ProcessStop.exitStatus {
+                report(ProcessStop.stoppedError.map { QSnapError($0.code, "\($0.message): \(error.message)") } ?? error,
+                       options: options)
+                throw ExitCode(status)
+            }
             report(error, options: options)
             throw ExitCode(error.code.exitStatus)
         } catch let error as ExitCode {

@@ -2,6 +2,11 @@ import ArgumentParser
 import Foundation
 import QSnapCore
 
+/// Records a stop signal (async-signal-safe); the second one ends the process at once.
+private let stopSignalHandler: @convention(c) (Int32) -> Void = { signal in
+    if ProcessStop.request(signal) > 1 { _exit(128 + signal) }
+}
+
 /// The process entry point.
 @main
 enum QSnapMain {
@@ -11,6 +16,11 @@ enum QSnapMain {
         setlocale(LC_CTYPE, "C.UTF-8")
         // A closed pipe (e.g. `qsnap … | head`) must be an error return, not a silent death.
         signal(SIGPIPE, SIG_IGN)
+        // SIGTERM (Kubernetes, systemd) and SIGINT (a terminal) stop the running operation cleanly: transfers abort,
+        // multipart uploads are aborted, a staging collection is removed or a journal left, the lock is released, and
+        // the command exits 143 or 130. A second signal exits at once.
+        signal(SIGTERM, stopSignalHandler)
+        signal(SIGINT, stopSignalHandler)
         do {
             var command = try QSnapCommand.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -76,3 +76,19 @@ def test_collection_data_faults(testbed, http_for):
     with pytest.raises(Exception):
         admin.set_faults({"collection_data": {"unknown": 1}})
     admin.clear_faults()
+
+
+def test_slow_downloads_pace_snapshot_downloads(testbed, http_for):
+    import time
+    from qdrant_testbed.harness import AdminClient
+    http = http_for(testbed.url)
+    make(http, "paced", points=400)
+    name = http.post("/collections/paced/snapshots?wait=true").json()["result"]["name"]
+    admin = AdminClient(testbed.url)
+    admin.set_faults({"slow_downloads": {"bytes_per_second": 256 * 1024, "path": ".*/paced/.*"}})
+    started = time.monotonic()
+    body = http.get(f"/collections/paced/snapshots/{name}", validate=False).content
+    took = time.monotonic() - started
+    admin.clear_faults()
+    assert len(body) > 0
+    assert took >= 0.8 * len(body) / (256 * 1024)  # never faster than the pace (a lower bound only)

@@ -176,6 +176,7 @@ public final class BackupRunner: @unchecked Sendable {
             }
             guard let item = next else { return }
             do {
+                try ProcessStop.check()
                 try heldLock?.ensureHeld()
                 try transfer(item)
             } catch {

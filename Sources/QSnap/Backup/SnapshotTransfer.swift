@@ -112,7 +112,7 @@ struct SnapshotTransfer {
                 writer.abort()
                 progress.rewind(node: node, bytes: received, expected: snapshot.size)
                 let retriable = Self.isRetriable(error)
-                guard retriable, attempt < options.attemptsPerObject else { throw error }
+                guard retriable, attempt < options.attemptsPerObject, !ProcessStop.isRequested else { throw error }
                 let delay = min(30, 0.5 * pow(2, Double(attempt - 1))) * Double.random(in: 0.5...1)
                 logger.warning("\(item.unit): attempt \(attempt) failed (\(error)); retrying in \(String(format: "%.1f", delay)) s")
                 Thread.sleep(forTimeInterval: delay)

@@ -73,6 +73,7 @@ public struct RepositoryLocker: Sendable {
         let deadline = now().addingTimeInterval(max(0, wait))
         var announced = false
         while true {
+            try ProcessStop.check()
             let existingBytes = try store.read()
             let existing = try existingBytes.map { try RepositoryLock.decode($0, location: store.location) }
             let alive = existing.flatMap { $0.owner.host == owner.host ? liveness($0.owner) : nil }

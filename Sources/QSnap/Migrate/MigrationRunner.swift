@@ -181,6 +181,7 @@ public final class MigrationRunner: Sendable {
         let endKey = state.end.flatMap(PointIdOrder.key)
         var offset = state.next ?? state.start
         while shared.failure == nil {
+            try ProcessStop.check()
             let page = try source.scroll(plan.options.collection, filter: options.plan.filter, limit: options.batch,
                                          offset: offset)
             var points: [JSONValue] = []

@@ -83,6 +83,14 @@ public final class RestoreRunner: @unchecked Sendable {
         var machine = RestoreStateMachine()
         var action = machine.event(.start)
         while true {
+            // A stop (SIGTERM, SIGINT) fails the step about to start: the machine then deletes the staging collections.
+            if let stopped = ProcessStop.stoppedError, [.cleanStale, .recoverNext, .verify, .switchAliases].contains(action),
+               failure == nil {
+                failure = stopped
+                logger.error("restore stopped: \(stopped.message); removing the staging collection(s)")
+                action = machine.event(.failed(stopped.message))
+                continue
+            }
             switch action {
             case .cleanStale:
                 action = machine.event(attempt { try cleanStale() } ?? .cleaned)

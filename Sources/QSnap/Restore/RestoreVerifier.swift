@@ -38,6 +38,7 @@ struct RestoreVerifier {
     private func waitActive(collection: String, shardNumber: Int?) throws -> VerificationCheck {
         let deadline = Date().addingTimeInterval(settleTimeout)
         while true {
+            try ProcessStop.check()
             var problems: [String] = []
             var replicas = 0
             for node in nodes {

@@ -15,6 +15,7 @@ class Faults:
       truncate_downloads: {after_bytes, path (regex, optional)}
       corrupt_downloads: {offset (default 0), path (regex, optional)}
       hang_snapshot_creation: bool     creations block until the faults are cleared, then fail
+      slow_downloads: {bytes_per_second, path (regex, optional)}   snapshot downloads are paced (a slow network)
       collection_data: {collection (regex, full match), replica_state, alter_payload, alter_vector,
                         drop_payload_schema}   what the matching collections report: every replica in
                                        `replica_state` (e.g. "Dead"), retrieved points with a changed payload or
@@ -92,6 +93,14 @@ class Faults:
         with self.lock:
             return set(self.config.get("down_nodes", []))
 
+    def download_rate(self, path: str) -> float | None:
+        """Bytes per second a download of `path` is paced to, or None."""
+        with self.lock:
+            rule = self.config.get("slow_downloads")
+            if rule and re.fullmatch(rule.get("path", ".*"), path):
+                return float(rule.get("bytes_per_second", 1 << 20))
+            return None
+
     def hang_event(self) -> threading.Event | None:
         with self.lock:
             return self.release if self.config.get("hang_snapshot_creation") else None
@@ -101,7 +110,7 @@ def _validate(config) -> None:
     if not isinstance(config, dict):
         raise ValueError("faults must be a JSON object")
     known = {"latency_ms", "errors", "truncate_downloads", "corrupt_downloads", "hang_snapshot_creation",
-             "collection_data", "down_nodes"}
+             "collection_data", "down_nodes", "slow_downloads"}
     unknown = set(config) - known
     if unknown:
         raise ValueError(f"unknown fault keys: {sorted(unknown)}")

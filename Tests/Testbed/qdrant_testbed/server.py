@@ -790,10 +790,16 @@ class Handler(BaseHTTPRequestHandler):
         if fault and fault[0] == "truncate":
             limit = min(length, fault[1])
         sent = 0
+        rate = self.cluster.faults.download_rate(fault_key)
+        began = time.monotonic()
         with open(path, "rb") as f:
             f.seek(start)
             while sent < limit:
-                chunk = f.read(min(1 << 20, limit - sent))
+                if rate:  # a slow network: never ahead of `rate` bytes per second
+                    ahead = sent / rate - (time.monotonic() - began)
+                    if ahead > 0:
+                        time.sleep(ahead)
+                chunk = f.read(min(1 << 20 if not rate else max(4096, int(rate / 10)), limit - sent))
                 if not chunk:
                     break
                 pos = start + sent
