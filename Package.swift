@@ -6,7 +6,8 @@ import PackageDescription
 //   C lives only in CCurl, CArchive, CCrypto and CDeflate (libdeflate's CRC-32 for S3 part checksums).
 let package = Package(
     name: "qsnap",
-    platforms: [.macOS(.v13)],
+    // Mutex (Synchronization) needs macOS 15; Linux is the platform qsnap is built and tested on.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "qsnap", targets: ["qsnap"]),
         .library(name: "QSnap", targets: ["QSnap"]),

@@ -78,7 +78,7 @@ for i in $(seq 1 "$RUNS"); do
 done
 row() {  # label file
   awk -v n="$POINTS" -v label="$1" '{w=$1; c=$2+$3; if (bw=="" || w<bw) {bw=w}; if (bc=="" || c<bc) {bc=c}}
-    END {printf "%-52s %8.2f %10.0f %14.3f\n", label, bw, n/bw, bc*1000/n}' "$2"
+    END {printf "%-52s %8.2f %10.0f %14.1f\n", label, bw, n/bw, bc*1000000/n}' "$2"
 }
 printf "%-52s %8s %10s %14s\n" "best of $RUNS, $POINTS points × 128 dims" "wall s" "points/s" "cpu ms/1k pts"
 row "qsnap migrate (--parallel $PARALLEL, batch 256, verified)" "$WORK/q"

@@ -23,11 +23,23 @@ public enum JSONValue: Hashable, Sendable, Codable, CustomStringConvertible {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null; return }
-        if let b = try? c.decode(Bool.self) { self = .bool(b); return }
-        if let i = try? c.decode(Int64.self) { self = .integer(i); return }
-        if let u = try? c.decode(UInt64.self) { self = .unsigned(u); return }
-        if let n = try? c.decode(Double.self) { self = .number(n); return }
+        // Numbers first, with no failed attempt for the common case (a vector is mostly floats, and every failed
+        // `decode` throws, which costs far more than the decode): any number decodes as a Double; a whole one that a
+        // Double may have rounded (2^53 or more) is read again exactly.
+        if let n = try? c.decode(Double.self) {
+            if n.rounded() == n, abs(n) < 9.007_199_254_740_992e15 {
+                self = .integer(Int64(n))
+            } else if n.rounded() == n, let i = try? c.decode(Int64.self) {
+                self = .integer(i)
+            } else if n.rounded() == n, let u = try? c.decode(UInt64.self) {
+                self = .unsigned(u)
+            } else {
+                self = .number(n)
+            }
+            return
+        }
         if let s = try? c.decode(String.self) { self = .string(s); return }
+        if let b = try? c.decode(Bool.self) { self = .bool(b); return }
         if let a = try? c.decode([JSONValue].self) { self = .array(a); return }
         if let o = try? c.decode([String: JSONValue].self) { self = .object(o); return }
         throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a JSON value")
