@@ -9,7 +9,7 @@ SWIFT       ?= swift
 BIN_DIR      = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup build release test unit integration demo bench clean fuzz
+.PHONY: setup build release test unit integration demo bench clean fuzz install
 
 ## setup: install the -dev packages (apt-get) and the pinned Python tools into .venv; idempotent
 setup: $(VENV)/.installed
@@ -35,6 +35,23 @@ RELEASE_FLAGS := -c release --static-swift-stdlib
 ## release: optimised build (what `make bench` measures)
 release: setup
 	$(SWIFT) build $(RELEASE_FLAGS)
+
+## install: the release binary, bash/zsh/fish completions and the man page (both generated from the command
+## definitions by swift-argument-parser) under $(DESTDIR)$(PREFIX) (default /usr/local)
+PREFIX ?= /usr/local
+install: release
+	@bin="$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/qsnap"; \
+	set -e; \
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/man/man1" \
+	  "$(DESTDIR)$(PREFIX)/share/bash-completion/completions" "$(DESTDIR)$(PREFIX)/share/zsh/site-functions" \
+	  "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d"; \
+	install -m 0755 "$$bin" "$(DESTDIR)$(PREFIX)/bin/qsnap"; \
+	"$$bin" --generate-completion-script bash > "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/qsnap"; \
+	"$$bin" --generate-completion-script zsh > "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_qsnap"; \
+	"$$bin" --generate-completion-script fish > "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/qsnap.fish"; \
+	$(SWIFT) package generate-manual > /dev/null; \
+	install -m 0644 .build/plugins/GenerateManual/outputs/qsnap/qsnap.1 "$(DESTDIR)$(PREFIX)/share/man/man1/qsnap.1"; \
+	echo "installed qsnap, its completions and man page under $(DESTDIR)$(PREFIX)"
 
 ## test: unit tests (swift test) then integration tests (pytest: the test double, S3 servers, the qsnap binary)
 test: setup
