@@ -13,7 +13,7 @@ import pytest
 
 from conftest import run
 from qdrant_data import call, count, create_collection, scroll_all, start_testbed
-from s3servers import moto_s3  # noqa: F401  (fixture)
+from s3servers import moto_s3, rclone_s3  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -172,6 +172,34 @@ def test_s3_round_trip(qsnap_bin, source, target, moto_s3):
     r = qs(qsnap_bin, "restore", backup_id, "--repo", repo, "--target", target.urls[0], "--as", "byurl",
            "--transport", "url", "--json", env=env)
     assert r.returncode == 2 and json.loads(r.stdout)["error"]["code"] == "restore.transport-encrypted"
+
+
+def test_s3_multipart_parallel_parts_and_resume(qsnap_bin, source, target, rclone_s3):
+    """1 MiB parts, two in flight: an interrupted encrypted backup leaves its journal and an unfinished upload; the
+    rerun resumes it (discarding the upload), and the result verifies and restores."""
+    rclone_s3.make_bucket("encmp")
+    repo = "s3://encmp/r"
+    env = env_with(**rclone_s3.env())
+    assert qs(qsnap_bin, "repo", "init", repo, "--encryption", "aes-256-gcm", "--compression", "zstd:1",
+              env=env).returncode == 0
+    opts = ["--part-size-mib", "1", "--concurrency", "2"]
+    first = qs(qsnap_bin, "backup", "--qdrant", source["tb"].urls[0], "--to", repo, "--json", *opts,
+               env={**env, "QSNAP_TEST_STOP_AFTER_PARTS": "2"})
+    assert first.returncode == 1, first.stderr.decode()
+    listing = rclone_s3.aws("s3", "ls", "--recursive", "s3://encmp/r/backups/").stdout.decode()
+    assert "progress.json" in listing and "manifest.json" not in listing
+    second = qs(qsnap_bin, "backup", "--qdrant", source["tb"].urls[0], "--to", repo, "--json", *opts, env=env)
+    assert second.returncode == 0, second.stderr.decode()
+    assert "resuming interrupted backup" in second.stderr.decode()
+    backup_id = json.loads(second.stdout)["id"]
+    r = qs(qsnap_bin, "show", backup_id, "--repo", repo, "--json", env=env)
+    (obj,) = json.loads(r.stdout)["objects"]
+    assert obj["storedSize"] > 2 * 1024 * 1024, "three parts or more"
+    r = qs(qsnap_bin, "verify", backup_id, "--repo", repo, env=env)
+    assert r.returncode == 0, r.stderr.decode()
+    r = qs(qsnap_bin, "restore", backup_id, "--repo", repo, "--target", target.urls[0], "--as", "multipart", env=env)
+    assert r.returncode == 0, r.stderr.decode()
+    assert scroll_all(target.urls[0], "multipart") == source["points"]
 
 
 def damage(kind, data):
