@@ -24,6 +24,24 @@ public enum AESGCM {
         precondition(ok == 1, "OpenSSL AES-256-GCM encryption failed")
     }
 
+    /// Encrypts `count` bytes at `body` in place and writes the tag to `tag`.
+    public static func sealInPlace(key: [UInt8], nonce: [UInt8], aad: [UInt8], body: UnsafeMutableRawPointer,
+                                   count: Int, tag: UnsafeMutableRawPointer) {
+        precondition(key.count == keySize && nonce.count == nonceSize)
+        OpenSSLRuntime.initialize()
+        let ok = ccrypto_aes256gcm_seal(key, nonce, Int32(nonceSize), aad, aad.count, body, count, body, tag)
+        precondition(ok == 1, "OpenSSL AES-256-GCM encryption failed")
+    }
+
+    /// Decrypts `count` bytes at `body` in place, checking the tag at `tag`.
+    /// - Returns: false when the tag does not authenticate (the bytes at `body` are then garbage).
+    public static func openInPlace(key: [UInt8], nonce: [UInt8], aad: [UInt8], body: UnsafeMutableRawPointer,
+                                   count: Int, tag: UnsafeRawPointer) -> Bool {
+        precondition(key.count == keySize && nonce.count == nonceSize)
+        OpenSSLRuntime.initialize()
+        return ccrypto_aes256gcm_open(key, nonce, Int32(nonceSize), aad, aad.count, body, count, tag, body) == 1
+    }
+
     /// Decrypts ciphertext-then-tag `sealed` into `output` (resized to the plaintext length).
     /// - Returns: false when the tag does not authenticate the bytes, the nonce and the AAD under `key`.
     public static func open(key: [UInt8], nonce: [UInt8], aad: [UInt8], sealed: UnsafeRawBufferPointer,

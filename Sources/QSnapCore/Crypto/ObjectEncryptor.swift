@@ -7,8 +7,10 @@ public final class ObjectEncryptor {
     private let sealer: ObjectSealer
     private let compressor: ZstdCompressor?
     private let chunkSize: Int
-    private var pending: [UInt8] = []
-    private var sealed: [UInt8] = []
+    /// object header (32) ‖ frame header (16) ‖ chunk (chunkSize) ‖ tag (16): chunks are filled and sealed in place.
+    private let buffer: UnsafeMutableRawBufferPointer
+    private static let slot = EncryptedObjectHeader.size + ChunkFrame.size
+    private var filled = 0
     private var startedOutput = false
     /// Plaintext bytes taken in.
     public private(set) var plaintextBytes: Int64 = 0
@@ -24,8 +26,11 @@ public final class ObjectEncryptor {
         sealer = ObjectSealer(master: master, identity: identity, header: h)
         compressor = h.compression == .zstd ? ZstdCompressor(level: max(1, compression.level)) : nil
         self.chunkSize = chunkSize
-        pending.reserveCapacity(chunkSize)
+        buffer = .allocate(byteCount: Self.slot + chunkSize + AESGCM.tagSize, alignment: 64)
+        buffer.copyBytes(from: h.bytes)
     }
+
+    deinit { buffer.deallocate() }
 
     /// Takes plaintext; `emit` receives stored bytes.
     public func write(_ bytes: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) throws -> Void) throws {
@@ -43,27 +48,27 @@ public final class ObjectEncryptor {
         try output(final: true, emit: emit)
     }
 
-    /// Fills the pending chunk; a full chunk is sealed once more bytes arrive (so the last chunk is always final).
+    /// Fills the chunk; a full chunk is sealed once more bytes arrive (so the last chunk is always final).
     private func take(_ bytes: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) throws -> Void) throws {
         var rest = bytes
         while !rest.isEmpty {
-            if pending.count == chunkSize { try output(final: false, emit: emit) }
-            let n = min(chunkSize - pending.count, rest.count)
-            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[0..<n]))
+            if filled == chunkSize { try output(final: false, emit: emit) }
+            let n = min(chunkSize - filled, rest.count)
+            (buffer.baseAddress! + Self.slot + filled).copyMemory(from: rest.baseAddress!, byteCount: n)
+            filled += n
             rest = UnsafeRawBufferPointer(rebasing: rest[n...])
         }
     }
 
     private func output(final: Bool, emit: (UnsafeRawBufferPointer) throws -> Void) throws {
-        sealed.removeAll(keepingCapacity: true)
-        if !startedOutput {
-            sealed.append(contentsOf: sealer.header.bytes)
-            startedOutput = true
-        }
-        pending.withUnsafeBytes { sealer.seal($0, final: final, into: &sealed) }
-        pending.removeAll(keepingCapacity: true)
-        storedBytes += Int64(sealed.count)
-        try sealed.withUnsafeBytes { try emit($0) }
+        let frameStart = EncryptedObjectHeader.size
+        sealer.sealInPlace(UnsafeMutableRawBufferPointer(rebasing: buffer[frameStart...]), count: filled, final: final)
+        let from = startedOutput ? frameStart : 0
+        startedOutput = true
+        let out = UnsafeRawBufferPointer(rebasing: buffer[from..<(Self.slot + filled + AESGCM.tagSize)])
+        filled = 0
+        storedBytes += Int64(out.count)
+        try emit(out)
     }
 
     /// Encrypts a whole small object at once.

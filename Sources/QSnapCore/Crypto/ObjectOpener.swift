@@ -7,7 +7,7 @@
 /// - `crypto.truncated`: the object ends inside a chunk or before its final chunk;
 /// - `crypto.trailing-data`: bytes follow the final chunk;
 /// - `crypto.not-encrypted` / `crypto.header`: no or an unknown object header.
-/// Memory: one chunk (two while telling a swap from a drop).
+/// Chunks are decrypted in place. Memory: one chunk (two while telling a swap from a drop).
 public final class ObjectOpener {
     private let master: MasterKey
     private let identity: [UInt8]
@@ -23,7 +23,6 @@ public final class ObjectOpener {
     private var ended = false
     /// A later chunk found at `position` (a drop or a swap; the next chunk decides).
     private var suspect: (position: UInt64, claimed: UInt64, offset: Int64)?
-    private var plaintext: [UInt8] = []
 
     /// - Parameters:
     ///   - identity: the object's key in the repository (must equal the sealer's).
@@ -41,7 +40,7 @@ public final class ObjectOpener {
 
     /// Feeds stored bytes; `emit` receives each authenticated chunk's plaintext, in order.
     public func push(_ bytes: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) throws -> Void) throws {
-        buffer.append(contentsOf: bytes)
+        bytes.withMemoryRebound(to: UInt8.self) { buffer.append(contentsOf: $0) }
         try drain(emit: emit)
         if start > 0 && start >= buffer.count / 2 {
             buffer.removeFirst(start)
@@ -85,10 +84,11 @@ public final class ObjectOpener {
             }
             let total = ChunkFrame.size + Int(frame.length) + AESGCM.tagSize
             guard buffer.count - start >= total else { return }
-            let ok = buffer.withUnsafeBytes { all in
-                AESGCM.open(key: key, nonce: header!.nonce(chunk: frame.index), aad: headerBytes + frameBytes + identity,
-                            sealed: UnsafeRawBufferPointer(rebasing: all[(start + ChunkFrame.size)..<(start + total)]),
-                            into: &plaintext)
+            let length = Int(frame.length)
+            let nonce = header!.nonce(chunk: frame.index), aad = headerBytes + frameBytes + identity
+            let ok = buffer.withUnsafeMutableBytes { all -> Bool in
+                let body = all.baseAddress! + start + ChunkFrame.size
+                return AESGCM.openInPlace(key: key, nonce: nonce, aad: aad, body: body, count: length, tag: body + length)
             }
             if let s = suspect {
                 if ok && frame.index == s.position {
@@ -109,7 +109,8 @@ public final class ObjectOpener {
                 position += 1
                 continue
             }
-            try plaintext.withUnsafeBytes { try emit($0) }
+            let body = start + ChunkFrame.size
+            try buffer.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[body..<(body + length)])) }
             start += total
             storedOffset += Int64(total)
             position += 1

@@ -26,12 +26,25 @@ public final class ObjectSealer {
 
     /// Appends the frame of the next chunk (frame header, ciphertext, tag) to `output`.
     public func seal(_ plaintext: UnsafeRawBufferPointer, final: Bool, into output: inout [UInt8]) {
+        let start = output.count
+        output.append(contentsOf: [UInt8](repeating: 0, count: ChunkFrame.size))
+        output.append(contentsOf: plaintext)
+        output.append(contentsOf: [UInt8](repeating: 0, count: AESGCM.tagSize))
+        output.withUnsafeMutableBytes { all in
+            sealInPlace(UnsafeMutableRawBufferPointer(rebasing: all[start...]), count: plaintext.count, final: final)
+        }
+    }
+
+    /// Seals the next chunk in place: `frame` holds room for the frame header (16 bytes), then `count` plaintext
+    /// bytes, then room for the tag (16 bytes).
+    public func sealInPlace(_ frame: UnsafeMutableRawBufferPointer, count: Int, final: Bool) {
         precondition(!sealedFinal, "chunk sealed after the final one")
-        let frame = ChunkFrame(index: nextIndex, length: UInt32(plaintext.count), isFinal: final)
-        let frameBytes = frame.bytes
-        output.append(contentsOf: frameBytes)
-        AESGCM.seal(key: key, nonce: header.nonce(chunk: nextIndex), aad: headerBytes + frameBytes + identity,
-                    plaintext: plaintext, into: &output)
+        precondition(frame.count >= ChunkFrame.size + count + AESGCM.tagSize)
+        let frameBytes = ChunkFrame(index: nextIndex, length: UInt32(count), isFinal: final).bytes
+        frame.copyBytes(from: frameBytes)
+        let body = frame.baseAddress! + ChunkFrame.size
+        AESGCM.sealInPlace(key: key, nonce: header.nonce(chunk: nextIndex), aad: headerBytes + frameBytes + identity,
+                           body: body, count: count, tag: body + count)
         nextIndex += 1
         sealedFinal = final
     }
