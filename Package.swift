@@ -3,7 +3,8 @@ import PackageDescription
 
 // Layering (dependencies point one way):
 //   qsnap (CLI) → QSnap (operations) → Qdrant, S3, Archive, HTTP → QSnapCore (pure) ;
-//   C lives only in CCurl, CArchive, CCrypto and CDeflate (libdeflate's CRC-32 for S3 part checksums).
+//   C lives only in CCurl, CArchive, CCrypto, CDeflate (libdeflate's CRC-32 for S3 part checksums) and CZstd
+//   (libzstd streaming, for encrypted repositories).
 let package = Package(
     name: "qsnap",
     // Mutex (Synchronization) needs macOS 15; Linux is the platform qsnap is built and tested on.
@@ -30,10 +31,13 @@ let package = Package(
         .systemLibrary(
             name: "CDeflate", pkgConfig: "libdeflate",
             providers: [.apt(["libdeflate-dev"]), .brew(["libdeflate"])]),
+        .systemLibrary(
+            name: "CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
 
         // Pure core: versions, headroom, manifest model, retention, decision rules, SigV4 signing.
-        // No I/O; hashing (OpenSSL, libdeflate's CRC-32) and YAML parsing (Yams) are computations, not I/O.
-        .target(name: "QSnapCore", dependencies: ["CCrypto", "CDeflate", .product(name: "Yams", package: "Yams")]),
+        // No I/O; hashing and encryption (OpenSSL, libdeflate's CRC-32), zstd and YAML parsing (Yams) are computations, not I/O.
+        .target(name: "QSnapCore", dependencies: ["CCrypto", "CDeflate", "CZstd", .product(name: "Yams", package: "Yams")]),
         .target(name: "HTTP", dependencies: ["CCurl", "QSnapCore", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Archive", dependencies: ["CArchive", "QSnapCore"]),
         .target(name: "S3", dependencies: ["HTTP", "QSnapCore", .product(name: "Logging", package: "swift-log")]),

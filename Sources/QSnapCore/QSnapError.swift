@@ -7,7 +7,7 @@ public struct QSnapError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is; decides the exit status.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: String, Sendable {
-            case failure, usage, refused, verificationFailed, busy
+            case failure, usage, refused, verificationFailed, busy, keyRejected
         }
         private let kind: Kind
         /// A short, stable identifier such as `archive.unsafe-entry`, used in `--json` output.
@@ -28,6 +28,8 @@ public struct QSnapError: Error, Sendable, CustomStringConvertible {
         public static func verificationFailed(_ identifier: String) -> Code { Code(.verificationFailed, identifier) }
         /// Another run holds the repository lock (exit 5).
         public static func busy(_ identifier: String) -> Code { Code(.busy, identifier) }
+        /// An encrypted repository's key cannot be unlocked: the password opens none of its key files (exit 6).
+        public static func keyRejected(_ identifier: String) -> Code { Code(.keyRejected, identifier) }
 
         /// The process exit status for this code.
         public var exitStatus: Int32 {
@@ -37,10 +39,11 @@ public struct QSnapError: Error, Sendable, CustomStringConvertible {
             case .refused: return ExitStatus.refused
             case .verificationFailed: return ExitStatus.verificationFailed
             case .busy: return ExitStatus.busy
+            case .keyRejected: return ExitStatus.keyRejected
             }
         }
 
-        /// The category name: `failure`, `usage`, `refused`, `verificationFailed` or `busy`.
+        /// The category name: `failure`, `usage`, `refused`, `verificationFailed`, `busy` or `keyRejected`.
         public var category: String { kind.rawValue }
 
         public var description: String { identifier }
@@ -90,4 +93,6 @@ public enum ExitStatus {
     public static let verificationFailed: Int32 = 4
     /// The repository is locked by another run.
     public static let busy: Int32 = 5
+    /// The password opens none of an encrypted repository's keys.
+    public static let keyRejected: Int32 = 6
 }

@@ -14,7 +14,8 @@ struct QSnapCommand: AsyncParsableCommand {
               curl -s http://node:6333/collections/c/snapshots/x.snapshot | qsnap inspect -
 
             Exit codes: 0 ok, 1 failure, 2 usage, 3 refused by a safety or compatibility check,
-            4 verification failed, 5 repository locked by another run.
+            4 verification failed, 5 repository locked by another run,
+            6 the password opens none of an encrypted repository's keys.
             """,
         version: QSnapInfo.version,
         subcommands: [
@@ -39,6 +40,7 @@ struct QSnapCommand: AsyncParsableCommand {
             DrillCommand.self,
             MigrateCommand.self,
             DoctorCommand.self,
+            KeyCommand.self,
         ]
     )
 }

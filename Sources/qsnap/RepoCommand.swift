@@ -18,9 +18,10 @@ struct RepoCommand: AsyncParsableCommand {
               qsnap repo cat s3://backups/prod/manifest.json
               qsnap repo presign --expires 3600 s3://backups/prod/c.snapshot
               qsnap repo uploads --abort s3://backups/prod/
+              qsnap repo init s3://backups/prod --encryption aes-256-gcm --compression zstd:3
             """,
         subcommands: [
             RepoListCommand.self, RepoCopyCommand.self, RepoCatCommand.self, RepoRemoveCommand.self,
-            RepoPresignCommand.self, RepoUploadsCommand.self,
+            RepoPresignCommand.self, RepoUploadsCommand.self, RepoInitCommand.self,
         ])
 }

@@ -48,6 +48,11 @@ struct RepoS3Options: ParsableArguments {
         help: "A PEM file of CA certificates to trust for an https:// endpoint (default: AWS_CA_BUNDLE, the profile's ca_bundle, else the system's).")
     var caBundle: String?
 
+    @Option(
+        name: .customLong("password-command"),
+        help: "An encrypted repository's password: the output of this shell command (default: QSNAP_PASSWORD_FILE, else QSNAP_PASSWORD).")
+    var passwordCommand: String?
+
     func validate() throws {
         if pathStyle && virtualHosted { throw ValidationError("choose either --path-style or --virtual-hosted") }
         if partSizeMiB < 1 || partSizeMiB > 5120 { throw ValidationError("--part-size-mib must be 1…5120") }

@@ -5,7 +5,18 @@ import QSnapCore
 
 /// Opens `--to`/`--repo` arguments: `s3://bucket/prefix`, `file:///abs/path`, or a directory path.
 enum RepositoryOpener {
+    /// Opens the repository: a plain one as it is, an encrypted one with its password (``PasswordSource``).
     static func open(_ url: String, s3: RepoS3Options, logger: Logger) throws -> any Repository {
+        let raw = try openStore(url, s3: s3, logger: logger)
+        let repository = try RepositoryKeyring.open(raw) { try PasswordSource.current(command: s3.passwordCommand) }
+        if let encrypted = repository as? EncryptedRepository {
+            logger.debug("\(raw.displayURL): encrypted repository opened with key \(encrypted.keyID)")
+        }
+        return repository
+    }
+
+    /// Opens the store itself, without looking at its config (`repo init`).
+    static func openStore(_ url: String, s3: RepoS3Options, logger: Logger) throws -> any Repository {
         if url.hasPrefix("s3://") {
             let rest = url.dropFirst(5)
             let bucket = String(rest.prefix { $0 != "/" })

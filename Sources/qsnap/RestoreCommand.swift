@@ -62,6 +62,10 @@ struct RestoreCommand: AsyncParsableCommand {
                 let (repository, manifest, target) = try selection.load(logger: logger)
                 let plan = try RestorePlanner(manifest: manifest, target: target, options: finalOptions).plan()
                 if dryRun || plan.refused { return (plan, nil) }
+                if finalOptions.transport == .url, repository is EncryptedRepository {
+                    throw QSnapError(.usage("restore.transport-encrypted"),
+                                     "an encrypted repository cannot be restored with --transport url: the node would download bytes it cannot decrypt; use --transport upload (the default)")
+                }
                 if finalOptions.transport == .url, repository is LocalRepository, finalOptions.objectBaseURL == nil {
                     throw QSnapError(.usage("restore.transport"),
                                      "--transport url with a directory repository needs --object-base-url")

@@ -36,7 +36,9 @@ struct VerifyCommand: AsyncParsableCommand {
                 print("backup \(outcome.id): " + (outcome.ok ? "verified, \(outcome.objects.count) object(s), \(ByteCount.format(outcome.bytes))" : "VERIFICATION FAILED"))
             }
             if !outcome.ok {
-                throw QSnapError(.verificationFailed("verify.failed"), "backup \(outcome.id) failed verification: \(outcome.objects.filter { !$0.ok }.count) bad object(s)")
+                let bad = outcome.objects.filter { !$0.ok }
+                let first = bad.first.map { " — first: \($0.code.map { "[\($0)] " } ?? "")\($0.problem ?? "")" } ?? ""
+                throw QSnapError(.verificationFailed("verify.failed"), "backup \(outcome.id) failed verification: \(bad.count) bad object(s)\(first)")
             }
         }
     }

@@ -2,7 +2,8 @@
 any output or log.
 
 What is searched for, learned while the tests run:
-* secrets handed to any subprocess: `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `QDRANT_API_KEY` in its
+* secrets handed to any subprocess: `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `QDRANT_API_KEY`, `QSNAP_PASSWORD`,
+  `QSNAP_NEW_PASSWORD` in its
   environment; `--api-key`, `--read-only-api-key`, `--secret-access-key` and rclone's `--auth-key KEY,SECRET` on its
   command line (this catches the test double's keys and every S3 server's credentials);
 * the `X-Amz-Signature` of every presigned URL `qsnap repo presign` printed (its standard output is the product and
@@ -21,7 +22,7 @@ import re
 import subprocess
 import threading
 
-SECRET_ENV = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "QDRANT_API_KEY")
+SECRET_ENV = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "QDRANT_API_KEY", "QSNAP_PASSWORD", "QSNAP_NEW_PASSWORD")
 SECRET_FLAGS = ("--api-key", "--read-only-api-key", "--secret-access-key", "--auth-key")
 SIGNATURE = re.compile(rb"(?:X-Amz-Signature=|Signature=)([0-9a-f]{64})")
 TEXT_SUFFIXES = {".log", ".json", ".txt", ".out", ".err", ".yaml", ".yml", ".md", ".prom", ".xml", ".csv", ".html"}

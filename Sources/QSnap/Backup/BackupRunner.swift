@@ -89,7 +89,7 @@ public final class BackupRunner: @unchecked Sendable {
         // Objects a previous run stored and that are still intact in size are reused.
         var reused: [BackupProgress.Finished] = []
         for done in journal.finished where plan.contains(where: { $0.unit == done.unit }) {
-            if let head = try repository.head(key: done.object.key), head.size == done.object.size {
+            if let head = try repository.head(key: done.object.key), head.size == done.object.expectedStoredSize {
                 reused.append(done)
             }
         }

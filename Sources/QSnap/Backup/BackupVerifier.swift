@@ -14,6 +14,8 @@ public struct BackupVerifier {
         public var sha256: String?
         public var kind: String?
         public var problem: String?
+        /// The error code of the problem (e.g. `verify.sha256`, `crypto.tampered`).
+        public var code: String?
     }
 
     /// The outcome of a verification.
@@ -51,7 +53,7 @@ public struct BackupVerifier {
     }
 
     func check(_ object: BackupManifest.Object) -> ObjectResult {
-        var result = ObjectResult(key: object.key, ok: false, size: 0, sha256: nil, kind: nil, problem: nil)
+        var result = ObjectResult(key: object.key, ok: false, size: 0, sha256: nil, kind: nil, problem: nil, code: nil)
         do {
             let report = try inspect(object)
             result.size = report.archive.bytes
@@ -60,6 +62,7 @@ public struct BackupVerifier {
             result.ok = true
         } catch let error as QSnapError {
             result.problem = error.message
+            result.code = error.code.identifier
         } catch {
             result.problem = "\(error)"
         }
@@ -87,9 +90,11 @@ public struct BackupVerifier {
         guard let head = try repository.head(key: object.key) else {
             throw QSnapError(.verificationFailed("verify.missing"), "\(object.key) is missing from the repository")
         }
-        guard head.size == object.size else {
+        // An encrypted object's chunks authenticate its length and completeness as it is read, naming the exact
+        // chunk that was dropped or cut; a size comparison here would only hide which.
+        guard object.storedSize != nil || head.size == object.expectedStoredSize else {
             throw QSnapError(.verificationFailed("verify.size"),
-                             "\(object.key) holds \(head.size) bytes, the manifest says \(object.size)")
+                             "\(object.key) holds \(head.size) bytes, the manifest says \(object.expectedStoredSize)")
         }
     }
 

@@ -107,7 +107,7 @@ struct SnapshotTransfer {
                     key: key, size: received, sha256: sha, etag: stored.etag, kind: options.kind,
                     collection: scope.collection, shardId: { if case .shard(_, let s) = item.unit { return s } else { return nil } }(),
                     peerId: item.node.peerId == 0 ? nil : item.node.peerId,
-                    nodeURL: node, snapshotName: snapshot.name, shards: item.shards)
+                    nodeURL: node, snapshotName: snapshot.name, shards: item.shards, storedSize: stored.storedSize)
             } catch {
                 writer.abort()
                 progress.rewind(node: node, bytes: received, expected: snapshot.size)

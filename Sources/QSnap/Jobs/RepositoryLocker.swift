@@ -52,6 +52,10 @@ public struct RepositoryLocker: Sendable {
     /// The lock store suited to `repository`: exclusive file creation for local directories, write-then-read-back
     /// for every other store (S3 has no portable conditional PUT).
     public static func store(for repository: any Repository, settleDelay: TimeInterval = 2) -> any LockObjectStore {
+        // The lock of an encrypted repository is the store's own, in plain text (host, pid and run id only).
+        if let encrypted = repository as? EncryptedRepository {
+            return store(for: encrypted.inner, settleDelay: settleDelay)
+        }
         if let local = repository as? LocalRepository {
             return ExclusiveFileLockStore(root: local.root)
         }

@@ -51,13 +51,17 @@ public protocol RepositoryObjectWriter: AnyObject {
 /// An object in a repository.
 public struct RepositoryObject: Sendable, Equatable {
     public var key: String
+    /// The object's size as the caller wrote or reads it (the plaintext in an encrypted repository).
     public var size: Int64
     public var etag: String
+    /// The bytes the store holds when they differ from ``size`` (an encrypted repository's writer), else `nil`.
+    public var storedSize: Int64?
 
-    public init(key: String, size: Int64, etag: String) {
+    public init(key: String, size: Int64, etag: String, storedSize: Int64? = nil) {
         self.key = key
         self.size = size
         self.etag = etag
+        self.storedSize = storedSize
     }
 }
 

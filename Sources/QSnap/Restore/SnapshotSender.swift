@@ -37,6 +37,10 @@ struct SnapshotSender: Sendable {
         case .upload:
             try upload(object, scope: scope, to: node, priority: priority)
         case .url:
+            guard !(repository is EncryptedRepository) else {
+                throw QSnapError(.usage("restore.transport-encrypted"),
+                                 "an encrypted repository cannot be restored with --transport url: the node would download bytes it cannot decrypt; use --transport upload (the default)")
+            }
             let location = try locationURL(for: object.key)
             do {
                 try node.client.recoverSnapshot(scope, location: location, priority: priority, checksum: object.sha256,

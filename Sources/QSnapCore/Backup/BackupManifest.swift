@@ -173,9 +173,18 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         public var snapshotName: String
         /// The shard ids whose data this object carries (collection snapshots: the node's local shards).
         public var shards: [Int]
+        /// Bytes stored in an encrypted repository (header, chunk frames and tags around the compressed snapshot);
+        /// `nil` in a plain repository, where the store holds `size` bytes. `size` and `sha256` are always the
+        /// plaintext snapshot's, as Qdrant's `checksum` expects.
+        public var storedSize: Int64?
+
+        /// The size a HEAD of the object must report.
+        public var expectedStoredSize: Int64 { storedSize ?? size }
 
         public init(key: String, size: Int64, sha256: String, etag: String, kind: BackupKind, collection: String?,
-                    shardId: Int?, peerId: UInt64?, nodeURL: String, snapshotName: String, shards: [Int]) {
+                    shardId: Int?, peerId: UInt64?, nodeURL: String, snapshotName: String, shards: [Int],
+                    storedSize: Int64? = nil) {
+            self.storedSize = storedSize
             self.key = key
             self.size = size
             self.sha256 = sha256

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import HTTP
+import QSnap
+import QSnapCore
+
+/// `qsnap key add --repo REPO`: wrap the master key under a new password.
+struct KeyAddCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Add a key: the master key wrapped under a new password.")
+
+    @OptionGroup var globals: GlobalOptions
+
+    @Option(help: "The repository: a directory, file:///path, or s3://bucket/prefix.")
+    var repo: String
+
+    @Option(name: .customLong("new-password-file"), help: "A file holding the new password (default: QSNAP_NEW_PASSWORD).")
+    var newPasswordFile: String?
+
+    @Option(name: .customLong("new-password-command"), help: "A shell command printing the new password.")
+    var newPasswordCommand: String?
+
+    @OptionGroup var s3: RepoS3Options
+
+    func run() async throws {
+        try await CommandRunner.run(globals) { logger in
+            let (repo, s3, file, command) = (self.repo, self.s3, newPasswordFile, newPasswordCommand)
+            let added = try await Blocking.run {
+                let repository = try KeyOpening.open(repo, s3: s3, logger: logger)
+                guard let password = try PasswordSource.new(file: file, command: command) else {
+                    throw QSnapError(.usage("key.password-missing"), "give the new password with QSNAP_NEW_PASSWORD, --new-password-file or --new-password-command")
+                }
+                return try RepositoryKeyring.add(to: repository, password: password)
+            }
+            if globals.json { try JSONOutput.print(added) } else { print("added key \(added.id)") }
+        }
+    }
+}

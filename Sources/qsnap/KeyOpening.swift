@@ -1,0 +1,15 @@
+import Foundation
+import Logging
+import QSnap
+import QSnapCore
+
+/// Opens `--repo` for the key commands: it must be an encrypted repository.
+enum KeyOpening {
+    static func open(_ url: String, s3: RepoS3Options, logger: Logger) throws -> EncryptedRepository {
+        let repository = try RepositoryOpener.open(url, s3: s3, logger: logger)
+        guard let encrypted = repository as? EncryptedRepository else {
+            throw QSnapError(.usage("key.plain-repository"), "\(repository.displayURL) is not an encrypted repository: it has no keys (see qsnap repo init --encryption)")
+        }
+        return encrypted
+    }
+}
