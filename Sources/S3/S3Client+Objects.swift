@@ -169,6 +169,8 @@ extension S3Client {
     }
 
     /// A presigned GET URL for `key`, valid for `expires` seconds (1…604800). Treat the URL as a secret.
+    ///
+    /// With temporary credentials the URL stops working when they expire, whatever `expires` says.
     public func presignGET(key: String, expires: Int) throws -> String {
         guard (1...SigV4Signer.maximumPresignExpiry).contains(expires) else {
             throw QSnapError(
@@ -178,7 +180,7 @@ extension S3Client {
         let path = encodedPath(key)
         let request = SigV4Request(
             method: "GET", encodedPath: path, headers: [("host", host)], payloadHash: SigV4Signer.unsignedPayload)
-        let signature = signer.presign(request, at: signingTime(), expires: expires)
+        let signature = try signer().presign(request, at: signingTime(), expires: expires)
         return url(path: path, query: signature.presignedQuery)
     }
 }

@@ -64,11 +64,16 @@ struct RepoS3Options: ParsableArguments {
                 .usage("s3.ca-bundle"),
                 "the CA bundle \(bundle) cannot be read; check --ca-bundle, AWS_CA_BUNDLE or the profile's ca_bundle")
         }
+        let provider = AWSCredentialProvider(
+            source: resolved.credentialSource, userAgent: "qsnap/\(QSnapInfo.version)", caBundlePath: resolved.caBundle,
+            logger: logger, onSecret: { SecretRegistry.register($0) })
+        // Fetch once now: a source that cannot supply credentials is reported before any work starts.
+        let first = try provider.current()
         logger.debug(
-            "S3 endpoint \(resolved.endpoint), region \(resolved.region), \(resolved.addressingStyle.rawValue)-style, access key \(resolved.credentials.accessKeyID) from \(resolved.credentialSource)")
+            "S3 endpoint \(resolved.endpoint), region \(resolved.region), \(resolved.addressingStyle.rawValue)-style, access key \(first.credentials.accessKeyID) from \(resolved.credentialSource)")
         let configuration = S3Configuration(
             endpoint: resolved.endpoint, region: resolved.region, addressingStyle: resolved.addressingStyle,
-            bucket: bucket, credentials: resolved.credentials, retryPolicy: RetryPolicy(maxAttempts: attempts))
+            bucket: bucket, credentialProvider: provider, retryPolicy: RetryPolicy(maxAttempts: attempts))
         var configured = configuration
         configured.payloadSigning = payloadSigning
         configured.caBundlePath = resolved.caBundle
