@@ -30,15 +30,21 @@ extension S3Client {
     /// PutObject: uploads `payload` in one request. With signed payloads (see ``S3PayloadSigning``) the body is
     /// signed with its SHA-256 and checked through `x-amz-checksum-sha256`; otherwise it is sent as
     /// `UNSIGNED-PAYLOAD` and checked through `x-amz-checksum-crc32`. `Content-MD5` is added when configured.
+    /// The configuration's ``S3Configuration/objectSettings`` are applied as `role` says (see
+    /// ``QSnapCore/ObjectStorageSettings/ObjectRole``); the checksum headers sent always satisfy Object Lock's
+    /// requirement of `Content-MD5` or `x-amz-sdk-checksum-algorithm`.
     /// - Returns: the ETag and size.
     @discardableResult
-    public func putObject(key: String, payload: S3Payload, contentType: String? = nil) throws -> UploadResult {
+    public func putObject(
+        key: String, payload: S3Payload, contentType: String? = nil, role: ObjectStorageSettings.ObjectRole = .data
+    ) throws -> UploadResult {
         let checksum = configuration.checksumAlgorithm
         let digests = try payload.digests(
             signed: configuration.signsPayload, checksum: checksum, md5: configuration.sendContentMD5)
         var call = Call(method: "PUT", key: key, payloadHash: digests.payloadHash)
         call.headers = uploadHeaders(digests, checksum: checksum)
         if let contentType { call.headers.append(("Content-Type", contentType)) }
+        call.headers += configuration.objectSettings.headers(for: role)
         let response = try execute(call, body: { payload.httpBody })
         return UploadResult(
             etag: S3ObjectInfo.unquote(response.header("ETag") ?? ""), size: payload.length, uploadID: nil, partCount: 1)

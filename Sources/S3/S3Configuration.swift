@@ -20,6 +20,8 @@ public struct S3Configuration: Sendable {
     public var bucket: String
     /// The credentials: every request signs with the provider's current ones (refreshed before they expire).
     public var credentials: AWSCredentialProvider
+    /// Encryption, storage class and tags of every object written (PutObject, CreateMultipartUpload).
+    public var objectSettings = ObjectStorageSettings()
     /// Retry policy for every request (parts included).
     public var retryPolicy: RetryPolicy
     /// Send `Content-MD5` on uploads in addition to the part checksum.

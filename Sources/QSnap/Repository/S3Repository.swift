@@ -17,6 +17,10 @@ public struct S3Repository: Repository {
         self.writerOptions = writerOptions
     }
 
+    public var objectSettings: ObjectStorageSettings? {
+        client.configuration.objectSettings.isEmpty ? nil : client.configuration.objectSettings
+    }
+
     public var displayURL: String {
         "s3://\(client.configuration.bucket)" + (prefix.isEmpty ? "" : "/\(prefix)")
     }
@@ -34,7 +38,10 @@ public struct S3Repository: Repository {
     }
 
     public func put(key: String, bytes: [UInt8]) throws {
-        _ = try client.putObject(key: full(key), payload: .bytes(bytes), contentType: "application/json")
+        let isManifest = key.hasSuffix("/manifest.json") && BackupLayout.backupID(inKey: key) != nil
+        _ = try client.putObject(
+            key: full(key), payload: .bytes(bytes), contentType: "application/json",
+            role: isManifest ? .record : .control)
     }
 
     @discardableResult
@@ -99,3 +106,4 @@ final class S3RepositoryWriter: RepositoryObjectWriter {
 
     func abort() { writer.abort() }
 }
+
