@@ -36,7 +36,8 @@ extension S3Client {
     /// - Returns: the ETag and size.
     @discardableResult
     public func putObject(
-        key: String, payload: S3Payload, contentType: String? = nil, role: ObjectStorageSettings.ObjectRole = .data
+        key: String, payload: S3Payload, contentType: String? = nil, role: ObjectStorageSettings.ObjectRole = .data,
+        condition: S3WriteCondition? = nil
     ) throws -> UploadResult {
         let checksum = configuration.checksumAlgorithm
         let digests = try payload.digests(
@@ -45,6 +46,11 @@ extension S3Client {
         call.headers = uploadHeaders(digests, checksum: checksum)
         if let contentType { call.headers.append(("Content-Type", contentType)) }
         call.headers += configuration.objectSettings.headers(for: role)
+        switch condition {
+        case .ifNoneMatch: call.headers.append(("If-None-Match", "*"))
+        case .ifMatch(let etag): call.headers.append(("If-Match", "\"\(etag)\""))
+        case nil: break
+        }
         let response = try execute(call, body: { payload.httpBody })
         return UploadResult(
             etag: S3ObjectInfo.unquote(response.header("ETag") ?? ""), size: payload.length, uploadID: nil, partCount: 1)

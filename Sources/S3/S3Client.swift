@@ -246,6 +246,12 @@ public final class S3Client: Sendable {
         case "NoSuchKey":
             code = .failure("s3.not-found")
             message = "\(target) does not exist"
+        case "PreconditionFailed":
+            code = .failure("s3.precondition-failed")
+            message = "the condition of \(method) \(target) does not hold (PreconditionFailed): the object exists or changed"
+        case "ConditionalRequestConflict":
+            code = .failure("s3.conditional-conflict")
+            message = "another request changed \(target) at the same time (ConditionalRequestConflict)"
         case "NoSuchUpload":
             code = .failure("s3.no-such-upload")
             message = "the multipart upload of \(target) no longer exists (completed or aborted); start the upload again"

@@ -248,7 +248,7 @@ public final class BackupRunner: @unchecked Sendable {
 
     /// The owner of the repository lock as stored now (`nil` when there is none or it cannot be read).
     private func currentLockHolder() -> RepositoryLock.Owner? {
-        let store = RepositoryLocker.store(for: repository, settleDelay: 0)
+        let store = RepositoryLocker.reader(for: repository)
         guard let bytes = try? store.read() else { return nil }
         return (try? RepositoryLock.decode(bytes, location: store.location))?.owner
     }
