@@ -4,13 +4,14 @@ import QSnapCore
 
 extension S3Client {
     /// CreateMultipartUpload, declaring the part checksum (by default the configuration's: SHA-256 with signed
-    /// payloads, else CRC-32). - Returns: the upload id.
+    /// payloads, else CRC-32), with the configuration's encryption, storage class and tags. - Returns: the upload id.
     public func createMultipartUpload(key: String, contentType: String? = nil, checksum: S3ChecksumAlgorithm? = nil)
         throws -> String
     {
         var call = Call(method: "POST", key: key, query: [("uploads", "")])
         call.headers = [("x-amz-checksum-algorithm", (checksum ?? configuration.checksumAlgorithm).rawValue)]
         if let contentType { call.headers.append(("Content-Type", contentType)) }
+        call.headers += configuration.objectSettings.headers(for: .data)
         let response = try execute(call)
         guard let id = S3XMLElement.parse(response.body)?.string("UploadId"), !id.isEmpty else {
             throw QSnapError(.failure("s3.protocol"), "S3 answered CreateMultipartUpload for \(displayName(key)) without an UploadId")

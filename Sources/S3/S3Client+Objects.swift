@@ -30,15 +30,27 @@ extension S3Client {
     /// PutObject: uploads `payload` in one request. With signed payloads (see ``S3PayloadSigning``) the body is
     /// signed with its SHA-256 and checked through `x-amz-checksum-sha256`; otherwise it is sent as
     /// `UNSIGNED-PAYLOAD` and checked through `x-amz-checksum-crc32`. `Content-MD5` is added when configured.
+    /// The configuration's ``S3Configuration/objectSettings`` are applied as `role` says (see
+    /// ``QSnapCore/ObjectStorageSettings/ObjectRole``); the checksum headers sent always satisfy Object Lock's
+    /// requirement of `Content-MD5` or `x-amz-sdk-checksum-algorithm`.
     /// - Returns: the ETag and size.
     @discardableResult
-    public func putObject(key: String, payload: S3Payload, contentType: String? = nil) throws -> UploadResult {
+    public func putObject(
+        key: String, payload: S3Payload, contentType: String? = nil, role: ObjectStorageSettings.ObjectRole = .data,
+        condition: S3WriteCondition? = nil
+    ) throws -> UploadResult {
         let checksum = configuration.checksumAlgorithm
         let digests = try payload.digests(
             signed: configuration.signsPayload, checksum: checksum, md5: configuration.sendContentMD5)
         var call = Call(method: "PUT", key: key, payloadHash: digests.payloadHash)
         call.headers = uploadHeaders(digests, checksum: checksum)
         if let contentType { call.headers.append(("Content-Type", contentType)) }
+        call.headers += configuration.objectSettings.headers(for: role)
+        switch condition {
+        case .ifNoneMatch: call.headers.append(("If-None-Match", "*"))
+        case .ifMatch(let etag): call.headers.append(("If-Match", "\"\(etag)\""))
+        case nil: break
+        }
         let response = try execute(call, body: { payload.httpBody })
         return UploadResult(
             etag: S3ObjectInfo.unquote(response.header("ETag") ?? ""), size: payload.length, uploadID: nil, partCount: 1)
@@ -169,6 +181,8 @@ extension S3Client {
     }
 
     /// A presigned GET URL for `key`, valid for `expires` seconds (1…604800). Treat the URL as a secret.
+    ///
+    /// With temporary credentials the URL stops working when they expire, whatever `expires` says.
     public func presignGET(key: String, expires: Int) throws -> String {
         guard (1...SigV4Signer.maximumPresignExpiry).contains(expires) else {
             throw QSnapError(
@@ -178,7 +192,7 @@ extension S3Client {
         let path = encodedPath(key)
         let request = SigV4Request(
             method: "GET", encodedPath: path, headers: [("host", host)], payloadHash: SigV4Signer.unsignedPayload)
-        let signature = signer.presign(request, at: signingTime(), expires: expires)
+        let signature = try signer().presign(request, at: signingTime(), expires: expires)
         return url(path: path, query: signature.presignedQuery)
     }
 }

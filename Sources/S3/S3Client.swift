@@ -12,7 +12,7 @@ public final class S3Client: Sendable {
     /// The bucket, endpoint, region and credentials.
     public let configuration: S3Configuration
     let http: HTTPClient
-    let signer: SigV4Signer
+    private let currentSigner: Mutex<SigV4Signer?> = Mutex(nil)
     /// Where debug lines go (never secrets).
     public let logger: Logger
     let redactor: Redactor
@@ -34,9 +34,8 @@ public final class S3Client: Sendable {
         }
         self.configuration = configuration
         self.endpointParts = parts
-        self.redactor = Redactor(secrets: configuration.credentials.secrets)
+        self.redactor = Redactor()
         self.http = HTTPClient(userAgent: userAgent, redactor: redactor, caBundlePath: configuration.caBundlePath)
-        self.signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region, service: "s3")
         self.logger = logger
         clockOffset.withLock { $0 = configuration.clockOffset }
     }
@@ -75,6 +74,21 @@ public final class S3Client: Sendable {
         AmzDate(secondsSince1970: Int64(Date().timeIntervalSince1970) + clockOffset.withLock { $0 })
     }
 
+    /// A signer for the provider's current credentials (re-created when they change; its key cache kept otherwise).
+    /// - Throws: when credentials are needed and the source cannot supply them.
+    func signer() throws -> SigV4Signer {
+        let credentials = try configuration.credentials.credentials()
+        return currentSigner.withLock { cached in
+            if let signer = cached, signer.credentials == credentials { return signer }
+            let signer = SigV4Signer(credentials: credentials, region: configuration.region, service: "s3")
+            cached = signer
+            return signer
+        }
+    }
+
+    /// `text` with the credentials' secrets masked.
+    func redact(_ text: String) -> String { configuration.credentials.redact(redactor.redact(text)) }
+
     // MARK: - Sending
 
     /// One S3 call, described before signing.
@@ -102,7 +116,9 @@ public final class S3Client: Sendable {
         let policy = configuration.retryPolicy
         var attempt = 1
         var skewCorrected = false
+        var credentialsRenewed = false
         while true {
+            let signer = try self.signer()
             let date = signingTime()
             let host = self.host
             let path = encodedPath(call.key)
@@ -157,7 +173,15 @@ public final class S3Client: Sendable {
                     status: response.status, body: response.body, requestID: response.header("x-amz-request-id"))
             }
             guard var failure else { return response }
-            failure.message = redactor.redact(failure.message)
+            failure.message = redact(failure.message)
+            if failure.code == "ExpiredToken" && !credentialsRenewed
+                && configuration.credentials.invalidate(signer.credentials)
+            {
+                credentialsRenewed = true
+                logger.notice(
+                    "S3 answered ExpiredToken for \(call.method) \(displayName(call.key)); fetching new credentials from \(configuration.credentials.source) and signing again")
+                continue
+            }
             if failure.isClockSkew && !skewCorrected, let corrected = serverTime(failure, response) {
                 skewCorrected = true
                 let offset = corrected.secondsSince1970 - Int64(Date().timeIntervalSince1970)
@@ -189,6 +213,8 @@ public final class S3Client: Sendable {
 
     /// Turns an S3 error into a user-facing error: what failed, why, and what to do.
     func qsnapError(for failure: S3ServiceError, method: String, key: String?) -> QSnapError {
+        let accessKeyID = currentSigner.withLock { $0?.credentials.accessKeyID } ?? "?"
+        let source = configuration.credentials.source
         let target = displayName(key)
         let endpoint = configuration.endpoint
         let code: QSnapError.Code
@@ -197,15 +223,16 @@ public final class S3Client: Sendable {
         case "SignatureDoesNotMatch":
             code = .failure("s3.auth")
             message = "S3 at \(endpoint) rejected the request signature for \(target) (SignatureDoesNotMatch): the "
-                + "secret access key does not belong to access key id \(configuration.credentials.accessKeyID); check "
+                + "secret access key does not belong to access key id \(accessKeyID) (from \(source)); check "
                 + "AWS_SECRET_ACCESS_KEY or the profile's aws_secret_access_key"
         case "InvalidAccessKeyId":
             code = .failure("s3.auth")
-            message = "S3 at \(endpoint) does not know access key id \(configuration.credentials.accessKeyID) "
+            message = "S3 at \(endpoint) does not know access key id \(accessKeyID) from \(source) "
                 + "(InvalidAccessKeyId); check AWS_ACCESS_KEY_ID, the profile, or --endpoint-url"
         case "ExpiredToken", "InvalidToken":
             code = .failure("s3.auth")
-            message = "S3 at \(endpoint) rejected the session token (\(failure.code)); refresh the temporary credentials"
+            message = "S3 at \(endpoint) rejected the session token (\(failure.code)) of the credentials from \(source); "
+                + (source.isFetched ? "the source handed out credentials the store does not accept" : "refresh the temporary credentials")
         case "AuthorizationHeaderMalformed":
             code = .failure("s3.region")
             message = "S3 rejected the signing region '\(configuration.region)' for \(target): \(failure.message); "
@@ -219,6 +246,12 @@ public final class S3Client: Sendable {
         case "NoSuchKey":
             code = .failure("s3.not-found")
             message = "\(target) does not exist"
+        case "PreconditionFailed":
+            code = .failure("s3.precondition-failed")
+            message = "the condition of \(method) \(target) does not hold (PreconditionFailed): the object exists or changed"
+        case "ConditionalRequestConflict":
+            code = .failure("s3.conditional-conflict")
+            message = "another request changed \(target) at the same time (ConditionalRequestConflict)"
         case "NoSuchUpload":
             code = .failure("s3.no-such-upload")
             message = "the multipart upload of \(target) no longer exists (completed or aborted); start the upload again"

@@ -18,8 +18,10 @@ public struct S3Configuration: Sendable {
     public var addressingStyle: AddressingStyle
     /// The bucket.
     public var bucket: String
-    /// The credentials.
-    public var credentials: SigV4Credentials
+    /// The credentials: every request signs with the provider's current ones (refreshed before they expire).
+    public var credentials: AWSCredentialProvider
+    /// Encryption, storage class and tags of every object written (PutObject, CreateMultipartUpload).
+    public var objectSettings = ObjectStorageSettings()
     /// Retry policy for every request (parts included).
     public var retryPolicy: RetryPolicy
     /// Send `Content-MD5` on uploads in addition to the part checksum.
@@ -34,11 +36,23 @@ public struct S3Configuration: Sendable {
     /// skew, or a testing aid to simulate a wrong clock).
     public var clockOffset: Int64 = 0
 
-    /// Creates a configuration.
+    /// Creates a configuration with fixed keys.
     public init(
         endpoint: String, region: String = "us-east-1", addressingStyle: AddressingStyle = .path, bucket: String,
         credentials: SigV4Credentials, retryPolicy: RetryPolicy = RetryPolicy(), sendContentMD5: Bool = false,
         requestTimeout: Double? = nil
+    ) {
+        self.init(
+            endpoint: endpoint, region: region, addressingStyle: addressingStyle, bucket: bucket,
+            credentialProvider: AWSCredentialProvider(fixed: credentials), retryPolicy: retryPolicy,
+            sendContentMD5: sendContentMD5, requestTimeout: requestTimeout)
+    }
+
+    /// Creates a configuration whose credentials come from a (shared) provider.
+    public init(
+        endpoint: String, region: String = "us-east-1", addressingStyle: AddressingStyle = .path, bucket: String,
+        credentialProvider credentials: AWSCredentialProvider, retryPolicy: RetryPolicy = RetryPolicy(),
+        sendContentMD5: Bool = false, requestTimeout: Double? = nil
     ) {
         self.endpoint = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
         self.region = region

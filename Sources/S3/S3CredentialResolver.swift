@@ -3,8 +3,7 @@ import QSnapCore
 
 /// Resolves credentials, region and endpoint the way AWS tools do.
 ///
-/// Order: explicit values (flags) → `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN` → the
-/// profile (`--profile`, else `AWS_PROFILE`, else `default`) in `~/.aws/credentials`
+/// Credentials: the AWS default chain (``AWSCredentialChain``) over the environment, `~/.aws/credentials`
 /// (`AWS_SHARED_CREDENTIALS_FILE`) and `~/.aws/config` (`AWS_CONFIG_FILE`, section `[profile NAME]` or `[default]`).
 /// Region: flag → `AWS_REGION` → `AWS_DEFAULT_REGION` → profile `region` → `us-east-1`.
 /// Endpoint: flag → `AWS_ENDPOINT_URL_S3` → `AWS_ENDPOINT_URL` → profile `s3 = endpoint_url` → profile
@@ -15,6 +14,8 @@ public struct S3CredentialResolver: Sendable {
     public var environment: [String: String]
     /// Reads a file's text, `nil` when absent.
     public var readFile: @Sendable (String) -> String?
+    /// The `RoleSessionName` of assumed roles without `role_session_name` / `AWS_ROLE_SESSION_NAME`.
+    public var defaultSessionName = "qsnap-\(Int64(Date().timeIntervalSince1970))"
 
     /// Creates a resolver over an environment and a file reader (defaults: the process's).
     public init(
@@ -89,68 +90,37 @@ public struct S3CredentialResolver: Sendable {
 
     /// The resolved settings (secrets included: never print them).
     public struct Resolved: Sendable {
-        /// The credentials.
-        public var credentials: SigV4Credentials
+        /// Where the credentials come from (static keys inside; print it: its description has no secret).
+        public var credentialSource: AWSCredentialSource
         /// The signing region.
         public var region: String
         /// The endpoint base URL.
         public var endpoint: String
         /// The addressing style.
         public var addressingStyle: S3Configuration.AddressingStyle
-        /// Where the credentials came from (`environment`, `profile default`), for `--verbose`.
-        public var credentialSource: String
         /// CA certificates to trust for `https://` (`--ca-bundle`, `AWS_CA_BUNDLE`, the profile's `ca_bundle`).
         public var caBundle: String?
     }
 
-    /// Resolves everything for `bucket`.
-    /// - Throws: a usage ``QSnapCore/QSnapError`` naming what is missing and where it is looked for.
+    /// Resolves everything: the credential source (``AWSCredentialChain``, nothing fetched yet), region, endpoint.
+    /// - Throws: a usage ``QSnapCore/QSnapError`` naming what is missing or inconsistent and where it is looked for.
     public func resolve(_ overrides: Overrides = Overrides()) throws -> Resolved {
         let profileName = overrides.profile ?? env("AWS_PROFILE") ?? "default"
         let credentialsPath = env("AWS_SHARED_CREDENTIALS_FILE") ?? "\(home)/.aws/credentials"
         let configPath = env("AWS_CONFIG_FILE") ?? "\(home)/.aws/config"
         let credentialsFile = readFile(credentialsPath).map(S3CredentialResolver.parseINI) ?? [:]
         let configFile = readFile(configPath).map(S3CredentialResolver.parseINI) ?? [:]
-        let credentialsSection = credentialsFile[profileName] ?? [:]
         let configSection =
             (profileName == "default" ? configFile["default"] : nil) ?? configFile["profile \(profileName)"]
             ?? configFile[profileName] ?? [:]
-        let profileExists = credentialsFile[profileName] != nil || !configSection.isEmpty
-
-        if overrides.profile != nil || env("AWS_PROFILE") != nil, !profileExists {
-            throw QSnapError(
-                .usage("s3.profile"),
-                "the AWS profile '\(profileName)' is not in \(credentialsPath) or \(configPath); "
-                    + "check --profile / AWS_PROFILE")
-        }
-
-        var credentials: SigV4Credentials?
-        var source = ""
-        let useEnvironment = overrides.profile == nil
-        if useEnvironment, let ak = env("AWS_ACCESS_KEY_ID") {
-            guard let sk = env("AWS_SECRET_ACCESS_KEY") else {
-                throw QSnapError(
-                    .usage("s3.credentials"), "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not; set both")
-            }
-            credentials = SigV4Credentials(accessKeyID: ak, secretAccessKey: sk, sessionToken: env("AWS_SESSION_TOKEN"))
-            source = "environment"
-        } else {
-            let merged = configSection.merging(credentialsSection) { _, fromCredentials in fromCredentials }
-            if let ak = merged["aws_access_key_id"], let sk = merged["aws_secret_access_key"] {
-                credentials = SigV4Credentials(
-                    accessKeyID: ak, secretAccessKey: sk, sessionToken: merged["aws_session_token"])
-                source = "profile \(profileName)"
-            }
-        }
-        guard let credentials else {
-            throw QSnapError(
-                .usage("s3.credentials"),
-                "no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add aws_access_key_id and "
-                    + "aws_secret_access_key to profile '\(profileName)' in \(credentialsPath)")
-        }
-
         let region = overrides.region ?? env("AWS_REGION") ?? env("AWS_DEFAULT_REGION") ?? configSection["region"]
             ?? "us-east-1"
+        let chain = AWSCredentialChain(
+            environment: environment, credentialsFile: credentialsFile, configFile: configFile,
+            credentialsPath: credentialsPath, configPath: configPath, region: region,
+            defaultSessionName: defaultSessionName)
+        let source = try chain.plan(explicitProfile: overrides.profile)
+
         let configuredEndpoint = overrides.endpoint ?? env("AWS_ENDPOINT_URL_S3") ?? env("AWS_ENDPOINT_URL")
             ?? configSection["s3.endpoint_url"] ?? configSection["endpoint_url"]
         let endpoint = configuredEndpoint ?? S3Configuration.awsEndpoint(region: region)
@@ -163,8 +133,7 @@ public struct S3CredentialResolver: Sendable {
             style = S3Configuration.isAWS(endpoint: endpoint) ? .virtualHosted : .path
         }
         return Resolved(
-            credentials: credentials, region: region, endpoint: endpoint, addressingStyle: style,
-            credentialSource: source,
+            credentialSource: source, region: region, endpoint: endpoint, addressingStyle: style,
             caBundle: overrides.caBundle ?? env("AWS_CA_BUNDLE") ?? configSection["ca_bundle"])
     }
 }

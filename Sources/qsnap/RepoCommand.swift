@@ -6,10 +6,13 @@ struct RepoCommand: AsyncParsableCommand {
         commandName: "repo",
         abstract: "Look into an S3 repository: list, copy, print, remove, presign.",
         discussion: """
-            Credentials, region and endpoint come from the usual AWS settings: AWS_ACCESS_KEY_ID, \
-            AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE with ~/.aws/credentials and ~/.aws/config \
-            (region, endpoint_url), AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3, AWS_REGION / AWS_DEFAULT_REGION. \
-            Secrets are never printed, not even with --verbose.
+            Credentials come from the AWS default chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / \
+            AWS_SESSION_TOKEN, web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN, EKS IRSA), the profile \
+            (AWS_PROFILE with ~/.aws/credentials and ~/.aws/config: keys, role_arn + source_profile, \
+            credential_process), container credentials (ECS, EKS Pod Identity), then EC2 instance metadata; \
+            temporary credentials are refreshed before they expire. Region and endpoint: AWS_REGION / \
+            AWS_DEFAULT_REGION, AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3, the profile's region and endpoint_url. \
+            Secrets are never printed, not even with --verbose (which names the credential source).
 
             Examples:
               qsnap repo ls s3://backups/prod/

@@ -53,6 +53,40 @@ struct RepoS3Options: ParsableArguments {
         help: "An encrypted repository's password: the output of this shell command (default: QSNAP_PASSWORD_FILE, else QSNAP_PASSWORD).")
     var passwordCommand: String?
 
+    @Option(
+        name: .customLong("sse"),
+        help: "Server-side encryption of every object written: AES256 (SSE-S3), aws:kms or aws:kms:dsse (default: the bucket's).")
+    var sse: String?
+
+    @Option(name: .customLong("sse-kms-key-id"), help: "The KMS key id, ARN or alias for --sse aws:kms (default: aws/s3).")
+    var sseKMSKeyID: String?
+
+    @Flag(name: .customLong("sse-bucket-key"), help: "Use an S3 Bucket Key with --sse aws:kms (fewer KMS calls).")
+    var sseBucketKey = false
+
+    @Option(
+        name: .customLong("storage-class"),
+        help: "Storage class of a backup's data objects, e.g. STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR (manifests and locks stay STANDARD).")
+    var storageClass: String?
+
+    @Option(name: .customLong("object-tag"), help: "A tag KEY=VALUE put on every object written (repeatable, at most 10).")
+    var objectTags: [String] = []
+
+    @Option(
+        name: .customLong("object-lock"),
+        help: "S3 Object Lock retention of every object of a backup: governance or compliance (with --retain-days; the bucket must have Object Lock enabled).")
+    var objectLock: String?
+
+    @Option(name: .customLong("retain-days"), help: "Days a backup's objects stay locked (with --object-lock).")
+    var retainDays: Int?
+
+    /// Encryption, storage class, tags and Object Lock retention, parsed once (the retention runs from now).
+    func objectSettings() throws -> ObjectStorageSettings {
+        try ObjectStorageSettings.parse(
+            sse: sse, kmsKeyID: sseKMSKeyID, bucketKey: sseBucketKey, storageClass: storageClass, tags: objectTags,
+            objectLock: objectLock, retainDays: retainDays, now: Int64(Date().timeIntervalSince1970))
+    }
+
     func validate() throws {
         if pathStyle && virtualHosted { throw ValidationError("choose either --path-style or --virtual-hosted") }
         if partSizeMiB < 1 || partSizeMiB > 5120 { throw ValidationError("--part-size-mib must be 1…5120") }
@@ -69,12 +103,18 @@ struct RepoS3Options: ParsableArguments {
                 .usage("s3.ca-bundle"),
                 "the CA bundle \(bundle) cannot be read; check --ca-bundle, AWS_CA_BUNDLE or the profile's ca_bundle")
         }
+        let provider = AWSCredentialProvider(
+            source: resolved.credentialSource, userAgent: "qsnap/\(QSnapInfo.version)", caBundlePath: resolved.caBundle,
+            logger: logger, onSecret: { SecretRegistry.register($0) })
+        // Fetch once now: a source that cannot supply credentials is reported before any work starts.
+        let first = try provider.current()
         logger.debug(
-            "S3 endpoint \(resolved.endpoint), region \(resolved.region), \(resolved.addressingStyle.rawValue)-style, access key \(resolved.credentials.accessKeyID) from \(resolved.credentialSource)")
+            "S3 endpoint \(resolved.endpoint), region \(resolved.region), \(resolved.addressingStyle.rawValue)-style, access key \(first.credentials.accessKeyID) from \(resolved.credentialSource)")
         let configuration = S3Configuration(
             endpoint: resolved.endpoint, region: resolved.region, addressingStyle: resolved.addressingStyle,
-            bucket: bucket, credentials: resolved.credentials, retryPolicy: RetryPolicy(maxAttempts: attempts))
+            bucket: bucket, credentialProvider: provider, retryPolicy: RetryPolicy(maxAttempts: attempts))
         var configured = configuration
+        configured.objectSettings = try objectSettings()
         configured.payloadSigning = payloadSigning
         configured.caBundlePath = resolved.caBundle
         logger.debug(

@@ -13,6 +13,18 @@ import Testing
         RepositoryLock(owner: owner, created: t0.addingTimeInterval(-60), expires: t0.addingTimeInterval(expiresIn), purpose: "run")
     }
 
+    @Test func mechanismIsRecordedAndOptional() throws {
+        var lock = Self.lock(Self.me, expiresIn: 600)
+        lock.mechanism = "conditional-write"
+        let text = String(decoding: lock.jsonData(), as: UTF8.self)
+        #expect(text.contains(#""mechanism":"conditional-write""#))
+        #expect(try RepositoryLock.decode(lock.jsonData(), location: "x") == lock)
+        #expect(lock.renewed(now: Self.t0, ttl: 60).mechanism == "conditional-write")
+        let old = #"{"created":"2026-11-21T19:59:00Z","expires":"2026-11-21T20:10:00Z","owner":{"host":"h","pid":1,"run_id":"r"},"purpose":"run","version":1}"#
+        #expect(try RepositoryLock.decode(Data(old.utf8), location: "x").mechanism == nil)
+        #expect(!String(decoding: Self.lock(Self.me, expiresIn: 1).jsonData(), as: UTF8.self).contains("mechanism"))
+    }
+
     @Test func acquiresWhenThereIsNoLock() {
         let d = RepositoryLockDecision.decide(existing: nil, now: Self.t0, me: Self.me, purpose: "run", policy: Self.policy)
         #expect(d == .acquire(RepositoryLock(owner: Self.me, created: Self.t0, expires: Self.t0.addingTimeInterval(3600), purpose: "run")))

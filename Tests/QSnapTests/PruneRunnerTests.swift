@@ -168,6 +168,32 @@ final class PruneRecordingRepository: Repository, @unchecked Sendable {
         #expect(try repo.head(key: BackupLayout.manifest(kept)) != nil)
     }
 
+    @Test func objectLockedBackupsAreNeverDeleted() throws {
+        let root = scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let repo = try PruneRecordingRepository(root: root)
+        let lock = #","storage":{"objectLock":{"mode":"COMPLIANCE","retainUntil":"2026-11-15T00:00:00Z"}}"#
+        let expired = #","storage":{"objectLock":{"mode":"GOVERNANCE","retainUntil":"2026-10-20T00:00:00Z"}}"#
+        let locked = try addBackup(repo, day: 1, labels: lock)
+        let unlocked = try addBackup(repo, day: 2, labels: expired)
+        let newest = try addBackup(repo, day: 3)
+        // An interrupted backup whose journal records a retention that has not passed: left alone too.
+        let interrupted = BackupLayout.newID(at: now().addingTimeInterval(-3 * 86_400), random: [7, 7, 7])
+        try repo.put(key: BackupLayout.objectsFolder(interrupted) + "docs/peer-1/x.snapshot", bytes: [1])
+        var journal = BackupProgress(id: interrupted, fingerprint: "f", startedAt: "2026-10-28T00:00:00Z")
+        journal.storage = ObjectStorageSettings(objectLock: .init(mode: .compliance, retainUntil: "2026-11-15T00:00:00Z"))
+        try repo.put(key: BackupLayout.progress(interrupted), bytes: Array(try JSONEncoder().encode(journal)))
+        let report = try PruneRunner(
+            repository: repo, options: .init(policy: RetentionPolicy(keepLast: 1), execute: true, now: now()),
+            logger: logger
+        ).run()
+        #expect(report.deleted.map(\.id) == [unlocked])
+        #expect(report.planText.contains { $0.contains(locked) && $0.contains("object lock until 2026-11-15T00:00:00Z") })
+        #expect(report.interrupted.map(\.action) == ["kept: object lock until 2026-11-15T00:00:00Z"])
+        #expect(!repo.deletions.contains { $0.contains(locked) || $0.contains(interrupted) })
+        #expect(try repo.head(key: BackupLayout.manifest(newest)) != nil)
+    }
+
     @Test func pinnedAndTaggedManifestsAreKept() throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }

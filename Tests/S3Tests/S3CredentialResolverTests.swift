@@ -2,6 +2,16 @@ import QSnapCore
 import Testing
 @testable import S3
 
+extension AWSCredentialSource {
+    /// The static keys of an environment or profile source.
+    var keys: SigV4Credentials? {
+        switch self {
+        case .environment(let c), .profile(_, let c), .fixed(let c): return c
+        default: return nil
+        }
+    }
+}
+
 @Suite struct S3CredentialResolverTests {
     static let credentialsFile = """
         [default]
@@ -41,16 +51,18 @@ import Testing
             "AWS_ACCESS_KEY_ID": "AKENV", "AWS_SECRET_ACCESS_KEY": "env-secret", "AWS_SESSION_TOKEN": "tok",
             "AWS_REGION": "us-west-2", "AWS_DEFAULT_REGION": "ignored", "AWS_ENDPOINT_URL": "http://127.0.0.1:9000",
         ]).resolve()
-        #expect(r.credentials == SigV4Credentials(accessKeyID: "AKENV", secretAccessKey: "env-secret", sessionToken: "tok"))
+        #expect(
+            r.credentialSource
+                == .environment(SigV4Credentials(accessKeyID: "AKENV", secretAccessKey: "env-secret", sessionToken: "tok")))
         #expect(r.region == "us-west-2")
         #expect(r.endpoint == "http://127.0.0.1:9000")
         #expect(r.addressingStyle == .path)
-        #expect(r.credentialSource == "environment")
+        #expect(r.credentialSource.kind == .environment)
     }
 
     @Test func defaultProfileAndAWSEndpoint() throws {
         let r = try Self.resolver([:]).resolve()
-        #expect(r.credentials.accessKeyID == "AKDEFAULT")
+        #expect(r.credentialSource.keys?.accessKeyID == "AKDEFAULT")
         #expect(r.region == "eu-west-3")
         #expect(r.endpoint == "https://s3.eu-west-3.amazonaws.com")
         #expect(r.addressingStyle == .virtualHosted)
@@ -58,8 +70,8 @@ import Testing
 
     @Test func namedProfileWithS3Subsection() throws {
         let r = try Self.resolver(["AWS_PROFILE": "work"]).resolve()
-        #expect(r.credentials.accessKeyID == "AKWORK")
-        #expect(r.credentials.sessionToken == "work-token")
+        #expect(r.credentialSource.keys?.accessKeyID == "AKWORK")
+        #expect(r.credentialSource.keys?.sessionToken == "work-token")
         #expect(r.region == "ap-south-1")
         #expect(r.endpoint == "https://s3.example:9000")
         #expect(r.addressingStyle == .virtualHosted)
@@ -70,7 +82,7 @@ import Testing
     @Test func flagsOverrideEverything() throws {
         let r = try Self.resolver(["AWS_REGION": "x"]).resolve(
             .init(profile: "work", region: "auto", endpoint: "https://r2.example", addressingStyle: .path))
-        #expect(r.credentials.accessKeyID == "AKWORK")
+        #expect(r.credentialSource.keys?.accessKeyID == "AKWORK")
         #expect(r.region == "auto")
         #expect(r.endpoint == "https://r2.example")
         #expect(r.addressingStyle == .path)
@@ -87,7 +99,7 @@ import Testing
     @Test func clearErrors() {
         #expect(throws: QSnapError.self) { try Self.resolver(["AWS_PROFILE": "nope"]).resolve() }
         #expect(throws: QSnapError.self) { try Self.resolver(["AWS_ACCESS_KEY_ID": "AK"]).resolve() }
-        let empty = S3CredentialResolver(environment: ["HOME": "/nowhere"]) { _ in nil }
+        let empty = S3CredentialResolver(environment: ["HOME": "/nowhere", "AWS_EC2_METADATA_DISABLED": "true"]) { _ in nil }
         do {
             _ = try empty.resolve()
             Issue.record("expected an error")
@@ -95,5 +107,7 @@ import Testing
             #expect(error.code == .usage("s3.credentials"))
             #expect(error.message.contains("AWS_ACCESS_KEY_ID"))
         } catch { Issue.record("unexpected \(error)") }
+        let imds = try? S3CredentialResolver(environment: ["HOME": "/nowhere"]) { _ in nil }.resolve()
+        #expect(imds?.credentialSource == .instanceMetadata(endpoint: "http://169.254.169.254", allowV1Fallback: true))
     }
 }

@@ -82,6 +82,9 @@ public final class BackupRunner: @unchecked Sendable {
             let id = BackupLayout.newID(at: started, random: (0..<3).map { _ in UInt8.random(in: 0...255) })
             journal = BackupProgress(id: id, fingerprint: fingerprint, startedAt: Self.iso(started), writer: writer)
         }
+        if let current = repository.objectSettings {
+            journal.storage = current.continuing(journal.storage)
+        }
         let id = journal.id
         let aborted = try repository.abortIncompleteUploads(prefix: BackupLayout.folder(id))
         if aborted > 0 { logger.notice("discarded \(aborted) unfinished upload(s) of the interrupted run") }
@@ -156,7 +159,7 @@ public final class BackupRunner: @unchecked Sendable {
                 nodes: source.topology.nodes.map { .init(peerId: $0.peerId == 0 ? nil : $0.peerId, url: $0.url, version: $0.version.description) }),
             collections: source.collections, aliases: source.aliases, objects: ordered,
             checksumsVerifiedAgainstQdrant: !checksumless, resumedFrom: resumed ? id : nil,
-            tags: BackupLabels(tags: options.tags).tags, pinned: false)
+            tags: BackupLabels(tags: options.tags).tags, pinned: false, storage: journal.storage)
         try heldLock?.ensureHeld()
         try ManifestStore.write(manifest, to: repository)
         try? repository.delete(keys: [BackupLayout.progress(id)])
@@ -254,7 +257,7 @@ public final class BackupRunner: @unchecked Sendable {
 
     /// The owner of the repository lock as stored now (`nil` when there is none or it cannot be read).
     private func currentLockHolder() -> RepositoryLock.Owner? {
-        let store = RepositoryLocker.store(for: repository, settleDelay: 0)
+        let store = RepositoryLocker.reader(for: repository)
         guard let bytes = try? store.read() else { return nil }
         return (try? RepositoryLock.decode(bytes, location: store.location))?.owner
     }

@@ -23,6 +23,8 @@ public struct ExclusiveFileLockStore: LockObjectStore {
     /// The lock file's path.
     public var location: String { path }
 
+    public var mechanism: String { "exclusive-create" }
+
     /// The lock file's bytes, or `nil` when there is none.
     public func read() throws -> Data? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }

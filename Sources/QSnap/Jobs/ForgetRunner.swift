@@ -47,12 +47,27 @@ public struct ForgetRunner {
         let targets = try resolve(inventory)
 
         var labels: [String: BackupLabels] = [:]
+        var locked: [(id: String, lock: BackupObjectLock)] = []
+        let now = Date()
         for entry in targets where !entry.beingDeleted {
             do {
-                labels[entry.id] = try ManifestStore.labels(entry.id, from: repository)
+                let protection = try ManifestStore.protection(entry.id, from: repository)
+                labels[entry.id] = protection.labels
+                if protection.lock.isLocked(at: now) { locked.append((entry.id, protection.lock)) }
             } catch let error as QSnapError where options.force {
                 logger.warning("\(error.message); deleting it anyway (--force)")
             }
+        }
+        // S3 Object Lock cannot be overridden (not even with --force): nothing is deleted while a target is locked.
+        if !locked.isEmpty {
+            let list = locked.map { item in
+                "\(item.id) (\(item.lock.mode?.rawValue ?? "locked") until \(UTCCivilTime.iso8601(item.lock.retainUntil!)))"
+            }
+            throw QSnapError(
+                .refused("forget.object-lock"),
+                "S3 Object Lock retention protects \(list.joined(separator: ", ")): its objects cannot be deleted "
+                    + "before then, so nothing was deleted; forget \(locked.count == 1 ? "it" : "them") after that date "
+                    + "(prune keeps locked backups and deletes them once their retention has passed)")
         }
         let forced = try ForgetGate.check(
             forgetting: targets.filter { !$0.beingDeleted }.map(\.id),

@@ -73,7 +73,7 @@ public struct JobRunner {
         do {
             let policy = try Self.retentionPolicy(of: spec)
             let locker = RepositoryLocker(
-                store: RepositoryLocker.store(for: repository, settleDelay: options.lockSettleDelay),
+                store: try RepositoryLocker.store(for: repository, settleDelay: options.lockSettleDelay),
                 policy: spec.lockPolicy, owner: owner, purpose: "run \(spec.name)",
                 pollInterval: options.lockPollInterval, logger: logger)
             let lock = try locker.acquire(wait: options.lockWait)

@@ -5,10 +5,14 @@ import QSnapCore
 ///
 /// Every write is conditional on what the caller last read, so that of two runs racing for the lock at most one
 /// wins. How strong that guarantee is depends on the store: see ``ExclusiveFileLockStore`` (local directories:
-/// atomic create-if-absent) and ``ReadBackLockStore`` (S3: write, settle, read back).
+/// atomic create-if-absent), ``ConditionalWriteLockStore`` (S3 with conditional writes: atomic) and
+/// ``ReadBackLockStore`` (stores without them: write, settle, read back).
 public protocol LockObjectStore: Sendable {
     /// The lock object's display location (never holds secrets).
     var location: String { get }
+
+    /// How creation is made exclusive, recorded in the lock (``QSnapCore/RepositoryLock/mechanism``).
+    var mechanism: String { get }
 
     /// The stored lock object's bytes, or `nil` when there is none.
     func read() throws -> Data?

@@ -65,10 +65,12 @@ public struct PruneRunner {
             }
         }
 
-        // 2. Retention, with the tags and pins of the manifests.
-        let labels = try ManifestStore.labels(of: inventory, in: repository)
+        // 2. Retention, with the tags, pins and Object Lock retention of the manifests: a locked backup is kept
+        //    (reason `object lock until …`), never sent to a delete that S3 would refuse or hide behind delete markers.
+        let protections = try ManifestStore.protections(of: inventory, in: repository)
         let plan = try RetentionPlanner.plan(
-            backups: inventory.retentionBackups(labels: labels), policy: options.policy, now: options.now)
+            backups: inventory.retentionBackups(labels: protections.labels, locks: protections.locks),
+            policy: options.policy, now: options.now)
         for backup in plan.forgotten {
             guard let entry = byID[backup.id] else { continue }
             if options.execute {
@@ -87,7 +89,10 @@ public struct PruneRunner {
             var record = PruneReport.InterruptedBackup(
                 id: entry.id, ageSeconds: age, objects: entry.objects.count, bytes: entry.bytes,
                 action: "kept: within grace", abortedUploads: 0)
-            if age > options.interruptedGrace {
+            let lockedUntil = age > options.interruptedGrace ? journalLock(entry) : nil
+            if let until = lockedUntil {
+                record.action = "kept: object lock until \(UTCCivilTime.iso8601(until))"
+            } else if age > options.interruptedGrace {
                 if options.execute {
                     try lock?.ensureHeld()
                     logger.notice("removing interrupted backup \(entry.id) (\(WallClockDuration.format(age)) old)")
@@ -110,5 +115,16 @@ public struct PruneRunner {
         return PruneReport(
             repository: repository.displayURL, executed: options.execute, plan: plan.json,
             planText: plan.textLines(), deleted: deleted, interrupted: interrupted, serverSnapshots: [])
+    }
+
+    /// The Object Lock retention an interrupted backup's journal records, when it has not passed yet: its objects
+    /// cannot be deleted before then. `nil` without a journal (nothing says they are locked) or a lock.
+    private func journalLock(_ entry: RepositoryInventory.Entry) -> Date? {
+        guard entry.hasProgress, let bytes = try? repository.getAll(key: BackupLayout.progress(entry.id)),
+            let journal = try? JSONDecoder().decode(BackupProgress.self, from: Data(bytes)),
+            let seconds = journal.storage?.objectLock?.retainUntilSeconds
+        else { return nil }
+        let until = Date(timeIntervalSince1970: TimeInterval(seconds))
+        return until > options.now ? until : nil
     }
 }

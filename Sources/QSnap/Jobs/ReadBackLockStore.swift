@@ -26,6 +26,8 @@ public struct ReadBackLockStore: LockObjectStore {
     /// The lock object's URL.
     public var location: String { repository.displayURL + "/" + Self.key }
 
+    public var mechanism: String { "write-settle-read-back" }
+
     /// The lock object's bytes, or `nil` when there is none.
     public func read() throws -> Data? {
         guard try repository.head(key: Self.key) != nil else { return nil }

@@ -47,12 +47,16 @@ public struct RepositoryInventory: Sendable {
     }
 
     /// Complete backups that are not being deleted, as the retention planner sees them, with the tags and pins of
-    /// `labels` (by id; a backup missing there has none).
-    public func retentionBackups(labels: [String: BackupLabels] = [:]) -> [RetentionBackup] {
+    /// `labels` and the Object Lock retention of `locks` (by id; a backup missing there has none).
+    public func retentionBackups(
+        labels: [String: BackupLabels] = [:], locks: [String: BackupObjectLock] = [:]
+    ) -> [RetentionBackup] {
         completeEntries.compactMap { entry in
             guard let time = entry.time else { return nil }
             let l = labels[entry.id] ?? BackupLabels()
-            return RetentionBackup(id: entry.id, time: time, verified: entry.verified, pinned: l.pinned, tags: l.tags)
+            return RetentionBackup(
+                id: entry.id, time: time, verified: entry.verified, pinned: l.pinned, tags: l.tags,
+                lockedUntil: locks[entry.id]?.retainUntil)
         }
     }
 

@@ -42,24 +42,35 @@ public struct RepositoryLocker: Sendable {
         owner: RepositoryLock.Owner = RepositoryLocker.currentOwner(), logger: Logger
     ) throws -> HeldRepositoryLock {
         let locker = RepositoryLocker(
-            store: store(for: repository, settleDelay: settleDelay), policy: RepositoryLockPolicy(), owner: owner,
+            store: try store(for: repository, settleDelay: settleDelay), policy: RepositoryLockPolicy(), owner: owner,
             purpose: purpose, logger: logger)
         let held = try locker.acquire(wait: wait)
         held.startRenewing()
         return held
     }
 
-    /// The lock store suited to `repository`: exclusive file creation for local directories, write-then-read-back
-    /// for every other store (S3 has no portable conditional PUT).
-    public static func store(for repository: any Repository, settleDelay: TimeInterval = 2) -> any LockObjectStore {
+    /// The lock store suited to `repository`: exclusive file creation for local directories; conditional writes
+    /// (`If-None-Match: *`, `If-Match`) for an S3 store that honours them (probed once, see
+    /// ``S3Repository/probeConditionalWrites()``); write-then-read-back for every other store.
+    public static func store(for repository: any Repository, settleDelay: TimeInterval = 2) throws -> any LockObjectStore {
         // The lock of an encrypted repository is the store's own, in plain text (host, pid and run id only).
         if let encrypted = repository as? EncryptedRepository {
-            return store(for: encrypted.inner, settleDelay: settleDelay)
+            return try store(for: encrypted.inner, settleDelay: settleDelay)
         }
         if let local = repository as? LocalRepository {
             return ExclusiveFileLockStore(root: local.root)
         }
+        if let s3 = repository as? S3Repository, try s3.probeConditionalWrites() {
+            return ConditionalWriteLockStore(repository: s3)
+        }
         return ReadBackLockStore(repository: repository, settleDelay: settleDelay)
+    }
+
+    /// A store for reading the lock only (no probe of the store's abilities).
+    public static func reader(for repository: any Repository) -> any LockObjectStore {
+        if let encrypted = repository as? EncryptedRepository { return reader(for: encrypted.inner) }
+        if let local = repository as? LocalRepository { return ExclusiveFileLockStore(root: local.root) }
+        return ReadBackLockStore(repository: repository, settleDelay: 0)
     }
 
     /// The identity of this process: host name, pid and a fresh run id.
@@ -84,18 +95,21 @@ public struct RepositoryLocker: Sendable {
             let decision = RepositoryLockDecision.decide(
                 existing: existing, now: now(), me: owner, purpose: purpose, policy: policy, holderAlive: alive)
             switch decision {
-            case .acquire(let lock):
+            case .acquire(var lock):
+                lock.mechanism = store.mechanism
                 let bytes = lock.jsonData()
                 if try store.create(bytes) {
                     logger.info("took the repository lock \(store.location)")
                     return HeldRepositoryLock(store: store, lock: lock, bytes: bytes, policy: policy, logger: logger)
                 }
-            case .renew(let lock):
+            case .renew(var lock):
+                lock.mechanism = store.mechanism
                 let bytes = lock.jsonData()
                 if let existingBytes, try store.replace(expected: existingBytes, with: bytes) {
                     return HeldRepositoryLock(store: store, lock: lock, bytes: bytes, policy: policy, logger: logger)
                 }
-            case .breakStale(let stale, let replacement):
+            case .breakStale(let stale, var replacement):
+                replacement.mechanism = store.mechanism
                 let why = alive == false ? " (its process is gone)" : ""
                 logger.warning("breaking the stale repository lock of \(stale.holderDescription)\(why)")
                 let bytes = replacement.jsonData()

@@ -50,9 +50,36 @@ public enum ManifestStore {
     public static func labels(of inventory: RepositoryInventory, in repository: any Repository) throws
         -> [String: BackupLabels]
     {
-        var out: [String: BackupLabels] = [:]
-        for entry in inventory.completeEntries { out[entry.id] = try labels(entry.id, from: repository) }
-        return out
+        try protections(of: inventory, in: repository).labels
+    }
+
+    /// The labels and Object Lock retention of one backup, from one read of its manifest.
+    public static func protection(_ id: String, from repository: any Repository) throws
+        -> (labels: BackupLabels, lock: BackupObjectLock)
+    {
+        let bytes = try repository.getAll(key: BackupLayout.manifest(id))
+        do {
+            return (
+                try JSONDecoder().decode(BackupLabels.self, from: Data(bytes)),
+                try JSONDecoder().decode(BackupObjectLock.self, from: Data(bytes))
+            )
+        } catch {
+            throw QSnapError(.verificationFailed("backup.manifest"), "the manifest of backup \(id) is unreadable, so whether it is pinned, tagged or locked is unknown: \(error); nothing was deleted. Delete it on purpose with qsnap forget \(id) --force --yes")
+        }
+    }
+
+    /// The labels and Object Lock retention of every complete backup of `inventory`, by id (one read each).
+    public static func protections(of inventory: RepositoryInventory, in repository: any Repository) throws
+        -> (labels: [String: BackupLabels], locks: [String: BackupObjectLock])
+    {
+        var labels: [String: BackupLabels] = [:]
+        var locks: [String: BackupObjectLock] = [:]
+        for entry in inventory.completeEntries {
+            let p = try protection(entry.id, from: repository)
+            labels[entry.id] = p.labels
+            locks[entry.id] = p.lock
+        }
+        return (labels, locks)
     }
 
     /// Ids of every complete backup (those with a manifest), oldest first. A backup a prune has started to delete

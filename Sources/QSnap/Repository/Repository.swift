@@ -36,6 +36,9 @@ public protocol Repository: Sendable {
     /// Discards every unfinished write below `prefix`; returns how many.
     @discardableResult
     func abortIncompleteUploads(prefix: String) throws -> Int
+
+    /// How new objects are stored (encryption, storage class, tags), recorded in manifests; `nil`: defaults.
+    var objectSettings: ObjectStorageSettings? { get }
 }
 
 /// A streaming write started by ``Repository/makeWriter(key:expectedSize:)``. One producer thread.
@@ -66,6 +69,9 @@ public struct RepositoryObject: Sendable, Equatable {
 }
 
 extension Repository {
+    /// Defaults: nothing to record.
+    public var objectSettings: ObjectStorageSettings? { nil }
+
     /// Streams an object's bytes, with no way to stop it but `onBody` throwing; returns the byte count.
     @discardableResult
     public func get(key: String, onBody: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64 {

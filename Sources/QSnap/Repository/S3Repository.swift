@@ -1,6 +1,7 @@
 import Foundation
 import QSnapCore
 import S3
+import Synchronization
 
 /// A repository under `s3://bucket/prefix`. Large objects go up as parallel multipart uploads with bounded memory;
 /// small ones as a single PutObject. Both become visible atomically.
@@ -9,12 +10,18 @@ public struct S3Repository: Repository {
     /// The key prefix, without leading or trailing `/` (may be empty).
     public let prefix: String
     public let writerOptions: S3ObjectWriter.Options
+    /// Whether the store honours conditional writes, once probed.
+    private let conditionalWrites = ConditionalWriteSupport()
 
     /// Creates a repository over a client for the bucket.
     public init(client: S3Client, prefix: String, writerOptions: S3ObjectWriter.Options = S3ObjectWriter.Options()) {
         self.client = client
         self.prefix = prefix.split(separator: "/").joined(separator: "/")
         self.writerOptions = writerOptions
+    }
+
+    public var objectSettings: ObjectStorageSettings? {
+        client.configuration.objectSettings.isEmpty ? nil : client.configuration.objectSettings
     }
 
     public var displayURL: String {
@@ -34,7 +41,10 @@ public struct S3Repository: Repository {
     }
 
     public func put(key: String, bytes: [UInt8]) throws {
-        _ = try client.putObject(key: full(key), payload: .bytes(bytes), contentType: "application/json")
+        let isManifest = key.hasSuffix("/manifest.json") && BackupLayout.backupID(inKey: key) != nil
+        _ = try client.putObject(
+            key: full(key), payload: .bytes(bytes), contentType: "application/json",
+            role: isManifest ? .record : .control)
     }
 
     @discardableResult
@@ -42,6 +52,62 @@ public struct S3Repository: Repository {
         throws -> Int64
     {
         try client.getObject(key: full(key), cancellation: cancellation, onBody: onBody).size
+    }
+
+    /// An object's bytes and ETag, `nil` when it does not exist.
+    public func getWithETag(key: String) throws -> (bytes: [UInt8], etag: String)? {
+        var bytes: [UInt8] = []
+        do {
+            let info = try client.getObject(key: full(key)) { bytes.append(contentsOf: $0) }
+            return (bytes, info.etag)
+        } catch let error as QSnapError where error.code.identifier == "s3.not-found" {
+            return nil
+        }
+    }
+
+    /// A PutObject under `condition`; `false` when the condition does not hold (412, 409, or 404 for `If-Match`).
+    public func putConditionally(key: String, bytes: [UInt8], condition: S3WriteCondition) throws -> Bool {
+        do {
+            _ = try client.putObject(
+                key: full(key), payload: .bytes(bytes), contentType: "application/json", role: .control,
+                condition: condition)
+            return true
+        } catch let error as QSnapError
+            where ["s3.precondition-failed", "s3.conditional-conflict", "s3.not-found"].contains(error.code.identifier)
+        {
+            return false
+        }
+    }
+
+    /// Whether the store honours `If-None-Match: *` and `If-Match` on PutObject, found out once per repository
+    /// value by writing a probe object under `locks/`: a create must succeed, a second create and a replace with a
+    /// wrong ETag must both be refused. A store that ignores the headers (it overwrites) or rejects them
+    /// (`NotImplemented`, 400, 501) answers no. The probe is deleted afterwards.
+    public func probeConditionalWrites() throws -> Bool {
+        if let known = conditionalWrites.withLock({ $0 }) { return known }
+        let probe = "locks/conditional-write-probe-\(UUID().uuidString.lowercased()).json"
+        let body = Array("{\"probe\":true}".utf8)
+        defer { try? delete(keys: [probe]) }
+        let supported: Bool
+        do {
+            let created = try putConditionally(key: probe, bytes: body, condition: .ifNoneMatch)
+            let again = try putConditionally(key: probe, bytes: body, condition: .ifNoneMatch)
+            let wrongETag = try putConditionally(
+                key: probe, bytes: body, condition: .ifMatch("00000000000000000000000000000000"))
+            supported = created && !again && !wrongETag
+        } catch let error as QSnapError where Self.meansUnsupported(error) {
+            client.logger.debug("S3 conditional writes: not supported by the store (\(error.message))")
+            supported = false
+        }
+        client.logger.debug(
+            "repository lock on \(displayURL): \(supported ? "conditional writes (If-None-Match / If-Match)" : "write, settle, read back (the store has no conditional writes)")")
+        conditionalWrites.withLock { $0 = supported }
+        return supported
+    }
+
+    private static func meansUnsupported(_ error: QSnapError) -> Bool {
+        guard let failure = error.cause as? S3ServiceError else { return false }
+        return failure.code == "NotImplemented" || failure.status == 501 || failure.status == 400
     }
 
     public func head(key: String) throws -> RepositoryObject? {
@@ -98,4 +164,10 @@ final class S3RepositoryWriter: RepositoryObjectWriter {
     }
 
     func abort() { writer.abort() }
+}
+
+/// The cached answer of ``S3Repository/probeConditionalWrites()``, shared by copies of the repository value.
+final class ConditionalWriteSupport: Sendable {
+    private let value = Mutex<Bool?>(nil)
+    func withLock<R>(_ body: (inout Bool?) -> R) -> R { value.withLock { body(&$0) } }
 }

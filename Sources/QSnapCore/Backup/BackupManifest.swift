@@ -33,6 +33,9 @@ public struct BackupManifest: Codable, Sendable, Equatable {
     /// True when the backup is pinned (`qsnap pin`): no prune deletes it and `qsnap forget` refuses it without
     /// `--force`. Absent in older manifests (`nil`: not pinned).
     public var pinned: Bool?
+    /// How the objects are stored (S3 server-side encryption, storage class, object tags); absent when the
+    /// repository's defaults applied, and in older manifests.
+    public var storage: ObjectStorageSettings?
 
     /// The source deployment.
     public struct Source: Codable, Sendable, Equatable {
@@ -203,7 +206,7 @@ public struct BackupManifest: Codable, Sendable, Equatable {
     public init(id: String, kind: BackupKind, qsnapVersion: String, startedAt: String, completedAt: String,
                 source: Source, collections: [Collection], aliases: [Alias], objects: [Object],
                 checksumsVerifiedAgainstQdrant: Bool, resumedFrom: String? = nil, tags: [String]? = nil,
-                pinned: Bool? = nil) {
+                pinned: Bool? = nil, storage: ObjectStorageSettings? = nil) {
         self.formatVersion = 1
         self.id = id
         self.kind = kind
@@ -218,6 +221,7 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         self.resumedFrom = resumedFrom
         self.tags = tags
         self.pinned = pinned
+        self.storage = storage
     }
 
     /// The tags and pin of this manifest (missing fields read as no tags, not pinned).

@@ -29,6 +29,10 @@ public struct BackupProgress: Codable, Sendable, Equatable {
     /// journals of versions that did not record it. A journal is resumed only when its writer is gone
     /// (``JournalResumePolicy``).
     public var writer: RepositoryLock.Owner?
+    /// How the objects are stored (encryption, class, tags, Object Lock retention): recorded before the first
+    /// object, so that a prune cleaning up an interrupted backup knows whether its objects are locked. `nil` in
+    /// older journals and for repositories with default settings.
+    public var storage: ObjectStorageSettings?
 
     public init(id: String, fingerprint: String, startedAt: String, finished: [Finished] = [],
                 pending: [String: String] = [:], creating: [String: [String]] = [:],
@@ -42,7 +46,7 @@ public struct BackupProgress: Codable, Sendable, Equatable {
         self.writer = writer
     }
 
-    enum CodingKeys: String, CodingKey { case id, fingerprint, startedAt, finished, pending, creating, writer }
+    enum CodingKeys: String, CodingKey { case id, fingerprint, startedAt, finished, pending, creating, writer, storage }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -53,6 +57,7 @@ public struct BackupProgress: Codable, Sendable, Equatable {
         pending = try c.decodeIfPresent([String: String].self, forKey: .pending) ?? [:]
         creating = try c.decodeIfPresent([String: [String]].self, forKey: .creating) ?? [:]
         writer = try c.decodeIfPresent(RepositoryLock.Owner.self, forKey: .writer)
+        storage = try c.decodeIfPresent(ObjectStorageSettings.self, forKey: .storage)
     }
 
     /// The fingerprint of a plan: kind, sorted peers and collections.

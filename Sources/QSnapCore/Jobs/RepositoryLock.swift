@@ -40,6 +40,10 @@ public struct RepositoryLock: Sendable, Equatable, Codable {
     public var expires: Date
     /// What the holder is doing: `run`, `backup`, `prune`, `drill`, …
     public var purpose: String
+    /// How the store makes taking the lock exclusive: `exclusive-create` (local directories),
+    /// `conditional-write` (S3 `If-None-Match` / `If-Match`) or `write-settle-read-back` (stores without
+    /// conditional writes). `nil` in locks written before it was recorded.
+    public var mechanism: String?
 
     /// Creates a lock.
     public init(owner: Owner, created: Date, expires: Date, purpose: String) {
@@ -50,7 +54,7 @@ public struct RepositoryLock: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case owner, created, expires, purpose, version
+        case owner, created, expires, purpose, version, mechanism
     }
 
     /// Decodes a lock, refusing unknown format versions.
@@ -72,6 +76,7 @@ public struct RepositoryLock: Sendable, Equatable, Codable {
         }
         created = try date(.created)
         expires = try date(.expires)
+        mechanism = try c.decodeIfPresent(String.self, forKey: .mechanism)
     }
 
     /// Encodes the lock with ISO 8601 UTC times.
@@ -82,6 +87,7 @@ public struct RepositoryLock: Sendable, Equatable, Codable {
         try c.encode(UTCCivilTime.iso8601(created), forKey: .created)
         try c.encode(UTCCivilTime.iso8601(expires), forKey: .expires)
         try c.encode(purpose, forKey: .purpose)
+        try c.encodeIfPresent(mechanism, forKey: .mechanism)
     }
 
     /// The lock as compact JSON with sorted keys.

@@ -12,13 +12,18 @@ public struct RetentionBackup: Sendable, Hashable {
     public var pinned: Bool
     /// The backup's tags (matched by `keep-tags`).
     public var tags: [String]
+    /// Until when S3 Object Lock protects the backup's objects (`nil`: not locked); kept until then.
+    public var lockedUntil: Date?
 
     /// Creates a backup entry.
-    public init(id: String, time: Date, verified: Bool = true, pinned: Bool = false, tags: [String] = []) {
+    public init(
+        id: String, time: Date, verified: Bool = true, pinned: Bool = false, tags: [String] = [], lockedUntil: Date? = nil
+    ) {
         self.id = id
         self.time = time
         self.verified = verified
         self.pinned = pinned
         self.tags = tags
+        self.lockedUntil = lockedUntil
     }
 }

@@ -100,6 +100,9 @@ public enum RetentionPlanner {
             if backup.time > now {
                 reasons[i].append(RetentionReason(.future, "dated after \(UTCCivilTime.iso8601(now))"))
             }
+            if let until = backup.lockedUntil, until > now {
+                reasons[i].append(RetentionReason(.objectLock, "until \(UTCCivilTime.iso8601(until))"))
+            }
         }
 
         if let cap = policy.maxDeletionsPerRun {

@@ -36,6 +36,8 @@ public struct RetentionReason: Sendable, Hashable, CustomStringConvertible {
         case newestVerified = "newest-verified"
         /// Dated after the planning time (clock skew): never deleted.
         case future
+        /// Its objects are under S3 Object Lock retention: they cannot be deleted before the date.
+        case objectLock = "object-lock"
         /// Would be deleted, but the run's deletion cap is reached.
         case deletionCap = "deletion-cap"
         /// The policy has no keep rule, so everything is kept (restic).
@@ -62,6 +64,7 @@ public struct RetentionReason: Sendable, Hashable, CustomStringConvertible {
         case .newestVerified: name = "newest verified"
         case .deletionCap: name = "deletion cap"
         case .emptyPolicy: name = "empty policy"
+        case .objectLock: name = "object lock"
         default: name = rule.rawValue
         }
         return detail.isEmpty ? name : "\(name) \(detail)"

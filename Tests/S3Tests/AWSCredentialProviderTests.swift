@@ -1,0 +1,103 @@
+import Foundation
+import QSnapCore
+import Synchronization
+import Testing
+@testable import S3
+
+@Suite struct AWSCredentialProviderTests {
+    /// A settable clock and a fake source that hands out key N on its N-th fetch, valid for `lifetime` seconds.
+    final class Fake: Sendable {
+        let now = Mutex<Int64>(1000)
+        let fetches = Mutex<[String]>([])
+        let failing = Mutex(false)
+        let lifetime: Int64
+        init(lifetime: Int64 = 3600) { self.lifetime = lifetime }
+
+        func provider(_ source: AWSCredentialSource = .webIdentity(.init(
+            roleARN: "arn", sessionName: "s", tokenFile: "/t", stsEndpoint: "http://sts", profile: nil))) -> AWSCredentialProvider
+        {
+            AWSCredentialProvider(source: source, clock: { self.now.withLock { $0 } }) { source, base in
+                if self.failing.withLock({ $0 }) { throw QSnapError(.failure("s3.credentials"), "STS down") }
+                let signing = try base?.credentials().accessKeyID
+                let n = self.fetches.withLock { list -> Int in
+                    list.append("\(source.kind.rawValue)\(signing.map { " signed by \($0)" } ?? "")")
+                    return list.count
+                }
+                let t = self.now.withLock { $0 }
+                return AWSTemporaryCredentials(
+                    credentials: SigV4Credentials(accessKeyID: "ASIA\(n)", secretAccessKey: "secret-\(n)", sessionToken: "token-\(n)"),
+                    expiration: t + self.lifetime, obtainedAt: t)
+            }
+        }
+    }
+
+    @Test func fetchesOnceThenCaches() throws {
+        let fake = Fake()
+        let p = fake.provider()
+        #expect(try p.credentials().accessKeyID == "ASIA1")
+        fake.now.withLock { $0 += 3000 }
+        #expect(try p.credentials().accessKeyID == "ASIA1")
+        #expect(p.fetchCount == 1)
+    }
+
+    @Test func refreshesFiveMinutesBeforeExpiry() throws {
+        let fake = Fake()
+        let p = fake.provider()
+        _ = try p.credentials()
+        fake.now.withLock { $0 += 3600 - 299 }
+        #expect(try p.credentials().accessKeyID == "ASIA2")
+        #expect(p.redact("x secret-1 token-2 y") == "x *** *** y")
+    }
+
+    @Test func advisoryFailureKeepsTheCurrentCredentialsMandatoryFailureThrows() throws {
+        let fake = Fake()
+        let p = fake.provider()
+        _ = try p.credentials()
+        fake.failing.withLock { $0 = true }
+        fake.now.withLock { $0 += 3600 - 200 }
+        #expect(try p.credentials().accessKeyID == "ASIA1")
+        fake.now.withLock { $0 += 170 }  // 30 s before expiry
+        #expect(throws: QSnapError.self) { try p.credentials() }
+        fake.failing.withLock { $0 = false }
+        #expect(try p.credentials().accessKeyID == "ASIA2")
+    }
+
+    @Test func invalidateAfterExpiredTokenFetchesNewOnes() throws {
+        let fake = Fake()
+        let p = fake.provider()
+        let first = try p.credentials()
+        #expect(p.invalidate(first))
+        #expect(try p.credentials().accessKeyID == "ASIA2")
+        // A stale rejection (credentials already replaced) does not drop the new ones.
+        p.invalidate(first)
+        #expect(try p.credentials().accessKeyID == "ASIA2")
+    }
+
+    @Test func staticKeysAreNeverFetched() throws {
+        let fake = Fake()
+        let keys = SigV4Credentials(accessKeyID: "AKENV", secretAccessKey: "s")
+        let p = fake.provider(.environment(keys))
+        #expect(try p.credentials() == keys)
+        #expect(!p.invalidate(keys))
+        #expect(fake.fetches.withLock { $0 }.isEmpty)
+    }
+
+    @Test func assumeRoleSignsWithTheSourceCredentials() throws {
+        let fake = Fake()
+        let role = AWSCredentialSource.assumeRole(.init(
+            profile: "deploy", roleARN: "arn", sessionName: "s", externalID: nil, durationSeconds: nil,
+            source: .profile(name: "base", credentials: SigV4Credentials(accessKeyID: "AKBASE", secretAccessKey: "b")),
+            stsEndpoint: "http://sts", stsRegion: "us-east-1"))
+        #expect(try fake.provider(role).credentials().accessKeyID == "ASIA1")
+        #expect(fake.fetches.withLock { $0 } == ["assume-role signed by AKBASE"])
+    }
+
+    @Test func concurrentCallersShareOneFetch() throws {
+        let fake = Fake()
+        let p = fake.provider()
+        let threads = (0..<16).map { _ in Thread { _ = try? p.credentials() } }
+        threads.forEach { $0.start() }
+        while threads.contains(where: { !$0.isFinished }) { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(p.fetchCount == 1)
+    }
+}
