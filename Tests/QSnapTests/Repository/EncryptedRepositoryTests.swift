@@ -34,7 +34,7 @@ import Testing
         #expect(Array(try raw.getAll(key: "backups/x/manifest.json").prefix(8)) == Array("QSNAPENC".utf8))
         try repo.put(key: "locks/repository.json", bytes: Array("{}".utf8))
         #expect(try raw.getAll(key: "locks/repository.json") == Array("{}".utf8))
-        #expect(RepositoryLocker.store(for: repo, settleDelay: 0) is ExclusiveFileLockStore)
+        #expect(try RepositoryLocker.store(for: repo, settleDelay: 0) is ExclusiveFileLockStore)
         // a plain object put behind the repository's back is refused, not passed through
         try raw.put(key: "backups/x/objects/b.snapshot", bytes: Array("plain tar".utf8))
         #expect(throws: QSnapError.self) { try repo.getAll(key: "backups/x/objects/b.snapshot") }
