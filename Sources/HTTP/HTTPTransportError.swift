@@ -28,7 +28,8 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
     public var isTLSFailure: Bool {
         // 35 TLS connect, 51/60 peer verification, 58 client certificate, 59 cipher, 77 CA file, 80 shutdown,
         // 82 CRL, 83 issuer, 90 pinned key, 91 certificate status.
-        [35, 51, 58, 59, 60, 77, 80, 82, 83, 90, 91].contains(curlCode)
+        // A server that requires a client certificate says so in a TLS 1.3 alert read after the handshake (56).
+        [35, 51, 58, 59, 60, 77, 80, 82, 83, 90, 91].contains(curlCode) || curlMessage.contains("alert certificate")
     }
 
     /// Whether it was a timeout (including the low-speed abort).

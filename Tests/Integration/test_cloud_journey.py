@@ -150,3 +150,35 @@ def test_wrong_ca_wrong_key_and_expired_jwt_name_the_fix(qsnap_bin, world, tmp_p
     r = q(qsnap_bin, w, "snapshot", "list", "--qdrant", cloud, "--collection", "docs", *tls,
           env={"QDRANT_API_KEY": expired})
     assert r.returncode == 3 and "expired" in r.stderr.decode()
+
+
+def test_mutual_tls_needs_the_client_certificate(qsnap_bin, tmp_path):
+    with start_testbed(tmp_path / "m", peers=1, version="1.18.1", tls=True, mtls=True) as tb:
+        url = tb.urls[0]
+        ca = ["--qdrant-ca-bundle", str(tb.tls.ca)]
+        r = run([qsnap_bin, "snapshot", "list", "--qdrant", url, *ca])
+        assert r.returncode == 1 and "--qdrant-client-cert" in r.stderr.decode()
+        r = run([qsnap_bin, "snapshot", "list", "--qdrant", url, *ca, "--qdrant-client-cert", str(tb.tls.client_cert),
+                 "--qdrant-client-key", str(tb.tls.client_key), "--json"])
+        assert r.returncode == 0, r.stderr.decode()
+        r = run([qsnap_bin, "snapshot", "list", "--qdrant", url, *ca, "--qdrant-client-cert", str(tb.tls.client_cert)])
+        assert r.returncode == 2 and "go together" in r.stderr.decode()
+
+
+def test_node_urls_given_by_hand_win_and_are_checked(qsnap_bin, world):
+    w = world
+    cloud = w["cloud"]
+    tls = ["--qdrant-ca-bundle", w["ca"]]
+    bid = sorted((w["base"] / "repo" / "backups").iterdir())[0].name
+    maps = []
+    for n in range(3):
+        maps += ["--node-url", f"{cloud.peer_id(n)}={cloud.admin_urls[n]}"]
+    r = q(qsnap_bin, w, "restore", bid, "--repo", str(w["base"] / "repo"), "--target", cloud.cluster_url,
+          "--target-api-key-env", "CLOUD_KEY", "--collection", "docs", "--as", "by-hand", "--json", *tls, *maps)
+    assert r.returncode == 0, r.stderr.decode()
+    nodes = {rec["node"] for c in json.loads(r.stdout)["collections"] for rec in c["recoveries"]}
+    assert nodes and nodes <= set(cloud.admin_urls), nodes
+    wrong = ["--node-url", f"{cloud.peer_id(0)}={cloud.admin_urls[1]}"]
+    r = q(qsnap_bin, w, "check", bid, "--repo", str(w["base"] / "repo"), "--target", cloud.cluster_url,
+          "--target-api-key-env", "CLOUD_KEY", *tls, *wrong)
+    assert r.returncode == 2 and "answers as peer" in r.stderr.decode()
