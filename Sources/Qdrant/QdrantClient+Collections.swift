@@ -49,20 +49,7 @@ extension QdrantClient {
     public func scroll(_ name: String, limit: Int, offset: JSONValue?, withVectors: Bool, withPayload: Bool) throws
         -> (points: [JSONValue], next: JSONValue?)
     {
-        var body: [String: JSONValue] = [
-            "limit": .number(Double(limit)), "with_vector": .bool(withVectors), "with_payload": .bool(withPayload),
-        ]
-        if let offset, offset != .null { body["offset"] = offset }
-        struct Page: Decodable {
-            var points: [JSONValue]
-            var next_page_offset: JSONValue?
-        }
-        let page = try result(
-            Page.self,
-            Call(method: "POST", segments: ["collections", name, "points", "scroll"], json: .object(body),
-                 idempotent: true))
-        let next = page.next_page_offset.flatMap { $0 == .null ? nil : $0 }
-        return (page.points, next)
+        try scroll(name, filter: nil, limit: limit, offset: offset, withVectors: withVectors, withPayload: withPayload)
     }
 
     /// `POST /collections/{c}/points`: the records with the given ids (payload included), verbatim.

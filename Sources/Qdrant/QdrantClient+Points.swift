@@ -3,13 +3,13 @@ import QSnapCore
 /// Point streaming for migrations: filtered scroll and count, batched upsert, and the collection changes a bulk load
 /// makes (collection parameters, named vectors).
 extension QdrantClient {
-    /// `POST /collections/{c}/points/scroll` with an optional Qdrant filter: one page of points (payload and vectors,
-    /// verbatim) and the offset of the next page (`nil` at the end).
-    public func scroll(_ name: String, filter: JSONValue?, limit: Int, offset: JSONValue?) throws
-        -> (points: [JSONValue], next: JSONValue?)
+    /// `POST /collections/{c}/points/scroll` with an optional Qdrant filter: one page of points (verbatim, with payload
+    /// and vectors unless asked otherwise) and the offset of the next page (`nil` at the end).
+    public func scroll(_ name: String, filter: JSONValue?, limit: Int, offset: JSONValue?, withVectors: Bool = true,
+                       withPayload: Bool = true) throws -> (points: [JSONValue], next: JSONValue?)
     {
         var body: [String: JSONValue] = [
-            "limit": .integer(Int64(limit)), "with_vector": .bool(true), "with_payload": .bool(true),
+            "limit": .integer(Int64(limit)), "with_vector": .bool(withVectors), "with_payload": .bool(withPayload),
         ]
         if let filter { body["filter"] = filter }
         if let offset, offset != .null { body["offset"] = offset }
