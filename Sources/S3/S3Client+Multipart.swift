@@ -8,11 +8,17 @@ extension S3Client {
     public func createMultipartUpload(key: String, contentType: String? = nil, checksum: S3ChecksumAlgorithm? = nil)
         throws -> String
     {
+        let declared = effectiveChecksum(checksum ?? configuration.checksumAlgorithm)
         var call = Call(method: "POST", key: key, query: [("uploads", "")])
-        call.headers = [("x-amz-checksum-algorithm", (checksum ?? configuration.checksumAlgorithm).rawValue)]
+        if let declared { call.headers = [("x-amz-checksum-algorithm", declared.rawValue)] }
         if let contentType { call.headers.append(("Content-Type", contentType)) }
         call.headers += configuration.objectSettings.headers(for: .data)
-        let response = try execute(call)
+        let response: HTTPResponse
+        do {
+            response = try execute(call)
+        } catch where fallBackIfChecksumRejected(error, sentChecksum: declared) {
+            return try createMultipartUpload(key: key, contentType: contentType, checksum: nil)
+        }
         guard let id = S3XMLElement.parse(response.body)?.string("UploadId"), !id.isEmpty else {
             throw QSnapError(.failure("s3.protocol"), "S3 answered CreateMultipartUpload for \(displayName(key)) without an UploadId")
         }
@@ -23,24 +29,36 @@ extension S3Client {
     /// `UNSIGNED-PAYLOAD` as `digests` say (see ``S3Payload/digests(signed:checksum:md5:)``).
     /// - Returns: the part record (ETag, size, checksum) for ``completeMultipartUpload(key:uploadID:parts:)``.
     func uploadPart(
-        key: String, uploadID: String, partNumber: Int, payload: S3Payload, digests: S3Payload.Digests,
-        checksum: S3ChecksumAlgorithm
+        key: String, uploadID: String, partNumber: Int, payload: S3Payload, digests given: S3Payload.Digests,
+        checksum declared: S3ChecksumAlgorithm?
     ) throws -> S3Part {
         guard (1...10_000).contains(partNumber) else {
             throw QSnapError(.failure("s3.part-number"), "part number \(partNumber) is outside 1…10000")
         }
-        var call = Call(
-            method: "PUT", key: key, query: [("partNumber", String(partNumber)), ("uploadId", uploadID)],
-            payloadHash: digests.payloadHash)
-        call.headers = uploadHeaders(digests, checksum: checksum)
-        let response = try execute(call, body: { payload.httpBody })
-        guard let etag = response.header("ETag") else {
-            throw QSnapError(.failure("s3.protocol"), "S3 answered UploadPart \(partNumber) of \(displayName(key)) without an ETag")
+        var digests = given
+        while true {
+            let checksum = effectiveChecksum(declared)
+            let lockNeedsDigest = checksum == nil && configuration.objectSettings.objectLock != nil
+            if (sendsContentMD5 || lockNeedsDigest) && digests.md5Base64 == nil {
+                digests = try payload.digests(signed: configuration.signsPayload, checksum: checksum, md5: true)
+            }
+            var call = Call(
+                method: "PUT", key: key, query: [("partNumber", String(partNumber)), ("uploadId", uploadID)],
+                payloadHash: digests.payloadHash)
+            call.headers = uploadHeaders(digests, checksum: checksum)
+            let response: HTTPResponse
+            do {
+                response = try execute(call, body: { payload.httpBody })
+            } catch where fallBackIfChecksumRejected(error, sentChecksum: checksum) {
+                continue
+            }
+            guard let etag = response.header("ETag") else {
+                throw QSnapError(.failure("s3.protocol"), "S3 answered UploadPart \(partNumber) of \(displayName(key)) without an ETag")
+            }
+            return S3Part(
+                partNumber: partNumber, etag: S3ObjectInfo.unquote(etag), size: payload.length, algorithm: checksum,
+                digests: digests)
         }
-        return S3Part(
-            partNumber: partNumber, etag: S3ObjectInfo.unquote(etag), size: payload.length,
-            checksumSHA256: checksum == .sha256 ? digests.sha256Base64 : nil,
-            checksumCRC32: checksum == .crc32 ? digests.crc32Base64 : nil)
     }
 
     /// CompleteMultipartUpload with the parts in ascending order. A 200 answer whose body is an `<Error>` is an
@@ -53,6 +71,7 @@ extension S3Client {
             xml += "<Part><PartNumber>\(part.partNumber)</PartNumber><ETag>\"\(S3XMLElement.escape(part.etag))\"</ETag>"
             if let sum = part.checksumSHA256 { xml += "<ChecksumSHA256>\(sum)</ChecksumSHA256>" }
             if let sum = part.checksumCRC32 { xml += "<ChecksumCRC32>\(sum)</ChecksumCRC32>" }
+            if let sum = part.checksumCRC32C { xml += "<ChecksumCRC32C>\(sum)</ChecksumCRC32C>" }
             xml += "</Part>"
         }
         xml += "</CompleteMultipartUpload>"
@@ -91,7 +110,7 @@ extension S3Client {
                     S3Part(
                         partNumber: n, etag: S3ObjectInfo.unquote(p.string("ETag") ?? ""),
                         size: Int64(p.string("Size") ?? "") ?? -1, checksumSHA256: p.string("ChecksumSHA256"),
-                        checksumCRC32: p.string("ChecksumCRC32")))
+                        checksumCRC32: p.string("ChecksumCRC32"), checksumCRC32C: p.string("ChecksumCRC32C")))
             }
             let next = root.string("NextPartNumberMarker")
             marker = root.string("IsTruncated") == "true" && next != nil && next != marker ? next : nil

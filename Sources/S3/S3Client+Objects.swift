@@ -16,32 +16,52 @@ extension S3Client {
     }
 
     /// The checksum headers of an upload request: the declared algorithm's `x-amz-checksum-*` (and `Content-MD5`).
-    func uploadHeaders(_ digests: S3Payload.Digests, checksum: S3ChecksumAlgorithm) -> [(name: String, value: String)] {
+    func uploadHeaders(_ digests: S3Payload.Digests, checksum: S3ChecksumAlgorithm?) -> [(name: String, value: String)] {
         var headers: [(name: String, value: String)] = []
-        switch checksum {
-        case .sha256: if let sum = digests.sha256Base64 { headers.append((checksum.headerName, sum)) }
-        case .crc32: if let sum = digests.crc32Base64 { headers.append((checksum.headerName, sum)) }
+        if let checksum {
+            let sum: String?
+            switch checksum {
+            case .sha256: sum = digests.sha256Base64
+            case .crc32: sum = digests.crc32Base64
+            case .crc32c: sum = digests.crc32cBase64
+            }
+            if let sum { headers.append((checksum.headerName, sum)) }
+            headers.append(("x-amz-sdk-checksum-algorithm", checksum.rawValue))
         }
-        headers.append(("x-amz-sdk-checksum-algorithm", checksum.rawValue))
         if let md5 = digests.md5Base64 { headers.append(("Content-MD5", md5)) }
         return headers
     }
 
     /// PutObject: uploads `payload` in one request. With signed payloads (see ``S3PayloadSigning``) the body is
-    /// signed with its SHA-256 and checked through `x-amz-checksum-sha256`; otherwise it is sent as
-    /// `UNSIGNED-PAYLOAD` and checked through `x-amz-checksum-crc32`. `Content-MD5` is added when configured.
+    /// signed with its SHA-256; the store checks the flexible checksum of ``S3Configuration/checksumChoice``
+    /// (by default `x-amz-checksum-sha256` with signed bodies, `x-amz-checksum-crc32` with `UNSIGNED-PAYLOAD`), or
+    /// `Content-MD5` (`--checksum md5`, or once the store rejected flexible checksums: the request is then sent again).
     /// The configuration's ``S3Configuration/objectSettings`` are applied as `role` says (see
-    /// ``QSnapCore/ObjectStorageSettings/ObjectRole``); the checksum headers sent always satisfy Object Lock's
-    /// requirement of `Content-MD5` or `x-amz-sdk-checksum-algorithm`.
+    /// ``QSnapCore/ObjectStorageSettings/ObjectRole``); a retention always goes with a checksum header, as Object
+    /// Lock requires (`Content-MD5` when no flexible checksum is sent).
     /// - Returns: the ETag and size.
     @discardableResult
     public func putObject(
         key: String, payload: S3Payload, contentType: String? = nil, role: ObjectStorageSettings.ObjectRole = .data,
         condition: S3WriteCondition? = nil
     ) throws -> UploadResult {
-        let checksum = configuration.checksumAlgorithm
+        while true {
+            let checksum = effectiveChecksum(configuration.checksumAlgorithm)
+            do {
+                return try putObject(key: key, payload: payload, contentType: contentType, role: role, condition: condition, checksum: checksum)
+            } catch where fallBackIfChecksumRejected(error, sentChecksum: checksum) {
+                continue
+            }
+        }
+    }
+
+    private func putObject(
+        key: String, payload: S3Payload, contentType: String?, role: ObjectStorageSettings.ObjectRole,
+        condition: S3WriteCondition?, checksum: S3ChecksumAlgorithm?
+    ) throws -> UploadResult {
+        let lockNeedsDigest = checksum == nil && role != .control && configuration.objectSettings.objectLock != nil
         let digests = try payload.digests(
-            signed: configuration.signsPayload, checksum: checksum, md5: configuration.sendContentMD5)
+            signed: configuration.signsPayload, checksum: checksum, md5: sendsContentMD5 || lockNeedsDigest)
         var call = Call(method: "PUT", key: key, payloadHash: digests.payloadHash)
         call.headers = uploadHeaders(digests, checksum: checksum)
         if let contentType { call.headers.append(("Content-Type", contentType)) }

@@ -13,6 +13,8 @@ public final class S3Client: Sendable {
     public let configuration: S3Configuration
     let http: HTTPClient
     private let currentSigner: Mutex<SigV4Signer?> = Mutex(nil)
+    /// Set once the store rejected a flexible-checksum header: from then on uploads carry `Content-MD5` instead.
+    private let checksumRejected = Mutex(false)
     /// Where debug lines go (never secrets).
     public let logger: Logger
     let redactor: Redactor
@@ -84,6 +86,37 @@ public final class S3Client: Sendable {
             cached = signer
             return signer
         }
+    }
+
+    /// The flexible checksum to send for an upload that declared `declared`: none once the store rejected them.
+    func effectiveChecksum(_ declared: S3ChecksumAlgorithm?) -> S3ChecksumAlgorithm? {
+        checksumRejected.withLock { $0 } ? nil : declared
+    }
+
+    /// Whether uploads carry `Content-MD5` (configured, `--checksum md5`, or instead of a rejected checksum).
+    var sendsContentMD5: Bool {
+        configuration.sendContentMD5
+            || configuration.checksumChoice.sendsContentMD5(checksumRejected: checksumRejected.withLock { $0 })
+    }
+
+    /// Whether the store rejected flexible checksums during this run (uploads then carry `Content-MD5`).
+    public var fellBackToContentMD5: Bool { checksumRejected.withLock { $0 } }
+
+    /// Handles a failed upload request: when `error` is the store rejecting the flexible checksum the request
+    /// carried, switches this client to `Content-MD5` and returns `true` (send it again); else `false`.
+    func fallBackIfChecksumRejected(_ error: any Error, sentChecksum: S3ChecksumAlgorithm?) -> Bool {
+        guard sentChecksum != nil, let failure = (error as? QSnapError)?.cause as? S3ServiceError,
+            failure.isChecksumRejection
+        else { return false }
+        let first = checksumRejected.withLock { rejected -> Bool in
+            defer { rejected = true }
+            return !rejected
+        }
+        if first {
+            logger.notice(
+                "S3 at \(configuration.endpoint) does not accept x-amz-checksum-* headers (\(failure.code): \(failure.message)); sending Content-MD5 instead, which it checks for every request (qsnap's own SHA-256 of every object is verified as before)")
+        }
+        return true
     }
 
     /// `text` with the credentials' secrets masked.

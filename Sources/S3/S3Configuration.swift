@@ -67,8 +67,12 @@ public struct S3Configuration: Sendable {
     /// Whether upload bodies are signed on this endpoint.
     public var signsPayload: Bool { payloadSigning.signsPayload(scheme: URLParts(endpoint)?.scheme ?? "https") }
 
-    /// The part checksum of new uploads: SHA-256 with signed bodies (one pass serves both), else CRC-32.
-    public var checksumAlgorithm: S3ChecksumAlgorithm { signsPayload ? .sha256 : .crc32 }
+    /// What uploads send for the store to verify (`--checksum`, default `auto`).
+    public var checksumChoice: S3ChecksumChoice = .auto
+
+    /// The flexible checksum of new uploads: by default SHA-256 with signed bodies (one pass serves both), else
+    /// CRC-32; `nil` for `--checksum md5|none`.
+    public var checksumAlgorithm: S3ChecksumAlgorithm? { checksumChoice.algorithm(signsPayload: signsPayload) }
 
     /// The AWS endpoint of a region.
     public static func awsEndpoint(region: String) -> String { "https://s3.\(region).amazonaws.com" }

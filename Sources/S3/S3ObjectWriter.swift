@@ -93,7 +93,7 @@ public final class S3ObjectWriter {
     /// The multipart upload id once one was started (or resumed).
     public private(set) var uploadID: String?
     /// The part checksum: the configuration's for a new upload, the stored parts' for a resumed one.
-    public private(set) var checksum: S3ChecksumAlgorithm
+    public private(set) var checksum: S3ChecksumAlgorithm?
     private var existingParts: [Int: S3Part] = [:]
     private let shared = Shared()
     private var current: PartBuffer?
@@ -400,6 +400,8 @@ public final class S3ObjectWriter {
             checksumMatches = sum == digests.sha256Base64
         } else if let sum = stored.checksumCRC32 {
             checksumMatches = sum == digests.crc32Base64
+        } else if let sum = stored.checksumCRC32C {
+            checksumMatches = sum == digests.crc32cBase64
         } else {
             checksumMatches = nil
         }
@@ -411,7 +413,7 @@ public final class S3ObjectWriter {
     }
 
     private static func workerLoop(
-        shared s: Shared, client: S3Client, key: String, uploadID: String, checksum: S3ChecksumAlgorithm,
+        shared s: Shared, client: S3Client, key: String, uploadID: String, checksum declared: S3ChecksumAlgorithm?,
         existing: [Int: S3Part]
     ) {
         while true {
@@ -443,19 +445,19 @@ public final class S3ObjectWriter {
                         payload = .file(path: range.path, offset: range.offset, length: range.length)
                     }
                     let stored = existing[partNumber]
+                    let checksum = client.effectiveChecksum(declared) ?? stored?.checksumAlgorithm
                     let digests = try payload.digests(
                         signed: client.configuration.signsPayload, checksum: checksum,
-                        md5: stored != nil || client.configuration.sendContentMD5)
+                        md5: stored != nil || client.sendsContentMD5)
                     if let stored, stored.size == payload.length, Self.isSame(stored, digests) {
                         part = S3Part(
-                            partNumber: partNumber, etag: stored.etag, size: stored.size,
-                            checksumSHA256: checksum == .sha256 ? digests.sha256Base64 : nil,
-                            checksumCRC32: checksum == .crc32 ? digests.crc32Base64 : nil)
+                            partNumber: partNumber, etag: stored.etag, size: stored.size, algorithm: checksum,
+                            digests: digests)
                         reused = true
                     } else {
                         part = try client.uploadPart(
                             key: key, uploadID: uploadID, partNumber: partNumber, payload: payload, digests: digests,
-                            checksum: checksum)
+                            checksum: declared)
                     }
                 } catch {
                     failure = error

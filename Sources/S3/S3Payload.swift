@@ -35,6 +35,7 @@ public enum S3Payload {
         var sha256Hex: String?
         var sha256Base64: String?
         var crc32Base64: String?
+        var crc32cBase64: String?
         var md5Base64: String?
         var md5Hex: String?
 
@@ -42,14 +43,16 @@ public enum S3Payload {
         var payloadHash: String { sha256Hex ?? SigV4Signer.unsignedPayload }
     }
 
-    func digests(sha256: Bool, crc32: Bool, md5: Bool) throws -> Digests {
+    func digests(sha256: Bool, crc32: Bool, md5: Bool, crc32c: Bool = false) throws -> Digests {
         let sha = sha256 ? Digest(.sha256) : nil
         let md = md5 ? Digest(.md5) : nil
         var crc = crc32 ? CRC32() : nil
+        var crcC = crc32c ? CRC32C() : nil
         func feed(_ chunk: UnsafeRawBufferPointer) {
             sha?.update(chunk)
             md?.update(chunk)
             crc?.update(chunk)
+            crcC?.update(chunk)
         }
         switch self {
         case .bytes(let b): b.withUnsafeBytes { feed($0) }
@@ -81,13 +84,14 @@ public enum S3Payload {
         let mdRaw = md?.finalize()
         return Digests(
             sha256Hex: shaRaw.map { Hex.encode($0) }, sha256Base64: shaRaw.map { Data($0).base64EncodedString() },
-            crc32Base64: crc?.base64,
+            crc32Base64: crc?.base64, crc32cBase64: crcC?.base64,
             md5Base64: mdRaw.map { Data($0).base64EncodedString() }, md5Hex: mdRaw.map { Hex.encode($0) })
     }
 
-    /// The digests an upload needs: a SHA-256 when the body is signed or the checksum is SHA-256, a CRC-32 when the
-    /// checksum is CRC-32, an MD5 when `md5` is set.
-    func digests(signed: Bool, checksum: S3ChecksumAlgorithm, md5: Bool) throws -> Digests {
-        try digests(sha256: signed || checksum == .sha256, crc32: checksum == .crc32, md5: md5)
+    /// The digests an upload needs: a SHA-256 when the body is signed or the checksum is SHA-256, a CRC-32 (or
+    /// CRC-32C) when that is the checksum, an MD5 when `md5` is set.
+    func digests(signed: Bool, checksum: S3ChecksumAlgorithm?, md5: Bool) throws -> Digests {
+        try digests(
+            sha256: signed || checksum == .sha256, crc32: checksum == .crc32, md5: md5, crc32c: checksum == .crc32c)
     }
 }

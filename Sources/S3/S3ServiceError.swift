@@ -55,4 +55,18 @@ public struct S3ServiceError: Error, Sendable, CustomStringConvertible {
         let what = code.isEmpty ? "HTTP \(status)" : "HTTP \(status) \(code)"
         return message.isEmpty ? what : "\(what): \(message)"
     }
+
+    /// Whether the store refused a request because of its flexible-checksum headers (`x-amz-checksum-*`,
+    /// `x-amz-sdk-checksum-algorithm`) rather than its content: a 400 or 501 whose code says "not supported" and
+    /// whose message names a checksum header — Backblaze B2's `InvalidArgument: Unsupported header
+    /// 'x-amz-sdk-checksum-algorithm'`, Cloudflare R2's `NotImplemented: Header 'x-amz-checksum-crc32' … not
+    /// implemented`. A checksum *mismatch* (`BadDigest`, `InvalidDigest`) is not one.
+    public var isChecksumRejection: Bool {
+        guard status == 400 || status == 501 else { return false }
+        guard ["NotImplemented", "InvalidArgument", "InvalidRequest", "NotSupported", "BadRequest", "UnsupportedHeader"]
+            .contains(code) || (status == 501 && code.isEmpty)
+        else { return false }
+        let text = message.lowercased()
+        return text.contains("x-amz-checksum") || text.contains("x-amz-sdk-checksum") || text.contains("checksum")
+    }
 }

@@ -7,6 +7,7 @@ import QSnapCore
 import S3
 
 extension S3PayloadSigning: ExpressibleByArgument {}
+extension S3ChecksumChoice: ExpressibleByArgument {}
 
 /// Options that say how to reach S3; unset ones come from the AWS environment and profile files.
 struct RepoS3Options: ParsableArguments {
@@ -42,6 +43,15 @@ struct RepoS3Options: ParsableArguments {
                 + "unsigned: UNSIGNED-PAYLOAD with x-amz-checksum-crc32, checked by the store (about 0.9 CPU-s/GiB "
                 + "less). auto (default): signed over http://, unsigned over https://, as the AWS SDKs do."))
     var payloadSigning: S3PayloadSigning = .auto
+
+    @Option(
+        name: .customLong("checksum"),
+        help: ArgumentHelp(
+            "What uploads send for the store to verify: auto, crc32c, crc32, sha256, md5 or none.",
+            discussion: "auto (default): sha256 with signed bodies, crc32 with unsigned ones. A store that rejects "
+                + "x-amz-checksum-* headers is detected and sent Content-MD5 instead. md5: Content-MD5 only. none: "
+                + "no checksum header. qsnap's own SHA-256 of every object is recorded and verified whatever is chosen."))
+    var checksum: S3ChecksumChoice = .auto
 
     @Option(
         name: .customLong("ca-bundle"),
@@ -116,9 +126,10 @@ struct RepoS3Options: ParsableArguments {
         var configured = configuration
         configured.objectSettings = try objectSettings()
         configured.payloadSigning = payloadSigning
+        configured.checksumChoice = checksum
         configured.caBundlePath = resolved.caBundle
         logger.debug(
-            "S3 uploads: \(configured.signsPayload ? "signed SHA-256 bodies" : "UNSIGNED-PAYLOAD with CRC-32 checksums") (--payload-signing \(payloadSigning.rawValue))")
+            "S3 uploads: \(configured.signsPayload ? "signed SHA-256 bodies" : "UNSIGNED-PAYLOAD") with \(configured.checksumAlgorithm.map { "\($0.displayName) checksums (x-amz-checksum-\($0.rawValue.lowercased()))" } ?? (checksum == .md5 ? "Content-MD5" : "no checksum header")) (--payload-signing \(payloadSigning.rawValue), --checksum \(checksum.rawValue))")
         // Testing aid (integration test of clock-skew correction): pretend the local clock is off by N seconds.
         if let skew = ProcessInfo.processInfo.environment["QSNAP_TEST_CLOCK_SKEW_SECONDS"].flatMap(Int64.init) {
             configured.clockOffset = skew

@@ -1,13 +1,13 @@
 """S3 repository storage options on moto (IAM auth): SSE-KMS with a key id and a bucket key, a storage class and
 object tags on every object of a backup (read back with boto3 `head_object` / `get_object_tagging`), recorded in
-the manifest; verify and presign keep working; bad values are usage errors."""
+the manifest; verify, restore and presign keep working; bad values are usage errors."""
 import json
 import uuid
 
 import pytest
 
 from conftest import run
-from qdrant_data import create_collection, start_testbed
+from qdrant_data import count, create_collection, start_testbed
 from s3servers import moto_s3  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.timeout(300)
@@ -27,11 +27,16 @@ def test_sse_kms_storage_class_and_tags_on_every_object(qsnap_bin, moto_s3, tmp_
     repo = f"s3://{bucket}/enc"
     opts = ["--sse", "aws:kms", "--sse-kms-key-id", KMS_KEY, "--sse-bucket-key", "--storage-class", "STANDARD_IA",
             "--object-tag", "team=search", "--object-tag", "retention=30 days"]
-    with start_testbed(tmp_path / "qdrant", peers=1) as tb:
+    with start_testbed(tmp_path / "qdrant", peers=1) as tb, start_testbed(tmp_path / "target", peers=1) as target:
         create_collection(tb.urls[0], "docs", dim=8, points=200)
         r = run([qsnap_bin, "backup", "--qdrant", tb.urls[0], "--to", repo, "--json", *opts], env=moto_s3.env())
         assert r.returncode == 0, r.stderr.decode()
         backup_id = json.loads(r.stdout)["id"]
+        # restore reads the encrypted objects back (no option needed: S3 decrypts SSE-S3/SSE-KMS itself)
+        restored = run([qsnap_bin, "restore", backup_id, "--repo", repo, "--target", target.urls[0], "--json"],
+                       env=moto_s3.env(), timeout=300)
+        assert restored.returncode == 0, restored.stderr.decode()
+        assert count(target.urls[0], "docs") == 200
 
     client = boto(moto_s3)
     keys = [o["Key"] for o in client.list_objects_v2(Bucket=bucket, Prefix="enc/")["Contents"]]
