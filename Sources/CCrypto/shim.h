@@ -17,14 +17,26 @@ static inline unsigned char *ccrypto_hmac_sha256(const void *key, int keyLen, co
 }
 #include <openssl/kdf.h>
 
-// AES-256-GCM over one buffer (EVP_aes_256_gcm): 16-byte tag. Returns 1 on success; `open` returns 0 when the tag
+// The AES-256-GCM implementation, fetched once (an implicit fetch per chunk costs a provider lookup each time).
+// Two threads racing on the first call both fetch; one reference is then kept for the process's lifetime.
+static inline const EVP_CIPHER *ccrypto_aes256gcm(void) {
+    static EVP_CIPHER *cipher = NULL;
+    EVP_CIPHER *c = __atomic_load_n(&cipher, __ATOMIC_ACQUIRE);
+    if (!c) {
+        c = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
+        __atomic_store_n(&cipher, c, __ATOMIC_RELEASE);
+    }
+    return c;
+}
+
+// AES-256-GCM over one buffer: 16-byte tag. Returns 1 on success; `open` returns 0 when the tag
 // does not authenticate the input.
 static inline int ccrypto_aes256gcm_seal(const void *key, const void *iv, int ivLen, const void *aad, size_t aadLen,
                                          const void *in, size_t len, void *out, void *tag) {
     EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
     if (!c) return 0;
     int n = 0;
-    int ok = EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, NULL, NULL)
+    int ok = EVP_EncryptInit_ex(c, ccrypto_aes256gcm(), NULL, NULL, NULL)
         && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, ivLen, NULL)
         && EVP_EncryptInit_ex(c, NULL, NULL, (const unsigned char *)key, (const unsigned char *)iv);
     if (ok && aadLen) ok = EVP_EncryptUpdate(c, NULL, &n, (const unsigned char *)aad, (int)aadLen);
@@ -40,7 +52,7 @@ static inline int ccrypto_aes256gcm_open(const void *key, const void *iv, int iv
     EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
     if (!c) return 0;
     int n = 0;
-    int ok = EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, NULL, NULL)
+    int ok = EVP_DecryptInit_ex(c, ccrypto_aes256gcm(), NULL, NULL, NULL)
         && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, ivLen, NULL)
         && EVP_DecryptInit_ex(c, NULL, NULL, (const unsigned char *)key, (const unsigned char *)iv);
     if (ok && aadLen) ok = EVP_DecryptUpdate(c, NULL, &n, (const unsigned char *)aad, (int)aadLen);
