@@ -17,6 +17,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# Nothing in the suite may reach the EC2 instance metadata address (169.254.169.254, off this machine): the S3
+# credential chain ends there when nothing else is configured. The tests of that step point it at a local server.
+os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+
+
 @pytest.fixture(scope="session")
 def qsnap_bin() -> str:
     """The qsnap binary under test (QSNAP_BIN, else the debug build)."""

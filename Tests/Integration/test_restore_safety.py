@@ -90,7 +90,7 @@ def test_a_marked_leftover_is_removed(qsnap_bin, backup, target):
 
 
 def test_second_concurrent_restore_is_refused_with_exit_5(qsnap_bin, backup, target):
-    target.admin().set_faults({"latency_ms": 150})  # the first restore takes a few seconds
+    target.admin().set_faults({"latency_ms": 400})  # the first restore holds the lock for several seconds
     first = subprocess.Popen(restore_cmd(qsnap_bin, backup, target), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.time() + 60

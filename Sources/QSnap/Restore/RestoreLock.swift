@@ -77,20 +77,27 @@ struct RestoreLock {
         if hasMetadata { body["metadata"] = holder.metadata }
         let lock = Self.name(base: base)
         var inherited: [String] = []
-        for attempt in 0..<2 {
+        var tookOver = false
+        for _ in 0..<5 {
             do {
                 try client.createCollection(lock, config: .object(body))
                 logger.info("holding the restore lock \(lock)")
                 return inherited
             } catch let error as QSnapError {
                 guard try client.collectionExists(lock) else { throw error }
-                let current = hasMetadata ? Holder(metadata: try client.collectionInfo(lock).config["metadata"]) : nil
+                let current: Holder?
+                do {
+                    current = hasMetadata ? Holder(metadata: try client.collectionInfo(lock).config["metadata"]) : nil
+                } catch let gone as QSnapError where gone.qdrantFailure?.status == 404 {
+                    continue  // released between our create and our look: try again
+                }
                 // Our own create went through although its answer was lost (a dropped connection): the lock is ours.
                 if let current, current == holder { return inherited }
-                if attempt == 0, let current, current.isGoneFromThisHost {
+                if !tookOver, let current, current.isGoneFromThisHost {
                     logger.notice("taking over \(lock): its holder (pid \(current.pid) on this host) is gone")
                     try client.deleteCollection(lock)
                     inherited = current.staging
+                    tookOver = true
                     continue
                 }
                 let who = current.map { "restoring backup \($0.backup) since \($0.started) (host \($0.host), pid \($0.pid))" }
@@ -101,7 +108,8 @@ struct RestoreLock {
                         + "killed on another host, delete the collection \(lock) by hand and restore again")
             }
         }
-        return inherited
+        throw QSnapError(.busy("restore.locked"),
+                         "the restore lock \(lock) kept changing hands: another restore of \(base) is starting; try again")
     }
 
     /// The holder of a lock left by a restore that is gone (it ran on this host and its process no longer exists),
