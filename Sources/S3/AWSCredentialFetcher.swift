@@ -136,6 +136,7 @@ struct AWSCredentialFetcher: Sendable {
         do { try task.run() } catch {
             throw QSnapError(.failure("s3.credentials"), "\(origin) could not be started: \(error)")
         }
+        // GCD: a deadline for the child process (no command waits without one); Foundation.Process has no timeout.
         let timer = DispatchWorkItem { if task.isRunning { task.terminate() } }
         DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: timer)
         // Read both pipes before waiting: a process that fills a pipe would block forever otherwise.

@@ -61,6 +61,7 @@ struct DoctorCommand: AsyncParsableCommand {
             let source = try urls(qdrant).map { Doctor.Cluster(urls: $0, connection: try connectionOptions.connection(keyEnv: sourceApiKeyEnv)) }
             let target = try urls(self.target).map { Doctor.Cluster(urls: $0, connection: try connectionOptions.connection(keyEnv: targetApiKeyEnv)) }
             let (repo, s3, collections) = (self.repo, self.s3, self.collections)
+            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
             let report: DoctorReport = try await Blocking.run {
                 let repository: Result<any Repository, QSnapError>? = repo.map { location in
                     Result { try RepositoryOpener.open(location, s3: s3, logger: logger) }

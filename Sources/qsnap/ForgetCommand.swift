@@ -50,6 +50,7 @@ struct ForgetCommand: AsyncParsableCommand {
         try await CommandRunner.run(globals) { logger in
             let options = ForgetRunner.Options(ids: ids, force: force, execute: yes)
             let (repo, s3, lock) = (self.repo, self.s3, self.lock)
+            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
             let report: ForgetReport = try await Blocking.run {
                 let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
                 let held = options.execute

@@ -25,6 +25,7 @@ struct KeyAddCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (repo, s3, file, command) = (self.repo, self.s3, newPasswordFile, newPasswordCommand)
+            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
             let added = try await Blocking.run {
                 let repository = try KeyOpening.open(repo, s3: s3, logger: logger)
                 guard let password = try PasswordSource.new(file: file, command: command) else {

@@ -9,6 +9,7 @@ enum LabelEditing {
     static func run(_ edit: BackupLabelEdit, id: String, repo: String, s3: RepoS3Options, lock: LockOptions,
                     globals: GlobalOptions) async throws {
         try await CommandRunner.run(globals) { logger in
+            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
             let result: BackupLabeler.Result = try await Blocking.run {
                 let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
                 let held = try RepositoryLocker.acquireForCommand(

@@ -123,6 +123,7 @@ struct MigrateCommand: AsyncParsableCommand {
             let source = try connectionOptions.connection(keyEnv: sourceApiKeyEnv)
             let target = try connectionOptions.connection(keyEnv: targetApiKeyEnv)
             let (from, to, finalOptions) = (self.from, self.to, options)
+            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
             let result: MigrationResult = try await Blocking.run {
                 let runner = MigrationRunner(sourceURL: from, source: source, targetURL: to, target: target,
                                              options: finalOptions, logger: logger)

@@ -42,6 +42,7 @@ struct RepoInitCommand: AsyncParsableCommand {
         try await CommandRunner.run(globals) { logger in
             let (repo, s3, encrypted) = (self.repo, self.s3, encryption == "aes-256-gcm")
             let compression = try ObjectCompression(parsing: self.compression)
+            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
             let result = try await Blocking.run {
                 let raw = try RepositoryOpener.openStore(repo, s3: s3, logger: logger)
                 let password = encrypted ? try PasswordSource.current(command: s3.passwordCommand) : nil

@@ -32,6 +32,7 @@ struct SnapshotCreateCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (urls, scope, key, timeout) = (target.urls, target.scope, try target.connection(), self.timeout)
+            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
             let made: [ServerSnapshotEntry] = try await Blocking.run {
                 try ServerSnapshots.connect(urls: urls, connection: key, logger: logger).create(scope, timeout: timeout)
             }

@@ -37,6 +37,7 @@ struct SnapshotDownloadCommand: AsyncParsableCommand {
         try await CommandRunner.run(globals) { logger in
             let (urls, scope, key) = (target.urls, target.scope, try target.connection())
             let (name, node, output) = (self.name, self.node, self.output)
+            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
             let result: SnapshotDownloadResult = try await Blocking.run {
                 let snapshots = try ServerSnapshots.connect(urls: urls, connection: key, logger: logger)
                 return try SnapshotDownloader(snapshots: snapshots, logger: logger)

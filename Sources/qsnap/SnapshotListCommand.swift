@@ -21,6 +21,7 @@ struct SnapshotListCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (urls, scope, key) = (target.urls, target.scope, try target.connection())
+            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
             let listed: [ServerSnapshotEntry] = try await Blocking.run {
                 try ServerSnapshots.connect(urls: urls, connection: key, logger: logger).list(scope)
             }

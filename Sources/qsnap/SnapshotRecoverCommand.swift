@@ -61,6 +61,7 @@ struct SnapshotRecoverCommand: AsyncParsableCommand {
             let scope: SnapshotScope = shard.map { .shard(collection, $0) } ?? .collection(collection)
             let (file, url, key, checksum) = (self.file, self.qdrant, try connectionOptions.connection(apiKey: apiKey), self.checksum)
             let priority = SnapshotPriority(rawValue: self.priority)!
+            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
             let result: SnapshotRecoveryResult = try await Blocking.run {
                 try SnapshotRecovery(logger: logger).recover(file: file, into: scope, url: url, connection: key,
                                                              priority: priority, checksum: checksum)

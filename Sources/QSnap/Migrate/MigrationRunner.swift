@@ -156,6 +156,7 @@ public final class MigrationRunner: Sendable {
         let workers = min(options.parallel, pending.count)
         logger.notice("loading \(plan.options.collection) → \(plan.options.target): \(journal.streams.count) stream(s), \(workers) at once, \(options.batch) points per batch")
         for w in 0..<workers {
+            // Joined threads, one per stream: the Qdrant client blocks (libcurl easy); a task group in #19.
             threads.append(try JoinableThread(name: "qsnap-migrate-\(w)") { [self] in
                 while shared.failure == nil {
                     let k = next.withLock { n -> Int? in

@@ -40,6 +40,7 @@ extension SnapshotSender {
             let feed = ArchiveFeed()
             let cancel = CancellationFlag()
             let repository = self.repository
+            // A joined thread: the repository read blocks (libcurl easy); #19 feeds libarchive from an async sequence.
             let pump = try JoinableThread(name: "qsnap-full-read") {
                 do {
                     try repository.get(key: key, cancellation: cancel) { bytes in
@@ -80,12 +81,7 @@ extension SnapshotSender {
             try node.client.uploadSnapshot(
                 .collection(collection), fileName: nested.file, length: nested.size, checksum: nested.sha256,
                 priority: .snapshot, wait: true, read: { buffer in try reader.read(into: buffer) })
-            let client = node.client, logger = self.logger, url = node.url, file = nested.file
-            DispatchQueue.global().async(group: cleanups) {
-                do { try client.deleteSnapshot(.collection(collection), name: file) } catch {
-                    logger.debug("could not remove the uploaded \(file) on \(url): \(error)")
-                }
-            }
+            removeUploaded(file: nested.file, of: collection, on: node)
             return
         }
         throw QSnapError(.verificationFailed("restore.nested-missing"),

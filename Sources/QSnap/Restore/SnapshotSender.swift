@@ -143,12 +143,17 @@ struct SnapshotSender: Sendable {
         }
         // Qdrant keeps an uploaded collection snapshot in its snapshots directory: remove it (best effort), beside
         // what the restore does next.
-        if case .collection(let name) = scope {
-            let client = node.client, logger = self.logger, url = node.url, file = object.snapshotName
-            DispatchQueue.global().async(group: cleanups) {
-                do { try client.deleteSnapshot(.collection(name), name: file) } catch {
-                    logger.debug("could not remove the uploaded \(file) on \(url): \(error)")
-                }
+        if case .collection(let name) = scope { removeUploaded(file: object.snapshotName, of: name, on: node) }
+    }
+
+    /// Removes (best effort, in the background) the copy of an uploaded collection snapshot that Qdrant keeps in its
+    /// snapshots directory.
+    func removeUploaded(file: String, of collection: String, on node: RestoreTarget.Node) {
+        let client = node.client, logger = self.logger, url = node.url
+        // GCD: a fire-and-forget clean-up joined by `finishCleanups()`; the task-group rewrite is #19's.
+        DispatchQueue.global().async(group: cleanups) {
+            do { try client.deleteSnapshot(.collection(collection), name: file) } catch {
+                logger.debug("could not remove the uploaded \(file) on \(url): \(error)")
             }
         }
     }

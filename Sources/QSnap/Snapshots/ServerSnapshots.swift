@@ -98,6 +98,7 @@ public struct ServerSnapshots: Sendable {
         }
         let targets = try holders(of: scope)
         let results = ResultSlots<ServerSnapshotEntry>(count: targets.count)
+        // One blocking creation per node at once (the client blocks); a bounded task group replaces this in #19.
         DispatchQueue.concurrentPerform(iterations: targets.count) { i in
             results.set(i, Result { try createOne(scope, on: targets[i], timeout: timeout, poll: poll) })
         }
