@@ -9,16 +9,21 @@ extension S3Client {
         throws -> String
     {
         let declared = effectiveChecksum(checksum ?? configuration.checksumAlgorithm)
+        do {
+            return try startMultipartUpload(key: key, contentType: contentType, declared: declared, role: .data)
+        } catch where fallBackIfChecksumRejected(error, sentChecksum: declared) {
+            return try startMultipartUpload(key: key, contentType: contentType, declared: nil, role: .data)
+        }
+    }
+
+    /// CreateMultipartUpload declaring exactly `declared` (none when `nil`), with the settings of `role`.
+    func startMultipartUpload(key: String, contentType: String?, declared: S3ChecksumAlgorithm?,
+                              role: ObjectStorageSettings.ObjectRole) throws -> String {
         var call = Call(method: "POST", key: key, query: [("uploads", "")])
         if let declared { call.headers = [("x-amz-checksum-algorithm", declared.rawValue)] }
         if let contentType { call.headers.append(("Content-Type", contentType)) }
-        call.headers += configuration.objectSettings.headers(for: .data)
-        let response: HTTPResponse
-        do {
-            response = try execute(call)
-        } catch where fallBackIfChecksumRejected(error, sentChecksum: declared) {
-            return try createMultipartUpload(key: key, contentType: contentType, checksum: nil)
-        }
+        call.headers += configuration.objectSettings.headers(for: role)
+        let response = try execute(call)
         guard let id = S3XMLElement.parse(response.body)?.string("UploadId"), !id.isEmpty else {
             throw QSnapError(.failure("s3.protocol"), "S3 answered CreateMultipartUpload for \(displayName(key)) without an UploadId")
         }

@@ -19,6 +19,10 @@ struct RestoreCommand: AsyncParsableCommand {
             the switch the new collection is deleted and nothing else changes. The collection the alias pointed \
             at before keeps the alias <alias>-qsnap-previous for rollback.
 
+            From an S3 repository the nodes pull their snapshots themselves from presigned URLs by default
+            (--transport auto), each object read and inspected once by qsnap first; a node that cannot reach
+            the store gets it uploaded instead. Directory and encrypted repositories upload.
+
             Examples:
               qsnap restore latest --repo ./backups --target http://localhost:6333
               qsnap restore 20261121T101500Z-ab12cd --repo s3://bucket/qdrant --target http://n1:6333,http://n2:6333,http://n3:6333 --transport url
@@ -28,8 +32,8 @@ struct RestoreCommand: AsyncParsableCommand {
     @OptionGroup var globals: GlobalOptions
     @OptionGroup var selection: RestoreSelectionOptions
 
-    @Option(help: "upload (stream the object into …/snapshots/upload) or url (the node downloads a presigned S3 URL, or --object-base-url + key).")
-    var transport: String = "upload"
+    @Option(help: "auto (default: presigned URLs from an S3 repository, upload otherwise), upload (stream the object into …/snapshots/upload) or url (the node downloads a presigned S3 URL, or --object-base-url + key).")
+    var transport: String = "auto"
 
     @Option(help: "For --transport url with a directory repository: the HTTP URL where the repository directory is served.")
     var objectBaseURL: String?
@@ -44,7 +48,7 @@ struct RestoreCommand: AsyncParsableCommand {
     var dryRun = false
 
     func validate() throws {
-        guard RestoreTransport(rawValue: transport) != nil else { throw ValidationError("--transport must be upload or url") }
+        guard RestoreTransport(rawValue: transport) != nil else { throw ValidationError("--transport must be auto, upload or url") }
         guard (1...604_800).contains(presignExpiry) else { throw ValidationError("--presign-expiry must be 1…604800 seconds") }
         try selection.validateValues()
     }
@@ -60,6 +64,7 @@ struct RestoreCommand: AsyncParsableCommand {
             let finalOptions = options
             let outcome: (RestorePlan, RestoreResult?) = try await Blocking.run {
                 let (repository, manifest, target) = try selection.load(logger: logger)
+                let finalOptions = finalOptions.resolvingTransport(for: repository)
                 let plan = try RestorePlanner(manifest: manifest, target: target, options: finalOptions).plan()
                 if dryRun || plan.refused { return (plan, nil) }
                 if finalOptions.transport == .url, repository is EncryptedRepository {

@@ -9,7 +9,12 @@ struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Re-read every object of a backup: size, SHA-256, and a full archive inspection.",
-        discussion: "Exit code 4 when any object is missing, differs from the manifest or is not a sound snapshot.")
+        discussion: """
+            Exit code 4 when any object is missing, differs from the manifest or is not a sound snapshot.
+            Objects the store copied server-side have no SHA-256 in their manifest (Qdrant reports none for
+            snapshots it keeps on S3): a verification that passes records the SHA-256 it computed, taking the
+            repository lock for that write.
+            """)
 
     @OptionGroup var globals: GlobalOptions
 
@@ -21,19 +26,28 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @OptionGroup var s3: RepoS3Options
 
+    @OptionGroup var lock: LockOptions
+
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
-            let (repo, s3, id) = (self.repo, self.s3, self.id)
+            let (repo, s3, id, lock) = (self.repo, self.s3, self.id, self.lock)
             let outcome: BackupVerifier.Outcome = try await Blocking.run {
                 let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
                 let resolved = try ManifestStore.resolve(id, in: repository)
-                return try BackupVerifier(repository: repository, logger: logger).verify(resolved)
+                let verifier = BackupVerifier(repository: repository, logger: logger)
+                let outcome = try verifier.verify(resolved)
+                guard outcome.ok, !outcome.unrecorded.isEmpty else { return outcome }
+                let held = try RepositoryLocker.acquireForCommand(
+                    repository, purpose: "verify", wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger)
+                defer { held.release() }
+                return try verifier.recordChecksums(of: outcome, lock: held)
             }
             if globals.json {
                 try JSONOutput.print(outcome)
             } else {
                 for o in outcome.objects { print("\(o.ok ? "ok  " : "FAIL") \(o.key)" + (o.problem.map { ": \($0)" } ?? "")) }
-                print("backup \(outcome.id): " + (outcome.ok ? "verified, \(outcome.objects.count) object(s), \(ByteCount.format(outcome.bytes))" : "VERIFICATION FAILED"))
+                print("backup \(outcome.id): " + (outcome.ok ? "verified, \(outcome.objects.count) object(s), \(ByteCount.format(outcome.bytes))" : "VERIFICATION FAILED")
+                      + (outcome.recorded > 0 ? "; recorded the SHA-256 of \(outcome.recorded) server-side copied object(s)" : ""))
             }
             if !outcome.ok {
                 let bad = outcome.objects.filter { !$0.ok }

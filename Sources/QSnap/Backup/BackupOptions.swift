@@ -23,6 +23,12 @@ public struct BackupOptions: Sendable {
     public var vanishGrace: Double = 30
     /// Tags recorded in the manifest (`--tag`; validated by ``BackupLabels/validate(tag:)``).
     public var tags: [String] = []
+    /// Whether snapshots the nodes wrote to S3 themselves are copied into the repository server-side.
+    public var serverSide: ServerSideMode = .auto
+    /// Where the nodes write their snapshots when they store them on S3.
+    public var nodeSnapshotStore = NodeSnapshotStore()
+    /// Server-side copies up to this size are one CopyObject; larger ones UploadPartCopy parts of it (≤ 5 GiB).
+    public var copyPartSize: Int64 = 5 << 30
     /// Set by the runner from the discovered topology.
     public var clusterEnabled = false
 

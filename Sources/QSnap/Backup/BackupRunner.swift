@@ -12,6 +12,8 @@ public struct BackupResult: Sendable, Codable {
     public var bytes: Int64
     /// Objects a resumed run found already stored and did not upload again.
     public var reusedObjects: Int
+    /// Objects the store copied server-side from the nodes' own S3 snapshot storage (no byte through this host).
+    public var serverSideCopies: Int
     public var resumed: Bool
     public var durationSeconds: Double
     public var collections: [String]
@@ -59,6 +61,11 @@ public final class BackupRunner: @unchecked Sendable {
     public func run() throws -> BackupResult {
         let started = Date()
         for tag in options.tags { try BackupLabels.validate(tag: tag) }
+        if options.serverSide == .always, !(repository is S3Repository) {
+            throw QSnapError(.usage("backup.server-side"),
+                             "--server-side needs a plain (unencrypted) S3 repository on the endpoint the nodes write their "
+                                + "snapshots to; \(repository.displayURL) is not one. Drop --server-side to stream the snapshots")
+        }
         try heldLock?.ensureHeld()
         let plan = try BackupPlanner.plan(kind: options.kind, topology: source.topology)
         if let first = source.topology.nodes.first.flatMap({ source.clients[$0.peerId] }) {
@@ -165,11 +172,12 @@ public final class BackupRunner: @unchecked Sendable {
         try? repository.delete(keys: [BackupLayout.progress(id)])
         return BackupResult(
             id: id, repository: repository.displayURL, kind: options.kind, objects: ordered.count,
-            bytes: manifest.totalBytes, reusedObjects: reused.count, resumed: resumed,
+            bytes: manifest.totalBytes, reusedObjects: reused.count, serverSideCopies: serverSideCopies, resumed: resumed,
             durationSeconds: completed.timeIntervalSince(started), collections: source.collections.map(\.name))
     }
 
     private var checksumless = false
+    private var serverSideCopies = 0
 
     private func workLoop() {
         while true {
@@ -213,7 +221,13 @@ public final class BackupRunner: @unchecked Sendable {
                 }
             })
         if snapshot.checksum == nil { lock.withLock { checksumless = true } }
-        let object = try t.upload(snapshot)
+        let object: BackupManifest.Object
+        if let copied = try t.copyServerSide(snapshot) {
+            object = copied
+            lock.withLock { serverSideCopies += 1 }
+        } else {
+            object = try t.upload(snapshot)
+        }
         try lock.withLock {
             journal.finished.append(BackupProgress.Finished(unit: item.unit, object: object))
             journal.pending[pendingKey] = nil

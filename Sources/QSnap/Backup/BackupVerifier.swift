@@ -25,6 +25,11 @@ public struct BackupVerifier {
         public var objects: [ObjectResult]
         public var bytes: Int64
         public var verifiedAt: String
+        /// Keys of objects whose manifest records no SHA-256 (server-side copies): ``recordChecksums(of:lock:)`` fills
+        /// them in from this verification.
+        public var unrecorded: [String] = []
+        /// How many SHA-256 values ``recordChecksums(of:lock:)`` wrote into the manifest.
+        public var recorded: Int = 0
     }
 
     let repository: any Repository
@@ -45,11 +50,37 @@ public struct BackupVerifier {
         }
         let ok = results.allSatisfy(\.ok)
         let result = Outcome(id: id, ok: ok, objects: results, bytes: results.reduce(0) { $0 + $1.size },
-                            verifiedAt: ISO8601DateFormatter().string(from: Date()))
+                            verifiedAt: ISO8601DateFormatter().string(from: Date()),
+                            unrecorded: manifest.objects.filter { $0.sha256 == nil }.map(\.key))
         if ok {
             try repository.put(key: BackupLayout.folder(id) + "verification.json", bytes: ManifestStore.encode(result))
         }
         return result
+    }
+
+    /// Writes the SHA-256 this verification computed into the manifest for every object that has none (server-side
+    /// copies: Qdrant reports no checksum for snapshots it stores on S3), so that later restores and verifications
+    /// check against it. Only after a verification that passed; the manifest is rewritten atomically (the caller
+    /// holds the repository lock, checked just before the write).
+    /// - Returns: `outcome` with ``Outcome/recorded`` set.
+    public func recordChecksums(of outcome: Outcome, lock: HeldRepositoryLock?) throws -> Outcome {
+        var outcome = outcome
+        guard outcome.ok, !outcome.unrecorded.isEmpty else { return outcome }
+        var manifest = try ManifestStore.read(outcome.id, from: repository)
+        let computed = Dictionary(outcome.objects.compactMap { r in r.sha256.map { (r.key, $0) } }, uniquingKeysWith: { a, _ in a })
+        var count = 0
+        for i in manifest.objects.indices where manifest.objects[i].sha256 == nil {
+            guard let sha = computed[manifest.objects[i].key] else { continue }
+            manifest.objects[i].sha256 = sha
+            count += 1
+        }
+        guard count > 0 else { return outcome }
+        try lock?.ensureHeld()
+        try ManifestStore.write(manifest, to: repository)
+        outcome.recorded = count
+        outcome.unrecorded = manifest.objects.filter { $0.sha256 == nil }.map(\.key)
+        logger.notice("backup \(outcome.id): recorded the SHA-256 of \(count) server-side copied object(s) in its manifest")
+        return outcome
     }
 
     func check(_ object: BackupManifest.Object) -> ObjectResult {

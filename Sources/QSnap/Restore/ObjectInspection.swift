@@ -45,6 +45,13 @@ final class ObjectInspection: @unchecked Sendable {
         return inspected.value.withLock { $0 }
     }
 
+    /// The SHA-256 of the whole object once it passed (the manifest's, or the computed one where the manifest has
+    /// none), else `nil`.
+    var sha256: String? {
+        guard passed else { return nil }
+        return inspected.sha256.withLock { $0 }
+    }
+
     /// The inspection's refusal when it failed (unsafe or damaged object), else `nil`.
     var refusal: QSnapError? {
         if case .failure(let error) = settled { return error }
@@ -69,7 +76,7 @@ final class ObjectInspection: @unchecked Sendable {
             inspected.value.withLock { $0 = report }
         }
         let hashFeed = self.hashFeed
-        let expected = object.sha256.lowercased()
+        let expected = object.sha256?.lowercased()
         hasher = Verdict(name: "qsnap-sha256", reading: hashFeed) {
             defer { hashFeed.close() }
             let digest = Digest(.sha256)
@@ -77,6 +84,10 @@ final class ObjectInspection: @unchecked Sendable {
             // of it, this is the only reference, which an optimised build would otherwise drop before the update).
             while let chunk = try hashFeed.next() { withExtendedLifetime(chunk) { digest.update(chunk.bytes) } }
             let actual = digest.hexDigest()
+            inspected.sha256.withLock { $0 = actual }
+            // A server-side copy has no SHA-256 in its manifest until `qsnap verify` filled it in: the one computed
+            // here is what the node is then told to check.
+            guard let expected else { return }
             guard actual == expected else {
                 throw QSnapError(
                     .verificationFailed("archive.checksum"),
@@ -218,6 +229,7 @@ final class ObjectInspection: @unchecked Sendable {
     /// Where the inspection thread leaves its report.
     private final class ReportSlot: Sendable {
         let value = Mutex<SnapshotReport?>(nil)
+        let sha256 = Mutex<String?>(nil)
     }
 
     /// One check running on its own thread.

@@ -18,6 +18,9 @@ public struct RestoreOptions: Sendable {
     public var objectBaseURL: String?
     /// Lifetime of presigned URLs, in seconds.
     public var presignExpiry: Int
+    /// Set by ``resolvingTransport(for:)`` for `--transport auto`: a node that fails to recover from the URL gets
+    /// the object uploaded instead.
+    public var fallBackToUpload = false
     /// Seconds verification waits for every replica to become Active (`--verify-timeout`).
     public var verifyTimeout: Double = 120
 
@@ -33,5 +36,17 @@ public struct RestoreOptions: Sendable {
         self.transport = transport
         self.objectBaseURL = objectBaseURL
         self.presignExpiry = presignExpiry
+    }
+
+    /// `--transport auto` made concrete for `repository`: ``RestoreTransport/url`` (presigned URLs, with a fall-back
+    /// to upload per object) for a plain S3 repository, ``RestoreTransport/upload`` for any other (a directory is
+    /// not reachable by the nodes; an encrypted repository holds bytes they cannot decrypt). Other transports are
+    /// kept as asked.
+    public func resolvingTransport(for repository: any Repository) -> RestoreOptions {
+        guard transport == .auto else { return self }
+        var resolved = self
+        resolved.transport = repository is S3Repository ? .url : .upload
+        resolved.fallBackToUpload = resolved.transport == .url
+        return resolved
     }
 }

@@ -123,7 +123,8 @@ public struct RestorePlanner: Sendable {
             targetVersion: target.version.description, target: target.nodes.map(\.url),
             // A node cannot take one collection's file out of a full snapshot by itself: full backups are uploaded.
             // and Qdrant Cloud blocks a node's outbound traffic, so it cannot download from a URL either.
-            transport: manifest.kind == .full || target.isQdrantCloud ? .upload : options.transport,
+            // An unresolved `auto` (no repository known yet) plans the upload.
+            transport: manifest.kind == .full || target.isQdrantCloud || options.transport == .auto ? .upload : options.transport,
             collections: plans, gates: gates,
             verdict: gates.contains(where: \.refuses) ? "refused" : "ok")
     }

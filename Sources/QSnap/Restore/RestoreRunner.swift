@@ -38,6 +38,8 @@ public final class RestoreRunner: @unchecked Sendable {
     private var inherited: Set<String> = []
     /// Full backups: each collection's snapshot inside each full object (object key + NUL + collection).
     private var nested: [String: NestedSnapshot] = [:]
+    /// SHA-256 of objects whose manifest has none (unverified server-side copies), computed by ``inspectObjects()``.
+    private var computedSHA256: [String: String] = [:]
 
     /// Creates a runner for a plan whose gates passed.
     public init(manifest: BackupManifest, target: RestoreTarget, plan: RestorePlan, repository: any Repository,
@@ -47,10 +49,11 @@ public final class RestoreRunner: @unchecked Sendable {
         self.plan = plan
         self.sender = SnapshotSender(repository: repository, transport: plan.transport,
                                      objectBaseURL: options.objectBaseURL, presignExpiry: options.presignExpiry,
-                                     logger: logger, backupID: manifest.id)
+                                     logger: logger, backupID: manifest.id,
+                                     fallBackToUpload: options.fallBackToUpload)
         self.logger = logger
         self.verifyTimeout = options.verifyTimeout
-        self.askedTransport = options.transport
+        self.askedTransport = options.fallBackToUpload ? .auto : options.transport
         self.recoveries = Array(repeating: [], count: plan.collections.count)
     }
 
@@ -74,7 +77,7 @@ public final class RestoreRunner: @unchecked Sendable {
             locks.append(lock)
         }
         let started = Date()
-        if plan.transport != askedTransport {
+        if plan.transport != askedTransport && askedTransport != .auto {
             let why = manifest.kind == .full ? "a full backup is sent collection by collection"
                 : "Qdrant Cloud nodes cannot download from a URL"
             logger.notice("using the upload transport instead of --transport \(askedTransport.rawValue): \(why)")
@@ -144,7 +147,9 @@ public final class RestoreRunner: @unchecked Sendable {
         for c in plan.collections.indices {
             for object in objects(of: c) where reports[object.key] == nil {
                 do {
-                    reports[object.key] = try sender.inspect(object)
+                    let inspected = try sender.inspect(object)
+                    reports[object.key] = inspected.report
+                    if object.sha256 == nil { computedSHA256[object.key] = inspected.sha256 }
                 } catch let error as QSnapError {
                     throw QSnapError(error.code, "refusing to restore backup \(manifest.id): \(error.message); nothing was sent to the target")
                 }
@@ -193,7 +198,9 @@ public final class RestoreRunner: @unchecked Sendable {
     }
 
     private func send(collection c: Int, object o: Int, node n: Int, scope: SnapshotScope) throws {
-        let object = objects(of: c)[o]
+        var object = objects(of: c)[o]
+        // A server-side copy not yet verified: the node checks the SHA-256 qsnap computed in its inspection.
+        if object.sha256 == nil { object.sha256 = computedSHA256[object.key] }
         let node = target.nodes[n]
         logger.notice("recovering \(object.key) (\(ByteCount.format(object.size))) on \(node.url)")
         let t0 = Date()

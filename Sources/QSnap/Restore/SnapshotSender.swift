@@ -21,6 +21,9 @@ struct SnapshotSender: Sendable {
     var backupID: String?
     /// What is being restored, named in refusals instead of the backup (e.g. `snapshot file x.snapshot`).
     var subject: String?
+    /// `--transport auto`: a node that fails to recover from the URL (it cannot reach the store, or refuses URLs)
+    /// gets the object uploaded instead.
+    var fallBackToUpload = false
     /// Clean-ups left running in the background (removing uploaded snapshot files); ``finishCleanups()`` waits.
     let cleanups = DispatchGroup()
 
@@ -34,7 +37,7 @@ struct SnapshotSender: Sendable {
     func send(_ object: BackupManifest.Object, scope: SnapshotScope, to node: RestoreTarget.Node,
               priority: SnapshotPriority = .snapshot) throws {
         switch transport {
-        case .upload:
+        case .upload, .auto:
             try upload(object, scope: scope, to: node, priority: priority)
         case .url:
             guard !(repository is EncryptedRepository) else {
@@ -49,6 +52,11 @@ struct SnapshotSender: Sendable {
                 // Qdrant Cloud blocks outbound traffic, and self-hosted nodes may disable URL recovery.
                 logger.notice("\(node.url) refuses recovery from a URL: uploading \(object.key) instead")
                 try upload(object, scope: scope, to: node, priority: priority)
+            } catch let error as QSnapError where fallBackToUpload && error.qdrantFailure != nil && !ProcessStop.isRequested {
+                // The node answered: it could not fetch or recover from the URL (e.g. no route to the store). The
+                // upload inspects the object again as it streams it, so a damaged object is still refused.
+                logger.notice("\(node.url) could not recover \(object.key) from its presigned URL (\(error.message)); uploading it instead")
+                try upload(object, scope: scope, to: node, priority: priority)
             }
         }
     }
@@ -56,16 +64,17 @@ struct SnapshotSender: Sendable {
     /// Reads `object` from the repository and checks it the way `qsnap verify` does — present with the manifest's
     /// size, a sound Qdrant snapshot at every level (deep inspection) and the manifest's SHA-256 — without sending it.
     /// - Throws: `verificationFailed` (missing, size or checksum mismatch) or `refused` (unsafe or damaged archive).
-    /// - Returns: what the inspection found (for a full snapshot: each nested collection file and its SHA-256).
+    /// - Returns: what the inspection found (for a full snapshot: each nested collection file and its SHA-256), and
+    ///   the object's SHA-256 (computed where the manifest has none: a server-side copy not yet verified).
     @discardableResult
-    func inspect(_ object: BackupManifest.Object) throws -> SnapshotReport? {
+    func inspect(_ object: BackupManifest.Object) throws -> (report: SnapshotReport?, sha256: String?) {
         try BackupVerifier.checkPresent(object, in: repository)
         let (source, cleanup) = try openObject(object)
         defer { cleanup() }
         let inspection = ObjectInspection(object: object, source: source)
         defer { inspection.cancel() }
         try inspection.run()
-        return inspection.report
+        return (inspection.report, inspection.sha256)
     }
 
     /// A reader of the object's bytes (a file, or a producer thread streaming from the repository), and what to do

@@ -161,8 +161,9 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         /// The object key, relative to the repository root.
         public var key: String
         public var size: Int64
-        /// Lower-case hex SHA-256 of the object.
-        public var sha256: String
+        /// Lower-case hex SHA-256 of the object; `nil` for an object the store copied server-side from a node's own
+        /// S3 snapshot storage (Qdrant reports no checksum there) until `qsnap verify` read it and filled it in.
+        public var sha256: String?
         /// The ETag the store returned (an MD5 or a multipart ETag; not a content hash to compare).
         public var etag: String
         /// What the object is a snapshot of.
@@ -180,14 +181,18 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         /// `nil` in a plain repository, where the store holds `size` bytes. `size` and `sha256` are always the
         /// plaintext snapshot's, as Qdrant's `checksum` expects.
         public var storedSize: Int64?
+        /// Where the node wrote the snapshot when the store copied it into the repository server-side
+        /// (`s3://bucket/key`); `nil` when qsnap streamed it.
+        public var copiedFrom: String?
 
         /// The size a HEAD of the object must report.
         public var expectedStoredSize: Int64 { storedSize ?? size }
 
-        public init(key: String, size: Int64, sha256: String, etag: String, kind: BackupKind, collection: String?,
+        public init(key: String, size: Int64, sha256: String?, etag: String, kind: BackupKind, collection: String?,
                     shardId: Int?, peerId: UInt64?, nodeURL: String, snapshotName: String, shards: [Int],
-                    storedSize: Int64? = nil) {
+                    storedSize: Int64? = nil, copiedFrom: String? = nil) {
             self.storedSize = storedSize
+            self.copiedFrom = copiedFrom
             self.key = key
             self.size = size
             self.sha256 = sha256
