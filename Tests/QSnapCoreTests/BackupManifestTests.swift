@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import QSnapCore
 
@@ -22,5 +23,22 @@ import Testing
         // An id held only as a Double above 2^53 cannot be retrieved exactly: not sampled.
         #expect(BackupManifest.PointSample(point: .object(["id": .number(1e17)])) == nil)
         #expect(BackupManifest.PointSample(point: .object(["payload": .null])) == nil)
+    }
+
+    @Test func aServerSideCopyHasNoChecksumUntilVerifiedAndOlderObjectsDecodeUnchanged() throws {
+        let copied = BackupManifest.Object(
+            key: "backups/b/objects/docs/peer-1/s.snapshot", size: 10, sha256: nil, etag: "e", kind: .collection,
+            collection: "docs", shardId: nil, peerId: 1, nodeURL: "http://n1", snapshotName: "s.snapshot", shards: [0],
+            copiedFrom: "s3://nodes/snapshots/docs/s.snapshot")
+        let encoded = try JSONEncoder().encode(copied)
+        let text = String(decoding: encoded, as: UTF8.self)
+        #expect(!text.contains("sha256"))
+        #expect(text.contains("copiedFrom"))
+        #expect(try JSONDecoder().decode(BackupManifest.Object.self, from: encoded) == copied)
+        // An object written before server-side copies existed: a SHA-256 and no origin.
+        let older = #"{"key":"k","size":3,"sha256":"ab","etag":"e","kind":"shard","nodeURL":"u","snapshotName":"n","shards":[1]}"#
+        let decoded = try JSONDecoder().decode(BackupManifest.Object.self, from: Data(older.utf8))
+        #expect(decoded.sha256 == "ab")
+        #expect(decoded.copiedFrom == nil)
     }
 }

@@ -182,6 +182,19 @@ import Testing
         refused.cancel()
     }
 
+    @Test func anObjectWithoutAManifestChecksumPassesWithTheComputedOne() throws {
+        let data = Self.shardSnapshot(walBytes: ObjectInspection.chunkSize + 7)
+        let source = Source(data)
+        var object = Self.object(data)
+        object.sha256 = nil  // a server-side copy not yet verified
+        let inspection = ObjectInspection(object: object, source: { source.read($0) })
+        #expect(inspection.sha256 == nil)
+        try inspection.run()
+        #expect(inspection.passed)
+        #expect(inspection.sha256 == Digest.sha256Hex(data))
+        inspection.cancel()
+    }
+
     @Test func aRepositoryReadErrorIsPassedOnAndStopsTheChecks() throws {
         let data = Self.shardSnapshot(walBytes: 3 * ObjectInspection.chunkSize)
         let source = Source(data)

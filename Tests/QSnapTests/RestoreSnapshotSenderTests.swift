@@ -42,3 +42,23 @@ import Testing
         #expect(!url.contains("wJalrXUtnFEMI"))
     }
 }
+
+@Suite struct RestoreTransportResolutionTests {
+    @Test func autoPresignsFromPlainS3AndUploadsFromEverythingElse() throws {
+        let client = try S3Client(configuration: S3Configuration(
+            endpoint: "http://127.0.0.1:9000", bucket: "bkt",
+            credentials: SigV4Credentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "secret")))
+        let s3 = RestoreOptions(transport: .auto).resolvingTransport(for: S3Repository(client: client, prefix: "p"))
+        #expect(s3.transport == .url)
+        #expect(s3.fallBackToUpload)
+        let dir = try LocalRepository(root: FileManager.default.temporaryDirectory.appendingPathComponent("qsnap-rt-\(UUID().uuidString)").path)
+        defer { try? FileManager.default.removeItem(atPath: dir.root) }
+        let local = RestoreOptions(transport: .auto).resolvingTransport(for: dir)
+        #expect(local.transport == .upload)
+        #expect(!local.fallBackToUpload)
+        // An explicit choice is kept, without the fall-back.
+        let asked = RestoreOptions(transport: .url).resolvingTransport(for: dir)
+        #expect(asked.transport == .url)
+        #expect(!asked.fallBackToUpload)
+    }
+}
