@@ -41,6 +41,13 @@ def main(argv=None) -> int:
     ap.add_argument("--disk-usage-percent", type=int, help="disk usage reported by /quotas")
     ap.add_argument("--ram-size", type=int, help="RAM size in bytes reported by /telemetry")
     ap.add_argument("--faults", help="initial fault configuration (JSON, see README)")
+    ap.add_argument("--snapshots-s3-bucket", metavar="NAME",
+                    help="keep snapshots in this S3 bucket (storage.snapshots_config.snapshots_storage: s3); keys "
+                         "from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN")
+    ap.add_argument("--snapshots-s3-endpoint", metavar="URL",
+                    help="S3 endpoint (s3_config.endpoint_url), path-style; goes with --snapshots-s3-bucket")
+    ap.add_argument("--snapshots-s3-region", metavar="REGION", default="us-east-1",
+                    help="S3 region (s3_config.region, default us-east-1)")
     ap.add_argument("--exit-on-stdin-eof", action="store_true",
                     help="stop when stdin reaches end of file (the harness uses it so no process outlives its test run)")
     args = ap.parse_args(argv)
@@ -60,6 +67,8 @@ def main(argv=None) -> int:
         ap.error("--tls-client-ca needs --tls-cert/--tls-key")
     if args.jwt_rbac and not (args.api_key or args.alt_api_key):
         ap.error("--jwt-rbac needs --api-key (the HS256 secret)")
+    if bool(args.snapshots_s3_bucket) != bool(args.snapshots_s3_endpoint):
+        ap.error("--snapshots-s3-bucket and --snapshots-s3-endpoint go together")
     if args.cloud is not None:
         if not args.tls_cert:
             ap.error("--cloud needs --tls-cert/--tls-key (Qdrant Cloud is reached over TLS only)")
@@ -71,6 +80,10 @@ def main(argv=None) -> int:
         except (OSError, ValueError) as e:
             ap.error(f"TLS files: {e}")
         outgoing = outgoing_context(args.tls_cert, args.tls_key, args.tls_client_ca)
+    snapshots_s3 = None
+    if args.snapshots_s3_bucket:
+        snapshots_s3 = {"bucket": args.snapshots_s3_bucket, "endpoint": args.snapshots_s3_endpoint,
+                        "region": args.snapshots_s3_region}
     faults = Faults()
     if args.faults:
         try:
@@ -81,7 +94,7 @@ def main(argv=None) -> int:
                       read_only_api_key=args.read_only_api_key, disk_size=args.disk_size,
                       disk_usage_percent=args.disk_usage_percent, ram_size=args.ram_size, faults=faults,
                       jwt_rbac=args.jwt_rbac, alt_api_key=args.alt_api_key, cloud=args.cloud,
-                      outgoing_tls=outgoing)
+                      outgoing_tls=outgoing, snapshots_s3=snapshots_s3)
     servers = []
     front = None
     try:

@@ -156,7 +156,8 @@ class Testbed:
 
 def start_testbed(tmp_path, peers: int = 1, version: str = "1.19.0", timeout: float = 30.0,
                   python: str | None = None, tls=None, mtls: bool = False, cloud: str | None = None,
-                  **flags) -> Testbed:
+                  snapshots_s3_bucket: str | None = None, snapshots_s3_endpoint: str | None = None,
+                  s3_env: dict | None = None, **flags) -> Testbed:
     """Starts `python -m qdrant_testbed` on free ports with storage under tmp_path and waits for READY.
 
     flags: api_key, alt_api_key, read_only_api_key, jwt_rbac (bool), disk_size, disk_usage_percent, ram_size (CLI
@@ -166,6 +167,9 @@ def start_testbed(tmp_path, peers: int = 1, version: str = "1.19.0", timeout: fl
     mtls: also require client certificates signed by tls.ca (Testbed.session()/ssl_context() present tls.client_cert).
     cloud: a cluster id: Qdrant Cloud mode (implies tls=True); `urls` = [cluster endpoint, node endpoints...], and
     `*.localhost` names are made to resolve to loopback in this process (install_localhost_resolver).
+    snapshots_s3_bucket, snapshots_s3_endpoint: keep snapshots in that S3 bucket (`snapshots_storage: s3`;
+    `snapshots_s3_region=` picks the region); s3_env: variables added to the double's environment (its keys:
+    AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN).
     """
     tmp_path = Path(tmp_path)
     storage = Path(flags.pop("storage", tmp_path / "qdrant-storage"))
@@ -189,6 +193,10 @@ def start_testbed(tmp_path, peers: int = 1, version: str = "1.19.0", timeout: fl
             args += ["--tls-client-ca", str(tls.ca)]
     if cloud:
         args += ["--cloud", cloud]
+    if snapshots_s3_bucket:
+        args += ["--snapshots-s3-bucket", snapshots_s3_bucket]
+    if snapshots_s3_endpoint:
+        args += ["--snapshots-s3-endpoint", snapshots_s3_endpoint]
     for key, value in flags.items():
         if value is None or value is False:
             continue
@@ -199,6 +207,7 @@ def start_testbed(tmp_path, peers: int = 1, version: str = "1.19.0", timeout: fl
             value = json.dumps(value)
         args += ["--" + key.replace("_", "-"), str(value)]
     env = dict(os.environ)
+    env.update(s3_env or {})
     env["PYTHONPATH"] = PACKAGE_PARENT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     log = tmp_path / f"qdrant-testbed-{int(time.time() * 1000)}.log"
     with open(log, "wb") as errf:

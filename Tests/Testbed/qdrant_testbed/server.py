@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import config_diff, convert, filters, jsonpos
 from .auth import ANY, C_EXTRAS, C_READ, C_WRITE, C_WRITE_EXTRAS, G_MANAGE, G_READ, OPEN, Access, AuthFailure, Req
-from .errors import ApiError, bad_request, forbidden, format_error, not_found, standalone_mode, validation
+from .errors import ApiError, bad_input, bad_request, forbidden, format_error, not_found, standalone_mode, validation
 from .store import Cluster, Peer, validate_snapshot_name
 
 OPEN_PATHS = ("/", "/healthz")
@@ -389,7 +389,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(200, {"peer_index": self.peer.index, "peer_id": self.peer.peer_id,
                                  "storage": self.peer.root, "snapshots_path": self.peer.snapshots_dir,
                                  "peers": [{"peer_id": p.peer_id, "url": f"{p.scheme}://127.0.0.1:{p.port}",
-                                            "snapshots_path": p.snapshots_dir} for p in c.peers]})
+                                            "snapshots_path": p.snapshots_dir} for p in c.peers],
+                                 **self.peer.storage.info()})  # S3 mode: snapshots_storage, bucket, endpoint
             return
         self.finish_unread()
         self.send_json(404, {"error": "unknown admin endpoint"})
@@ -814,6 +815,43 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         raise NoContent
 
+    def send_snapshot(self, directory: str, name: str) -> None:
+        """A snapshot download: the local file (send_file), or the object streamed through the node as Qdrant's
+        `SnapshotStream::ByteStream` answers: 200 `application/octet-stream`, chunked, no length, no ranges."""
+        source = self.peer.storage.open(directory, name)
+        if isinstance(source, str):
+            self.send_file(source, self.raw_path())  # raises NoContent
+            return
+        self.send_stream(source, self.raw_path())
+
+    def send_stream(self, source, fault_key: str) -> None:
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            writer = ChunkedWriter(self.wfile, self.cluster.faults.download_fault(fault_key))
+            rate = self.cluster.faults.download_rate(fault_key)
+            began, sent = time.monotonic(), 0
+            for chunk in source.iter_chunks(1 << 16 if not rate else max(4096, int(rate / 10))):
+                if rate:  # a slow network: never ahead of `rate` bytes per second
+                    ahead = sent / rate - (time.monotonic() - began)
+                    if ahead > 0:
+                        time.sleep(ahead)
+                writer.write(chunk)
+                sent += len(chunk)
+            writer.close()
+        except Truncated:
+            self.close_connection = True
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        except Exception:  # the object store failed mid-body: the 200 ends without its last chunk
+            traceback.print_exc()
+            self.close_connection = True
+        finally:
+            source.close()
+        raise NoContent
+
     def spool_multipart(self, dest_dir: str) -> tuple[str, str | None]:
         """Streams a multipart body, writing the `snapshot` part straight into a temp file in dest_dir, as Qdrant's
         multipart form does; returns (its path, its filename). The file is created when the part begins and removed
@@ -925,20 +963,19 @@ class Handler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------------ full snapshots
 
     def h_list_full(self):
-        return self.ok(self.cluster.list_snapshots(self.peer.snapshots_dir))
+        return self.ok(self.peer.storage.list(self.peer.snapshots_dir))
 
     def h_create_full(self):
         return self.run(self.cluster.create_full_snapshot, self.peer)
 
     def h_download_full(self, name):
-        path = self.cluster.snapshot_file(self.peer.snapshots_dir, name)
-        self.send_file(path, self.raw_path())
+        self.send_snapshot(self.peer.snapshots_dir, name)
 
     def h_delete_full(self, name):
         d = self.peer.snapshots_dir
         validate_snapshot_name(name)
-        self.cluster.snapshot_file(d, name)
-        return self.run(self.cluster.delete_snapshot_file, d, name)
+        self.peer.storage.check(d, name)
+        return self.run(self.peer.storage.delete, d, name)
 
     def raw_path(self) -> str:
         return urllib.parse.urlsplit(self.path).path.rstrip("/")
@@ -950,20 +987,19 @@ class Handler(BaseHTTPRequestHandler):
         return os.path.join(self.peer.snapshots_dir, col.name)
 
     def h_list_collection_snapshots(self, c):
-        return self.ok(self.cluster.list_snapshots(self.coll_dir(c)))
+        return self.ok(self.peer.storage.list(self.coll_dir(c)))
 
     def h_create_collection_snapshot(self, c):
         self.cluster.get(c)
         return self.run(self.cluster.create_collection_snapshot, self.peer, c)
 
     def h_download_collection_snapshot(self, c, name):
-        path = self.cluster.snapshot_file(self.coll_dir(c), name)
-        self.send_file(path, self.raw_path())
+        self.send_snapshot(self.coll_dir(c), name)
 
     def h_delete_collection_snapshot(self, c, name):
         d = self.coll_dir(c)
-        self.cluster.snapshot_file(d, name)
-        return self.run(self.cluster.delete_snapshot_file, d, name)
+        self.peer.storage.check(d, name)
+        return self.run(self.peer.storage.delete, d, name)
 
     def h_recover_collection(self, c):
         loc, prio, ck, key = self.recover_body()
@@ -1006,26 +1042,32 @@ class Handler(BaseHTTPRequestHandler):
 
     def h_list_shard_snapshots(self, c, sid):
         col = self.cluster.local_shard(self.peer, c, self.sid(sid))
-        return self.ok(self.cluster.list_snapshots(self.cluster.shard_snapshots_dir(self.peer, col.name, int(sid))))
+        return self.ok(self.peer.storage.list(self.cluster.shard_snapshots_dir(self.peer, col.name, int(sid))))
 
     def h_create_shard_snapshot(self, c, sid):
         self.cluster.local_shard(self.peer, c, self.sid(sid))
         return self.run(self.cluster.create_shard_snapshot, self.peer, c, int(sid))
 
-    def _shard_snapshot_path(self, c, sid, name):
+    def _shard_snapshot_dir(self, c, sid, name) -> str:
+        """The shard's snapshot directory once the shard and `name` are checked (`get_shard_snapshot_path`)."""
         s = self.sid(sid)
         col = self.cluster.get(c)
         if s not in col.placement:
             raise not_found(f"shard {s} not found")
+        if self.peer.storage.remote and self.peer.index not in col.placement[s]:
+            # the bucket is shared: Qdrant refuses a shard this node does not hold before looking
+            raise bad_input(f"Shard {s} is not a local or queue proxy shard")
         validate_snapshot_name(name)
-        return self.cluster.snapshot_file(self.cluster.shard_snapshots_dir(self.peer, col.name, s), name)
+        d = self.cluster.shard_snapshots_dir(self.peer, col.name, s)
+        self.peer.storage.check(d, name)
+        return d
 
     def h_download_shard_snapshot(self, c, sid, name):
-        self.send_file(self._shard_snapshot_path(c, sid, name), self.raw_path())
+        self.send_snapshot(self._shard_snapshot_dir(c, sid, name), name)
 
     def h_delete_shard_snapshot(self, c, sid, name):
-        path = self._shard_snapshot_path(c, sid, name)
-        return self.run(self.cluster.delete_snapshot_file, os.path.dirname(path), name)
+        d = self._shard_snapshot_dir(c, sid, name)
+        return self.run(self.peer.storage.delete, d, name)
 
     def h_recover_shard(self, c, sid):
         loc, prio, ck, key = self.recover_body()

@@ -20,6 +20,7 @@ from .archives import TarWriter
 from .errors import (ApiError, already_exists, bad_input, bad_request, format_error, collection_missing, forbidden,
                      not_found, service_error)
 from .faults import Faults
+from .snapshot_storage import SnapshotStorage, make_storage, validate_snapshot_name  # noqa: F401 (re-exported)
 
 DEFAULT_HNSW = {"m": 16, "ef_construct": 100, "full_scan_threshold": 10000, "max_indexing_threads": 0,
                 "on_disk": False}
@@ -32,12 +33,6 @@ FORBIDDEN_NAME_CHARS = set('<>:"/\\|?*\0\x1f')
 
 def now_stamp() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d-%H-%M-%S")
-
-
-def validate_snapshot_name(name: str) -> None:
-    """Qdrant's `validate_snapshot_name`: the name must be a bare file name (404 otherwise)."""
-    if name in ("", ".", "..") or "/" in name or "\\" in name or "\0" in name:
-        raise not_found(f"Snapshot {name} not found")
 
 
 def validate_collection_name(name: str) -> None:
@@ -59,6 +54,7 @@ class Peer:
         self.snapshots_dir = os.path.join(root, "snapshots")
         self.tmp_dir = os.path.join(root, "tmp")
         self.snapshots_tmp = os.path.join(self.snapshots_dir, "tmp")
+        self.storage: SnapshotStorage = make_storage(self.snapshots_dir, None)  # where its snapshots are kept
         for d in (self.collections_dir, self.snapshots_dir):
             os.makedirs(d, exist_ok=True)
         for d in (self.tmp_dir, self.snapshots_tmp):  # wiped at startup, like Qdrant's temp directories
@@ -103,9 +99,11 @@ class Cluster:
                  read_only_api_key: str | None = None, disk_size: int | None = None,
                  disk_usage_percent: int | None = None, ram_size: int | None = None,
                  faults: Faults | None = None, jwt_rbac: bool = False, alt_api_key: str | None = None,
-                 cloud: str | None = None, outgoing_tls=None):
+                 cloud: str | None = None, outgoing_tls=None, snapshots_s3: dict | None = None):
         """cloud: a Qdrant Cloud cluster id (peers report Cloud's internal p2p URIs, URL recovery is refused);
-        outgoing_tls: the ssl.SSLContext for http(s) recover locations (Qdrant's outgoing client when TLS is on)."""
+        outgoing_tls: the ssl.SSLContext for http(s) recover locations (Qdrant's outgoing client when TLS is on);
+        snapshots_s3: {bucket, endpoint, region}: every node keeps its snapshots in that bucket
+        (`snapshots_storage: s3`), keys from the AWS_* environment."""
         from .auth import Authenticator
         self.storage = os.path.abspath(storage)
         os.makedirs(self.storage, exist_ok=True)
@@ -135,6 +133,11 @@ class Cluster:
         self.peer_ids = peer_ids
         self.peers = [Peer(i, peer_ids[i], self.storage if peers == 1 else os.path.join(self.storage, f"peer-{i}"))
                       for i in range(peers)]
+        if snapshots_s3:
+            from .s3_snapshot_storage import make_client
+            client = make_client(snapshots_s3["endpoint"], snapshots_s3.get("region") or "us-east-1", version)
+            for p in self.peers:  # one bucket for all nodes, as a cluster configured alike
+                p.storage = make_storage(p.snapshots_dir, snapshots_s3, client)
         # Qdrant Cloud always runs in cluster mode, even with one node (docs: cloud/configure-cluster)
         self.distributed = peers > 1 or bool(cloud)
         self.collections: dict[str, Collection] = {}
@@ -607,56 +610,7 @@ class Cluster:
             return [{"alias_name": a, "collection_name": c} for a, c in self.aliases.items()
                     if collection is None or c == collection]
 
-    # ------------------------------------------------------------------ snapshot files
-
-    def describe(self, path: str) -> dict:
-        st = os.stat(path)
-        d = {"name": os.path.basename(path),
-             "creation_time": dt.datetime.fromtimestamp(int(st.st_mtime), dt.timezone.utc)
-             .strftime("%Y-%m-%dT%H:%M:%S"),
-             "size": st.st_size}
-        ck = path + ".checksum"
-        if os.path.exists(ck):
-            with open(ck) as f:
-                d["checksum"] = f.read().strip()
-        return d
-
-    def list_snapshots(self, directory: str) -> list[dict]:
-        if not os.path.isdir(directory):
-            return []
-        out = []
-        with os.scandir(directory) as it:  # read_dir order, unsorted like Qdrant
-            for e in it:
-                if e.is_file() and e.name.endswith(".snapshot"):
-                    out.append(self.describe(e.path))
-        return out
-
-    def snapshot_file(self, directory: str, name: str) -> str:
-        validate_snapshot_name(name)
-        path = os.path.join(directory, name)
-        if not os.path.isfile(path):
-            raise not_found(f"Snapshot {name} not found")
-        return path
-
-    def delete_snapshot_file(self, directory: str, name: str) -> bool:
-        path = self.snapshot_file(directory, name)
-        os.unlink(path)
-        try:
-            os.unlink(path + ".checksum")
-        except OSError:
-            pass
-        return True
-
-    def store(self, tmp_archive: str, checksum: str, directory: str, name: str) -> dict:
-        """Qdrant's local store: checksum temp file, archive rename, checksum promote."""
-        os.makedirs(directory, exist_ok=True)
-        final = os.path.join(directory, name)
-        ck_tmp = final + ".checksum.tmp"
-        with open(ck_tmp, "w") as f:
-            f.write(checksum)
-        os.replace(tmp_archive, final)
-        os.replace(ck_tmp, final + ".checksum")
-        return self.describe(final)
+    # ------------------------------------------------------------------ snapshot bookkeeping
 
     def _running(self, peer: Peer, collection: str) -> dict:
         return self.running.setdefault((peer.index, collection), {"running_snapshots": 0,
@@ -712,7 +666,11 @@ class Cluster:
                 hf = archives.HashingFile(f)
                 with col.lock:
                     self._write_collection_tar(col, peer, hf)
-            desc = self.store(tmp, hf.sha.hexdigest(), os.path.join(peer.snapshots_dir, col.name), snap_name)
+            try:
+                desc = peer.storage.store(tmp, hf.sha.hexdigest(), os.path.join(peer.snapshots_dir, col.name),
+                                          snap_name)
+            except ApiError as e:  # Collection::create_snapshot wraps what the store reports
+                raise service_error(f"failed to store snapshot archive to {tmp}: {e.message}") from None
             stats["total_snapshot_creations"] += 1
             return desc
         finally:
@@ -751,7 +709,8 @@ class Cluster:
                 hf = archives.HashingFile(f)
                 with col.lock:
                     self._write_shard_tar(col, sid, peer, hf, regular=True)
-            desc = self.store(tmp, hf.sha.hexdigest(), self.shard_snapshots_dir(peer, col.name, sid), snap_name)
+            desc = peer.storage.store(tmp, hf.sha.hexdigest(), self.shard_snapshots_dir(peer, col.name, sid),
+                                      snap_name)
             stats["total_snapshot_creations"] += 1
             return desc
         finally:
@@ -777,8 +736,10 @@ class Cluster:
                 mapping = {}
                 for n in names:
                     desc = self.create_collection_snapshot(peer, n)
-                    src = os.path.join(peer.snapshots_dir, n, desc["name"])
-                    os.replace(src, os.path.join(work, desc["name"]))  # leaves its .checksum behind
+                    # get_stored_file: moved here locally (its .checksum stays behind), downloaded from S3 (the
+                    # object stays in the bucket)
+                    peer.storage.fetch(os.path.join(peer.snapshots_dir, n), desc["name"],
+                                       os.path.join(work, desc["name"]))
                     mapping[n] = desc["name"]
                 snap_name = f"full-snapshot-{now_stamp()}.snapshot"
                 fd, tmp = tempfile.mkstemp(dir=peer.tmp_dir, suffix=".snapshot")
@@ -790,7 +751,7 @@ class Cluster:
                     w.add_bytes("config.json", archives.json_bytes(
                         {"collections_mapping": mapping, "collections_aliases": aliases}, pretty=True))
                     w.finish()
-                return self.store(tmp, hf.sha.hexdigest(), peer.snapshots_dir, snap_name)
+                return peer.storage.store(tmp, hf.sha.hexdigest(), peer.snapshots_dir, snap_name)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
         finally:
@@ -997,12 +958,14 @@ class Cluster:
             elif parsed.scheme and len(parsed.scheme) > 1:
                 raise bad_input(f"Invalid snapshot URL {location}: URLs with {parsed.scheme} scheme are not supported")
             else:
+                if peer.storage.remote and peer.index not in col.placement[sid]:
+                    raise bad_input(f"Shard {sid} is not a local or queue proxy shard")  # get_shard_snapshot_path
                 if location in ("", ".", "..") or "/" in location or "\\" in location:
                     raise not_found(f"Snapshot {location} not found")
-                path = os.path.join(self.shard_snapshots_dir(peer, col.name, sid), location)
-                if not os.path.isfile(path):
-                    raise not_found(f"Snapshot {location} not found")
-                computed = archives.sha256_file(path) if checksum else ""
+                local = os.path.join(self.shard_snapshots_dir(peer, col.name, sid), location)
+                path = peer.storage.local_copy(os.path.dirname(local), location, work)  # S3: downloaded to work
+                # Qdrant hashes the snapshot's *local* path, also when the storage is S3 (src/common/snapshots.rs)
+                computed = _hash_local(local) if checksum else ""
             if checksum and not _hashes_equal(computed, checksum):
                 raise bad_input(f"Snapshot checksum mismatch: expected {checksum}, got {computed}")
             return self.recover_shard_file(peer, col, sid, path, priority)
@@ -1036,6 +999,14 @@ class Cluster:
             return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 1024
         except (ValueError, OSError):
             return 0
+
+
+def _hash_local(path: str) -> str:
+    """sha_256::hash_file through fs_err: a missing file is a service error naming it."""
+    try:
+        return archives.sha256_file(path)
+    except OSError as e:
+        raise service_error(f"failed to open file `{path}`: {e.strerror} (os error {e.errno})") from None
 
 
 def _hashes_equal(a: str, b: str) -> bool:
