@@ -80,6 +80,16 @@ public struct SnapshotName: Hashable, Sendable, CustomStringConvertible {
     /// True when `name` is a bare file name Qdrant accepts as a snapshot name: not empty, not `.` or `..`, and with no
     /// `/`, `\` or NUL — also after percent-decoding, so that no proxy that decodes paths twice can turn it into a
     /// path (Qdrant's `validate_snapshot_name`, fixed in 1.19.0 for S3 storage).
+    /// Whether the listed snapshot `fileName` can be one `peer` made. A node that stores its snapshots on S3 lists
+    /// every object under the collection's prefix, the other nodes' collection snapshots included; those carry
+    /// another peer id. Names of other kinds, or that do not parse, are not excluded.
+    public static func canBelong(_ fileName: String, toPeer peer: UInt64) -> Bool {
+        guard peer != 0, let parsed = parse(fileName), parsed.kind == .collection, let owner = parsed.peerId else {
+            return true
+        }
+        return owner == peer
+    }
+
     public static func isBareFileName(_ name: String) -> Bool {
         func bare(_ s: String) -> Bool {
             !s.isEmpty && s != "." && s != ".." && !s.contains("/") && !s.contains("\\") && !s.contains("\0")

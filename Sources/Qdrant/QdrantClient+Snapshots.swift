@@ -6,7 +6,7 @@ extension QdrantClient {
     ///
     /// With `wait: true` the call returns the new snapshot's description once it is stored (no total time limit:
     /// big collections take long). With `wait: false` Qdrant answers 202 at once and this returns `nil`; use
-    /// ``waitForSnapshot(_:name:excluding:timeout:poll:)`` to find the result.
+    /// ``waitForSnapshot(_:name:excluding:peer:timeout:poll:vanishGrace:)`` to find the result.
     public func createSnapshot(_ scope: SnapshotScope, wait: Bool = true) throws -> SnapshotDescription? {
         let call = Call(method: "POST", segments: scope.listingSegments, query: [Self.waitQuery(wait)],
                         deadline: wait ? .serverWork : .standard, idempotent: false)
@@ -100,11 +100,14 @@ extension QdrantClient {
     ///   - name: the expected name, when known.
     ///   - excluding: when `name` is `nil`, names listed before the creation was started; the newest other
     ///     snapshot is awaited.
+    ///   - peer: the node's peer id, when known: collection snapshots other peers made (listed by a node that stores
+    ///     snapshots on S3) are ignored.
     ///   - timeout: seconds to wait before throwing `failure("qdrant.snapshot-timeout")`.
     ///   - poll: seconds between polls.
     ///   - vanishGrace: seconds with nothing listed and no creation running before giving up.
     public func waitForSnapshot(_ scope: SnapshotScope, name: String? = nil, excluding: Set<String> = [],
-                                timeout: Double = 3600, poll: Double = 1, vanishGrace: Double = 30) throws
+                                peer: UInt64? = nil, timeout: Double = 3600, poll: Double = 1,
+                                vanishGrace: Double = 30) throws
         -> SnapshotDescription
     {
         if let name { try SnapshotName.validate(name) }
@@ -114,7 +117,10 @@ extension QdrantClient {
         var idleSince: Date?
         while true {
             try ProcessStop.check()
-            let listed = try listSnapshots(scope)
+            // With S3 snapshot storage a node lists the other nodes' collection snapshots too: only `peer`'s count.
+            let listed = try listSnapshots(scope).filter { snapshot in
+                peer.map { SnapshotName.canBelong(snapshot.name, toPeer: $0) } ?? true
+            }
             let candidate: SnapshotDescription?
             if let name {
                 candidate = listed.first { $0.name == name }

@@ -99,14 +99,16 @@ def record_output(args, result_or_stdout, stderr=None):
                 _outputs.append((f"{label} ({name})", data))
 
 
-def record_file(path, label=None):
-    """Records a file's contents now (for logs that are deleted before the session ends)."""
+def record_file(path, label=None, allow_signatures=False):
+    """Records a file's contents now (for logs that are deleted before the session ends). `allow_signatures`: scanned
+    for every secret but not for request signatures (an S3 server's request log holds the presigned URLs nodes
+    fetched: the store necessarily sees them; qsnap's own outputs never may)."""
     try:
         data = pathlib.Path(path).read_bytes()
     except OSError:
         return
     with _lock:
-        _outputs.append((label or str(path), data))
+        (_exempt if allow_signatures else _outputs).append((label or str(path), data))
 
 
 def install():
@@ -152,7 +154,7 @@ def install():
                 proc.kill()
                 proc.wait()
         if path:
-            record_file(path, f"{self.name} server log")
+            record_file(path, f"{self.name} server log", allow_signatures=True)
         original_stop(self)
 
     s3servers.S3Server.stop = stop

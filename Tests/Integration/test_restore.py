@@ -254,8 +254,9 @@ def test_restore_streams_from_an_s3_repository(qsnap_bin, source, target, server
     bucket = f"rs-{server}"
     s3.make_bucket(bucket)
     s3.aws("s3", "cp", "--recursive", "--quiet", source["repo"], f"s3://{bucket}/q")
+    # --transport upload asked for (the default from S3 is presigned URLs: test_presigned_restore.py)
     r = run([qsnap_bin, "restore", source["a"], "--repo", f"s3://{bucket}/q", "--target", ",".join(target.urls),
-             "--json"], env=s3.env(), timeout=300)
+             "--transport", "upload", "--json"], env=s3.env(), timeout=300)
     assert r.returncode == 0, r.stderr.decode()
     result = json.loads(r.stdout)
     assert result["transport"] == "upload"

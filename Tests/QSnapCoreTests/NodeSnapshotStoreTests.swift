@@ -19,3 +19,16 @@ import Testing
         #expect(NodeSnapshotStore(prefix: ".").key(for: .full(peer: 0), snapshotName: "f.snapshot") == "f.snapshot")
     }
 }
+
+@Suite struct SnapshotOwnershipTests {
+    @Test func onlyTheMakersCollectionSnapshotsBelongToAPeer() {
+        let name = "my-docs-1076953749110342-2026-12-06-03-12-07.snapshot"
+        #expect(SnapshotName.canBelong(name, toPeer: 1_076_953_749_110_342))
+        #expect(!SnapshotName.canBelong(name, toPeer: 3_106_369_923_678_222))
+        // Unknown peer, shard, full and unparsable names are never excluded.
+        #expect(SnapshotName.canBelong(name, toPeer: 0))
+        #expect(SnapshotName.canBelong("docs-shard-2-2026-12-06-03-12-07.snapshot", toPeer: 5))
+        #expect(SnapshotName.canBelong("full-snapshot-2026-12-06-03-12-07.snapshot", toPeer: 5))
+        #expect(SnapshotName.canBelong("uploaded.snapshot", toPeer: 5))
+    }
+}

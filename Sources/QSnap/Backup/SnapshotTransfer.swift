@@ -32,7 +32,7 @@ struct SnapshotTransfer {
     ///   - onCreated: called with the new snapshot's name.
     func obtainSnapshot(reusing pending: String?, creatingBefore: [String]?, onCreating: ([String]) throws -> Void,
                         onCreated: (String) throws -> Void) throws -> SnapshotDescription {
-        let existing = try client.listSnapshots(scope)
+        let existing = try ownSnapshots()
         if let pending, let found = existing.first(where: { $0.name == pending }) {
             logger.info("reusing snapshot \(pending) of \(item.unit) left by the interrupted run")
             return found
@@ -43,12 +43,12 @@ struct SnapshotTransfer {
             let known = Set(before)
             var adopted = existing.filter { !known.contains($0.name) }.max { QdrantClient.isOlder($0, than: $1) }
             if adopted == nil {
-                adopted = try? client.waitForSnapshot(scope, excluding: known, timeout: options.adoptTimeout,
+                adopted = try? client.waitForSnapshot(scope, excluding: known, peer: item.node.peerId, timeout: options.adoptTimeout,
                                                       poll: options.pollInterval, vanishGrace: options.vanishGrace)
             }
             if let adopted {
                 logger.info("adopting snapshot \(adopted.name) of \(item.unit) requested by the interrupted run")
-                for stray in try client.listSnapshots(scope) where !known.contains(stray.name) && stray.name != adopted.name {
+                for stray in try ownSnapshots() where !known.contains(stray.name) && stray.name != adopted.name {
                     deleteServerSnapshot(stray.name)
                 }
                 try onCreated(adopted.name)
@@ -61,11 +61,17 @@ struct SnapshotTransfer {
         if let direct = try client.createSnapshot(scope, wait: false) {
             created = direct
         } else {
-            created = try client.waitForSnapshot(scope, excluding: before, timeout: options.snapshotTimeout,
+            created = try client.waitForSnapshot(scope, excluding: before, peer: item.node.peerId, timeout: options.snapshotTimeout,
                                                  poll: options.pollInterval, vanishGrace: options.vanishGrace)
         }
         try onCreated(created.name)
         return created
+    }
+
+    /// The node's snapshots of the unit's scope. A node storing its snapshots on S3 lists the other nodes'
+    /// collection snapshots too (one prefix per collection): those are never this node's to adopt or delete.
+    func ownSnapshots() throws -> [SnapshotDescription] {
+        try client.listSnapshots(scope).filter { SnapshotName.canBelong($0.name, toPeer: item.node.peerId) }
     }
 
     /// Streams `snapshot` into the repository; retries the whole object on transport errors and corrupt downloads.

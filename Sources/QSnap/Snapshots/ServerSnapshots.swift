@@ -124,7 +124,7 @@ public struct ServerSnapshots: Sendable {
         if let direct = try client.createSnapshot(scope, wait: false) {
             made = direct
         } else {
-            made = try client.waitForSnapshot(scope, excluding: before, timeout: timeout, poll: poll)
+            made = try client.waitForSnapshot(scope, excluding: before, peer: node.peerId, timeout: timeout, poll: poll)
         }
         return entry(made, scope: scope, node: node)
     }
@@ -134,7 +134,10 @@ public struct ServerSnapshots: Sendable {
         var all: [ServerSnapshotEntry] = []
         for node in try listers(of: scope) {
             do {
-                all += try nodes.client(node).listSnapshots(scope).map { entry($0, scope: scope, node: node) }
+                // A node storing snapshots on S3 lists the other nodes' collection snapshots too: each once, at its maker.
+                all += try nodes.client(node).listSnapshots(scope)
+                    .filter { SnapshotName.canBelong($0.name, toPeer: node.peerId) }
+                    .map { entry($0, scope: scope, node: node) }
             } catch {
                 throw Self.annotate(error, node: node.url)
             }
@@ -154,7 +157,9 @@ public struct ServerSnapshots: Sendable {
         let candidates = try node.map { [try resolveNode($0)] } ?? listers(of: scope)
         var found: [(SourceTopology.Node, SnapshotDescription)] = []
         for candidate in candidates {
-            if let hit = try nodes.client(candidate).listSnapshots(scope).first(where: { $0.name == name }) {
+            if let hit = try nodes.client(candidate).listSnapshots(scope).first(where: {
+                $0.name == name && SnapshotName.canBelong($0.name, toPeer: candidate.peerId)
+            }) {
                 found.append((candidate, hit))
             }
         }
