@@ -13,6 +13,7 @@ import pytest
 
 from conftest import REPO_ROOT, run
 from qdrant_data import create_collection, start_testbed
+from tlsfiles import make_tls_files
 
 sys.path.insert(0, str(REPO_ROOT / "Tests" / "CloudAPI"))
 from cloud_api_double.harness import start_cloud_api  # noqa: E402
@@ -233,6 +234,20 @@ def test_wrong_key_and_missing_permissions(qsnap_bin, api):
     assert no_schedule.returncode == 3 and "delete:backup_schedules" in no_schedule.stderr.decode()
     other_account = cloud(qsnap_bin, api, "backup", "list", account="9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a")
     assert other_account.returncode == 3 and "belongs to account" in other_account.stderr.decode()
+
+
+def test_https_with_a_private_ca(qsnap_bin, tmp_path):
+    ca, cert, key = make_tls_files(tmp_path / "tls")
+    with start_cloud_api(tmp_path / "api", ACCOUNT, clusters=[CLUSTER], keys={FULL_KEY: "*"},
+                         tls=(cert, key)) as tls_api:
+        assert tls_api.url.startswith("https://")
+        trusted = cloud(qsnap_bin, tls_api, "backup", "create", "--cluster-id", CLUSTER, "--name", "over-tls",
+                        "--poll-interval", "0.2s", "--cloud-ca-bundle", ca, "--json")
+        assert ok_json(trusted)["backup"]["status"] == "BACKUP_STATUS_SUCCEEDED"
+        untrusted = cloud(qsnap_bin, tls_api, "backup", "list", "--json")
+        assert untrusted.returncode == 1
+        assert json.loads(untrusted.stdout)["error"]["code"] == "cloud.tls"
+        assert "--cloud-ca-bundle" in untrusted.stderr.decode()
 
 
 def test_advise_prints_the_cloud_commands(qsnap_bin):

@@ -82,17 +82,28 @@ def main(argv=None) -> int:
                                      "backupSeconds, restoreSeconds}")
     ap.add_argument("--backup-seconds", type=float, default=1.0, help="how long a new backup stays RUNNING")
     ap.add_argument("--restore-seconds", type=float, default=1.0, help="how long a restore stays RUNNING")
+    ap.add_argument("--tls-cert", help="PEM certificate chain: serve HTTPS (the real API is https only)")
+    ap.add_argument("--tls-key", help="PEM private key of --tls-cert")
     ap.add_argument("--url-file", help="also write the base URL into this file")
     ap.add_argument("--verbose", action="store_true", help="one stderr line per request (never a key)")
     ap.add_argument("--exit-on-stdin-eof", action="store_true", help="stop when stdin closes")
     args = ap.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        ap.error("--tls-cert and --tls-key go together")
     store = load(args, ap)
     try:
         server = make_server(store, args.host, args.port, verbose=args.verbose)
     except OSError as e:
         print(f"cloud_api_double: cannot listen: {e}", file=sys.stderr)
         return 1
-    url = f"http://{args.host}:{server.server_address[1]}"
+    scheme = "http"
+    if args.tls_cert:
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    url = f"{scheme}://{args.host}:{server.server_address[1]}"
     if args.url_file:
         with open(args.url_file, "w") as f:
             f.write(url + "\n")

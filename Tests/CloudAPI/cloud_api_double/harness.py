@@ -27,10 +27,12 @@ class CloudAPI:
         self.log = log
 
     def _admin(self, method: str, path: str, body=None) -> dict:
+        import ssl
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(self.url + path, data=data, method=method,
                                      headers={"Content-Type": "application/json"} if data else {})
-        with urllib.request.urlopen(req, timeout=10) as resp:
+        context = ssl._create_unverified_context() if self.url.startswith("https:") else None  # loopback admin calls
+        with urllib.request.urlopen(req, timeout=10, context=context) as resp:
             return json.loads(resp.read() or b"{}")
 
     def control(self, **settings) -> dict:
@@ -67,8 +69,10 @@ class CloudAPI:
 
 
 def start_cloud_api(directory, account: str, clusters=(), keys: dict | None = None, backup_seconds: float = 0.5,
-                    restore_seconds: float = 0.5, extra_accounts=(), verbose: bool = True) -> CloudAPI:
-    """keys: secret → "*" or a list of permissions (on `account`); extra_accounts: (account, [clusters]) pairs."""
+                    restore_seconds: float = 0.5, extra_accounts=(), verbose: bool = True,
+                    tls: tuple[str, str] | None = None) -> CloudAPI:
+    """keys: secret → "*" or a list of permissions (on `account`); extra_accounts: (account, [clusters]) pairs;
+    tls: (cert.pem, key.pem) to serve HTTPS."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "cloud_api_double", "--port", "0", "--account", account,
@@ -81,6 +85,8 @@ def start_cloud_api(directory, account: str, clusters=(), keys: dict | None = No
         cmd += ["--management-key", f"{secret}={perms if isinstance(perms, str) else ','.join(perms)}"]
     if verbose:
         cmd.append("--verbose")
+    if tls:
+        cmd += ["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])]
     env = dict(os.environ, PYTHONPATH=PACKAGE_PARENT + os.pathsep + os.environ.get("PYTHONPATH", ""))
     log = directory / "cloud-api-double.log"
     err = open(log, "wb")
