@@ -111,6 +111,11 @@ class Handler(BaseHTTPRequestHandler):
             entry["status"] = err.http_status
             entry["error"] = err.body()
             self._error(err)
+        except Exception as e:  # noqa: BLE001  (a bug of the double: answer as the gateway would, code 13)
+            err = RpcError(13, f"internal error: {type(e).__name__}")
+            entry["status"] = err.http_status
+            entry["error"] = err.body()
+            self._error(err)
         finally:
             with self.store.lock:
                 self.store.record(entry)
