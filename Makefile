@@ -53,7 +53,7 @@ install: release
 	install -m 0644 .build/plugins/GenerateManual/outputs/qsnap/qsnap.1 "$(DESTDIR)$(PREFIX)/share/man/man1/qsnap.1"; \
 	echo "installed qsnap, its completions and man page under $(DESTDIR)$(PREFIX)"
 
-## test: unit tests (swift test) then integration tests (pytest: the test double, S3 servers, the qsnap binary)
+## test: unit tests (swift test) then integration tests (pytest: the test doubles, S3 servers, the qsnap binary)
 test: setup
 	$(SWIFT) build --build-tests
 	$(MAKE) --no-print-directory unit integration
@@ -61,9 +61,10 @@ test: setup
 unit:
 	$(SWIFT) test --skip-build
 
-# Two pytest runs: each suite has its own conftest.py, imported by module name.
+# Three pytest runs: each suite has its own conftest.py (or none), imported by module name.
 integration:
 	SHARED_DIR="$(abspath ../shared)" $(PY) -m pytest -q -p no:cacheprovider Tests/Testbed
+	$(PY) -m pytest -q -p no:cacheprovider Tests/CloudAPI
 	QSNAP_BIN="$(BIN_DIR)/qsnap" SHARED_DIR="$(abspath ../shared)" $(PY) -m pytest -q -p no:cacheprovider Tests/Integration
 
 ## demo: the main job on the embedded default (a local directory repository)

@@ -22,7 +22,7 @@ struct AdviseCommand: AsyncParsableCommand {
               qsnap advise --from http://old:6333 --to http://new:6333 \\
                 --collection docs --explain
               qsnap advise --scenario cluster-failure --source-env cloud \\
-                --same-provider-region --json
+                --same-provider-region --cloud-account-id $ACCOUNT --cloud-cluster-id $CLUSTER
               qsnap advise --embedding-change provider --target-version 1.18 \\
                 --named-vectors
 
@@ -76,6 +76,7 @@ struct AdviseCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Alias clients query (for the next commands).") var alias: String?
     @Option(name: .long, help: "qsnap backup repository, e.g. s3://bucket/prefix (for the next commands).") var repo: String?
     @Option(name: .long, help: "Qdrant Cloud cluster id (for the next commands).") var cloudClusterId: String?
+    @Option(name: .long, help: "Qdrant Cloud account id (for the next commands).") var cloudAccountId: String?
     @Option(name: .long, help: "Source Qdrant URL; read live unless --no-live.") var from: String?
     @Option(name: .long, help: "Target Qdrant URL; read live unless --no-live.") var to: String?
     @Flag(inversion: .prefixedNo, help: "Read versions, shard counts, vector configs, sizes and disk from --from/--to.")
@@ -134,6 +135,7 @@ struct AdviseCommand: AsyncParsableCommand {
             ("data_size", dataSize), ("free_disk", freeDisk), ("ram", ram), ("source_ram", sourceRam),
             ("embedding_change", embeddingChange), ("dataset_size", datasetSize),
             ("collection", collection), ("alias", alias), ("repo", repo), ("cloud_cluster_id", cloudClusterId),
+            ("cloud_account_id", cloudAccountId),
             ("from_url", from.map(AdviseURL.withoutCredentials)), ("to_url", to.map(AdviseURL.withoutCredentials)),
         ]
         for (name, value) in texts {

@@ -1,6 +1,7 @@
 import ArgumentParser
-import Qdrant
 import Foundation
+import Logging
+import Qdrant
 import HTTP
 import QSnap
 import QSnapCore
@@ -17,11 +18,18 @@ struct DrillCommand: AsyncParsableCommand {
             the report as JSON and Markdown into --report-dir, and always deletes the scratch collections, also
             when the drill fails. The backup's aliases are never touched on the target.
 
-            Exit codes: 0 the drill passed, 4 a check failed or cleanup left something behind, 1 other failures.
+            With --cloud-backups --account-id A --cluster-id C the report also states the Qdrant Cloud Backups \
+            RPO: the age of cluster C's newest SUCCEEDED Cloud backup at drill start (key from \
+            QDRANT_CLOUD_API_KEY, read:backups); a cluster without one fails the drill's check.
+
+            Exit codes: 0 the drill passed, 4 a check failed or cleanup left something behind, 1 other failures,
+            3 the Cloud management key was refused or lacks read:backups.
 
             Examples:
               qsnap drill --repo s3://bucket/qdrant --target http://dr-qdrant:6333 --report-dir ./drills
               qsnap drill --repo ./backups --target http://n1:6333,http://n2:6333 --backup 20261121T030000Z-1a2b3c
+              qsnap drill --repo s3://bucket/qdrant --target http://dr:6333 --cloud-backups \
+                --account-id $ACCOUNT --cluster-id $CLUSTER
             """)
 
     @OptionGroup var globals: GlobalOptions
@@ -51,13 +59,43 @@ struct DrillCommand: AsyncParsableCommand {
 
     @OptionGroup var s3: RepoS3Options
 
+    @Flag(help: "Also report the Qdrant Cloud Backups RPO of --cluster-id (needs --account-id, QDRANT_CLOUD_API_KEY).")
+    var cloudBackups = false
+
+    @Option(help: "With --cloud-backups: the Qdrant Cloud account id (a UUID).")
+    var accountId: String?
+
+    @Option(help: "With --cloud-backups: the Qdrant Cloud cluster id (a UUID).")
+    var clusterId: String?
+
+    @OptionGroup var cloudEndpoint: CloudEndpointOptions
+
+    func validate() throws {
+        if cloudBackups, accountId == nil || clusterId == nil {
+            throw ValidationError("--cloud-backups needs --account-id and --cluster-id")
+        }
+        if !cloudBackups, accountId != nil || clusterId != nil {
+            throw ValidationError("--account-id and --cluster-id go with --cloud-backups")
+        }
+    }
+
+    /// The Cloud Backups probe, with --cloud-backups.
+    func cloudProbe(logger: Logger) throws -> CloudBackupRPOProbe? {
+        guard cloudBackups, let accountId, let clusterId else { return nil }
+        let client = try cloudEndpoint.client(
+            accountID: try CloudID.validate(accountId, what: "--account-id"), logger: logger)
+        return CloudBackupRPOProbe(client: client, clusterID: try CloudID.validate(clusterId, what: "--cluster-id"))
+    }
+
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let urls = target.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }
             guard !urls.isEmpty else { throw QSnapError(.usage("drill.target"), "give the target with --target URL[,URL…]") }
             let connection = try connectionOptions.connection(apiKey: apiKey, keyEnv: targetApiKeyEnv)
-            let options = DrillRunner.Options(backup: backup, collections: collections.isEmpty ? nil : collections)
+            let options = DrillRunner.Options(
+                backup: backup, collections: collections.isEmpty ? nil : collections,
+                cloudBackups: try cloudProbe(logger: logger))
             let (repo, s3, reportDir) = (self.repo, self.s3, self.reportDir)
             let (report, paths): (DrillReport, (json: String, markdown: String)) = try await Blocking.run {
                 let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
@@ -71,6 +109,7 @@ struct DrillCommand: AsyncParsableCommand {
             } else if !globals.quiet {
                 print("drill of backup \(report.backupID): \(report.passed ? "PASSED" : "FAILED")")
                 print(String(format: "RTO %.3f s, RPO %.3f s", report.rtoSeconds, report.rpoSeconds) + "; cleanup \(report.cleanup.status.rawValue)")
+                if let cloud = report.cloudBackup { print(Self.cloudLine(cloud)) }
                 print("report: \(paths.json), \(paths.markdown)")
             }
             guard report.passed else {
@@ -83,5 +122,15 @@ struct DrillCommand: AsyncParsableCommand {
                 throw ExitCode(error.code.exitStatus)
             }
         }
+    }
+
+    /// The human line of the Cloud Backups RPO.
+    static func cloudLine(_ cloud: CloudBackupRPO) -> String {
+        guard let rpo = cloud.rpoSeconds, let id = cloud.backupID else {
+            return "Cloud Backups RPO: no SUCCEEDED Qdrant Cloud backup of cluster \(cloud.clusterID)"
+        }
+        let created = cloud.createdAt.map(UTCCivilTime.iso8601) ?? "?"
+        return String(format: "Cloud Backups RPO %.3f s", rpo) + " (\(CloudDuration.format(seconds: rpo))): backup \(id) "
+            + "(\(cloud.displayName ?? "")) of cluster \(cloud.clusterID), created \(created)"
     }
 }

@@ -41,6 +41,7 @@ struct QSnapCommand: AsyncParsableCommand {
             MigrateCommand.self,
             DoctorCommand.self,
             KeyCommand.self,
+            CloudCommand.self,
         ]
     )
 }

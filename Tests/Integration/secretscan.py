@@ -2,10 +2,11 @@
 any output or log.
 
 What is searched for, learned while the tests run:
-* secrets handed to any subprocess: `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `QDRANT_API_KEY`, `QSNAP_PASSWORD`,
-  `QSNAP_NEW_PASSWORD` in its
-  environment; `--api-key`, `--read-only-api-key`, `--secret-access-key` and rclone's `--auth-key KEY,SECRET` on its
-  command line (this catches the test double's keys and every S3 server's credentials);
+* secrets handed to any subprocess: `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `QDRANT_API_KEY`,
+  `QDRANT_CLOUD_API_KEY`, `QSNAP_PASSWORD`, `QSNAP_NEW_PASSWORD` in its
+  environment; `--api-key`, `--read-only-api-key`, `--secret-access-key`, rclone's `--auth-key KEY,SECRET` and the
+  Cloud API double's `--management-key KEY[@ACCOUNT]=PERMS` on its command line (this catches the test doubles' keys
+  and every S3 server's credentials);
 * the `X-Amz-Signature` of every presigned URL `qsnap repo presign` printed (its standard output is the product and
   is the one place a signature may appear), and any SigV4 signature (`Signature=<64 hex>`) at all.
 
@@ -22,8 +23,9 @@ import re
 import subprocess
 import threading
 
-SECRET_ENV = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "QDRANT_API_KEY", "QSNAP_PASSWORD", "QSNAP_NEW_PASSWORD")
-SECRET_FLAGS = ("--api-key", "--read-only-api-key", "--secret-access-key", "--auth-key")
+SECRET_ENV = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "QDRANT_API_KEY", "QDRANT_CLOUD_API_KEY", "QSNAP_PASSWORD",
+              "QSNAP_NEW_PASSWORD")
+SECRET_FLAGS = ("--api-key", "--read-only-api-key", "--secret-access-key", "--auth-key", "--management-key")
 SIGNATURE = re.compile(rb"(?:X-Amz-Signature=|Signature=)([0-9a-f]{64})")
 TEXT_SUFFIXES = {".log", ".json", ".txt", ".out", ".err", ".yaml", ".yml", ".md", ".prom", ".xml", ".csv", ".html"}
 MAX_FILE = 64 << 20
@@ -65,6 +67,8 @@ def _learn(args, env):
             if value is not None:
                 if flag == "--auth-key":
                     value = value.split(",", 1)[-1]
+                elif flag == "--management-key":
+                    value = value.split("=", 1)[0].rsplit("@", 1)[0]
                 register(value, flag.lstrip("-"))
     for name in SECRET_ENV:
         if env and env.get(name):

@@ -11,9 +11,12 @@ def test_learns_secrets_from_command_lines_and_environments():
     try:
         secretscan._learn(["rclone", "serve", "s3", "--auth-key", "AKID,scan-test-secret-1"], {})
         secretscan._learn(["qsnap", "backup", "--api-key=scan-test-key-2"], {"AWS_SECRET_ACCESS_KEY": "scan-test-secret-3"})
+        secretscan._learn(["python", "-m", "cloud_api_double", "--management-key", "scan-test-mgmt-4@acct=*"],
+                          {"QDRANT_CLOUD_API_KEY": "scan-test-cloud-5"})
         learned = {k: v for k, v in secretscan._secrets.items() if k not in before}
         assert learned == {b"scan-test-secret-1": "auth-key", b"scan-test-key-2": "api-key",
-                           b"scan-test-secret-3": "AWS_SECRET_ACCESS_KEY"}
+                           b"scan-test-secret-3": "AWS_SECRET_ACCESS_KEY", b"scan-test-mgmt-4": "management-key",
+                           b"scan-test-cloud-5": "QDRANT_CLOUD_API_KEY"}
     finally:
         secretscan._secrets.clear()
         secretscan._secrets.update(before)

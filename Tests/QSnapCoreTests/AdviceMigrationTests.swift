@@ -41,11 +41,11 @@ import Testing
             domain: "migration", method: "snapshots", fired: ["qdrant-between-environments"],
             constraints: ["same-shard-count": "unknown", "disk-headroom": "unknown"], status: "ok"),
         AdviceCase(
-            name: "Cloud cluster failure, same region/version/shape → Cloud Backups", facts: ["scenario": "cluster-failure", "source_env": "cloud", "same_provider_region": "true", "source_version": "1.19.0", "target_version": "1.19.0", "source_shards": "4", "target_shards": "4", "source_nodes": "3", "target_nodes": "3", "cloud_cluster_id": "c-42"],
+            name: "Cloud cluster failure, same region/version/shape → Cloud Backups", facts: ["scenario": "cluster-failure", "source_env": "cloud", "same_provider_region": "true", "source_version": "1.19.0", "target_version": "1.19.0", "source_shards": "4", "target_shards": "4", "source_nodes": "3", "target_nodes": "3", "cloud_cluster_id": "c-42", "cloud_account_id": "a-7"],
             domain: "migration", method: "cloud-backups", fired: ["cloud-recovery", "self-hosted-recovery"], conflicts: ["self-hosted-recovery"],
             constraints: ["same-provider-region": "pass", "exact-version": "pass", "same-shard-count": "pass", "same-node-count": "pass"],
             warnings: ["reverts CPU, memory, node count and the Qdrant version"],
-            steps: ["qcloud backup list --cluster-id c-42", "qcloud backup restore trigger <backup-id>", "qcloud backup restore list --cluster-id c-42"]),
+            steps: ["qsnap cloud backup list --account-id a-7 --cluster-id c-42", "qsnap cloud backup create --account-id a-7 --cluster-id c-42 --name before-restore --retention 7d", "qsnap cloud backup restore <backup-id> --account-id a-7 --cluster-id c-42 --yes"]),
         AdviceCase(
             name: "Cloud revert of a bad deploy while the cluster must stay online → Cloud Backups into a new cluster", facts: ["scenario": "revert-deploy", "source_env": "cloud", "same_provider_region": "true", "source_must_stay_online": "true"],
             domain: "migration", method: "cloud-backups", fired: ["cloud-recovery", "cloud-restore-keeps-serving"],

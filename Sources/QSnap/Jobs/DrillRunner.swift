@@ -20,12 +20,17 @@ public struct DrillRunner {
         public var collections: [String]?
         /// Attempts to delete each scratch collection during cleanup.
         public var cleanupAttempts: Int
+        /// With `--cloud-backups`: measures the age of the cluster's newest SUCCEEDED Qdrant Cloud backup at drill
+        /// start, reported as the Cloud Backups RPO (and a check that fails when there is none).
+        public var cloudBackups: CloudBackupRPOProbe?
 
         /// Creates options.
-        public init(backup: String = "latest", collections: [String]? = nil, cleanupAttempts: Int = 3) {
+        public init(backup: String = "latest", collections: [String]? = nil, cleanupAttempts: Int = 3,
+                    cloudBackups: CloudBackupRPOProbe? = nil) {
             self.backup = backup
             self.collections = collections
             self.cleanupAttempts = max(1, cleanupAttempts)
+            self.cloudBackups = cloudBackups
         }
     }
 
@@ -50,18 +55,20 @@ public struct DrillRunner {
     /// Runs the drill. Blocking: call from a dedicated thread.
     ///
     /// - Returns: the report (check ``DrillReport/passed``).
-    /// - Throws: only when there is nothing to drill (no such backup, unreadable manifest): no report then.
+    /// - Throws: only when there is nothing to drill (no such backup, unreadable manifest) or, with
+    ///   ``Options/cloudBackups``, when the Qdrant Cloud API refuses the listing: no report then, and nothing restored.
     public func run() throws -> DrillReport {
         let started = Date()
         let id = try ManifestStore.resolve(options.backup, in: repository)
         let manifest = try ManifestStore.read(id, from: repository)
+        let cloud = try options.cloudBackups?.measure(at: started)
         let backupTime = Self.date(manifest.startedAt) ?? BackupLayout.date(ofID: id) ?? started
         let token = Hex.encode((0..<3).map { _ in UInt8.random(in: 0...255) })
         let redactor = Redactor(secrets: connection.credential.map { [$0.secret] } ?? [])
         let selected = try selectCollections(manifest)
 
         var results: [DrillReport.CollectionResult] = []
-        var checks: [DrillReport.Check] = []
+        var checks: [DrillReport.Check] = cloud.map { [Self.cloudCheck($0)] } ?? []
         var failure: String?
         var scratch: [(name: String, alias: String)] = []
         var client: QdrantClient?
@@ -118,7 +125,19 @@ public struct DrillRunner {
             backupID: id, backupTime: backupTime, sourceVersion: manifest.source.qdrantVersion,
             target: targetURLs.map { SafeURL.display($0) }.joined(separator: ","), started: started,
             restoreStarted: restoreStarted, restoreFinished: restoreFinished, finished: Date(), collections: results,
-            checks: checks, cleanup: cleanup, error: failure)
+            checks: checks, cleanup: cleanup, error: failure, cloudBackup: cloud)
+    }
+
+    /// The check of the Cloud Backups RPO: passed when the cluster has a SUCCEEDED backup.
+    static func cloudCheck(_ cloud: CloudBackupRPO) -> DrillReport.Check {
+        guard let rpo = cloud.rpoSeconds, let backupID = cloud.backupID else {
+            return .init(name: "cloud backups RPO", passed: false,
+                         detail: "cluster \(cloud.clusterID) has no SUCCEEDED Qdrant Cloud backup")
+        }
+        let created = cloud.createdAt.map(UTCCivilTime.iso8601) ?? "?"
+        return .init(name: "cloud backups RPO", passed: true,
+                     detail: "newest SUCCEEDED backup \(backupID) (\(cloud.displayName ?? "")) created \(created): "
+                        + "RPO \(CloudDuration.format(seconds: rpo)) (\(cloud.succeededBackups) SUCCEEDED)")
     }
 
     private func selectCollections(_ manifest: BackupManifest) throws -> [BackupManifest.Collection] {

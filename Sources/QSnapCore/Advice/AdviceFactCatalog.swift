@@ -48,6 +48,7 @@ public enum AdviceFactCatalog {
         .init("to_url", .text, "target Qdrant URL (used in the next commands)"),
         .init("repo", .text, "qsnap backup repository, e.g. s3://bucket/prefix (used in the next commands)"),
         .init("cloud_cluster_id", .text, "Qdrant Cloud cluster id (used in the next commands)"),
+        .init("cloud_account_id", .text, "Qdrant Cloud account id (used in the next commands)"),
     ]
 
     /// The facts the engine computes (see ``derive(from:)``).

@@ -366,7 +366,7 @@ methods:
 
   - id: cloud-backups
     title: Qdrant Cloud Backups
-    summary: Restore a Qdrant Cloud backup of cluster {cloud_cluster_id}; the whole volume is cloned atomically.
+    summary: Restore a Qdrant Cloud backup of cluster {cloud_cluster_id} in place with qsnap cloud backup restore; the whole volume is cloned atomically.
     properties:
       use_for: full cluster failure, reverting a bad deploy
       scope: whole cluster volume
@@ -389,10 +389,12 @@ methods:
       - {id: disk-headroom, label: Disk headroom (free ÷ data), fact: disk_headroom, gte: 1, figures: [free_disk, data_size]}
       - {id: ram-headroom, label: RAM headroom (target ÷ source), fact: ram_headroom, gte: 1, figures: [ram, source_ram]}
     steps:
-      - run: "qcloud backup list --cluster-id {cloud_cluster_id}"
-      - do: "Pick the newest backup taken before the failure or the bad deploy; check that its Qdrant version and node count are the ones you want back"
-      - run: "qcloud backup restore trigger <backup-id>"
-      - run: "qcloud backup restore list --cluster-id {cloud_cluster_id}"
+      - do: "Set QDRANT_CLOUD_API_KEY to a Qdrant Cloud management key with read:backups, write:backups and restore:backups"
+      - run: "qsnap cloud backup list --account-id {cloud_account_id} --cluster-id {cloud_cluster_id}"
+      - do: "Pick the newest SUCCEEDED backup taken before the failure or the bad deploy; check that its Qdrant version and node count are the ones you want back (qsnap cloud backup get <backup-id> --account-id {cloud_account_id} --json)"
+      - run: "qsnap cloud backup create --account-id {cloud_account_id} --cluster-id {cloud_cluster_id} --name before-restore --retention 7d"
+      - do: "The backup just taken keeps the current state, so the restore can be undone (skip it when the cluster is down)"
+      - run: "qsnap cloud backup restore <backup-id> --account-id {cloud_account_id} --cluster-id {cloud_cluster_id} --yes"
       - do: "To keep the current cluster serving, restore into a new cluster from the Qdrant Cloud console instead (Backups, Restore, new cluster), verify it, then move clients"
       - run: "curl -s -X POST '{to_url}/collections/{collection}/points/count' -H 'api-key: $QDRANT_API_KEY' -H 'Content-Type: application/json' -d '{\"exact\": true}'"
     warnings:

@@ -12,6 +12,7 @@ extension DrillReport {
         md += "| Finished | \(UTCCivilTime.iso8601(finished)) |\n"
         md += "| RTO (restore wall time) | \(Self.seconds(rtoSeconds)) |\n"
         md += "| RPO (backup age at drill start) | \(Self.seconds(rpoSeconds)) |\n"
+        if let cloud = cloudBackup { md += cloudRow(cloud) }
         if let error { md += "| Error | \(cell(error)) |\n" }
 
         md += "\n## Collections\n\n"
@@ -41,6 +42,17 @@ extension DrillReport {
         md += "Removed: \(cleanup.removed.isEmpty ? "none" : cleanup.removed.map { "`\(cell($0))`" }.joined(separator: ", ")). "
         md += "Left over: \(cleanup.leftover.isEmpty ? "none" : cleanup.leftover.map { "`\(cell($0))`" }.joined(separator: ", ") + " — delete these by hand").\n"
         return md
+    }
+
+    /// The summary row of the Qdrant Cloud Backups RPO.
+    private func cloudRow(_ cloud: CloudBackupRPO) -> String {
+        guard let rpo = cloud.rpoSeconds, let id = cloud.backupID else {
+            return "| Cloud Backups RPO | no SUCCEEDED backup of cluster `\(cell(cloud.clusterID))` |\n"
+        }
+        let created = cloud.createdAt.map(UTCCivilTime.iso8601) ?? "?"
+        let name = cloud.displayName.map { " (\(cell($0)))" } ?? ""
+        return "| Cloud Backups RPO (newest SUCCEEDED backup's age) | \(Self.seconds(rpo)): `\(cell(id))`\(name) "
+            + "created \(created), cluster `\(cell(cloud.clusterID))` |\n"
     }
 
     /// A table cell: pipes escaped, line breaks flattened.

@@ -126,12 +126,14 @@ public struct DrillReport: Sendable, Equatable, Codable {
     public var cleanup: Cleanup
     /// The error that stopped the drill, if any (already free of secrets).
     public var error: String?
+    /// With `--cloud-backups`: the age of the cluster's newest SUCCEEDED Qdrant Cloud backup at drill start.
+    public var cloudBackup: CloudBackupRPO?
 
     /// Creates a report, computing RTO (`restoreFinished − restoreStarted`) and RPO (`started − backupTime`).
     public init(
         backupID: String, backupTime: Date, sourceVersion: String?, target: String, started: Date,
         restoreStarted: Date, restoreFinished: Date, finished: Date, collections: [CollectionResult],
-        checks: [Check], cleanup: Cleanup, error: String? = nil
+        checks: [Check], cleanup: Cleanup, error: String? = nil, cloudBackup: CloudBackupRPO? = nil
     ) {
         self.backupID = backupID
         self.backupTime = backupTime
@@ -145,6 +147,7 @@ public struct DrillReport: Sendable, Equatable, Codable {
         self.checks = checks
         self.cleanup = cleanup
         self.error = error
+        self.cloudBackup = cloudBackup
     }
 
     /// True when there was no error, every collection count matched, every check passed and cleanup completed.
@@ -161,6 +164,7 @@ public struct DrillReport: Sendable, Equatable, Codable {
         case rpoSeconds = "rpo_seconds"
         case collections, checks, cleanup, error, passed
         case formatVersion = "format_version"
+        case cloudBackup = "cloud_backup"
     }
 
     /// Decodes a report written by ``jsonData()``.
@@ -185,9 +189,11 @@ public struct DrillReport: Sendable, Equatable, Codable {
         checks = try c.decode([Check].self, forKey: .checks)
         cleanup = try c.decode(Cleanup.self, forKey: .cleanup)
         error = try c.decodeIfPresent(String.self, forKey: .error)
+        cloudBackup = try c.decodeIfPresent(CloudBackupRPO.self, forKey: .cloudBackup)
     }
 
-    /// Encodes the report with ISO 8601 UTC times, the derived `passed` and the format version.
+    /// Encodes the report with ISO 8601 UTC times, the derived `passed` and the format version; `cloud_backup` only
+    /// when the drill measured it.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(Self.formatVersion, forKey: .formatVersion)
@@ -204,6 +210,7 @@ public struct DrillReport: Sendable, Equatable, Codable {
         try c.encode(cleanup, forKey: .cleanup)
         try c.encode(error, forKey: .error)
         try c.encode(passed, forKey: .passed)
+        try c.encodeIfPresent(cloudBackup, forKey: .cloudBackup)
     }
 
     /// The report as pretty-printed JSON with sorted keys and a trailing newline.
