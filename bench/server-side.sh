@@ -13,7 +13,7 @@ WORK="${BENCH_DIR:-$ROOT/.bench}/server-side"
 command -v /usr/bin/time >/dev/null || { SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo; $SUDO apt-get install -y -qq time >/dev/null; }
 rm -rf "$WORK"; mkdir -p "$WORK/s3/repo" "$WORK/s3/nodes" "$WORK/home"
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$WORK"; }
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait "${PIDS[@]}" 2>/dev/null || true; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$WORK"; }
 trap cleanup EXIT
 free_port() { "$VENV/python" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
@@ -56,7 +56,7 @@ PY
 # Counting relays (Tests/Integration/faultproxy.py, no faults) in front of the store and each node: what qsnap's
 # process sent and received. They run in one Python process that prints the total when told to stop.
 proxies() {  # node URLs (comma-separated) → "S3_URL NODE_URL,NODE_URL,NODE_URL" on stdout; counts until SIGTERM
-  PYTHONPATH="$ROOT/Tests/Integration" "$VENV/python" - "$S3PORT" "$1" <<'PY' &
+  exec env PYTHONPATH="$ROOT/Tests/Integration" "$VENV/python" - "$S3PORT" "$1" <<'PY'
 import signal, sys, threading
 from faultproxy import FaultProxy
 s3 = FaultProxy(int(sys.argv[1])).start()
@@ -71,8 +71,9 @@ PY
 
 run_one() {  # label, node URLs, extra qsnap flags…
   local label=$1 url=$2; shift 2
-  proxies "$url" > "$WORK/proxy.out" &
+  (proxies "$url" > "$WORK/proxy.out") &
   local ppid=$!
+  PIDS+=("$ppid")
   for _ in $(seq 1 100); do [ -s "$WORK/proxy.out" ] && break; sleep 0.1; done
   read -r s3url nodes < "$WORK/proxy.out"
   /usr/bin/time -f "%e %U %S %M" -o "$WORK/time.txt" \

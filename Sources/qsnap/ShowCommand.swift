@@ -41,7 +41,9 @@ struct ShowCommand: AsyncParsableCommand {
             }
             print("aliases: " + (m.aliases.isEmpty ? "none" : m.aliases.map { "\($0.alias) → \($0.collection)" }.joined(separator: ", ")))
             for o in m.objects {
-                print("object \(o.key)  \(ByteCount.format(o.size))  sha256 \(o.sha256)  node \(o.nodeURL)")
+                let sha = o.sha256 ?? "not recorded yet (copied server-side; run qsnap verify)"
+                print("object \(o.key)  \(ByteCount.format(o.size))  sha256 \(sha)  node \(o.nodeURL)"
+                      + (o.copiedFrom.map { "  copied from \($0)" } ?? ""))
             }
             print("checksums verified against Qdrant's: \(m.checksumsVerifiedAgainstQdrant ? "yes" : "no (a node gave none)")")
         }
