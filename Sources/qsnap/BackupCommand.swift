@@ -126,7 +126,7 @@ struct BackupCommand: AsyncParsableCommand {
                 let source = try DiscoveredSource.discover(urls: urls, connection: connection, collections: backupOptions.collections,
                                                           samples: samples, logger: logger)
                 let runner = BackupRunner(repository: repository, source: source, options: backupOptions, lock: held, logger: logger)
-                let display = ProgressDisplay(progress: runner.progress, enabled: !globals.quiet && !globals.json)
+                let display = globals.progressDisplay(runner.progress, logger: logger)
                 display.start()
                 defer { display.stop() }
                 return try runner.run()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import QSnap
 import QSnapCore
 
 /// Options every subcommand accepts.
@@ -13,6 +14,15 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: [.short, .long], help: "Log only errors.")
     var quiet = false
+
+    @Option(help: "Seconds between progress lines when standard error is not a terminal (a terminal gets live bars).")
+    var progressInterval: Double = 30
+
+    /// The progress display of a running operation (off with --quiet and --json).
+    func progressDisplay(_ progress: TransferProgress, logger: Logger) -> ProgressDisplay {
+        ProgressDisplay(progress: progress, enabled: !quiet && !json, logger: logger,
+                        logInterval: max(1, progressInterval))
+    }
 
     /// Bootstraps swift-log to standard error at the chosen level (once per process).
     func makeLogger(label: String = "qsnap") -> Logger {

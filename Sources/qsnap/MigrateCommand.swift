@@ -127,6 +127,9 @@ struct MigrateCommand: AsyncParsableCommand {
             let result: MigrationResult = try await Blocking.run {
                 let runner = MigrationRunner(sourceURL: from, source: source, targetURL: to, target: target,
                                              options: finalOptions, logger: logger)
+                let display = globals.progressDisplay(runner.progress, logger: logger)
+                display.start()
+                defer { display.stop() }
                 return try runner.run()
             }
             if globals.json {

@@ -69,7 +69,7 @@ struct RestoreCommand: AsyncParsableCommand {
                 if dryRun || plan.refused { return (plan, nil) }
                 if finalOptions.transport == .url, repository is EncryptedRepository {
                     throw QSnapError(.usage("restore.transport-encrypted"),
-                                     "an encrypted repository cannot be restored with --transport url: the node would download bytes it cannot decrypt; use --transport upload (the default)")
+                                     "an encrypted repository cannot be restored with --transport url: the node would download bytes it cannot decrypt; use --transport upload")
                 }
                 if finalOptions.transport == .url, repository is LocalRepository, finalOptions.objectBaseURL == nil {
                     throw QSnapError(.usage("restore.transport"),
@@ -77,6 +77,9 @@ struct RestoreCommand: AsyncParsableCommand {
                 }
                 let runner = RestoreRunner(manifest: manifest, target: target, plan: plan, repository: repository,
                                            options: finalOptions, logger: logger)
+                let display = globals.progressDisplay(runner.progress, logger: logger)
+                display.start()
+                defer { display.stop() }
                 return (plan, try runner.run())
             }
             let (plan, result) = outcome

@@ -30,12 +30,18 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
-            let (repo, s3, id, lock) = (self.repo, self.s3, self.id, self.lock)
+            let (repo, s3, id, lock, globals) = (self.repo, self.s3, self.id, self.lock, self.globals)
             let outcome: BackupVerifier.Outcome = try await Blocking.run {
                 let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
                 let resolved = try ManifestStore.resolve(id, in: repository)
                 let verifier = BackupVerifier(repository: repository, logger: logger)
-                let outcome = try verifier.verify(resolved)
+                let display = globals.progressDisplay(verifier.progress, logger: logger)
+                display.start()
+                let outcome: BackupVerifier.Outcome
+                do {
+                    defer { display.stop() }
+                    outcome = try verifier.verify(resolved)
+                }
                 guard outcome.ok, !outcome.unrecorded.isEmpty else { return outcome }
                 let held = try RepositoryLocker.acquireForCommand(
                     repository, purpose: "verify", wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger)

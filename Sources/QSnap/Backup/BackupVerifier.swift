@@ -34,6 +34,8 @@ public struct BackupVerifier {
 
     let repository: any Repository
     let logger: Logger
+    /// Bytes and objects read so far (line `verify`), for a progress display.
+    public let progress = TransferProgress()
 
     public init(repository: any Repository, logger: Logger) {
         self.repository = repository
@@ -45,8 +47,12 @@ public struct BackupVerifier {
     public func verify(_ id: String) throws -> Outcome {
         let manifest = try ManifestStore.read(id, from: repository)
         var results: [ObjectResult] = []
+        progress.plan(node: "verify \(id)", objects: manifest.objects.count)
+        progress.expect(node: "verify \(id)", bytes: manifest.totalBytes)
         for object in manifest.objects {
             results.append(check(object))
+            progress.add(node: "verify \(id)", bytes: object.size)
+            progress.objectDone(node: "verify \(id)")
         }
         let ok = results.allSatisfy(\.ok)
         let result = Outcome(id: id, ok: ok, objects: results, bytes: results.reduce(0) { $0 + $1.size },

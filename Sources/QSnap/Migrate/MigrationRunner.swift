@@ -20,6 +20,8 @@ public final class MigrationRunner: Sendable {
     let targetURL: String
     let options: MigrationOptions
     let logger: Logger
+    /// Points written per migration (one line), for a progress display.
+    public let progress = TransferProgress(unit: .points)
 
     /// Creates a runner for the source and target REST URLs and how to connect to each (keys never logged).
     public init(sourceURL: String, source: QdrantConnection, targetURL: String, target: QdrantConnection,
@@ -65,6 +67,8 @@ public final class MigrationRunner: Sendable {
             try target.createCollection(plan.options.target, config: plan.createBody)
         }
         let before = journal.written
+        progress.plan(node: "\(collection) → \(plan.options.target)", objects: 0)
+        progress.expect(node: "\(collection) → \(plan.options.target)", bytes: Int64(max(0, expected - journal.written)))
         let t0 = Date()
         if !journal.loaded {
             journal = try load(plan: plan, journal: journal, store: store)
@@ -194,7 +198,10 @@ public final class MigrationRunner: Sendable {
                 }
                 points.append(plan.rewrite(point))
             }
-            if !points.isEmpty { try target.upsert(plan.options.target, points: points) }
+            if !points.isEmpty {
+                try target.upsert(plan.options.target, points: points)
+                progress.add(node: "\(plan.options.collection) → \(plan.options.target)", bytes: Int64(points.count))
+            }
             offset = page.next
             // Changed and saved in one critical section: the file never goes back to an older state.
             try shared.update(saving: store) { journal in

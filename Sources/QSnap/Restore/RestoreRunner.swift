@@ -38,6 +38,8 @@ public final class RestoreRunner: @unchecked Sendable {
     private var inherited: Set<String> = []
     /// Full backups: each collection's snapshot inside each full object (object key + NUL + collection).
     private var nested: [String: NestedSnapshot] = [:]
+    /// Bytes and objects recovered per target node, for a progress display.
+    public let progress = TransferProgress()
     /// SHA-256 of objects whose manifest has none (unverified server-side copies), computed by ``inspectObjects()``.
     private var computedSHA256: [String: String] = [:]
 
@@ -213,6 +215,8 @@ public final class RestoreRunner: @unchecked Sendable {
         } else {
             try sender.send(object, scope: scope, to: node)
         }
+        progress.add(node: node.url, bytes: object.size)
+        progress.objectDone(node: node.url)
         recoveries[c].append(RestoreResult.Recovery(node: node.url, key: object.key, bytes: object.size,
                                                     seconds: Date().timeIntervalSince(t0)))
     }
@@ -275,6 +279,10 @@ public final class RestoreRunner: @unchecked Sendable {
                         + "onto a target node that holds them")
             }
             work = coverage.steps.map { .send(collection: c, object: $0.object, node: $0.node, scope: .collection(cp.staging)) }
+        }
+        for case .send(_, let o, let n, _) in work {
+            progress.plan(node: target.nodes[n].url, objects: 1)
+            progress.expect(node: target.nodes[n].url, bytes: objects[o].size)
         }
         queue.insert(contentsOf: work, at: 0)
     }
