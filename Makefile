@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 VENV        := .venv
 PY          := $(CURDIR)/$(VENV)/bin/python
-APT_PKGS    := libcurl4-openssl-dev libarchive-dev libssl-dev libdeflate-dev libzstd-dev pkg-config zstd
+APT_PKGS    := libcurl4-openssl-dev libarchive-dev libssl-dev libdeflate-dev libzstd-dev pkg-config zstd faketime
 SWIFT       ?= swift
 BIN_DIR      = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)

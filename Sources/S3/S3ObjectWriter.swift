@@ -25,20 +25,17 @@ public final class S3ObjectWriter {
         public var resumeUploadID: String?
         /// The object's `Content-Type`.
         public var contentType: String?
-        /// Testing aid: stop with an error (keeping the upload) after this many parts were stored.
-        public var stopAfterParts: Int?
 
         /// Creates options.
         public init(
             partSize: Int64 = S3PartSizing.defaultPartSize, concurrency: Int = 4, expectedSize: Int64? = nil,
-            resumeUploadID: String? = nil, contentType: String? = nil, stopAfterParts: Int? = nil
+            resumeUploadID: String? = nil, contentType: String? = nil
         ) {
             self.partSize = partSize
             self.concurrency = concurrency
             self.expectedSize = expectedSize
             self.resumeUploadID = resumeUploadID
             self.contentType = contentType
-            self.stopAfterParts = stopAfterParts
         }
     }
 
@@ -279,13 +276,6 @@ public final class S3ObjectWriter {
         if uploadID == nil {
             uploadID = try client.createMultipartUpload(key: key, contentType: options.contentType, checksum: checksum)
             startWorkers()
-        }
-        if let stop = options.stopAfterParts, partNumber >= stop {
-            drain()
-            throw QSnapError(
-                .failure("s3.interrupted"),
-                "upload of \(client.displayName(key)) stopped after \(partNumber) part(s) as requested; "
-                    + "resume it with the upload id \(uploadID ?? "")")
         }
         partNumber += 1
         guard partNumber <= S3PartSizing.maximumParts else {

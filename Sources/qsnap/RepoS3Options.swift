@@ -130,19 +130,10 @@ struct RepoS3Options: ParsableArguments {
         configured.caBundlePath = resolved.caBundle
         logger.debug(
             "S3 uploads: \(configured.signsPayload ? "signed SHA-256 bodies" : "UNSIGNED-PAYLOAD") with \(configured.checksumAlgorithm.map { "\($0.displayName) checksums (x-amz-checksum-\($0.rawValue.lowercased()))" } ?? (checksum == .md5 ? "Content-MD5" : "no checksum header")) (--payload-signing \(payloadSigning.rawValue), --checksum \(checksum.rawValue))")
-        // Testing aid (integration test of clock-skew correction): pretend the local clock is off by N seconds.
-        if let skew = ProcessInfo.processInfo.environment["QSNAP_TEST_CLOCK_SKEW_SECONDS"].flatMap(Int64.init) {
-            configured.clockOffset = skew
-        }
         return try S3Client(configuration: configured, userAgent: "qsnap/\(QSnapInfo.version)", logger: logger)
     }
 
     var writerOptions: S3ObjectWriter.Options {
-        var options = S3ObjectWriter.Options(partSize: Int64(partSizeMiB) << 20, concurrency: concurrency)
-        // Testing aid (integration tests of resume): stop after N stored parts, keeping the upload.
-        if let stop = ProcessInfo.processInfo.environment["QSNAP_TEST_STOP_AFTER_PARTS"].flatMap(Int.init) {
-            options.stopAfterParts = stop
-        }
-        return options
+        S3ObjectWriter.Options(partSize: Int64(partSizeMiB) << 20, concurrency: concurrency)
     }
 }

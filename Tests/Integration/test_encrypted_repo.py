@@ -12,6 +12,7 @@ import struct
 import pytest
 
 from conftest import run
+from faultproxy import FaultProxy
 from qdrant_data import call, count, create_collection, scroll_all, start_testbed
 from s3servers import moto_s3, rclone_s3  # noqa: F401  (fixtures)
 
@@ -183,8 +184,12 @@ def test_s3_multipart_parallel_parts_and_resume(qsnap_bin, source, target, rclon
     assert qs(qsnap_bin, "repo", "init", repo, "--encryption", "aes-256-gcm", "--compression", "zstd:1",
               env=env).returncode == 0
     opts = ["--part-size-mib", "1", "--concurrency", "2"]
-    first = qs(qsnap_bin, "backup", "--qdrant", source["tb"].urls[0], "--to", repo, "--json", *opts,
-               env={**env, "QSNAP_TEST_STOP_AFTER_PARTS": "2"})
+    # The connection is killed on every request for part 3 and later: the backup fails with parts stored.
+    with FaultProxy(rclone_s3.port, rates={"reset_request": 1.0},
+                    only=lambda method, path: method == "PUT" and "partNumber=" in path
+                    and int(path.split("partNumber=")[1].split("&")[0]) >= 3) as proxy:
+        first = qs(qsnap_bin, "backup", "--qdrant", source["tb"].urls[0], "--to", repo, "--json", *opts,
+                   "--attempts", "1", env={**env, "AWS_ENDPOINT_URL": proxy.url})
     assert first.returncode == 1, first.stderr.decode()
     listing = rclone_s3.aws("s3", "ls", "--recursive", "s3://encmp/r/backups/").stdout.decode()
     assert "progress.json" in listing and "manifest.json" not in listing

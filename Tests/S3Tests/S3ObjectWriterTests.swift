@@ -12,6 +12,9 @@ import Testing
         /// The `x-amz-checksum-*` header each part carried, listed back by ListParts as S3 does.
         let checksums = Mutex<[Int: (name: String, value: String)]>([:])
         let objects = Mutex<[String: [UInt8]]>([:])
+        /// Parts with a higher number are refused (403, not retried): the store cuts the upload off, as a revoked
+        /// key or a killed connection would, after this many parts.
+        let acceptedParts = Mutex<Int>(.max)
 
         func handle(_ r: LoopbackServer.Request) -> LoopbackServer.Response {
             let query = r.target.split(separator: "?").dropFirst().first.map(String.init) ?? ""
@@ -19,6 +22,9 @@ import Testing
                 return .init(status: 200, body: Array("<InitiateMultipartUploadResult><UploadId>U1</UploadId></InitiateMultipartUploadResult>".utf8))
             }
             if r.method == "PUT", let n = query.split(separator: "&").first(where: { $0.hasPrefix("partNumber=") }).flatMap({ Int($0.dropFirst(11)) }) {
+                guard n <= acceptedParts.withLock({ $0 }) else {
+                    return .init(status: 403, body: Array("<Error><Code>AccessDenied</Code><Message>cut off</Message></Error>".utf8))
+                }
                 parts.withLock { $0[n] = r.body }
                 if let h = r.headers.first(where: { $0.name.lowercased().hasPrefix("x-amz-checksum-") }) {
                     checksums.withLock { $0[n] = (h.name.lowercased(), h.value) }
@@ -98,10 +104,11 @@ import Testing
         defer { server.stop() }
         let client = try Self.client(server.port)
         let input = Self.data(4 << 20)  // 4 parts
-        let first = try S3ObjectWriter(
-            client: client, key: "r", options: .init(partSize: 1 << 20, concurrency: 1, stopAfterParts: 2))
+        fake.acceptedParts.withLock { $0 = 2 }
+        let first = try S3ObjectWriter(client: client, key: "r", options: .init(partSize: 1 << 20, concurrency: 1))
         #expect(throws: QSnapError.self) { try input.withUnsafeBytes { try first.write($0) }; try first.finish() }
         #expect(fake.parts.withLock { $0.count } == 2)
+        fake.acceptedParts.withLock { $0 = .max }
         let putsBefore = server.requests.filter { $0.method == "PUT" }.count
         let second = try S3ObjectWriter(
             client: client, key: "r", options: .init(partSize: 1 << 20, concurrency: 2, resumeUploadID: "U1"))
@@ -187,10 +194,12 @@ import Testing
         let server = try LoopbackServer { fake.handle($0) }
         defer { server.stop() }
         let input = Self.data(3 << 20)  // 3 parts
+        fake.acceptedParts.withLock { $0 = 1 }
         let signed = try S3ObjectWriter(
             client: try Self.client(server.port, signing: .signed), key: "m",
-            options: .init(partSize: 1 << 20, concurrency: 1, stopAfterParts: 1))
+            options: .init(partSize: 1 << 20, concurrency: 1))
         #expect(throws: QSnapError.self) { try input.withUnsafeBytes { try signed.write($0) }; try signed.finish() }
+        fake.acceptedParts.withLock { $0 = .max }
         // Resumed by a client configured for unsigned payloads: the stored parts say SHA-256, so SHA-256 it stays.
         let resumed = try S3ObjectWriter(
             client: try Self.client(server.port, signing: .unsigned), key: "m",
