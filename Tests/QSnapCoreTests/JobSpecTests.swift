@@ -34,6 +34,18 @@ import Testing
         #expect(try job.apiKey(environment: [:]) == nil)
     }
 
+    @Test func theNodesSnapshotBucketIsPartOfTheSource() throws {
+        let job = try JobSpec.parse(yaml: """
+            source:
+              urls: [http://localhost:6333]
+              snapshots-bucket: qdrant-snapshots
+              snapshots-prefix: ./data/snapshots/
+            repository: s3://backups/qdrant
+            """, file: "jobs/nightly.yaml")
+        #expect(job.source.snapshotStore == NodeSnapshotStore(bucket: "qdrant-snapshots", prefix: "data/snapshots"))
+        #expect(try JobSpec.parse(yaml: Self.minimal, file: "j.yaml").source.snapshotStore == NodeSnapshotStore())
+    }
+
     @Test func exampleJobParses() throws {
         let path = RetentionPolicyTests.root.appendingPathComponent("policies/jobs/example-job.yaml")
         let job = try JobSpec.parse(yaml: try String(contentsOf: path, encoding: .utf8), file: "policies/jobs/example-job.yaml")

@@ -85,9 +85,10 @@ public struct JobRunner {
             let source = try DiscoveredSource.discover(
                 urls: spec.source.urls, connection: connection,
                 collections: spec.selection.collections.isEmpty ? nil : spec.selection.collections, logger: logger)
-            let backupOptions = BackupOptions(
+            var backupOptions = BackupOptions(
                 kind: BackupKind(rawValue: spec.selection.kind.rawValue) ?? .collection,
                 collections: spec.selection.collections.isEmpty ? nil : spec.selection.collections)
+            backupOptions.nodeSnapshotStore = spec.source.snapshotStore
             // The job already holds the lock: the backup runs under it (it does not take it again).
             let backup = try BackupRunner(
                 repository: repository, source: source, options: backupOptions, lock: lock, logger: logger).run()
@@ -96,7 +97,9 @@ public struct JobRunner {
 
             if spec.verify {
                 logger.notice("job \(spec.name): verifying backup \(backup.id)")
-                let outcome = try BackupVerifier(repository: repository, logger: logger).verify(backup.id)
+                let verifier = BackupVerifier(repository: repository, logger: logger)
+                // Server-side copies get the SHA-256 this verification computed recorded in their manifest.
+                let outcome = try verifier.recordChecksums(of: try verifier.verify(backup.id), lock: lock)
                 report.verified = outcome.ok
                 guard outcome.ok else {
                     throw QSnapError(

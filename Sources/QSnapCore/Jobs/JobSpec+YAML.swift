@@ -3,7 +3,7 @@ import Foundation
 extension JobSpec {
     /// Parses and validates a job file.
     ///
-    /// Keys (see `policies/jobs/example-job.yaml`): `name`, `source` (`urls` or `url`, `api-key-env`),
+    /// Keys (see `policies/jobs/example-job.yaml`): `name`, `source` (`urls` or `url`, `api-key-env`, `snapshots-bucket`, `snapshots-prefix`),
     /// `repository`, `selection` (`kind`, `collections`), `retention` (inline policy keys, or `file:` alone),
     /// `verify`, `metrics` (`textfile`), `lock` (`ttl`, `wait`, `grace`).
     ///
@@ -134,7 +134,8 @@ extension JobSpec {
 
     private static func parseSource(_ map: ConfigYAMLMapping) throws -> Source {
         try rejectSecrets(map, context: "'source'")
-        try map.rejectUnknownKeys(allowed: ["urls", "url", "api-key-env"], context: "'source'")
+        try map.rejectUnknownKeys(
+            allowed: ["urls", "url", "api-key-env", "snapshots-bucket", "snapshots-prefix"], context: "'source'")
         if map.entry("url") != nil, map.entry("urls") != nil {
             throw map.error(map.line(of: "url"), "give either 'url' or 'urls' in 'source', not both")
         }
@@ -161,7 +162,9 @@ extension JobSpec {
                 map.line(of: "api-key-env"),
                 "'api-key-env' takes the NAME of an environment variable (letters, digits, '_'), not the key itself")
         }
-        return Source(urls: urls, apiKeyEnv: env)
+        let store = NodeSnapshotStore(bucket: try map.string("snapshots-bucket"),
+                                      prefix: try map.string("snapshots-prefix") ?? "snapshots")
+        return Source(urls: urls, apiKeyEnv: env, snapshotStore: store)
     }
 
     private static func validateRepository(_ repository: String, _ root: ConfigYAMLMapping) throws {

@@ -12,11 +12,15 @@ public struct JobSpec: Sendable, Equatable {
         public var urls: [String]
         /// The environment variable holding the api key, or `nil` when the cluster needs none.
         public var apiKeyEnv: String?
+        /// Where the nodes write their snapshots when they store them on S3 (`snapshots-bucket`,
+        /// `snapshots-prefix`): the backup has the store copy them into the repository server-side.
+        public var snapshotStore: NodeSnapshotStore
 
         /// Creates a source.
-        public init(urls: [String], apiKeyEnv: String? = nil) {
+        public init(urls: [String], apiKeyEnv: String? = nil, snapshotStore: NodeSnapshotStore = NodeSnapshotStore()) {
             self.urls = urls
             self.apiKeyEnv = apiKeyEnv
+            self.snapshotStore = snapshotStore
         }
     }
 
