@@ -35,8 +35,10 @@ final class CurlEventLoop: Sendable {
         guard let pointer = curl_multi_init() else { fatalError("libcurl: curl_multi_init failed (out of memory)") }
         multi = Multi(pointer: pointer)
         // The HTTP layer's only thread: libcurl's multi interface needs one thread of its own to drive it.
-        let thread = Thread { [self] in self.run() }
-        thread.name = CurlEventLoop.threadName
+        let thread = Thread { [self] in
+            Thread.current.name = CurlEventLoop.threadName  // set from the thread itself, it names the OS thread
+            self.run()
+        }
         thread.start()
     }
 
