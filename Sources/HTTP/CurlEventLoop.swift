@@ -36,7 +36,7 @@ final class CurlEventLoop: Sendable {
         multi = Multi(pointer: pointer)
         // The HTTP layer's only thread: libcurl's multi interface needs one thread of its own to drive it.
         let thread = Thread { [self] in
-            Thread.current.name = CurlEventLoop.threadName  // set from the thread itself, it names the OS thread
+            Thread.current.name = CurlEventLoop.threadName  // for debuggers (not seen in /proc/…/comm here)
             self.run()
         }
         thread.start()
