@@ -3,15 +3,16 @@ import QSnapCore
 import Synchronization
 internal import CCurl
 
-/// A blocking HTTP/1.1 client over the libcurl easy interface.
+/// An HTTP/1.1 client over libcurl. Every transfer of the process runs on one ``CurlEventLoop`` thread (one multi
+/// handle, so connections are shared); ``execute(_:body:)`` and ``stream(_:body:)`` await it, and the blocking
+/// ``perform(_:body:onResponse:onBody:onProgress:)`` waits for it on the calling thread.
 ///
-/// Thread-safe: each ``perform(_:body:onResponse:onBody:onProgress:)`` borrows an easy handle from a small pool
-/// (so connections are reused) and runs the transfer on the calling thread. Call it from a dedicated thread
-/// (see ``Blocking``), never from Swift's cooperative pool.
+/// Thread-safe: each transfer borrows an easy handle from a small pool. Call the blocking `perform` from a dedicated
+/// thread (see ``Blocking``), never from Swift's cooperative pool.
 public final class HTTPClient: Sendable {
     private struct Handle: @unchecked Sendable { let pointer: UnsafeMutableRawPointer }
 
-    private static let globalInit: Int32 = {
+    static let globalInit: Int32 = {
         // libcurl initialises OpenSSL, which would then register its `atexit` clean-up: initialise it first without.
         OpenSSLRuntime.initialize()
         return curl_global_init(Int(CURL_GLOBAL_DEFAULT)).rawValue == 0 ? 0 : 1
@@ -57,20 +58,23 @@ public final class HTTPClient: Sendable {
         return h
     }
 
-    /// Pools `handle` for reuse (its connection stays open) or cleans it up. A pooled handle is reset first: it keeps
-    /// no pointer to the finished transfer (error buffer, callback data, header list, body memory), which are freed
-    /// once ``perform(_:body:onResponse:onBody:onProgress:)`` returns.
-    private func giveBack(_ handle: UnsafeMutableRawPointer, reusable: Bool) {
-        if reusable { curl_easy_reset(handle) }
-        let kept = reusable && pool.withLock { handles -> Bool in
+    /// Pools the handle of a finished transfer for reuse, reset first: it keeps no pointer to the transfer (error
+    /// buffer, callback data, header list, body memory), which is freed with it. A handle not pooled is cleaned up
+    /// with its transfer.
+    private func giveBack(_ transfer: CurlTransfer, reusable: Bool) {
+        guard reusable else { return }
+        curl_easy_reset(transfer.handle)
+        let handle = transfer.handle
+        let kept = pool.withLock { handles -> Bool in
             guard handles.count < maxPooled else { return false }
             handles.append(Handle(pointer: handle))
             return true
         }
-        if !kept { curl_easy_cleanup(handle) }
+        if kept { transfer.ownsHandle = false }
     }
 
-    /// Performs one request, blocking until the response is complete.
+    /// Performs one request, blocking the calling thread until the response is complete. The transfer runs on the
+    /// ``CurlEventLoop``; the callbacks run on the calling thread.
     ///
     /// - Parameters:
     ///   - request: method, URL (sent as is), headers and timeouts.
@@ -88,17 +92,134 @@ public final class HTTPClient: Sendable {
         onBody: ((UnsafeRawBufferPointer) throws -> Void)? = nil,
         onProgress: ((_ sent: Int64, _ received: Int64) -> Void)? = nil
     ) throws -> HTTPResponse {
-        let transfer = CurlTransfer()
-        transfer.onResponse = onResponse
-        transfer.onBody = onBody
-        transfer.onProgress = onProgress
         var fileDescriptor: Int32 = -1
         defer { if fileDescriptor >= 0 { close(fileDescriptor) } }
+        func run(_ source: CurlTransfer.Source) throws -> HTTPResponse {
+            let wake = Wake(blocking: true)
+            var driver = TransferDriver(
+                transfer: try makeTransfer(request, body: body, source: source, consumer: wake, producer: wake))
+            driver.onResponse = onResponse
+            driver.onBody = onBody
+            driver.onProgress = onProgress
+            if case .stream(_, let read) = body { driver.read = read }
+            driver.transfer.reportsProgress = onProgress != nil
+            let completion = driver.runBlocking()
+            return try outcome(of: &driver, completion, request: request)
+        }
+        if case .bytes(let bytes) = body {
+            // Bound for the duration of the call (the caller waits for the transfer's end).
+            return try bytes.withUnsafeBytes { try run(.memory($0)) }
+        }
+        return try run(try source(of: body, fileDescriptor: &fileDescriptor))
+    }
 
+    /// Performs one request in the calling task and returns the whole response. The transfer runs on the
+    /// ``CurlEventLoop``; a ``HTTPRequestBody/stream(length:read:)`` body's `read` is called in this task (keep it
+    /// quick). Cancelling the task aborts the transfer at once.
+    ///
+    /// - Parameters:
+    ///   - request: method, URL (sent as is), headers and timeouts.
+    ///   - body: the request body (``HTTPRequestBody/buffer(_:)`` memory must stay valid until this returns).
+    /// - Returns: the response (any status: HTTP errors are not thrown).
+    /// - Throws: `CancellationError` when the task was cancelled, otherwise as
+    ///   ``perform(_:body:onResponse:onBody:onProgress:)``.
+    public func execute(_ request: HTTPRequest, body: HTTPRequestBody = .none) async throws -> HTTPResponse {
+        try Task.checkCancellation()
+        var fileDescriptor: Int32 = -1
+        defer { if fileDescriptor >= 0 { close(fileDescriptor) } }
+        var owned: UnsafeMutableRawBufferPointer?
+        let source: CurlTransfer.Source
+        if case .bytes(let bytes) = body {
+            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+            copy.copyBytes(from: bytes)
+            owned = copy
+            source = .memory(UnsafeRawBufferPointer(copy))
+        } else {
+            source = try self.source(of: body, fileDescriptor: &fileDescriptor)
+        }
+        let transfer: CurlTransfer
+        do {
+            transfer = try makeTransfer(
+                request, body: body, source: source, consumer: Wake(blocking: false), producer: Wake(blocking: false))
+        } catch {
+            owned?.deallocate()
+            throw error
+        }
+        transfer.ownedBody = owned
+        var driver = TransferDriver(transfer: transfer)
+        if case .stream(_, let read) = body { driver.read = read }
+        let completion = await driver.run()
+        return try outcome(of: &driver, completion, request: request)
+    }
+
+    /// Starts a request and returns as soon as the response head arrived; its body is an `AsyncSequence` of chunks
+    /// with back-pressure (the transfer pauses while about ``CurlTransfer/bound`` bytes wait for the consumer).
+    /// Cancelling the task that waits (here or in the body's `next()`) aborts the transfer; so does dropping the body
+    /// before its end.
+    ///
+    /// - Parameters:
+    ///   - request: method, URL (sent as is), headers and timeouts.
+    ///   - body: the request body; a ``HTTPAsyncBody/producer(length:_:)`` is pulled while libcurl has room.
+    /// - Returns: status, headers and the body sequence.
+    /// - Throws: `CancellationError`, a body producer's failure (`http.body`), `failure("cancelled")` for a raised
+    ///   ``HTTPRequest/cancellation``, or `http.transport`.
+    public func stream(_ request: HTTPRequest, body: HTTPAsyncBody = .none) async throws -> HTTPStreamingResponse {
+        try Task.checkCancellation()
+        var owned: UnsafeMutableRawBufferPointer?
+        let source: CurlTransfer.Source
+        let plain: HTTPRequestBody
+        switch body.kind {
+        case .none:
+            source = .none
+            plain = .none
+        case .bytes(let bytes):
+            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+            copy.copyBytes(from: bytes)
+            owned = copy
+            source = .memory(UnsafeRawBufferPointer(copy))
+            plain = .buffer(UnsafeRawBufferPointer(copy))
+        case .producer:
+            source = .queue
+            plain = .stream(length: body.length) { _ in 0 }  // only its length and kind are read
+        }
+        let transfer: CurlTransfer
+        do {
+            transfer = try makeTransfer(
+                request, body: plain, source: source, consumer: Wake(blocking: false), producer: Wake(blocking: false))
+        } catch {
+            owned?.deallocate()
+            throw error
+        }
+        transfer.ownedBody = owned
+        let label = "\(request.method.uppercased()) \(redacted(request.url))"
+        let responseBody = HTTPResponseBody(transfer: transfer, label: label, redactor: redactor)
+        CurlEventLoop.shared.submit(transfer)
+        if case .producer(let next) = body.kind { HTTPAsyncBody.startProducer(next, for: transfer) }
+        let head = await withTaskCancellationHandler {
+            while true {
+                let (head, completion) = transfer.state.withLock { state in
+                    defer { state.head = nil }
+                    return (state.head, state.completion)
+                }
+                if let head { return (head.status, head.headers, completion) }
+                if let completion { return (completion.responseCode, completion.headers, completion) }
+                await transfer.consumer.wait()
+            }
+        } onCancel: {
+            CurlEventLoop.shared.abort(transfer, error: CancellationError())
+        }
+        if let completion = head.2, completion.code != 0 || completion.error != nil, completion.status < 400 {
+            try HTTPClient.check(completion, label: label, redactor: redactor)
+        }
+        return HTTPStreamingResponse(status: head.0, headers: head.1, body: responseBody)
+    }
+
+    /// The transfer's source for `body` (``HTTPRequestBody/bytes(_:)`` is bound by the caller); opens a file body.
+    private func source(of body: HTTPRequestBody, fileDescriptor: inout Int32) throws -> CurlTransfer.Source {
         switch body {
-        case .none: transfer.source = .none
-        case .bytes: break  // bound below, for the duration of the call
-        case .buffer(let memory): transfer.source = .memory(memory)
+        case .none: return .none
+        case .bytes: preconditionFailure("bytes are bound by the caller")
+        case .buffer(let memory): return .memory(memory)
         case .file(let path, let offset, let length):
             fileDescriptor = open(path, O_RDONLY | O_CLOEXEC)
             guard fileDescriptor >= 0 else {
@@ -106,34 +227,24 @@ public final class HTTPClient: Sendable {
                     .failure("http.body"),
                     "cannot open \(path) to send it: \(String(cString: strerror(errno)))")
             }
-            transfer.source = .file(fd: fileDescriptor, offset: offset, length: length)
-        case .stream(_, let read): transfer.source = .stream(read)
+            return .file(fd: fileDescriptor, offset: offset, length: length)
+        case .stream: return .queue
         }
-
-        if case .bytes(let bytes) = body {
-            return try bytes.withUnsafeBytes { memory in
-                transfer.source = .memory(memory)
-                return try run(request, bodyLength: body.length, hasBody: true, transfer: transfer)
-            }
-        }
-        let hasBody: Bool
-        if case .none = body { hasBody = false } else { hasBody = true }
-        return try run(request, bodyLength: body.length, hasBody: hasBody, transfer: transfer)
     }
 
-    private func run(_ request: HTTPRequest, bodyLength: Int64?, hasBody: Bool, transfer: CurlTransfer) throws
-        -> HTTPResponse
-    {
+    /// A transfer for `request` with every option set, ready for the loop.
+    private func makeTransfer(
+        _ request: HTTPRequest, body: HTTPRequestBody, source: CurlTransfer.Source, consumer: Wake, producer: Wake
+    ) throws -> CurlTransfer {
         if let cancellation = request.cancellation, cancellation.isCancelled {
             throw CancellationFlag.cancelledError("\(request.method.uppercased()) \(redacted(request.url))")
         }
-        let handle = borrow()
-        var headerList: UnsafeMutablePointer<curl_slist>?
-        var reusable = true
-        defer {
-            giveBack(handle, reusable: reusable)
-            curl_slist_free_all(headerList)
-        }
+        let hasBody: Bool
+        if case .none = body { hasBody = false } else { hasBody = true }
+        let bodyLength = body.length
+        let transfer = CurlTransfer(handle: borrow(), consumer: consumer, producer: producer)
+        transfer.source = source
+        let handle = transfer.handle
 
         _ = ccurl_setopt_string(handle, CURLOPT_URL, request.url)
         _ = ccurl_setopt_long(handle, CURLOPT_PATH_AS_IS, 1)
@@ -155,20 +266,18 @@ public final class HTTPClient: Sendable {
         _ = ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, transfer.opaque)
         _ = ccurl_setopt_header_function(handle, curlHeaderCallback)
         _ = ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, transfer.opaque)
-        if let cancellation = request.cancellation {
-            transfer.cancellation = cancellation
-            transfer.label = "\(request.method.uppercased()) \(redacted(request.url))"
-        }
-        // Always: the callback also aborts a transfer when the process is asked to stop (SIGTERM, SIGINT).
-        if transfer.onProgress != nil || transfer.cancellation != nil || transfer.abortOnStop {
-            _ = ccurl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
-            _ = ccurl_setopt_xferinfo_function(handle, curlProgressCallback)
-            _ = ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, transfer.opaque)
-        }
+        transfer.label = "\(request.method.uppercased()) \(redacted(request.url))"
+        transfer.cancellation = request.cancellation
+        // Always: the callback also aborts a transfer when the process is asked to stop (SIGTERM, SIGINT) and stops
+        // a cancelled one; it reports progress only when asked (``CurlTransfer/reportsProgress``).
+        _ = ccurl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+        _ = ccurl_setopt_xferinfo_function(handle, curlProgressCallback)
+        _ = ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, transfer.opaque)
 
         // Bodies in memory are sent straight from that memory (CURLOPT_POSTFIELDS: no copy into curl's buffer).
         var memoryBody: UnsafeRawBufferPointer?
         if hasBody, case .memory(let memory) = transfer.source { memoryBody = memory }
+        var headerList: UnsafeMutablePointer<curl_slist>?
         var sawExpect = false
         var sawContentType = false
         for header in request.headers {
@@ -179,6 +288,7 @@ public final class HTTPClient: Sendable {
         }
         if !sawExpect { headerList = curl_slist_append(headerList, "Expect:") }
         if memoryBody != nil && !sawContentType { headerList = curl_slist_append(headerList, "Content-Type:") }
+        transfer.headerList = headerList
         _ = ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
 
         let method = request.method.uppercased()
@@ -209,35 +319,45 @@ public final class HTTPClient: Sendable {
             default: _ = ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method)
             }
         }
+        return transfer
+    }
 
-        let code = withExtendedLifetime(transfer) { curl_easy_perform(handle) }
-        if let error = transfer.callbackError {
-            reusable = false
-            if let bodyError = error as? HTTPBodyError {
-                throw QSnapError(.failure("http.body"), "\(method) \(redacted(request.url)): \(bodyError.message)")
-            }
-            throw error
-        }
-        if code != CURLE_OK, transfer.status >= 400 {
+    /// The response of a finished transfer, or the error it ended with; gives its handle back.
+    private func outcome(of driver: inout TransferDriver, _ completion: CurlCompletion, request: HTTPRequest) throws
+        -> HTTPResponse
+    {
+        let failed = driver.error != nil || completion.error != nil || completion.code != 0
+        giveBack(driver.transfer, reusable: !failed)
+        let label = "\(request.method.uppercased()) \(redacted(request.url))"
+        if let error = driver.error { throw HTTPClient.mapped(error, label: label) }
+        if completion.code != 0, completion.error == nil, completion.status >= 400 {
             // The server answered with an error while the body was still being sent (e.g. an upload refused by auth
             // before its body is read) and closed the connection: its answer, not the broken send, is the outcome.
-            reusable = false
-            if !transfer.responseDelivered { try transfer.deliverResponse() }
-            return HTTPResponse(status: transfer.status, headers: transfer.headers, body: transfer.body)
+            if !driver.responseDelivered { try driver.deliverResponse(status: completion.status, headers: completion.headers) }
+            return HTTPResponse(status: completion.status, headers: completion.headers, body: driver.body)
         }
-        guard code == CURLE_OK else {
-            reusable = false
-            let detail = String(cString: transfer.errorBuffer)
-            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-            let cause = HTTPTransportError(curlCode: Int(code.rawValue), curlMessage: redactor.redact(message))
-            throw QSnapError(
-                .failure("http.transport"), "\(method) \(redacted(request.url)): \(cause.curlMessage)", cause: cause)
+        try HTTPClient.check(completion, label: label, redactor: redactor)
+        if !driver.responseDelivered {
+            try driver.deliverResponse(status: completion.responseCode, headers: completion.headers)
         }
-        var status = 0
-        _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        transfer.status = status
-        if !transfer.responseDelivered { try transfer.deliverResponse() }
-        return HTTPResponse(status: status, headers: transfer.headers, body: transfer.body)
+        return HTTPResponse(status: completion.responseCode, headers: completion.headers, body: driver.body)
+    }
+
+    /// Throws what ended `completion` unsuccessfully: a callback's error, or `http.transport`.
+    static func check(_ completion: CurlCompletion, label: String, redactor: Redactor) throws {
+        if let error = completion.error { throw mapped(error, label: label) }
+        guard completion.code == 0 else {
+            let cause = HTTPTransportError(curlCode: Int(completion.code), curlMessage: redactor.redact(completion.message))
+            throw QSnapError(.failure("http.transport"), "\(label): \(cause.curlMessage)", cause: cause)
+        }
+    }
+
+    /// A body source's failure as `http.body`; anything else unchanged.
+    static func mapped(_ error: any Error, label: String) -> any Error {
+        if let bodyError = error as? HTTPBodyError {
+            return QSnapError(.failure("http.body"), "\(label): \(bodyError.message)")
+        }
+        return error
     }
 
     /// The URL with secrets masked and any presigned query removed.
