@@ -35,7 +35,7 @@ let package = Package(
             name: "CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
 
-        // Pure core: versions, headroom, manifest model, retention, decision rules, SigV4 signing.
+        // Pure core: versions, headroom, manifest model, retention, decision rules.
         // No I/O; hashing and encryption (OpenSSL, libdeflate's CRC-32), zstd and YAML parsing (Yams) are computations, not I/O.
         .target(name: "QSnapCore", dependencies: ["CCrypto", "CDeflate", "CZstd", .product(name: "Yams", package: "Yams")]),
         .target(name: "HTTP", dependencies: ["CCurl", "QSnapCore", .product(name: "Logging", package: "swift-log")]),

@@ -1,3 +1,4 @@
+import QSnapCore
 import Synchronization
 
 /// Signs requests with AWS Signature Version 4 (`AWS4-HMAC-SHA256`): header signing, presigned query signing and

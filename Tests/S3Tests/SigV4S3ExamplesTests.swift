@@ -1,5 +1,6 @@
 import Testing
-@testable import QSnapCore
+import QSnapCore
+@testable import S3
 
 /// The S3 documentation examples (docs/s3.md §3.2 and §3.3), recomputed with an independent signer.
 @Suite struct SigV4S3ExamplesTests {

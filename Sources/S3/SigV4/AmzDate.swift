@@ -1,3 +1,5 @@
+import QSnapCore
+
 /// A UTC instant in whole seconds, formatted the way SigV4 and HTTP need it. Pure arithmetic, no locale.
 public struct AmzDate: Sendable, Hashable, Comparable {
     /// Seconds since 1970-01-01T00:00:00Z.

@@ -1,3 +1,5 @@
+import QSnapCore
+
 /// AWS-style credentials used to sign requests with Signature Version 4.
 ///
 /// `description` never reveals the secret or the session token.

@@ -1,3 +1,5 @@
+import QSnapCore
+
 /// Frames a payload as `aws-chunked` with per-chunk signatures (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD`).
 ///
 /// Feed chunks in order; each returns its framed bytes `hex(len);chunk-signature=<sig>\r\n<data>\r\n`. Finish with

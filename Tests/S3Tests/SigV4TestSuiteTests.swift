@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import QSnapCore
+import QSnapCore
+@testable import S3
 
 /// Every v4 case of the official AWS SigV4 test suite (awslabs/aws-c-auth), header and query variants.
 @Suite struct SigV4TestSuiteTests {
