@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layering (dependencies point one way):
-//   qsnap (CLI) → QSnap (operations) → Qdrant, S3, Archive, HTTP → QSnapCore (pure) ;
+//   qsnap (CLI) → QSnap (operations) → Qdrant, S3, Archive, HTTP, QSnapAdvice → QSnapCore (pure) ;
 //   C lives only in CCurl, CArchive, CCrypto, CDeflate (libdeflate's CRC-32 for S3 part checksums) and CZstd
 //   (libzstd streaming, for encrypted repositories).
 let package = Package(
@@ -42,16 +42,21 @@ let package = Package(
         .target(name: "Archive", dependencies: ["CArchive", "QSnapCore"]),
         .target(name: "S3", dependencies: ["HTTP", "QSnapCore", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Qdrant", dependencies: ["HTTP", "QSnapCore", .product(name: "Logging", package: "swift-log")]),
+        // The advice engine (`qsnap advise`): rule files in, a decision out. Its default rule files are package
+        // resources (`Resources/advice/*.yaml`, linked from `policies/advice`), read through `Bundle.module`.
+        .target(
+            name: "QSnapAdvice", dependencies: ["QSnapCore", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Resources/advice")]),
         .target(
             name: "QSnap",
             dependencies: [
-                "Qdrant", "S3", "Archive", "HTTP", "QSnapCore",
+                "Qdrant", "S3", "Archive", "HTTP", "QSnapAdvice", "QSnapCore",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "qsnap",
             dependencies: [
-                "QSnap", "QSnapCore",
+                "QSnap", "QSnapAdvice", "QSnapCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -60,6 +65,7 @@ let package = Package(
         .executableTarget(name: "QSnapFuzz", dependencies: ["Archive", "QSnapCore"], path: "Fuzz/QSnapFuzz"),
 
         .testTarget(name: "QSnapCoreTests", dependencies: ["QSnapCore", "QSnapTestSupport"]),
+        .testTarget(name: "QSnapAdviceTests", dependencies: ["QSnapAdvice", "QSnapCore"]),
         // Test helpers shared by several test targets (a loopback HTTP server, a seeded random generator).
         .target(name: "QSnapTestSupport", path: "Tests/QSnapTestSupport"),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "QSnapTestSupport"]),
