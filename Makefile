@@ -25,9 +25,12 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.txt
 	@touch $@
 
+# Refuse an import of a package target that the importing target does not depend on (one-way layers).
+IMPORT_CHECK := --explicit-target-dependency-import-check error
+
 ## build: debug build of the qsnap binary
 build: setup
-	$(SWIFT) build
+	$(SWIFT) build $(IMPORT_CHECK)
 
 # The Swift runtime linked statically: ~6 MiB less resident memory and no dynamic symbol binding at start-up.
 RELEASE_FLAGS := -c release --static-swift-stdlib
@@ -61,7 +64,7 @@ install: release
 
 ## test: unit tests (swift test) then integration tests (pytest: the test doubles, S3 servers, the qsnap binary)
 test: setup
-	$(SWIFT) build --build-tests
+	$(SWIFT) build --build-tests $(IMPORT_CHECK)
 	$(MAKE) --no-print-directory unit integration
 
 unit:

@@ -5,6 +5,8 @@ import PackageDescription
 //   qsnap (CLI) → QSnap (operations) → Qdrant, S3, Archive, HTTP, QSnapAdvice → QSnapCore (pure) ;
 //   C lives only in CCurl, CArchive, CCrypto, CDeflate (libdeflate's CRC-32 for S3 part checksums) and CZstd
 //   (libzstd streaming, for encrypted repositories).
+// Every target declares each module it imports (`swift build --explicit-target-dependency-import-check error`,
+// as `make build` and `make test` run it, refuses an import of a package target that is not a dependency).
 let package = Package(
     name: "qsnap",
     // Mutex (Synchronization) needs macOS 15; Linux is the platform qsnap is built and tested on.
@@ -56,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "qsnap",
             dependencies: [
-                "QSnap", "QSnapAdvice", "QSnapCore",
+                "QSnap", "Qdrant", "S3", "Archive", "HTTP", "QSnapAdvice", "QSnapCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -68,11 +70,16 @@ let package = Package(
         .testTarget(name: "QSnapAdviceTests", dependencies: ["QSnapAdvice", "QSnapCore"]),
         // Test helpers shared by several test targets (a loopback HTTP server, a seeded random generator).
         .target(name: "QSnapTestSupport", path: "Tests/QSnapTestSupport"),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "QSnapTestSupport"]),
-        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "CArchive"]),
-        .testTarget(name: "S3Tests", dependencies: ["S3", "QSnapTestSupport"]),
-        .testTarget(name: "QdrantTests", dependencies: ["Qdrant"]),
-        .testTarget(name: "QSnapTests", dependencies: ["QSnap", "QSnapTestSupport"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "QSnapCore", "QSnapTestSupport"]),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "CArchive", "QSnapCore"]),
+        .testTarget(name: "S3Tests", dependencies: ["S3", "QSnapCore", "QSnapTestSupport"]),
+        .testTarget(name: "QdrantTests", dependencies: ["Qdrant", "HTTP", "QSnapCore"]),
+        .testTarget(
+            name: "QSnapTests",
+            dependencies: [
+                "QSnap", "Qdrant", "S3", "Archive", "QSnapCore", "QSnapTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )
