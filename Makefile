@@ -25,9 +25,12 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.txt
 	@touch $@
 
+# Refuse an import of a package target that the importing target does not depend on (one-way layers).
+IMPORT_CHECK := --explicit-target-dependency-import-check error
+
 ## build: debug build of the qsnap binary
 build: setup
-	$(SWIFT) build
+	$(SWIFT) build $(IMPORT_CHECK)
 
 # The Swift runtime linked statically: ~6 MiB less resident memory and no dynamic symbol binding at start-up.
 RELEASE_FLAGS := -c release --static-swift-stdlib
@@ -36,8 +39,9 @@ RELEASE_FLAGS := -c release --static-swift-stdlib
 release: setup
 	$(SWIFT) build $(RELEASE_FLAGS)
 
-## install: the release binary, bash/zsh/fish completions and the man page (both generated from the command
-## definitions by swift-argument-parser) under $(DESTDIR)$(PREFIX) (default /usr/local)
+## install: the release binary with its resource bundles (qsnap_*.resources: the default advice rules; Foundation's
+## Bundle.module looks for them beside the executable), bash/zsh/fish completions and the man page (both generated
+## from the command definitions by swift-argument-parser) under $(DESTDIR)$(PREFIX) (default /usr/local)
 PREFIX ?= /usr/local
 install: release
 	@bin="$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/qsnap"; \
@@ -46,16 +50,21 @@ install: release
 	  "$(DESTDIR)$(PREFIX)/share/bash-completion/completions" "$(DESTDIR)$(PREFIX)/share/zsh/site-functions" \
 	  "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d"; \
 	install -m 0755 "$$bin" "$(DESTDIR)$(PREFIX)/bin/qsnap"; \
+	for res in "$$(dirname "$$bin")"/qsnap_*.resources; do \
+	  rm -rf "$(DESTDIR)$(PREFIX)/bin/$$(basename "$$res")"; \
+	  cp -R "$$res" "$(DESTDIR)$(PREFIX)/bin/"; \
+	  chmod -R u=rwX,go=rX "$(DESTDIR)$(PREFIX)/bin/$$(basename "$$res")"; \
+	done; \
 	"$$bin" --generate-completion-script bash > "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/qsnap"; \
 	"$$bin" --generate-completion-script zsh > "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_qsnap"; \
 	"$$bin" --generate-completion-script fish > "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/qsnap.fish"; \
 	$(SWIFT) package generate-manual > /dev/null; \
 	install -m 0644 .build/plugins/GenerateManual/outputs/qsnap/qsnap.1 "$(DESTDIR)$(PREFIX)/share/man/man1/qsnap.1"; \
-	echo "installed qsnap, its completions and man page under $(DESTDIR)$(PREFIX)"
+	echo "installed qsnap, its resources, completions and man page under $(DESTDIR)$(PREFIX)"
 
 ## test: unit tests (swift test) then integration tests (pytest: the test doubles, S3 servers, the qsnap binary)
 test: setup
-	$(SWIFT) build --build-tests
+	$(SWIFT) build --build-tests $(IMPORT_CHECK)
 	$(MAKE) --no-print-directory unit integration
 
 unit:

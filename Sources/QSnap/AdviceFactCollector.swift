@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import Logging
+import QSnapAdvice
 import QSnapCore
 import Qdrant
 

@@ -1,10 +1,12 @@
 import Foundation
+import QSnapAdvice
 import QSnapCore
 
 /// Finds and loads the advice rule files.
 ///
 /// Search order (``AdvicePolicySearch``): the `--policies DIR` flag, else `$QSNAP_POLICIES`, else `./policies`, else
-/// `<executable dir>/../share/qsnap/policies`, else the defaults embedded in the binary. A directory may be the
+/// `<executable dir>/../share/qsnap/policies`, else the defaults shipped with the binary
+/// (``DefaultAdvicePolicies``, package resources; reported as `embedded`). A directory may be the
 /// policies root (its `advice/` subdirectory is read) or the advice directory itself; its `*.yaml` and `*.yml`
 /// files are read in name order. A directory named by the flag or the variable must exist.
 public enum AdvicePolicyLocator {
@@ -38,7 +40,7 @@ public enum AdvicePolicyLocator {
             return Located(origin: "\(candidate.origin) \(adviceDir)", policies: try parse(adviceDir))
         }
         return Located(origin: "embedded", policies: try AdvicePolicyLoader.parse(
-            files: DefaultAdvicePolicies.files.map { (name: "embedded:\($0.name)", text: $0.text) }))
+            files: try DefaultAdvicePolicies.files().map { (name: "embedded:\($0.name)", text: $0.text) }))
     }
 
     /// `dir/advice` when it exists, else `dir` when it holds YAML files directly, else `nil`.

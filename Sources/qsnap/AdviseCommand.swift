@@ -2,6 +2,7 @@ import ArgumentParser
 import Qdrant
 import Foundation
 import QSnap
+import QSnapAdvice
 import QSnapCore
 
 /// `qsnap advise`: recommend how to move, recover or re-embed Qdrant data, from rule files in `policies/advice/`.

@@ -14,6 +14,9 @@ enum QSnapMain {
         // libarchive converts entry names through the locale: UTF-8 names need a UTF-8 LC_CTYPE. Set it once,
         // before any thread starts.
         setlocale(LC_CTYPE, "C.UTF-8")
+        // OpenSSL without its exit-time clean-up, before libcurl or anything else initialises it (the library code
+        // that uses libcrypto also asks for it, for callers other than this command; only the first call counts).
+        OpenSSLRuntime.initialize()
         // A closed pipe (e.g. `qsnap … | head`) must be an error return, not a silent death.
         signal(SIGPIPE, SIG_IGN)
         // SIGTERM (Kubernetes, systemd) and SIGINT (a terminal) stop the running operation cleanly: transfers abort,

@@ -25,13 +25,6 @@ import Testing
         #expect(Hex.encode(mac) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 
-    @Test func openSSLIsInitialisedOnceWithoutItsExitCleanUp() {
-        // The first initialisation decides: it must succeed (else libcurl's would register OpenSSL's atexit clean-up).
-        #expect(OpenSSLRuntime.initialize())
-        #expect(OpenSSLRuntime.initialize())
-        #expect(Digest.sha256Hex("abc").count == 64)
-    }
-
     @Test func hexRoundTrip() {
         #expect(Hex.decode("00ff10Ab") == [0, 255, 16, 171])
         #expect(Hex.decode("abc") == nil)

@@ -50,7 +50,7 @@ import Testing
     @Test func retentionRunsFromNow() throws {
         let s = try ObjectStorageSettings.parse(
             sse: nil, kmsKeyID: nil, bucketKey: false, storageClass: nil, tags: [], objectLock: "governance",
-            retainDays: 2, now: AmzDate(iso8601: "2026-12-06T01:00:00Z")!.secondsSince1970)
+            retainDays: 2, now: Int64(UTCCivilTime.parseISO8601("2026-12-06T01:00:00Z")!.timeIntervalSince1970))
         #expect(s.objectLock == .init(mode: .governance, retainUntil: "2026-12-08T01:00:00Z"))
         for (mode, days) in [(String?("governance"), Int?(nil)), (nil, 3), ("forever", 3), ("compliance", 0)] {
             #expect(throws: QSnapError.self) {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How objects are stored in an S3 repository: server-side encryption, storage class and object tags. Recorded in
 /// the manifest (`storage`) of every backup written with any of them. Pure: validated once, passed down typed.
 public struct ObjectStorageSettings: Codable, Sendable, Equatable {
@@ -42,7 +44,9 @@ public struct ObjectStorageSettings: Codable, Sendable, Equatable {
         }
 
         /// The retain-until date as seconds since 1970, `nil` when unreadable.
-        public var retainUntilSeconds: Int64? { AmzDate(iso8601: retainUntil)?.secondsSince1970 }
+        public var retainUntilSeconds: Int64? {
+            UTCCivilTime.parseISO8601(retainUntil).map { Int64($0.timeIntervalSince1970.rounded(.down)) }
+        }
     }
 
     /// What an object is, for the settings that apply to some objects only.
@@ -125,7 +129,7 @@ public struct ObjectStorageSettings: Codable, Sendable, Equatable {
                 throw QSnapError(.usage("s3.object-lock"), "--retain-days must be 1…36500, not \(days)")
             }
             settings.objectLock = ObjectLock(
-                mode: mode, retainUntil: AmzDate(secondsSince1970: now + Int64(days) * 86400).iso8601)
+                mode: mode, retainUntil: UTCCivilTime.iso8601(Date(timeIntervalSince1970: Double(now + Int64(days) * 86400))))
         case (.some, nil):
             throw QSnapError(.usage("s3.object-lock"), "--object-lock needs --retain-days N (how long objects stay locked)")
         case (nil, .some):

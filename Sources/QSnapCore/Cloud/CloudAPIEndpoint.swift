@@ -42,7 +42,16 @@ public struct CloudAPIEndpoint: Sendable, Equatable {
     /// The full URL of `path` with `query` items percent-encoded (RFC 3986 unreserved characters kept).
     public func url(path: String, query: [(String, String)] = []) -> String {
         guard !query.isEmpty else { return base + path }
-        let items = query.map { SigV4Encoding.encodeQuery($0.0) + "=" + SigV4Encoding.encodeQuery($0.1) }
+        let items = query.map { Self.encodeQueryComponent($0.0) + "=" + Self.encodeQueryComponent($0.1) }
         return base + path + "?" + items.joined(separator: "&")
+    }
+
+    /// RFC 3986 unreserved characters; every other UTF-8 byte of a query name or value becomes `%XX`.
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    /// `text` with every byte outside ``unreserved`` percent-encoded (upper-case hex; space is `%20`, `/` is `%2F`).
+    static func encodeQueryComponent(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
     }
 }

@@ -108,7 +108,7 @@ public struct UTCCivilTime: Sendable, Hashable {
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (month may be 1…12, day any integer).
-    static func days(year: Int, month: Int, day: Int) -> Int {
+    public static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = floorDiv(y, 400)
         let yoe = y - era * 400
@@ -119,7 +119,7 @@ public struct UTCCivilTime: Sendable, Hashable {
     }
 
     /// The proleptic Gregorian date of a day number since 1970-01-01.
-    static func civil(fromDays z0: Int) -> (year: Int, month: Int, day: Int) {
+    public static func civil(fromDays z0: Int) -> (year: Int, month: Int, day: Int) {
         let z = z0 + 719_468
         let era = floorDiv(z, 146_097)
         let doe = z - era * 146_097
