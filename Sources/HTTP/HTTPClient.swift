@@ -44,6 +44,9 @@ public final class HTTPClient: Sendable {
         self.tls = tls
     }
 
+    /// Whether requests present a client certificate (mutual TLS).
+    public var presentsClientCertificate: Bool { tls.clientCertificatePath != nil }
+
     deinit {
         pool.withLock { handles in
             for h in handles { curl_easy_cleanup(h.pointer) }

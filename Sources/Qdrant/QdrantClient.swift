@@ -200,9 +200,17 @@ public final class QdrantClient: Sendable {
         } else {
             text = "\(error)"
         }
+        var hint = ""
+        // A server that requires a client certificate rejects it after the TLS 1.3 handshake: depending on timing the
+        // client reads the alert (a TLS failure above) or finds the connection closed under its request (55/56).
+        if let transport = (error as? QSnapError)?.cause as? HTTPTransportError, [55, 56].contains(transport.curlCode),
+           baseURL.lowercased().hasPrefix("https://"), !http.presentsClientCertificate {
+            hint = " (a server that requires client certificates — mutual TLS — closes the connection like this: "
+                + "pass --qdrant-client-cert and --qdrant-client-key)"
+        }
         return QdrantFailure(
             status: nil, method: call.method, path: call.path,
-            serverMessage: redactor(call).redact("cannot reach \((try? endpoint.get().displayBase) ?? "server"): \(text)"),
+            serverMessage: redactor(call).redact("cannot reach \((try? endpoint.get().displayBase) ?? "server"): \(text)\(hint)"),
             retriable: true)
     }
 
