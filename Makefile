@@ -9,7 +9,7 @@ SWIFT       ?= swift
 BIN_DIR      = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup build release test unit integration demo bench clean fuzz install
+.PHONY: setup build release test unit integration demo bench clean fuzz install lint
 
 ## setup: install the -dev packages (apt-get) and the pinned Python tools into .venv; idempotent
 setup: $(VENV)/.installed
@@ -62,8 +62,13 @@ install: release
 	install -m 0644 .build/plugins/GenerateManual/outputs/qsnap/qsnap.1 "$(DESTDIR)$(PREFIX)/share/man/man1/qsnap.1"; \
 	echo "installed qsnap, its resources, completions and man page under $(DESTDIR)$(PREFIX)"
 
-## test: unit tests (swift test) then integration tests (pytest: the test doubles, S3 servers, the qsnap binary)
-test: setup
+## lint: swift-format (the toolchain's `swift format`) checks Sources, Tests and Fuzz against .swift-format;
+## `swift format format -i -r Sources Tests Fuzz Package.swift` fixes what it reports
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Fuzz Package.swift
+
+## test: lint, unit tests (swift test) then integration tests (pytest: the test doubles, S3 servers, the qsnap binary)
+test: setup lint
 	$(SWIFT) build --build-tests $(IMPORT_CHECK)
 	$(MAKE) --no-print-directory unit integration
 

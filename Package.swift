@@ -39,7 +39,8 @@ let package = Package(
 
         // Pure core: versions, headroom, manifest model, retention, decision rules.
         // No I/O; hashing and encryption (OpenSSL, libdeflate's CRC-32), zstd and YAML parsing (Yams) are computations, not I/O.
-        .target(name: "QSnapCore", dependencies: ["CCrypto", "CDeflate", "CZstd", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "QSnapCore", dependencies: ["CCrypto", "CDeflate", "CZstd", .product(name: "Yams", package: "Yams")]),
         .target(name: "HTTP", dependencies: ["CCurl", "QSnapCore", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Archive", dependencies: ["CArchive", "QSnapCore"]),
         .target(name: "S3", dependencies: ["HTTP", "QSnapCore", .product(name: "Logging", package: "swift-log")]),

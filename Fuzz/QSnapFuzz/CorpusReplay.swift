@@ -21,7 +21,9 @@ enum CorpusReplay {
                 for item in items.sorted() {
                     let full = (path as NSString).appendingPathComponent(item)
                     var sub: ObjCBool = false
-                    if FileManager.default.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue { files.append(full) }
+                    if FileManager.default.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue {
+                        files.append(full)
+                    }
                 }
             } else {
                 files.append(path)
@@ -37,7 +39,9 @@ enum CorpusReplay {
         }
         let t = harness.tally
         let refusals = t.refusals.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        print("replayed \(t.inputs) inputs: \(t.accepted) accepted by both modes; refusals: \(refusals.isEmpty ? "none" : refusals)")
+        print(
+            "replayed \(t.inputs) inputs: \(t.accepted) accepted by both modes; refusals: \(refusals.isEmpty ? "none" : refusals)"
+        )
         return 0
     }
 }

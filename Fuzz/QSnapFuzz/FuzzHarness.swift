@@ -48,7 +48,10 @@ final class FuzzHarness {
         streamed.expansionLimit = Self.expansionLimit
         var headers = InspectOptions(deep: false)
         headers.expansionLimit = Self.expansionLimit
-        accepted = inspect { try SnapshotInspector.inspect(fileDescriptor: self.fd, displayPath: "fuzz-input", options: streamed) } && accepted
+        accepted =
+            inspect {
+                try SnapshotInspector.inspect(fileDescriptor: self.fd, displayPath: "fuzz-input", options: streamed)
+            } && accepted
         accepted = inspect { try SnapshotInspector.inspect(path: self.procPath, options: headers) } && accepted
         if accepted { tally.accepted += 1 }
     }

@@ -22,8 +22,8 @@ public final class ArchiveChunk: @unchecked Sendable {
 
     deinit {
         #if DEBUG
-        // Debug builds: a pointer still used after the chunk was released reads 0xA5s, so a test sees wrong bytes.
-        storage.initializeMemory(as: UInt8.self, repeating: 0xA5)
+            // Debug builds: a pointer still used after the chunk was released reads 0xA5s, so a test sees wrong bytes.
+            storage.initializeMemory(as: UInt8.self, repeating: 0xA5)
         #endif
         storage.deallocate()
     }

@@ -1,6 +1,6 @@
+internal import CArchive
 import Foundation
 import QSnapCore
-internal import CArchive
 
 /// Reads a tar archive (plain or compressed with any filter libarchive knows) entry by entry, without extracting.
 ///
@@ -39,8 +39,10 @@ public final class ArchiveReader {
     ///   - allowSeek: skip over unread entry data with `lseek` when the input is a seekable file.
     ///   - expansionLimit: how far compressed input may expand (see ``ExpansionLimit``).
     /// - Throws: ``QSnapError`` when the file cannot be opened or the input is not a tar archive.
-    public init(_ source: Source, label: String, hashing: Bool = false, allowSeek: Bool = true,
-                expansionLimit: ExpansionLimit = .default) throws {
+    public init(
+        _ source: Source, label: String, hashing: Bool = false, allowSeek: Bool = true,
+        expansionLimit: ExpansionLimit = .default
+    ) throws {
         ArchiveLocale.ensureUTF8()
         self.label = label
         self.expansionLimit = expansionLimit
@@ -71,9 +73,11 @@ public final class ArchiveReader {
         if status != ARCHIVE_OK {
             let message = currentError()
             // deinit frees the handle and closes the input (every stored property is set by now).
-            throw input.pendingError ?? QSnapError(
-                .refused("archive.not-tar"),
-                "\(label) is not a readable tar archive (\(message)); Qdrant snapshots are plain tar, optionally gzip or zstd compressed")
+            throw input.pendingError
+                ?? QSnapError(
+                    .refused("archive.not-tar"),
+                    "\(label) is not a readable tar archive (\(message)); Qdrant snapshots are plain tar, optionally gzip or zstd compressed"
+                )
         }
         compressed = !filters.isEmpty
     }
@@ -97,7 +101,8 @@ public final class ArchiveReader {
             return nil
         }
         guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let e = entryPointer else {
-            throw input.pendingError ?? QSnapError(.refused("archive.corrupt"), "\(label): corrupt or truncated archive: \(currentError())")
+            throw input.pendingError
+                ?? QSnapError(.refused("archive.corrupt"), "\(label): corrupt or truncated archive: \(currentError())")
         }
         inEntry = true
         return Self.describe(e)
@@ -109,7 +114,9 @@ public final class ArchiveReader {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         let n = withExtendedLifetime(input) { archive_read_data(handle, base, buffer.count) }
         if n < 0 {
-            throw input.pendingError ?? QSnapError(.refused("archive.corrupt"), "\(label): truncated or corrupt entry data: \(currentError())")
+            throw input.pendingError
+                ?? QSnapError(
+                    .refused("archive.corrupt"), "\(label): truncated or corrupt entry data: \(currentError())")
         }
         if compressed { try checkExpansion() }
         return n
@@ -124,7 +131,9 @@ public final class ArchiveReader {
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])
             if out.count > limit {
-                throw QSnapError(.refused("archive.oversized"), "\(label): entry \(entryName) is larger than \(limit) bytes, which no Qdrant metadata file is")
+                throw QSnapError(
+                    .refused("archive.oversized"),
+                    "\(label): entry \(entryName) is larger than \(limit) bytes, which no Qdrant metadata file is")
             }
         }
         return out
@@ -138,7 +147,8 @@ public final class ArchiveReader {
         }
         let status = withExtendedLifetime(input) { archive_read_data_skip(handle) }
         if status != ARCHIVE_OK && status != ARCHIVE_WARN {
-            throw input.pendingError ?? QSnapError(.refused("archive.corrupt"), "\(label): truncated archive: \(currentError())")
+            throw input.pendingError
+                ?? QSnapError(.refused("archive.corrupt"), "\(label): truncated archive: \(currentError())")
         }
     }
 
@@ -192,7 +202,9 @@ public final class ArchiveReader {
                 return
             }
             if status != ARCHIVE_OK && status != ARCHIVE_WARN {
-                throw input.pendingError ?? QSnapError(.refused("archive.corrupt"), "\(label): truncated or corrupt entry data: \(currentError())")
+                throw input.pendingError
+                    ?? QSnapError(
+                        .refused("archive.corrupt"), "\(label): truncated or corrupt entry data: \(currentError())")
             }
             try checkExpansion()
         }
@@ -206,7 +218,8 @@ public final class ArchiveReader {
         throw QSnapError(
             .refused("archive.expansion"),
             "\(label): the compressed archive unpacks to more than \(unpacked) bytes from \(packed) "
-                + "(over \(expansionLimit.ratio)× its size): a decompression bomb, not a Qdrant snapshot. Refusing it; nothing was written.")
+                + "(over \(expansionLimit.ratio)× its size): a decompression bomb, not a Qdrant snapshot. Refusing it; nothing was written."
+        )
     }
 
     private func currentError() -> String {
@@ -216,7 +229,9 @@ public final class ArchiveReader {
     private static func describe(_ e: OpaquePointer) -> ArchiveEntry {
         var rawPath: [UInt8] = []
         if let raw = archive_entry_pathname(e) {
-            rawPath = Array(UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw)))
+            rawPath = Array(
+                UnsafeBufferPointer(
+                    start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw)))
         }
         let path = String(validating: rawPath, as: UTF8.self)
         let type = UInt32(archive_entry_filetype(e))

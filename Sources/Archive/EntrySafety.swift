@@ -24,7 +24,9 @@ struct EntrySafety {
         }
         let shown = String(path.prefix(200))
         if path.utf8.count > Self.maxPathBytes {
-            throw refuse("archive.overlong-name", "entry \(shown)… has a \(path.utf8.count)-byte name (limit \(Self.maxPathBytes))")
+            throw refuse(
+                "archive.overlong-name",
+                "entry \(shown)… has a \(path.utf8.count)-byte name (limit \(Self.maxPathBytes))")
         }
         if path.hasPrefix("/") {
             throw refuse("archive.absolute-path", "entry \(shown) has an absolute path")
@@ -34,7 +36,9 @@ struct EntrySafety {
             throw refuse("archive.path-traversal", "entry \(shown) climbs out of the archive with '..'")
         }
         if let long = components.first(where: { $0.utf8.count > Self.maxComponentBytes }) {
-            throw refuse("archive.overlong-name", "entry \(shown) has a \(long.utf8.count)-byte path component (limit \(Self.maxComponentBytes))")
+            throw refuse(
+                "archive.overlong-name",
+                "entry \(shown) has a \(long.utf8.count)-byte path component (limit \(Self.maxComponentBytes))")
         }
         switch entry.kind {
         case .regular, .directory:
@@ -48,12 +52,16 @@ struct EntrySafety {
                     + (escapes ? " that escapes the archive root" : "")
                     + "; Qdrant snapshots contain no links and Qdrant refuses them")
         case .characterDevice, .blockDevice, .fifo, .socket, .unknown:
-            throw refuse("archive.special-file", "entry \(shown) is a \(entry.kind.rawValue) entry; Qdrant snapshots hold only files and directories")
+            throw refuse(
+                "archive.special-file",
+                "entry \(shown) is a \(entry.kind.rawValue) entry; Qdrant snapshots hold only files and directories")
         }
         let key = entry.normalizedPath
         if !key.isEmpty {
             guard seen.insert(key).inserted else {
-                throw refuse("archive.duplicate-entry", "entry \(shown) appears twice; a second copy would silently replace the first on restore")
+                throw refuse(
+                    "archive.duplicate-entry",
+                    "entry \(shown) appears twice; a second copy would silently replace the first on restore")
             }
         }
     }

@@ -13,7 +13,9 @@ public struct InspectOptions: Sendable {
     public var expansionLimit: ExpansionLimit = .default
 
     /// Creates options.
-    public init(expectedSHA256: String? = nil, checksumSource: String? = nil, computeSHA256: Bool = false, deep: Bool = true) {
+    public init(
+        expectedSHA256: String? = nil, checksumSource: String? = nil, computeSHA256: Bool = false, deep: Bool = true
+    ) {
         self.expectedSHA256 = expectedSHA256
         self.checksumSource = checksumSource
         self.computeSHA256 = computeSHA256

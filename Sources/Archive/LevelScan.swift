@@ -6,7 +6,9 @@ import QSnapCore
 struct LevelScan {
     /// Metadata files are small; anything larger is refused rather than read into memory.
     static let metadataLimit = 16 * 1024 * 1024
-    static let rootMetadata: Set<String> = ["config.json", "version.info", "shard_key_mapping.json", "payload_index.json"]
+    static let rootMetadata: Set<String> = [
+        "config.json", "version.info", "shard_key_mapping.json", "payload_index.json",
+    ]
     static let shardMetadata: Set<String> = ["replica_state.json", "shard_config.json", "newest_clocks.json"]
 
     struct ShardState {
@@ -50,7 +52,8 @@ struct LevelScan {
             if !ended {
                 throw QSnapError(
                     .refused("archive.truncated"),
-                    "\(reader.label): the archive ends without the tar end-of-archive marker; it was cut short. Refusing it.")
+                    "\(reader.label): the archive ends without the tar end-of-archive marker; it was cut short. Refusing it."
+                )
             }
         }
     }
@@ -116,8 +119,11 @@ struct LevelScan {
     }
 
     /// Reads a nested `segments/<uuid>.tar`; returns its format era.
-    private mutating func scanSegment(_ entry: ArchiveEntry, path: String, reader: ArchiveReader, deep: Bool) throws -> SegmentFormat {
-        let nested = try ArchiveReader(.nested(reader), label: "\(reader.label)!\(path)", expansionLimit: options.expansionLimit)
+    private mutating func scanSegment(_ entry: ArchiveEntry, path: String, reader: ArchiveReader, deep: Bool) throws
+        -> SegmentFormat
+    {
+        let nested = try ArchiveReader(
+            .nested(reader), label: "\(reader.label)!\(path)", expansionLimit: options.expansionLimit)
         var safety = EntrySafety(archiveLabel: nested.label)
         var format: SegmentFormat?
         var sawSnapshotDir = false
@@ -140,7 +146,8 @@ struct LevelScan {
         if deep, !(try nested.finish()) {
             throw QSnapError(
                 .refused("archive.truncated"),
-                "\(nested.label): the segment archive ends without the tar end-of-archive marker; it was cut short. Refusing it.")
+                "\(nested.label): the segment archive ends without the tar end-of-archive marker; it was cut short. Refusing it."
+            )
         }
         return format ?? .regular
     }
@@ -148,8 +155,9 @@ struct LevelScan {
     /// Reads a collection snapshot nested in a full snapshot.
     private mutating func scanNestedCollection(_ entry: ArchiveEntry, name: String, reader: ArchiveReader) throws {
         // Deep: hash the nested file as it is read (the walk drains it to its end), for a restore to send it on.
-        let nested = try ArchiveReader(.nested(reader), label: "\(reader.label)!\(name)", hashing: options.deep,
-                                       expansionLimit: options.expansionLimit)
+        let nested = try ArchiveReader(
+            .nested(reader), label: "\(reader.label)!\(name)", hashing: options.deep,
+            expansionLimit: options.expansionLimit)
         var scan = LevelScan(options: options, label: nested.label)
         try scan.walk(nested, checkEndMarker: true)
         entries += scan.entries
@@ -168,14 +176,22 @@ struct LevelScan {
     /// The level as a collection snapshot.
     func collectionReport(bytes: Int64) throws -> CollectionReport {
         guard let configBytes = rootFiles["config.json"] else {
-            throw QSnapError(.refused("archive.not-qdrant"), "\(label): no config.json at the root: not a Qdrant collection snapshot")
+            throw QSnapError(
+                .refused("archive.not-qdrant"), "\(label): no config.json at the root: not a Qdrant collection snapshot"
+            )
         }
         let config = try parseJSON(configBytes, "config.json")
         return CollectionReport(
             name: nil, snapshotFile: nil, config: CollectionConfigSummary(config: config),
-            payloadSchema: try rootFiles["payload_index.json"].map { try parseJSON($0, "payload_index.json")["schema"] ?? .null },
-            shardKeyMapping: try rootFiles["shard_key_mapping.json"].map { try parseJSON($0, "shard_key_mapping.json") },
-            storageVersion: rootFiles["version.info"].map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) },
+            payloadSchema: try rootFiles["payload_index.json"].map {
+                try parseJSON($0, "payload_index.json")["schema"] ?? .null
+            },
+            shardKeyMapping: try rootFiles["shard_key_mapping.json"].map {
+                try parseJSON($0, "shard_key_mapping.json")
+            },
+            storageVersion: rootFiles["version.info"].map {
+                String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            },
             shards: try shards.keys.sorted().map { try finished(shards[$0]!) },
             bytes: bytes, segmentFormat: segmentFormat)
     }
@@ -200,7 +216,8 @@ struct LevelScan {
             let json = try parseJSON(bytes, "newest_clocks.json")
             report.clocks = (json["clocks"]?.arrayValue ?? []).compactMap { c in
                 guard let peer = c["peer_id"]?.uint64Value, let id = c["clock_id"]?.intValue,
-                      let tick = c["current_tick"]?.intValue else { return nil }
+                    let tick = c["current_tick"]?.intValue
+                else { return nil }
                 return ShardReport.Clock(peerId: peer, clockId: id, currentTick: tick)
             }
         }
@@ -211,7 +228,8 @@ struct LevelScan {
         do {
             return try JSONValue.parse(bytes)
         } catch {
-            throw QSnapError(.refused("archive.bad-metadata"), "\(label): \(name) is not valid JSON; the snapshot is damaged")
+            throw QSnapError(
+                .refused("archive.bad-metadata"), "\(label): \(name) is not valid JSON; the snapshot is damaged")
         }
     }
 }

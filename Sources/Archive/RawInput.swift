@@ -1,6 +1,6 @@
+internal import CArchive
 import Foundation
 import QSnapCore
-internal import CArchive
 
 /// The raw byte source behind an ``ArchiveReader``: a file descriptor, a parent reader's current entry or an
 /// ``ArchiveFeed`` (whose chunks are handed to libarchive without a copy).
@@ -130,24 +130,26 @@ final class RawInput {
 }
 
 /// libarchive read callback: hands out the next buffer of raw bytes.
-let rawReadCallback: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, UnsafeMutablePointer<UnsafeRawPointer?>?) -> Int = {
-    archive, context, out in
-    let input = RawInput.from(context)
-    do {
-        let n = try input.pull()
-        out?.pointee = input.window
-        return n
-    } catch let error as QSnapError {
-        input.pendingError = error
-        if let archive { carchive_set_error_string(archive, -1, error.message) }
-        return -1
-    } catch {
-        if let archive { carchive_set_error_string(archive, -1, "\(error)") }
-        return -1
+let rawReadCallback:
+    @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, UnsafeMutablePointer<UnsafeRawPointer?>?) -> Int = {
+        archive, context, out in
+        let input = RawInput.from(context)
+        do {
+            let n = try input.pull()
+            out?.pointee = input.window
+            return n
+        } catch let error as QSnapError {
+            input.pendingError = error
+            if let archive { carchive_set_error_string(archive, -1, error.message) }
+            return -1
+        } catch {
+            if let archive { carchive_set_error_string(archive, -1, "\(error)") }
+            return -1
+        }
     }
-}
 
 /// libarchive skip callback: seeks over entry data instead of reading it.
-let rawSkipCallback: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int64) -> Int64 = { _, context, request in
+let rawSkipCallback: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int64) -> Int64 = {
+    _, context, request in
     RawInput.from(context).skip(request)
 }

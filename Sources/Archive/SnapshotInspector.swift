@@ -14,26 +14,33 @@ public enum SnapshotInspector {
             options.checksumSource = "sidecar"
         }
         let label = (path as NSString).lastPathComponent
-        let reader = try ArchiveReader(.path(path), label: label, hashing: hashing(options), allowSeek: !options.deep,
-                                       expansionLimit: options.expansionLimit)
+        let reader = try ArchiveReader(
+            .path(path), label: label, hashing: hashing(options), allowSeek: !options.deep,
+            expansionLimit: options.expansionLimit)
         return try inspect(reader: reader, displayPath: path, fileName: label, options: options)
     }
 
     /// Inspects an archive read from a file descriptor (e.g. standard input); nothing is seeked.
-    public static func inspect(fileDescriptor: Int32, displayPath: String = "-", fileName: String? = nil,
-                               options: InspectOptions = InspectOptions()) throws -> SnapshotReport {
-        let reader = try ArchiveReader(.fileDescriptor(fileDescriptor), label: displayPath, hashing: hashing(options), allowSeek: false,
-                                       expansionLimit: options.expansionLimit)
+    public static func inspect(
+        fileDescriptor: Int32, displayPath: String = "-", fileName: String? = nil,
+        options: InspectOptions = InspectOptions()
+    ) throws -> SnapshotReport {
+        let reader = try ArchiveReader(
+            .fileDescriptor(fileDescriptor), label: displayPath, hashing: hashing(options), allowSeek: false,
+            expansionLimit: options.expansionLimit)
         return try inspect(reader: reader, displayPath: displayPath, fileName: fileName, options: options)
     }
 
     /// Inspects an archive whose bytes another thread pushes into `feed` (e.g. while it streams them into an upload);
     /// nothing is seeked. The feed is closed when the inspection ends, so a producer blocked on it stops at once.
-    public static func inspect(feed: ArchiveFeed, displayPath: String, fileName: String? = nil,
-                               options: InspectOptions = InspectOptions()) throws -> SnapshotReport {
+    public static func inspect(
+        feed: ArchiveFeed, displayPath: String, fileName: String? = nil,
+        options: InspectOptions = InspectOptions()
+    ) throws -> SnapshotReport {
         defer { feed.close() }
-        let reader = try ArchiveReader(.feed(feed), label: displayPath, hashing: hashing(options), allowSeek: false,
-                                       expansionLimit: options.expansionLimit)
+        let reader = try ArchiveReader(
+            .feed(feed), label: displayPath, hashing: hashing(options), allowSeek: false,
+            expansionLimit: options.expansionLimit)
         return try inspect(reader: reader, displayPath: displayPath, fileName: fileName, options: options)
     }
 
@@ -41,9 +48,15 @@ public enum SnapshotInspector {
         options.expectedSHA256 != nil || options.computeSHA256
     }
 
-    static func inspect(reader: ArchiveReader, displayPath: String, fileName: String?, options: InspectOptions) throws -> SnapshotReport {
-        if let expected = options.expectedSHA256, !Hex.isSHA256(expected.trimmingCharacters(in: .whitespacesAndNewlines)) {
-            throw QSnapError(.usage("inspect.checksum"), "--checksum must be 64 hexadecimal digits (a SHA-256), got \(expected.count) characters")
+    static func inspect(reader: ArchiveReader, displayPath: String, fileName: String?, options: InspectOptions) throws
+        -> SnapshotReport
+    {
+        if let expected = options.expectedSHA256,
+            !Hex.isSHA256(expected.trimmingCharacters(in: .whitespacesAndNewlines))
+        {
+            throw QSnapError(
+                .usage("inspect.checksum"),
+                "--checksum must be 64 hexadecimal digits (a SHA-256), got \(expected.count) characters")
         }
         var scan = LevelScan(options: options, label: reader.label)
         // Compressed input: the compressor's own framing detects truncation; the marker is checked on plain tar.
@@ -92,7 +105,8 @@ public enum SnapshotInspector {
         }
         throw QSnapError(
             .refused("archive.not-qdrant"),
-            "\(reader.label) is a tar archive but not a Qdrant snapshot: it has no config.json, shard directories or shard files")
+            "\(reader.label) is a tar archive but not a Qdrant snapshot: it has no config.json, shard directories or shard files"
+        )
     }
 
     private static func isFullConfig(_ scan: LevelScan) -> Bool {
@@ -100,10 +114,14 @@ public enum SnapshotInspector {
         return json["collections_mapping"] != nil
     }
 
-    private static func fullReport(_ scan: LevelScan, facts: SnapshotReport.ArchiveFacts, name: SnapshotName?,
-                                   totals: SnapshotReport.Totals) throws -> SnapshotReport {
+    private static func fullReport(
+        _ scan: LevelScan, facts: SnapshotReport.ArchiveFacts, name: SnapshotName?,
+        totals: SnapshotReport.Totals
+    ) throws -> SnapshotReport {
         guard let bytes = scan.rootFiles["config.json"] else {
-            throw QSnapError(.refused("archive.not-qdrant"), "\(facts.path): nested snapshots but no config.json: not a Qdrant full snapshot")
+            throw QSnapError(
+                .refused("archive.not-qdrant"),
+                "\(facts.path): nested snapshots but no config.json: not a Qdrant full snapshot")
         }
         let config = try scan.parseJSON(bytes, "config.json")
         let mapping = (config["collections_mapping"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
@@ -118,7 +136,8 @@ public enum SnapshotInspector {
         if let missing = mapping.first(where: { !present.contains($0.value) }) {
             throw QSnapError(
                 .refused("archive.incomplete"),
-                "\(facts.path): config.json maps collection \(missing.key) to \(missing.value), which is not in the archive")
+                "\(facts.path): config.json maps collection \(missing.key) to \(missing.value), which is not in the archive"
+            )
         }
         collections.sort { ($0.name ?? "") < ($1.name ?? "") }
         return SnapshotReport(
@@ -135,7 +154,8 @@ public enum SnapshotInspector {
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         let hex = String(text.prefix { !$0.isWhitespace })
         guard Hex.isSHA256(hex) else {
-            throw QSnapError(.usage("inspect.sidecar"), "the checksum sidecar \(path) does not hold a SHA-256 (64 hex digits)")
+            throw QSnapError(
+                .usage("inspect.sidecar"), "the checksum sidecar \(path) does not hold a SHA-256 (64 hex digits)")
         }
         return hex.lowercased()
     }

@@ -1,6 +1,6 @@
+internal import CCurl
 import Foundation
 import Synchronization
-internal import CCurl
 
 /// The one thread that runs every libcurl transfer of the process, over one multi handle.
 ///
@@ -61,7 +61,9 @@ final class CurlEventLoop: Sendable {
         let multi = multi.pointer
         var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
         while true {
-            for command in commands.withLock({ queue in defer { queue.removeAll() }; return queue }) {
+            for command in commands.withLock({ queue in
+                defer { queue.removeAll() }; return queue
+            }) {
                 switch command {
                 case .add(let transfer):
                     if curl_multi_add_handle(multi, transfer.handle) == CURLM_OK {

@@ -1,7 +1,7 @@
+internal import CCurl
 import Foundation
 import QSnapCore
 import Synchronization
-internal import CCurl
 
 /// How a transfer ended, posted once by the event loop.
 struct CurlCompletion: Sendable {
@@ -52,7 +52,8 @@ struct TransferState {
 ///
 /// Fields above `state` are set up before submission and afterwards touched only by the loop thread until the
 /// completion is posted; after that only by the driver.
-final class CurlTransfer: @unchecked Sendable {  // loop-thread fields follow the hand-off above; shared ones are in `state`
+// @unchecked: loop-thread fields follow the hand-off above; shared ones are in `state`.
+final class CurlTransfer: @unchecked Sendable {
     enum Source {
         case none
         case memory(UnsafeRawBufferPointer)
@@ -179,7 +180,8 @@ final class CurlTransfer: @unchecked Sendable {  // loop-thread fields follow th
                 let got = pread(fd, buffer.baseAddress, n, off_t(offset + position))
                 if got < 0 && errno == EINTR { continue }
                 if got < 0 {
-                    callbackError = HTTPBodyError(message: "reading the request body failed: \(String(cString: strerror(errno)))")
+                    callbackError = HTTPBodyError(
+                        message: "reading the request body failed: \(String(cString: strerror(errno)))")
                     return nil
                 }
                 if got == 0 {

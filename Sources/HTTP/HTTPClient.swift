@@ -1,7 +1,7 @@
+internal import CCurl
 import Foundation
 import QSnapCore
 import Synchronization
-internal import CCurl
 
 /// An HTTP/1.1 client over libcurl. Every transfer of the process runs on one ``CurlEventLoop`` thread (one multi
 /// handle, so connections are shared); ``execute(_:body:)`` and ``stream(_:body:)`` await it, and the blocking
@@ -336,7 +336,9 @@ public final class HTTPClient: Sendable {
         if completion.code != 0, completion.error == nil, completion.status >= 400 {
             // The server answered with an error while the body was still being sent (e.g. an upload refused by auth
             // before its body is read) and closed the connection: its answer, not the broken send, is the outcome.
-            if !driver.responseDelivered { try driver.deliverResponse(status: completion.status, headers: completion.headers) }
+            if !driver.responseDelivered {
+                try driver.deliverResponse(status: completion.status, headers: completion.headers)
+            }
             return HTTPResponse(status: completion.status, headers: completion.headers, body: driver.body)
         }
         try HTTPClient.check(completion, label: label, redactor: redactor)
@@ -350,7 +352,8 @@ public final class HTTPClient: Sendable {
     static func check(_ completion: CurlCompletion, label: String, redactor: Redactor) throws {
         if let error = completion.error { throw mapped(error, label: label) }
         guard completion.code == 0 else {
-            let cause = HTTPTransportError(curlCode: Int(completion.code), curlMessage: redactor.redact(completion.message))
+            let cause = HTTPTransportError(
+                curlCode: Int(completion.code), curlMessage: redactor.redact(completion.message))
             throw QSnapError(.failure("http.transport"), "\(label): \(cause.curlMessage)", cause: cause)
         }
     }

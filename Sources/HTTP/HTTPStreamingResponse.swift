@@ -109,7 +109,8 @@ public final class HTTPResponseBody: AsyncSequence, Sendable {
         let transfer = transfer
         return try await withTaskCancellationHandler {
             while true {
-                let (chunk, resume, completion) = transfer.state.withLock { state -> ([UInt8]?, Bool, CurlCompletion?) in
+                let (chunk, resume, completion) = transfer.state.withLock {
+                    state -> ([UInt8]?, Bool, CurlCompletion?) in
                     state.head = nil
                     guard !state.chunks.isEmpty else { return (nil, false, state.completion) }
                     let chunk = state.chunks.removeFirst()

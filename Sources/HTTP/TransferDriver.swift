@@ -1,6 +1,6 @@
+internal import CCurl
 import Foundation
 import QSnapCore
-internal import CCurl
 
 /// The caller's side of a transfer on the ``CurlEventLoop``: it hands the response head, body chunks and progress to
 /// the caller's callbacks and feeds a streamed request body from the caller's `read` closure — all on the caller's

@@ -18,10 +18,12 @@ public enum AdviceFactCollector {
     ) async throws {
         let sourceIsQdrant = facts["source"].map { $0 == .text("qdrant") } ?? true
         if let from, sourceIsQdrant {
-            try await observe(from, collection: collection, connection: source, logger: logger).apply(as: .source, to: &facts)
+            try await observe(from, collection: collection, connection: source, logger: logger).apply(
+                as: .source, to: &facts)
         }
         if let to {
-            try await observe(to, collection: collection, connection: target, logger: logger).apply(as: .target, to: &facts)
+            try await observe(to, collection: collection, connection: target, logger: logger).apply(
+                as: .target, to: &facts)
         }
     }
 
@@ -33,11 +35,14 @@ public enum AdviceFactCollector {
         do {
             return try await read(url, shown: shown, collection: collection, connection: connection, logger: logger)
         } catch let error as QSnapError {
-            throw QSnapError(.failure("advice.live"), "cannot read facts from \(shown): \(error.message)", cause: error.cause)
+            throw QSnapError(
+                .failure("advice.live"), "cannot read facts from \(shown): \(error.message)", cause: error.cause)
         }
     }
 
-    private static func read(_ url: String, shown: String, collection: String?, connection: QdrantConnection, logger: Logger)
+    private static func read(
+        _ url: String, shown: String, collection: String?, connection: QdrantConnection, logger: Logger
+    )
         async throws -> AdviceClusterObservation
     {
         try await Blocking.run(name: "qsnap-advise") {
@@ -49,7 +54,9 @@ public enum AdviceFactCollector {
                 do {
                     return try read()
                 } catch {
-                    logger.notice("advise: cannot read \(what) of \(shown) (\((error as? QSnapError)?.message ?? "\(error)")); the facts it gives stay unknown")
+                    logger.notice(
+                        "advise: cannot read \(what) of \(shown) (\((error as? QSnapError)?.message ?? "\(error)")); the facts it gives stay unknown"
+                    )
                     return nil
                 }
             }

@@ -32,15 +32,19 @@ public enum AdvicePolicyLocator {
         for candidate in candidates {
             guard let adviceDir = adviceDirectory(candidate.directory), !(try yamlFiles(adviceDir)).isEmpty else {
                 if candidate.required {
-                    throw QSnapError(.usage("advice.policy"),
-                        "\(candidate.origin) names \(candidate.directory), which holds no advice rule files (expected DIR/advice/*.yaml or DIR/*.yaml)")
+                    throw QSnapError(
+                        .usage("advice.policy"),
+                        "\(candidate.origin) names \(candidate.directory), which holds no advice rule files (expected DIR/advice/*.yaml or DIR/*.yaml)"
+                    )
                 }
                 continue
             }
             return Located(origin: "\(candidate.origin) \(adviceDir)", policies: try parse(adviceDir))
         }
-        return Located(origin: "embedded", policies: try AdvicePolicyLoader.parse(
-            files: try DefaultAdvicePolicies.files().map { (name: "embedded:\($0.name)", text: $0.text) }))
+        return Located(
+            origin: "embedded",
+            policies: try AdvicePolicyLoader.parse(
+                files: try DefaultAdvicePolicies.files().map { (name: "embedded:\($0.name)", text: $0.text) }))
     }
 
     /// `dir/advice` when it exists, else `dir` when it holds YAML files directly, else `nil`.

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Qdrant
 import QSnapCore
+import Qdrant
 
 /// Checks, before anything is changed, that a Qdrant credential allows what an operation needs — so that a read-only
 /// key or a JWT without the right claims is refused with a clear message, not a 403 half-way through.
@@ -37,9 +37,13 @@ public struct QdrantAccessCheck: Sendable {
         guard let credential = client.credential else { return try probeManage() ? .manage : .globalRead }
         if let claims = credential.claims {
             if claims.isExpired(now: now) {
-                let when = claims.expiresAt.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double($0))) } ?? "?"
-                throw QSnapError(.refused("qdrant.jwt-expired"),
-                                 "the \(role) JWT (\(credential.origin)) expired at \(when): issue a new token and pass it again")
+                let when =
+                    claims.expiresAt.map {
+                        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double($0)))
+                    } ?? "?"
+                throw QSnapError(
+                    .refused("qdrant.jwt-expired"),
+                    "the \(role) JWT (\(credential.origin)) expired at \(when): issue a new token and pass it again")
             }
             return claims.access
         }

@@ -85,24 +85,31 @@ public struct AdviceEngine: Sendable {
                     domain.because.append(.init(rule: rule.id, text: render(rule.because, facts)))
                 } else if excluded.contains(rule.recommend!) {
                     let ex = domain.excluded.first { $0.method == rule.recommend! }!
-                    domain.conflicts.append(.init(
-                        rule: rule.id, method: rule.recommend!,
-                        resolution: "\(rule.recommend!) is excluded by rule \(ex.rule): \(ex.because)"))
+                    domain.conflicts.append(
+                        .init(
+                            rule: rule.id, method: rule.recommend!,
+                            resolution: "\(rule.recommend!) is excluded by rule \(ex.rule): \(ex.because)"))
                 } else {
-                    domain.conflicts.append(.init(
-                        rule: rule.id, method: rule.recommend!,
-                        resolution: "overridden by rule \(winner.id) (priority \(winner.priority) > \(rule.priority)): \(render(winner.because, facts))"))
+                    domain.conflicts.append(
+                        .init(
+                            rule: rule.id, method: rule.recommend!,
+                            resolution:
+                                "overridden by rule \(winner.id) (priority \(winner.priority) > \(rule.priority)): \(render(winner.because, facts))"
+                        ))
                 }
             }
         } else if !recommenders.isEmpty {
-            domain.undecidedReason = "every recommended method is excluded: "
+            domain.undecidedReason =
+                "every recommended method is excluded: "
                 + domain.excluded.map { "\($0.method) by \($0.rule)" }.joined(separator: ", ")
             for rule in recommenders {
-                domain.conflicts.append(.init(
-                    rule: rule.id, method: rule.recommend!, resolution: "\(rule.recommend!) is excluded"))
+                domain.conflicts.append(
+                    .init(
+                        rule: rule.id, method: rule.recommend!, resolution: "\(rule.recommend!) is excluded"))
             }
         } else {
-            domain.undecidedReason = unknownFacts.isEmpty
+            domain.undecidedReason =
+                unknownFacts.isEmpty
                 ? "no rule recommends a method for these facts"
                 : "no rule recommends a method for these facts; unknown facts that would decide: "
                     + unknownFacts.joined(separator: ", ")
@@ -134,10 +141,11 @@ public struct AdviceEngine: Sendable {
                 domain.warnings.append(.init(text: render(w.text, facts), from: "method:\(method.id)"))
             }
             for c in domain.constraints where c.status == "fail" {
-                domain.warnings.append(.init(
-                    text: "\(c.label): \(c.actual), needs \(c.required)"
-                        + (c.severity == "block" ? " — this blocks the plan" : ""),
-                    from: "constraint:\(c.id)"))
+                domain.warnings.append(
+                    .init(
+                        text: "\(c.label): \(c.actual), needs \(c.required)"
+                            + (c.severity == "block" ? " — this blocks the plan" : ""),
+                        from: "constraint:\(c.id)"))
             }
         }
         for rule in fired {
@@ -147,11 +155,15 @@ public struct AdviceEngine: Sendable {
         return domain
     }
 
-    private func entry(_ rule: AdviceRule, _ r: (truth: AdviceTruth, why: String), phase: String) -> AdviceReport.TrailEntry {
+    private func entry(_ rule: AdviceRule, _ r: (truth: AdviceTruth, why: String), phase: String)
+        -> AdviceReport.TrailEntry
+    {
         var effects: [String] = []
         if let m = rule.recommend { effects.append("recommend \(m)") }
         if !rule.exclude.isEmpty { effects.append("exclude " + rule.exclude.joined(separator: ", ")) }
-        if !rule.findings.isEmpty { effects.append("findings " + rule.findings.map { "\($0.name)=\($0.value)" }.joined(separator: ", ")) }
+        if !rule.findings.isEmpty {
+            effects.append("findings " + rule.findings.map { "\($0.name)=\($0.value)" }.joined(separator: ", "))
+        }
         if !rule.warnings.isEmpty { effects.append("warn") }
         if !rule.tips.isEmpty { effects.append("tips") }
         return .init(

@@ -21,7 +21,10 @@ public enum AdviceFactCatalog {
 
     /// The facts that can be given (flags, `--fact`, live clusters).
     public static let inputs: [AdviceFactDefinition] = [
-        .init("scenario", .choice(scenarios), "move: copy data to another place; cluster-failure: recover a lost cluster; revert-deploy: undo a bad deploy"),
+        .init(
+            "scenario", .choice(scenarios),
+            "move: copy data to another place; cluster-failure: recover a lost cluster; revert-deploy: undo a bad deploy"
+        ),
         .init("source", .choice(engines), "the engine holding the data now"),
         .init("source_env", .choice(environments), "where the source Qdrant runs"),
         .init("target_env", .choice(environments), "where the data must end up"),
@@ -57,12 +60,19 @@ public enum AdviceFactCatalog {
     public static let derivedFacts: [AdviceFactDefinition] = [
         .init("shard_count_changes", .bool, "source_shards ≠ target_shards", derived: true),
         .init("node_count_changes", .bool, "source_nodes ≠ target_nodes", derived: true),
-        .init("version_minor_gap", .integer, "target minor − source minor (±1000 when the major differs; negative when the target is older)", derived: true),
+        .init(
+            "version_minor_gap", .integer,
+            "target minor − source minor (±1000 when the major differs; negative when the target is older)",
+            derived: true),
         .init("version_exact", .bool, "target_version = source_version", derived: true),
         .init("disk_headroom", .ratio, "free_disk ÷ data_size", derived: true),
         .init("ram_headroom", .ratio, "ram ÷ source_ram", derived: true),
-        .init("qdrant_version", .version, "target_version, else source_version: the Qdrant that holds the embeddings", derived: true),
-        .init("reembedding_needed", .bool, "embedding_change is provider, architecture, dimension or add-sparse", derived: true),
+        .init(
+            "qdrant_version", .version, "target_version, else source_version: the Qdrant that holds the embeddings",
+            derived: true),
+        .init(
+            "reembedding_needed", .bool, "embedding_change is provider, architecture, dimension or add-sparse",
+            derived: true),
     ]
 
     /// All facts, inputs first.
@@ -85,7 +95,9 @@ public enum AdviceFactCatalog {
             if case .version(let v)? = values[name] { return v }
             return nil
         }
-        if let a = number("source_shards"), let b = number("target_shards") { out["shard_count_changes"] = .bool(a != b) }
+        if let a = number("source_shards"), let b = number("target_shards") {
+            out["shard_count_changes"] = .bool(a != b)
+        }
         if let a = number("source_nodes"), let b = number("target_nodes") { out["node_count_changes"] = .bool(a != b) }
         if let s = version("source_version"), let t = version("target_version") {
             let gap = s.major == t.major ? t.minor - s.minor : (t.major > s.major ? 1000 : -1000)
@@ -95,7 +107,9 @@ public enum AdviceFactCatalog {
         if let free = number("free_disk"), let size = number("data_size"), size > 0 {
             out["disk_headroom"] = .number(free / size)
         }
-        if let ram = number("ram"), let used = number("source_ram"), used > 0 { out["ram_headroom"] = .number(ram / used) }
+        if let ram = number("ram"), let used = number("source_ram"), used > 0 {
+            out["ram_headroom"] = .number(ram / used)
+        }
         if let v = version("target_version") ?? version("source_version") { out["qdrant_version"] = .version(v) }
         if case .text(let change)? = values["embedding_change"] {
             out["reembedding_needed"] = .bool(["provider", "architecture", "dimension", "add-sparse"].contains(change))

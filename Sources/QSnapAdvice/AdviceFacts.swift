@@ -20,11 +20,14 @@ public struct AdviceFacts: Sendable, Equatable {
     /// - Throws: `QSnapError` `.usage("advice.fact")` for an unknown or derived fact or a value of the wrong type.
     public mutating func set(_ name: String, _ value: AdviceValue, origin: String = "flag") throws {
         guard let def = AdviceFactCatalog.definition(name) else {
-            throw QSnapError(.usage("advice.fact"), "unknown fact '\(name)'; known facts: "
-                + AdviceFactCatalog.inputs.map(\.name).joined(separator: ", "))
+            throw QSnapError(
+                .usage("advice.fact"),
+                "unknown fact '\(name)'; known facts: "
+                    + AdviceFactCatalog.inputs.map(\.name).joined(separator: ", "))
         }
         guard !def.derived else {
-            throw QSnapError(.usage("advice.fact"), "fact '\(name)' is computed (\(def.summary)); set its inputs instead")
+            throw QSnapError(
+                .usage("advice.fact"), "fact '\(name)' is computed (\(def.summary)); set its inputs instead")
         }
         guard def.type.accepts(value) else {
             throw QSnapError(.usage("advice.fact"), "fact '\(name)' must be \(def.type), not '\(value)'")

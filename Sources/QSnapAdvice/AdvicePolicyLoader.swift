@@ -35,7 +35,9 @@ public enum AdvicePolicyLoader {
         for (name, text) in files {
             let policy = try parse(text, file: name)
             if let other = seen[policy.domain] {
-                throw refusal(name, 1, "domain '\(policy.domain)' is already defined in \(other); each domain belongs to one file")
+                throw refusal(
+                    name, 1, "domain '\(policy.domain)' is already defined in \(other); each domain belongs to one file"
+                )
             }
             seen[policy.domain] = name
             out.append(policy)

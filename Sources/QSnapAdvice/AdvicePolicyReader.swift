@@ -36,12 +36,16 @@ struct PolicyReader {
     }
 
     func string(_ node: Node, _ what: String) throws -> String {
-        guard case .scalar(let s) = node, !s.string.isEmpty else { throw fail(node, "\(what) must be a non-empty text") }
+        guard case .scalar(let s) = node, !s.string.isEmpty else {
+            throw fail(node, "\(what) must be a non-empty text")
+        }
         return s.string
     }
 
     func integer(_ node: Node, _ what: String) throws -> Int {
-        guard case .scalar(let s) = node, let n = Int(s.string) else { throw fail(node, "\(what) must be a whole number") }
+        guard case .scalar(let s) = node, let n = Int(s.string) else {
+            throw fail(node, "\(what) must be a whole number")
+        }
         return n
     }
 
@@ -66,11 +70,14 @@ struct PolicyReader {
     // MARK: - Policy
 
     func policy(_ root: Node) throws -> AdvicePolicy {
-        let f = try fields(root, "the policy file", allowed: ["version", "domain", "title", "applies_when", "methods", "rules"])
+        let f = try fields(
+            root, "the policy file", allowed: ["version", "domain", "title", "applies_when", "methods", "rules"])
         let versionNode = try required(f, "version", in: root, "the policy file")
         let version = try integer(versionNode, "version")
         guard version == AdvicePolicy.supportedVersion else {
-            throw fail(versionNode, "unsupported policy version \(version); this qsnap reads version \(AdvicePolicy.supportedVersion)")
+            throw fail(
+                versionNode,
+                "unsupported policy version \(version); this qsnap reads version \(AdvicePolicy.supportedVersion)")
         }
         let domain = try identifier(try required(f, "domain", in: root, "the policy file"), "domain")
         let title = try f["title"].map { try string($0.value, "title") } ?? domain
@@ -92,7 +99,10 @@ struct PolicyReader {
             if rules.contains(where: { $0.id == r.id }) { throw fail(node, "duplicate rule id '\(r.id)'") }
             if r.recommend != nil {
                 if let other = recommendPriorities[r.priority] {
-                    throw fail(node, "rule '\(r.id)' has priority \(r.priority) like rule '\(other)'; rules that recommend must have distinct priorities so conflicts resolve one way")
+                    throw fail(
+                        node,
+                        "rule '\(r.id)' has priority \(r.priority) like rule '\(other)'; rules that recommend must have distinct priorities so conflicts resolve one way"
+                    )
                 }
                 recommendPriorities[r.priority] = r.id
             }
@@ -106,13 +116,16 @@ struct PolicyReader {
     // MARK: - Methods
 
     func method(_ node: Node) throws -> AdviceMethod {
-        let f = try fields(node, "a method", allowed: ["id", "title", "summary", "properties", "constraints", "steps", "warnings"])
+        let f = try fields(
+            node, "a method", allowed: ["id", "title", "summary", "properties", "constraints", "steps", "warnings"])
         let id = try identifier(try required(f, "id", in: node, "a method"), "method id")
         let title = try string(try required(f, "title", in: node, "method '\(id)'"), "title")
         let summary = try f["summary"].map { try string($0.value, "summary") } ?? ""
         var properties: [AdviceMethod.Property] = []
         if let p = f["properties"]?.value {
-            guard case .mapping(let mapping) = p else { throw fail(p, "properties of method '\(id)' must be a mapping") }
+            guard case .mapping(let mapping) = p else {
+                throw fail(p, "properties of method '\(id)' must be a mapping")
+            }
             for (k, v) in mapping {
                 properties.append(.init(name: try string(k, "property name"), value: try string(v, "property value")))
             }
@@ -130,7 +143,10 @@ struct PolicyReader {
         let f = try fields(node, "a constraint", allowed: ["id", "label", "fact", "severity", "figures"] + ops)
         let id = try identifier(try required(f, "id", in: node, "a constraint"), "constraint id")
         let label = try string(try required(f, "label", in: node, "constraint '\(id)'"), "label")
-        guard case .compare(let fact, let op, let operand) = try comparison(node, f, decisionMethods: nil, constraint: true) else {
+        guard
+            case .compare(let fact, let op, let operand) = try comparison(
+                node, f, decisionMethods: nil, constraint: true)
+        else {
             throw fail(node, "constraint '\(id)' must compare a fact")
         }
         var severity = AdviceConstraint.Severity.block
@@ -202,7 +218,8 @@ struct PolicyReader {
         if let r = f["recommend"]?.value {
             let m = try string(r, "recommend")
             guard methods.contains(m) else {
-                throw fail(r, "\(what) recommends undeclared method '\(m)'; methods: \(methods.joined(separator: ", "))")
+                throw fail(
+                    r, "\(what) recommends undeclared method '\(m)'; methods: \(methods.joined(separator: ", "))")
             }
             recommend = m
         }
@@ -210,7 +227,8 @@ struct PolicyReader {
         if let e = f["exclude"]?.value {
             exclude = try strings(e, "exclude")
             if let bad = exclude.first(where: { !methods.contains($0) }) {
-                throw fail(e, "\(what) excludes undeclared method '\(bad)'; methods: \(methods.joined(separator: ", "))")
+                throw fail(
+                    e, "\(what) excludes undeclared method '\(bad)'; methods: \(methods.joined(separator: ", "))")
             }
         }
         var findings: [AdviceFinding] = []
@@ -224,7 +242,8 @@ struct PolicyReader {
         let tips = try f["tips"].map { try templates($0.value, "tips") } ?? []
         let afterDecision = when.facts.contains(AdviceEngine.decisionFact)
         if afterDecision, recommend != nil || !exclude.isEmpty {
-            throw fail(whenNode, "\(what) reads 'decision', so it runs after the decision and may not recommend or exclude")
+            throw fail(
+                whenNode, "\(what) reads 'decision', so it runs after the decision and may not recommend or exclude")
         }
         guard recommend != nil || !exclude.isEmpty || !findings.isEmpty || !warnTexts.isEmpty || !tips.isEmpty else {
             throw fail(node, "\(what) has no effect: give recommend, exclude, findings, warn or tips")
@@ -244,10 +263,12 @@ struct PolicyReader {
         let keys = mapping.keys.compactMap { $0.scalar?.string }
         if keys.contains("fact") {
             let ops = AdviceOperator.allCases.map(\.rawValue)
-            let f = try fields(node, "a comparison", allowed: ["fact", "known"] + ops + unknownOperatorKeys(mapping, ops))
+            let f = try fields(
+                node, "a comparison", allowed: ["fact", "known"] + ops + unknownOperatorKeys(mapping, ops))
             return try comparison(node, f, decisionMethods: decisionMethods)
         }
-        guard mapping.count == 1, let (k, v) = mapping.first.map({ ($0.key, $0.value) }), let key = k.scalar?.string else {
+        guard mapping.count == 1, let (k, v) = mapping.first.map({ ($0.key, $0.value) }), let key = k.scalar?.string
+        else {
             throw fail(node, "a condition has exactly one of all, any, not — or a 'fact' with one operator")
         }
         switch key {
@@ -258,8 +279,10 @@ struct PolicyReader {
         case "not":
             return .not(try condition(v, decisionMethods: decisionMethods))
         default:
-            throw fail(k, "unknown condition '\(key)'; use all, any, not, or fact with one of: "
-                + AdviceOperator.allCases.map(\.rawValue).joined(separator: ", ") + ", known")
+            throw fail(
+                k,
+                "unknown condition '\(key)'; use all, any, not, or fact with one of: "
+                    + AdviceOperator.allCases.map(\.rawValue).joined(separator: ", ") + ", known")
         }
     }
 
@@ -269,7 +292,9 @@ struct PolicyReader {
         mapping.keys.compactMap { $0.scalar?.string }.filter { $0 != "fact" && $0 != "known" && !ops.contains($0) }
     }
 
-    func comparison(_ node: Node, _ f: Fields, decisionMethods: [String]?, constraint: Bool = false) throws -> AdviceCondition {
+    func comparison(_ node: Node, _ f: Fields, decisionMethods: [String]?, constraint: Bool = false) throws
+        -> AdviceCondition
+    {
         let factNode = try required(f, "fact", in: node, "a comparison")
         let name = try string(factNode, "fact")
         let type: AdviceFactType
@@ -285,13 +310,19 @@ struct PolicyReader {
         if let (k, _) = f.first(where: { !structural.contains($0.key) && !ops.contains($0.key) })
             .map({ ($0.value.key, $0.value.value) })
         {
-            throw fail(k, "unknown operator '\(k.scalar?.string ?? "?")' for fact '\(name)'; operators: \(ops.joined(separator: ", ")), known")
+            throw fail(
+                k,
+                "unknown operator '\(k.scalar?.string ?? "?")' for fact '\(name)'; operators: \(ops.joined(separator: ", ")), known"
+            )
         }
         let present = ops.filter { f[$0] != nil } + (f["known"] != nil ? ["known"] : [])
         guard present.count == 1, let opName = present.first else {
-            throw fail(node, present.isEmpty
-                ? "fact '\(name)' has no operator; give one of: \(ops.joined(separator: ", ")), known"
-                : "fact '\(name)' has several operators (\(present.joined(separator: ", "))); give one, or combine with all")
+            throw fail(
+                node,
+                present.isEmpty
+                    ? "fact '\(name)' has no operator; give one of: \(ops.joined(separator: ", ")), known"
+                    : "fact '\(name)' has several operators (\(present.joined(separator: ", "))); give one, or combine with all"
+            )
         }
         let valueNode = f[opName]!.value
         if opName == "known" {
@@ -327,7 +358,9 @@ struct PolicyReader {
     }
 
     func literal(_ node: Node, fact: String, type: AdviceFactType) throws -> AdviceValue {
-        guard case .scalar(let s) = node else { throw fail(node, "the value compared with '\(fact)' must be a single value") }
+        guard case .scalar(let s) = node else {
+            throw fail(node, "the value compared with '\(fact)' must be a single value")
+        }
         guard let v = type.parse(s.string) else {
             throw fail(node, "'\(s.string)' is not a valid value for '\(fact)', which is \(type)")
         }

@@ -27,7 +27,9 @@ public enum AdvicePolicySearch {
         }
         return [
             Candidate(directory: join(currentDirectory, "policies"), origin: "current directory", required: false),
-            Candidate(directory: normalize(join(executableDirectory, "../share/qsnap/policies")), origin: "installation", required: false),
+            Candidate(
+                directory: normalize(join(executableDirectory, "../share/qsnap/policies")), origin: "installation",
+                required: false),
         ]
     }
 

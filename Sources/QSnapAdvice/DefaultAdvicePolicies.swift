@@ -15,7 +15,10 @@ public enum DefaultAdvicePolicies {
     /// - Throws: `QSnapError` `.failure("advice.defaults")` when the resource bundle or a file in it cannot be read.
     public static func files() throws -> [(name: String, text: String)] {
         guard let directory else {
-            throw QSnapError(.failure("advice.defaults"), "the default advice rules are missing from \(Bundle.module.bundlePath); reinstall qsnap or pass --policies DIR")
+            throw QSnapError(
+                .failure("advice.defaults"),
+                "the default advice rules are missing from \(Bundle.module.bundlePath); reinstall qsnap or pass --policies DIR"
+            )
         }
         let names: [String]
         do {
@@ -23,16 +26,22 @@ public enum DefaultAdvicePolicies {
                 .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
                 .sorted()
         } catch {
-            throw QSnapError(.failure("advice.defaults"), "cannot list the default advice rules in \(directory.path): \(error.localizedDescription)")
+            throw QSnapError(
+                .failure("advice.defaults"),
+                "cannot list the default advice rules in \(directory.path): \(error.localizedDescription)")
         }
         guard !names.isEmpty else {
-            throw QSnapError(.failure("advice.defaults"), "\(directory.path) holds no default advice rules; reinstall qsnap or pass --policies DIR")
+            throw QSnapError(
+                .failure("advice.defaults"),
+                "\(directory.path) holds no default advice rules; reinstall qsnap or pass --policies DIR")
         }
         return try names.map { name in
             do {
                 return (name, try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8))
             } catch {
-                throw QSnapError(.failure("advice.defaults"), "cannot read the default advice rule file \(directory.path)/\(name): \(error.localizedDescription)")
+                throw QSnapError(
+                    .failure("advice.defaults"),
+                    "cannot read the default advice rule file \(directory.path)/\(name): \(error.localizedDescription)")
             }
         }
     }

@@ -1,5 +1,5 @@
-import Foundation
 internal import CDeflate
+import Foundation
 
 /// An incremental CRC-32 (the gzip/zlib polynomial, S3's `CRC32` checksum algorithm) computed by libdeflate, which
 /// uses the CPU's carry-less multiply instructions (about 8 GB/s here, against ~1.1 GB/s for SHA-256).
@@ -25,8 +25,10 @@ public struct CRC32: Sendable, Hashable {
 
     /// The CRC as 4 big-endian bytes.
     public var bytes: [UInt8] {
-        [UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16),
-         UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
+        [
+            UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16),
+            UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value),
+        ]
     }
 
     /// Base64 of the big-endian bytes: the form of `x-amz-checksum-crc32`.

@@ -35,12 +35,15 @@ public struct CRC32C: Sendable, Hashable {
             var i = 0
             let n = buffer.count
             while n - i >= 8 {
-                let lo = UInt32(buffer[i]) | UInt32(buffer[i + 1]) << 8 | UInt32(buffer[i + 2]) << 16
+                let lo =
+                    UInt32(buffer[i]) | UInt32(buffer[i + 1]) << 8 | UInt32(buffer[i + 2]) << 16
                     | UInt32(buffer[i + 3]) << 24
-                let hi = UInt32(buffer[i + 4]) | UInt32(buffer[i + 5]) << 8 | UInt32(buffer[i + 6]) << 16
+                let hi =
+                    UInt32(buffer[i + 4]) | UInt32(buffer[i + 5]) << 8 | UInt32(buffer[i + 6]) << 16
                     | UInt32(buffer[i + 7]) << 24
                 let x = crc ^ lo
-                crc = t7[Int(x & 0xFF)] ^ t6[Int((x >> 8) & 0xFF)] ^ t5[Int((x >> 16) & 0xFF)] ^ t4[Int(x >> 24)]
+                crc =
+                    t7[Int(x & 0xFF)] ^ t6[Int((x >> 8) & 0xFF)] ^ t5[Int((x >> 16) & 0xFF)] ^ t4[Int(x >> 24)]
                     ^ t3[Int(hi & 0xFF)] ^ t2[Int((hi >> 8) & 0xFF)] ^ t1[Int((hi >> 16) & 0xFF)] ^ t0[Int(hi >> 24)]
                 i += 8
             }
@@ -60,8 +63,10 @@ public struct CRC32C: Sendable, Hashable {
     /// Base64 of the big-endian bytes: the form of `x-amz-checksum-crc32c`.
     public var base64: String {
         let v = value
-        return Data([UInt8(truncatingIfNeeded: v >> 24), UInt8(truncatingIfNeeded: v >> 16),
-                     UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v)]).base64EncodedString()
+        return Data([
+            UInt8(truncatingIfNeeded: v >> 24), UInt8(truncatingIfNeeded: v >> 16),
+            UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v),
+        ]).base64EncodedString()
     }
 
     /// The CRC of `bytes`.

@@ -1,5 +1,5 @@
-import Foundation
 internal import CCrypto
+import Foundation
 
 /// An incremental message digest (SHA-256, MD5, SHA-1) computed by OpenSSL libcrypto.
 ///
@@ -97,7 +97,9 @@ public enum HMACSHA256 {
         var length: UInt32 = 0
         key.withUnsafeBytes { k in
             message.withUnsafeBytes { m in
-                _ = ccrypto_hmac_sha256(k.baseAddress, Int32(k.count), m.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, m.count, &out, &length)
+                _ = ccrypto_hmac_sha256(
+                    k.baseAddress, Int32(k.count), m.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, m.count, &out,
+                    &length)
             }
         }
         return Array(out.prefix(Int(length)))

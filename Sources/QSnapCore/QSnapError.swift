@@ -48,7 +48,9 @@ public struct QSnapError: Error, Sendable, CustomStringConvertible {
 
         public var description: String { identifier }
 
-        public static func == (lhs: Code, rhs: Code) -> Bool { lhs.kind == rhs.kind && lhs.identifier == rhs.identifier }
+        public static func == (lhs: Code, rhs: Code) -> Bool {
+            lhs.kind == rhs.kind && lhs.identifier == rhs.identifier
+        }
         public func hash(into hasher: inout Hasher) {
             hasher.combine(kind.rawValue)
             hasher.combine(identifier)

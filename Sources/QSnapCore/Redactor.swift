@@ -36,7 +36,8 @@ public struct Redactor: Sendable {
         while let range = rest.range(of: needle) {
             result += rest[..<range.upperBound]
             rest = rest[range.upperBound...]
-            let end = rest.firstIndex { $0 == "&" || $0 == " " || $0 == "\"" || $0 == "'" || $0 == "\n" } ?? rest.endIndex
+            let end =
+                rest.firstIndex { $0 == "&" || $0 == " " || $0 == "\"" || $0 == "'" || $0 == "\n" } ?? rest.endIndex
             if rest.startIndex != end { result += "***" }
             rest = rest[end...]
         }

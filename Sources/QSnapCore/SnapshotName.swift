@@ -56,8 +56,9 @@ public struct SnapshotName: Hashable, Sendable, CustomStringConvertible {
 
         // Full: exactly "full-snapshot" before the date.
         if fields.count == 2, fields[0] == "full", fields[1] == "snapshot" {
-            return SnapshotName(fileName: fileName, kind: .full, collection: nil, peerId: nil, shardId: nil,
-                                creationTime: created)
+            return SnapshotName(
+                fileName: fileName, kind: .full, collection: nil, peerId: nil, shardId: nil,
+                creationTime: created)
         }
         guard let last = fields.last, isDecimal(last) else { return nil }
         fields.removeLast()
@@ -66,15 +67,17 @@ public struct SnapshotName: Hashable, Sendable, CustomStringConvertible {
             fields.removeLast()
             let collection = fields.joined(separator: "-")
             guard !collection.isEmpty else { return nil }
-            return SnapshotName(fileName: fileName, kind: .shard, collection: collection, peerId: nil, shardId: shard,
-                                creationTime: created)
+            return SnapshotName(
+                fileName: fileName, kind: .shard, collection: collection, peerId: nil, shardId: shard,
+                creationTime: created)
         }
         // Collection: "{collection}-{peer_id}".
         guard let peer = UInt64(last) else { return nil }
         let collection = fields.joined(separator: "-")
         guard !collection.isEmpty else { return nil }
-        return SnapshotName(fileName: fileName, kind: .collection, collection: collection, peerId: peer, shardId: nil,
-                            creationTime: created)
+        return SnapshotName(
+            fileName: fileName, kind: .collection, collection: collection, peerId: peer, shardId: nil,
+            creationTime: created)
     }
 
     /// True when `name` is a bare file name Qdrant accepts as a snapshot name: not empty, not `.` or `..`, and with no
@@ -138,7 +141,8 @@ public struct SnapshotName: Hashable, Sendable, CustomStringConvertible {
         }
         let (year, month, day, hour, minute, second) = (v[0], v[1], v[2], v[3], v[4], v[5])
         guard (1...12).contains(month), day >= 1, day <= UTCCivilTime.daysInMonth(year: year, month: month),
-              hour < 24, minute < 60, second < 60 else { return nil }
+            hour < 24, minute < 60, second < 60
+        else { return nil }
         let days = Int64(UTCCivilTime.days(year: year, month: month, day: day))
         return Date(timeIntervalSince1970: Double(days * 86_400 + Int64(hour * 3600 + minute * 60 + second)))
     }

@@ -14,15 +14,19 @@ public enum AliasAction: Sendable, Hashable {
     public var json: JSONValue {
         switch self {
         case .create(let collection, let alias):
-            return .object(["create_alias": .object([
-                "collection_name": .string(collection), "alias_name": .string(alias),
-            ])])
+            return .object([
+                "create_alias": .object([
+                    "collection_name": .string(collection), "alias_name": .string(alias),
+                ])
+            ])
         case .delete(let alias):
             return .object(["delete_alias": .object(["alias_name": .string(alias)])])
         case .rename(let old, let new):
-            return .object(["rename_alias": .object([
-                "old_alias_name": .string(old), "new_alias_name": .string(new),
-            ])])
+            return .object([
+                "rename_alias": .object([
+                    "old_alias_name": .string(old), "new_alias_name": .string(new),
+                ])
+            ])
         }
     }
 }

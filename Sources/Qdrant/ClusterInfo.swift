@@ -12,8 +12,10 @@ public struct ClusterInfo: Sendable, Hashable, Decodable {
     public var role: String?
 
     /// Creates a value.
-    public init(enabled: Bool, peerId: UInt64? = nil, peers: [UInt64: String] = [:], leader: UInt64? = nil,
-                role: String? = nil) {
+    public init(
+        enabled: Bool, peerId: UInt64? = nil, peers: [UInt64: String] = [:], leader: UInt64? = nil,
+        role: String? = nil
+    ) {
         self.enabled = enabled
         self.peerId = peerId
         self.peers = peers

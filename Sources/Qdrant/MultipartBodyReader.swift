@@ -20,8 +20,10 @@ public final class MultipartBodyReader {
     ///   - framing: the multipart framing.
     ///   - length: the body length when known (the request then has a `Content-Length`), else `nil`.
     ///   - read: fills the buffer with the next body bytes and returns how many; 0 at the end.
-    public init(framing: MultipartUpload, length: Int64?,
-                read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {
+    public init(
+        framing: MultipartUpload, length: Int64?,
+        read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int
+    ) {
         self.framing = framing
         self.declaredLength = length
         self.source = read

@@ -33,7 +33,7 @@ public struct MultipartUpload: Sendable, Hashable {
         throws
     {
         guard SnapshotName.isBareFileName(fileName),
-              !fileName.unicodeScalars.contains(where: { $0 == "\"" || $0.value < 0x20 || $0.value == 0x7f })
+            !fileName.unicodeScalars.contains(where: { $0 == "\"" || $0.value < 0x20 || $0.value == 0x7f })
         else {
             throw QSnapError(
                 .usage("qdrant.upload-name"),

@@ -21,7 +21,8 @@ extension QdrantClient {
         guard !actions.isEmpty else { return }
         _ = try outcome(
             JSONValue.self,
-            Call(method: "POST", segments: ["collections", "aliases"],
-                 json: .object(["actions": .array(actions.map(\.json))]), idempotent: false))
+            Call(
+                method: "POST", segments: ["collections", "aliases"],
+                json: .object(["actions": .array(actions.map(\.json))]), idempotent: false))
     }
 }

@@ -6,7 +6,8 @@ extension QdrantClient {
 
     /// `GET /collections/{c}/cluster`: shard placement and replica states as seen by this node.
     public func collectionCluster(_ name: String) throws -> CollectionClusterInfo {
-        try result(CollectionClusterInfo.self,
-                   Call(method: "GET", segments: ["collections", name, "cluster"], idempotent: true))
+        try result(
+            CollectionClusterInfo.self,
+            Call(method: "GET", segments: ["collections", name, "cluster"], idempotent: true))
     }
 }

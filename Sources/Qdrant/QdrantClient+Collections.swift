@@ -12,8 +12,10 @@ extension QdrantClient {
     /// `GET /collections/{c}/exists`.
     public func collectionExists(_ name: String) throws -> Bool {
         struct Existence: Decodable { var exists: Bool }
-        return try result(Existence.self,
-                          Call(method: "GET", segments: ["collections", name, "exists"], idempotent: true)).exists
+        return try result(
+            Existence.self,
+            Call(method: "GET", segments: ["collections", name, "exists"], idempotent: true)
+        ).exists
     }
 
     /// `GET /collections/{c}`: status, approximate counts, configuration and payload schema.
@@ -24,8 +26,9 @@ extension QdrantClient {
     /// `PUT /collections/{c}` with a `CreateCollection` body (`vectors`, `shard_number`, …); fails with
     /// `qdrant.conflict` when the name is taken.
     public func createCollection(_ name: String, config: JSONValue) throws {
-        _ = try outcome(JSONValue.self,
-                        Call(method: "PUT", segments: ["collections", name], json: config, idempotent: false))
+        _ = try outcome(
+            JSONValue.self,
+            Call(method: "PUT", segments: ["collections", name], json: config, idempotent: false))
     }
 
     /// `DELETE /collections/{c}` (also removes the collection's aliases).
@@ -39,8 +42,9 @@ extension QdrantClient {
         struct Count: Decodable { var count: Int }
         return try result(
             Count.self,
-            Call(method: "POST", segments: ["collections", name, "points", "count"],
-                 json: .object(["exact": .bool(exact)]), idempotent: true)
+            Call(
+                method: "POST", segments: ["collections", name, "points", "count"],
+                json: .object(["exact": .bool(exact)]), idempotent: true)
         ).count
     }
 
@@ -56,9 +60,10 @@ extension QdrantClient {
     public func retrieve(_ name: String, ids: [JSONValue], withVectors: Bool) throws -> [JSONValue] {
         try result(
             [JSONValue].self,
-            Call(method: "POST", segments: ["collections", name, "points"],
-                 json: .object(["ids": .array(ids), "with_vector": .bool(withVectors), "with_payload": .bool(true)]),
-                 idempotent: true))
+            Call(
+                method: "POST", segments: ["collections", name, "points"],
+                json: .object(["ids": .array(ids), "with_vector": .bool(withVectors), "with_payload": .bool(true)]),
+                idempotent: true))
     }
 
     /// `POST /collections/{c}/points/query` with a raw body; returns the raw `result`.
@@ -75,8 +80,9 @@ extension QdrantClient {
     public func createPayloadIndex(_ name: String, field: String, schema: JSONValue) throws {
         _ = try outcome(
             JSONValue.self,
-            Call(method: "PUT", segments: ["collections", name, "index"], query: [("wait", "true")],
-                 json: .object(["field_name": .string(field), "field_schema": schema]), idempotent: true))
+            Call(
+                method: "PUT", segments: ["collections", name, "index"], query: [("wait", "true")],
+                json: .object(["field_name": .string(field), "field_schema": schema]), idempotent: true))
     }
 }
 
@@ -86,6 +92,8 @@ extension QdrantClient {
     public func updateCollectionMetadata(_ name: String, metadata: JSONValue) throws {
         _ = try outcome(
             JSONValue.self,
-            Call(method: "PATCH", segments: ["collections", name], json: .object(["metadata": metadata]), idempotent: true))
+            Call(
+                method: "PATCH", segments: ["collections", name], json: .object(["metadata": metadata]),
+                idempotent: true))
     }
 }

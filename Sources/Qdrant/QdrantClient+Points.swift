@@ -5,9 +5,10 @@ import QSnapCore
 extension QdrantClient {
     /// `POST /collections/{c}/points/scroll` with an optional Qdrant filter: one page of points (verbatim, with payload
     /// and vectors unless asked otherwise) and the offset of the next page (`nil` at the end).
-    public func scroll(_ name: String, filter: JSONValue?, limit: Int, offset: JSONValue?, withVectors: Bool = true,
-                       withPayload: Bool = true) throws -> (points: [JSONValue], next: JSONValue?)
-    {
+    public func scroll(
+        _ name: String, filter: JSONValue?, limit: Int, offset: JSONValue?, withVectors: Bool = true,
+        withPayload: Bool = true
+    ) throws -> (points: [JSONValue], next: JSONValue?) {
         var body: [String: JSONValue] = [
             "limit": .integer(Int64(limit)), "with_vector": .bool(withVectors), "with_payload": .bool(withPayload),
         ]
@@ -19,8 +20,9 @@ extension QdrantClient {
         }
         let page = try result(
             Page.self,
-            Call(method: "POST", segments: ["collections", name, "points", "scroll"], json: .object(body),
-                 idempotent: true))
+            Call(
+                method: "POST", segments: ["collections", name, "points", "scroll"], json: .object(body),
+                idempotent: true))
         return (page.points, page.next_page_offset.flatMap { $0 == .null ? nil : $0 })
     }
 
@@ -31,7 +33,9 @@ extension QdrantClient {
         if let filter { body["filter"] = filter }
         return try result(
             Count.self,
-            Call(method: "POST", segments: ["collections", name, "points", "count"], json: .object(body), idempotent: true)
+            Call(
+                method: "POST", segments: ["collections", name, "points", "count"], json: .object(body),
+                idempotent: true)
         ).count
     }
 
@@ -40,8 +44,9 @@ extension QdrantClient {
     public func upsert(_ name: String, points: [JSONValue]) throws {
         _ = try outcome(
             JSONValue.self,
-            Call(method: "PUT", segments: ["collections", name, "points"], query: [("wait", "true")],
-                 json: .object(["points": .array(points)]), deadline: .serverWork, idempotent: true))
+            Call(
+                method: "PUT", segments: ["collections", name, "points"], query: [("wait", "true")],
+                json: .object(["points": .array(points)]), deadline: .serverWork, idempotent: true))
     }
 
     /// `PATCH /collections/{c}` with an `UpdateCollection` body (e.g. `{"hnsw_config": {"m": 16}}`).
@@ -56,7 +61,8 @@ extension QdrantClient {
     public func addVector(_ name: String, vector: String, config: JSONValue) throws {
         _ = try outcome(
             JSONValue.self,
-            Call(method: "PUT", segments: ["collections", name, "vectors", vector], query: [("wait", "true")],
-                 json: config, deadline: .serverWork, idempotent: true))
+            Call(
+                method: "PUT", segments: ["collections", name, "vectors", vector], query: [("wait", "true")],
+                json: config, deadline: .serverWork, idempotent: true))
     }
 }

@@ -25,8 +25,9 @@ extension QdrantClient {
     public func telemetry(detailsLevel: Int = 1) throws -> TelemetryInfo {
         try result(
             TelemetryInfo.self,
-            Call(method: "GET", segments: ["telemetry"], query: [("details_level", String(max(1, detailsLevel)))],
-                 idempotent: true))
+            Call(
+                method: "GET", segments: ["telemetry"], query: [("details_level", String(max(1, detailsLevel)))],
+                idempotent: true))
     }
 
     /// `GET /quotas`: quota configuration and disk/memory usage; `nil` on servers without the endpoint (HTTP 404,

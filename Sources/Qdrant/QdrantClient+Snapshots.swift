@@ -8,8 +8,9 @@ extension QdrantClient {
     /// big collections take long). With `wait: false` Qdrant answers 202 at once and this returns `nil`; use
     /// ``waitForSnapshot(_:name:excluding:peer:timeout:poll:vanishGrace:)`` to find the result.
     public func createSnapshot(_ scope: SnapshotScope, wait: Bool = true) throws -> SnapshotDescription? {
-        let call = Call(method: "POST", segments: scope.listingSegments, query: [Self.waitQuery(wait)],
-                        deadline: wait ? .serverWork : .standard, idempotent: false)
+        let call = Call(
+            method: "POST", segments: scope.listingSegments, query: [Self.waitQuery(wait)],
+            deadline: wait ? .serverWork : .standard, idempotent: false)
         switch try outcome(SnapshotDescription.self, call) {
         case .accepted: return nil
         case .ok(let description?): return description
@@ -30,7 +31,8 @@ extension QdrantClient {
             [SnapshotDescription].self, Call(method: "GET", segments: scope.listingSegments, idempotent: true))
         let usable = Self.usableListing(listed)
         if usable.count != listed.count {
-            logger.debug("qdrant: ignored \(listed.count - usable.count) snapshot entries of \(scope) without a bare file name")
+            logger.debug(
+                "qdrant: ignored \(listed.count - usable.count) snapshot entries of \(scope) without a bare file name")
         }
         return usable
     }
@@ -46,8 +48,9 @@ extension QdrantClient {
         try SnapshotName.validate(name)
         _ = try outcome(
             JSONValue.self,
-            Call(method: "DELETE", segments: scope.listingSegments + [name], query: [Self.waitQuery(wait)],
-                 idempotent: false))
+            Call(
+                method: "DELETE", segments: scope.listingSegments + [name], query: [Self.waitQuery(wait)],
+                idempotent: false))
     }
 
     /// Recovers a collection or shard from a snapshot the server fetches itself (`PUT …/snapshots/recover`).
@@ -64,8 +67,10 @@ extension QdrantClient {
     ///   - wait: wait for the recovery to finish (no total time limit) or return on 202.
     /// - Returns: `true` when the recovery finished, `false` when the server accepted it to run in the background.
     @discardableResult
-    public func recoverSnapshot(_ scope: SnapshotScope, location: String, priority: SnapshotPriority? = nil,
-                                checksum: String? = nil, apiKey: String? = nil, wait: Bool = true) throws -> Bool {
+    public func recoverSnapshot(
+        _ scope: SnapshotScope, location: String, priority: SnapshotPriority? = nil,
+        checksum: String? = nil, apiKey: String? = nil, wait: Bool = true
+    ) throws -> Bool {
         try Self.requireRecoverable(scope)
         try Self.validateChecksum(checksum)
         var body: [String: JSONValue] = ["location": .string(location)]
@@ -77,9 +82,10 @@ extension QdrantClient {
             secrets.append(apiKey)
         }
         if let query = location.split(separator: "?", maxSplits: 1).dropFirst().first { secrets.append(String(query)) }
-        let call = Call(method: "PUT", segments: scope.listingSegments + ["recover"], query: [Self.waitQuery(wait)],
-                        json: .object(body), deadline: wait ? .serverWork : .standard, idempotent: false,
-                        secrets: secrets)
+        let call = Call(
+            method: "PUT", segments: scope.listingSegments + ["recover"], query: [Self.waitQuery(wait)],
+            json: .object(body), deadline: wait ? .serverWork : .standard, idempotent: false,
+            secrets: secrets)
         if case .accepted = try outcome(JSONValue.self, call) { return false }
         return true
     }
@@ -105,9 +111,11 @@ extension QdrantClient {
     ///   - timeout: seconds to wait before throwing `failure("qdrant.snapshot-timeout")`.
     ///   - poll: seconds between polls.
     ///   - vanishGrace: seconds with nothing listed and no creation running before giving up.
-    public func waitForSnapshot(_ scope: SnapshotScope, name: String? = nil, excluding: Set<String> = [],
-                                peer: UInt64? = nil, timeout: Double = 3600, poll: Double = 1,
-                                vanishGrace: Double = 30) throws
+    public func waitForSnapshot(
+        _ scope: SnapshotScope, name: String? = nil, excluding: Set<String> = [],
+        peer: UInt64? = nil, timeout: Double = 3600, poll: Double = 1,
+        vanishGrace: Double = 30
+    ) throws
         -> SnapshotDescription
     {
         if let name { try SnapshotName.validate(name) }
@@ -142,7 +150,10 @@ extension QdrantClient {
                 let since = idleSince ?? Date()
                 idleSince = since
                 if Date().timeIntervalSince(since) >= vanishGrace {
-                    throw vanished(scope, "no \(name.map { "snapshot \"\($0)\"" } ?? "new snapshot") is listed and the node has reported no snapshot creation running for \(Int(vanishGrace)) s (the creation failed on the server, or another client deleted its result)")
+                    throw vanished(
+                        scope,
+                        "no \(name.map { "snapshot \"\($0)\"" } ?? "new snapshot") is listed and the node has reported no snapshot creation running for \(Int(vanishGrace)) s (the creation failed on the server, or another client deleted its result)"
+                    )
                 }
             } else {
                 idleSince = nil
@@ -166,7 +177,7 @@ extension QdrantClient {
     /// Snapshot creations running for the scope's collection per telemetry; `nil` when unknown.
     func runningSnapshots(_ scope: SnapshotScope) -> Int? {
         guard let collection = scope.collection,
-              let telemetry = try? telemetry(detailsLevel: 2)
+            let telemetry = try? telemetry(detailsLevel: 2)
         else { return nil }
         return telemetry.snapshots[collection]?.runningSnapshots
     }

@@ -21,8 +21,9 @@ extension QdrantClient {
     ) throws -> (status: Int, contentLength: Int64?) {
         try SnapshotName.validate(name)
         return try stream(
-            Call(method: "GET", segments: scope.listingSegments + [name], deadline: .transfer(stallSeconds: 120),
-                 idempotent: true),
+            Call(
+                method: "GET", segments: scope.listingSegments + [name], deadline: .transfer(stallSeconds: 120),
+                idempotent: true),
             onResponse: onResponse, onBody: onBody)
     }
 
@@ -36,8 +37,9 @@ extension QdrantClient {
         onBody: @escaping (UnsafeRawBufferPointer) throws -> Void
     ) throws -> (status: Int, contentLength: Int64?) {
         try stream(
-            Call(method: "GET", segments: ["collections", collection, "shards", String(shard), "snapshot"],
-                 deadline: .transfer(stallSeconds: 300), idempotent: false),
+            Call(
+                method: "GET", segments: ["collections", collection, "shards", String(shard), "snapshot"],
+                deadline: .transfer(stallSeconds: 300), idempotent: false),
             onResponse: onResponse, onBody: onBody)
     }
 
@@ -64,8 +66,9 @@ extension QdrantClient {
         var query = [Self.waitQuery(wait)]
         if let priority { query.append(("priority", priority.rawValue)) }
         if let checksum { query.append(("checksum", checksum)) }
-        let call = Call(method: "POST", segments: scope.listingSegments + ["upload"], query: query,
-                        deadline: .serverWork, idempotent: false)
+        let call = Call(
+            method: "POST", segments: scope.listingSegments + ["upload"], query: query,
+            deadline: .serverWork, idempotent: false)
         let endpoint = try self.endpoint.get()
         var headers = baseHeaders()
         headers.append(HTTPHeader(name: "Content-Type", value: framing.contentType))
@@ -102,7 +105,7 @@ extension QdrantClient {
     /// The file name in a `Content-Disposition: attachment; filename="…"` header, when it is a bare file name.
     public static func attachmentFileName(_ headers: [HTTPHeader]) -> String? {
         guard let value = headers.first(where: { $0.name.lowercased() == "content-disposition" })?.value,
-              let range = value.range(of: "filename=")
+            let range = value.range(of: "filename=")
         else { return nil }
         var rest = value[range.upperBound...]
         let name: Substring
@@ -186,8 +189,9 @@ extension QdrantClient {
                 guard call.idempotent, !state.touched, retryPolicy.shouldRetry(afterAttempt: attempt) else {
                     throw failure.error
                 }
-                pause(afterAttempt: attempt, throttled: false, retryAfter: nil, call: call,
-                      reason: failure.serverMessage)
+                pause(
+                    afterAttempt: attempt, throttled: false, retryAfter: nil, call: call,
+                    reason: failure.serverMessage)
                 attempt += 1
                 continue
             }
@@ -198,8 +202,9 @@ extension QdrantClient {
                     status: response.status, headers: response.headers.map { ($0.name, $0.value) }, body: body,
                     method: call.method, path: call.path, redactor: redactor)
                 if call.idempotent, failure.retriable, !state.touched, retryPolicy.shouldRetry(afterAttempt: attempt) {
-                    pause(afterAttempt: attempt, throttled: response.status == 429 || response.status == 503,
-                          retryAfter: failure.retryAfter, call: call, reason: "HTTP \(response.status)")
+                    pause(
+                        afterAttempt: attempt, throttled: response.status == 429 || response.status == 503,
+                        retryAfter: failure.retryAfter, call: call, reason: "HTTP \(response.status)")
                     attempt += 1
                     continue
                 }
@@ -216,8 +221,9 @@ extension QdrantClient {
     }
 
     static func checkIdentityEncoding(_ headers: [HTTPHeader], call: Call) throws {
-        guard let encoding = headers.first(where: { $0.name.lowercased() == "content-encoding" })?.value
-            .trimmingCharacters(in: .whitespaces).lowercased(), !encoding.isEmpty, encoding != "identity"
+        guard
+            let encoding = headers.first(where: { $0.name.lowercased() == "content-encoding" })?.value
+                .trimmingCharacters(in: .whitespaces).lowercased(), !encoding.isEmpty, encoding != "identity"
         else { return }
         throw QSnapError(
             .failure("qdrant.download-encoding"),

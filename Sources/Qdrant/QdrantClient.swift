@@ -42,9 +42,11 @@ public final class QdrantClient: Sendable {
     ///   - timeout: the total time limit of an ordinary request, in seconds.
     ///   - retryPolicy: how idempotent reads are retried.
     ///   - logger: receives one debug line per request (method, path, status, duration; never the key).
-    public init(baseURL: String, credential: QdrantCredential?, tls: TLSSettings = TLSSettings(), http: HTTPClient? = nil,
-                timeout: Double = 300, retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4),
-                logger: Logger = Logger(label: "qsnap.qdrant")) {
+    public init(
+        baseURL: String, credential: QdrantCredential?, tls: TLSSettings = TLSSettings(), http: HTTPClient? = nil,
+        timeout: Double = 300, retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4),
+        logger: Logger = Logger(label: "qsnap.qdrant")
+    ) {
         let endpoint = Result { try QdrantEndpoint(baseURL: baseURL) }.mapError { $0 as! QSnapError }
         self.endpoint = endpoint
         self.baseURL = (try? endpoint.get().base) ?? baseURL
@@ -57,11 +59,14 @@ public final class QdrantClient: Sendable {
     }
 
     /// Creates a client with a static key or a JWT given as text (`nil` or empty: none).
-    public convenience init(baseURL: String, apiKey: String? = nil, http: HTTPClient = HTTPClient(userAgent: QdrantClient.userAgent),
-                            timeout: Double = 300, retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4),
-                            logger: Logger = Logger(label: "qsnap.qdrant")) {
-        self.init(baseURL: baseURL, credential: (try? QdrantCredential(secret: apiKey, origin: "the api key")) ?? nil,
-                  http: http, timeout: timeout, retryPolicy: retryPolicy, logger: logger)
+    public convenience init(
+        baseURL: String, apiKey: String? = nil, http: HTTPClient = HTTPClient(userAgent: QdrantClient.userAgent),
+        timeout: Double = 300, retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4),
+        logger: Logger = Logger(label: "qsnap.qdrant")
+    ) {
+        self.init(
+            baseURL: baseURL, credential: (try? QdrantCredential(secret: apiKey, origin: "the api key")) ?? nil,
+            http: http, timeout: timeout, retryPolicy: retryPolicy, logger: logger)
     }
 
     /// The key as text, for recoveries that pass it on to a node (`api_key` of a recover request).
@@ -112,11 +117,12 @@ public final class QdrantClient: Sendable {
                 let response = try http.perform(request, body: body)
                 log(call, status: response.status, started: started)
                 if call.idempotent, QdrantFailure.isRetriable(status: response.status),
-                   retryPolicy.shouldRetry(afterAttempt: attempt)
+                    retryPolicy.shouldRetry(afterAttempt: attempt)
                 {
                     let retryAfter = response.header("Retry-After").flatMap(Double.init)
-                    pause(afterAttempt: attempt, throttled: response.status == 429 || response.status == 503,
-                          retryAfter: retryAfter, call: call, reason: "HTTP \(response.status)")
+                    pause(
+                        afterAttempt: attempt, throttled: response.status == 429 || response.status == 503,
+                        retryAfter: retryAfter, call: call, reason: "HTTP \(response.status)")
                     attempt += 1
                     continue
                 }
@@ -124,13 +130,16 @@ public final class QdrantClient: Sendable {
             } catch {
                 log(call, status: nil, started: started)
                 // Stopped by SIGTERM/SIGINT: not a network failure, and never retried.
-                if let stopped = ProcessStop.stoppedError, (error as? QSnapError)?.code == stopped.code { throw stopped }
+                if let stopped = ProcessStop.stoppedError, (error as? QSnapError)?.code == stopped.code {
+                    throw stopped
+                }
                 let failure = transportFailure(error, call: call)
                 guard call.idempotent, failure.retriable, retryPolicy.shouldRetry(afterAttempt: attempt) else {
                     throw failure.error
                 }
-                pause(afterAttempt: attempt, throttled: false, retryAfter: nil, call: call,
-                      reason: failure.serverMessage)
+                pause(
+                    afterAttempt: attempt, throttled: false, retryAfter: nil, call: call,
+                    reason: failure.serverMessage)
                 attempt += 1
             }
         }
@@ -154,8 +163,9 @@ public final class QdrantClient: Sendable {
 
     /// The transport request for `call`, with the time limits of its ``Deadline``.
     func makeRequest(_ call: Call, endpoint: QdrantEndpoint, headers: [HTTPHeader]) -> HTTPRequest {
-        var request = HTTPRequest(method: call.method, url: endpoint.url(path: call.path, query: call.query),
-                                  headers: headers, timeout: nil)
+        var request = HTTPRequest(
+            method: call.method, url: endpoint.url(path: call.path, query: call.query),
+            headers: headers, timeout: nil)
         switch call.deadline {
         case .standard:
             request.timeout = timeout
@@ -204,13 +214,16 @@ public final class QdrantClient: Sendable {
         // A server that requires a client certificate rejects it after the TLS 1.3 handshake: depending on timing the
         // client reads the alert (a TLS failure above) or finds the connection closed under its request (55/56).
         if let transport = (error as? QSnapError)?.cause as? HTTPTransportError, [55, 56].contains(transport.curlCode),
-           baseURL.lowercased().hasPrefix("https://"), !http.presentsClientCertificate {
-            hint = " (a server that requires client certificates — mutual TLS — closes the connection like this: "
+            baseURL.lowercased().hasPrefix("https://"), !http.presentsClientCertificate
+        {
+            hint =
+                " (a server that requires client certificates — mutual TLS — closes the connection like this: "
                 + "pass --qdrant-client-cert and --qdrant-client-key)"
         }
         return QdrantFailure(
             status: nil, method: call.method, path: call.path,
-            serverMessage: redactor(call).redact("cannot reach \((try? endpoint.get().displayBase) ?? "server"): \(text)\(hint)"),
+            serverMessage: redactor(call).redact(
+                "cannot reach \((try? endpoint.get().displayBase) ?? "server"): \(text)\(hint)"),
             retriable: true)
     }
 

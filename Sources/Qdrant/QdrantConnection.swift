@@ -14,7 +14,8 @@ public struct QdrantConnection: Sendable {
     public var nodeURLs: [UInt64: String]
 
     /// Creates a connection description.
-    public init(credential: QdrantCredential? = nil, tls: TLSSettings = TLSSettings(), nodeURLs: [UInt64: String] = [:]) {
+    public init(credential: QdrantCredential? = nil, tls: TLSSettings = TLSSettings(), nodeURLs: [UInt64: String] = [:])
+    {
         self.credential = credential
         self.tls = tls
         self.nodeURLs = nodeURLs
@@ -26,7 +27,9 @@ public struct QdrantConnection: Sendable {
     }
 
     /// A client for `url`.
-    public func client(_ url: String, timeout: Double = 300, logger: Logger = Logger(label: "qsnap.qdrant")) -> QdrantClient {
+    public func client(_ url: String, timeout: Double = 300, logger: Logger = Logger(label: "qsnap.qdrant"))
+        -> QdrantClient
+    {
         QdrantClient(baseURL: url, credential: credential, tls: tls, timeout: timeout, logger: logger)
     }
 }

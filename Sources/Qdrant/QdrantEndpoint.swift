@@ -16,7 +16,7 @@ struct QdrantEndpoint: Sendable, Hashable {
         while text.hasSuffix("/") { text.removeLast() }
         let lower = text.lowercased()
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://"),
-              let schemeEnd = text.range(of: "://")
+            let schemeEnd = text.range(of: "://")
         else {
             throw QSnapError(
                 .usage("qdrant.url"),
@@ -37,11 +37,13 @@ struct QdrantEndpoint: Sendable, Hashable {
 
     /// The encoded path for `segments` (always starting with `/`; `/` alone for no segments).
     static func path(_ segments: [String]) -> String {
-        "/" + segments.map { segment in
-            // "." and ".." would be squashed by URL normalisation: send them as literal names.
-            segment == "." || segment == ".." ? String(repeating: "%2E", count: segment.count)
-                : encode(segment, allowed: pathAllowed)
-        }.joined(separator: "/")
+        "/"
+            + segments.map { segment in
+                // "." and ".." would be squashed by URL normalisation: send them as literal names.
+                segment == "." || segment == ".."
+                    ? String(repeating: "%2E", count: segment.count)
+                    : encode(segment, allowed: pathAllowed)
+            }.joined(separator: "/")
     }
 
     /// The encoded query string (without `?`) for `items`, in order.

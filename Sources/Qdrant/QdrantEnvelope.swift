@@ -46,8 +46,10 @@ enum QdrantEnvelope {
         _ type: T.Type, status: Int, headers: [(String, String)] = [], body: [UInt8], method: String, path: String,
         redactor: Redactor
     ) throws -> T {
-        switch try decode(type, status: status, headers: headers, body: body, method: method, path: path,
-                          redactor: redactor) {
+        switch try decode(
+            type, status: status, headers: headers, body: body, method: method, path: path,
+            redactor: redactor)
+        {
         case .ok(let value?): return value
         case .ok(nil), .accepted:
             throw QSnapError(
@@ -76,7 +78,8 @@ enum QdrantEnvelope {
             if let error = json["status"]?["error"]?.stringValue {
                 text = error
             } else if let status = json["status"]?.stringValue {
-                text = status == "already_in_progress" ? "already in progress (another recovery holds the lock)" : status
+                text =
+                    status == "already_in_progress" ? "already in progress (another recovery holds the lock)" : status
             } else {
                 text = json.description
             }
@@ -97,7 +100,8 @@ enum QdrantEnvelope {
         return QSnapError(
             .failure("qdrant.bad-response"),
             "Qdrant \(method) \(path) returned a response qsnap cannot read (\(describe(error))); body starts: "
-                + "\(excerpt.isEmpty ? "(empty)" : excerpt). Check that the URL points at a Qdrant 1.17 or newer server.")
+                + "\(excerpt.isEmpty ? "(empty)" : excerpt). Check that the URL points at a Qdrant 1.17 or newer server."
+        )
     }
 
     private static func describe(_ error: any Error) -> String {
@@ -105,7 +109,7 @@ enum QdrantEnvelope {
         case DecodingError.keyNotFound(let key, let ctx):
             return "missing \((ctx.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
         case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx),
-             DecodingError.dataCorrupted(let ctx):
+            DecodingError.dataCorrupted(let ctx):
             let at = ctx.codingPath.map(\.stringValue).joined(separator: ".")
             return at.isEmpty ? ctx.debugDescription : "\(at): \(ctx.debugDescription)"
         default:

@@ -20,8 +20,10 @@ public struct QdrantFailure: Error, Sendable, Hashable, CustomStringConvertible 
     public var retryAfter: Double?
 
     /// Creates a value.
-    public init(status: Int?, method: String, path: String, serverMessage: String, retriable: Bool,
-                retryAfter: Double? = nil) {
+    public init(
+        status: Int?, method: String, path: String, serverMessage: String, retriable: Bool,
+        retryAfter: Double? = nil
+    ) {
         self.status = status
         self.method = method
         self.path = path

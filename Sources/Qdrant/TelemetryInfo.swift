@@ -33,8 +33,10 @@ public struct TelemetryInfo: Sendable, Hashable, Decodable {
     public var snapshots: [String: SnapshotActivity]
 
     /// Creates a value.
-    public init(version: QdrantVersion, diskSizeBytes: Int64? = nil, ramSizeBytes: Int64? = nil, cores: Int? = nil,
-                numberOfCollections: Int? = nil, snapshots: [String: SnapshotActivity] = [:]) {
+    public init(
+        version: QdrantVersion, diskSizeBytes: Int64? = nil, ramSizeBytes: Int64? = nil, cores: Int? = nil,
+        numberOfCollections: Int? = nil, snapshots: [String: SnapshotActivity] = [:]
+    ) {
         self.version = version
         self.diskSizeBytes = diskSizeBytes
         self.ramSizeBytes = ramSizeBytes

@@ -66,7 +66,8 @@ public struct AWSCredentialChain: Sendable {
     /// The STS endpoint: `AWS_ENDPOINT_URL_STS` → `AWS_ENDPOINT_URL` → the profile's `sts = endpoint_url` /
     /// `endpoint_url` → `https://sts.<region>.amazonaws.com`.
     public func stsEndpoint(profile: [String: String]?) -> String {
-        var url = env("AWS_ENDPOINT_URL_STS") ?? env("AWS_ENDPOINT_URL") ?? profile?["sts.endpoint_url"]
+        var url =
+            env("AWS_ENDPOINT_URL_STS") ?? env("AWS_ENDPOINT_URL") ?? profile?["sts.endpoint_url"]
             ?? profile?["endpoint_url"] ?? "https://sts.\(region).amazonaws.com"
         while url.hasSuffix("/") { url.removeLast() }
         return url
@@ -83,14 +84,16 @@ public struct AWSCredentialChain: Sendable {
             throw QSnapError(
                 .usage("s3.credentials"),
                 "the AWS profile '\(name)' has no credentials: add aws_access_key_id and aws_secret_access_key, "
-                    + "role_arn with source_profile, or credential_process to it in \(credentialsPath) or \(configPath)")
+                    + "role_arn with source_profile, or credential_process to it in \(credentialsPath) or \(configPath)"
+            )
         }
         if let ak = env("AWS_ACCESS_KEY_ID") {
             guard let sk = env("AWS_SECRET_ACCESS_KEY") else {
                 throw QSnapError(
                     .usage("s3.credentials"), "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not; set both")
             }
-            return .environment(SigV4Credentials(accessKeyID: ak, secretAccessKey: sk, sessionToken: env("AWS_SESSION_TOKEN")))
+            return .environment(
+                SigV4Credentials(accessKeyID: ak, secretAccessKey: sk, sessionToken: env("AWS_SESSION_TOKEN")))
         } else if env("AWS_SECRET_ACCESS_KEY") != nil {
             throw QSnapError(
                 .usage("s3.credentials"), "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not; set both")
@@ -132,17 +135,21 @@ public struct AWSCredentialChain: Sendable {
             // AWS_ROLE_ARN alone is not a web identity configuration (the SDKs ignore it).
             return nil
         case (.some(let file), .some(let arn)):
-            return .webIdentity(.init(
-                roleARN: arn, sessionName: try sessionName(env("AWS_ROLE_SESSION_NAME"), setting: "AWS_ROLE_SESSION_NAME"),
-                tokenFile: file, stsEndpoint: stsEndpoint(profile: nil), profile: nil))
+            return .webIdentity(
+                .init(
+                    roleARN: arn,
+                    sessionName: try sessionName(env("AWS_ROLE_SESSION_NAME"), setting: "AWS_ROLE_SESSION_NAME"),
+                    tokenFile: file, stsEndpoint: stsEndpoint(profile: nil), profile: nil))
         }
     }
 
     private func sessionName(_ configured: String?, setting: String) throws -> String {
         guard let name = configured else { return defaultSessionName }
-        let allowed = name.count >= 2 && name.count <= 64
+        let allowed =
+            name.count >= 2 && name.count <= 64
             && name.unicodeScalars.allSatisfy { c in
-                (c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c))) || "_+=,.@-".unicodeScalars.contains(c)
+                (c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c)))
+                    || "_+=,.@-".unicodeScalars.contains(c)
             }
         guard allowed else {
             throw QSnapError(
@@ -190,7 +197,8 @@ public struct AWSCredentialChain: Sendable {
     private func assumeRoleSource(
         _ name: String, _ section: [String: String], role: String, keys: SigV4Credentials?, visited: [String]
     ) throws -> AWSCredentialSource {
-        let sessionName = try self.sessionName(section["role_session_name"], setting: "role_session_name of profile '\(name)'")
+        let sessionName = try self.sessionName(
+            section["role_session_name"], setting: "role_session_name of profile '\(name)'")
         let sourceProfile = section["source_profile"]
         let credentialSource = section["credential_source"]
         if sourceProfile != nil && credentialSource != nil {
@@ -199,9 +207,10 @@ public struct AWSCredentialChain: Sendable {
                 "the AWS profile '\(name)' sets both source_profile and credential_source; keep one")
         }
         if sourceProfile == nil, credentialSource == nil, let tokenFile = section["web_identity_token_file"] {
-            return .webIdentity(.init(
-                roleARN: role, sessionName: sessionName, tokenFile: tokenFile,
-                stsEndpoint: stsEndpoint(profile: section), profile: name))
+            return .webIdentity(
+                .init(
+                    roleARN: role, sessionName: sessionName, tokenFile: tokenFile,
+                    stsEndpoint: stsEndpoint(profile: section), profile: name))
         }
         let base: AWSCredentialSource
         if let source = sourceProfile {
@@ -231,7 +240,8 @@ public struct AWSCredentialChain: Sendable {
                         "the AWS profile '\(name)' has credential_source = Environment but AWS_ACCESS_KEY_ID and "
                             + "AWS_SECRET_ACCESS_KEY are not both set")
                 }
-                base = .environment(SigV4Credentials(accessKeyID: ak, secretAccessKey: sk, sessionToken: env("AWS_SESSION_TOKEN")))
+                base = .environment(
+                    SigV4Credentials(accessKeyID: ak, secretAccessKey: sk, sessionToken: env("AWS_SESSION_TOKEN")))
             case "EcsContainer":
                 guard let container = try containerSource() else {
                     throw QSnapError(
@@ -275,10 +285,11 @@ public struct AWSCredentialChain: Sendable {
                 "the AWS profile '\(name)' needs an MFA code (mfa_serial), which a non-interactive backup cannot "
                     + "ask for; use a role without MFA for qsnap")
         }
-        return .assumeRole(.init(
-            profile: name, roleARN: role, sessionName: sessionName, externalID: section["external_id"],
-            durationSeconds: duration, source: base, stsEndpoint: stsEndpoint(profile: section),
-            stsRegion: section["region"] ?? region))
+        return .assumeRole(
+            .init(
+                profile: name, roleARN: role, sessionName: sessionName, externalID: section["external_id"],
+                durationSeconds: duration, source: base, stsEndpoint: stsEndpoint(profile: section),
+                stsRegion: section["region"] ?? region))
     }
 
     /// Container credentials, when configured.
@@ -288,7 +299,8 @@ public struct AWSCredentialChain: Sendable {
             ?? env("AWS_CONTAINER_AUTHORIZATION_TOKEN").map { .value($0) }
         if case .value(let token) = authorization, token.contains("\r") || token.contains("\n") {
             throw QSnapError(
-                .usage("s3.credentials"), "AWS_CONTAINER_AUTHORIZATION_TOKEN contains a line break; it must be one line")
+                .usage("s3.credentials"), "AWS_CONTAINER_AUTHORIZATION_TOKEN contains a line break; it must be one line"
+            )
         }
         if let relative = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
             let path = relative.hasPrefix("/") ? relative : "/" + relative
@@ -322,7 +334,8 @@ public struct AWSCredentialChain: Sendable {
     /// Instance metadata, unless disabled.
     func instanceMetadataSource() -> AWSCredentialSource? {
         if isTrue("AWS_EC2_METADATA_DISABLED") { return nil }
-        var endpoint = env("AWS_EC2_METADATA_SERVICE_ENDPOINT")
+        var endpoint =
+            env("AWS_EC2_METADATA_SERVICE_ENDPOINT")
             ?? (env("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE")?.lowercased() == "ipv6"
                 ? AWSCredentialChain.instanceMetadataEndpointIPv6 : AWSCredentialChain.instanceMetadataEndpoint)
         while endpoint.hasSuffix("/") { endpoint.removeLast() }

@@ -17,7 +17,9 @@ public enum AWSCredentialDocument {
     /// Parses `bytes`, obtained at `now` (seconds since 1970).
     /// - Parameter origin: names the source in messages, e.g. `the container credentials endpoint http://…`.
     /// - Throws: a `failure("s3.credentials")` naming the missing or malformed field.
-    public static func parse(_ bytes: [UInt8], format: Format, origin: String, now: Int64) throws -> AWSTemporaryCredentials {
+    public static func parse(_ bytes: [UInt8], format: Format, origin: String, now: Int64) throws
+        -> AWSTemporaryCredentials
+    {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
             throw QSnapError(.failure("s3.credentials"), "\(origin) did not answer a JSON object of credentials")
         }
@@ -31,11 +33,13 @@ public enum AWSCredentialDocument {
         if format == .process {
             guard let version = object["Version"] as? Int, version == 1 else {
                 throw QSnapError(
-                    .failure("s3.credentials"), "\(origin) printed JSON without \"Version\": 1 (the only version defined)")
+                    .failure("s3.credentials"),
+                    "\(origin) printed JSON without \"Version\": 1 (the only version defined)")
             }
         }
         guard let ak = string("AccessKeyId"), let sk = string("SecretAccessKey") else {
-            throw QSnapError(.failure("s3.credentials"), "\(origin) answered JSON without AccessKeyId and SecretAccessKey")
+            throw QSnapError(
+                .failure("s3.credentials"), "\(origin) answered JSON without AccessKeyId and SecretAccessKey")
         }
         let token = string(format == .process ? "SessionToken" : "Token")
         var expiration: Int64?

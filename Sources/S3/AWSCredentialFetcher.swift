@@ -27,7 +27,8 @@ struct AWSCredentialFetcher: Sendable {
             return try assumeRole(a, signingWith: try base.credentials())
         case .process(let profile, let command): return try process(profile: profile, command: command)
         case .container(let c): return try container(c)
-        case .instanceMetadata(let endpoint, let allowV1): return try instanceMetadata(endpoint, allowV1Fallback: allowV1)
+        case .instanceMetadata(let endpoint, let allowV1):
+            return try instanceMetadata(endpoint, allowV1Fallback: allowV1)
         }
     }
 
@@ -153,7 +154,8 @@ struct AWSCredentialFetcher: Sendable {
             let detail = stderr.isEmpty ? "" : ": " + String(stderr.suffix(300))
             throw QSnapError(
                 .failure("s3.credentials"),
-                "\(origin) failed (\(task.terminationReason == .exit ? "exit status \(task.terminationStatus)" : "killed after 60 s or by a signal"))\(detail)")
+                "\(origin) failed (\(task.terminationReason == .exit ? "exit status \(task.terminationStatus)" : "killed after 60 s or by a signal"))\(detail)"
+            )
         }
         return try AWSCredentialDocument.parse(Array(stdout), format: .process, origin: origin, now: now)
     }
@@ -167,7 +169,8 @@ struct AWSCredentialFetcher: Sendable {
             guard let raw = readFile(path) else {
                 throw QSnapError(
                     .usage("s3.credentials"),
-                    "cannot read the container authorization token file \(path) (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)")
+                    "cannot read the container authorization token file \(path) (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)"
+                )
             }
             let token = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !token.contains("\r"), !token.contains("\n") else {
@@ -208,7 +211,8 @@ struct AWSCredentialFetcher: Sendable {
                 return response
             } catch let error as QSnapError {
                 guard attempt < attempts else {
-                    throw QSnapError(.failure("s3.credentials"), "cannot reach \(origin): \(error.message)", cause: error)
+                    throw QSnapError(
+                        .failure("s3.credentials"), "cannot reach \(origin): \(error.message)", cause: error)
                 }
                 logger.debug("\(origin) failed (\(error.message)); attempt \(attempt + 1)/\(attempts)")
                 Thread.sleep(forTimeInterval: 0.2 * Double(attempt))
@@ -257,7 +261,9 @@ struct AWSCredentialFetcher: Sendable {
         let base = endpoint + "/latest/meta-data/iam/security-credentials/"
         let roles = try get(base, headers: headers, timeout: 2, origin: origin, attempts: 2)
         guard roles.status == 200,
-            let role = roles.bodyText.split(whereSeparator: \.isNewline).first.map({ $0.trimmingCharacters(in: .whitespaces) }),
+            let role = roles.bodyText.split(whereSeparator: \.isNewline).first.map({
+                $0.trimmingCharacters(in: .whitespaces)
+            }),
             !role.isEmpty
         else {
             throw QSnapError(
@@ -268,7 +274,8 @@ struct AWSCredentialFetcher: Sendable {
             base + SigV4Encoding.encodePath(role), headers: headers, timeout: 2, origin: origin, attempts: 2)
         guard document.status == 200 else {
             throw QSnapError(
-                .failure("s3.credentials"), "\(origin) answered HTTP \(document.status) for the role \(role)'s credentials")
+                .failure("s3.credentials"),
+                "\(origin) answered HTTP \(document.status) for the role \(role)'s credentials")
         }
         return try AWSCredentialDocument.parse(document.body, format: .instanceMetadata, origin: origin, now: now)
     }

@@ -100,7 +100,9 @@ public final class AWSCredentialProvider: Sendable {
     /// The current credentials with their expiry (for reports: `qsnap doctor`).
     public func current() throws -> AWSTemporaryCredentials {
         let now = clock()
-        let (cached, decision) = state.withLock { s in (s.cached, policy.decide(s.cached, now: now, lastFailure: s.lastFailure)) }
+        let (cached, decision) = state.withLock { s in
+            (s.cached, policy.decide(s.cached, now: now, lastFailure: s.lastFailure))
+        }
         switch decision {
         case .use:
             return cached!
@@ -112,7 +114,8 @@ public final class AWSCredentialProvider: Sendable {
             } catch {
                 let until = cached!.expiration.map { AmzDate(secondsSince1970: $0).iso8601 } ?? "?"
                 logger.notice(
-                    "refreshing the S3 credentials from \(source) failed (\(redact("\(error)"))); signing with the current ones, valid until \(until)")
+                    "refreshing the S3 credentials from \(source) failed (\(redact("\(error)"))); signing with the current ones, valid until \(until)"
+                )
                 return cached!
             }
         case .refreshRequired:
@@ -138,7 +141,8 @@ public final class AWSCredentialProvider: Sendable {
             }
             let expiry = fresh.expiration.map { ", valid until \(AmzDate(secondsSince1970: $0).iso8601)" } ?? ""
             logger.debug(
-                "S3 credentials \(old == nil ? "from" : "refreshed from") \(source): access key \(fresh.credentials.accessKeyID)\(expiry)")
+                "S3 credentials \(old == nil ? "from" : "refreshed from") \(source): access key \(fresh.credentials.accessKeyID)\(expiry)"
+            )
             return fresh
         } catch {
             state.withLock { $0.lastFailure = started }

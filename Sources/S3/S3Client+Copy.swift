@@ -33,8 +33,10 @@ extension S3Client {
     }
 
     /// One CopyObject. A 200 answer carrying an `<Error>` is an error.
-    private func copyWhole(_ source: S3ObjectReference, to key: String, size: Int64,
-                           role: ObjectStorageSettings.ObjectRole) throws -> UploadResult {
+    private func copyWhole(
+        _ source: S3ObjectReference, to key: String, size: Int64,
+        role: ObjectStorageSettings.ObjectRole
+    ) throws -> UploadResult {
         var call = Call(method: "PUT", key: key)
         call.headers = [("x-amz-copy-source", source.copySourceHeader), ("x-amz-metadata-directive", "COPY")]
         call.headers += configuration.objectSettings.headers(for: role)
@@ -44,16 +46,20 @@ extension S3Client {
         call.errorIn200 = true
         let response = try execute(call)
         guard let root = S3XMLElement.parse(response.body), root.name == "CopyObjectResult",
-              let etag = root.string("ETag") else {
-            throw QSnapError(.failure("s3.protocol"), "S3 answered CopyObject to \(displayName(key)) without a CopyObjectResult")
+            let etag = root.string("ETag")
+        else {
+            throw QSnapError(
+                .failure("s3.protocol"), "S3 answered CopyObject to \(displayName(key)) without a CopyObjectResult")
         }
         return UploadResult(etag: S3ObjectInfo.unquote(etag), size: size, uploadID: nil, partCount: 1)
     }
 
     /// CreateMultipartUpload (declaring no checksum: the parts are the store's own bytes), one UploadPartCopy per
     /// range, CompleteMultipartUpload; the upload is aborted on any failure.
-    private func copyInParts(_ source: S3ObjectReference, size: Int64, to key: String, partSize: Int64,
-                             role: ObjectStorageSettings.ObjectRole) throws -> UploadResult {
+    private func copyInParts(
+        _ source: S3ObjectReference, size: Int64, to key: String, partSize: Int64,
+        role: ObjectStorageSettings.ObjectRole
+    ) throws -> UploadResult {
         let part = S3PartSizing.partSize(configured: partSize, expectedSize: size)
         let uploadID = try startMultipartUpload(key: key, contentType: nil, declared: nil, role: role)
         do {
@@ -62,8 +68,10 @@ extension S3Client {
             while offset < size {
                 try ProcessStop.check()
                 let last = min(offset + part, size) - 1
-                parts.append(try uploadPartCopy(source, range: offset...last, to: key, uploadID: uploadID,
-                                                partNumber: parts.count + 1))
+                parts.append(
+                    try uploadPartCopy(
+                        source, range: offset...last, to: key, uploadID: uploadID,
+                        partNumber: parts.count + 1))
                 offset = last + 1
             }
             let etag = try completeMultipartUpload(key: key, uploadID: uploadID, parts: parts)
@@ -75,17 +83,23 @@ extension S3Client {
     }
 
     /// UploadPartCopy of the inclusive byte `range` of `source`.
-    func uploadPartCopy(_ source: S3ObjectReference, range: ClosedRange<Int64>, to key: String, uploadID: String,
-                        partNumber: Int) throws -> S3Part {
+    func uploadPartCopy(
+        _ source: S3ObjectReference, range: ClosedRange<Int64>, to key: String, uploadID: String,
+        partNumber: Int
+    ) throws -> S3Part {
         var call = Call(method: "PUT", key: key, query: [("partNumber", String(partNumber)), ("uploadId", uploadID)])
-        call.headers = [("x-amz-copy-source", source.copySourceHeader),
-                        ("x-amz-copy-source-range", "bytes=\(range.lowerBound)-\(range.upperBound)")]
+        call.headers = [
+            ("x-amz-copy-source", source.copySourceHeader),
+            ("x-amz-copy-source-range", "bytes=\(range.lowerBound)-\(range.upperBound)"),
+        ]
         call.errorIn200 = true
         let response = try execute(call)
         guard let root = S3XMLElement.parse(response.body), root.name == "CopyPartResult",
-              let etag = root.string("ETag") else {
-            throw QSnapError(.failure("s3.protocol"),
-                             "S3 answered UploadPartCopy \(partNumber) of \(displayName(key)) without a CopyPartResult")
+            let etag = root.string("ETag")
+        else {
+            throw QSnapError(
+                .failure("s3.protocol"),
+                "S3 answered UploadPartCopy \(partNumber) of \(displayName(key)) without a CopyPartResult")
         }
         return S3Part(partNumber: partNumber, etag: S3ObjectInfo.unquote(etag), size: Int64(range.count))
     }

@@ -11,21 +11,25 @@ extension S3Client {
         let declared = effectiveChecksum(checksum ?? configuration.checksumAlgorithm)
         do {
             return try startMultipartUpload(key: key, contentType: contentType, declared: declared, role: .data)
-        } catch where fallBackIfChecksumRejected(error, sentChecksum: declared) {
+        } catch  where fallBackIfChecksumRejected(error, sentChecksum: declared) {
             return try startMultipartUpload(key: key, contentType: contentType, declared: nil, role: .data)
         }
     }
 
     /// CreateMultipartUpload declaring exactly `declared` (none when `nil`), with the settings of `role`.
-    func startMultipartUpload(key: String, contentType: String?, declared: S3ChecksumAlgorithm?,
-                              role: ObjectStorageSettings.ObjectRole) throws -> String {
+    func startMultipartUpload(
+        key: String, contentType: String?, declared: S3ChecksumAlgorithm?,
+        role: ObjectStorageSettings.ObjectRole
+    ) throws -> String {
         var call = Call(method: "POST", key: key, query: [("uploads", "")])
         if let declared { call.headers = [("x-amz-checksum-algorithm", declared.rawValue)] }
         if let contentType { call.headers.append(("Content-Type", contentType)) }
         call.headers += configuration.objectSettings.headers(for: role)
         let response = try execute(call)
         guard let id = S3XMLElement.parse(response.body)?.string("UploadId"), !id.isEmpty else {
-            throw QSnapError(.failure("s3.protocol"), "S3 answered CreateMultipartUpload for \(displayName(key)) without an UploadId")
+            throw QSnapError(
+                .failure("s3.protocol"), "S3 answered CreateMultipartUpload for \(displayName(key)) without an UploadId"
+            )
         }
         return id
     }
@@ -54,11 +58,13 @@ extension S3Client {
             let response: HTTPResponse
             do {
                 response = try execute(call, body: { payload.httpBody })
-            } catch where fallBackIfChecksumRejected(error, sentChecksum: checksum) {
+            } catch  where fallBackIfChecksumRejected(error, sentChecksum: checksum) {
                 continue
             }
             guard let etag = response.header("ETag") else {
-                throw QSnapError(.failure("s3.protocol"), "S3 answered UploadPart \(partNumber) of \(displayName(key)) without an ETag")
+                throw QSnapError(
+                    .failure("s3.protocol"),
+                    "S3 answered UploadPart \(partNumber) of \(displayName(key)) without an ETag")
             }
             return S3Part(
                 partNumber: partNumber, etag: S3ObjectInfo.unquote(etag), size: payload.length, algorithm: checksum,
@@ -71,7 +77,8 @@ extension S3Client {
     /// - Returns: the object's ETag.
     @discardableResult
     public func completeMultipartUpload(key: String, uploadID: String, parts: [S3Part]) throws -> String {
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+        var xml =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
         for part in parts.sorted(by: { $0.partNumber < $1.partNumber }) {
             xml += "<Part><PartNumber>\(part.partNumber)</PartNumber><ETag>\"\(S3XMLElement.escape(part.etag))\"</ETag>"
             if let sum = part.checksumSHA256 { xml += "<ChecksumSHA256>\(sum)</ChecksumSHA256>" }
@@ -107,7 +114,9 @@ extension S3Client {
             if let marker { query.append(("part-number-marker", marker)) }
             let response = try execute(Call(method: "GET", key: key, query: query))
             guard let root = S3XMLElement.parse(response.body) else {
-                throw QSnapError(.failure("s3.protocol"), "S3 answered ListParts for \(displayName(key)) with an unreadable document")
+                throw QSnapError(
+                    .failure("s3.protocol"), "S3 answered ListParts for \(displayName(key)) with an unreadable document"
+                )
             }
             for p in root.all("Part") {
                 guard let n = Int(p.string("PartNumber") ?? "") else { continue }
@@ -134,7 +143,8 @@ extension S3Client {
             if let idMarker { query.append(("upload-id-marker", idMarker)) }
             let response = try execute(Call(method: "GET", key: nil, query: query))
             guard let root = S3XMLElement.parse(response.body) else {
-                throw QSnapError(.failure("s3.protocol"), "S3 answered ListMultipartUploads with an unreadable document")
+                throw QSnapError(
+                    .failure("s3.protocol"), "S3 answered ListMultipartUploads with an unreadable document")
             }
             for u in root.all("Upload") {
                 uploads.append(

@@ -16,7 +16,8 @@ extension S3Client {
     }
 
     /// The checksum headers of an upload request: the declared algorithm's `x-amz-checksum-*` (and `Content-MD5`).
-    func uploadHeaders(_ digests: S3Payload.Digests, checksum: S3ChecksumAlgorithm?) -> [(name: String, value: String)] {
+    func uploadHeaders(_ digests: S3Payload.Digests, checksum: S3ChecksumAlgorithm?) -> [(name: String, value: String)]
+    {
         var headers: [(name: String, value: String)] = []
         if let checksum {
             let sum: String?
@@ -48,8 +49,10 @@ extension S3Client {
         while true {
             let checksum = effectiveChecksum(configuration.checksumAlgorithm)
             do {
-                return try putObject(key: key, payload: payload, contentType: contentType, role: role, condition: condition, checksum: checksum)
-            } catch where fallBackIfChecksumRejected(error, sentChecksum: checksum) {
+                return try putObject(
+                    key: key, payload: payload, contentType: contentType, role: role, condition: condition,
+                    checksum: checksum)
+            } catch  where fallBackIfChecksumRejected(error, sentChecksum: checksum) {
                 continue
             }
         }
@@ -73,7 +76,8 @@ extension S3Client {
         }
         let response = try execute(call, body: { payload.httpBody })
         return UploadResult(
-            etag: S3ObjectInfo.unquote(response.header("ETag") ?? ""), size: payload.length, uploadID: nil, partCount: 1)
+            etag: S3ObjectInfo.unquote(response.header("ETag") ?? ""), size: payload.length, uploadID: nil, partCount: 1
+        )
     }
 
     /// HeadObject. - Returns: the object's size and ETag, or `nil` when it does not exist.
@@ -118,10 +122,12 @@ extension S3Client {
             if let etag { call.headers.append(("If-Match", "\"\(etag)\"")) }
             do {
                 let response = try withoutActuallyEscaping(onBody) { sink in
-                    try execute(call, onBody: { chunk in
-                        delivered += Int64(chunk.count)
-                        try sink(chunk)
-                    })
+                    try execute(
+                        call,
+                        onBody: { chunk in
+                            delivered += Int64(chunk.count)
+                            try sink(chunk)
+                        })
                 }
                 if etag == nil { etag = S3ObjectInfo.unquote(response.header("ETag") ?? "") }
                 lastModified = response.header("Last-Modified") ?? lastModified
@@ -158,7 +164,8 @@ extension S3Client {
             call.headers = [("Content-MD5", digests.md5Base64 ?? ""), ("Content-Type", "application/xml")]
             let response = try execute(call, body: { .bytes(body) })
             for error in S3XMLElement.parse(response.body)?.all("Error") ?? [] {
-                failures.append("\(error.string("Key") ?? "?"): \(error.string("Code") ?? "") \(error.string("Message") ?? "")")
+                failures.append(
+                    "\(error.string("Key") ?? "?"): \(error.string("Code") ?? "") \(error.string("Message") ?? "")")
             }
         }
         if !failures.isEmpty {
@@ -186,13 +193,16 @@ extension S3Client {
             if let token { query.append(("continuation-token", token)) }
             let response = try execute(Call(method: "GET", key: nil, query: query))
             guard let root = S3XMLElement.parse(response.body), root.name == "ListBucketResult" else {
-                throw QSnapError(.failure("s3.protocol"), "S3 answered ListObjectsV2 on \(displayName(nil)) with an unreadable document")
+                throw QSnapError(
+                    .failure("s3.protocol"),
+                    "S3 answered ListObjectsV2 on \(displayName(nil)) with an unreadable document")
             }
             for c in root.all("Contents") {
                 objects.append(
                     S3ObjectInfo(
                         key: c.string("Key") ?? "", size: Int64(c.string("Size") ?? "") ?? 0,
-                        etag: S3ObjectInfo.unquote(c.string("ETag") ?? ""), lastModified: c.string("LastModified") ?? ""))
+                        etag: S3ObjectInfo.unquote(c.string("ETag") ?? ""), lastModified: c.string("LastModified") ?? ""
+                    ))
             }
             prefixes += root.all("CommonPrefixes").compactMap { $0.string("Prefix") }
             token = root.string("IsTruncated") == "true" ? root.string("NextContinuationToken") : nil

@@ -67,7 +67,8 @@ public final class S3Client: Sendable {
     }
 
     func url(path: String, query: String) -> String {
-        let base = "\(endpointParts.scheme)://\(configuration.addressingStyle == .virtualHosted ? "\(configuration.bucket).\(endpointParts.hostPort)" : endpointParts.hostPort)"
+        let base =
+            "\(endpointParts.scheme)://\(configuration.addressingStyle == .virtualHosted ? "\(configuration.bucket).\(endpointParts.hostPort)" : endpointParts.hostPort)"
         return base + path + (query.isEmpty ? "" : "?" + query)
     }
 
@@ -114,7 +115,8 @@ public final class S3Client: Sendable {
         }
         if first {
             logger.notice(
-                "S3 at \(configuration.endpoint) does not accept x-amz-checksum-* headers (\(failure.code): \(failure.message)); sending Content-MD5 instead, which it checks for every request (qsnap's own SHA-256 of every object is verified as before)")
+                "S3 at \(configuration.endpoint) does not accept x-amz-checksum-* headers (\(failure.code): \(failure.message)); sending Content-MD5 instead, which it checks for every request (qsnap's own SHA-256 of every object is verified as before)"
+            )
         }
         return true
     }
@@ -191,7 +193,8 @@ public final class S3Client: Sendable {
                 else { throw error }
                 let wait = policy.delay(forAttempt: attempt)
                 logger.debug(
-                    "S3 \(call.method) \(displayName(call.key)) failed (\(error.message)); retry \(attempt + 1)/\(policy.maxAttempts) in \(String(format: "%.2f", wait)) s")
+                    "S3 \(call.method) \(displayName(call.key)) failed (\(error.message)); retry \(attempt + 1)/\(policy.maxAttempts) in \(String(format: "%.2f", wait)) s"
+                )
                 Thread.sleep(forTimeInterval: wait)
                 attempt += 1
                 continue
@@ -212,7 +215,8 @@ public final class S3Client: Sendable {
             {
                 credentialsRenewed = true
                 logger.notice(
-                    "S3 answered ExpiredToken for \(call.method) \(displayName(call.key)); fetching new credentials from \(configuration.credentials.source) and signing again")
+                    "S3 answered ExpiredToken for \(call.method) \(displayName(call.key)); fetching new credentials from \(configuration.credentials.source) and signing again"
+                )
                 continue
             }
             if failure.isClockSkew && !skewCorrected, let corrected = serverTime(failure, response) {
@@ -223,13 +227,15 @@ public final class S3Client: Sendable {
                     return old - offset
                 }
                 logger.notice(
-                    "the signing time was \(drift) s off the S3 server's clock (\(failure.code)); correcting the signing time and signing again")
+                    "the signing time was \(drift) s off the S3 server's clock (\(failure.code)); correcting the signing time and signing again"
+                )
                 continue
             }
             if failure.isRetriable && delivered == 0 && policy.shouldRetry(afterAttempt: attempt) {
                 let wait = policy.delay(forAttempt: attempt, throttled: failure.isThrottling)
                 logger.debug(
-                    "S3 \(call.method) \(displayName(call.key)): \(failure); retry \(attempt + 1)/\(policy.maxAttempts) in \(String(format: "%.2f", wait)) s")
+                    "S3 \(call.method) \(displayName(call.key)): \(failure); retry \(attempt + 1)/\(policy.maxAttempts) in \(String(format: "%.2f", wait)) s"
+                )
                 Thread.sleep(forTimeInterval: wait)
                 attempt += 1
                 continue
@@ -255,24 +261,31 @@ public final class S3Client: Sendable {
         switch failure.code {
         case "SignatureDoesNotMatch":
             code = .failure("s3.auth")
-            message = "S3 at \(endpoint) rejected the request signature for \(target) (SignatureDoesNotMatch): the "
+            message =
+                "S3 at \(endpoint) rejected the request signature for \(target) (SignatureDoesNotMatch): the "
                 + "secret access key does not belong to access key id \(accessKeyID) (from \(source)); check "
                 + "AWS_SECRET_ACCESS_KEY or the profile's aws_secret_access_key"
         case "InvalidAccessKeyId":
             code = .failure("s3.auth")
-            message = "S3 at \(endpoint) does not know access key id \(accessKeyID) from \(source) "
+            message =
+                "S3 at \(endpoint) does not know access key id \(accessKeyID) from \(source) "
                 + "(InvalidAccessKeyId); check AWS_ACCESS_KEY_ID, the profile, or --endpoint-url"
         case "ExpiredToken", "InvalidToken":
             code = .failure("s3.auth")
-            message = "S3 at \(endpoint) rejected the session token (\(failure.code)) of the credentials from \(source); "
-                + (source.isFetched ? "the source handed out credentials the store does not accept" : "refresh the temporary credentials")
+            message =
+                "S3 at \(endpoint) rejected the session token (\(failure.code)) of the credentials from \(source); "
+                + (source.isFetched
+                    ? "the source handed out credentials the store does not accept"
+                    : "refresh the temporary credentials")
         case "AuthorizationHeaderMalformed":
             code = .failure("s3.region")
-            message = "S3 rejected the signing region '\(configuration.region)' for \(target): \(failure.message); "
+            message =
+                "S3 rejected the signing region '\(configuration.region)' for \(target): \(failure.message); "
                 + "set --region or AWS_REGION to the bucket's region"
         case "AccessDenied":
             code = .failure("s3.access-denied")
-            message = "access denied to \(target) (\(method)): \(failure.message.isEmpty ? "check the bucket policy and the key's permissions" : failure.message)"
+            message =
+                "access denied to \(target) (\(method)): \(failure.message.isEmpty ? "check the bucket policy and the key's permissions" : failure.message)"
         case "NoSuchBucket":
             code = .failure("s3.no-such-bucket")
             message = "the bucket '\(configuration.bucket)' does not exist at \(endpoint); create it or fix the URL"
@@ -281,16 +294,19 @@ public final class S3Client: Sendable {
             message = "\(target) does not exist"
         case "PreconditionFailed":
             code = .failure("s3.precondition-failed")
-            message = "the condition of \(method) \(target) does not hold (PreconditionFailed): the object exists or changed"
+            message =
+                "the condition of \(method) \(target) does not hold (PreconditionFailed): the object exists or changed"
         case "ConditionalRequestConflict":
             code = .failure("s3.conditional-conflict")
             message = "another request changed \(target) at the same time (ConditionalRequestConflict)"
         case "NoSuchUpload":
             code = .failure("s3.no-such-upload")
-            message = "the multipart upload of \(target) no longer exists (completed or aborted); start the upload again"
+            message =
+                "the multipart upload of \(target) no longer exists (completed or aborted); start the upload again"
         case "PermanentRedirect":
             code = .failure("s3.region")
-            message = "the bucket '\(configuration.bucket)' is in another region: \(failure.message); set --region or AWS_REGION"
+            message =
+                "the bucket '\(configuration.bucket)' is in another region: \(failure.message); set --region or AWS_REGION"
         default:
             if failure.status == 404 && method == "HEAD" {
                 code = .failure("s3.not-found")

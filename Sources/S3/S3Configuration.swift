@@ -109,15 +109,19 @@ public struct S3Configuration: Sendable {
         guard let parts = URLParts(endpoint) else {
             throw QSnapError(
                 .usage("s3.endpoint"),
-                "the S3 endpoint '\(endpoint)' is not an http:// or https:// URL (set --endpoint-url or AWS_ENDPOINT_URL)")
+                "the S3 endpoint '\(endpoint)' is not an http:// or https:// URL (set --endpoint-url or AWS_ENDPOINT_URL)"
+            )
         }
         let pathStart = endpoint.range(of: "://").map { endpoint[$0.upperBound...] }?.drop { $0 != "/" } ?? ""
         if !pathStart.isEmpty && pathStart != "/" {
             throw QSnapError(.usage("s3.endpoint"), "the S3 endpoint '\(endpoint)' must not contain a path")
         }
         _ = parts
-        let valid = bucket.utf8.count >= 3 && bucket.utf8.count <= 63
-            && bucket.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_") }
+        let valid =
+            bucket.utf8.count >= 3 && bucket.utf8.count <= 63
+            && bucket.allSatisfy {
+                $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_")
+            }
         if !valid {
             throw QSnapError(
                 .usage("s3.bucket"),

@@ -113,7 +113,8 @@ public struct S3CredentialResolver: Sendable {
         let configSection =
             (profileName == "default" ? configFile["default"] : nil) ?? configFile["profile \(profileName)"]
             ?? configFile[profileName] ?? [:]
-        let region = overrides.region ?? env("AWS_REGION") ?? env("AWS_DEFAULT_REGION") ?? configSection["region"]
+        let region =
+            overrides.region ?? env("AWS_REGION") ?? env("AWS_DEFAULT_REGION") ?? configSection["region"]
             ?? "us-east-1"
         let chain = AWSCredentialChain(
             environment: environment, credentialsFile: credentialsFile, configFile: configFile,
@@ -121,7 +122,8 @@ public struct S3CredentialResolver: Sendable {
             defaultSessionName: defaultSessionName)
         let source = try chain.plan(explicitProfile: overrides.profile)
 
-        let configuredEndpoint = overrides.endpoint ?? env("AWS_ENDPOINT_URL_S3") ?? env("AWS_ENDPOINT_URL")
+        let configuredEndpoint =
+            overrides.endpoint ?? env("AWS_ENDPOINT_URL_S3") ?? env("AWS_ENDPOINT_URL")
             ?? configSection["s3.endpoint_url"] ?? configSection["endpoint_url"]
         let endpoint = configuredEndpoint ?? S3Configuration.awsEndpoint(region: region)
         var style: S3Configuration.AddressingStyle

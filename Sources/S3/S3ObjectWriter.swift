@@ -102,7 +102,9 @@ public final class S3ObjectWriter {
     /// - Throws: S3 errors from ListParts, or a usage error for a bad part size.
     public init(client: S3Client, key: String, options: Options = Options()) throws {
         guard options.partSize >= 1 << 20 else {
-            throw QSnapError(.usage("s3.part-size"), "the part size must be at least 1 MiB (S3 needs 5 MiB for all but the last part)")
+            throw QSnapError(
+                .usage("s3.part-size"),
+                "the part size must be at least 1 MiB (S3 needs 5 MiB for all but the last part)")
         }
         self.client = client
         self.key = key
@@ -157,7 +159,8 @@ public final class S3ObjectWriter {
             let got = read(fd, buffer.memory.baseAddress! + buffer.filled, buffer.memory.count - buffer.filled)
             if got < 0 && errno == EINTR { continue }
             if got < 0 {
-                throw QSnapError(.failure("s3.read"), "reading the data to upload failed: \(String(cString: strerror(errno)))")
+                throw QSnapError(
+                    .failure("s3.read"), "reading the data to upload failed: \(String(cString: strerror(errno)))")
             }
             if got == 0 { return count }
             buffer.filled += got
@@ -191,7 +194,8 @@ public final class S3ObjectWriter {
         let size = Int64(info.st_size)
         let pageSize = Int64(sysconf(Int32(_SC_PAGESIZE)))
         guard size > partSize else { return try write(fromFileDescriptor: fd) }
-        let mapParts = partSize * Int64(max(1, options.concurrency)) <= S3ObjectWriter.mappedBudget
+        let mapParts =
+            partSize * Int64(max(1, options.concurrency)) <= S3ObjectWriter.mappedBudget
             && partSize % pageSize == 0
         var offset: Int64 = 0
         while offset < size {

@@ -74,7 +74,9 @@ public enum S3Payload {
                 guard got > 0 else {
                     throw QSnapError(
                         .failure("s3.read"),
-                        got == 0 ? "\(path) is shorter than expected" : "reading \(path) failed: \(String(cString: strerror(errno)))")
+                        got == 0
+                            ? "\(path) is shorter than expected"
+                            : "reading \(path) failed: \(String(cString: strerror(errno)))")
                 }
                 feed(UnsafeRawBufferPointer(rebasing: buffer[0..<got]))
                 done += Int64(got)

@@ -32,8 +32,10 @@ public struct S3ServiceError: Error, Sendable, CustomStringConvertible {
     /// Worth retrying: 500/502/503/504, `SlowDown`, `RequestTimeout`, `InternalError`, `ServiceUnavailable`.
     public var isRetriable: Bool {
         if [500, 502, 503, 504].contains(status) { return true }
-        return ["SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "Throttling", "ThrottlingException",
-            "RequestTimeoutException"].contains(code)
+        return [
+            "SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "Throttling", "ThrottlingException",
+            "RequestTimeoutException",
+        ].contains(code)
     }
 
     /// The server asked to slow down (back off harder).
@@ -47,8 +49,10 @@ public struct S3ServiceError: Error, Sendable, CustomStringConvertible {
 
     /// A credential problem: wrong secret, unknown key, expired token.
     public var isAuthentication: Bool {
-        ["SignatureDoesNotMatch", "InvalidAccessKeyId", "InvalidToken", "ExpiredToken", "InvalidSecurity",
-            "AuthorizationHeaderMalformed"].contains(code)
+        [
+            "SignatureDoesNotMatch", "InvalidAccessKeyId", "InvalidToken", "ExpiredToken", "InvalidSecurity",
+            "AuthorizationHeaderMalformed",
+        ].contains(code)
     }
 
     public var description: String {
@@ -63,8 +67,9 @@ public struct S3ServiceError: Error, Sendable, CustomStringConvertible {
     /// implemented`. A checksum *mismatch* (`BadDigest`, `InvalidDigest`) is not one.
     public var isChecksumRejection: Bool {
         guard status == 400 || status == 501 else { return false }
-        guard ["NotImplemented", "InvalidArgument", "InvalidRequest", "NotSupported", "BadRequest", "UnsupportedHeader"]
-            .contains(code) || (status == 501 && code.isEmpty)
+        guard
+            ["NotImplemented", "InvalidArgument", "InvalidRequest", "NotSupported", "BadRequest", "UnsupportedHeader"]
+                .contains(code) || (status == 501 && code.isEmpty)
         else { return false }
         let text = message.lowercased()
         return text.contains("x-amz-checksum") || text.contains("x-amz-sdk-checksum") || text.contains("checksum")

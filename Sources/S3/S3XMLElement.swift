@@ -62,7 +62,9 @@ public struct S3XMLElement: Sendable, Hashable {
             guard i + 1 < bytes.count else { return false }
             let next = bytes[i + 1]
             if next == UInt8(ascii: "?") {
-                while i + 1 < bytes.count && !(bytes[i] == UInt8(ascii: "?") && bytes[i + 1] == UInt8(ascii: ">")) { i += 1 }
+                while i + 1 < bytes.count && !(bytes[i] == UInt8(ascii: "?") && bytes[i + 1] == UInt8(ascii: ">")) {
+                    i += 1
+                }
                 i += 2
                 return true
             }
@@ -70,7 +72,8 @@ public struct S3XMLElement: Sendable, Hashable {
                 if i + 3 < bytes.count && bytes[i + 2] == UInt8(ascii: "-") && bytes[i + 3] == UInt8(ascii: "-") {
                     i += 4
                     while i + 2 < bytes.count
-                        && !(bytes[i] == UInt8(ascii: "-") && bytes[i + 1] == UInt8(ascii: "-") && bytes[i + 2] == UInt8(ascii: ">"))
+                        && !(bytes[i] == UInt8(ascii: "-") && bytes[i + 1] == UInt8(ascii: "-")
+                            && bytes[i + 2] == UInt8(ascii: ">"))
                     { i += 1 }
                     i += 3
                     return true
@@ -97,16 +100,22 @@ public struct S3XMLElement: Sendable, Hashable {
             // At "<name …>".
             i += 1
             let nameStart = i
-            while i < bytes.count && !isSpace(bytes[i]) && bytes[i] != UInt8(ascii: ">") && bytes[i] != UInt8(ascii: "/") { i += 1 }
+            while i < bytes.count && !isSpace(bytes[i]) && bytes[i] != UInt8(ascii: ">")
+                && bytes[i] != UInt8(ascii: "/")
+            { i += 1 }
             var name = String(decoding: bytes[nameStart..<i], as: UTF8.self)
             if let colon = name.lastIndex(of: ":") { name = String(name[name.index(after: colon)...]) }
             // Skip attributes.
             var quote: UInt8? = nil
             while i < bytes.count {
                 let c = bytes[i]
-                if let q = quote { if c == q { quote = nil } } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
+                if let q = quote {
+                    if c == q { quote = nil }
+                } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
                     quote = c
-                } else if c == UInt8(ascii: ">") { break }
+                } else if c == UInt8(ascii: ">") {
+                    break
+                }
                 i += 1
             }
             guard i < bytes.count else { return nil }
@@ -128,7 +137,8 @@ public struct S3XMLElement: Sendable, Hashable {
                     if i + 8 < bytes.count && Array(bytes[i..<i + 9]) == Array("<![CDATA[".utf8) {
                         i += 9
                         while i + 2 < bytes.count
-                            && !(bytes[i] == UInt8(ascii: "]") && bytes[i + 1] == UInt8(ascii: "]") && bytes[i + 2] == UInt8(ascii: ">"))
+                            && !(bytes[i] == UInt8(ascii: "]") && bytes[i + 1] == UInt8(ascii: "]")
+                                && bytes[i + 2] == UInt8(ascii: ">"))
                         {
                             text.append(bytes[i])
                             i += 1

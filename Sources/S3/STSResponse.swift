@@ -13,8 +13,9 @@ public enum STSResponse {
 
         /// Whether trying again may help (`IDPCommunicationError`, throttling, 5xx).
         public var isRetriable: Bool {
-            status >= 500 || ["IDPCommunicationError", "Throttling", "ThrottlingException", "InvalidIdentityToken"]
-                .contains(code)
+            status >= 500
+                || ["IDPCommunicationError", "Throttling", "ThrottlingException", "InvalidIdentityToken"]
+                    .contains(code)
         }
     }
 
@@ -40,7 +41,8 @@ public enum STSResponse {
         var expiration: Int64?
         if let text = credentials.string("Expiration"), !text.isEmpty {
             guard let parsed = AWSCredentialDocument.parseExpiration(text) else {
-                throw QSnapError(.failure("s3.credentials"), "STS answered \(action) with an unreadable Expiration '\(text)'")
+                throw QSnapError(
+                    .failure("s3.credentials"), "STS answered \(action) with an unreadable Expiration '\(text)'")
             }
             expiration = parsed
         }

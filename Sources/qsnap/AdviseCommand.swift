@@ -1,9 +1,9 @@
 import ArgumentParser
-import Qdrant
 import Foundation
 import QSnap
 import QSnapAdvice
 import QSnapCore
+import Qdrant
 
 /// `qsnap advise`: recommend how to move, recover or re-embed Qdrant data, from rule files in `policies/advice/`.
 struct AdviseCommand: AsyncParsableCommand {
@@ -34,7 +34,11 @@ struct AdviseCommand: AsyncParsableCommand {
 
     @OptionGroup var globals: GlobalOptions
 
-    @Option(name: .long, help: "Directory of rule files (DIR/advice/*.yaml). Default: $QSNAP_POLICIES, ./policies, <bin>/../share/qsnap/policies, built-in.")
+    @Option(
+        name: .long,
+        help:
+            "Directory of rule files (DIR/advice/*.yaml). Default: $QSNAP_POLICIES, ./policies, <bin>/../share/qsnap/policies, built-in."
+    )
     var policies: String?
 
     @Flag(name: .long, help: "Print the full rule trail: every rule, fired or not, and why.")
@@ -46,7 +50,9 @@ struct AdviseCommand: AsyncParsableCommand {
     var source: String?
     @Option(name: .long, help: "Where the source runs: \(AdviceFactCatalog.environments.joined(separator: ", ")).")
     var sourceEnv: String?
-    @Option(name: [.long, .customLong("target-env")], help: "Where the data must end up: \(AdviceFactCatalog.environments.joined(separator: ", ")).")
+    @Option(
+        name: [.long, .customLong("target-env")],
+        help: "Where the data must end up: \(AdviceFactCatalog.environments.joined(separator: ", ")).")
     var target: String?
     @Option(name: .long, help: "Qdrant version of the source.") var sourceVersion: String?
     @Option(name: .long, help: "Qdrant version of the target.") var targetVersion: String?
@@ -66,16 +72,21 @@ struct AdviseCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Free disk on the target, e.g. 500GiB.") var freeDisk: String?
     @Option(name: .long, help: "RAM of the target, e.g. 64GiB.") var ram: String?
     @Option(name: .long, help: "RAM of the source, e.g. 32GiB.") var sourceRam: String?
-    @Option(name: .long, help: "How the embedding model changes: \(AdviceFactCatalog.embeddingChanges.joined(separator: ", ")).")
+    @Option(
+        name: .long,
+        help: "How the embedding model changes: \(AdviceFactCatalog.embeddingChanges.joined(separator: ", ")).")
     var embeddingChange: String?
     @Flag(inversion: .prefixedNo, help: "The collection uses named vectors.") var namedVectors: Bool?
     @Flag(inversion: .prefixedNo, help: "The collection holds multivectors (ColBERT-style).") var multivector: Bool?
-    @Flag(inversion: .prefixedNo, help: "Compare old and new embeddings side by side (A/B) first.") var sideBySide: Bool?
-    @Option(name: .long, help: "Size of the original dataset the embeddings come from, e.g. 20MB.") var datasetSize: String?
+    @Flag(inversion: .prefixedNo, help: "Compare old and new embeddings side by side (A/B) first.") var sideBySide:
+        Bool?
+    @Option(name: .long, help: "Size of the original dataset the embeddings come from, e.g. 20MB.") var datasetSize:
+        String?
     @Option(name: .long, help: "Collection name (for the next commands; with --from, the collection read live).")
     var collection: String?
     @Option(name: .long, help: "Alias clients query (for the next commands).") var alias: String?
-    @Option(name: .long, help: "qsnap backup repository, e.g. s3://bucket/prefix (for the next commands).") var repo: String?
+    @Option(name: .long, help: "qsnap backup repository, e.g. s3://bucket/prefix (for the next commands).") var repo:
+        String?
     @Option(name: .long, help: "Qdrant Cloud cluster id (for the next commands).") var cloudClusterId: String?
     @Option(name: .long, help: "Qdrant Cloud account id (for the next commands).") var cloudAccountId: String?
     @Option(name: .long, help: "Source Qdrant URL; read live unless --no-live.") var from: String?
@@ -89,7 +100,8 @@ struct AdviseCommand: AsyncParsableCommand {
     @Option(help: "The environment variable holding --to's api key or JWT.")
     var targetApiKeyEnv: String = "QDRANT_API_KEY"
     @OptionGroup var connectionOptions: QdrantConnectionOptions
-    @Option(name: .long, parsing: .singleValue, help: "Any fact as NAME=VALUE (repeatable), e.g. --fact source_ram=32GiB.")
+    @Option(
+        name: .long, parsing: .singleValue, help: "Any fact as NAME=VALUE (repeatable), e.g. --fact source_ram=32GiB.")
     var fact: [String] = []
 
     func run() async throws {
@@ -108,8 +120,10 @@ struct AdviseCommand: AsyncParsableCommand {
             }
             let report = AdviceEngine(policies: located.policies).advise(facts)
             guard report.domains.contains(where: \.applicable) else {
-                throw QSnapError(.usage("advice.no-facts"),
-                    "nothing to decide on: give --source (or --scenario cluster-failure|revert-deploy) to plan a move or a recovery, or --embedding-change to plan a model change")
+                throw QSnapError(
+                    .usage("advice.no-facts"),
+                    "nothing to decide on: give --source (or --scenario cluster-failure|revert-deploy) to plan a move or a recovery, or --embedding-change to plan a model change"
+                )
             }
             if globals.json {
                 let encoder = JSONEncoder()
@@ -119,7 +133,8 @@ struct AdviseCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data(AdviceTextRenderer.render(report, explain: explain).utf8))
             }
             if report.status == "blocked" {
-                FileHandle.standardError.write(Data("qsnap: advice blocked by a failed constraint (see Constraints)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("qsnap: advice blocked by a failed constraint (see Constraints)\n".utf8))
                 throw ExitCode(ExitStatus.refused)
             }
         }

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import HTTP
-import Qdrant
 import QSnap
 import QSnapCore
+import Qdrant
 
 /// `qsnap alias switch ALIAS --to COLLECTION`: one `POST /collections/aliases` (delete + create).
 struct AliasSwitchCommand: AsyncParsableCommand {
@@ -44,31 +44,40 @@ struct AliasSwitchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
-            let (alias, to, url, connection) = (self.alias, self.to, self.qdrant, try connectionOptions.connection(apiKey: apiKey))
+            let (alias, to, url, connection) = (
+                self.alias, self.to, self.qdrant, try connectionOptions.connection(apiKey: apiKey)
+            )
             let outcome: Outcome = try await Blocking.run {
                 let client = connection.client(url, logger: logger)
-                try QdrantAccessCheck(role: "target", client: client, logger: logger).require(.manage(operation: "alias switch"))
+                try QdrantAccessCheck(role: "target", client: client, logger: logger).require(
+                    .manage(operation: "alias switch"))
                 let collections = try client.listCollections()
                 guard collections.contains(to) else {
-                    throw QSnapError(.usage("alias.target"),
-                                     "collection \(to) does not exist (an alias is not accepted as target); it has: "
-                                        + collections.joined(separator: ", "))
+                    throw QSnapError(
+                        .usage("alias.target"),
+                        "collection \(to) does not exist (an alias is not accepted as target); it has: "
+                            + collections.joined(separator: ", "))
                 }
                 if collections.contains(alias) {
-                    throw QSnapError(.refused("alias.collision"),
-                                     "\(alias) is a collection, not an alias; Qdrant cannot create an alias with a "
-                                        + "collection's name")
+                    throw QSnapError(
+                        .refused("alias.collision"),
+                        "\(alias) is a collection, not an alias; Qdrant cannot create an alias with a "
+                            + "collection's name")
                 }
                 let info = try client.collectionInfo(to)
                 guard info.status == "green" else {
-                    throw QSnapError(.refused("alias.not-green"),
-                                     "collection \(to) is \(info.status), not green; wait for its optimisation to finish, then switch")
+                    throw QSnapError(
+                        .refused("alias.not-green"),
+                        "collection \(to) is \(info.status), not green; wait for its optimisation to finish, then switch"
+                    )
                 }
                 let from = try client.listAliases().first { $0.aliasName == alias }?.collectionName
                 try client.updateAliases([.delete(alias: alias), .create(collection: to, alias: alias)])
                 return Outcome(alias: alias, from: from, to: to)
             }
-            if globals.json { try JSONOutput.print(outcome) } else if !globals.quiet {
+            if globals.json {
+                try JSONOutput.print(outcome)
+            } else if !globals.quiet {
                 print("alias \(outcome.alias): \(outcome.from ?? "(new)") → \(outcome.to)")
             }
         }

@@ -1,9 +1,9 @@
 import ArgumentParser
-import Qdrant
 import Foundation
 import HTTP
 import QSnap
 import QSnapCore
+import Qdrant
 
 /// `qsnap backup`: snapshots from every node, streamed into a repository, with a manifest written last.
 struct BackupCommand: AsyncParsableCommand {
@@ -76,7 +76,11 @@ struct BackupCommand: AsyncParsableCommand {
     @Option(name: .customLong("tag"), help: "A tag to record in the manifest (repeatable).")
     var tags: [String] = []
 
-    @Flag(inversion: .prefixedNo, help: "Have the store copy the snapshots the nodes wrote to S3 themselves into the repository (default: where detected).")
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Have the store copy the snapshots the nodes wrote to S3 themselves into the repository (default: where detected)."
+    )
     var serverSide: Bool?
 
     @Option(help: "The bucket the nodes write their snapshots to (s3_config.bucket; default: the repository's bucket).")
@@ -85,7 +89,9 @@ struct BackupCommand: AsyncParsableCommand {
     @Option(help: "The key prefix of the nodes' snapshots (their snapshots_path without ./).")
     var snapshotsPrefix: String = "snapshots"
 
-    @Option(name: .customLong("copy-part-size-mib"), help: "Server-side copies above this size go in UploadPartCopy parts of it (5…5120 MiB).")
+    @Option(
+        name: .customLong("copy-part-size-mib"),
+        help: "Server-side copies above this size go in UploadPartCopy parts of it (5…5120 MiB).")
     var copyPartSizeMiB: Int = 5120
 
     @OptionGroup var lock: LockOptions
@@ -93,19 +99,25 @@ struct BackupCommand: AsyncParsableCommand {
     @OptionGroup var s3: RepoS3Options
 
     func validate() throws {
-        guard BackupKind(rawValue: kind) != nil else { throw ValidationError("--kind must be collection, shard or full") }
+        guard BackupKind(rawValue: kind) != nil else {
+            throw ValidationError("--kind must be collection, shard or full")
+        }
         guard (1...64).contains(parallel) else { throw ValidationError("--parallel must be 1…64") }
         guard snapshotTimeout > 0 else { throw ValidationError("--snapshot-timeout must be positive") }
         guard (0...10_000).contains(verifySamples) else { throw ValidationError("--verify-samples must be 0…10000") }
         guard (5...5120).contains(copyPartSizeMiB) else { throw ValidationError("--copy-part-size-mib must be 5…5120") }
         for tag in tags {
-            do { try BackupLabels.validate(tag: tag) } catch let error as QSnapError { throw ValidationError(error.message) }
+            do { try BackupLabels.validate(tag: tag) } catch let error as QSnapError {
+                throw ValidationError(error.message)
+            }
         }
     }
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
-            let urls = qdrant.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let urls = qdrant.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
             var options = BackupOptions(
                 kind: BackupKind(rawValue: kind)!, collections: collections.isEmpty ? nil : collections,
                 parallel: parallel, keepServerSnapshots: keepServerSnapshots, snapshotTimeout: snapshotTimeout,
@@ -123,9 +135,11 @@ struct BackupCommand: AsyncParsableCommand {
                 let held = try RepositoryLocker.acquireForCommand(
                     repository, purpose: "backup", wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger)
                 defer { held.release() }
-                let source = try DiscoveredSource.discover(urls: urls, connection: connection, collections: backupOptions.collections,
-                                                          samples: samples, logger: logger)
-                let runner = BackupRunner(repository: repository, source: source, options: backupOptions, lock: held, logger: logger)
+                let source = try DiscoveredSource.discover(
+                    urls: urls, connection: connection, collections: backupOptions.collections,
+                    samples: samples, logger: logger)
+                let runner = BackupRunner(
+                    repository: repository, source: source, options: backupOptions, lock: held, logger: logger)
                 let display = globals.progressDisplay(runner.progress, logger: logger)
                 display.start()
                 defer { display.stop() }
@@ -134,10 +148,13 @@ struct BackupCommand: AsyncParsableCommand {
             if globals.json {
                 try JSONOutput.print(result)
             } else if !globals.quiet {
-                print("backup \(result.id) complete: \(result.objects) object(s), \(ByteCount.format(result.bytes)) in \(String(format: "%.1f", result.durationSeconds)) s"
-                      + (result.resumed ? " (resumed; \(result.reusedObjects) object(s) reused)" : "")
-                      + (result.serverSideCopies > 0 ? " (\(result.serverSideCopies) copied server-side; run qsnap verify to record their SHA-256)" : "")
-                      + " → \(result.repository)")
+                print(
+                    "backup \(result.id) complete: \(result.objects) object(s), \(ByteCount.format(result.bytes)) in \(String(format: "%.1f", result.durationSeconds)) s"
+                        + (result.resumed ? " (resumed; \(result.reusedObjects) object(s) reused)" : "")
+                        + (result.serverSideCopies > 0
+                            ? " (\(result.serverSideCopies) copied server-side; run qsnap verify to record their SHA-256)"
+                            : "")
+                        + " → \(result.repository)")
             }
         }
     }

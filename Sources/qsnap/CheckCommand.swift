@@ -46,8 +46,9 @@ struct CheckCommand: AsyncParsableCommand {
 
     /// Prints a plan and its gates as text.
     static func render(_ plan: RestorePlan, dryRun: Bool) {
-        print("backup \(plan.backupID) (\(plan.kind.rawValue), Qdrant \(plan.sourceVersion)) → "
-              + "\(plan.target.joined(separator: ", ")) (Qdrant \(plan.targetVersion))")
+        print(
+            "backup \(plan.backupID) (\(plan.kind.rawValue), Qdrant \(plan.sourceVersion)) → "
+                + "\(plan.target.joined(separator: ", ")) (Qdrant \(plan.targetVersion))")
         for gate in plan.gates {
             let verdict = gate.verdict.padding(toLength: 6, withPad: " ", startingAt: 0)
             print("  \(verdict) \(gate.gate.rawValue): \(gate.detail)")
@@ -55,8 +56,9 @@ struct CheckCommand: AsyncParsableCommand {
         }
         for c in plan.collections {
             let aliases = c.aliases.map { a in c.currentTargets[a].map { "\(a) (now → \($0))" } ?? "\(a) (new)" }
-            print("  collection \(c.source) → \(c.staging) (\(c.pointsCount) points); aliases: "
-                  + aliases.joined(separator: ", "))
+            print(
+                "  collection \(c.source) → \(c.staging) (\(c.pointsCount) points); aliases: "
+                    + aliases.joined(separator: ", "))
             for s in c.stale { print("    remove stale staging collection \(s)") }
             for o in c.objects {
                 let shards = o.shards.map(String.init).joined(separator: ",")

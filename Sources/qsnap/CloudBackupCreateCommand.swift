@@ -7,7 +7,8 @@ import QSnapCore
 struct CloudBackupCreateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
-        abstract: "Back up a Qdrant Cloud cluster and wait until the backup SUCCEEDS (needs write:backups, read:backups).",
+        abstract:
+            "Back up a Qdrant Cloud cluster and wait until the backup SUCCEEDS (needs write:backups, read:backups).",
         discussion: """
             The backup is a volume snapshot of every node, taken by Qdrant Cloud. Without --no-wait the command \
             polls it until it is SUCCEEDED (exit 0), ends FAILED or SKIPPED (exit 1), or --timeout passes (exit 1; \
@@ -41,11 +42,14 @@ struct CloudBackupCreateCommand: AsyncParsableCommand {
             let client = try api.client(logger: logger)
             let backup = try await Blocking.run {
                 let created = try client.createBackup(clusterID: cluster, displayName: name, retention: retention)
-                logger.notice("backup \(created.id ?? "?") (\(name)) of cluster \(cluster) started: \(created.currentStatus)")
+                logger.notice(
+                    "backup \(created.id ?? "?") (\(name)) of cluster \(cluster) started: \(created.currentStatus)")
                 guard let wait, let id = created.id, created.currentStatus != .succeeded else { return created }
                 return try CloudOperationWaiter(client: client, options: wait, logger: logger).backup(id)
             }
-            if globals.json { try JSONOutput.print(["backup": backup]) } else if !globals.quiet {
+            if globals.json {
+                try JSONOutput.print(["backup": backup])
+            } else if !globals.quiet {
                 print(CloudPrinter.line(backup))
             }
         }

@@ -20,7 +20,10 @@ struct CloudBackupDeleteCommand: AsyncParsableCommand {
 
     @OptionGroup var api: CloudAPIOptions
 
-    @Flag(help: "Hybrid Cloud only: drop the backup from the records without the agent confirming that its storage was deleted (clean the object storage by hand). Ignored for managed clusters.")
+    @Flag(
+        help:
+            "Hybrid Cloud only: drop the backup from the records without the agent confirming that its storage was deleted (clean the object storage by hand). Ignored for managed clusters."
+    )
     var force = false
 
     func run() async throws {
@@ -28,7 +31,9 @@ struct CloudBackupDeleteCommand: AsyncParsableCommand {
             let id = try CloudID.validate(backupId, what: "the backup id")
             let (client, force) = (try api.client(logger: logger), self.force)
             try await Blocking.run { try client.deleteBackup(id, force: force) }
-            if globals.json { try JSONOutput.print(["deleted": id]) } else if !globals.quiet {
+            if globals.json {
+                try JSONOutput.print(["deleted": id])
+            } else if !globals.quiet {
                 print("deleted Qdrant Cloud backup \(id)")
             }
         }

@@ -25,7 +25,9 @@ struct CloudBackupGetCommand: AsyncParsableCommand {
             let id = try CloudID.validate(backupId, what: "the backup id")
             let client = try api.client(logger: logger)
             let backup = try await Blocking.run { try client.getBackup(id) }
-            if globals.json { try JSONOutput.print(["backup": backup]) } else if !globals.quiet {
+            if globals.json {
+                try JSONOutput.print(["backup": backup])
+            } else if !globals.quiet {
                 print(CloudPrinter.line(backup))
             }
         }

@@ -38,7 +38,9 @@ struct CloudBackupListCommand: AsyncParsableCommand {
             let backups = try await Blocking.run {
                 try client.listBackups(clusterID: cluster, scheduleID: schedule, pageSize: pageSize)
             }
-            if globals.json { try JSONOutput.print(["backups": backups]) } else if !globals.quiet {
+            if globals.json {
+                try JSONOutput.print(["backups": backups])
+            } else if !globals.quiet {
                 if backups.isEmpty { print("no Qdrant Cloud backups\(cluster.map { " of cluster \($0)" } ?? "")") }
                 for b in backups { print(CloudPrinter.line(b)) }
             }

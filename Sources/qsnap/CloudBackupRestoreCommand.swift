@@ -51,7 +51,9 @@ struct CloudBackupRestoreCommand: AsyncParsableCommand {
                 }
                 return try restorer.restore(backup, wait: wait)
             }
-            if globals.json { try JSONOutput.print(outcome) } else if !globals.quiet {
+            if globals.json {
+                try JSONOutput.print(outcome)
+            } else if !globals.quiet {
                 if let restore = outcome.restore {
                     print(CloudPrinter.line(restore))
                 } else {

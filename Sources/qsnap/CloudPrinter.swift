@@ -4,9 +4,12 @@ import QSnapCore
 enum CloudPrinter {
     /// `ID  STATUS  CREATED  NAME  retention 7d  cluster C`.
     static func line(_ b: CloudBackup) -> String {
-        let retention = b.retentionSeconds.map { "retention \(CloudDuration.format(seconds: $0))" } ?? "retention forever"
-        var parts = [b.id ?? "?", b.currentStatus.description, b.createdAt ?? "-", b.label, retention,
-                     "cluster \(b.clusterID ?? "?")"]
+        let retention =
+            b.retentionSeconds.map { "retention \(CloudDuration.format(seconds: $0))" } ?? "retention forever"
+        var parts = [
+            b.id ?? "?", b.currentStatus.description, b.createdAt ?? "-", b.label, retention,
+            "cluster \(b.clusterID ?? "?")",
+        ]
         if let schedule = b.backupScheduleID, !schedule.isEmpty { parts.append("schedule \(schedule)") }
         return parts.joined(separator: "  ")
     }
@@ -18,8 +21,11 @@ enum CloudPrinter {
 
     /// `ID  STATUS  SCHEDULE  NAME  retention 7d  cluster C`.
     static func line(_ s: CloudBackupSchedule) -> String {
-        let retention = s.retentionSeconds.map { "retention \(CloudDuration.format(seconds: $0))" } ?? "retention forever"
-        return [s.id ?? "?", s.status?.description ?? "-", "'\(s.schedule ?? "")'", s.displayName ?? "-", retention,
-                "cluster \(s.clusterID ?? "?")"].joined(separator: "  ")
+        let retention =
+            s.retentionSeconds.map { "retention \(CloudDuration.format(seconds: $0))" } ?? "retention forever"
+        return [
+            s.id ?? "?", s.status?.description ?? "-", "'\(s.schedule ?? "")'", s.displayName ?? "-", retention,
+            "cluster \(s.clusterID ?? "?")",
+        ].joined(separator: "  ")
     }
 }

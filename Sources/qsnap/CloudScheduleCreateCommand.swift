@@ -38,7 +38,9 @@ struct CloudScheduleCreateCommand: AsyncParsableCommand {
                 retention: try retention.map { try CloudRetention(parsing: $0) })
             let client = try api.client(logger: logger)
             let created = try await Blocking.run { try client.createBackupSchedule(request) }
-            if globals.json { try JSONOutput.print(["backupSchedule": created]) } else if !globals.quiet {
+            if globals.json {
+                try JSONOutput.print(["backupSchedule": created])
+            } else if !globals.quiet {
                 print(CloudPrinter.line(created))
             }
         }

@@ -28,7 +28,9 @@ struct CloudScheduleDeleteCommand: AsyncParsableCommand {
             let id = try CloudID.validate(scheduleId, what: "the schedule id")
             let (client, deleteBackups) = (try api.client(logger: logger), self.deleteBackups)
             try await Blocking.run { try client.deleteBackupSchedule(id, deleteBackups: deleteBackups) }
-            if globals.json { try JSONOutput.print(["deleted": id]) } else if !globals.quiet {
+            if globals.json {
+                try JSONOutput.print(["deleted": id])
+            } else if !globals.quiet {
                 print("deleted Qdrant Cloud backup schedule \(id)\(deleteBackups ? " and its backups" : "")")
             }
         }

@@ -30,9 +30,15 @@ struct CloudScheduleListCommand: AsyncParsableCommand {
         try await CommandRunner.run(globals) { logger in
             let cluster = try clusterId.map { try CloudID.validate($0, what: "--cluster-id") }
             let (client, pageSize) = (try api.client(logger: logger), self.pageSize)
-            let schedules = try await Blocking.run { try client.listBackupSchedules(clusterID: cluster, pageSize: pageSize) }
-            if globals.json { try JSONOutput.print(["backupSchedules": schedules]) } else if !globals.quiet {
-                if schedules.isEmpty { print("no Qdrant Cloud backup schedules\(cluster.map { " of cluster \($0)" } ?? "")") }
+            let schedules = try await Blocking.run {
+                try client.listBackupSchedules(clusterID: cluster, pageSize: pageSize)
+            }
+            if globals.json {
+                try JSONOutput.print(["backupSchedules": schedules])
+            } else if !globals.quiet {
+                if schedules.isEmpty {
+                    print("no Qdrant Cloud backup schedules\(cluster.map { " of cluster \($0)" } ?? "")")
+                }
                 for s in schedules { print(CloudPrinter.line(s)) }
             }
         }

@@ -45,7 +45,9 @@ struct CloudScheduleUpdateCommand: AsyncParsableCommand {
                 displayName: try name.map { try CloudDisplayName.validate($0) })
             let client = try api.client(logger: logger)
             let updated = try await Blocking.run { try client.updateBackupSchedule(request) }
-            if globals.json { try JSONOutput.print(["backupSchedule": updated]) } else if !globals.quiet {
+            if globals.json {
+                try JSONOutput.print(["backupSchedule": updated])
+            } else if !globals.quiet {
                 print(CloudPrinter.line(updated))
             }
         }

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import HTTP
-import Qdrant
 import QSnap
 import QSnapCore
+import Qdrant
 
 /// `qsnap doctor`: one checklist of what backup, restore and migrate will meet — each line PASS, WARN or FAIL with the
 /// figure behind it.
@@ -56,19 +56,29 @@ struct DoctorCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             func urls(_ text: String?) -> [String]? {
-                text.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+                text.map {
+                    $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter {
+                        !$0.isEmpty
+                    }
+                }
             }
-            let source = try urls(qdrant).map { Doctor.Cluster(urls: $0, connection: try connectionOptions.connection(keyEnv: sourceApiKeyEnv)) }
-            let target = try urls(self.target).map { Doctor.Cluster(urls: $0, connection: try connectionOptions.connection(keyEnv: targetApiKeyEnv)) }
+            let source = try urls(qdrant).map {
+                Doctor.Cluster(urls: $0, connection: try connectionOptions.connection(keyEnv: sourceApiKeyEnv))
+            }
+            let target = try urls(self.target).map {
+                Doctor.Cluster(urls: $0, connection: try connectionOptions.connection(keyEnv: targetApiKeyEnv))
+            }
             let (repo, s3, collections) = (self.repo, self.s3, self.collections)
-            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let report: DoctorReport = try await Blocking.run {
                 let repository: Result<any Repository, QSnapError>? = repo.map { location in
                     Result { try RepositoryOpener.open(location, s3: s3, logger: logger) }
                         .mapError { ($0 as? QSnapError) ?? QSnapError(.failure("doctor.repo"), "\($0)") }
                 }
-                return Doctor(source: source, target: target, repository: repository,
-                              collections: collections.isEmpty ? nil : collections, logger: logger).run()
+                return Doctor(
+                    source: source, target: target, repository: repository,
+                    collections: collections.isEmpty ? nil : collections, logger: logger
+                ).run()
             }
             if globals.json { try JSONOutput.print(report) } else { print(report.text, terminator: "") }
             if report.failed { throw ExitCode(ExitStatus.refused) }

@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
-import Logging
-import Qdrant
 import HTTP
+import Logging
 import QSnap
 import QSnapCore
+import Qdrant
 
 /// `qsnap drill`: restore a backup into scratch collections, verify, measure RTO and RPO, report, clean up.
 struct DrillCommand: AsyncParsableCommand {
@@ -91,7 +91,9 @@ struct DrillCommand: AsyncParsableCommand {
         try await CommandRunner.run(globals) { logger in
             let urls = target.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }
-            guard !urls.isEmpty else { throw QSnapError(.usage("drill.target"), "give the target with --target URL[,URL…]") }
+            guard !urls.isEmpty else {
+                throw QSnapError(.usage("drill.target"), "give the target with --target URL[,URL…]")
+            }
             let connection = try connectionOptions.connection(apiKey: apiKey, keyEnv: targetApiKeyEnv)
             let options = DrillRunner.Options(
                 backup: backup, collections: collections.isEmpty ? nil : collections,
@@ -108,16 +110,22 @@ struct DrillCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(report.jsonData())
             } else if !globals.quiet {
                 print("drill of backup \(report.backupID): \(report.passed ? "PASSED" : "FAILED")")
-                print(String(format: "RTO %.3f s, RPO %.3f s", report.rtoSeconds, report.rpoSeconds) + "; cleanup \(report.cleanup.status.rawValue)")
+                print(
+                    String(format: "RTO %.3f s, RPO %.3f s", report.rtoSeconds, report.rpoSeconds)
+                        + "; cleanup \(report.cleanup.status.rawValue)")
                 if let cloud = report.cloudBackup { print(Self.cloudLine(cloud)) }
                 print("report: \(paths.json), \(paths.markdown)")
             }
             guard report.passed else {
-                let why = report.error ?? (report.cleanup.status != .complete
-                    ? "scratch collections left on the target: \(report.cleanup.leftover.joined(separator: ", "))"
-                    : "a check failed")
+                let why =
+                    report.error
+                    ?? (report.cleanup.status != .complete
+                        ? "scratch collections left on the target: \(report.cleanup.leftover.joined(separator: ", "))"
+                        : "a check failed")
                 // The report is already on stdout with --json; print only the message and exit.
-                let error = QSnapError(.verificationFailed("drill.failed"), "the drill of backup \(report.backupID) failed: \(why); see \(paths.markdown)")
+                let error = QSnapError(
+                    .verificationFailed("drill.failed"),
+                    "the drill of backup \(report.backupID) failed: \(why); see \(paths.markdown)")
                 FileHandle.standardError.write(Data("qsnap: error: \(error.description)\n".utf8))
                 throw ExitCode(error.code.exitStatus)
             }
@@ -130,7 +138,8 @@ struct DrillCommand: AsyncParsableCommand {
             return "Cloud Backups RPO: no SUCCEEDED Qdrant Cloud backup of cluster \(cloud.clusterID)"
         }
         let created = cloud.createdAt.map(UTCCivilTime.iso8601) ?? "?"
-        return String(format: "Cloud Backups RPO %.3f s", rpo) + " (\(CloudDuration.format(seconds: rpo))): backup \(id) "
+        return String(format: "Cloud Backups RPO %.3f s", rpo)
+            + " (\(CloudDuration.format(seconds: rpo))): backup \(id) "
             + "(\(cloud.displayName ?? "")) of cluster \(cloud.clusterID), created \(created)"
     }
 }

@@ -50,12 +50,14 @@ struct ForgetCommand: AsyncParsableCommand {
         try await CommandRunner.run(globals) { logger in
             let options = ForgetRunner.Options(ids: ids, force: force, execute: yes)
             let (repo, s3, lock) = (self.repo, self.s3, self.lock)
-            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let report: ForgetReport = try await Blocking.run {
                 let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
-                let held = options.execute
+                let held =
+                    options.execute
                     ? try RepositoryLocker.acquireForCommand(
-                        repository, purpose: "forget", wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger)
+                        repository, purpose: "forget", wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger
+                    )
                     : nil
                 defer { held?.release() }
                 return try ForgetRunner(repository: repository, options: options, lock: held, logger: logger).run()

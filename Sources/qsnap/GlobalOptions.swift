@@ -20,8 +20,9 @@ struct GlobalOptions: ParsableArguments {
 
     /// The progress display of a running operation (off with --quiet and --json).
     func progressDisplay(_ progress: TransferProgress, logger: Logger) -> ProgressDisplay {
-        ProgressDisplay(progress: progress, enabled: !quiet && !json, logger: logger,
-                        logInterval: max(1, progressInterval))
+        ProgressDisplay(
+            progress: progress, enabled: !quiet && !json, logger: logger,
+            logInterval: max(1, progressInterval))
     }
 
     /// Bootstraps swift-log to standard error at the chosen level (once per process).
@@ -43,8 +44,9 @@ enum CommandRunner {
         } catch let error as QSnapError {
             // Stopped by SIGTERM or SIGINT: whatever error the stop caused, the exit status says it was the signal.
             if let status = ProcessStop.exitStatus {
-                report(ProcessStop.stoppedError.map { QSnapError($0.code, "\($0.message): \(error.message)") } ?? error,
-                       options: options)
+                report(
+                    ProcessStop.stoppedError.map { QSnapError($0.code, "\($0.message): \(error.message)") } ?? error,
+                    options: options)
                 throw ExitCode(status)
             }
             report(error, options: options)

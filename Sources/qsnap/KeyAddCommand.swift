@@ -14,7 +14,8 @@ struct KeyAddCommand: AsyncParsableCommand {
     @Option(help: "The repository: a directory, file:///path, or s3://bucket/prefix.")
     var repo: String
 
-    @Option(name: .customLong("new-password-file"), help: "A file holding the new password (default: QSNAP_NEW_PASSWORD).")
+    @Option(
+        name: .customLong("new-password-file"), help: "A file holding the new password (default: QSNAP_NEW_PASSWORD).")
     var newPasswordFile: String?
 
     @Option(name: .customLong("new-password-command"), help: "A shell command printing the new password.")
@@ -25,11 +26,13 @@ struct KeyAddCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (repo, s3, file, command) = (self.repo, self.s3, newPasswordFile, newPasswordCommand)
-            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let added = try await Blocking.run {
                 let repository = try KeyOpening.open(repo, s3: s3, logger: logger)
                 guard let password = try PasswordSource.new(file: file, command: command) else {
-                    throw QSnapError(.usage("key.password-missing"), "give the new password with QSNAP_NEW_PASSWORD, --new-password-file or --new-password-command")
+                    throw QSnapError(
+                        .usage("key.password-missing"),
+                        "give the new password with QSNAP_NEW_PASSWORD, --new-password-file or --new-password-command")
                 }
                 return try RepositoryKeyring.add(to: repository, password: password)
             }

@@ -19,7 +19,7 @@ struct KeyListCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (repo, s3) = (self.repo, self.s3)
-            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let keys = try await Blocking.run {
                 try RepositoryKeyring.list(KeyOpening.open(repo, s3: s3, logger: logger))
             }

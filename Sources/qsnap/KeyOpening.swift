@@ -8,7 +8,10 @@ enum KeyOpening {
     static func open(_ url: String, s3: RepoS3Options, logger: Logger) throws -> EncryptedRepository {
         let repository = try RepositoryOpener.open(url, s3: s3, logger: logger)
         guard let encrypted = repository as? EncryptedRepository else {
-            throw QSnapError(.usage("key.plain-repository"), "\(repository.displayURL) is not an encrypted repository: it has no keys (see qsnap repo init --encryption)")
+            throw QSnapError(
+                .usage("key.plain-repository"),
+                "\(repository.displayURL) is not an encrypted repository: it has no keys (see qsnap repo init --encryption)"
+            )
         }
         return encrypted
     }

@@ -6,10 +6,12 @@ import QSnapCore
 /// What `qsnap tag`, `untag`, `pin` and `unpin` share: open the repository, take its lock, apply the edit to the
 /// manifest, print the result.
 enum LabelEditing {
-    static func run(_ edit: BackupLabelEdit, id: String, repo: String, s3: RepoS3Options, lock: LockOptions,
-                    globals: GlobalOptions) async throws {
+    static func run(
+        _ edit: BackupLabelEdit, id: String, repo: String, s3: RepoS3Options, lock: LockOptions,
+        globals: GlobalOptions
+    ) async throws {
         try await CommandRunner.run(globals) { logger in
-            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let result: BackupLabeler.Result = try await Blocking.run {
                 let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
                 let held = try RepositoryLocker.acquireForCommand(
@@ -21,8 +23,9 @@ enum LabelEditing {
                 try JSONOutput.print(result)
             } else if !globals.quiet {
                 let tags = result.tags.isEmpty ? "no tags" : "tags " + result.tags.joined(separator: ", ")
-                print("backup \(result.id): \(tags), \(result.pinned ? "pinned" : "not pinned")"
-                    + (result.changed ? "" : " (unchanged)"))
+                print(
+                    "backup \(result.id): \(tags), \(result.pinned ? "pinned" : "not pinned")"
+                        + (result.changed ? "" : " (unchanged)"))
             }
         }
     }

@@ -38,23 +38,29 @@ struct ListCommand: AsyncParsableCommand {
                 let ids = try ManifestStore.backupIDs(in: repository)
                 let rows = try ids.map { id -> Row in
                     let m = try ManifestStore.read(id, from: repository)
-                    return Row(id: id, completedAt: m.completedAt, kind: m.kind, qdrantVersion: m.source.qdrantVersion,
-                               collections: m.collections.map(\.name), objects: m.objects.count, bytes: m.totalBytes,
-                               incomplete: false, tags: m.labels.tags, pinned: m.labels.pinned)
+                    return Row(
+                        id: id, completedAt: m.completedAt, kind: m.kind, qdrantVersion: m.source.qdrantVersion,
+                        collections: m.collections.map(\.name), objects: m.objects.count, bytes: m.totalBytes,
+                        incomplete: false, tags: m.labels.tags, pinned: m.labels.pinned)
                 }
-                let interrupted = Set(keys.filter { $0.hasSuffix("/progress.json") }.compactMap(BackupLayout.backupID(inKey:)))
-                    .subtracting(ids).sorted()
+                let interrupted = Set(
+                    keys.filter { $0.hasSuffix("/progress.json") }.compactMap(BackupLayout.backupID(inKey:))
+                )
+                .subtracting(ids).sorted()
                 return (rows, interrupted)
             }
             if globals.json {
-                try JSONOutput.print(["backups": rows.map { AnyEncodable($0) }, "interrupted": interrupted.map { AnyEncodable($0) }])
+                try JSONOutput.print([
+                    "backups": rows.map { AnyEncodable($0) }, "interrupted": interrupted.map { AnyEncodable($0) },
+                ])
                 return
             }
             if rows.isEmpty { print("no backups in \(repo)") }
             for r in rows {
                 let labels = (r.pinned ? ["pinned"] : []) + r.tags.map { "#\($0)" }
-                print("\(r.id)  \(r.completedAt)  \(r.kind.rawValue)  qdrant \(r.qdrantVersion)  \(r.objects) objects  \(ByteCount.format(r.bytes))  \(r.collections.joined(separator: ","))"
-                    + (labels.isEmpty ? "" : "  " + labels.joined(separator: " ")))
+                print(
+                    "\(r.id)  \(r.completedAt)  \(r.kind.rawValue)  qdrant \(r.qdrantVersion)  \(r.objects) objects  \(ByteCount.format(r.bytes))  \(r.collections.joined(separator: ","))"
+                        + (labels.isEmpty ? "" : "  " + labels.joined(separator: " ")))
             }
             for id in interrupted { print("\(id)  interrupted (no manifest; a re-run of the same backup resumes it)") }
         }

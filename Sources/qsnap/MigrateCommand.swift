@@ -1,16 +1,17 @@
 import ArgumentParser
 import Foundation
 import HTTP
-import Qdrant
 import QSnap
 import QSnapCore
+import Qdrant
 
 /// `qsnap migrate`: the Migration Tool path — streams a collection's points from one Qdrant into a new collection on
 /// another (or the same), with checkpoints, verification and an optional alias switch.
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Copy a collection point by point into a new collection (shard count, subset or embedding-model changes).",
+        abstract:
+            "Copy a collection point by point into a new collection (shard count, subset or embedding-model changes).",
         discussion: """
             Reads with scroll (payload and vectors, exact) in parallel streams over ranges of ids and writes with \
             batched upserts (wait=true), journalling each stream's offset: a killed migration reruns from its \
@@ -62,13 +63,20 @@ struct MigrateCommand: AsyncParsableCommand {
     @Option(help: "hnsw_config.m of the target (default: the source's).")
     var hnswM: Int?
 
-    @Option(name: .customLong("add-vector"), help: "NAME:SIZE:DISTANCE or NAME:sparse: an empty vector to backfill (repeatable).")
+    @Option(
+        name: .customLong("add-vector"),
+        help: "NAME:SIZE:DISTANCE or NAME:sparse: an empty vector to backfill (repeatable).")
     var addVectors: [String] = []
 
-    @Option(name: .customLong("rename-vector"), help: "OLD=NEW: a vector's name on the target; =NEW names an unnamed vector (repeatable).")
+    @Option(
+        name: .customLong("rename-vector"),
+        help: "OLD=NEW: a vector's name on the target; =NEW names an unnamed vector (repeatable).")
     var renameVectors: [String] = []
 
-    @Flag(help: "Add the --add-vector vectors to the source collection itself (Qdrant >= 1.18, named vectors); nothing is copied.")
+    @Flag(
+        help:
+            "Add the --add-vector vectors to the source collection itself (Qdrant >= 1.18, named vectors); nothing is copied."
+    )
     var inPlace = false
 
     @Option(help: "Points per scroll page and per upsert.")
@@ -77,7 +85,8 @@ struct MigrateCommand: AsyncParsableCommand {
     @Option(help: "Streams at once.")
     var parallel: Int = 2
 
-    @Flag(inversion: .prefixedNo, help: "Resume an interrupted migration of the same source and target from its journal.")
+    @Flag(
+        inversion: .prefixedNo, help: "Resume an interrupted migration of the same source and target from its journal.")
     var resume = true
 
     @Option(help: "Points compared by value after the load.")
@@ -99,10 +108,13 @@ struct MigrateCommand: AsyncParsableCommand {
         guard (1...64).contains(parallel) else { throw ValidationError("--parallel must be 1…64") }
         guard (0...10_000).contains(verifySamples) else { throw ValidationError("--verify-samples must be 0…10000") }
         if let shards, !(1...1000).contains(shards) { throw ValidationError("--shards must be 1…1000") }
-        if let rf = replicationFactor, !(1...100).contains(rf) { throw ValidationError("--replication-factor must be 1…100") }
+        if let rf = replicationFactor, !(1...100).contains(rf) {
+            throw ValidationError("--replication-factor must be 1…100")
+        }
         if inPlace, addVectors.isEmpty { throw ValidationError("--in-place needs at least one --add-vector") }
         if inPlace, asName != nil || alias != nil || filter != nil || shards != nil {
-            throw ValidationError("--in-place changes the source collection only: drop --as, --alias, --filter and --shards")
+            throw ValidationError(
+                "--in-place changes the source collection only: drop --as, --alias, --filter and --shards")
         }
     }
 
@@ -123,10 +135,11 @@ struct MigrateCommand: AsyncParsableCommand {
             let source = try connectionOptions.connection(keyEnv: sourceApiKeyEnv)
             let target = try connectionOptions.connection(keyEnv: targetApiKeyEnv)
             let (from, to, finalOptions) = (self.from, self.to, options)
-            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let result: MigrationResult = try await Blocking.run {
-                let runner = MigrationRunner(sourceURL: from, source: source, targetURL: to, target: target,
-                                             options: finalOptions, logger: logger)
+                let runner = MigrationRunner(
+                    sourceURL: from, source: source, targetURL: to, target: target,
+                    options: finalOptions, logger: logger)
                 let display = globals.progressDisplay(runner.progress, logger: logger)
                 display.start()
                 defer { display.stop() }
@@ -135,13 +148,16 @@ struct MigrateCommand: AsyncParsableCommand {
             if globals.json {
                 try JSONOutput.print(result)
             } else if !globals.quiet {
-                print("migrated \(result.source) → \(result.target) (\(result.mode)): \(result.points) points, "
-                      + "\(result.written) written by this run in \(result.streams) stream(s)"
-                      + (result.resumed ? ", resumed" : "")
-                      + String(format: ", %.0f points/s", result.pointsPerSecond))
+                print(
+                    "migrated \(result.source) → \(result.target) (\(result.mode)): \(result.points) points, "
+                        + "\(result.written) written by this run in \(result.streams) stream(s)"
+                        + (result.resumed ? ", resumed" : "")
+                        + String(format: ", %.0f points/s", result.pointsPerSecond))
                 for check in result.checks { print("  \(check.line)") }
                 if let alias = result.alias { print("alias \(alias) → \(result.target)") }
-                for (alias, old) in result.previous.sorted(by: { $0.key < $1.key }) { print("rollback: alias \(alias) → \(old)") }
+                for (alias, old) in result.previous.sorted(by: { $0.key < $1.key }) {
+                    print("rollback: alias \(alias) → \(old)")
+                }
             }
         }
     }
@@ -159,8 +175,10 @@ struct MigrateCommand: AsyncParsableCommand {
             text = filter
         }
         guard let value = try? JSONValue.parse(Array(text.utf8)), value.objectValue != nil else {
-            throw QSnapError(.usage("migrate.filter"), "--filter must be a Qdrant filter: a JSON object such as "
-                                + #"{"must":[{"key":"lang","match":{"value":"fr"}}]}"#)
+            throw QSnapError(
+                .usage("migrate.filter"),
+                "--filter must be a Qdrant filter: a JSON object such as "
+                    + #"{"must":[{"key":"lang","match":{"value":"fr"}}]}"#)
         }
         return value
     }
@@ -170,7 +188,9 @@ struct MigrateCommand: AsyncParsableCommand {
         for item in renameVectors {
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 2, !parts[1].isEmpty else {
-                throw QSnapError(.usage("migrate.rename-vector"), "--rename-vector takes OLD=NEW (=NEW for an unnamed vector), got \(item)")
+                throw QSnapError(
+                    .usage("migrate.rename-vector"),
+                    "--rename-vector takes OLD=NEW (=NEW for an unnamed vector), got \(item)")
             }
             out[parts[0]] = parts[1]
         }

@@ -52,7 +52,8 @@ enum PasswordSource {
         do {
             try process.run()
         } catch {
-            throw QSnapError(.usage("key.password-command"), "\(flag) could not be started: \(error.localizedDescription)")
+            throw QSnapError(
+                .usage("key.password-command"), "\(flag) could not be started: \(error.localizedDescription)")
         }
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -27,8 +27,10 @@ final class ProgressDisplay: Sendable {
     /// - Parameters:
     ///   - enabled: false for `--quiet` and `--json`.
     ///   - logInterval: seconds between log lines when standard error is not a terminal.
-    init(progress: TransferProgress, enabled: Bool, logger: Logger, logInterval: Double = 30,
-         environment: [String: String] = ProcessInfo.processInfo.environment) {
+    init(
+        progress: TransferProgress, enabled: Bool, logger: Logger, logInterval: Double = 30,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.progress = progress
         self.logger = logger
         if !enabled {

@@ -1,9 +1,9 @@
 import ArgumentParser
-import Qdrant
 import Foundation
 import HTTP
 import QSnap
 import QSnapCore
+import Qdrant
 
 /// `qsnap prune`: apply a retention policy to a repository (and to the snapshots stored on the nodes).
 struct PruneCommand: AsyncParsableCommand {
@@ -62,7 +62,9 @@ struct PruneCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             guard let data = FileManager.default.contents(atPath: policy) else {
-                throw QSnapError(.usage("retention.policy"), "the policy file \(policy) cannot be read; give an existing YAML file with --policy")
+                throw QSnapError(
+                    .usage("retention.policy"),
+                    "the policy file \(policy) cannot be read; give an existing YAML file with --policy")
             }
             let parsed = try RetentionPolicy.parse(yaml: String(decoding: data, as: UTF8.self), file: policy)
             let options = PruneRunner.Options(
@@ -73,7 +75,8 @@ struct PruneCommand: AsyncParsableCommand {
             let (repo, s3, yes, lock) = (self.repo, self.s3, self.yes, self.lock)
             let report: PruneReport = try await Blocking.run {
                 let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
-                let held = yes
+                let held =
+                    yes
                     ? try RepositoryLocker.acquireForCommand(
                         repository, purpose: "prune", wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger)
                     : nil
@@ -81,7 +84,8 @@ struct PruneCommand: AsyncParsableCommand {
                 var report = try PruneRunner(repository: repository, options: options, lock: held, logger: logger).run()
                 if !urls.isEmpty {
                     report.serverSnapshots = try ServerSnapshotPruner(
-                        urls: urls, connection: connection, options: options, logger: logger).run()
+                        urls: urls, connection: connection, options: options, logger: logger
+                    ).run()
                 }
                 return report
             }

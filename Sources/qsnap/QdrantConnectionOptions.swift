@@ -1,14 +1,15 @@
 import ArgumentParser
 import Foundation
 import HTTP
-import Qdrant
 import QSnapCore
+import Qdrant
 
 /// How every Qdrant command connects: TLS (CA bundle, client certificate for mutual TLS) and node URLs given by hand.
 /// Keys are per command (`--api-key`, `--source-api-key-env`, `--target-api-key-env`); ``connection(apiKey:keyEnv:)``
 /// parses both into one ``QdrantConnection``.
 struct QdrantConnectionOptions: ParsableArguments {
-    @Option(help: "A PEM file of CA certificates to trust for https:// Qdrant URLs (default: the system's trust store).")
+    @Option(
+        help: "A PEM file of CA certificates to trust for https:// Qdrant URLs (default: the system's trust store).")
     var qdrantCaBundle: String?
 
     @Option(help: "A PEM client certificate for Qdrant servers that require mutual TLS.")
@@ -17,8 +18,9 @@ struct QdrantConnectionOptions: ParsableArguments {
     @Option(help: "The PEM private key of --qdrant-client-cert.")
     var qdrantClientKey: String?
 
-    @Option(name: .customLong("node-url"),
-            help: "PEER=URL: the REST URL of a cluster node qsnap cannot find from the endpoint given (repeatable).")
+    @Option(
+        name: .customLong("node-url"),
+        help: "PEER=URL: the REST URL of a cluster node qsnap cannot find from the endpoint given (repeatable).")
     var nodeURLs: [String] = []
 
     func validate() throws {
@@ -38,7 +40,8 @@ struct QdrantConnectionOptions: ParsableArguments {
         for item in nodeURLs {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let peer = UInt64(parts[0]), parts[1].contains("://") else {
-                throw ValidationError("--node-url takes PEER=URL (a peer id from GET /cluster and the node's REST URL), got \(item)")
+                throw ValidationError(
+                    "--node-url takes PEER=URL (a peer id from GET /cluster and the node's REST URL), got \(item)")
             }
             out[peer] = parts[1]
         }
@@ -59,7 +62,8 @@ struct QdrantConnectionOptions: ParsableArguments {
         }
         return QdrantConnection(
             credential: credential,
-            tls: TLSSettings(caBundlePath: qdrantCaBundle, clientCertificatePath: qdrantClientCert, clientKeyPath: qdrantClientKey),
+            tls: TLSSettings(
+                caBundlePath: qdrantCaBundle, clientCertificatePath: qdrantClientCert, clientKeyPath: qdrantClientKey),
             nodeURLs: try parsedNodeURLs())
     }
 }

@@ -49,14 +49,17 @@ struct RepoCopyCommand: AsyncParsableCommand {
                         uploadID: uploadID)
                 }
                 logger.notice(
-                    "uploaded \(result.size) bytes to s3://\(bucket)/\(key) (\(result.partCount) part(s), ETag \(result.etag))")
+                    "uploaded \(result.size) bytes to s3://\(bucket)/\(key) (\(result.partCount) part(s), ETag \(result.etag))"
+                )
             case (.s3(let bucket, let key), .local(let path)):
                 guard !key.isEmpty else {
                     throw QSnapError(.usage("repo.url"), "'\(source)' names no object; write s3://BUCKET/KEY")
                 }
                 var target = path
                 var isDirectory: ObjCBool = false
-                if path != "-", FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                if path != "-", FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+                    isDirectory.boolValue
+                {
                     target = path + "/" + (key as NSString).lastPathComponent
                 }
                 let output = target
@@ -66,7 +69,8 @@ struct RepoCopyCommand: AsyncParsableCommand {
                 }
             default:
                 throw QSnapError(
-                    .usage("repo.cp"), "cp copies between a local file and S3; one side must be s3://BUCKET/KEY, the other a path or -")
+                    .usage("repo.cp"),
+                    "cp copies between a local file and S3; one side must be s3://BUCKET/KEY, the other a path or -")
             }
         }
     }

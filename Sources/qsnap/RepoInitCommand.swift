@@ -42,18 +42,20 @@ struct RepoInitCommand: AsyncParsableCommand {
         try await CommandRunner.run(globals) { logger in
             let (repo, s3, encrypted) = (self.repo, self.s3, encryption == "aes-256-gcm")
             let compression = try ObjectCompression(parsing: self.compression)
-            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let result = try await Blocking.run {
                 let raw = try RepositoryOpener.openStore(repo, s3: s3, logger: logger)
                 let password = encrypted ? try PasswordSource.current(command: s3.passwordCommand) : nil
-                return try RepositoryKeyring.initialize(raw, encrypted: encrypted, compression: compression,
-                                                        password: password)
+                return try RepositoryKeyring.initialize(
+                    raw, encrypted: encrypted, compression: compression,
+                    password: password)
             }
             if globals.json {
                 try JSONOutput.print(result)
             } else {
-                print("initialised \(result.repository): encryption \(result.encryption), compression \(result.compression)"
-                      + (result.keyID.map { ", key \($0)" } ?? ""))
+                print(
+                    "initialised \(result.repository): encryption \(result.encryption), compression \(result.compression)"
+                        + (result.keyID.map { ", key \($0)" } ?? ""))
             }
         }
     }

@@ -37,10 +37,14 @@ struct RepoListCommand: AsyncParsableCommand {
                 return
             }
             var out = ""
-            for p in prefixes { out += "\(String(repeating: " ", count: 12)) \(String(repeating: " ", count: 20)) PRE \(p)\n" }
+            for p in prefixes {
+                out += "\(String(repeating: " ", count: 12)) \(String(repeating: " ", count: 20)) PRE \(p)\n"
+            }
             for o in objects {
                 let size = String(o.size)
-                out += String(repeating: " ", count: max(0, 12 - size.count)) + size + " " + o.lastModified + " " + o.key + "\n"
+                out +=
+                    String(repeating: " ", count: max(0, 12 - size.count)) + size + " " + o.lastModified + " " + o.key
+                    + "\n"
             }
             FileHandle.standardOutput.write(Data(out.utf8))
         }

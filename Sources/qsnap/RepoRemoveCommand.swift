@@ -41,7 +41,9 @@ struct RepoRemoveCommand: AsyncParsableCommand {
                 if recursive {
                     targets = try prefixes.flatMap { try client.listObjectsV2(prefix: $0).objects.map(\.key) }
                 }
-                if targets.count == 1 { try client.deleteObject(key: targets[0]) } else if !targets.isEmpty {
+                if targets.count == 1 {
+                    try client.deleteObject(key: targets[0])
+                } else if !targets.isEmpty {
                     try client.deleteObjects(keys: targets)
                 }
                 return targets.count

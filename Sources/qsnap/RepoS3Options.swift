@@ -11,7 +11,9 @@ extension S3ChecksumChoice: ExpressibleByArgument {}
 
 /// Options that say how to reach S3; unset ones come from the AWS environment and profile files.
 struct RepoS3Options: ParsableArguments {
-    @Option(name: .customLong("endpoint-url"), help: "The S3 endpoint (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's endpoint_url, else AWS).")
+    @Option(
+        name: .customLong("endpoint-url"),
+        help: "The S3 endpoint (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's endpoint_url, else AWS).")
     var endpointURL: String?
 
     @Option(help: "The signing region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, else us-east-1).")
@@ -50,25 +52,33 @@ struct RepoS3Options: ParsableArguments {
             "What uploads send for the store to verify: auto, crc32c, crc32, sha256, md5 or none.",
             discussion: "auto (default): sha256 with signed bodies, crc32 with unsigned ones. A store that rejects "
                 + "x-amz-checksum-* headers is detected and sent Content-MD5 instead. md5: Content-MD5 only. none: "
-                + "no checksum header. qsnap's own SHA-256 of every object is recorded and verified whatever is chosen."))
+                + "no checksum header. qsnap's own SHA-256 of every object is recorded and verified whatever is chosen."
+        ))
     var checksum: S3ChecksumChoice = .auto
 
     @Option(
         name: .customLong("ca-bundle"),
-        help: "A PEM file of CA certificates to trust for an https:// endpoint (default: AWS_CA_BUNDLE, the profile's ca_bundle, else the system's).")
+        help:
+            "A PEM file of CA certificates to trust for an https:// endpoint (default: AWS_CA_BUNDLE, the profile's ca_bundle, else the system's)."
+    )
     var caBundle: String?
 
     @Option(
         name: .customLong("password-command"),
-        help: "An encrypted repository's password: the output of this shell command (default: QSNAP_PASSWORD_FILE, else QSNAP_PASSWORD).")
+        help:
+            "An encrypted repository's password: the output of this shell command (default: QSNAP_PASSWORD_FILE, else QSNAP_PASSWORD)."
+    )
     var passwordCommand: String?
 
     @Option(
         name: .customLong("sse"),
-        help: "Server-side encryption of every object written: AES256 (SSE-S3), aws:kms or aws:kms:dsse (default: the bucket's).")
+        help:
+            "Server-side encryption of every object written: AES256 (SSE-S3), aws:kms or aws:kms:dsse (default: the bucket's)."
+    )
     var sse: String?
 
-    @Option(name: .customLong("sse-kms-key-id"), help: "The KMS key id, ARN or alias for --sse aws:kms (default: aws/s3).")
+    @Option(
+        name: .customLong("sse-kms-key-id"), help: "The KMS key id, ARN or alias for --sse aws:kms (default: aws/s3).")
     var sseKMSKeyID: String?
 
     @Flag(name: .customLong("sse-bucket-key"), help: "Use an S3 Bucket Key with --sse aws:kms (fewer KMS calls).")
@@ -76,15 +86,20 @@ struct RepoS3Options: ParsableArguments {
 
     @Option(
         name: .customLong("storage-class"),
-        help: "Storage class of a backup's data objects, e.g. STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR (manifests and locks stay STANDARD).")
+        help:
+            "Storage class of a backup's data objects, e.g. STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR (manifests and locks stay STANDARD)."
+    )
     var storageClass: String?
 
-    @Option(name: .customLong("object-tag"), help: "A tag KEY=VALUE put on every object written (repeatable, at most 10).")
+    @Option(
+        name: .customLong("object-tag"), help: "A tag KEY=VALUE put on every object written (repeatable, at most 10).")
     var objectTags: [String] = []
 
     @Option(
         name: .customLong("object-lock"),
-        help: "S3 Object Lock retention of every object of a backup: governance or compliance (with --retain-days; the bucket must have Object Lock enabled).")
+        help:
+            "S3 Object Lock retention of every object of a backup: governance or compliance (with --retain-days; the bucket must have Object Lock enabled)."
+    )
     var objectLock: String?
 
     @Option(name: .customLong("retain-days"), help: "Days a backup's objects stay locked (with --object-lock).")
@@ -119,7 +134,8 @@ struct RepoS3Options: ParsableArguments {
         // Fetch once now: a source that cannot supply credentials is reported before any work starts.
         let first = try provider.current()
         logger.debug(
-            "S3 endpoint \(resolved.endpoint), region \(resolved.region), \(resolved.addressingStyle.rawValue)-style, access key \(first.credentials.accessKeyID) from \(resolved.credentialSource)")
+            "S3 endpoint \(resolved.endpoint), region \(resolved.region), \(resolved.addressingStyle.rawValue)-style, access key \(first.credentials.accessKeyID) from \(resolved.credentialSource)"
+        )
         let configuration = S3Configuration(
             endpoint: resolved.endpoint, region: resolved.region, addressingStyle: resolved.addressingStyle,
             bucket: bucket, credentialProvider: provider, retryPolicy: RetryPolicy(maxAttempts: attempts))
@@ -129,7 +145,8 @@ struct RepoS3Options: ParsableArguments {
         configured.checksumChoice = checksum
         configured.caBundlePath = resolved.caBundle
         logger.debug(
-            "S3 uploads: \(configured.signsPayload ? "signed SHA-256 bodies" : "UNSIGNED-PAYLOAD") with \(configured.checksumAlgorithm.map { "\($0.displayName) checksums (x-amz-checksum-\($0.rawValue.lowercased()))" } ?? (checksum == .md5 ? "Content-MD5" : "no checksum header")) (--payload-signing \(payloadSigning.rawValue), --checksum \(checksum.rawValue))")
+            "S3 uploads: \(configured.signsPayload ? "signed SHA-256 bodies" : "UNSIGNED-PAYLOAD") with \(configured.checksumAlgorithm.map { "\($0.displayName) checksums (x-amz-checksum-\($0.rawValue.lowercased()))" } ?? (checksum == .md5 ? "Content-MD5" : "no checksum header")) (--payload-signing \(payloadSigning.rawValue), --checksum \(checksum.rawValue))"
+        )
         return try S3Client(configuration: configured, userAgent: "qsnap/\(QSnapInfo.version)", logger: logger)
     }
 

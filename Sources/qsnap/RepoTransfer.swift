@@ -13,7 +13,8 @@ enum RepoTransfer {
             return
         }
         let directory = (path as NSString).deletingLastPathComponent
-        let temp = (directory.isEmpty ? "." : directory) + "/.qsnap-tmp-\(getpid())-" + ((path as NSString).lastPathComponent)
+        let temp =
+            (directory.isEmpty ? "." : directory) + "/.qsnap-tmp-\(getpid())-" + ((path as NSString).lastPathComponent)
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw QSnapError(.failure("repo.write"), "cannot create \(temp): \(String(cString: strerror(errno)))")
@@ -25,7 +26,8 @@ enum RepoTransfer {
         }
         try client.getObject(key: key) { chunk in try writeAll(fd, chunk) }
         guard fsync(fd) == 0, rename(temp, path) == 0 else {
-            throw QSnapError(.failure("repo.write"), "cannot finish writing \(path): \(String(cString: strerror(errno)))")
+            throw QSnapError(
+                .failure("repo.write"), "cannot finish writing \(path): \(String(cString: strerror(errno)))")
         }
         ok = true
     }

@@ -24,11 +24,13 @@ enum RepositoryOpener {
                 throw QSnapError(.usage("repo.url"), "'\(url)' has no bucket; write s3://BUCKET/PREFIX")
             }
             let prefix = String(rest.dropFirst(bucket.count))
-            return S3Repository(client: try s3.makeClient(bucket: bucket, logger: logger), prefix: prefix,
-                                writerOptions: s3.writerOptions)
+            return S3Repository(
+                client: try s3.makeClient(bucket: bucket, logger: logger), prefix: prefix,
+                writerOptions: s3.writerOptions)
         }
         if url.contains("://") && !url.hasPrefix("file://") {
-            throw QSnapError(.usage("repo.url"), "unsupported repository '\(url)'; use s3://BUCKET/PREFIX or a directory")
+            throw QSnapError(
+                .usage("repo.url"), "unsupported repository '\(url)'; use s3://BUCKET/PREFIX or a directory")
         }
         return try LocalRepository(root: url)
     }

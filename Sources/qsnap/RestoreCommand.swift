@@ -1,10 +1,10 @@
 import ArgumentParser
-import Qdrant
 import Foundation
 import HTTP
 import Logging
 import QSnap
 import QSnapCore
+import Qdrant
 
 /// `qsnap restore`: gates, then an atomic restore into fresh collections and one alias switch.
 struct RestoreCommand: AsyncParsableCommand {
@@ -32,10 +32,14 @@ struct RestoreCommand: AsyncParsableCommand {
     @OptionGroup var globals: GlobalOptions
     @OptionGroup var selection: RestoreSelectionOptions
 
-    @Option(help: "auto (default: presigned URLs from an S3 repository, upload otherwise), upload (stream the object into …/snapshots/upload) or url (the node downloads a presigned S3 URL, or --object-base-url + key).")
+    @Option(
+        help:
+            "auto (default: presigned URLs from an S3 repository, upload otherwise), upload (stream the object into …/snapshots/upload) or url (the node downloads a presigned S3 URL, or --object-base-url + key)."
+    )
     var transport: String = "auto"
 
-    @Option(help: "For --transport url with a directory repository: the HTTP URL where the repository directory is served.")
+    @Option(
+        help: "For --transport url with a directory repository: the HTTP URL where the repository directory is served.")
     var objectBaseURL: String?
 
     @Option(help: "Seconds a presigned URL stays valid (--transport url with S3).")
@@ -48,8 +52,12 @@ struct RestoreCommand: AsyncParsableCommand {
     var dryRun = false
 
     func validate() throws {
-        guard RestoreTransport(rawValue: transport) != nil else { throw ValidationError("--transport must be auto, upload or url") }
-        guard (1...604_800).contains(presignExpiry) else { throw ValidationError("--presign-expiry must be 1…604800 seconds") }
+        guard RestoreTransport(rawValue: transport) != nil else {
+            throw ValidationError("--transport must be auto, upload or url")
+        }
+        guard (1...604_800).contains(presignExpiry) else {
+            throw ValidationError("--presign-expiry must be 1…604800 seconds")
+        }
         try selection.validateValues()
     }
 
@@ -68,15 +76,19 @@ struct RestoreCommand: AsyncParsableCommand {
                 let plan = try RestorePlanner(manifest: manifest, target: target, options: finalOptions).plan()
                 if dryRun || plan.refused { return (plan, nil) }
                 if finalOptions.transport == .url, repository is EncryptedRepository {
-                    throw QSnapError(.usage("restore.transport-encrypted"),
-                                     "an encrypted repository cannot be restored with --transport url: the node would download bytes it cannot decrypt; use --transport upload")
+                    throw QSnapError(
+                        .usage("restore.transport-encrypted"),
+                        "an encrypted repository cannot be restored with --transport url: the node would download bytes it cannot decrypt; use --transport upload"
+                    )
                 }
                 if finalOptions.transport == .url, repository is LocalRepository, finalOptions.objectBaseURL == nil {
-                    throw QSnapError(.usage("restore.transport"),
-                                     "--transport url with a directory repository needs --object-base-url")
+                    throw QSnapError(
+                        .usage("restore.transport"),
+                        "--transport url with a directory repository needs --object-base-url")
                 }
-                let runner = RestoreRunner(manifest: manifest, target: target, plan: plan, repository: repository,
-                                           options: finalOptions, logger: logger)
+                let runner = RestoreRunner(
+                    manifest: manifest, target: target, plan: plan, repository: repository,
+                    options: finalOptions, logger: logger)
                 let display = globals.progressDisplay(runner.progress, logger: logger)
                 display.start()
                 defer { display.stop() }
@@ -101,7 +113,11 @@ struct RestoreCommand: AsyncParsableCommand {
                 }
                 return
             }
-            if globals.json { try JSONOutput.print(plan) } else if !globals.quiet { CheckCommand.render(plan, dryRun: dryRun) }
+            if globals.json {
+                try JSONOutput.print(plan)
+            } else if !globals.quiet {
+                CheckCommand.render(plan, dryRun: dryRun)
+            }
             if let refusal = plan.refusal { try CheckCommand.refuse(refusal, json: globals.json) }
         }
     }
@@ -127,7 +143,11 @@ struct RestoreSelectionOptions: ParsableArguments {
     @Option(help: "The alias to switch (one collection; default: the base name).")
     var alias: String?
 
-    @Option(name: .customLong("map"), help: "SRC_PEER=TARGET_URL: send that source peer's snapshots to that node (repeatable; default: source peers in peer-id order ↔ target URLs in order, adjusted to the target's shard placement).")
+    @Option(
+        name: .customLong("map"),
+        help:
+            "SRC_PEER=TARGET_URL: send that source peer's snapshots to that node (repeatable; default: source peers in peer-id order ↔ target URLs in order, adjusted to the target's shard placement)."
+    )
     var maps: [String] = []
 
     @Option(help: "A path on the target's storage filesystem (target on this host): use its statvfs free space.")
@@ -163,7 +183,8 @@ struct RestoreSelectionOptions: ParsableArguments {
         for m in maps {
             let parts = m.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let peer = UInt64(parts[0]), !parts[1].isEmpty else {
-            throw ValidationError("--map takes SRC_PEER=TARGET_URL (a source peer id, e.g. 12345=http://n1:6333), not \(m)")
+                throw ValidationError(
+                    "--map takes SRC_PEER=TARGET_URL (a source peer id, e.g. 12345=http://n1:6333), not \(m)")
             }
             map[peer] = parts[1]
         }
@@ -177,8 +198,9 @@ struct RestoreSelectionOptions: ParsableArguments {
         if forceRam { force.insert(.ram) }
         if forceTopology { force.insert(.topology) }
         if takeOverAlias { force.insert(.alias) }
-        return RestoreOptions(collections: collections.isEmpty ? nil : collections, asName: asName, alias: alias,
-                              peerMap: try peerMap(), force: force)
+        return RestoreOptions(
+            collections: collections.isEmpty ? nil : collections, asName: asName, alias: alias,
+            peerMap: try peerMap(), force: force)
     }
 
     /// The target's connection: key, TLS, node URLs.
@@ -190,8 +212,9 @@ struct RestoreSelectionOptions: ParsableArguments {
     func load(logger: Logger) throws -> (any Repository, BackupManifest, RestoreTarget) {
         let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
         let manifest = try ManifestStore.read(try ManifestStore.resolve(backup, in: repository), from: repository)
-        let target = try RestoreTarget.discover(urls: targetURLs, connection: try targetConnection(), storagePath: storagePath,
-                                                logger: logger)
+        let target = try RestoreTarget.discover(
+            urls: targetURLs, connection: try targetConnection(), storagePath: storagePath,
+            logger: logger)
         return (repository, manifest, target)
     }
 }

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import HTTP
-import Qdrant
 import QSnap
 import QSnapCore
+import Qdrant
 
 /// `qsnap run JOB.yaml`: backup → verify → prune under the repository lock, with Prometheus metrics.
 struct RunCommand: AsyncParsableCommand {
@@ -56,7 +56,8 @@ struct RunCommand: AsyncParsableCommand {
             }
             let spec = try JobSpec.parse(yaml: String(decoding: data, as: UTF8.self), file: job)
             let key = try spec.apiKey(environment: ProcessInfo.processInfo.environment)
-            let connection = try connectionOptions.connection(apiKey: key, keyEnv: spec.source.apiKeyEnv ?? "QDRANT_API_KEY")
+            let connection = try connectionOptions.connection(
+                apiKey: key, keyEnv: spec.source.apiKeyEnv ?? "QDRANT_API_KEY")
             _ = try JobRunner.retentionPolicy(of: spec)  // a bad policy file is a usage error before any lock
             let options = JobRunner.Options(
                 lockWait: waitLock ?? spec.lockWait, lockSettleDelay: lockSettle,
@@ -66,14 +67,18 @@ struct RunCommand: AsyncParsableCommand {
                 // A relative directory is relative to the job file, like the policy and metrics files.
                 let location = spec.repository.contains("://") ? spec.repository : spec.resolvedPath(spec.repository)
                 let repository = try RepositoryOpener.open(location, s3: s3, logger: logger)
-                return JobRunner(spec: spec, repository: repository, connection: connection, options: options, logger: logger).run()
+                return JobRunner(
+                    spec: spec, repository: repository, connection: connection, options: options, logger: logger
+                ).run()
             }
             if globals.json {
                 try JSONOutput.print(outcome.report)
             } else if !globals.quiet, outcome.error == nil {
                 let r = outcome.report
                 var line = "job \(r.job): ok in \(String(format: "%.1f", r.finished - r.started)) s"
-                if let b = r.backup { line += "; backup \(b.id) (\(b.objects) object(s), \(ByteCount.format(b.bytes)))" }
+                if let b = r.backup {
+                    line += "; backup \(b.id) (\(b.objects) object(s), \(ByteCount.format(b.bytes)))"
+                }
                 if r.verified == true { line += ", verified" }
                 if let p = r.prune { line += "; pruned \(p.deleted.count) backup(s)" }
                 print(line)

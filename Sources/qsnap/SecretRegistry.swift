@@ -10,7 +10,9 @@ enum SecretRegistry {
     /// Secrets from the environment.
     static func environmentSecrets() -> [String] {
         let env = ProcessInfo.processInfo.environment
-        return ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "QDRANT_API_KEY", "QDRANT_CLOUD_API_KEY"].compactMap { env[$0] }
+        return ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "QDRANT_API_KEY", "QDRANT_CLOUD_API_KEY"].compactMap {
+            env[$0]
+        }
     }
 
     /// Registers a secret given on the command line or read from a file.

@@ -26,12 +26,17 @@ struct SnapshotDeleteCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
-            let (urls, scope, key, name, node) = (target.urls, target.scope, try target.connection(), self.name, self.node)
-            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
+            let (urls, scope, key, name, node) = (
+                target.urls, target.scope, try target.connection(), self.name, self.node
+            )
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let deleted: ServerSnapshotEntry = try await Blocking.run {
-                try ServerSnapshots.connect(urls: urls, connection: key, logger: logger).delete(scope, name: name, node: node)
+                try ServerSnapshots.connect(urls: urls, connection: key, logger: logger).delete(
+                    scope, name: name, node: node)
             }
-            if globals.json { try JSONOutput.print(["deleted": deleted]) } else if !globals.quiet {
+            if globals.json {
+                try JSONOutput.print(["deleted": deleted])
+            } else if !globals.quiet {
                 print("deleted \(deleted.name) on \(deleted.node)")
             }
         }

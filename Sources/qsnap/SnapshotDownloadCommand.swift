@@ -37,15 +37,19 @@ struct SnapshotDownloadCommand: AsyncParsableCommand {
         try await CommandRunner.run(globals) { logger in
             let (urls, scope, key) = (target.urls, target.scope, try target.connection())
             let (name, node, output) = (self.name, self.node, self.output)
-            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let result: SnapshotDownloadResult = try await Blocking.run {
                 let snapshots = try ServerSnapshots.connect(urls: urls, connection: key, logger: logger)
                 return try SnapshotDownloader(snapshots: snapshots, logger: logger)
                     .download(scope, name: name, node: node, output: output)
             }
-            if globals.json { try JSONOutput.print(result) } else if !globals.quiet {
-                print("\(result.path)  \(ByteCount.format(result.size))  sha256 \(result.sha256)  "
-                      + (result.verified ? "(matches Qdrant's checksum)" : "(the node has no checksum: not verified)"))
+            if globals.json {
+                try JSONOutput.print(result)
+            } else if !globals.quiet {
+                print(
+                    "\(result.path)  \(ByteCount.format(result.size))  sha256 \(result.sha256)  "
+                        + (result.verified ? "(matches Qdrant's checksum)" : "(the node has no checksum: not verified)")
+                )
             }
         }
     }

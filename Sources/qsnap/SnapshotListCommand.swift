@@ -21,11 +21,13 @@ struct SnapshotListCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (urls, scope, key) = (target.urls, target.scope, try target.connection())
-            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let listed: [ServerSnapshotEntry] = try await Blocking.run {
                 try ServerSnapshots.connect(urls: urls, connection: key, logger: logger).list(scope)
             }
-            if globals.json { try JSONOutput.print(["snapshots": listed]) } else if !globals.quiet {
+            if globals.json {
+                try JSONOutput.print(["snapshots": listed])
+            } else if !globals.quiet {
                 if listed.isEmpty { print("no snapshots of \(scope)") }
                 SnapshotEntryPrinter.print(listed)
             }

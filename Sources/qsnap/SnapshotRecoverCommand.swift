@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import HTTP
-import Qdrant
 import QSnap
 import QSnapCore
+import Qdrant
 
 /// `qsnap snapshot recover FILE`: inspects a local archive as a restore does, then uploads it into a node.
 struct SnapshotRecoverCommand: AsyncParsableCommand {
@@ -50,7 +50,8 @@ struct SnapshotRecoverCommand: AsyncParsableCommand {
     func validate() throws {
         guard !qdrant.contains(",") else { throw ValidationError("--qdrant takes one node: recover runs on one node") }
         guard SnapshotPriority(rawValue: priority) != nil else {
-            throw ValidationError("--priority must be one of \(SnapshotPriority.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "--priority must be one of \(SnapshotPriority.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let shard, shard < 0 { throw ValidationError("--shard must be 0 or more") }
         guard !collection.isEmpty else { throw ValidationError("--collection must not be empty") }
@@ -59,16 +60,22 @@ struct SnapshotRecoverCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let scope: SnapshotScope = shard.map { .shard(collection, $0) } ?? .collection(collection)
-            let (file, url, key, checksum) = (self.file, self.qdrant, try connectionOptions.connection(apiKey: apiKey), self.checksum)
+            let (file, url, key, checksum) = (
+                self.file, self.qdrant, try connectionOptions.connection(apiKey: apiKey), self.checksum
+            )
             let priority = SnapshotPriority(rawValue: self.priority)!
-            // Blocking: the operation's clients block (libcurl easy); #19 replaces this bridge.
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let result: SnapshotRecoveryResult = try await Blocking.run {
-                try SnapshotRecovery(logger: logger).recover(file: file, into: scope, url: url, connection: key,
-                                                             priority: priority, checksum: checksum)
+                try SnapshotRecovery(logger: logger).recover(
+                    file: file, into: scope, url: url, connection: key,
+                    priority: priority, checksum: checksum)
             }
-            if globals.json { try JSONOutput.print(result) } else if !globals.quiet {
-                print("\(result.file) (\(ByteCount.format(result.size)), sha256 \(result.sha256)) recovered into "
-                      + "\(scope) on \(result.node)")
+            if globals.json {
+                try JSONOutput.print(result)
+            } else if !globals.quiet {
+                print(
+                    "\(result.file) (\(ByteCount.format(result.size)), sha256 \(result.sha256)) recovered into "
+                        + "\(scope) on \(result.node)")
             }
         }
     }

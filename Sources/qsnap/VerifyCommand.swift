@@ -51,14 +51,23 @@ struct VerifyCommand: AsyncParsableCommand {
             if globals.json {
                 try JSONOutput.print(outcome)
             } else {
-                for o in outcome.objects { print("\(o.ok ? "ok  " : "FAIL") \(o.key)" + (o.problem.map { ": \($0)" } ?? "")) }
-                print("backup \(outcome.id): " + (outcome.ok ? "verified, \(outcome.objects.count) object(s), \(ByteCount.format(outcome.bytes))" : "VERIFICATION FAILED")
-                      + (outcome.recorded > 0 ? "; recorded the SHA-256 of \(outcome.recorded) server-side copied object(s)" : ""))
+                for o in outcome.objects {
+                    print("\(o.ok ? "ok  " : "FAIL") \(o.key)" + (o.problem.map { ": \($0)" } ?? ""))
+                }
+                print(
+                    "backup \(outcome.id): "
+                        + (outcome.ok
+                            ? "verified, \(outcome.objects.count) object(s), \(ByteCount.format(outcome.bytes))"
+                            : "VERIFICATION FAILED")
+                        + (outcome.recorded > 0
+                            ? "; recorded the SHA-256 of \(outcome.recorded) server-side copied object(s)" : ""))
             }
             if !outcome.ok {
                 let bad = outcome.objects.filter { !$0.ok }
                 let first = bad.first.map { " — first: \($0.code.map { "[\($0)] " } ?? "")\($0.problem ?? "")" } ?? ""
-                throw QSnapError(.verificationFailed("verify.failed"), "backup \(outcome.id) failed verification: \(bad.count) bad object(s)\(first)")
+                throw QSnapError(
+                    .verificationFailed("verify.failed"),
+                    "backup \(outcome.id) failed verification: \(bad.count) bad object(s)\(first)")
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import QSnapCore
 import Testing
+
 @testable import Archive
 
 @Suite struct ArchiveFeedTests {
@@ -92,7 +93,8 @@ import Testing
 
     @Test func inspectingAFeedReportsWhatInspectingTheFileDoes() throws {
         let archive = SyntheticSnapshots.clusterCollection()
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("feed-\(UUID().uuidString).snapshot").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("feed-\(UUID().uuidString).snapshot")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         FileManager.default.createFile(atPath: path, contents: Data(archive))
         let feed = ArchiveFeed(limit: 2048)
@@ -129,8 +131,9 @@ import Testing
         var rng = SystemRandomNumberGenerator()
         let noise = (0..<(64 << 10)).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let segment = SyntheticSnapshots.segmentTar { $0.file("snapshot/files/vector_storage/vectors.dat", noise) }
-        let plain = try dir.write("prod-vectors-\(SyntheticSnapshots.peer)-2026-11-21-10-00-00.snapshot",
-                                  SyntheticSnapshots.clusterCollection(segment: segment))
+        let plain = try dir.write(
+            "prod-vectors-\(SyntheticSnapshots.peer)-2026-11-21-10-00-00.snapshot",
+            SyntheticSnapshots.clusterCollection(segment: segment))
         for (tool, suffix) in [("gzip -c", "gz"), ("zstd -q -c", "zst")] {
             let status = shell("\(tool) \"$0\" > \"$0.\(suffix)\"", plain)
             try #require(status == 0, "\(tool) must be installed (make setup installs zstd)")
@@ -143,7 +146,9 @@ import Testing
     static func shell(_ command: String, _ argument: String) -> Int32 {
         let words: [String] = ["/bin/sh", "-c", command, argument]
         let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) }
-        let env: [UnsafeMutablePointer<CChar>?] = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") }
+        let env: [UnsafeMutablePointer<CChar>?] = ProcessInfo.processInfo.environment.map {
+            strdup("\($0.key)=\($0.value)")
+        }
         defer { (argv + env).forEach { free($0) } }
         var pid = pid_t()
         guard posix_spawn(&pid, "/bin/sh", nil, nil, argv + [nil], env + [nil]) == 0 else { return -1 }
@@ -163,7 +168,8 @@ import Testing
             for options in [InspectOptions(computeSHA256: true, deep: true), InspectOptions(deep: false)] {
                 let feed = ArchiveFeed(limit: 8192)
                 let join = Self.produce(archive, into: feed, sizes: sizes)
-                let fromFeed = try SnapshotInspector.inspect(feed: feed, displayPath: path, fileName: name, options: options)
+                let fromFeed = try SnapshotInspector.inspect(
+                    feed: feed, displayPath: path, fileName: name, options: options)
                 #expect(join() == nil)
                 let fromFile = try SnapshotInspector.inspect(path: path, options: options)
                 #expect(fromFeed == fromFile, "\(name), chunks of \(size), deep \(options.deep)")

@@ -1,6 +1,7 @@
 import Foundation
 import QSnapCore
 import Testing
+
 @testable import Archive
 
 /// Compressed archives that unpack far beyond their size (decompression bombs) are refused; ordinary compressed
@@ -25,8 +26,10 @@ import Testing
         let out = headerPath.replacingOccurrences(of: "header.tar", with: "bomb.snapshot.gz")
         let sh = Process()
         sh.executableURL = URL(fileURLWithPath: "/bin/sh")
-        sh.arguments = ["-c", "{ cat \"$0\"; head -c $(($1 * 1048576 + 1024)) /dev/zero; } | gzip -c | gzip -c > \"$2\"",
-                        headerPath, "\(megabytes)", out]
+        sh.arguments = [
+            "-c", "{ cat \"$0\"; head -c $(($1 * 1048576 + 1024)) /dev/zero; } | gzip -c | gzip -c > \"$2\"",
+            headerPath, "\(megabytes)", out,
+        ]
         try sh.run()
         sh.waitUntilExit()
         #expect(sh.terminationStatus == 0)
@@ -38,7 +41,8 @@ import Testing
         let path = try Self.bomb(in: dir)
         let packed = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
         #expect(packed < 64 * 1024)
-        let reader = try ArchiveReader(.path(path), label: "bomb", expansionLimit: ExpansionLimit(ratio: 1000, floorBytes: 8 << 20))
+        let reader = try ArchiveReader(
+            .path(path), label: "bomb", expansionLimit: ExpansionLimit(ratio: 1000, floorBytes: 8 << 20))
         let error = try #require(throws: QSnapError.self) {
             while try reader.nextEntry() != nil {}
         }
@@ -52,7 +56,8 @@ import Testing
     @Test func bombIsRefusedWhileReadingEntryData() throws {
         let dir = try ScratchDirectory()
         let path = try Self.bomb(in: dir)
-        let reader = try ArchiveReader(.path(path), label: "bomb", expansionLimit: ExpansionLimit(ratio: 1000, floorBytes: 8 << 20))
+        let reader = try ArchiveReader(
+            .path(path), label: "bomb", expansionLimit: ExpansionLimit(ratio: 1000, floorBytes: 8 << 20))
         _ = try #require(try reader.nextEntry())
         let error = try #require(throws: QSnapError.self) {
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)
@@ -64,7 +69,8 @@ import Testing
     @Test func sameDataWithinTheLimitIsRead() throws {
         let dir = try ScratchDirectory()
         let path = try Self.bomb(in: dir, megabytes: 4)
-        let reader = try ArchiveReader(.path(path), label: "small", expansionLimit: ExpansionLimit(ratio: 1000, floorBytes: 8 << 20))
+        let reader = try ArchiveReader(
+            .path(path), label: "small", expansionLimit: ExpansionLimit(ratio: 1000, floorBytes: 8 << 20))
         let entry = try #require(try reader.nextEntry())
         #expect(entry.size == 4 << 20)
         #expect(try reader.nextEntry() == nil)
@@ -74,7 +80,8 @@ import Testing
     @Test func ordinaryGzipSnapshotIsNotLimited() throws {
         // The real fixture unpacks ~470× at most; a tight floor proves the ratio, not the floor, decides.
         let path = Fixtures.qdrant("full-snapshot-2023-06.snapshot.gz")
-        let reader = try ArchiveReader(.path(path), label: "fixture", expansionLimit: ExpansionLimit(ratio: 1000, floorBytes: 1 << 20))
+        let reader = try ArchiveReader(
+            .path(path), label: "fixture", expansionLimit: ExpansionLimit(ratio: 1000, floorBytes: 1 << 20))
         var entries = 0
         while try reader.nextEntry() != nil { entries += 1 }
         #expect(entries > 1)
@@ -86,7 +93,9 @@ import Testing
         for deep in [true, false] {
             var options = InspectOptions(deep: deep)
             options.expansionLimit = ExpansionLimit(ratio: 1000, floorBytes: 8 << 20)
-            let error = try #require(throws: QSnapError.self) { try SnapshotInspector.inspect(path: path, options: options) }
+            let error = try #require(throws: QSnapError.self) {
+                try SnapshotInspector.inspect(path: path, options: options)
+            }
             #expect(error.code.identifier == "archive.expansion", "\(error)")
             #expect(error.message.contains("bomb.snapshot.gz"))
         }

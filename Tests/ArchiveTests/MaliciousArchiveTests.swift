@@ -1,6 +1,7 @@
 import Foundation
 import QSnapCore
 import Testing
+
 @testable import Archive
 
 /// Every unsafe or damaged archive is refused with exit status 3, naming the entry, and nothing is written.
@@ -59,20 +60,30 @@ import Testing
         Case(name: "tar but not Qdrant", identifier: "archive.not-qdrant", mentions: "not a Qdrant snapshot") {
             var t = TestTar(); t.file("README", "hello"); return t.archive()
         },
-        Case(name: "traversal inside a nested segment tar", identifier: "archive.path-traversal", mentions: "!0/segments/", deepOnly: true) {
-            SyntheticSnapshots.clusterCollection(segment: SyntheticSnapshots.segmentTar { $0.file("snapshot/files/../../../../x", "x") })
+        Case(
+            name: "traversal inside a nested segment tar", identifier: "archive.path-traversal",
+            mentions: "!0/segments/", deepOnly: true
+        ) {
+            SyntheticSnapshots.clusterCollection(
+                segment: SyntheticSnapshots.segmentTar { $0.file("snapshot/files/../../../../x", "x") })
         },
-        Case(name: "symlink inside a nested segment tar", identifier: "archive.link", mentions: "snapshot/files/evil", deepOnly: true) {
-            SyntheticSnapshots.clusterCollection(segment: SyntheticSnapshots.segmentTar { $0.symlink("snapshot/files/evil", to: "/root") })
+        Case(
+            name: "symlink inside a nested segment tar", identifier: "archive.link", mentions: "snapshot/files/evil",
+            deepOnly: true
+        ) {
+            SyntheticSnapshots.clusterCollection(
+                segment: SyntheticSnapshots.segmentTar { $0.symlink("snapshot/files/evil", to: "/root") })
         },
         Case(name: "overlong name", identifier: "archive.overlong-name", mentions: "byte") {
             var t = TestTar(); t.file("0/" + String(repeating: "a", count: 300), "x"); return t.archive()
         },
         Case(name: "invalid UTF-8 name", identifier: "archive.invalid-name", mentions: "not valid UTF-8") {
-            var t = TestTar(); t.file(rawName: Array("0/wal/".utf8) + [0xff, 0xfe, 0x41], Array("x".utf8)); return t.archive()
+            var t = TestTar(); t.file(rawName: Array("0/wal/".utf8) + [0xff, 0xfe, 0x41], Array("x".utf8));
+            return t.archive()
         },
         Case(name: "damaged metadata", identifier: "archive.bad-metadata", mentions: "config.json") {
-            var t = TestTar(); t.file("0/replica_state.json", "{}"); t.file("config.json", "{not json"); return t.archive()
+            var t = TestTar(); t.file("0/replica_state.json", "{}"); t.file("config.json", "{not json");
+            return t.archive()
         },
     ]
 

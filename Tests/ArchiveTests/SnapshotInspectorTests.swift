@@ -1,6 +1,7 @@
 import Foundation
 import QSnapCore
 import Testing
+
 @testable import Archive
 
 @Suite struct SnapshotInspectorTests {
@@ -30,15 +31,17 @@ import Testing
         #expect(r.segmentFormat == .rocksdb)
         #expect(r.aliases == [:])
         let names = r.collections.compactMap(\.name)
-        #expect(names == [
-            "test_collection", "test_collection_product_x16", "test_collection_product_x32",
-            "test_collection_product_x64", "test_collection_product_x8", "test_collection_scalar_int8",
-        ])
+        #expect(
+            names == [
+                "test_collection", "test_collection_product_x16", "test_collection_product_x32",
+                "test_collection_product_x64", "test_collection_product_x8", "test_collection_scalar_int8",
+            ])
         for c in r.collections {
             #expect(c.shards.count == 1)
             #expect(c.shards[0].isLocal == true)
             #expect(c.shards[0].segments >= 2)
-            #expect((64 * 1_048_576)...(64 * 1_048_576 + 64) ~= c.shards[0].walBytes)  // two 32 MiB segments + first-index
+            // two 32 MiB segments + first-index
+            #expect((64 * 1_048_576)...(64 * 1_048_576 + 64) ~= c.shards[0].walBytes)
             #expect(c.config?.shardNumber == 1)
             #expect(c.storageVersion == "0.4.2")
         }
@@ -139,7 +142,8 @@ import Testing
 
     @Test func malformedChecksumIsAUsageError() throws {
         let error = try #require(throws: QSnapError.self) {
-            try SnapshotInspector.inspect(path: Fixtures.qdrant("shard-snapshot-2026.snapshot"), options: InspectOptions(expectedSHA256: "abc"))
+            try SnapshotInspector.inspect(
+                path: Fixtures.qdrant("shard-snapshot-2026.snapshot"), options: InspectOptions(expectedSHA256: "abc"))
         }
         #expect(error.code.exitStatus == ExitStatus.usage)
     }
@@ -148,7 +152,9 @@ import Testing
 
     @Test func clusterNodeCollectionSnapshot() throws {
         let dir = try ScratchDirectory()
-        let path = try dir.write("prod-vectors-\(SyntheticSnapshots.peer)-2026-11-21-10-00-00.snapshot", SyntheticSnapshots.clusterCollection())
+        let path = try dir.write(
+            "prod-vectors-\(SyntheticSnapshots.peer)-2026-11-21-10-00-00.snapshot",
+            SyntheticSnapshots.clusterCollection())
         for deep in [true, false] {
             let r = try SnapshotInspector.inspect(path: path, options: InspectOptions(deep: deep))
             #expect(r.kind == .collection)
@@ -169,7 +175,8 @@ import Testing
             #expect(c.shards[0].isLocal == true)
             #expect(c.shards[0].segments == 2)
             #expect(c.shards[0].hasData)
-            #expect(c.shards[0].clocks == [ShardReport.Clock(peerId: SyntheticSnapshots.peer, clockId: 0, currentTick: 12)])
+            #expect(
+                c.shards[0].clocks == [ShardReport.Clock(peerId: SyntheticSnapshots.peer, clockId: 0, currentTick: 12)])
             #expect(c.shards[1].isLocal == false)
             #expect(!c.shards[1].hasData)
             #expect(c.payloadSchema?["city"] == .string("keyword"))

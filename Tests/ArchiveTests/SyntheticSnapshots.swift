@@ -4,8 +4,10 @@ import Foundation
 enum SyntheticSnapshots {
     static let peer: UInt64 = 5_093_342_917_452_817
 
-    static func segmentTar(files: [String: String] = ["segment.json": #"{"version":42}"#, "version.info": "0.6.0"],
-                           extra: (inout TestTar) -> Void = { _ in }) -> [UInt8] {
+    static func segmentTar(
+        files: [String: String] = ["segment.json": #"{"version":42}"#, "version.info": "0.6.0"],
+        extra: (inout TestTar) -> Void = { _ in }
+    ) -> [UInt8] {
         var seg = TestTar()
         seg.directory("snapshot/")
         for (name, content) in files.sorted(by: { $0.key < $1.key }) { seg.file("snapshot/files/\(name)", content) }
@@ -18,7 +20,9 @@ enum SyntheticSnapshots {
         """#
 
     /// A cluster node's collection snapshot: shard 0 local with two segments, shard 1 a remote stub.
-    static func clusterCollection(segment: [UInt8] = segmentTar(), extraRoot: (inout TestTar) -> Void = { _ in }) -> [UInt8] {
+    static func clusterCollection(segment: [UInt8] = segmentTar(), extraRoot: (inout TestTar) -> Void = { _ in })
+        -> [UInt8]
+    {
         var t = TestTar()
         t.directory("0/")
         t.directory("0/wal/")
@@ -26,7 +30,9 @@ enum SyntheticSnapshots {
         t.file("0/segments/1b8c1a5e-0000-4000-8000-000000000001.tar", segment)
         t.file("0/segments/1b8c1a5e-0000-4000-8000-000000000002.tar", segmentTar())
         t.file("0/newest_clocks.json", #"{"clocks":[{"peer_id":\#(peer),"clock_id":0,"current_tick":12,"token":1}]}"#)
-        t.file("0/replica_state.json", #"{"is_local":true,"this_peer_id":\#(peer),"peers":{"\#(peer)":"Active","77":"Active"}}"#)
+        t.file(
+            "0/replica_state.json",
+            #"{"is_local":true,"this_peer_id":\#(peer),"peers":{"\#(peer)":"Active","77":"Active"}}"#)
         t.file("0/shard_config.json", #"{"type":"ReplicaSet"}"#)
         t.file("1/replica_state.json", #"{"is_local":false,"this_peer_id":\#(peer),"peers":{"77":"Active"}}"#)
         t.file("1/shard_config.json", #"{"type":"ReplicaSet"}"#)
@@ -43,7 +49,9 @@ enum SyntheticSnapshots {
         var t = TestTar()
         t.directory("wal/")
         t.file("segments/9a6e0c7e-0000-4000-8000-00000000000a/files/segment.json", #"{"version":3}"#)
-        t.file("segments/9a6e0c7e-0000-4000-8000-00000000000a/files/vector_storage/vectors.dat", [UInt8](repeating: 7, count: 3000))
+        t.file(
+            "segments/9a6e0c7e-0000-4000-8000-00000000000a/files/vector_storage/vectors.dat",
+            [UInt8](repeating: 7, count: 3000))
         t.file("newest_clocks.json", #"{"clocks":[]}"#)
         t.file("oldest_clocks.json", #"{"clocks":[]}"#)
         t.file("replica_state.json", #"{"is_local":true,"this_peer_id":\#(peer),"peers":{"\#(peer)":"Active"}}"#)

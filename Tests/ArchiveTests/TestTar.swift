@@ -27,8 +27,12 @@ struct TestTar {
     }
 
     mutating func directory(_ name: String) { entry(Array(name.utf8), type: .directory, size: 0, link: "") }
-    mutating func symlink(_ name: String, to target: String) { entry(Array(name.utf8), type: .symlink, size: 0, link: target) }
-    mutating func hardlink(_ name: String, to target: String) { entry(Array(name.utf8), type: .hardlink, size: 0, link: target) }
+    mutating func symlink(_ name: String, to target: String) {
+        entry(Array(name.utf8), type: .symlink, size: 0, link: target)
+    }
+    mutating func hardlink(_ name: String, to target: String) {
+        entry(Array(name.utf8), type: .hardlink, size: 0, link: target)
+    }
     mutating func special(_ name: String, _ type: TypeFlag) { entry(Array(name.utf8), type: type, size: 0, link: "") }
 
     /// A header that declares `size` bytes of data, followed by only `actual` bytes.

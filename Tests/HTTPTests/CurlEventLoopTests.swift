@@ -1,8 +1,9 @@
 import Foundation
 import QSnapCore
-import Synchronization
 import QSnapTestSupport
+import Synchronization
 import Testing
+
 @testable import HTTP
 
 /// The threads of this process, by name (`/proc/self/task/*/comm`).
@@ -10,7 +11,9 @@ private func threadNames() -> [String] {
     var tasks: [String] = []
     if let dir = opendir("/proc/self/task") {
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
+            }
             if !name.hasPrefix(".") { tasks.append(name) }
         }
         closedir(dir)
@@ -20,7 +23,8 @@ private func threadNames() -> [String] {
         defer { fclose(file) }
         var buffer = [CChar](repeating: 0, count: 64)
         guard fgets(&buffer, 64, file) != nil else { return "?" }
-        return String(cString: buffer).trimmingCharacters(in: .whitespacesAndNewlines)
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 
@@ -60,7 +64,9 @@ private func threadNames() -> [String] {
         for i in 0..<50 { #expect(bodies[i] == "/r\(i)") }
         #expect(!after.contains("qsnap-blocking"))
         // Other suites may run concurrently and start a few threads of their own; 50 requests on threads would add 50.
-        print("threads: before \(before.count), peak during 50 requests \(peak.load(ordering: .relaxed)), after \(after.count)")
+        print(
+            "threads: before \(before.count), peak during 50 requests \(peak.load(ordering: .relaxed)), after \(after.count)"
+        )
         #expect(peak.load(ordering: .relaxed) <= before.count + 8)
         #expect(after.count <= before.count + 8)
     }

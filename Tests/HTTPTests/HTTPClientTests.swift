@@ -1,15 +1,19 @@
 import Foundation
 import QSnapCore
-import Synchronization
 import QSnapTestSupport
+import Synchronization
 import Testing
+
 @testable import HTTP
 
 @Suite struct HTTPClientTests {
     @Test func getReturnsStatusHeadersAndBody() throws {
-        let server = try LoopbackServer { _ in .init(status: 200, headers: [("X-Test", "yes")], body: Array("hello".utf8)) }
+        let server = try LoopbackServer { _ in
+            .init(status: 200, headers: [("X-Test", "yes")], body: Array("hello".utf8))
+        }
         defer { server.stop() }
-        let response = try HTTPClient().perform(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/a%20b/./c"))
+        let response = try HTTPClient().perform(
+            HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/a%20b/./c"))
         #expect(response.status == 200)
         #expect(response.header("x-test") == "yes")
         #expect(response.bodyText == "hello")
@@ -38,7 +42,7 @@ import Testing
         defer { server.stop() }
         let path = NSTemporaryDirectory() + "qsnap-http-\(getpid()).bin"
         let content = (0..<100_000).map { UInt8(truncatingIfNeeded: $0) }
-        FileManager.default.createFile(atPath: path, contents: Data(content))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(content))
         defer { unlink(path) }
         let client = HTTPClient()
         _ = try client.perform(
@@ -160,8 +164,9 @@ import Testing
         let calls = Calls()
         var produced = 0
         let first = try client.perform(
-            HTTPRequest(method: "PUT", url: "http://127.0.0.1:\(server.port)/first",
-                        headers: [HTTPHeader(name: "X-Only-First", value: "1")]),
+            HTTPRequest(
+                method: "PUT", url: "http://127.0.0.1:\(server.port)/first",
+                headers: [HTTPHeader(name: "X-Only-First", value: "1")]),
             body: .stream(length: 50_000) { buffer in
                 let n = min(buffer.count, 50_000 - produced)
                 produced += n

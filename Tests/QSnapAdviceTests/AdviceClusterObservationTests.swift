@@ -1,21 +1,31 @@
+import QSnapCore
 import Testing
 
-import QSnapCore
 @testable import QSnapAdvice
 
 /// Live cluster observations map to facts; flags win.
 @Suite struct AdviceClusterObservationTests {
-    static let named = JSONValue.object(["params": .object(["vectors": .object([
-        "dense": .object(["size": .number(768), "distance": .string("Cosine")]),
-        "colbert": .object(["size": .number(128), "distance": .string("Cosine"), "multivector_config": .object(["comparator": .string("max_sim")])]),
-    ])])])
-    static let unnamed = JSONValue.object(["params": .object(["vectors": .object(["size": .number(768), "distance": .string("Dot")])])])
+    static let named = JSONValue.object([
+        "params": .object([
+            "vectors": .object([
+                "dense": .object(["size": .number(768), "distance": .string("Cosine")]),
+                "colbert": .object([
+                    "size": .number(128), "distance": .string("Cosine"),
+                    "multivector_config": .object(["comparator": .string("max_sim")]),
+                ]),
+            ])
+        ])
+    ])
+    static let unnamed = JSONValue.object([
+        "params": .object(["vectors": .object(["size": .number(768), "distance": .string("Dot")])])
+    ])
 
     @Test func sourceAndTargetMapToFacts() throws {
         var facts = AdviceFacts()
         try facts.set("target_shards", parsing: "8")
         let source = AdviceClusterObservation(
-            url: "http://old:6333", version: QdrantVersion("1.18.2")!, nodes: 3, shardCount: 6, collectionConfig: Self.named,
+            url: "http://old:6333", version: QdrantVersion("1.18.2")!, nodes: 3, shardCount: 6,
+            collectionConfig: Self.named,
             diskTotalBytes: 1000, diskUsagePercent: 40, ramBytes: 64)
         let target = AdviceClusterObservation(
             url: "https://abc.eu-central-1-0.aws.cloud.qdrant.io:6333", version: QdrantVersion("1.19.0")!, nodes: 3,
@@ -43,7 +53,8 @@ import QSnapCore
     }
 
     @Test func unnamedVectorsAndMissingQuotas() throws {
-        let o = AdviceClusterObservation(url: "http://q:6333", version: QdrantVersion("1.17.0")!, collectionConfig: Self.unnamed, diskTotalBytes: 10)
+        let o = AdviceClusterObservation(
+            url: "http://q:6333", version: QdrantVersion("1.17.0")!, collectionConfig: Self.unnamed, diskTotalBytes: 10)
         #expect(o.namedVectors == false)
         #expect(o.multivector == false)
         #expect(o.diskFreeBytes == nil, "no usage percent, no free-space estimate")

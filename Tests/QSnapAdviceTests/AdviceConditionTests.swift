@@ -1,6 +1,6 @@
+import QSnapCore
 import Testing
 
-import QSnapCore
 @testable import QSnapAdvice
 
 /// The condition language: comparisons, fact references and three-valued logic over unknown facts.
@@ -34,7 +34,10 @@ import QSnapCore
         (AdviceCondition.all([cmp("source", .equals, .text("chroma")), cmp("data_size", .gt, .number(1))]), .no),
         (AdviceCondition.any([cmp("source", .equals, .text("qdrant")), cmp("data_size", .gt, .number(1))]), .yes),
         (AdviceCondition.any([cmp("source", .equals, .text("chroma")), cmp("data_size", .gt, .number(1))]), .unknown),
-        (AdviceCondition.any([cmp("source", .equals, .text("chroma")), cmp("named_vectors", .equals, .bool(false))]), .no),
+        (
+            AdviceCondition.any([cmp("source", .equals, .text("chroma")), cmp("named_vectors", .equals, .bool(false))]),
+            .no
+        ),
         (AdviceCondition.known(fact: "data_size", false), .yes),
         (AdviceCondition.known(fact: "source", true), .yes),
         (AdviceCondition.compare(fact: "source_shards", op: .equals, operand: .fact("free_disk")), .unknown),
@@ -48,7 +51,9 @@ import QSnapCore
         #expect(r.why == "source_shards is 3 (= 6: no)")
         let u = Self.cmp("free_disk", .gte, .number(1)).evaluate(Self.facts)
         #expect(u.why == "free_disk is unknown")
-        let bytes = Self.cmp("free_disk", .gte, .number(1024 * 1024 * 1024)).evaluate(["free_disk": .number(3 * 1024 * 1024 * 1024)])
+        let bytes = Self.cmp("free_disk", .gte, .number(1024 * 1024 * 1024)).evaluate([
+            "free_disk": .number(3 * 1024 * 1024 * 1024)
+        ])
         #expect(bytes.why == "free_disk is 3.00 GiB (≥ 1.00 GiB: yes)")
     }
 

@@ -26,7 +26,9 @@ import Testing
         #expect(!files.isEmpty)
         #expect(bundled.map(\.name) == files.map(\.name))
         for (b, file) in zip(bundled, files) {
-            #expect(b.text == file.text, "\(file.name) differs from the bundled copy; rebuild (swift build copies the resources)")
+            #expect(
+                b.text == file.text,
+                "\(file.name) differs from the bundled copy; rebuild (swift build copies the resources)")
         }
         #expect(DefaultAdvicePolicies.directory?.path.contains("qsnap_QSnapAdvice.resources") == true)
     }

@@ -1,7 +1,7 @@
 import Foundation
+import QSnapCore
 import Testing
 
-import QSnapCore
 @testable import QSnapAdvice
 
 /// `qsnap advise --json` has a stable, documented schema: a golden document on a fixed input.
@@ -290,7 +290,9 @@ import QSnapCore
 
     @Test func goldenDocument() throws {
         let text = try Self.encode(try Self.report())
-        #expect(text == Self.golden, "JSON schema changed; if on purpose, bump AdviceReport.currentSchemaVersion and the docs:\n\(text)")
+        #expect(
+            text == Self.golden,
+            "JSON schema changed; if on purpose, bump AdviceReport.currentSchemaVersion and the docs:\n\(text)")
     }
 
     @Test func roundTrips() throws {
@@ -307,7 +309,9 @@ import QSnapCore
         #expect(report.status == "undecided")
         let d = report.domains[0]
         #expect(d.recommendation == nil)
-        #expect(d.undecidedReason == "no rule recommends a method for these facts; unknown facts that would decide: source_shards")
+        #expect(
+            d.undecidedReason
+                == "no rule recommends a method for these facts; unknown facts that would decide: source_shards")
         let json = try Self.encode(report)
         #expect(!json.contains("\"recommendation\""), "a nil recommendation is omitted (documented as optional)")
     }

@@ -1,7 +1,7 @@
 import Foundation
+import QSnapCore
 import Testing
 
-import QSnapCore
 @testable import QSnapAdvice
 
 /// One table row for the advice engine: facts in, what must come out.
@@ -51,27 +51,37 @@ enum AdviceTestSupport {
         let fired = Set(domain.trail.filter(\.fired).map(\.rule))
         for rule in c.fired { #expect(fired.contains(rule), "\(c.name): rule \(rule) fires; fired: \(fired.sorted())") }
         for (method, rule) in c.excluded {
-            #expect(domain.excluded.contains { $0.method == method && $0.rule == rule },
+            #expect(
+                domain.excluded.contains { $0.method == method && $0.rule == rule },
                 "\(c.name): \(method) excluded by \(rule); got \(domain.excluded.map { "\($0.method)/\($0.rule)" })")
         }
         for rule in c.conflicts {
-            #expect(domain.conflicts.contains { $0.rule == rule }, "\(c.name): conflict with \(rule) reported; got \(domain.conflicts)")
+            #expect(
+                domain.conflicts.contains { $0.rule == rule },
+                "\(c.name): conflict with \(rule) reported; got \(domain.conflicts)")
         }
         for (name, value) in c.findings {
-            #expect(domain.findings.contains { $0.name == name && $0.value == value }, "\(c.name): finding \(name)=\(value)")
+            #expect(
+                domain.findings.contains { $0.name == name && $0.value == value }, "\(c.name): finding \(name)=\(value)"
+            )
         }
         for (id, status) in c.constraints {
             let got = domain.constraints.first { $0.id == id }
             #expect(got?.status == status, "\(c.name): constraint \(id) is \(status); got \(String(describing: got))")
         }
         for w in c.warnings {
-            #expect(domain.warnings.contains { $0.text.contains(w) }, "\(c.name): warning '\(w)'; got \(domain.warnings.map(\.text))")
+            #expect(
+                domain.warnings.contains { $0.text.contains(w) },
+                "\(c.name): warning '\(w)'; got \(domain.warnings.map(\.text))")
         }
         for t in c.tips {
-            #expect(domain.tips.contains { $0.text.contains(t) }, "\(c.name): tip '\(t)'; got \(domain.tips.map(\.text))")
+            #expect(
+                domain.tips.contains { $0.text.contains(t) }, "\(c.name): tip '\(t)'; got \(domain.tips.map(\.text))")
         }
         for s in c.steps {
-            #expect(domain.nextSteps.contains { $0.text.contains(s) }, "\(c.name): step '\(s)'; got \(domain.nextSteps.map(\.text))")
+            #expect(
+                domain.nextSteps.contains { $0.text.contains(s) },
+                "\(c.name): step '\(s)'; got \(domain.nextSteps.map(\.text))")
         }
         for s in c.absentSteps {
             #expect(!domain.nextSteps.contains { $0.text.contains(s) }, "\(c.name): no step '\(s)'")

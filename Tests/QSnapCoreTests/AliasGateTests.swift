@@ -1,9 +1,11 @@
 import Testing
+
 @testable import QSnapCore
 
 @Suite struct AliasGateTests {
     @Test func newAliasesAndQsnapCollectionsPass() {
-        let r = AliasGate.evaluate(aliases: ["docs", "prod"], targetAliases: ["docs": "docs-qsnap-20261121T101500Z-ab12cd"])
+        let r = AliasGate.evaluate(
+            aliases: ["docs", "prod"], targetAliases: ["docs": "docs-qsnap-20261121T101500Z-ab12cd"])
         #expect(r.passed)
         #expect(r.figures == ["docs": "docs-qsnap-20261121T101500Z-ab12cd", "prod": "(new)"])
     }

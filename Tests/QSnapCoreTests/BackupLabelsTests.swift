@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QSnapCore
 
 @Suite struct BackupLabelsTests {
@@ -16,7 +17,8 @@ import Testing
         #expect(decoded.tags == nil && decoded.pinned == nil)
         #expect(decoded.labels == BackupLabels())
         #expect(try JSONDecoder().decode(BackupLabels.self, from: data) == BackupLabels())
-        #expect(try JSONDecoder().decode(BackupLabels.self, from: Data(#"{"id":"x","tags":null}"#.utf8)) == BackupLabels())
+        #expect(
+            try JSONDecoder().decode(BackupLabels.self, from: Data(#"{"id":"x","tags":null}"#.utf8)) == BackupLabels())
     }
 
     @Test func labelsRoundTripThroughTheManifest() throws {

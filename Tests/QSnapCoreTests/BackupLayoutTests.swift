@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QSnapCore
 
 @Suite struct BackupLayoutTests {
@@ -13,8 +14,10 @@ import Testing
         #expect(later > id)
     }
 
-    @Test(arguments: ["", "../x", "20261118T101320Z", "20261118T101320Z-abcdeg", "20261118X101320Z-abcdef",
-                      "20261118T101320Z-abcdef/..", "latest"])
+    @Test(arguments: [
+        "", "../x", "20261118T101320Z", "20261118T101320Z-abcdeg", "20261118X101320Z-abcdef",
+        "20261118T101320Z-abcdef/..", "latest",
+    ])
     func rejectsForeignIDs(_ id: String) {
         #expect(!BackupLayout.isValidID(id))
     }
@@ -22,9 +25,11 @@ import Testing
     @Test func keys() {
         let id = "20261118T101320Z-abcdef"
         #expect(BackupLayout.manifest(id) == "backups/\(id)/manifest.json")
-        #expect(BackupLayout.objectKey(backup: id, unit: .collection(name: "a-b", peer: 7), snapshotName: "x.snapshot")
+        #expect(
+            BackupLayout.objectKey(backup: id, unit: .collection(name: "a-b", peer: 7), snapshotName: "x.snapshot")
                 == "backups/\(id)/objects/a-b/peer-7/x.snapshot")
-        #expect(BackupLayout.objectKey(backup: id, unit: .shard(collection: "c", shard: 3), snapshotName: "s")
+        #expect(
+            BackupLayout.objectKey(backup: id, unit: .shard(collection: "c", shard: 3), snapshotName: "s")
                 == "backups/\(id)/objects/c/shard-3/s")
         #expect(BackupLayout.backupID(inKey: "backups/\(id)/objects/c/shard-3/s") == id)
         #expect(BackupLayout.backupID(inKey: "backups/nope/manifest.json") == nil)
@@ -33,13 +38,21 @@ import Testing
     @Test func manifestRoundTripsThroughJSON() throws {
         let m = BackupManifest(
             id: "20261118T101320Z-abcdef", kind: .shard, qsnapVersion: "0.1.0", startedAt: "a", completedAt: "b",
-            source: .init(qdrantVersion: "1.18.2", clusterEnabled: true, nodes: [.init(peerId: 1, url: "http://n1:6333", version: "1.18.2")]),
-            collections: [.init(name: "c", config: .object(["params": .object(["shard_number": .number(2)])]),
-                                payloadSchema: .object([:]), pointsCount: 10, status: "green",
-                                placement: [.init(shardId: 0, replicas: [.init(peerId: 1, state: "Active", pointsCount: 5)])])],
+            source: .init(
+                qdrantVersion: "1.18.2", clusterEnabled: true,
+                nodes: [.init(peerId: 1, url: "http://n1:6333", version: "1.18.2")]),
+            collections: [
+                .init(
+                    name: "c", config: .object(["params": .object(["shard_number": .number(2)])]),
+                    payloadSchema: .object([:]), pointsCount: 10, status: "green",
+                    placement: [.init(shardId: 0, replicas: [.init(peerId: 1, state: "Active", pointsCount: 5)])])
+            ],
             aliases: [.init(alias: "live", collection: "c")],
-            objects: [.init(key: "k", size: 3, sha256: String(repeating: "a", count: 64), etag: "e", kind: .shard,
-                            collection: "c", shardId: 0, peerId: 1, nodeURL: "http://n1:6333", snapshotName: "s", shards: [0])],
+            objects: [
+                .init(
+                    key: "k", size: 3, sha256: String(repeating: "a", count: 64), etag: "e", kind: .shard,
+                    collection: "c", shardId: 0, peerId: 1, nodeURL: "http://n1:6333", snapshotName: "s", shards: [0])
+            ],
             checksumsVerifiedAgainstQdrant: true)
         let data = try JSONEncoder().encode(m)
         #expect(try JSONDecoder().decode(BackupManifest.self, from: data) == m)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QSnapCore
 
 @Suite struct BackupManifestTests {
@@ -36,7 +37,8 @@ import Testing
         #expect(text.contains("copiedFrom"))
         #expect(try JSONDecoder().decode(BackupManifest.Object.self, from: encoded) == copied)
         // An object written before server-side copies existed: a SHA-256 and no origin.
-        let older = #"{"key":"k","size":3,"sha256":"ab","etag":"e","kind":"shard","nodeURL":"u","snapshotName":"n","shards":[1]}"#
+        let older =
+            #"{"key":"k","size":3,"sha256":"ab","etag":"e","kind":"shard","nodeURL":"u","snapshotName":"n","shards":[1]}"#
         let decoded = try JSONDecoder().decode(BackupManifest.Object.self, from: Data(older.utf8))
         #expect(decoded.sha256 == "ab")
         #expect(decoded.copiedFrom == nil)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QSnapCore
 
 @Suite struct BackupPlannerTests {
@@ -12,9 +13,13 @@ import Testing
     /// 3 shards × 2 replicas over 3 peers, shard s on peers s+1 and (s+1)%3+1.
     static let cluster = SourceTopology(
         clusterEnabled: true, nodes: nodes,
-        collections: [SourceTopology.Collection(name: "docs", shardCount: 3, shards: [
-            0: replicas([1, 2]), 1: replicas([2, 3]), 2: replicas([3, 1]),
-        ])])
+        collections: [
+            SourceTopology.Collection(
+                name: "docs", shardCount: 3,
+                shards: [
+                    0: replicas([1, 2]), 1: replicas([2, 3]), 2: replicas([3, 1]),
+                ])
+        ])
 
     @Test func collectionKindSnapshotsEveryNodeWithItsLocalShards() throws {
         let plan = try BackupPlanner.plan(kind: .collection, topology: Self.cluster)
@@ -33,7 +38,9 @@ import Testing
         let spread = try BackupPlanner.plan(kind: .shard, topology: Self.cluster)
         #expect(spread.map(\.node.peerId) == [1, 2, 3], "work is spread over the nodes")
         var t = Self.cluster
-        t.collections[0].shards[1] = [BackupManifest.Replica(peerId: 2, state: "Dead"), BackupManifest.Replica(peerId: 3, state: "Active")]
+        t.collections[0].shards[1] = [
+            BackupManifest.Replica(peerId: 2, state: "Dead"), BackupManifest.Replica(peerId: 3, state: "Active"),
+        ]
         let plan = try BackupPlanner.plan(kind: .shard, topology: t)
         #expect(plan.map(\.unit) == [0, 1, 2].map { .shard(collection: "docs", shard: $0) })
         #expect(plan[1].node.peerId == 3, "the Dead replica must not be chosen")
@@ -71,9 +78,11 @@ import Testing
     @Test func fingerprintIgnoresOrderButNotSelection() {
         var shuffled = Self.cluster
         shuffled.nodes.reverse()
-        #expect(BackupProgress.fingerprint(kind: .collection, topology: shuffled)
+        #expect(
+            BackupProgress.fingerprint(kind: .collection, topology: shuffled)
                 == BackupProgress.fingerprint(kind: .collection, topology: Self.cluster))
-        #expect(BackupProgress.fingerprint(kind: .shard, topology: Self.cluster)
+        #expect(
+            BackupProgress.fingerprint(kind: .shard, topology: Self.cluster)
                 != BackupProgress.fingerprint(kind: .collection, topology: Self.cluster))
     }
 }

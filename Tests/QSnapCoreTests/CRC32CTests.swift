@@ -15,7 +15,9 @@ import Testing
         var rng = SystemRandomNumberGenerator()
         let bytes = (0..<10_007).map { _ in UInt8.random(in: 0...255, using: &rng) }
         var crc = CRC32C()
-        for chunk in stride(from: 0, to: bytes.count, by: 333) { crc.update(Array(bytes[chunk..<min(bytes.count, chunk + 333)])) }
+        for chunk in stride(from: 0, to: bytes.count, by: 333) {
+            crc.update(Array(bytes[chunk..<min(bytes.count, chunk + 333)]))
+        }
         #expect(crc == CRC32C.checksum(bytes))
     }
 }

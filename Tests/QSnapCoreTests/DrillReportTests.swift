@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QSnapCore
 
 /// The drill report: figures, JSON with stable keys, Markdown.
@@ -13,11 +14,18 @@ import Testing
             restoreStarted: at("2026-11-21T20:00:05Z"), restoreFinished: at("2026-11-21T20:01:17.5Z"),
             finished: at("2026-11-21T20:01:30Z"),
             collections: [
-                .init(name: "products", scratchName: "qsnap-drill-7f3a-products", expectedPoints: 1000, restoredPoints: restored),
+                .init(
+                    name: "products", scratchName: "qsnap-drill-7f3a-products", expectedPoints: 1000,
+                    restoredPoints: restored),
                 .init(name: "users|x", scratchName: "qsnap-drill-7f3a-users", expectedPoints: 20, restoredPoints: 20),
             ],
-            checks: [.init(name: "checksums", passed: true, detail: "12 objects"), .init(name: "point counts", passed: restored == 1000)],
-            cleanup: .init(removed: ["qsnap-drill-7f3a-products", "qsnap-drill-7f3a-users"].filter { !leftover.contains($0) }, leftover: leftover),
+            checks: [
+                .init(name: "checksums", passed: true, detail: "12 objects"),
+                .init(name: "point counts", passed: restored == 1000),
+            ],
+            cleanup: .init(
+                removed: ["qsnap-drill-7f3a-products", "qsnap-drill-7f3a-users"].filter { !leftover.contains($0) },
+                leftover: leftover),
             error: error)
     }
 
@@ -40,10 +48,11 @@ import Testing
     @Test func jsonHasStableKeysAndRoundTrips() throws {
         let r = Self.report()
         let json = try #require(try JSONSerialization.jsonObject(with: r.jsonData()) as? [String: Any])
-        #expect(Set(json.keys) == [
-            "format_version", "backup_id", "backup_time", "source_version", "target", "started", "finished",
-            "rto_seconds", "rpo_seconds", "collections", "checks", "cleanup", "error", "passed",
-        ])
+        #expect(
+            Set(json.keys) == [
+                "format_version", "backup_id", "backup_time", "source_version", "target", "started", "finished",
+                "rto_seconds", "rpo_seconds", "collections", "checks", "cleanup", "error", "passed",
+            ])
         #expect(json["rto_seconds"] as? Double == 72.5)
         #expect(json["started"] as? String == "2026-11-21T20:00:00Z")
         #expect(json["passed"] as? Bool == true)
@@ -73,7 +82,8 @@ import Testing
         r = DrillReport(
             backupID: r.backupID, backupTime: r.backupTime, sourceVersion: nil,
             target: "https://h/x?X-Amz-Signature=deadbeef", started: r.started, restoreStarted: r.started,
-            restoreFinished: r.started, finished: r.finished, collections: [], checks: [], cleanup: .init(removed: [], leftover: []))
+            restoreFinished: r.started, finished: r.finished, collections: [], checks: [],
+            cleanup: .init(removed: [], leftover: []))
         #expect(!r.target.contains("deadbeef"))
         #expect(r.markdown().contains("No collection was restored."))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QSnapCore
 
 @Suite struct ForgetGateTests {
@@ -44,6 +45,12 @@ import Testing
         let tied = [RetentionBackup(id: "x2", time: Self.at(5)), RetentionBackup(id: "x1", time: Self.at(5))]
         #expect(ForgetGate.refusals(forgetting: ["x1"], among: tied).map(\.protection) == [.newestVerified])
         #expect(ForgetGate.refusals(forgetting: ["x2"], among: tied).isEmpty)
-        #expect(ForgetGate.refusals(forgetting: ["x1"], among: tied.map { var b = $0; b.verified = false; return b }).isEmpty)
+        #expect(
+            ForgetGate.refusals(
+                forgetting: ["x1"],
+                among: tied.map {
+                    var b = $0; b.verified = false; return b
+                }
+            ).isEmpty)
     }
 }

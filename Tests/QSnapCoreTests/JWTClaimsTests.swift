@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QSnapCore
 
 @Suite struct JWTClaimsTests {
@@ -16,7 +17,9 @@ import Testing
         #expect(try JWTClaims(token: Self.token("{}")).access == .manage)  // no access claim: manage
         #expect(try JWTClaims(token: Self.token(#"{"access":"m"}"#)).access == .manage)
         #expect(try JWTClaims(token: Self.token(#"{"access":"r"}"#)).access == .globalRead)
-        let list = try JWTClaims(token: Self.token(#"{"access":[{"collection":"a","access":"rw"},{"collection":"b","access":"r"}],"exp":100}"#))
+        let list = try JWTClaims(
+            token: Self.token(
+                #"{"access":[{"collection":"a","access":"rw"},{"collection":"b","access":"r"}],"exp":100}"#))
         #expect(list.access == .collections(["a": "rw", "b": "r"]))
         #expect(list.expiresAt == 100)
         #expect(list.access.canWrite("a") && !list.access.canWrite("b") && !list.access.canManage)

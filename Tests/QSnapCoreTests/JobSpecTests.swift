@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QSnapCore
 
 /// Parsing and validating `qsnap run` job files.
@@ -35,20 +36,22 @@ import Testing
     }
 
     @Test func theNodesSnapshotBucketIsPartOfTheSource() throws {
-        let job = try JobSpec.parse(yaml: """
-            source:
-              urls: [http://localhost:6333]
-              snapshots-bucket: qdrant-snapshots
-              snapshots-prefix: ./data/snapshots/
-            repository: s3://backups/qdrant
-            """, file: "jobs/nightly.yaml")
+        let job = try JobSpec.parse(
+            yaml: """
+                source:
+                  urls: [http://localhost:6333]
+                  snapshots-bucket: qdrant-snapshots
+                  snapshots-prefix: ./data/snapshots/
+                repository: s3://backups/qdrant
+                """, file: "jobs/nightly.yaml")
         #expect(job.source.snapshotStore == NodeSnapshotStore(bucket: "qdrant-snapshots", prefix: "data/snapshots"))
         #expect(try JobSpec.parse(yaml: Self.minimal, file: "j.yaml").source.snapshotStore == NodeSnapshotStore())
     }
 
     @Test func exampleJobParses() throws {
         let path = RetentionPolicyTests.root.appendingPathComponent("policies/jobs/example-job.yaml")
-        let job = try JobSpec.parse(yaml: try String(contentsOf: path, encoding: .utf8), file: "policies/jobs/example-job.yaml")
+        let job = try JobSpec.parse(
+            yaml: try String(contentsOf: path, encoding: .utf8), file: "policies/jobs/example-job.yaml")
         #expect(job.name == "prod-nightly")
         #expect(job.source.urls.count == 2)
         #expect(job.source.apiKeyEnv == "QDRANT_API_KEY")
@@ -122,12 +125,21 @@ import Testing
         ("source: {urls: []}\nrepository: /b\n", 1, "at least one Qdrant node URL"),
         ("source: {urls: [ftp://h]}\nrepository: /b\n", 1, "must be http://host:port"),
         ("source: {urls: ['http://u:p@h:6333']}\nrepository: /b\n", 1, "must not carry credentials"),
-        ("source: {urls: [http://h:6333], api-key-env: 'not a name'}\nrepository: /b\n", 1, "NAME of an environment variable"),
+        (
+            "source: {urls: [http://h:6333], api-key-env: 'not a name'}\nrepository: /b\n", 1,
+            "NAME of an environment variable"
+        ),
         ("source: {urls: [http://h:6333]}\nrepository: gs://b/p\n", 2, "scheme 'gs' is not supported"),
         ("source: {urls: [http://h:6333]}\nrepository: 's3://AKIA:secret@b/p'\n", 2, "must not carry credentials"),
         ("source: {urls: [http://h:6333]}\nrepository: s3:///p\n", 2, "needs a bucket"),
-        ("source: {urls: [http://h:6333]}\nrepository: /b\nselection: {kind: point}\n", 3, "selection kind 'point' is unknown"),
-        ("source: {urls: [http://h:6333]}\nrepository: /b\nselection: {kind: full, collections: [a]}\n", 3, "full snapshot covers"),
+        (
+            "source: {urls: [http://h:6333]}\nrepository: /b\nselection: {kind: point}\n", 3,
+            "selection kind 'point' is unknown"
+        ),
+        (
+            "source: {urls: [http://h:6333]}\nrepository: /b\nselection: {kind: full, collections: [a]}\n", 3,
+            "full snapshot covers"
+        ),
         ("source: {urls: [http://h:6333]}\nrepository: /b\nselection: {collections: [a, a]}\n", 3, "listed twice"),
         ("source: {urls: [http://h:6333]}\nrepository: /b\nverify: maybe\n", 3, "must be true or false"),
         ("source: {urls: [http://h:6333]}\nrepository: /b\nmetrics: {textfile: /tmp/x.txt}\n", 3, "must end in .prom"),
@@ -158,7 +170,9 @@ import Testing
         #expect(WallClockDuration.seconds("15m") == 900)
         #expect(WallClockDuration.seconds("1h30m") == 5400)
         #expect(WallClockDuration.seconds("1d2h3m4s") == 93_784)
-        for bad in ["", "0", "0m", "m", "1h1h", "1.5h", "-5m", "1y"] { #expect(WallClockDuration.seconds(bad) == nil, "\(bad)") }
+        for bad in ["", "0", "0m", "m", "1h1h", "1.5h", "-5m", "1y"] {
+            #expect(WallClockDuration.seconds(bad) == nil, "\(bad)")
+        }
         #expect(WallClockDuration.format(5400) == "1h30m")
     }
 }

@@ -1,18 +1,25 @@
 import Testing
+
 @testable import QSnapCore
 
 @Suite struct MigrationPlanTests {
-    static let named = try! JSONValue.parse(Array(#"""
-        {"params": {"vectors": {"dense": {"size": 8, "distance": "Cosine"}}, "sparse_vectors": {"text": {}},
-                    "shard_number": 3, "replication_factor": 2, "on_disk_payload": true},
-         "hnsw_config": {"m": 32, "ef_construct": 100}, "optimizer_config": {"indexing_threshold": 10000},
-         "quantization_config": {"scalar": {"type": "int8"}}, "metadata": {"qsnap_restore": {"base": "x"}}}
-        """#.utf8))
-    static let unnamed = try! JSONValue.parse(Array(#"{"params": {"vectors": {"size": 4, "distance": "Dot"}, "shard_number": 1}}"#.utf8))
+    static let named = try! JSONValue.parse(
+        Array(
+            #"""
+            {"params": {"vectors": {"dense": {"size": 8, "distance": "Cosine"}}, "sparse_vectors": {"text": {}},
+                        "shard_number": 3, "replication_factor": 2, "on_disk_payload": true},
+             "hnsw_config": {"m": 32, "ef_construct": 100}, "optimizer_config": {"indexing_threshold": 10000},
+             "quantization_config": {"scalar": {"type": "int8"}}, "metadata": {"qsnap_restore": {"base": "x"}}}
+            """#.utf8))
+    static let unnamed = try! JSONValue.parse(
+        Array(#"{"params": {"vectors": {"size": 4, "distance": "Dot"}, "shard_number": 1}}"#.utf8))
 
     @Test func overridesAndBulkLoadSettings() throws {
-        let plan = try MigrationPlan(sourceConfig: Self.named, options: .init(
-            collection: "docs", target: "docs2", shards: 6, replicationFactor: 1, onDisk: true, dropQuantization: true))
+        let plan = try MigrationPlan(
+            sourceConfig: Self.named,
+            options: .init(
+                collection: "docs", target: "docs2", shards: 6, replicationFactor: 1, onDisk: true,
+                dropQuantization: true))
         let body = plan.createBody
         #expect(body["shard_number"] == .integer(6))
         #expect(body["replication_factor"] == .integer(1))
@@ -27,10 +34,15 @@ import Testing
     }
 
     @Test func unnamedVectorRenamedAndVectorsAdded() throws {
-        let plan = try MigrationPlan(sourceConfig: Self.unnamed, options: .init(
-            collection: "docs", target: "v2", additions: [try VectorAddition(parsing: "new:6:cosine"),
-                                                          try VectorAddition(parsing: "bm25:sparse")],
-            renames: ["": "old"]))
+        let plan = try MigrationPlan(
+            sourceConfig: Self.unnamed,
+            options: .init(
+                collection: "docs", target: "v2",
+                additions: [
+                    try VectorAddition(parsing: "new:6:cosine"),
+                    try VectorAddition(parsing: "bm25:sparse"),
+                ],
+                renames: ["": "old"]))
         #expect(plan.createBody["vectors"]?["old"]?["size"] == .integer(4))
         #expect(plan.createBody["vectors"]?["new"]?["distance"] == .string("Cosine"))
         #expect(plan.createBody["sparse_vectors"]?["bm25"] == .object([:]))
@@ -43,21 +55,27 @@ import Testing
 
     @Test func vectorChangesThatDoNotFitAreUsageErrors() {
         #expect(throws: QSnapError.self) {  // unnamed vector left unnamed beside an added one
-            try MigrationPlan(sourceConfig: Self.unnamed, options: .init(collection: "c", additions: [try VectorAddition(parsing: "n:2:Dot")]))
+            try MigrationPlan(
+                sourceConfig: Self.unnamed,
+                options: .init(collection: "c", additions: [try VectorAddition(parsing: "n:2:Dot")]))
         }
         #expect(throws: QSnapError.self) {  // rename of a missing vector
             try MigrationPlan(sourceConfig: Self.named, options: .init(collection: "c", renames: ["nope": "x"]))
         }
         #expect(throws: QSnapError.self) {  // an added name already taken
-            try MigrationPlan(sourceConfig: Self.named, options: .init(collection: "c", additions: [try VectorAddition(parsing: "text:sparse")]))
+            try MigrationPlan(
+                sourceConfig: Self.named,
+                options: .init(collection: "c", additions: [try VectorAddition(parsing: "text:sparse")]))
         }
     }
 
     @Test func fingerprintFollowsWhatDefinesTheMigration() throws {
         let a = try MigrationPlan(sourceConfig: Self.named, options: .init(collection: "docs"))
         let b = try MigrationPlan(sourceConfig: Self.named, options: .init(collection: "docs"))
-        let filtered = try MigrationPlan(sourceConfig: Self.named, options: .init(
-            collection: "docs", filter: .object(["must": .array([])])))
+        let filtered = try MigrationPlan(
+            sourceConfig: Self.named,
+            options: .init(
+                collection: "docs", filter: .object(["must": .array([])])))
         let resharded = try MigrationPlan(sourceConfig: Self.named, options: .init(collection: "docs", shards: 2))
         #expect(a.fingerprint == b.fingerprint)
         #expect(a.fingerprint != filtered.fingerprint)
@@ -75,7 +93,8 @@ import Testing
     }
 
     @Test func idRangesFollowQdrantsOrder() {
-        let ids: [JSONValue] = (0..<100).map { .integer(Int64($0 * 10)) }
+        let ids: [JSONValue] =
+            (0..<100).map { .integer(Int64($0 * 10)) }
             + [.string("00000000-0000-0000-0000-000000000001"), .unsigned(UInt64.max)]
         let bounds = PointIdOrder.boundaries(sample: ids.shuffled(), count: 4)
         #expect(bounds.count == 3)

@@ -10,8 +10,12 @@ import Testing
         #expect(s.encryption == .kms && s.kmsKeyID == "alias/backups" && s.bucketKeyEnabled == true)
         #expect(s.storageClass == "STANDARD_IA")
         #expect(s.objectTags?.map(\.key) == ["team", "env", "note"] && s.objectTags?.last?.value == "a b&c")
-        #expect(try ObjectStorageSettings.parse(sse: nil, kmsKeyID: nil, bucketKey: false, storageClass: nil, tags: []).isEmpty)
-        #expect(try ObjectStorageSettings.parse(sse: "aes256", kmsKeyID: nil, bucketKey: false, storageClass: nil, tags: []).encryption == .aes256)
+        #expect(
+            try ObjectStorageSettings.parse(sse: nil, kmsKeyID: nil, bucketKey: false, storageClass: nil, tags: [])
+                .isEmpty)
+        #expect(
+            try ObjectStorageSettings.parse(sse: "aes256", kmsKeyID: nil, bucketKey: false, storageClass: nil, tags: [])
+                .encryption == .aes256)
     }
 
     @Test(arguments: [
@@ -29,7 +33,8 @@ import Testing
     ])
     func badValuesAreUsageErrors(sse: String?, key: String?, bucketKey: Bool, storageClass: String?, tags: [String]) {
         do {
-            _ = try ObjectStorageSettings.parse(sse: sse, kmsKeyID: key, bucketKey: bucketKey, storageClass: storageClass, tags: tags)
+            _ = try ObjectStorageSettings.parse(
+                sse: sse, kmsKeyID: key, bucketKey: bucketKey, storageClass: storageClass, tags: tags)
             Issue.record("expected an error")
         } catch let error as QSnapError {
             #expect(error.code.category == "usage")
@@ -37,8 +42,9 @@ import Testing
     }
 
     @Test func manifestFieldIsOptionalAndRoundTrips() throws {
-        let settings = ObjectStorageSettings(encryption: .kms, kmsKeyID: "k", storageClass: "GLACIER_IR",
-                                             objectTags: [.init(key: "a", value: "b")])
+        let settings = ObjectStorageSettings(
+            encryption: .kms, kmsKeyID: "k", storageClass: "GLACIER_IR",
+            objectTags: [.init(key: "a", value: "b")])
         let data = try JSONEncoder().encode(settings)
         #expect(try JSONDecoder().decode(ObjectStorageSettings.self, from: data) == settings)
         let text = String(decoding: data, as: UTF8.self)
@@ -55,7 +61,8 @@ import Testing
         for (mode, days) in [(String?("governance"), Int?(nil)), (nil, 3), ("forever", 3), ("compliance", 0)] {
             #expect(throws: QSnapError.self) {
                 try ObjectStorageSettings.parse(
-                    sse: nil, kmsKeyID: nil, bucketKey: false, storageClass: nil, tags: [], objectLock: mode, retainDays: days)
+                    sse: nil, kmsKeyID: nil, bucketKey: false, storageClass: nil, tags: [], objectLock: mode,
+                    retainDays: days)
             }
         }
     }

@@ -1,12 +1,15 @@
 import Testing
+
 @testable import QSnapCore
 
 @Suite struct PayloadIndexSchemaTests {
-    static let recorded = try! JSONValue.parse(Array(#"""
-        {"tag": {"data_type": "keyword", "points": 10},
-         "n": {"data_type": "integer", "params": {"type": "integer", "lookup": true, "range": true}, "points": 10},
-         "body": {"data_type": "text", "params": {"type": "text", "tokenizer": "word"}, "points": 3}}
-        """#.utf8))
+    static let recorded = try! JSONValue.parse(
+        Array(
+            #"""
+            {"tag": {"data_type": "keyword", "points": 10},
+             "n": {"data_type": "integer", "params": {"type": "integer", "lookup": true, "range": true}, "points": 10},
+             "body": {"data_type": "text", "params": {"type": "text", "tokenizer": "word"}, "points": 3}}
+            """#.utf8))
 
     @Test func createRequestsUseParamsOrTheTypeName() {
         let fields = PayloadIndexSchema(Self.recorded).fields
@@ -27,7 +30,9 @@ import Testing
         var other = Self.recorded.objectValue!
         other["tag"] = nil
         other["n"] = .object(["data_type": .string("float")])
-        other["body"] = .object(["data_type": .string("text"), "params": .object(["type": .string("text"), "tokenizer": .string("prefix")])])
+        other["body"] = .object([
+            "data_type": .string("text"), "params": .object(["type": .string("text"), "tokenizer": .string("prefix")]),
+        ])
         let differences = PayloadIndexSchema(Self.recorded).differences(from: PayloadIndexSchema(.object(other)))
         #expect(differences.count == 3)
         #expect(differences.contains { $0.contains("tag (keyword) is missing") })

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QSnapCore
 
 /// Rendering and re-reading Prometheus textfile metrics across runs.
@@ -10,37 +11,41 @@ import Testing
         let m = JobMetrics(job: "nightly").recording(
             .init(success: true, finished: Self.t, durationSeconds: 12.5, bytes: 1_048_576, objects: 42))
         let text = PrometheusTextfile.render([m])
-        #expect(text == """
-            # HELP qsnap_last_success_timestamp_seconds Unix time of the job's last successful run.
-            # TYPE qsnap_last_success_timestamp_seconds gauge
-            qsnap_last_success_timestamp_seconds{job="nightly"} 1795291200
-            # HELP qsnap_last_run_duration_seconds Wall time of the job's last run.
-            # TYPE qsnap_last_run_duration_seconds gauge
-            qsnap_last_run_duration_seconds{job="nightly"} 12.5
-            # HELP qsnap_last_run_bytes Bytes written to the repository by the job's last run.
-            # TYPE qsnap_last_run_bytes gauge
-            qsnap_last_run_bytes{job="nightly"} 1048576
-            # HELP qsnap_last_run_objects Objects written to the repository by the job's last run.
-            # TYPE qsnap_last_run_objects gauge
-            qsnap_last_run_objects{job="nightly"} 42
-            # HELP qsnap_run_failures_total Failed runs of the job.
-            # TYPE qsnap_run_failures_total counter
-            qsnap_run_failures_total{job="nightly"} 0
-            # HELP qsnap_last_run_success 1 if the job's last run succeeded, 0 if it failed.
-            # TYPE qsnap_last_run_success gauge
-            qsnap_last_run_success{job="nightly"} 1
+        #expect(
+            text == """
+                # HELP qsnap_last_success_timestamp_seconds Unix time of the job's last successful run.
+                # TYPE qsnap_last_success_timestamp_seconds gauge
+                qsnap_last_success_timestamp_seconds{job="nightly"} 1795291200
+                # HELP qsnap_last_run_duration_seconds Wall time of the job's last run.
+                # TYPE qsnap_last_run_duration_seconds gauge
+                qsnap_last_run_duration_seconds{job="nightly"} 12.5
+                # HELP qsnap_last_run_bytes Bytes written to the repository by the job's last run.
+                # TYPE qsnap_last_run_bytes gauge
+                qsnap_last_run_bytes{job="nightly"} 1048576
+                # HELP qsnap_last_run_objects Objects written to the repository by the job's last run.
+                # TYPE qsnap_last_run_objects gauge
+                qsnap_last_run_objects{job="nightly"} 42
+                # HELP qsnap_run_failures_total Failed runs of the job.
+                # TYPE qsnap_run_failures_total counter
+                qsnap_run_failures_total{job="nightly"} 0
+                # HELP qsnap_last_run_success 1 if the job's last run succeeded, 0 if it failed.
+                # TYPE qsnap_last_run_success gauge
+                qsnap_last_run_success{job="nightly"} 1
 
-            """)
+                """)
     }
 
     @Test func carriesLastSuccessAndFailuresAcrossRuns() throws {
         var file = PrometheusTextfile.render([
-            JobMetrics(job: "nightly").recording(.init(success: true, finished: Self.t, durationSeconds: 3, bytes: 10, objects: 1))
+            JobMetrics(job: "nightly").recording(
+                .init(success: true, finished: Self.t, durationSeconds: 3, bytes: 10, objects: 1))
         ])
         for run in 1...3 {
             var previous = try PrometheusTextfile.parse(file)
             let updated = (previous["nightly"] ?? JobMetrics(job: "nightly")).recording(
-                .init(success: false, finished: Self.t.addingTimeInterval(Double(run) * 3600), durationSeconds: 1.25, bytes: 0, objects: 0))
+                .init(
+                    success: false, finished: Self.t.addingTimeInterval(Double(run) * 3600), durationSeconds: 1.25,
+                    bytes: 0, objects: 0))
             previous["nightly"] = updated
             file = PrometheusTextfile.render(Array(previous.values))
         }
@@ -50,8 +55,11 @@ import Testing
         #expect(after.lastRunSuccess == false)
         #expect(after.lastRunDurationSeconds == 1.25)
         // A success moves the timestamp on and keeps the counter.
-        let ok = after.recording(.init(success: true, finished: Self.t.addingTimeInterval(86_400), durationSeconds: 2, bytes: 5, objects: 1))
-        #expect(ok.failuresTotal == 3 && ok.lastSuccessTimestamp == Self.t.timeIntervalSince1970 + 86_400 && ok.lastRunSuccess == true)
+        let ok = after.recording(
+            .init(success: true, finished: Self.t.addingTimeInterval(86_400), durationSeconds: 2, bytes: 5, objects: 1))
+        #expect(
+            ok.failuresTotal == 3 && ok.lastSuccessTimestamp == Self.t.timeIntervalSince1970 + 86_400
+                && ok.lastRunSuccess == true)
     }
 
     @Test func escapesLabelsAndKeepsOtherJobs() throws {
@@ -74,7 +82,10 @@ import Testing
 
             """
         #expect(try PrometheusTextfile.parse(text)["x"]?.failuresTotal == 4)
-        for bad in [#"qsnap_run_failures_total{job="x} 1"#, #"qsnap_run_failures_total{job="x"} many"#, "qsnap_run_failures_total 3"] {
+        for bad in [
+            #"qsnap_run_failures_total{job="x} 1"#, #"qsnap_run_failures_total{job="x"} many"#,
+            "qsnap_run_failures_total 3",
+        ] {
             let error = #expect(throws: QSnapError.self) { try PrometheusTextfile.parse("# ok\n" + bad) }
             #expect(error?.code == .failure("metrics.textfile"))
             #expect(error?.message.contains("line 2") == true)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QSnapCore
 
 @Suite struct QdrantVersionTests {

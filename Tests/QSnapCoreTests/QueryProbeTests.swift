@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QSnapCore
 
 @Suite struct QueryProbeTests {
@@ -11,10 +12,12 @@ import Testing
     }
 
     @Test func namedVectorsOfEveryKind() throws {
-        let vector = try JSONValue.parse(Array(#"""
-            {"dense": [0.1, 0.2], "multi": [[0.1, 0.2], [0.3, 0.4]],
-             "text": {"indices": [1, 7], "values": [0.5, 1.0]}, "empty": [], "broken": {"indices": [1]}}
-            """#.utf8))
+        let vector = try JSONValue.parse(
+            Array(
+                #"""
+                {"dense": [0.1, 0.2], "multi": [[0.1, 0.2], [0.3, 0.4]],
+                 "text": {"indices": [1, 7], "values": [0.5, 1.0]}, "empty": [], "broken": {"indices": [1]}}
+                """#.utf8))
         let queries = QueryProbe.queries(for: vector)
         #expect(queries.map(\.label) == ["dense(dense)", "multi(multi)", "sparse(text)"])
         #expect(queries[2].body["using"] == .string("text"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QSnapCore
 
 /// The repository lock model and the pure acquire / refuse / break-stale / renew decision.
@@ -10,7 +11,9 @@ import Testing
     static let policy = RepositoryLockPolicy(ttl: 3600, staleGrace: 300)
 
     static func lock(_ owner: RepositoryLock.Owner, expiresIn: TimeInterval) -> RepositoryLock {
-        RepositoryLock(owner: owner, created: t0.addingTimeInterval(-60), expires: t0.addingTimeInterval(expiresIn), purpose: "run")
+        RepositoryLock(
+            owner: owner, created: t0.addingTimeInterval(-60), expires: t0.addingTimeInterval(expiresIn), purpose: "run"
+        )
     }
 
     @Test func mechanismIsRecordedAndOptional() throws {
@@ -20,20 +23,27 @@ import Testing
         #expect(text.contains(#""mechanism":"conditional-write""#))
         #expect(try RepositoryLock.decode(lock.jsonData(), location: "x") == lock)
         #expect(lock.renewed(now: Self.t0, ttl: 60).mechanism == "conditional-write")
-        let old = #"{"created":"2026-11-21T19:59:00Z","expires":"2026-11-21T20:10:00Z","owner":{"host":"h","pid":1,"run_id":"r"},"purpose":"run","version":1}"#
+        let old =
+            #"{"created":"2026-11-21T19:59:00Z","expires":"2026-11-21T20:10:00Z","owner":{"host":"h","pid":1,"run_id":"r"},"purpose":"run","version":1}"#
         #expect(try RepositoryLock.decode(Data(old.utf8), location: "x").mechanism == nil)
         #expect(!String(decoding: Self.lock(Self.me, expiresIn: 1).jsonData(), as: UTF8.self).contains("mechanism"))
     }
 
     @Test func acquiresWhenThereIsNoLock() {
-        let d = RepositoryLockDecision.decide(existing: nil, now: Self.t0, me: Self.me, purpose: "run", policy: Self.policy)
-        #expect(d == .acquire(RepositoryLock(owner: Self.me, created: Self.t0, expires: Self.t0.addingTimeInterval(3600), purpose: "run")))
+        let d = RepositoryLockDecision.decide(
+            existing: nil, now: Self.t0, me: Self.me, purpose: "run", policy: Self.policy)
+        #expect(
+            d
+                == .acquire(
+                    RepositoryLock(
+                        owner: Self.me, created: Self.t0, expires: Self.t0.addingTimeInterval(3600), purpose: "run")))
         #expect(d.busyError == nil)
     }
 
     @Test func refusesALiveLockAndSaysWhoHoldsItUntilWhen() throws {
         let held = Self.lock(Self.other, expiresIn: 1200)
-        let d = RepositoryLockDecision.decide(existing: held, now: Self.t0, me: Self.me, purpose: "run", policy: Self.policy)
+        let d = RepositoryLockDecision.decide(
+            existing: held, now: Self.t0, me: Self.me, purpose: "run", policy: Self.policy)
         #expect(d == .refuseBusy(holder: held, retryAt: Self.t0.addingTimeInterval(1500)))
         let error = try #require(d.busyError)
         #expect(error.code == .busy("repository.locked"))
@@ -45,29 +55,41 @@ import Testing
 
     @Test func respectsAnExpiredLockDuringTheGracePeriod() {
         let held = Self.lock(Self.other, expiresIn: -299)
-        let d = RepositoryLockDecision.decide(existing: held, now: Self.t0, me: Self.me, purpose: "run", policy: Self.policy)
+        let d = RepositoryLockDecision.decide(
+            existing: held, now: Self.t0, me: Self.me, purpose: "run", policy: Self.policy)
         guard case .refuseBusy(_, let retryAt) = d else { Issue.record("expected refuseBusy, got \(d)"); return }
         #expect(retryAt == Self.t0.addingTimeInterval(1))
         let exactly = Self.lock(Self.other, expiresIn: -300)
-        let atEdge = RepositoryLockDecision.decide(existing: exactly, now: Self.t0, me: Self.me, purpose: "run", policy: Self.policy)
+        let atEdge = RepositoryLockDecision.decide(
+            existing: exactly, now: Self.t0, me: Self.me, purpose: "run", policy: Self.policy)
         #expect(atEdge.busyError != nil)
     }
 
     @Test func breaksALockStaleBeyondTheGracePeriod() {
         let stale = Self.lock(Self.other, expiresIn: -301)
-        let d = RepositoryLockDecision.decide(existing: stale, now: Self.t0, me: Self.me, purpose: "prune", policy: Self.policy)
-        #expect(d == .breakStale(stale: stale, replacement: RepositoryLock(owner: Self.me, created: Self.t0, expires: Self.t0.addingTimeInterval(3600), purpose: "prune")))
+        let d = RepositoryLockDecision.decide(
+            existing: stale, now: Self.t0, me: Self.me, purpose: "prune", policy: Self.policy)
+        #expect(
+            d
+                == .breakStale(
+                    stale: stale,
+                    replacement: RepositoryLock(
+                        owner: Self.me, created: Self.t0, expires: Self.t0.addingTimeInterval(3600), purpose: "prune")))
     }
 
     @Test func renewsItsOwnLockAndTimesRenewal() {
         let mine = Self.lock(Self.me, expiresIn: 600)
-        let d = RepositoryLockDecision.decide(existing: mine, now: Self.t0, me: Self.me, purpose: "run", policy: Self.policy)
+        let d = RepositoryLockDecision.decide(
+            existing: mine, now: Self.t0, me: Self.me, purpose: "run", policy: Self.policy)
         guard case .renew(let renewed) = d else { Issue.record("expected renew, got \(d)"); return }
         #expect(renewed.created == mine.created)
         #expect(renewed.expires == Self.t0.addingTimeInterval(3600))
         // Same host and pid but another run id is someone else (a restarted process).
         let lookalike = Self.lock(RepositoryLock.Owner(host: "runner-a", pid: 101, runID: "run-z"), expiresIn: 600)
-        #expect(RepositoryLockDecision.decide(existing: lookalike, now: Self.t0, me: Self.me, purpose: "run", policy: Self.policy).busyError != nil)
+        #expect(
+            RepositoryLockDecision.decide(
+                existing: lookalike, now: Self.t0, me: Self.me, purpose: "run", policy: Self.policy
+            ).busyError != nil)
         // Renewal falls due halfway through the TTL.
         let fresh = Self.policy.newLock(owner: Self.me, purpose: "run", now: Self.t0)
         #expect(Self.policy.renewalTime(for: fresh) == Self.t0.addingTimeInterval(1800))
@@ -77,18 +99,25 @@ import Testing
     }
 
     @Test func jsonRoundTripsWithStableKeys() throws {
-        let lock = RepositoryLock(owner: Self.me, created: Self.t0, expires: Self.t0.addingTimeInterval(3600), purpose: "run")
+        let lock = RepositoryLock(
+            owner: Self.me, created: Self.t0, expires: Self.t0.addingTimeInterval(3600), purpose: "run")
         let text = String(decoding: lock.jsonData(), as: UTF8.self)
-        #expect(text == #"{"created":"2026-11-21T20:00:00Z","expires":"2026-11-21T21:00:00Z","owner":{"host":"runner-a","pid":101,"run_id":"run-a"},"purpose":"run","version":1}"#)
+        #expect(
+            text
+                == #"{"created":"2026-11-21T20:00:00Z","expires":"2026-11-21T21:00:00Z","owner":{"host":"runner-a","pid":101,"run_id":"run-a"},"purpose":"run","version":1}"#
+        )
         #expect(try RepositoryLock.decode(lock.jsonData(), location: "repo/lock.json") == lock)
     }
 
     @Test(arguments: [
-        "", "{}", "not json", #"{"created":"2026-11-21T20:00:00Z","expires":"x","owner":{"host":"h","pid":1,"run_id":"r"},"purpose":"run","version":1}"#,
+        "", "{}", "not json",
+        #"{"created":"2026-11-21T20:00:00Z","expires":"x","owner":{"host":"h","pid":1,"run_id":"r"},"purpose":"run","version":1}"#,
         #"{"created":"2026-11-21T20:00:00Z","expires":"2026-11-21T21:00:00Z","owner":{"host":"h","pid":1,"run_id":"r"},"purpose":"run","version":2}"#,
     ])
     func unreadableLocksAreRefused(_ text: String) {
-        let error = #expect(throws: QSnapError.self) { try RepositoryLock.decode(Data(text.utf8), location: "repo/lock.json") }
+        let error = #expect(throws: QSnapError.self) {
+            try RepositoryLock.decode(Data(text.utf8), location: "repo/lock.json")
+        }
         #expect(error?.code == .refused("lock.unreadable"))
         #expect(error?.message.contains("repo/lock.json") == true)
     }
@@ -110,7 +139,9 @@ import Testing
         }
         #expect(attempts == [5, 10, 12])
         // A lock that becomes breakable within the poll interval is retried exactly then.
-        #expect(policy.nextAttempt(now: t0, retryAt: t0.addingTimeInterval(2), waitDeadline: deadline) == t0.addingTimeInterval(2))
+        #expect(
+            policy.nextAttempt(now: t0, retryAt: t0.addingTimeInterval(2), waitDeadline: deadline)
+                == t0.addingTimeInterval(2))
         // lock.wait 0: the deadline is now, so the run refuses at once.
         #expect(policy.nextAttempt(now: t0, retryAt: retryAt, waitDeadline: t0) == nil)
     }

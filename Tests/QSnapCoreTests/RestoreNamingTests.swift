@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QSnapCore
 
 @Suite struct RestoreNamingTests {
@@ -11,8 +12,10 @@ import Testing
         #expect(RestoreNaming.parse(name)?.backupID == id)
     }
 
-    @Test(arguments: ["docs", "docs-qsnap-", "-qsnap-20261121T101500Z-ab12cd", "docs-qsnap-previous",
-                      "docs-qsnap-20261121T101500Z-AB12CG", "docs-qsnap-20261121T101500Z-ab12cd/x"])
+    @Test(arguments: [
+        "docs", "docs-qsnap-", "-qsnap-20261121T101500Z-ab12cd", "docs-qsnap-previous",
+        "docs-qsnap-20261121T101500Z-AB12CG", "docs-qsnap-20261121T101500Z-ab12cd/x",
+    ])
     func foreignNames(_ name: String) {
         #expect(!RestoreNaming.isRestored(name))
     }

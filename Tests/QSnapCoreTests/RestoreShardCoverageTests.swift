@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QSnapCore
 
 @Suite struct RestoreShardCoverageTests {
@@ -13,7 +14,8 @@ import Testing
 
     @Test func replicatedShardsAreRestoredOnce() {
         // 3 shards × 2 replicas on 3 nodes; each object carries its node's two shards
-        let plan = ShardCoverage.plan(nodeShards: [[0, 2], [0, 1], [1, 2]], objectShards: [[0, 1], [1, 2], [0, 2]])
+        let plan = ShardCoverage.plan(
+            nodeShards: [[0, 2], [0, 1], [1, 2]], objectShards: [[0, 1], [1, 2], [0, 2]])
         #expect(plan.steps == [Step(node: 0, object: 2), Step(node: 1, object: 0)])
         #expect(plan.uncovered.isEmpty)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QSnapCore
 
 @Suite struct RestoreStagingMarkerTests {
@@ -29,7 +30,8 @@ import Testing
 
     @Test func topologyRefusesAForeignCollectionWithTheStagingName() {
         let collection = BackupManifest.Collection(
-            name: "docs", config: .object(["params": .object(["shard_number": .integer(1)])]), payloadSchema: .object([:]),
+            name: "docs", config: .object(["params": .object(["shard_number": .integer(1)])]),
+            payloadSchema: .object([:]),
             pointsCount: 1, status: "green", placement: [])
         let input = TopologyGate.Input(
             collection: collection, kind: .collection, objectShards: [[0]], stagingName: name, aliases: ["docs"],

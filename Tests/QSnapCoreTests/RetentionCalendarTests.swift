@@ -1,6 +1,7 @@
 import Foundation
 import QSnapTestSupport
 import Testing
+
 @testable import QSnapCore
 
 /// The UTC calendar arithmetic behind retention buckets and timestamps, checked against Foundation.
@@ -14,7 +15,8 @@ import Testing
     @Test func fieldsAndISOWeeksMatchFoundation() {
         var rng = SeededGenerator(state: 5)
         for _ in 0..<5000 {
-            let date = Date(timeIntervalSince1970: Double(Int.random(in: -2_000_000_000..<4_000_000_000, using: &rng)) + 0.25)
+            let date = Date(
+                timeIntervalSince1970: Double(Int.random(in: -2_000_000_000..<4_000_000_000, using: &rng)) + 0.25)
             let ours = UTCCivilTime(date)
             let c = Self.calendar.dateComponents(
                 [.year, .month, .day, .hour, .minute, .second, .weekday, .weekOfYear, .yearForWeekOfYear], from: date)

@@ -1,13 +1,17 @@
 import Foundation
 import Testing
+
 @testable import QSnapCore
 
 /// Rendering a plan for dry runs and `--json`.
 @Suite struct RetentionPlanRenderingTests {
     @Test func rendersTextAndJSON() throws {
-        let backups = (0..<5).map { RetentionPlannerTests.backup("b\($0)", String(format: "2026-11-%02dT12:00:00Z", $0 + 1)) }
+        let backups = (0..<5).map {
+            RetentionPlannerTests.backup("b\($0)", String(format: "2026-11-%02dT12:00:00Z", $0 + 1))
+        }
         let plan = try RetentionPlanner.plan(
-            backups: backups, policy: RetentionPolicy(keepLast: 2, maxDeletionsPerRun: 2), now: RetentionPlannerTests.now)
+            backups: backups, policy: RetentionPolicy(keepLast: 2, maxDeletionsPerRun: 2),
+            now: RetentionPlannerTests.now)
         let lines = plan.textLines()
         #expect(lines.first == "keep   b4  2026-11-05T12:00:00Z  last #1, newest verified")
         #expect(lines.contains("keep   b2  2026-11-03T12:00:00Z  deletion cap 2 per run"))

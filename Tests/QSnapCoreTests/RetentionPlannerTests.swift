@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QSnapCore
 
 /// Hand-written cases for each rule and rail of ``RetentionPlanner``.
@@ -25,7 +26,8 @@ import Testing
 
     @Test func keepLastKeepsTheNewestN() throws {
         let backups = (0..<6).map { Self.backup("b\($0)", "2026-11-2\($0)T10:00:00Z") }
-        let plan = try RetentionPlanner.plan(backups: backups.shuffled(), policy: RetentionPolicy(keepLast: 3), now: Self.now)
+        let plan = try RetentionPlanner.plan(
+            backups: backups.shuffled(), policy: RetentionPolicy(keepLast: 3), now: Self.now)
         #expect(keptIDs(plan) == ["b5", "b4", "b3"])
         #expect(plan.forgotten.map(\.id) == ["b0", "b1", "b2"])
         #expect(plan.decision(for: "b5")?.reasons.map(\.description).contains("last #1") == true)
@@ -77,7 +79,8 @@ import Testing
         let hourly = try RetentionPlanner.plan(backups: backups, policy: RetentionPolicy(keepHourly: 2), now: Self.now)
         #expect(keptIDs(hourly) == ["h1", "h3"])
         #expect(hourly.decision(for: "h1")?.reasons.first?.description == "hourly 2026-11-20T10")
-        let monthly = try RetentionPlanner.plan(backups: backups, policy: RetentionPolicy(keepMonthly: 2), now: Self.now)
+        let monthly = try RetentionPlanner.plan(
+            backups: backups, policy: RetentionPolicy(keepMonthly: 2), now: Self.now)
         #expect(keptIDs(monthly) == ["h1", "m10"])
         let yearly = try RetentionPlanner.plan(backups: backups, policy: RetentionPolicy(keepYearly: 3), now: Self.now)
         #expect(keptIDs(yearly) == ["h1", "y25", "y24"])
@@ -108,9 +111,15 @@ import Testing
 
     @Test func keepWithinMonthsFollowsGoDateNormalisation() throws {
         // 2026-03-31 minus 1 month is "2026-02-31" = 2026-03-03 in Go (restic), not 2026-02-28.
-        #expect(UTCCivilTime.iso8601(RetentionDuration("1m")!.before(Self.at("2026-03-31T06:00:00Z"))) == "2026-03-03T06:00:00Z")
-        #expect(UTCCivilTime.iso8601(RetentionDuration("1y")!.before(Self.at("2028-02-29T00:00:00Z"))) == "2027-03-01T00:00:00Z")
-        #expect(UTCCivilTime.iso8601(RetentionDuration("1d12h")!.before(Self.at("2026-03-01T06:00:00Z"))) == "2026-02-27T18:00:00Z")
+        #expect(
+            UTCCivilTime.iso8601(RetentionDuration("1m")!.before(Self.at("2026-03-31T06:00:00Z")))
+                == "2026-03-03T06:00:00Z")
+        #expect(
+            UTCCivilTime.iso8601(RetentionDuration("1y")!.before(Self.at("2028-02-29T00:00:00Z")))
+                == "2027-03-01T00:00:00Z")
+        #expect(
+            UTCCivilTime.iso8601(RetentionDuration("1d12h")!.before(Self.at("2026-03-01T06:00:00Z")))
+                == "2026-02-27T18:00:00Z")
         let backups = [
             Self.backup("n", "2026-03-31T06:00:00Z"), Self.backup("mar2", "2026-03-02T06:00:00Z"),
             Self.backup("mar4", "2026-03-04T06:00:00Z"),
@@ -137,12 +146,16 @@ import Testing
         let plan = try RetentionPlanner.plan(
             backups: backups, policy: RetentionPolicy(keepLast: 2, keepDaily: 3, keepMonthly: 1), now: Self.now)
         #expect(keptIDs(plan) == ["b9", "b8", "b7"])
-        #expect(plan.decision(for: "b9")?.reasons.map(\.description) == ["last #1", "daily 2026-11-10", "monthly 2026-11", "newest verified"])
+        #expect(
+            plan.decision(for: "b9")?.reasons.map(\.description) == [
+                "last #1", "daily 2026-11-10", "monthly 2026-11", "newest verified",
+            ])
     }
 
     @Test func pinsAndTagsAreKeptWithoutUsingCounts() throws {
         let backups = [
-            Self.backup("new", "2026-11-20T00:00:00Z"), Self.backup("rel", "2026-11-19T00:00:00Z", tags: ["release", "x"]),
+            Self.backup("new", "2026-11-20T00:00:00Z"),
+            Self.backup("rel", "2026-11-19T00:00:00Z", tags: ["release", "x"]),
             Self.backup("half", "2026-11-18T00:00:00Z", tags: ["release"]), Self.backup("pin", "2026-11-17T00:00:00Z"),
             Self.backup("mpin", "2026-11-16T00:00:00Z", pinned: true), Self.backup("gone", "2026-11-15T00:00:00Z"),
         ]
@@ -184,8 +197,10 @@ import Testing
     }
 
     @Test func backupsDatedAfterNowAreKept() throws {
-        let backups = [Self.backup("future", "2027-06-01T00:00:00Z"), Self.backup("a", "2026-11-20T00:00:00Z"),
-                       Self.backup("b", "2026-11-19T00:00:00Z")]
+        let backups = [
+            Self.backup("future", "2027-06-01T00:00:00Z"), Self.backup("a", "2026-11-20T00:00:00Z"),
+            Self.backup("b", "2026-11-19T00:00:00Z"),
+        ]
         let plan = try RetentionPlanner.plan(backups: backups, policy: RetentionPolicy(keepLast: 1), now: Self.now)
         #expect(keptIDs(plan) == ["future"])
         #expect(plan.decision(for: "future")?.reasons.map(\.rule) == [.last, .newestVerified, .future])
@@ -195,7 +210,8 @@ import Testing
     @Test func orderIsDeterministicForEqualTimes() throws {
         let backups = ["c", "a", "b"].map { Self.backup($0, "2026-11-20T00:00:00Z") }
         let p1 = try RetentionPlanner.plan(backups: backups, policy: RetentionPolicy(keepLast: 1), now: Self.now)
-        let p2 = try RetentionPlanner.plan(backups: backups.reversed(), policy: RetentionPolicy(keepLast: 1), now: Self.now)
+        let p2 = try RetentionPlanner.plan(
+            backups: backups.reversed(), policy: RetentionPolicy(keepLast: 1), now: Self.now)
         #expect(p1 == p2)
         #expect(p1.decisions.map(\.backup.id) == ["a", "b", "c"])
     }

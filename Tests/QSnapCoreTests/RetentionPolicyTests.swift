@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QSnapCore
 
 /// Parsing retention policy files: every key, and errors that name the file and line.
@@ -89,7 +90,9 @@ import Testing
         #expect(RetentionDuration("1y2m3d4h") == RetentionDuration(years: 1, months: 2, days: 3, hours: 4))
         #expect(RetentionDuration("4h3d") == RetentionDuration(days: 3, hours: 4))
         #expect(RetentionDuration("30d")?.description == "30d")
-        for bad in ["", "d", "30", "3w", "1.5d", "-1d", "1d 2h", "0y0m"] { #expect(RetentionDuration(bad) == nil, "\(bad)") }
+        for bad in ["", "d", "30", "3w", "1.5d", "-1d", "1d 2h", "0y0m"] {
+            #expect(RetentionDuration(bad) == nil, "\(bad)")
+        }
     }
 
     @Test(arguments: ["default.yaml", "gfs.yaml", "hourly-critical.yaml"])

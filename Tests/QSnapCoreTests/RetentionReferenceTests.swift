@@ -1,6 +1,7 @@
 import Foundation
 import QSnapTestSupport
 import Testing
+
 @testable import QSnapCore
 
 /// ``RetentionPlanner`` checked against an independent reference over generated histories: years of hourly
@@ -29,7 +30,8 @@ import Testing
                 continue
             }
             if roll < 150 { h += 1; continue }  // a skipped hour
-            let jitter = Double(Int.random(in: 0..<3599, using: &rng)) + Double(Int.random(in: 0..<1000, using: &rng)) / 1000
+            let jitter =
+                Double(Int.random(in: 0..<3599, using: &rng)) + Double(Int.random(in: 0..<1000, using: &rng)) / 1000
             let time = start.addingTimeInterval(Double(h) * 3600 + jitter)
             backups.append(
                 RetentionBackup(
@@ -135,15 +137,24 @@ import Testing
                 let same = actual == reference
                 #expect(
                     same,
-                    "rule \(rule), seed \(seed): planner-only \(actual.subtracting(reference).sorted().prefix(5)), reference-only \(reference.subtracting(actual).sorted().prefix(5))")
+                    "rule \(rule), seed \(seed): planner-only \(actual.subtracting(reference).sorted().prefix(5)), reference-only \(reference.subtracting(actual).sorted().prefix(5))"
+                )
                 expected.formUnion(reference)
             }
             check(.last, Set(sorted.prefix(policy.keepLast).map(\.id)))
-            check(.hourly, Self.referenceBucketRule(.hourly, count: policy.keepHourly, backups: backups, buckets: buckets))
+            check(
+                .hourly, Self.referenceBucketRule(.hourly, count: policy.keepHourly, backups: backups, buckets: buckets)
+            )
             check(.daily, Self.referenceBucketRule(.daily, count: policy.keepDaily, backups: backups, buckets: buckets))
-            check(.weekly, Self.referenceBucketRule(.weekly, count: policy.keepWeekly, backups: backups, buckets: buckets))
-            check(.monthly, Self.referenceBucketRule(.monthly, count: policy.keepMonthly, backups: backups, buckets: buckets))
-            check(.yearly, Self.referenceBucketRule(.yearly, count: policy.keepYearly, backups: backups, buckets: buckets))
+            check(
+                .weekly, Self.referenceBucketRule(.weekly, count: policy.keepWeekly, backups: backups, buckets: buckets)
+            )
+            check(
+                .monthly,
+                Self.referenceBucketRule(.monthly, count: policy.keepMonthly, backups: backups, buckets: buckets))
+            check(
+                .yearly, Self.referenceBucketRule(.yearly, count: policy.keepYearly, backups: backups, buckets: buckets)
+            )
             // Durations here are days and hours only, so plain seconds arithmetic is the reference cut-off.
             func cutoff(_ d: RetentionDuration?) -> Date? {
                 d.map { newest.addingTimeInterval(-Double($0.days * 86_400 + $0.hours * 3600)) }
@@ -153,9 +164,11 @@ import Testing
                 (RetentionReason.Rule.withinHourly, policy.keepWithinHourly), (.withinDaily, policy.keepWithinDaily),
                 (.withinWeekly, policy.keepWithinWeekly),
             ] {
-                check(rule, cutoff(duration).map {
-                    Self.referenceWithinBucketRule(rule, cutoff: $0, backups: backups, buckets: buckets)
-                } ?? [])
+                check(
+                    rule,
+                    cutoff(duration).map {
+                        Self.referenceWithinBucketRule(rule, cutoff: $0, backups: backups, buckets: buckets)
+                    } ?? [])
             }
             let newestVerified = sorted.first(where: \.verified)!.id
             check(.newestVerified, [newestVerified])

@@ -1,22 +1,31 @@
 import Testing
+
 @testable import QSnapCore
 
 @Suite struct TopologyGateTests {
     static func config(shards: Int, size: Int = 32) -> JSONValue {
-        .object(["params": .object(["shard_number": .number(Double(shards)),
-                                    "vectors": .object(["dense": .object(["size": .number(Double(size)), "distance": .string("Cosine")])])])])
+        .object([
+            "params": .object([
+                "shard_number": .number(Double(shards)),
+                "vectors": .object(["dense": .object(["size": .number(Double(size)), "distance": .string("Cosine")])]),
+            ])
+        ])
     }
 
-    static let docs = BackupManifest.Collection(name: "docs", config: config(shards: 3), payloadSchema: .object([:]),
-                                                pointsCount: 900, status: "green", placement: [])
+    static let docs = BackupManifest.Collection(
+        name: "docs", config: config(shards: 3), payloadSchema: .object([:]),
+        pointsCount: 900, status: "green", placement: [])
 
-    func input(kind: BackupKind = .collection, objectShards: [[Int]] = [[0, 1], [1, 2], [0, 2]], nodes: Int = 3,
-               collections: Set<String> = [], aliases: [String: String] = [:], replaced: JSONValue? = nil,
-               replacedName: String? = nil) -> TopologyGate.Input {
-        TopologyGate.Input(collection: Self.docs, kind: kind, objectShards: objectShards,
-                           stagingName: "docs-qsnap-20261121T101500Z-ab12cd", aliases: ["docs", "prod"],
-                           targetNodes: nodes, targetCollections: collections, targetAliases: aliases,
-                           replacedConfig: replaced, replacedName: replacedName)
+    func input(
+        kind: BackupKind = .collection, objectShards: [[Int]] = [[0, 1], [1, 2], [0, 2]], nodes: Int = 3,
+        collections: Set<String> = [], aliases: [String: String] = [:], replaced: JSONValue? = nil,
+        replacedName: String? = nil
+    ) -> TopologyGate.Input {
+        TopologyGate.Input(
+            collection: Self.docs, kind: kind, objectShards: objectShards,
+            stagingName: "docs-qsnap-20261121T101500Z-ab12cd", aliases: ["docs", "prod"],
+            targetNodes: nodes, targetCollections: collections, targetAliases: aliases,
+            replacedConfig: replaced, replacedName: replacedName)
     }
 
     @Test func freshTargetPasses() {
@@ -27,8 +36,8 @@ import Testing
 
     @Test(arguments: [
         (BackupKind.collection, [[0, 1], [1, 2], [0, 2]], 3),  // spread over three node snapshots
-        (BackupKind.collection, [[0, 1, 2], [0, 1, 2]], 1),    // every node held every shard
-        (BackupKind.collection, [[0], [1], []], 2),            // a node without data does not count
+        (BackupKind.collection, [[0, 1, 2], [0, 1, 2]], 1),  // every node held every shard
+        (BackupKind.collection, [[0], [1], []], 2),  // a node without data does not count
         (BackupKind.shard, [[0], [1], [2]], 1),
     ])
     func requiredNodes(kind: BackupKind, objectShards: [[Int]], required: Int) {
@@ -42,7 +51,8 @@ import Testing
     }
 
     @Test func shardCountMismatchWithTheReplacedCollectionFails() {
-        let r = TopologyGate.evaluate(input(aliases: ["docs": "docs-v1"], replaced: Self.config(shards: 1), replacedName: "docs-v1"))
+        let r = TopologyGate.evaluate(
+            input(aliases: ["docs": "docs-v1"], replaced: Self.config(shards: 1), replacedName: "docs-v1"))
         #expect(!r.passed)
         #expect(r.figures["replacedShardNumber"] == "1")
         #expect(r.detail.contains("shard_number 1") && r.detail.contains("--as"))

@@ -1,11 +1,12 @@
 import Testing
+
 @testable import QSnapCore
 
 @Suite struct VersionGateTests {
     @Test(arguments: [
-        ("1.18.2", "1.18.0", true),   // same minor, older patch
-        ("1.18.2", "1.18.9", true),   // same minor
-        ("1.18.2", "1.19.0", true),   // next minor
+        ("1.18.2", "1.18.0", true),  // same minor, older patch
+        ("1.18.2", "1.18.9", true),  // same minor
+        ("1.18.2", "1.19.0", true),  // next minor
         ("1.16.3", "1.18.0", false),  // two minors newer
         ("1.16.3", "1.20.1", false),  // four minors newer
         ("1.18.2", "1.17.4", false),  // older target
@@ -32,7 +33,10 @@ import Testing
     }
 
     @Test func upgradePath() {
-        #expect(VersionGate.upgradePath(from: QdrantVersion("1.15.0")!, to: QdrantVersion("1.17.2")!) == ["1.15", "1.16", "1.17"])
+        #expect(
+            VersionGate.upgradePath(from: QdrantVersion("1.15.0")!, to: QdrantVersion("1.17.2")!) == [
+                "1.15", "1.16", "1.17",
+            ])
         #expect(VersionGate.upgradePath(from: QdrantVersion("1.17.0")!, to: QdrantVersion("1.15.0")!) == [])
     }
 

@@ -10,7 +10,9 @@ public final class LoopbackServer: Sendable {
         public var headers: [(name: String, value: String)]
         public var body: [UInt8]
         /// The first value of a header (case-insensitive).
-        public func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+        public func header(_ name: String) -> String? {
+            headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        }
     }
 
     /// The answer to send.
@@ -44,7 +46,9 @@ public final class LoopbackServer: Sendable {
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         addr.sin_port = 0
         let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 128) == 0 else { throw POSIXError(.EADDRINUSE) }
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -76,7 +80,8 @@ public final class LoopbackServer: Sendable {
             if let request = readRequest(conn) {
                 received.withLock { $0.append(request) }
                 let response = handler(request)
-                var head = "HTTP/1.1 \(response.status) X\r\nContent-Length: \(response.body.count)\r\nConnection: close\r\n"
+                var head =
+                    "HTTP/1.1 \(response.status) X\r\nContent-Length: \(response.body.count)\r\nConnection: close\r\n"
                 for (n, v) in response.headers { head += "\(n): \(v)\r\n" }
                 head += "\r\n"
                 let bytes = Array(head.utf8) + response.body

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import QSnapCore
 import Testing
+
 @testable import QSnap
 
 @Suite struct BackupLabelerTests {
@@ -12,8 +13,9 @@ import Testing
     func manifest(_ id: String) -> BackupManifest {
         BackupManifest(
             id: id, kind: .collection, qsnapVersion: "0.1.0", startedAt: "a", completedAt: "b",
-            source: .init(qdrantVersion: "1.18.2", clusterEnabled: true,
-                          nodes: [.init(peerId: 18_446_744_073_709_551_000, url: "http://n1:6333", version: "1.18.2")]),
+            source: .init(
+                qdrantVersion: "1.18.2", clusterEnabled: true,
+                nodes: [.init(peerId: 18_446_744_073_709_551_000, url: "http://n1:6333", version: "1.18.2")]),
             collections: [], aliases: [], objects: [], checksumsVerifiedAgainstQdrant: true)
     }
 

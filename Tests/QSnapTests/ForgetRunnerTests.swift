@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import QSnapCore
 import Testing
+
 @testable import QSnap
 
 @Suite struct ForgetRunnerTests {
@@ -17,8 +18,10 @@ import Testing
     func forget(_ repo: any Repository, _ ids: [String], force: Bool = false, execute: Bool = true) throws
         -> ForgetReport
     {
-        try ForgetRunner(repository: repo, options: .init(ids: ids, force: force, execute: execute), lock: nil,
-                         logger: logger).run()
+        try ForgetRunner(
+            repository: repo, options: .init(ids: ids, force: force, execute: execute), lock: nil,
+            logger: logger
+        ).run()
     }
 
     @Test func aDryRunChangesNothing() throws {
@@ -75,8 +78,10 @@ import Testing
             let kept = try helper.addBackup(repo, day: 1)
             let interrupted = BackupLayout.newID(at: Date(), random: [1, 2, 3])
             try repo.put(key: BackupLayout.progress(interrupted), bytes: Array("{}".utf8))
-            for (ids, needle) in [([interrupted], "interrupted"), (["20990101T000000Z-000000"], "does not exist"),
-                                  (["../etc"], "not a backup id")] {
+            for (ids, needle) in [
+                ([interrupted], "interrupted"), (["20990101T000000Z-000000"], "does not exist"),
+                (["../etc"], "not a backup id"),
+            ] {
                 do {
                     _ = try forget(repo, [kept] + ids)
                     Issue.record("expected a usage error for \(ids)")

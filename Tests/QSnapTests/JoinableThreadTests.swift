@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QSnap
 
 @Suite struct JoinableThreadTests {
@@ -26,12 +27,14 @@ import Testing
         threads.compactMap { thread in
             guard let tid = thread.kernelThreadID else { return "\(thread.name): no thread id recorded" }
             guard let stat = procText("/proc/self/task/\(tid)/stat"), let open = stat.firstIndex(of: "("),
-                  let close = stat.lastIndex(of: ")")
+                let close = stat.lastIndex(of: ")")
             else { return nil }
             guard stat[stat.index(after: open)..<close] == thread.name.prefix(15) else { return nil }
             // After the name: state ppid pgrp session tty_nr tpgid flags …
             let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 6, let flags = UInt64(fields[6]) else { return "\(thread.name) \(tid): unreadable stat" }
+            guard fields.count > 6, let flags = UInt64(fields[6]) else {
+                return "\(thread.name) \(tid): unreadable stat"
+            }
             return flags & 0x4 != 0 ? nil : "\(thread.name) (task \(tid), state \(fields[0])) still running"
         }
     }
@@ -45,12 +48,15 @@ import Testing
             var comm: String?
         }
         var key = pthread_key_t()
-        try #require(pthread_key_create(&key, { value in
-            guard let value else { return }
-            let probe = Unmanaged<Probe>.fromOpaque(value).takeRetainedValue()
-            usleep(20_000)
-            probe.lock.withLock { probe.destructorRan = true }
-        }) == 0)
+        try #require(
+            pthread_key_create(
+                &key,
+                { value in
+                    guard let value else { return }
+                    let probe = Unmanaged<Probe>.fromOpaque(value).takeRetainedValue()
+                    usleep(20_000)
+                    probe.lock.withLock { probe.destructorRan = true }
+                }) == 0)
         defer { pthread_key_delete(key) }
         let threadKey = key
         for _ in 0..<5 {

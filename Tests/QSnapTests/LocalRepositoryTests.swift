@@ -1,6 +1,7 @@
 import Foundation
 import QSnapCore
 import Testing
+
 @testable import QSnap
 
 @Suite struct LocalRepositoryTests {
@@ -42,7 +43,9 @@ import Testing
         }
         #expect(error.code == .failure("cancelled"))
         #expect(received == 1 << 20, "one chunk was read before the flag was seen")
-        #expect(try repo.get(key: "backups/x/objects/big.snapshot", cancellation: CancellationFlag()) { _ in } == Int64(data.count))
+        #expect(
+            try repo.get(key: "backups/x/objects/big.snapshot", cancellation: CancellationFlag()) { _ in }
+                == Int64(data.count))
     }
 
     @Test func abortAndCleanupLeaveNothing() throws {
@@ -84,7 +87,8 @@ import Testing
         #expect(e?.code == .usage("backup.not-found"))
         #expect(throws: QSnapError.self) { try ManifestStore.read("../../etc", from: repo) }
         try repo.put(key: BackupLayout.folder("20260102T000000Z-000002") + "deleting.json", bytes: Array("{}".utf8))
-        #expect(try ManifestStore.resolve("latest", in: repo) == "20260101T000000Z-000001", "a backup being pruned is gone")
+        #expect(
+            try ManifestStore.resolve("latest", in: repo) == "20260101T000000Z-000001", "a backup being pruned is gone")
         let d = #expect(throws: QSnapError.self) { try ManifestStore.read("20260102T000000Z-000002", from: repo) }
         #expect(d?.code == .usage("backup.being-deleted"))
     }

@@ -3,6 +3,7 @@ import Foundation
 import QSnapCore
 import QSnapTestSupport
 import Testing
+
 @testable import QSnap
 
 @Suite struct ObjectInspectionTests {
@@ -74,7 +75,9 @@ import Testing
 
         func read(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
             let n = min(buffer.count, piece, data.count - offset)
-            data[offset..<(offset + n)].withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: n) }
+            data[offset..<(offset + n)].withUnsafeBytes {
+                buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: n)
+            }
             offset += n
             return n
         }
@@ -119,7 +122,9 @@ import Testing
     }
 
     @Test func anUnsafeObjectIsRefusedBeforeItsLastBytesAndStopsEarly() throws {
-        let data = Self.shardSnapshot(walBytes: 40 * ObjectInspection.chunkSize) { $0.file("../../etc/passwd", "root::0:0") }
+        let data = Self.shardSnapshot(walBytes: 40 * ObjectInspection.chunkSize) {
+            $0.file("../../etc/passwd", "root::0:0")
+        }
         let source = Source(data)
         let inspection = ObjectInspection(object: Self.object(data), source: { source.read($0) })
         let sent = Self.upload(inspection, total: data.count)
@@ -138,8 +143,9 @@ import Testing
     @Test func aWrongSHA256IsRefusedBeforeTheLastChunk() throws {
         let data = Self.shardSnapshot(walBytes: 2 * ObjectInspection.chunkSize)
         let source = Source(data)
-        let inspection = ObjectInspection(object: Self.object(data, sha256: String(repeating: "ab", count: 32)),
-                                          source: { source.read($0) })
+        let inspection = ObjectInspection(
+            object: Self.object(data, sha256: String(repeating: "ab", count: 32)),
+            source: { source.read($0) })
         let sent = Self.upload(inspection, total: data.count)
         let error = try #require(sent.error)
         #expect(error.code == .verificationFailed("archive.checksum"))
@@ -160,7 +166,8 @@ import Testing
     func anObjectOfAnotherSizeIsRefused(_ delta: Int) throws {
         let data = Self.shardSnapshot(walBytes: ObjectInspection.chunkSize)
         let source = Source(data)
-        let inspection = ObjectInspection(object: Self.object(data, size: Int64(data.count + delta)), source: { source.read($0) })
+        let inspection = ObjectInspection(
+            object: Self.object(data, size: Int64(data.count + delta)), source: { source.read($0) })
         let sent = Self.upload(inspection, total: data.count + delta)
         #expect(sent.error?.code == .verificationFailed("verify.size"))
         #expect(sent.bytes.count < min(data.count, data.count + delta))
@@ -198,12 +205,14 @@ import Testing
     @Test func aRepositoryReadErrorIsPassedOnAndStopsTheChecks() throws {
         let data = Self.shardSnapshot(walBytes: 3 * ObjectInspection.chunkSize)
         let source = Source(data)
-        let inspection = ObjectInspection(object: Self.object(data), source: { buffer in
-            if source.offset > ObjectInspection.chunkSize {
-                throw QSnapError(.failure("test.read"), "the repository went away")
-            }
-            return source.read(buffer)
-        })
+        let inspection = ObjectInspection(
+            object: Self.object(data),
+            source: { buffer in
+                if source.offset > ObjectInspection.chunkSize {
+                    throw QSnapError(.failure("test.read"), "the repository went away")
+                }
+                return source.read(buffer)
+            })
         let sent = Self.upload(inspection, total: data.count)
         #expect(sent.error?.code == .failure("test.read"))
         #expect(inspection.refusal == nil)
@@ -253,18 +262,23 @@ import Testing
 
         func read(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
             if rng.next() % 4 == 0 { sched_yield() }
-            if let failAfter, offset >= failAfter { throw QSnapError(.failure("test.read"), "the repository went away") }
+            if let failAfter, offset >= failAfter {
+                throw QSnapError(.failure("test.read"), "the repository went away")
+            }
             let n = min(buffer.count, Int.random(in: 1...maxPiece, using: &rng), data.count - offset)
-            data[offset..<(offset + n)].withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: n) }
+            data[offset..<(offset + n)].withUnsafeBytes {
+                buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: n)
+            }
             offset += n
             return n
         }
     }
 
     static func isPrefix(_ prefix: [UInt8], of data: [UInt8]) -> Bool {
-        prefix.count <= data.count && prefix.withUnsafeBytes { a in
-            data.withUnsafeBytes { b in prefix.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
-        }
+        prefix.count <= data.count
+            && prefix.withUnsafeBytes { a in
+                data.withUnsafeBytes { b in prefix.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
+            }
     }
 
     @Test func stressManyObjectsReadAndStoppedAtRandom() throws {
@@ -284,7 +298,9 @@ import Testing
                 Variant(kind: .sound, data: sound, object: Self.object(sound)),
                 Variant(kind: .unsafeFirst, data: early, object: Self.object(early)),
                 Variant(kind: .unsafeLast, data: late, object: Self.object(late)),
-                Variant(kind: .wrongSHA, data: sound, object: Self.object(sound, sha256: String(repeating: "0f", count: 32))),
+                Variant(
+                    kind: .wrongSHA, data: sound, object: Self.object(sound, sha256: String(repeating: "0f", count: 32))
+                ),
                 Variant(kind: .shortRead, data: sound, object: Self.object(sound, size: Int64(sound.count + 512))),
                 Variant(kind: .longRead, data: sound, object: Self.object(sound, size: Int64(sound.count - 1))),
                 Variant(kind: .readError, data: sound, object: Self.object(sound)),

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import QSnapCore
 import Testing
+
 @testable import QSnap
 
 /// A repository that records every deletion and can fail on a chosen key (an interrupted prune).
@@ -54,7 +55,9 @@ final class PruneRecordingRepository: Repository, @unchecked Sendable {
         let date = UTCCivilTime.parseISO8601(String(format: "2026-10-%02dT12:00:00Z", day))!
         let id = BackupLayout.newID(at: date, random: [0xab, 0xcd, UInt8(day)])
         for name in ["a", "b"] {
-            try repo.put(key: BackupLayout.objectsFolder(id) + "docs/peer-\(name)/x.snapshot", bytes: Array(repeating: 7, count: 100))
+            try repo.put(
+                key: BackupLayout.objectsFolder(id) + "docs/peer-\(name)/x.snapshot",
+                bytes: Array(repeating: 7, count: 100))
         }
         try repo.put(key: BackupLayout.manifest(id), bytes: Array("{\"id\":\"\(id)\"\(labels)}".utf8))
         if verified { try repo.put(key: RepositoryInventory.verificationKey(id), bytes: Array("{}".utf8)) }
@@ -96,7 +99,8 @@ final class PruneRecordingRepository: Repository, @unchecked Sendable {
             let objectIndices = mine.indices.filter { mine[$0].element.contains("/objects/") }
             #expect(objectIndices.count == 2)
             #expect(objectIndices.allSatisfy { $0 < manifestIndex }, "objects go before the manifest")
-            #expect(mine.last?.element == RepositoryInventory.deletionMarkerKey(id), "the marker goes after the manifest")
+            #expect(
+                mine.last?.element == RepositoryInventory.deletionMarkerKey(id), "the marker goes after the manifest")
             #expect(try repo.list(prefix: BackupLayout.folder(id)).isEmpty)
         }
         #expect(!repo.deletions.contains { $0.hasPrefix(BackupLayout.folder(ids[0])) })
@@ -122,7 +126,10 @@ final class PruneRecordingRepository: Repository, @unchecked Sendable {
         let report = try PruneRunner(repository: repo, options: options, logger: logger).run()
         #expect(report.deleted.first?.id == victim && report.deleted.first?.resumed == true)
         #expect(report.deleted.map(\.id) == [ids[0], ids[1]])
-        #expect(try repo.list(prefix: BackupLayout.backupsFolder).allSatisfy { $0.key.hasPrefix(BackupLayout.folder(ids[2])) })
+        #expect(
+            try repo.list(prefix: BackupLayout.backupsFolder).allSatisfy {
+                $0.key.hasPrefix(BackupLayout.folder(ids[2]))
+            })
     }
 
     @Test func findsTheBackupsWithUnfinishedUploadsInLocalAndS3Descriptions() throws {
@@ -134,7 +141,8 @@ final class PruneRecordingRepository: Repository, @unchecked Sendable {
             "backups/backups/20261002T120000Z-123456/objects/c/peer-1/x.snapshot (upload 2~AbCdEf…)",
             "backups/not-an-id/objects/x (upload 1…)",
         ]
-        #expect(try BackupDeleter.backupIDs(withUploadsIn: repo) == ["20261001T120000Z-abcdef", "20261002T120000Z-123456"])
+        #expect(
+            try BackupDeleter.backupIDs(withUploadsIn: repo) == ["20261001T120000Z-abcdef", "20261002T120000Z-123456"])
     }
 
     @Test func interruptedBackupsAreRemovedOnlyAfterTheGracePeriod() throws {
@@ -149,7 +157,8 @@ final class PruneRecordingRepository: Repository, @unchecked Sendable {
             try repo.put(key: BackupLayout.progress(id), bytes: Array("{}".utf8))
         }
         // An unfinished upload of the old interrupted backup (a partial file; a multipart upload on S3).
-        let partial = try repo.makeWriter(key: BackupLayout.objectsFolder(old) + "docs/peer-2/y.snapshot", expectedSize: nil)
+        let partial = try repo.makeWriter(
+            key: BackupLayout.objectsFolder(old) + "docs/peer-2/y.snapshot", expectedSize: nil)
         try [9, 9].withUnsafeBytes { try partial.write($0) }
         #expect(try repo.incompleteUploads(prefix: BackupLayout.folder(old)).count == 1)
         let report = try PruneRunner(
@@ -158,10 +167,12 @@ final class PruneRecordingRepository: Repository, @unchecked Sendable {
             logger: logger
         ).run()
         #expect(report.deleted.isEmpty)
-        #expect(Dictionary(uniqueKeysWithValues: report.interrupted.map { ($0.id, $0.action) })
-            == [old: "deleted", young: "kept: within grace"])
+        #expect(
+            Dictionary(uniqueKeysWithValues: report.interrupted.map { ($0.id, $0.action) })
+                == [old: "deleted", young: "kept: within grace"])
         #expect(try repo.list(prefix: BackupLayout.folder(old)).isEmpty)
-        #expect(try repo.incompleteUploads(prefix: BackupLayout.folder(old)).isEmpty, "its unfinished upload was aborted")
+        #expect(
+            try repo.incompleteUploads(prefix: BackupLayout.folder(old)).isEmpty, "its unfinished upload was aborted")
         #expect(report.interrupted.first { $0.id == old }?.abortedUploads == 1)
         #expect(repo.deletions.last == BackupLayout.progress(old), "the journal goes last")
         #expect(try repo.head(key: BackupLayout.progress(young)) != nil)
@@ -181,14 +192,16 @@ final class PruneRecordingRepository: Repository, @unchecked Sendable {
         let interrupted = BackupLayout.newID(at: now().addingTimeInterval(-3 * 86_400), random: [7, 7, 7])
         try repo.put(key: BackupLayout.objectsFolder(interrupted) + "docs/peer-1/x.snapshot", bytes: [1])
         var journal = BackupProgress(id: interrupted, fingerprint: "f", startedAt: "2026-10-28T00:00:00Z")
-        journal.storage = ObjectStorageSettings(objectLock: .init(mode: .compliance, retainUntil: "2026-11-15T00:00:00Z"))
+        journal.storage = ObjectStorageSettings(
+            objectLock: .init(mode: .compliance, retainUntil: "2026-11-15T00:00:00Z"))
         try repo.put(key: BackupLayout.progress(interrupted), bytes: Array(try JSONEncoder().encode(journal)))
         let report = try PruneRunner(
             repository: repo, options: .init(policy: RetentionPolicy(keepLast: 1), execute: true, now: now()),
             logger: logger
         ).run()
         #expect(report.deleted.map(\.id) == [unlocked])
-        #expect(report.planText.contains { $0.contains(locked) && $0.contains("object lock until 2026-11-15T00:00:00Z") })
+        #expect(
+            report.planText.contains { $0.contains(locked) && $0.contains("object lock until 2026-11-15T00:00:00Z") })
         #expect(report.interrupted.map(\.action) == ["kept: object lock until 2026-11-15T00:00:00Z"])
         #expect(!repo.deletions.contains { $0.contains(locked) || $0.contains(interrupted) })
         #expect(try repo.head(key: BackupLayout.manifest(newest)) != nil)

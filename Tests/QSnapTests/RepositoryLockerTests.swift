@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import QSnapCore
 import Testing
+
 @testable import QSnap
 
 @Suite struct RepositoryLockerTests {
@@ -20,7 +21,10 @@ import Testing
     }
 
     func stores(_ root: String) throws -> [any LockObjectStore] {
-        [ExclusiveFileLockStore(root: root), ReadBackLockStore(repository: try LocalRepository(root: root), settleDelay: 0)]
+        [
+            ExclusiveFileLockStore(root: root),
+            ReadBackLockStore(repository: try LocalRepository(root: root), settleDelay: 0),
+        ]
     }
 
     @Test func secondRunIsRefusedWithBusyUntilTheFirstReleases() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import QSnapCore
 import Testing
+
 @testable import QSnap
 
 @Suite struct ResultSlotsTests {

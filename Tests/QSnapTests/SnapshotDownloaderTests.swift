@@ -1,6 +1,7 @@
 import Foundation
 import QSnapCore
 import Testing
+
 @testable import QSnap
 
 @Suite struct SnapshotDownloaderTests {
@@ -14,7 +15,8 @@ import Testing
         let dir = try directory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(try SnapshotDownloader.destination(output: dir, name: "a.snapshot") == dir + "/a.snapshot")
-        #expect(try SnapshotDownloader.destination(output: dir + "/b.snapshot", name: "a.snapshot") == dir + "/b.snapshot")
+        #expect(
+            try SnapshotDownloader.destination(output: dir + "/b.snapshot", name: "a.snapshot") == dir + "/b.snapshot")
     }
 
     @Test func aRelativeFileNameLandsInTheWorkingDirectory() throws {
@@ -26,7 +28,9 @@ import Testing
         let dir = try directory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(FileManager.default.createFile(atPath: dir + "/a.snapshot", contents: Data([1])))
-        let exists = try #require(throws: QSnapError.self) { try SnapshotDownloader.destination(output: dir, name: "a.snapshot") }
+        let exists = try #require(throws: QSnapError.self) {
+            try SnapshotDownloader.destination(output: dir, name: "a.snapshot")
+        }
         #expect(exists.code == .usage("snapshot.output"))
         let missing = try #require(throws: QSnapError.self) {
             try SnapshotDownloader.destination(output: dir + "/no/such/x.snapshot", name: "a.snapshot")

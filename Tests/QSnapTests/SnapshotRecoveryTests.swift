@@ -4,6 +4,7 @@ import QSnapCore
 import QSnapTestSupport
 import Qdrant
 import Testing
+
 @testable import QSnap
 
 @Suite struct SnapshotRecoveryTests {
@@ -27,15 +28,19 @@ import Testing
             if request.method == "GET" && request.target == "/" {
                 return .init(body: Array(#"{"title":"qdrant - vector search engine","version":"1.18.0"}"#.utf8))
             }
-            return .init(headers: [("Content-Type", "application/json")],
-                         body: Array(#"{"result":true,"status":"ok","time":0.1}"#.utf8))
+            return .init(
+                headers: [("Content-Type", "application/json")],
+                body: Array(#"{"result":true,"status":"ok","time":0.1}"#.utf8))
         }
     }
 
-    func recover(_ path: String, scope: SnapshotScope = .shard("c", 0), server: LoopbackServer,
-                 priority: SnapshotPriority = .replica, checksum: String? = nil) throws -> SnapshotRecoveryResult {
+    func recover(
+        _ path: String, scope: SnapshotScope = .shard("c", 0), server: LoopbackServer,
+        priority: SnapshotPriority = .replica, checksum: String? = nil
+    ) throws -> SnapshotRecoveryResult {
         try SnapshotRecovery(logger: Logger(label: "t")).recover(
-            file: path, into: scope, url: "http://127.0.0.1:\(server.port)", connection: QdrantConnection(), priority: priority,
+            file: path, into: scope, url: "http://127.0.0.1:\(server.port)", connection: QdrantConnection(),
+            priority: priority,
             checksum: checksum)
     }
 

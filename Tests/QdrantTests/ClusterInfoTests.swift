@@ -14,9 +14,10 @@ import Testing
         let info = try QdrantFixtures.result(ClusterInfo.self, QdrantFixtures.clusterEnabled)
         #expect(info.enabled)
         #expect(info.peerId == 7_906_894_357_956_606)
-        #expect(info.peers == [
-            7_906_894_357_956_606: "http://qdrant-0:6335/", 18_446_744_073_709_551_000: "http://qdrant-1:6335/",
-        ])
+        #expect(
+            info.peers == [
+                7_906_894_357_956_606: "http://qdrant-0:6335/", 18_446_744_073_709_551_000: "http://qdrant-1:6335/",
+            ])
         #expect(info.leader == 7_906_894_357_956_606)
         #expect(info.role == "Leader")
     }

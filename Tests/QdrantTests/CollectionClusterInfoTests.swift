@@ -21,9 +21,9 @@ import Testing
 
     @Test func allActiveWhenEveryReplicaIsActiveAndNothingMoves() throws {
         let body = #"""
-        {"result":{"peer_id":1,"shard_count":1,"local_shards":[{"shard_id":0,"points_count":5,"state":"Active"}],
-         "remote_shards":[],"shard_transfers":[]},"status":"ok","time":0}
-        """#
+            {"result":{"peer_id":1,"shard_count":1,"local_shards":[{"shard_id":0,"points_count":5,"state":"Active"}],
+             "remote_shards":[],"shard_transfers":[]},"status":"ok","time":0}
+            """#
         let info = try QdrantFixtures.result(CollectionClusterInfo.self, body)
         #expect(info.allActive)
         #expect(info.shardTransfers == 0)

@@ -6,9 +6,10 @@ import Testing
 @Suite struct MultipartUploadTests {
     @Test func framingIsExact() throws {
         let m = try MultipartUpload(fileName: "c-1-2024-07-22-08-31-55.snapshot", boundary: "B0UND")
-        #expect(String(decoding: m.prefix, as: UTF8.self) == "--B0UND\r\n"
-                    + "Content-Disposition: form-data; name=\"snapshot\"; filename=\"c-1-2024-07-22-08-31-55.snapshot\"\r\n"
-                    + "Content-Type: application/octet-stream\r\n\r\n")
+        #expect(
+            String(decoding: m.prefix, as: UTF8.self) == "--B0UND\r\n"
+                + "Content-Disposition: form-data; name=\"snapshot\"; filename=\"c-1-2024-07-22-08-31-55.snapshot\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n")
         #expect(String(decoding: m.suffix, as: UTF8.self) == "\r\n--B0UND--\r\n")
         #expect(m.contentType == "multipart/form-data; boundary=B0UND")
         #expect(m.totalLength(bodyLength: 100) == Int64(m.prefix.count + 100 + m.suffix.count))

@@ -18,8 +18,10 @@ struct QdrantClientLiveTests {
     }
 
     /// Runs `body` with a fresh test double that is stopped in every case.
-    func withTestbed(peers: Int = 1, arguments: [String] = [],
-                     _ body: (TestbedProcess) async throws -> Void) async throws {
+    func withTestbed(
+        peers: Int = 1, arguments: [String] = [],
+        _ body: (TestbedProcess) async throws -> Void
+    ) async throws {
         let testbed = try await io { try TestbedProcess.start(peers: peers, arguments: arguments) }
         do {
             try await body(testbed)
@@ -32,9 +34,10 @@ struct QdrantClientLiveTests {
 
     /// `count` points with 4-dimensional vectors and a payload, as a JSON array.
     static func points(_ range: ClosedRange<Int>) -> String {
-        "[" + range.map { i in
-            #"{"id":\#(i),"vector":[\#(i).0,1.0,0.5,0.25],"payload":{"n":\#(i),"tag":"t\#(i % 3)"}}"#
-        }.joined(separator: ",") + "]"
+        "["
+            + range.map { i in
+                #"{"id":\#(i),"vector":[\#(i).0,1.0,0.5,0.25],"payload":{"n":\#(i),"tag":"t\#(i % 3)"}}"#
+            }.joined(separator: ",") + "]"
     }
 
     static let config = JSONValue.object([
@@ -72,8 +75,9 @@ struct QdrantClientLiveTests {
             #expect(server.title == "qdrant - vector search engine")
 
             try await io { try client.createCollection("live-docs", config: Self.config) }
-            #expect(await code { try client.createCollection("live-docs", config: Self.config) }
-                        == .failure("qdrant.conflict"))
+            #expect(
+                await code { try client.createCollection("live-docs", config: Self.config) }
+                    == .failure("qdrant.conflict"))
             try await io { try tb.upsert("live-docs", points: Self.points(1...25)) }
 
             #expect(try await io { try client.listCollections() } == ["live-docs"])
@@ -101,14 +105,22 @@ struct QdrantClientLiveTests {
             #expect(Set(seen.compactMap { $0["id"]?.intValue }) == Set(1...25))
             #expect(seen.allSatisfy { $0["payload"]?["n"] == $0["id"] })
 
-            let records = try await io { try client.retrieve("live-docs", ids: [.number(3), .number(7)], withVectors: true) }
+            let records = try await io {
+                try client.retrieve("live-docs", ids: [.number(3), .number(7)], withVectors: true)
+            }
             #expect(records.compactMap { $0["id"]?.intValue }.sorted() == [3, 7])
             #expect(records.allSatisfy { $0["vector"]?.arrayValue?.count == 4 })
 
             let hits = try await io {
-                try client.query("live-docs", body: .object(["query": .array([.number(25), .number(1), .number(0.5),
-                                                                             .number(0.25)]),
-                                                             "limit": .number(3)]))
+                try client.query(
+                    "live-docs",
+                    body: .object([
+                        "query": .array([
+                            .number(25), .number(1), .number(0.5),
+                            .number(0.25),
+                        ]),
+                        "limit": .number(3),
+                    ]))
             }
             #expect(hits["points"]?.arrayValue?.count == 3)
             #expect(hits["points"]?[0]?["id"] == .number(25))
@@ -143,8 +155,9 @@ struct QdrantClientLiveTests {
 
             let missing = await code { _ = try Self.download(client, scope, "nothing.snapshot") }
             #expect(missing == .failure("qdrant.not-found"))
-            #expect(await code { _ = try Self.download(client, scope, "../../etc/passwd") }
-                        == .refused("qdrant.snapshot-name"))
+            #expect(
+                await code { _ = try Self.download(client, scope, "../../etc/passwd") }
+                    == .refused("qdrant.snapshot-name"))
 
             // wait=false: 202, then poll.
             let before = Set(try await io { try client.listSnapshots(scope) }.map(\.name))
@@ -157,16 +170,18 @@ struct QdrantClientLiveTests {
             #expect(background.checksum != nil)
             let byName = try await io { try client.waitForSnapshot(scope, name: created.name, timeout: 5, poll: 0.1) }
             #expect(byName == created)
-            #expect(await code { _ = try client.waitForSnapshot(scope, name: "never.snapshot", timeout: 0.3, poll: 0.1) }
-                        == .failure("qdrant.snapshot-timeout"))
+            #expect(
+                await code { _ = try client.waitForSnapshot(scope, name: "never.snapshot", timeout: 0.3, poll: 0.1) }
+                    == .failure("qdrant.snapshot-timeout"))
 
             // Upload with a known length, with the checksum verified by the server.
             let bytes = download.bytes
             let uploaded = try await io {
                 let cursor = Cursor(bytes)
-                return try client.uploadSnapshot(.collection("live-restored"), fileName: created.name,
-                                                 length: Int64(bytes.count), checksum: checksum, priority: .snapshot,
-                                                 read: cursor.read)
+                return try client.uploadSnapshot(
+                    .collection("live-restored"), fileName: created.name,
+                    length: Int64(bytes.count), checksum: checksum, priority: .snapshot,
+                    read: cursor.read)
             }
             #expect(uploaded)
             #expect(try await io { try client.countPoints("live-restored") } == 30)
@@ -174,8 +189,9 @@ struct QdrantClientLiveTests {
             // Upload chunked (unknown length), in small pieces.
             try await io {
                 let cursor = Cursor(bytes, piece: 1000)
-                try client.uploadSnapshot(.collection("live-chunked"), fileName: "chunked.snapshot", length: nil,
-                                          read: cursor.read)
+                try client.uploadSnapshot(
+                    .collection("live-chunked"), fileName: "chunked.snapshot", length: nil,
+                    read: cursor.read)
             }
             #expect(try await io { try client.countPoints("live-chunked") } == 30)
 
@@ -183,16 +199,18 @@ struct QdrantClientLiveTests {
             let wrong = String(repeating: "0", count: 64)
             let mismatch = await code {
                 let cursor = Cursor(bytes)
-                try client.uploadSnapshot(.collection("live-bad"), fileName: "bad.snapshot",
-                                          length: Int64(bytes.count), checksum: wrong, read: cursor.read)
+                try client.uploadSnapshot(
+                    .collection("live-bad"), fileName: "bad.snapshot",
+                    length: Int64(bytes.count), checksum: wrong, read: cursor.read)
             }
             #expect(mismatch == .failure("qdrant.bad-request"))
 
             // Recovery from a URL the server downloads itself.
             let location = "\(tb.url)/collections/live-docs/snapshots/\(created.name)"
-            #expect(try await io {
-                try client.recoverSnapshot(.collection("live-from-url"), location: location, checksum: checksum)
-            })
+            #expect(
+                try await io {
+                    try client.recoverSnapshot(.collection("live-from-url"), location: location, checksum: checksum)
+                })
             #expect(try await io { try client.countPoints("live-from-url") } == 30)
 
             try await io { try client.deleteSnapshot(scope, name: created.name) }
@@ -212,13 +230,16 @@ struct QdrantClientLiveTests {
             }
             let scope = SnapshotScope.collection("live-gone")
             let started = Date()
-            #expect(await code {
-                _ = try client.waitForSnapshot(scope, name: "never.snapshot", timeout: 600, poll: 0.1, vanishGrace: 0.5)
-            } == .failure("qdrant.snapshot-vanished"))
+            #expect(
+                await code {
+                    _ = try client.waitForSnapshot(
+                        scope, name: "never.snapshot", timeout: 600, poll: 0.1, vanishGrace: 0.5)
+                } == .failure("qdrant.snapshot-vanished"))
             let before = Set(try await io { try client.listSnapshots(scope) }.map(\.name))
-            #expect(await code {
-                _ = try client.waitForSnapshot(scope, excluding: before, timeout: 600, poll: 0.1, vanishGrace: 0.5)
-            } == .failure("qdrant.snapshot-vanished"))
+            #expect(
+                await code {
+                    _ = try client.waitForSnapshot(scope, excluding: before, timeout: 600, poll: 0.1, vanishGrace: 0.5)
+                } == .failure("qdrant.snapshot-vanished"))
             #expect(Date().timeIntervalSince(started) < 30)
         }
     }
@@ -266,23 +287,32 @@ struct QdrantClientLiveTests {
 
     @Test func aliasesClusterTelemetryAndQuotas() async throws {
         let gib: Int64 = 1 << 30
-        try await withTestbed(arguments: ["--disk-size", String(10 * gib), "--ram-size", String(4 * gib),
-                                          "--disk-usage-percent", "87"]) { tb in
+        try await withTestbed(arguments: [
+            "--disk-size", String(10 * gib), "--ram-size", String(4 * gib),
+            "--disk-usage-percent", "87",
+        ]) { tb in
             let client = QdrantClient(baseURL: tb.url)
             try await io {
                 try client.createCollection("v1", config: Self.config)
                 try client.createCollection("v2", config: Self.config)
                 try client.updateAliases([.create(collection: "v1", alias: "prod")])
             }
-            #expect(try await io { try client.listAliases() } == [AliasDescription(aliasName: "prod", collectionName: "v1")])
+            #expect(
+                try await io { try client.listAliases() } == [AliasDescription(aliasName: "prod", collectionName: "v1")]
+            )
             #expect(try await io { try client.collectionAliases("v2") }.isEmpty)
             // The atomic switch: delete + create in one request.
-            try await io { try client.updateAliases([.delete(alias: "prod"), .create(collection: "v2", alias: "prod")]) }
+            try await io {
+                try client.updateAliases([.delete(alias: "prod"), .create(collection: "v2", alias: "prod")])
+            }
             #expect(try await io { try client.collectionAliases("v2") }.map(\.aliasName) == ["prod"])
             try await io { try client.updateAliases([.rename(old: "prod", new: "live")]) }
-            #expect(try await io { try client.listAliases() } == [AliasDescription(aliasName: "live", collectionName: "v2")])
-            #expect(await code { try client.updateAliases([.create(collection: "v2", alias: "v1")]) }
-                        == .failure("qdrant.conflict"))
+            #expect(
+                try await io { try client.listAliases() } == [AliasDescription(aliasName: "live", collectionName: "v2")]
+            )
+            #expect(
+                await code { try client.updateAliases([.create(collection: "v2", alias: "v1")]) }
+                    == .failure("qdrant.conflict"))
             try await io { try client.updateAliases([.delete(alias: "live")]) }
             #expect(try await io { try client.listAliases() }.isEmpty)
 
@@ -312,9 +342,12 @@ struct QdrantClientLiveTests {
             let me = try #require(cluster.peerId)
             #expect(cluster.peers[me] != nil)
             try await io {
-                try client.createCollection("spread", config: .object([
-                    "vectors": .object(["size": .number(4), "distance": .string("Dot")]), "shard_number": .number(3),
-                ]))
+                try client.createCollection(
+                    "spread",
+                    config: .object([
+                        "vectors": .object(["size": .number(4), "distance": .string("Dot")]),
+                        "shard_number": .number(3),
+                    ]))
             }
             let placement = try await io { try client.collectionCluster("spread") }
             #expect(placement.peerId == me)
@@ -327,7 +360,8 @@ struct QdrantClientLiveTests {
     }
 
     @Test func authenticationAndKeys() async throws {
-        try await withTestbed(arguments: ["--api-key", "live-secret-key", "--read-only-api-key", "live-read-key"]) { tb in
+        try await withTestbed(arguments: ["--api-key", "live-secret-key", "--read-only-api-key", "live-read-key"]) {
+            tb in
             let anonymous = QdrantClient(baseURL: tb.url)
             #expect(try await io { try anonymous.serverInfo() }.version.minor == 19)  // GET / needs no key
             do {
@@ -354,8 +388,9 @@ struct QdrantClientLiveTests {
             // An upload refused before its body is read still reports the refusal, not a broken connection.
             let refusedUpload = await code {
                 let cursor = Cursor([UInt8](repeating: 7, count: 3 << 20), piece: 64 << 10)
-                try readOnly.uploadSnapshot(.collection("x"), fileName: "x.snapshot", length: 3 << 20,
-                                            read: cursor.read)
+                try readOnly.uploadSnapshot(
+                    .collection("x"), fileName: "x.snapshot", length: 3 << 20,
+                    read: cursor.read)
             }
             #expect(refusedUpload == .refused("qdrant.auth"))
             let admin = QdrantClient(baseURL: tb.url, apiKey: "live-secret-key")
@@ -373,11 +408,16 @@ struct QdrantClientLiveTests {
                 try tb.upsert("c", points: Self.points(1...10))
             }
             // Two 503s on a GET: retried, then succeeds.
-            try await io { try tb.setFaults(#"{"errors":[{"method":"GET","path":"/collections","times":2,"status":503}]}"#) }
+            try await io {
+                try tb.setFaults(#"{"errors":[{"method":"GET","path":"/collections","times":2,"status":503}]}"#)
+            }
             #expect(try await io { try client.listCollections() } == ["c"])
 
             // Three 500s exhaust the three attempts.
-            try await io { try tb.setFaults(#"{"errors":[{"method":"GET","path":"/collections","times":3,"status":500,"message":"boom"}]}"#) }
+            try await io {
+                try tb.setFaults(
+                    #"{"errors":[{"method":"GET","path":"/collections","times":3,"status":500,"message":"boom"}]}"#)
+            }
             do {
                 _ = try await io { try client.listCollections() }
                 Issue.record("expected a failure")
@@ -387,7 +427,10 @@ struct QdrantClientLiveTests {
             }
 
             // A failing create is not retried: the first call fails, the next one succeeds.
-            try await io { try tb.setFaults(#"{"errors":[{"method":"POST","path":"/collections/c/snapshots","times":1,"status":500}]}"#) }
+            try await io {
+                try tb.setFaults(
+                    #"{"errors":[{"method":"POST","path":"/collections/c/snapshots","times":1,"status":500}]}"#)
+            }
             #expect(await code { _ = try client.createSnapshot(.collection("c")) } == .failure("qdrant.server"))
             let snapshot = try #require(try await io { try client.createSnapshot(.collection("c")) })
 

@@ -48,8 +48,9 @@ import Testing
     }
 
     @Test func unreachableServerIsARetriableServerFailureWithoutTheKey() throws {
-        let client = QdrantClient(baseURL: "http://127.0.0.1:9", apiKey: "very-secret-key",
-                                  retryPolicy: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.01))
+        let client = QdrantClient(
+            baseURL: "http://127.0.0.1:9", apiKey: "very-secret-key",
+            retryPolicy: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.01))
         do {
             _ = try client.collectionInfo("c")
             Issue.record("expected a failure")
@@ -66,8 +67,9 @@ import Testing
         let endpoint = try QdrantEndpoint(baseURL: "http://h:6333")
         func request(_ deadline: QdrantClient.Deadline) -> HTTPRequest {
             client.makeRequest(
-                QdrantClient.Call(method: "POST", segments: ["collections", "c", "snapshots"], query: [("wait", "true")],
-                                  deadline: deadline, idempotent: false),
+                QdrantClient.Call(
+                    method: "POST", segments: ["collections", "c", "snapshots"], query: [("wait", "true")],
+                    deadline: deadline, idempotent: false),
                 endpoint: endpoint, headers: [])
         }
         let standard = request(.standard)
@@ -89,8 +91,9 @@ import Testing
         func name(_ value: String) -> String? {
             QdrantClient.attachmentFileName([HTTPHeader(name: "Content-Disposition", value: value)])
         }
-        #expect(name(#"attachment; filename="c-shard-0-2026-11-21-20-00-00.snapshot""#)
-                    == "c-shard-0-2026-11-21-20-00-00.snapshot")
+        #expect(
+            name(#"attachment; filename="c-shard-0-2026-11-21-20-00-00.snapshot""#)
+                == "c-shard-0-2026-11-21-20-00-00.snapshot")
         #expect(name("attachment; filename=plain.snapshot; size=3") == "plain.snapshot")
         #expect(name(#"attachment; filename="../../etc/passwd""#) == nil)
         #expect(QdrantClient.attachmentFileName([]) == nil)

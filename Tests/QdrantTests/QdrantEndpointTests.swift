@@ -27,9 +27,12 @@ import Testing
     }
 
     @Test func segmentsAreEncodedOneByOne() {
-        #expect(QdrantEndpoint.path(["collections", "my coll/x?y#z%", "snapshots"])
-                    == "/collections/my%20coll%2Fx%3Fy%23z%25/snapshots")
-        #expect(QdrantEndpoint.path(["collections", "ünï-cödé", "aliases"]) == "/collections/%C3%BCn%C3%AF-c%C3%B6d%C3%A9/aliases")
+        #expect(
+            QdrantEndpoint.path(["collections", "my coll/x?y#z%", "snapshots"])
+                == "/collections/my%20coll%2Fx%3Fy%23z%25/snapshots")
+        #expect(
+            QdrantEndpoint.path(["collections", "ünï-cödé", "aliases"])
+                == "/collections/%C3%BCn%C3%AF-c%C3%B6d%C3%A9/aliases")
         #expect(QdrantEndpoint.path(["snapshots", ".."]) == "/snapshots/%2E%2E")
         #expect(QdrantEndpoint.path(["snapshots", "."]) == "/snapshots/%2E")
         #expect(QdrantEndpoint.path(["snapshots", "a..b.snapshot"]) == "/snapshots/a..b.snapshot")
@@ -38,7 +41,8 @@ import Testing
 
     @Test func queryValuesAreEncoded() throws {
         let e = try QdrantEndpoint(baseURL: "http://h")
-        #expect(e.url(path: "/snapshots", query: [("wait", "false"), ("checksum", "a b&c=d")])
-                    == "http://h/snapshots?wait=false&checksum=a%20b%26c%3Dd")
+        #expect(
+            e.url(path: "/snapshots", query: [("wait", "false"), ("checksum", "a b&c=d")])
+                == "http://h/snapshots?wait=false&checksum=a%20b%26c%3Dd")
     }
 }

@@ -9,8 +9,9 @@ import Testing
     private func decode<T: Decodable>(_ type: T.Type, _ status: Int, _ body: String, headers: [(String, String)] = [])
         throws -> QdrantEnvelope.Outcome<T>
     {
-        try QdrantEnvelope.decode(type, status: status, headers: headers, body: Array(body.utf8), method: "GET",
-                                  path: "/collections/x", redactor: redactor)
+        try QdrantEnvelope.decode(
+            type, status: status, headers: headers, body: Array(body.utf8), method: "GET",
+            path: "/collections/x", redactor: redactor)
     }
 
     private func error(_ status: Int, _ body: String, headers: [(String, String)] = []) -> QSnapError? {
@@ -46,8 +47,9 @@ import Testing
 
     @Test func requireRefusesAMissingResult() {
         #expect {
-            _ = try QdrantEnvelope.require(JSONValue.self, status: 200, body: Array(QdrantFixtures.nullResult.utf8),
-                                           method: "GET", path: "/collections", redactor: redactor)
+            _ = try QdrantEnvelope.require(
+                JSONValue.self, status: 200, body: Array(QdrantFixtures.nullResult.utf8),
+                method: "GET", path: "/collections", redactor: redactor)
         } throws: { ($0 as? QSnapError)?.code == .failure("qdrant.bad-response") }
     }
 
@@ -95,8 +97,10 @@ import Testing
     }
 
     @Test func rateLimitKeepsRetryAfter() throws {
-        let e = try #require(error(429, #"{"status":{"error":"Rate limiting exceeded: x"},"time":0}"#,
-                                   headers: [("Retry-After", "7")]))
+        let e = try #require(
+            error(
+                429, #"{"status":{"error":"Rate limiting exceeded: x"},"time":0}"#,
+                headers: [("Retry-After", "7")]))
         #expect(e.code == .failure("qdrant.rate-limited"))
         #expect(e.qdrantFailure?.retryAfter == 7)
         #expect(e.isRetriableQdrantFailure)
@@ -109,7 +113,8 @@ import Testing
     }
 
     @Test func secretsAreMaskedInServerMessages() throws {
-        let body = #"{"status":{"error":"Wrong input: Failed to download tar from https://b.s3/x.snapshot?X-Amz-Signature=abcdef0123&X-Amz-Credential=AKIA: status - 403 key s3cr3t-api-key"},"time":0}"#
+        let body =
+            #"{"status":{"error":"Wrong input: Failed to download tar from https://b.s3/x.snapshot?X-Amz-Signature=abcdef0123&X-Amz-Credential=AKIA: status - 403 key s3cr3t-api-key"},"time":0}"#
         let e = try #require(error(400, body))
         #expect(!e.message.contains("abcdef0123"))
         #expect(!e.message.contains("AKIA"))

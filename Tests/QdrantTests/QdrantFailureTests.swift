@@ -5,8 +5,9 @@ import Testing
 
 @Suite struct QdrantFailureTests {
     @Test func transportFailureIsARetriableServerFailure() {
-        let f = QdrantFailure(status: nil, method: "GET", path: "/", serverMessage: "Connection refused",
-                              retriable: true)
+        let f = QdrantFailure(
+            status: nil, method: "GET", path: "/", serverMessage: "Connection refused",
+            retriable: true)
         let e = f.error
         #expect(e.code == .failure("qdrant.server"))
         #expect(e.message.contains("GET /") && e.message.contains("Connection refused"))
@@ -21,8 +22,10 @@ import Testing
         (500, "failure", "qdrant.server"), (503, "failure", "qdrant.server"), (429, "failure", "qdrant.rate-limited"),
     ])
     func statusMapsToCode(_ status: Int, _ category: String, _ identifier: String) {
-        let e = QdrantFailure(status: status, method: "POST", path: "/collections/c/snapshots", serverMessage: "m",
-                              retriable: QdrantFailure.isRetriable(status: status)).error
+        let e = QdrantFailure(
+            status: status, method: "POST", path: "/collections/c/snapshots", serverMessage: "m",
+            retriable: QdrantFailure.isRetriable(status: status)
+        ).error
         #expect(e.code.category == category)
         #expect(e.code.identifier == identifier)
         #expect(e.message.contains("POST /collections/c/snapshots"))

@@ -30,7 +30,8 @@ import Testing
     @Test func listingsAreSortedAndKeepOnlyBareNames() throws {
         var list = try QdrantFixtures.result([SnapshotDescription].self, QdrantFixtures.snapshotList)
         list.append(SnapshotDescription(name: "shards/0/c-shard-0-2024-07-22-08-31-55.snapshot", size: 3))
-        #expect(QdrantClient.usableListing(list).map(\.name)
-                    == ["a-1-2024-07-21-00-00-00.snapshot", "b-upload.snapshot", "c-1-2024-07-22-08-31-55.snapshot"])
+        #expect(
+            QdrantClient.usableListing(list).map(\.name)
+                == ["a-1-2024-07-21-00-00-00.snapshot", "b-upload.snapshot", "c-1-2024-07-22-08-31-55.snapshot"])
     }
 }

@@ -15,7 +15,8 @@ import Testing
 
     @Test func snapshotActivityPerCollection() throws {
         let t = try QdrantFixtures.result(TelemetryInfo.self, QdrantFixtures.telemetryLevel2)
-        #expect(t.snapshots["busy"] == .init(runningSnapshots: 1, runningSnapshotRecovery: 0, totalSnapshotCreations: 4))
+        #expect(
+            t.snapshots["busy"] == .init(runningSnapshots: 1, runningSnapshotRecovery: 0, totalSnapshotCreations: 4))
         #expect(t.snapshots["idle"] == .init())
         #expect(t.snapshots["other"] == nil)
     }

@@ -1,5 +1,6 @@
 import QSnapCore
 import Testing
+
 @testable import S3
 
 @Suite struct AWSCredentialChainTests {
@@ -69,8 +70,10 @@ import Testing
     static let containerEnv = ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc"]
 
     @Test func environmentKeysComeFirst() throws {
-        let s = try Self.chain(["AWS_ACCESS_KEY_ID": "AK", "AWS_SECRET_ACCESS_KEY": "SK"]
-            .merging(Self.webEnv) { a, _ in a }.merging(Self.containerEnv) { a, _ in a }).plan()
+        let s = try Self.chain(
+            ["AWS_ACCESS_KEY_ID": "AK", "AWS_SECRET_ACCESS_KEY": "SK"]
+                .merging(Self.webEnv) { a, _ in a }.merging(Self.containerEnv) { a, _ in a }
+        ).plan()
         #expect(s == .environment(SigV4Credentials(accessKeyID: "AK", secretAccessKey: "SK")))
     }
 
@@ -79,22 +82,31 @@ import Testing
         guard case .webIdentity(let w) = s else { Issue.record("got \(s)"); return }
         #expect(w.roleARN == "arn:aws:iam::1:role/r" && w.tokenFile == "/t" && w.sessionName == "qsnap-1")
         #expect(w.stsEndpoint == "https://sts.eu-central-1.amazonaws.com")
-        let named = try Self.chain(Self.webEnv.merging(["AWS_ROLE_SESSION_NAME": "pod-7", "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:9/"]) { a, _ in a }).plan()
+        let named = try Self.chain(
+            Self.webEnv.merging(["AWS_ROLE_SESSION_NAME": "pod-7", "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:9/"]) {
+                a, _ in a
+            }
+        ).plan()
         guard case .webIdentity(let n) = named else { Issue.record("got \(named)"); return }
         #expect(n.sessionName == "pod-7" && n.stsEndpoint == "http://127.0.0.1:9")
     }
 
     @Test func profileBeatsContainerAndInstanceMetadata() throws {
         #expect(try Self.chain(Self.containerEnv).plan().kind == .profile)
-        #expect(try Self.chain(Self.containerEnv, withFiles: false).plan()
-            == .container(.init(url: "http://169.254.170.2/v2/credentials/abc", authorization: nil)))
-        #expect(try Self.chain([:], withFiles: false).plan()
-            == .instanceMetadata(endpoint: "http://169.254.169.254", allowV1Fallback: true))
+        #expect(
+            try Self.chain(Self.containerEnv, withFiles: false).plan()
+                == .container(.init(url: "http://169.254.170.2/v2/credentials/abc", authorization: nil)))
+        #expect(
+            try Self.chain([:], withFiles: false).plan()
+                == .instanceMetadata(endpoint: "http://169.254.169.254", allowV1Fallback: true))
     }
 
     @Test func explicitProfileIgnoresTheEnvironment() throws {
         let s = try Self.chain(["AWS_ACCESS_KEY_ID": "AK", "AWS_SECRET_ACCESS_KEY": "SK"]).plan(explicitProfile: "base")
-        #expect(s == .profile(name: "base", credentials: SigV4Credentials(accessKeyID: "AKBASE", secretAccessKey: "base-secret")))
+        #expect(
+            s
+                == .profile(
+                    name: "base", credentials: SigV4Credentials(accessKeyID: "AKBASE", secretAccessKey: "base-secret")))
         #expect(throws: QSnapError.self) { try Self.chain([:]).plan(explicitProfile: "regiononly") }
         #expect(throws: QSnapError.self) { try Self.chain([:]).plan(explicitProfile: "missing") }
     }
@@ -104,7 +116,10 @@ import Testing
         guard case .assumeRole(let a) = s else { Issue.record("got \(s)"); return }
         #expect(a.roleARN == "arn:aws:iam::123456789012:role/deploy" && a.sessionName == "nightly")
         #expect(a.externalID == "ext-1" && a.durationSeconds == 1800 && a.stsEndpoint == "http://sts.local")
-        #expect(a.source == .profile(name: "base", credentials: SigV4Credentials(accessKeyID: "AKBASE", secretAccessKey: "base-secret")))
+        #expect(
+            a.source
+                == .profile(
+                    name: "base", credentials: SigV4Credentials(accessKeyID: "AKBASE", secretAccessKey: "base-secret")))
         #expect(!s.description.contains("base-secret"))
 
         let chained = try Self.chain(["AWS_PROFILE": "chained"]).plan()
@@ -115,7 +130,9 @@ import Testing
     }
 
     @Test func otherProfileKinds() throws {
-        #expect(try Self.chain(["AWS_PROFILE": "tool"]).plan() == .process(profile: "tool", command: "/usr/local/bin/creds --json"))
+        #expect(
+            try Self.chain(["AWS_PROFILE": "tool"]).plan()
+                == .process(profile: "tool", command: "/usr/local/bin/creds --json"))
         let irsa = try Self.chain(["AWS_PROFILE": "irsa"]).plan()
         guard case .webIdentity(let w) = irsa else { Issue.record("got \(irsa)"); return }
         #expect(w.profile == "irsa" && w.tokenFile == "/var/run/token")
@@ -124,8 +141,11 @@ import Testing
     }
 
     @Test func regionOnlyProfileFallsThrough() throws {
-        #expect(try Self.chain(["AWS_PROFILE": "regiononly", "AWS_EC2_METADATA_DISABLED": "true"]
-            .merging(Self.containerEnv) { a, _ in a }).plan().kind == .container)
+        #expect(
+            try Self.chain(
+                ["AWS_PROFILE": "regiononly", "AWS_EC2_METADATA_DISABLED": "true"]
+                    .merging(Self.containerEnv) { a, _ in a }
+            ).plan().kind == .container)
     }
 
     @Test(arguments: [
@@ -160,32 +180,47 @@ import Testing
             Issue.record("expected an error")
         } catch let error as QSnapError {
             #expect(error.code == .usage("s3.credentials"))
-            #expect(error.message.contains("AWS_ACCESS_KEY_ID") && error.message.contains("AWS_WEB_IDENTITY_TOKEN_FILE"))
+            #expect(
+                error.message.contains("AWS_ACCESS_KEY_ID") && error.message.contains("AWS_WEB_IDENTITY_TOKEN_FILE"))
         } catch { Issue.record("unexpected \(error)") }
     }
 
     @Test func containerHostsAsTheSDKsAllowThem() throws {
-        for host in ["127.0.0.1", "127.1.2.3", "localhost", "[::1]", "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]"] {
+        for host in [
+            "127.0.0.1", "127.1.2.3", "localhost", "[::1]", "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]",
+        ] {
             #expect(AWSCredentialChain.isAllowedContainerHost(host), "\(host)")
         }
         for host in ["10.0.0.1", "example.com", "128.0.0.1", "169.254.169.254", "127.0.0"] {
             #expect(!AWSCredentialChain.isAllowedContainerHost(host), "\(host)")
         }
-        let https = try Self.chain(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "https://creds.example/x",
-                                    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "/tok"], withFiles: false).plan()
+        let https = try Self.chain(
+            [
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": "https://creds.example/x",
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "/tok",
+            ], withFiles: false
+        ).plan()
         #expect(https == .container(.init(url: "https://creds.example/x", authorization: .file("/tok"))))
-        let both = try Self.chain(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:8/x",
-                                   "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/rel",
-                                   "AWS_CONTAINER_AUTHORIZATION_TOKEN": "tok-secret"], withFiles: false).plan()
+        let both = try Self.chain(
+            [
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:8/x",
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/rel",
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN": "tok-secret",
+            ], withFiles: false
+        ).plan()
         #expect(both == .container(.init(url: "http://169.254.170.2/rel", authorization: .value("tok-secret"))))
         #expect(!both.description.contains("tok-secret"))
     }
 
     @Test func instanceMetadataSettings() throws {
-        #expect(try Self.chain(["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:5/"], withFiles: false).plan()
-            == .instanceMetadata(endpoint: "http://127.0.0.1:5", allowV1Fallback: true))
-        #expect(try Self.chain(["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv6", "AWS_EC2_METADATA_V1_DISABLED": "true"],
-                               withFiles: false).plan()
-            == .instanceMetadata(endpoint: "http://[fd00:ec2::254]", allowV1Fallback: false))
+        #expect(
+            try Self.chain(["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:5/"], withFiles: false).plan()
+                == .instanceMetadata(endpoint: "http://127.0.0.1:5", allowV1Fallback: true))
+        #expect(
+            try Self.chain(
+                ["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv6", "AWS_EC2_METADATA_V1_DISABLED": "true"],
+                withFiles: false
+            ).plan()
+                == .instanceMetadata(endpoint: "http://[fd00:ec2::254]", allowV1Fallback: false))
     }
 }

@@ -1,5 +1,6 @@
 import QSnapCore
 import Testing
+
 @testable import S3
 
 @Suite struct AWSCredentialDocumentTests {
@@ -7,17 +8,24 @@ import Testing
 
     @Test func containerDocument() throws {
         let c = try AWSCredentialDocument.parse(
-            Self.bytes(#"{"AccessKeyId":"ASIAC","SecretAccessKey":"sec","Token":"tok","Expiration":"2030-01-01T00:00:00Z","RoleArn":"r"}"#),
+            Self.bytes(
+                #"{"AccessKeyId":"ASIAC","SecretAccessKey":"sec","Token":"tok","Expiration":"2030-01-01T00:00:00Z","RoleArn":"r"}"#
+            ),
             format: .container, origin: "x", now: 9)
         #expect(c.credentials == SigV4Credentials(accessKeyID: "ASIAC", secretAccessKey: "sec", sessionToken: "tok"))
         #expect(c.expiration == AmzDate(iso8601: "2030-01-01T00:00:00Z")!.secondsSince1970 && c.obtainedAt == 9)
     }
 
     @Test func instanceMetadataDocument() throws {
-        let ok = #"{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAI","SecretAccessKey":"s","Token":"t","Expiration":"2030-01-01T00:00:00Z"}"#
-        #expect(try AWSCredentialDocument.parse(Self.bytes(ok), format: .instanceMetadata, origin: "x", now: 0).credentials.accessKeyID == "ASIAI")
+        let ok =
+            #"{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAI","SecretAccessKey":"s","Token":"t","Expiration":"2030-01-01T00:00:00Z"}"#
+        #expect(
+            try AWSCredentialDocument.parse(Self.bytes(ok), format: .instanceMetadata, origin: "x", now: 0).credentials
+                .accessKeyID == "ASIAI")
         let failed = #"{"Code":"AssumeRoleUnauthorizedAccess","AccessKeyId":"A","SecretAccessKey":"s"}"#
-        #expect(throws: QSnapError.self) { try AWSCredentialDocument.parse(Self.bytes(failed), format: .instanceMetadata, origin: "x", now: 0) }
+        #expect(throws: QSnapError.self) {
+            try AWSCredentialDocument.parse(Self.bytes(failed), format: .instanceMetadata, origin: "x", now: 0)
+        }
     }
 
     @Test func processDocument() throws {
@@ -26,14 +34,20 @@ import Testing
             format: .process, origin: "x", now: 0)
         #expect(c.credentials.sessionToken == "st" && c.expiration == nil)
         #expect(throws: QSnapError.self) {
-            try AWSCredentialDocument.parse(Self.bytes(#"{"Version":2,"AccessKeyId":"A","SecretAccessKey":"s"}"#), format: .process, origin: "x", now: 0)
+            try AWSCredentialDocument.parse(
+                Self.bytes(#"{"Version":2,"AccessKeyId":"A","SecretAccessKey":"s"}"#), format: .process, origin: "x",
+                now: 0)
         }
     }
 
     @Test func malformedDocumentsNeverEchoSecrets() {
-        for text in [#"{"AccessKeyId":"A"}"#, "not json topsecret", #"{"AccessKeyId":"A","SecretAccessKey":"topsecret","Expiration":"soon"}"#] {
+        for text in [
+            #"{"AccessKeyId":"A"}"#, "not json topsecret",
+            #"{"AccessKeyId":"A","SecretAccessKey":"topsecret","Expiration":"soon"}"#,
+        ] {
             do {
-                _ = try AWSCredentialDocument.parse(Self.bytes(text), format: .container, origin: "the endpoint", now: 0)
+                _ = try AWSCredentialDocument.parse(
+                    Self.bytes(text), format: .container, origin: "the endpoint", now: 0)
                 Issue.record("expected an error for \(text)")
             } catch let error as QSnapError {
                 #expect(!error.message.contains("topsecret") && error.message.contains("the endpoint"))

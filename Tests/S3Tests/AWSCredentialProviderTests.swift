@@ -2,6 +2,7 @@ import Foundation
 import QSnapCore
 import Synchronization
 import Testing
+
 @testable import S3
 
 @Suite struct AWSCredentialProviderTests {
@@ -13,9 +14,11 @@ import Testing
         let lifetime: Int64
         init(lifetime: Int64 = 3600) { self.lifetime = lifetime }
 
-        func provider(_ source: AWSCredentialSource = .webIdentity(.init(
-            roleARN: "arn", sessionName: "s", tokenFile: "/t", stsEndpoint: "http://sts", profile: nil))) -> AWSCredentialProvider
-        {
+        func provider(
+            _ source: AWSCredentialSource = .webIdentity(
+                .init(
+                    roleARN: "arn", sessionName: "s", tokenFile: "/t", stsEndpoint: "http://sts", profile: nil))
+        ) -> AWSCredentialProvider {
             AWSCredentialProvider(source: source, clock: { self.now.withLock { $0 } }) { source, base in
                 if self.failing.withLock({ $0 }) { throw QSnapError(.failure("s3.credentials"), "STS down") }
                 let signing = try base?.credentials().accessKeyID
@@ -25,7 +28,8 @@ import Testing
                 }
                 let t = self.now.withLock { $0 }
                 return AWSTemporaryCredentials(
-                    credentials: SigV4Credentials(accessKeyID: "ASIA\(n)", secretAccessKey: "secret-\(n)", sessionToken: "token-\(n)"),
+                    credentials: SigV4Credentials(
+                        accessKeyID: "ASIA\(n)", secretAccessKey: "secret-\(n)", sessionToken: "token-\(n)"),
                     expiration: t + self.lifetime, obtainedAt: t)
             }
         }
@@ -84,10 +88,12 @@ import Testing
 
     @Test func assumeRoleSignsWithTheSourceCredentials() throws {
         let fake = Fake()
-        let role = AWSCredentialSource.assumeRole(.init(
-            profile: "deploy", roleARN: "arn", sessionName: "s", externalID: nil, durationSeconds: nil,
-            source: .profile(name: "base", credentials: SigV4Credentials(accessKeyID: "AKBASE", secretAccessKey: "b")),
-            stsEndpoint: "http://sts", stsRegion: "us-east-1"))
+        let role = AWSCredentialSource.assumeRole(
+            .init(
+                profile: "deploy", roleARN: "arn", sessionName: "s", externalID: nil, durationSeconds: nil,
+                source: .profile(
+                    name: "base", credentials: SigV4Credentials(accessKeyID: "AKBASE", secretAccessKey: "b")),
+                stsEndpoint: "http://sts", stsRegion: "us-east-1"))
         #expect(try fake.provider(role).credentials().accessKeyID == "ASIA1")
         #expect(fake.fetches.withLock { $0 } == ["assume-role signed by AKBASE"])
     }

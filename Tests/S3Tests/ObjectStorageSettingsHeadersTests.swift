@@ -1,5 +1,6 @@
 import QSnapCore
 import Testing
+
 @testable import S3
 
 @Suite struct ObjectStorageSettingsHeadersTests {
@@ -8,10 +9,11 @@ import Testing
             encryption: .kms, kmsKeyID: "arn:aws:kms:eu-west-1:1:key/abc", bucketKeyEnabled: true,
             storageClass: "STANDARD_IA", objectTags: [.init(key: "team", value: "a b"), .init(key: "x", value: "1&2")])
         let data = s.headers(for: .data)
-        #expect(data.map(\.name) == [
-            "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
-            "x-amz-server-side-encryption-bucket-key-enabled", "x-amz-storage-class", "x-amz-tagging",
-        ])
+        #expect(
+            data.map(\.name) == [
+                "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
+                "x-amz-server-side-encryption-bucket-key-enabled", "x-amz-storage-class", "x-amz-tagging",
+            ])
         #expect(data.last?.value == "team=a%20b&x=1%262")
         #expect(!s.headers(for: .record).contains { $0.name == "x-amz-storage-class" })
         #expect(ObjectStorageSettings().headers(for: .data).isEmpty)

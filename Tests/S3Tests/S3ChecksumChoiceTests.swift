@@ -1,5 +1,6 @@
 import QSnapCore
 import Testing
+
 @testable import S3
 
 @Suite struct S3ChecksumChoiceTests {
@@ -16,12 +17,24 @@ import Testing
     }
 
     @Test func rejectionsOfChecksumHeadersAreRecognised() {
-        #expect(S3ServiceError(status: 400, code: "InvalidArgument",
-                               message: "Unsupported header 'x-amz-sdk-checksum-algorithm' received for this API call.").isChecksumRejection)
-        #expect(S3ServiceError(status: 501, code: "NotImplemented",
-                               message: "Header 'x-amz-checksum-crc32' with value 'AAAA' not implemented").isChecksumRejection)
-        #expect(!S3ServiceError(status: 400, code: "BadDigest", message: "The CRC32 you specified did not match the calculated checksum.").isChecksumRejection)
-        #expect(!S3ServiceError(status: 400, code: "InvalidArgument", message: "Part number must be an integer").isChecksumRejection)
+        #expect(
+            S3ServiceError(
+                status: 400, code: "InvalidArgument",
+                message: "Unsupported header 'x-amz-sdk-checksum-algorithm' received for this API call."
+            ).isChecksumRejection)
+        #expect(
+            S3ServiceError(
+                status: 501, code: "NotImplemented",
+                message: "Header 'x-amz-checksum-crc32' with value 'AAAA' not implemented"
+            ).isChecksumRejection)
+        #expect(
+            !S3ServiceError(
+                status: 400, code: "BadDigest",
+                message: "The CRC32 you specified did not match the calculated checksum."
+            ).isChecksumRejection)
+        #expect(
+            !S3ServiceError(status: 400, code: "InvalidArgument", message: "Part number must be an integer")
+                .isChecksumRejection)
         #expect(!S3ServiceError(status: 403, code: "AccessDenied", message: "checksum").isChecksumRejection)
     }
 
@@ -29,8 +42,10 @@ import Testing
         let payload = S3Payload.bytes(Array("123456789".utf8))
         let d = try payload.digests(signed: false, checksum: .crc32c, md5: true)
         #expect(d.crc32cBase64 == "4waSgw==")
-        let client = try S3Client(configuration: S3Configuration(
-            endpoint: "http://127.0.0.1:9", bucket: "bucket", credentials: SigV4Credentials(accessKeyID: "A", secretAccessKey: "S")))
+        let client = try S3Client(
+            configuration: S3Configuration(
+                endpoint: "http://127.0.0.1:9", bucket: "bucket",
+                credentials: SigV4Credentials(accessKeyID: "A", secretAccessKey: "S")))
         let headers = client.uploadHeaders(d, checksum: .crc32c)
         #expect(headers.contains { $0 == ("x-amz-checksum-crc32c", "4waSgw==") })
         #expect(headers.contains { $0 == ("x-amz-sdk-checksum-algorithm", "CRC32C") })

@@ -3,6 +3,7 @@ import QSnapCore
 import QSnapTestSupport
 import Synchronization
 import Testing
+
 @testable import S3
 
 /// The wire shape of server-side copies (a loopback server records the requests; the integration suite copies on
@@ -43,13 +44,16 @@ import Testing
         let mib: Int64 = 1 << 20
         let server = try LoopbackServer { request in
             if request.target.contains("uploads") && request.method == "POST" {
-                return .init(body: Self.xml("<InitiateMultipartUploadResult><UploadId>U1</UploadId></InitiateMultipartUploadResult>"))
+                return .init(
+                    body: Self.xml(
+                        "<InitiateMultipartUploadResult><UploadId>U1</UploadId></InitiateMultipartUploadResult>"))
             }
             if request.method == "PUT" {
                 let n = request.target.components(separatedBy: "partNumber=").last?.prefix { $0.isNumber } ?? "?"
                 return .init(body: Self.xml("<CopyPartResult><ETag>\"p\(n)\"</ETag></CopyPartResult>"))
             }
-            return .init(body: Self.xml("<CompleteMultipartUploadResult><ETag>\"m-3\"</ETag></CompleteMultipartUploadResult>"))
+            return .init(
+                body: Self.xml("<CompleteMultipartUploadResult><ETag>\"m-3\"</ETag></CompleteMultipartUploadResult>"))
         }
         defer { server.stop() }
         let size = 12 * mib + 1
@@ -60,7 +64,8 @@ import Testing
         let requests = server.requests
         #expect(requests.first?.header("x-amz-checksum-algorithm") == nil)  // the parts are the store's own bytes
         let ranges = requests.filter { $0.method == "PUT" }.map { $0.header("x-amz-copy-source-range") ?? "" }
-        #expect(ranges == ["bytes=0-\(5 * mib - 1)", "bytes=\(5 * mib)-\(10 * mib - 1)", "bytes=\(10 * mib)-\(size - 1)"])
+        #expect(
+            ranges == ["bytes=0-\(5 * mib - 1)", "bytes=\(5 * mib)-\(10 * mib - 1)", "bytes=\(10 * mib)-\(size - 1)"])
         let complete = String(decoding: try #require(requests.last).body, as: UTF8.self)
         #expect(complete.contains("<PartNumber>3</PartNumber><ETag>\"p3\"</ETag>"))
     }
@@ -68,7 +73,9 @@ import Testing
     @Test func aStoreWithoutUploadPartCopyGetsOneCopyObject() throws {
         let server = try LoopbackServer { request in
             if request.target.contains("uploads") && request.method == "POST" {
-                return .init(body: Self.xml("<InitiateMultipartUploadResult><UploadId>U1</UploadId></InitiateMultipartUploadResult>"))
+                return .init(
+                    body: Self.xml(
+                        "<InitiateMultipartUploadResult><UploadId>U1</UploadId></InitiateMultipartUploadResult>"))
             }
             if request.method == "PUT" && request.target.contains("partNumber") {
                 return .init(status: 501, body: Self.xml("<Error><Code>NotImplemented</Code></Error>"))

@@ -3,6 +3,7 @@ import QSnapCore
 import QSnapTestSupport
 import Synchronization
 import Testing
+
 @testable import S3
 
 /// S3Client with a refreshing credential provider and a store that rejects flexible checksums (loopback store).
@@ -12,20 +13,25 @@ import Testing
     @Test func expiredTokenFetchesNewCredentialsAndSignsAgain() throws {
         let server = try LoopbackServer { request in
             if request.header("Authorization")?.contains("Credential=ASIA1/") == true {
-                return .init(status: 400, body: Self.xml("<Error><Code>ExpiredToken</Code><Message>expired</Message></Error>"))
+                return .init(
+                    status: 400, body: Self.xml("<Error><Code>ExpiredToken</Code><Message>expired</Message></Error>"))
             }
             return .init(status: 200, headers: [("ETag", "\"e1\"")])
         }
         defer { server.stop() }
         let fetches = Mutex(0)
-        let provider = AWSCredentialProvider(source: .container(.init(url: "http://127.0.0.1:1/x", authorization: nil))) { _, _ in
-            let n = fetches.withLock { $0 += 1; return $0 }
+        let provider = AWSCredentialProvider(source: .container(.init(url: "http://127.0.0.1:1/x", authorization: nil)))
+        { _, _ in
+            let n = fetches.withLock {
+                $0 += 1; return $0
+            }
             return AWSTemporaryCredentials(
                 credentials: SigV4Credentials(accessKeyID: "ASIA\(n)", secretAccessKey: "s\(n)", sessionToken: "t\(n)"),
                 expiration: Int64(Date().timeIntervalSince1970) + 3600, obtainedAt: Int64(Date().timeIntervalSince1970))
         }
-        let client = try S3Client(configuration: S3Configuration(
-            endpoint: "http://127.0.0.1:\(server.port)", bucket: "bkt", credentialProvider: provider))
+        let client = try S3Client(
+            configuration: S3Configuration(
+                endpoint: "http://127.0.0.1:\(server.port)", bucket: "bkt", credentialProvider: provider))
         _ = try client.putObject(key: "k", payload: .bytes([1, 2, 3]))
         let requests = server.requests
         #expect(requests.count == 2)
@@ -35,16 +41,23 @@ import Testing
 
     @Test func rejectedChecksumHeadersFallBackToContentMD5() throws {
         let server = try LoopbackServer { request in
-            if request.headers.contains(where: { $0.name.lowercased().hasPrefix("x-amz-checksum") || $0.name.lowercased() == "x-amz-sdk-checksum-algorithm" }) {
-                return .init(status: 400, body: Self.xml(
-                    "<Error><Code>InvalidArgument</Code><Message>Unsupported header 'x-amz-sdk-checksum-algorithm' received for this API call.</Message></Error>"))
+            if request.headers.contains(where: {
+                $0.name.lowercased().hasPrefix("x-amz-checksum")
+                    || $0.name.lowercased() == "x-amz-sdk-checksum-algorithm"
+            }) {
+                return .init(
+                    status: 400,
+                    body: Self.xml(
+                        "<Error><Code>InvalidArgument</Code><Message>Unsupported header 'x-amz-sdk-checksum-algorithm' received for this API call.</Message></Error>"
+                    ))
             }
             return .init(status: 200, headers: [("ETag", "\"e1\"")])
         }
         defer { server.stop() }
-        let client = try S3Client(configuration: S3Configuration(
-            endpoint: "http://127.0.0.1:\(server.port)", bucket: "bkt",
-            credentials: SigV4Credentials(accessKeyID: "AK", secretAccessKey: "secret")))
+        let client = try S3Client(
+            configuration: S3Configuration(
+                endpoint: "http://127.0.0.1:\(server.port)", bucket: "bkt",
+                credentials: SigV4Credentials(accessKeyID: "AK", secretAccessKey: "secret")))
         let body = Array("payload".utf8)
         _ = try client.putObject(key: "a", payload: .bytes(body))
         _ = try client.putObject(key: "b", payload: .bytes(body))
@@ -60,12 +73,16 @@ import Testing
 
     @Test func aChecksumMismatchIsNotAFallback() throws {
         let server = try LoopbackServer { _ in
-            .init(status: 400, body: Self.xml("<Error><Code>BadDigest</Code><Message>The CRC32 you specified did not match.</Message></Error>"))
+            .init(
+                status: 400,
+                body: Self.xml(
+                    "<Error><Code>BadDigest</Code><Message>The CRC32 you specified did not match.</Message></Error>"))
         }
         defer { server.stop() }
-        let client = try S3Client(configuration: S3Configuration(
-            endpoint: "http://127.0.0.1:\(server.port)", bucket: "bkt",
-            credentials: SigV4Credentials(accessKeyID: "AK", secretAccessKey: "secret")))
+        let client = try S3Client(
+            configuration: S3Configuration(
+                endpoint: "http://127.0.0.1:\(server.port)", bucket: "bkt",
+                credentials: SigV4Credentials(accessKeyID: "AK", secretAccessKey: "secret")))
         #expect(throws: QSnapError.self) { try client.putObject(key: "a", payload: .bytes([1])) }
         #expect(!client.fellBackToContentMD5)
     }

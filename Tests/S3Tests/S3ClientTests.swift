@@ -1,14 +1,16 @@
 import Foundation
 import QSnapCore
-import Synchronization
 import QSnapTestSupport
+import Synchronization
 import Testing
+
 @testable import S3
 
 @Suite struct S3ClientTests {
     static let secret = "unit-test-secret-value"
 
-    static func client(port: Int, attempts: Int = 5, style: S3Configuration.AddressingStyle = .path) throws -> S3Client {
+    static func client(port: Int, attempts: Int = 5, style: S3Configuration.AddressingStyle = .path) throws -> S3Client
+    {
         try S3Client(
             configuration: S3Configuration(
                 endpoint: "http://127.0.0.1:\(port)", region: "us-east-1", addressingStyle: style, bucket: "bkt",
@@ -42,7 +44,9 @@ import Testing
     @Test func slowDownIsRetriedWithAFreshSignature() throws {
         let count = Mutex(0)
         let server = try LoopbackServer { _ in
-            let n = count.withLock { $0 += 1; return $0 }
+            let n = count.withLock {
+                $0 += 1; return $0
+            }
             if n < 3 { return .init(status: 503, body: Self.xml("<Error><Code>SlowDown</Code></Error>")) }
             return .init(status: 200, headers: [("ETag", "\"e1\"")])
         }
@@ -64,7 +68,8 @@ import Testing
     @Test func payloadSigningFollowsTheScheme() throws {
         func configuration(_ endpoint: String, _ signing: S3PayloadSigning) -> S3Configuration {
             var c = S3Configuration(
-                endpoint: endpoint, bucket: "bkt", credentials: SigV4Credentials(accessKeyID: "A", secretAccessKey: "S"))
+                endpoint: endpoint, bucket: "bkt", credentials: SigV4Credentials(accessKeyID: "A", secretAccessKey: "S")
+            )
             c.payloadSigning = signing
             return c
         }
@@ -112,11 +117,15 @@ import Testing
         let count = Mutex(0)
         let serverNow = AmzDate(secondsSince1970: Int64(Date().timeIntervalSince1970) + 7200)
         let server = try LoopbackServer { _ in
-            let n = count.withLock { $0 += 1; return $0 }
+            let n = count.withLock {
+                $0 += 1; return $0
+            }
             if n == 1 {
                 return .init(
                     status: 403,
-                    body: Self.xml("<Error><Code>RequestTimeTooSkewed</Code><ServerTime>\(serverNow.iso8601)</ServerTime></Error>"))
+                    body: Self.xml(
+                        "<Error><Code>RequestTimeTooSkewed</Code><ServerTime>\(serverNow.iso8601)</ServerTime></Error>")
+                )
             }
             return .init(status: 204)
         }
@@ -131,9 +140,13 @@ import Testing
     @Test func completeWithAnErrorInsideA200IsRetried() throws {
         let count = Mutex(0)
         let server = try LoopbackServer { _ in
-            let n = count.withLock { $0 += 1; return $0 }
+            let n = count.withLock {
+                $0 += 1; return $0
+            }
             if n == 1 { return .init(status: 200, body: Self.xml("<Error><Code>InternalError</Code></Error>")) }
-            return .init(status: 200, body: Self.xml("<CompleteMultipartUploadResult><ETag>\"abc-2\"</ETag></CompleteMultipartUploadResult>"))
+            return .init(
+                status: 200,
+                body: Self.xml("<CompleteMultipartUploadResult><ETag>\"abc-2\"</ETag></CompleteMultipartUploadResult>"))
         }
         defer { server.stop() }
         let etag = try Self.client(port: server.port).completeMultipartUpload(
@@ -141,12 +154,16 @@ import Testing
             parts: [S3Part(partNumber: 2, etag: "b", size: 1), S3Part(partNumber: 1, etag: "a", size: 5)])
         #expect(etag == "abc-2")
         let body = String(decoding: server.requests[1].body, as: UTF8.self)
-        #expect(body.range(of: "<PartNumber>1</PartNumber>")!.lowerBound < body.range(of: "<PartNumber>2</PartNumber>")!.lowerBound)
+        #expect(
+            body.range(of: "<PartNumber>1</PartNumber>")!.lowerBound
+                < body.range(of: "<PartNumber>2</PartNumber>")!.lowerBound)
         #expect(server.requests[1].target == "/bkt/k?uploadId=u1")
     }
 
     @Test func notFoundIsAClearError() throws {
-        let server = try LoopbackServer { _ in .init(status: 404, body: Self.xml("<Error><Code>NoSuchKey</Code></Error>")) }
+        let server = try LoopbackServer { _ in
+            .init(status: 404, body: Self.xml("<Error><Code>NoSuchKey</Code></Error>"))
+        }
         defer { server.stop() }
         let client = try Self.client(port: server.port)
         #expect(try client.headObject(key: "missing") == nil)
@@ -166,7 +183,9 @@ import Testing
 
     @Test func presignedURL() throws {
         let url = try Self.client(port: 9000).presignGET(key: "a b", expires: 900)
-        #expect(url.hasPrefix("http://127.0.0.1:9000/bkt/a%20b?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKUNIT%2F"))
+        #expect(
+            url.hasPrefix("http://127.0.0.1:9000/bkt/a%20b?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKUNIT%2F")
+        )
         #expect(url.contains("X-Amz-Expires=900&X-Amz-SignedHeaders=host&X-Amz-Signature="))
         #expect(!url.contains(Self.secret))
         #expect(throws: QSnapError.self) { try Self.client(port: 9000).presignGET(key: "k", expires: 604_801) }
@@ -176,12 +195,14 @@ import Testing
         #expect(throws: QSnapError.self) {
             try S3Client(
                 configuration: S3Configuration(
-                    endpoint: "ftp://x", bucket: "bkt", credentials: SigV4Credentials(accessKeyID: "a", secretAccessKey: "b")))
+                    endpoint: "ftp://x", bucket: "bkt",
+                    credentials: SigV4Credentials(accessKeyID: "a", secretAccessKey: "b")))
         }
         #expect(throws: QSnapError.self) {
             try S3Client(
                 configuration: S3Configuration(
-                    endpoint: "http://x", bucket: "Bad_Bucket!", credentials: SigV4Credentials(accessKeyID: "a", secretAccessKey: "b")))
+                    endpoint: "http://x", bucket: "Bad_Bucket!",
+                    credentials: SigV4Credentials(accessKeyID: "a", secretAccessKey: "b")))
         }
     }
 }

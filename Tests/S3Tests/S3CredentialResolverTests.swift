@@ -1,5 +1,6 @@
 import QSnapCore
 import Testing
+
 @testable import S3
 
 extension AWSCredentialSource {
@@ -53,7 +54,8 @@ extension AWSCredentialSource {
         ]).resolve()
         #expect(
             r.credentialSource
-                == .environment(SigV4Credentials(accessKeyID: "AKENV", secretAccessKey: "env-secret", sessionToken: "tok")))
+                == .environment(
+                    SigV4Credentials(accessKeyID: "AKENV", secretAccessKey: "env-secret", sessionToken: "tok")))
         #expect(r.region == "us-west-2")
         #expect(r.endpoint == "http://127.0.0.1:9000")
         #expect(r.addressingStyle == .path)
@@ -91,15 +93,19 @@ extension AWSCredentialSource {
     @Test func caBundleFromFlagEnvironmentOrProfile() throws {
         #expect(try Self.resolver([:]).resolve().caBundle == nil)
         #expect(try Self.resolver(["AWS_PROFILE": "work"]).resolve().caBundle == "/etc/work-ca.pem")
-        #expect(try Self.resolver(["AWS_PROFILE": "work", "AWS_CA_BUNDLE": "/env.pem"]).resolve().caBundle == "/env.pem")
         #expect(
-            try Self.resolver(["AWS_CA_BUNDLE": "/env.pem"]).resolve(.init(caBundle: "/flag.pem")).caBundle == "/flag.pem")
+            try Self.resolver(["AWS_PROFILE": "work", "AWS_CA_BUNDLE": "/env.pem"]).resolve().caBundle == "/env.pem")
+        #expect(
+            try Self.resolver(["AWS_CA_BUNDLE": "/env.pem"]).resolve(.init(caBundle: "/flag.pem")).caBundle
+                == "/flag.pem")
     }
 
     @Test func clearErrors() {
         #expect(throws: QSnapError.self) { try Self.resolver(["AWS_PROFILE": "nope"]).resolve() }
         #expect(throws: QSnapError.self) { try Self.resolver(["AWS_ACCESS_KEY_ID": "AK"]).resolve() }
-        let empty = S3CredentialResolver(environment: ["HOME": "/nowhere", "AWS_EC2_METADATA_DISABLED": "true"]) { _ in nil }
+        let empty = S3CredentialResolver(environment: ["HOME": "/nowhere", "AWS_EC2_METADATA_DISABLED": "true"]) { _ in
+            nil
+        }
         do {
             _ = try empty.resolve()
             Issue.record("expected an error")

@@ -1,8 +1,9 @@
 import Foundation
 import QSnapCore
-import Synchronization
 import QSnapTestSupport
+import Synchronization
 import Testing
+
 @testable import S3
 
 /// The writer against a minimal multipart server: parts, order, bounded buffers, single-PUT shortcut, resume.
@@ -19,11 +20,20 @@ import Testing
         func handle(_ r: LoopbackServer.Request) -> LoopbackServer.Response {
             let query = r.target.split(separator: "?").dropFirst().first.map(String.init) ?? ""
             if r.method == "POST" && query.hasPrefix("uploads") {
-                return .init(status: 200, body: Array("<InitiateMultipartUploadResult><UploadId>U1</UploadId></InitiateMultipartUploadResult>".utf8))
+                return .init(
+                    status: 200,
+                    body: Array(
+                        "<InitiateMultipartUploadResult><UploadId>U1</UploadId></InitiateMultipartUploadResult>".utf8))
             }
-            if r.method == "PUT", let n = query.split(separator: "&").first(where: { $0.hasPrefix("partNumber=") }).flatMap({ Int($0.dropFirst(11)) }) {
+            if r.method == "PUT",
+                let n = query.split(separator: "&").first(where: { $0.hasPrefix("partNumber=") }).flatMap({
+                    Int($0.dropFirst(11))
+                })
+            {
                 guard n <= acceptedParts.withLock({ $0 }) else {
-                    return .init(status: 403, body: Array("<Error><Code>AccessDenied</Code><Message>cut off</Message></Error>".utf8))
+                    return .init(
+                        status: 403,
+                        body: Array("<Error><Code>AccessDenied</Code><Message>cut off</Message></Error>".utf8))
                 }
                 parts.withLock { $0[n] = r.body }
                 if let h = r.headers.first(where: { $0.name.lowercased().hasPrefix("x-amz-checksum-") }) {
@@ -34,18 +44,28 @@ import Testing
             if r.method == "GET" && query.contains("uploadId") {
                 let listed = parts.withLock { p in
                     p.keys.sorted().map { n in
-                        let sum = checksums.withLock { $0[n] }.map { c in
-                            c.name == "x-amz-checksum-crc32" ? "<ChecksumCRC32>\(c.value)</ChecksumCRC32>" : "<ChecksumSHA256>\(c.value)</ChecksumSHA256>"
-                        } ?? ""
-                        return "<Part><PartNumber>\(n)</PartNumber><ETag>\"\(Hex.encode(Digest.md5(p[n]!)))\"</ETag><Size>\(p[n]!.count)</Size>\(sum)</Part>"
+                        let sum =
+                            checksums.withLock { $0[n] }.map { c in
+                                c.name == "x-amz-checksum-crc32"
+                                    ? "<ChecksumCRC32>\(c.value)</ChecksumCRC32>"
+                                    : "<ChecksumSHA256>\(c.value)</ChecksumSHA256>"
+                            } ?? ""
+                        return
+                            "<Part><PartNumber>\(n)</PartNumber><ETag>\"\(Hex.encode(Digest.md5(p[n]!)))\"</ETag><Size>\(p[n]!.count)</Size>\(sum)</Part>"
                     }.joined()
                 }
-                return .init(status: 200, body: Array("<ListPartsResult><IsTruncated>false</IsTruncated>\(listed)</ListPartsResult>".utf8))
+                return .init(
+                    status: 200,
+                    body: Array("<ListPartsResult><IsTruncated>false</IsTruncated>\(listed)</ListPartsResult>".utf8))
             }
             if r.method == "POST" && query.hasPrefix("uploadId") {
                 let whole = parts.withLock { p in p.keys.sorted().flatMap { p[$0]! } }
                 objects.withLock { $0[r.target.components(separatedBy: "?")[0]] = whole }
-                return .init(status: 200, body: Array("<CompleteMultipartUploadResult><ETag>\"m-\(parts.withLock { $0.count })\"</ETag></CompleteMultipartUploadResult>".utf8))
+                return .init(
+                    status: 200,
+                    body: Array(
+                        "<CompleteMultipartUploadResult><ETag>\"m-\(parts.withLock { $0.count })\"</ETag></CompleteMultipartUploadResult>"
+                            .utf8))
             }
             if r.method == "PUT" {
                 objects.withLock { $0[r.target] = r.body }
@@ -90,7 +110,8 @@ import Testing
         let server = try LoopbackServer { fake.handle($0) }
         defer { server.stop() }
         let input = Self.data(1 << 20)  // exactly one part
-        let writer = try S3ObjectWriter(client: try Self.client(server.port), key: "small", options: .init(partSize: 1 << 20))
+        let writer = try S3ObjectWriter(
+            client: try Self.client(server.port), key: "small", options: .init(partSize: 1 << 20))
         try input.withUnsafeBytes { try writer.write($0) }
         let result = try writer.finish()
         #expect(result.uploadID == nil && result.etag == "single")
@@ -106,7 +127,9 @@ import Testing
         let input = Self.data(4 << 20)  // 4 parts
         fake.acceptedParts.withLock { $0 = 2 }
         let first = try S3ObjectWriter(client: client, key: "r", options: .init(partSize: 1 << 20, concurrency: 1))
-        #expect(throws: QSnapError.self) { try input.withUnsafeBytes { try first.write($0) }; try first.finish() }
+        #expect(throws: QSnapError.self) {
+            try input.withUnsafeBytes { try first.write($0) }; try first.finish()
+        }
         #expect(fake.parts.withLock { $0.count } == 2)
         fake.acceptedParts.withLock { $0 = .max }
         let putsBefore = server.requests.filter { $0.method == "PUT" }.count
@@ -128,10 +151,11 @@ import Testing
         let partSize: Int64 = concurrency == 1 ? 1 << 20 : 4 << 20
         let input = Self.data(Int(partSize) * 2 + 12345)
         let path = NSTemporaryDirectory() + "qsnap-writer-\(getpid())-\(concurrency).bin"
-        FileManager.default.createFile(atPath: path, contents: Data(input))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(input))
         defer { unlink(path) }
         let writer = try S3ObjectWriter(
-            client: try Self.client(server.port), key: "f", options: .init(partSize: partSize, concurrency: concurrency))
+            client: try Self.client(server.port), key: "f", options: .init(partSize: partSize, concurrency: concurrency)
+        )
         #expect(try writer.write(filePath: path) == Int64(input.count))
         let result = try writer.finish()
         #expect(result.partCount == 3 && result.size == Int64(input.count))
@@ -184,7 +208,9 @@ import Testing
         try writer.finish()
         for part in server.requests.filter({ $0.method == "PUT" }) {
             #expect(part.header("x-amz-content-sha256") == Digest.sha256Hex(part.body))
-            #expect(part.header("x-amz-checksum-sha256") == Data(Hex.decode(Digest.sha256Hex(part.body))!).base64EncodedString())
+            #expect(
+                part.header("x-amz-checksum-sha256")
+                    == Data(Hex.decode(Digest.sha256Hex(part.body))!).base64EncodedString())
             #expect(part.header("x-amz-checksum-crc32") == nil)
         }
     }
@@ -198,7 +224,9 @@ import Testing
         let signed = try S3ObjectWriter(
             client: try Self.client(server.port, signing: .signed), key: "m",
             options: .init(partSize: 1 << 20, concurrency: 1))
-        #expect(throws: QSnapError.self) { try input.withUnsafeBytes { try signed.write($0) }; try signed.finish() }
+        #expect(throws: QSnapError.self) {
+            try input.withUnsafeBytes { try signed.write($0) }; try signed.finish()
+        }
         fake.acceptedParts.withLock { $0 = .max }
         // Resumed by a client configured for unsigned payloads: the stored parts say SHA-256, so SHA-256 it stays.
         let resumed = try S3ObjectWriter(
@@ -214,14 +242,16 @@ import Testing
 
     @Test func storedPartIsReusedOnlyWhenItsDigestsMatch() {
         let digests = S3Payload.Digests(
-            sha256Hex: nil, sha256Base64: nil, crc32Base64: "AAAAAQ==", md5Base64: nil, md5Hex: String(repeating: "a", count: 32))
+            sha256Hex: nil, sha256Base64: nil, crc32Base64: "AAAAAQ==", md5Base64: nil,
+            md5Hex: String(repeating: "a", count: 32))
         let md5 = String(repeating: "a", count: 32)
         let other = String(repeating: "b", count: 32)
         #expect(S3ObjectWriter.isSame(S3Part(partNumber: 1, etag: md5, size: 1, checksumCRC32: "AAAAAQ=="), digests))
         #expect(!S3ObjectWriter.isSame(S3Part(partNumber: 1, etag: md5, size: 1, checksumCRC32: "AAAAAg=="), digests))
         #expect(!S3ObjectWriter.isSame(S3Part(partNumber: 1, etag: other, size: 1, checksumCRC32: "AAAAAQ=="), digests))
         // A store whose ETags are not MD5s (e.g. encrypted objects): the checksum decides.
-        #expect(S3ObjectWriter.isSame(S3Part(partNumber: 1, etag: "opaque-1", size: 1, checksumCRC32: "AAAAAQ=="), digests))
+        #expect(
+            S3ObjectWriter.isSame(S3Part(partNumber: 1, etag: "opaque-1", size: 1, checksumCRC32: "AAAAAQ=="), digests))
         // No checksum recorded: the MD5 ETag decides.
         #expect(S3ObjectWriter.isSame(S3Part(partNumber: 1, etag: md5, size: 1), digests))
         #expect(!S3ObjectWriter.isSame(S3Part(partNumber: 1, etag: other, size: 1), digests))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import S3
 
 @Suite struct S3PartSizingTests {

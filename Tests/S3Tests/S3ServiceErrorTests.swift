@@ -1,4 +1,5 @@
 import Testing
+
 @testable import S3
 
 @Suite struct S3ServiceErrorTests {
@@ -8,7 +9,9 @@ import Testing
     }
 
     @Test func retriableAnswers() {
-        for (status, code) in [(500, "InternalError"), (503, "SlowDown"), (502, ""), (504, ""), (400, "RequestTimeout")] {
+        for (status, code) in [
+            (500, "InternalError"), (503, "SlowDown"), (502, ""), (504, ""), (400, "RequestTimeout"),
+        ] {
             #expect(Self.error(status, code).isRetriable, "\(status) \(code)")
         }
         #expect(Self.error(503, "SlowDown").isThrottling)
@@ -28,7 +31,8 @@ import Testing
     @Test func clockSkewAndParsing() {
         let e = S3ServiceError.parse(
             status: 403,
-            body: Array("<Error><Code>RequestTimeTooSkewed</Code><ServerTime>2026-01-01T00:00:00Z</ServerTime></Error>".utf8),
+            body: Array(
+                "<Error><Code>RequestTimeTooSkewed</Code><ServerTime>2026-01-01T00:00:00Z</ServerTime></Error>".utf8),
             requestID: nil)
         #expect(e.isClockSkew)
         #expect(e.serverTime == "2026-01-01T00:00:00Z")

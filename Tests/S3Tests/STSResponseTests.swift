@@ -1,5 +1,6 @@
 import QSnapCore
 import Testing
+
 @testable import S3
 
 @Suite struct STSResponseTests {
@@ -18,7 +19,9 @@ import Testing
             </AssumeRoleWithWebIdentityResponse>
             """
         let c = try STSResponse.parse(status: 200, body: Array(xml.utf8), action: "AssumeRoleWithWebIdentity", now: 5)
-        #expect(c.credentials == SigV4Credentials(accessKeyID: "ASIAWEB", secretAccessKey: "web/secret+key", sessionToken: "tok&en"))
+        #expect(
+            c.credentials
+                == SigV4Credentials(accessKeyID: "ASIAWEB", secretAccessKey: "web/secret+key", sessionToken: "tok&en"))
         #expect(c.expiration == AmzDate(iso8601: "2030-01-01T12:00:00Z")!.secondsSince1970)
         #expect(c.obtainedAt == 5)
     }
@@ -30,7 +33,9 @@ import Testing
             <Expiration>2030-01-01T12:00:00.123Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>
             """
         let c = try STSResponse.parse(status: 200, body: Array(xml.utf8), action: "AssumeRole", now: 0)
-        #expect(c.credentials.accessKeyID == "ASIA1" && c.expiration == AmzDate(iso8601: "2030-01-01T12:00:00Z")!.secondsSince1970)
+        #expect(
+            c.credentials.accessKeyID == "ASIA1"
+                && c.expiration == AmzDate(iso8601: "2030-01-01T12:00:00Z")!.secondsSince1970)
         // The wrong action's answer is not taken for this one.
         #expect(throws: QSnapError.self) {
             try STSResponse.parse(status: 200, body: Array(xml.utf8), action: "AssumeRoleWithWebIdentity", now: 0)
@@ -47,7 +52,8 @@ import Testing
             _ = try STSResponse.parse(status: 400, body: Array(xml.utf8), action: "AssumeRoleWithWebIdentity", now: 0)
             Issue.record("expected a failure")
         } catch let failure as STSResponse.Failure {
-            #expect(failure == .init(status: 400, code: "InvalidIdentityToken", message: "No OpenIDConnect provider found"))
+            #expect(
+                failure == .init(status: 400, code: "InvalidIdentityToken", message: "No OpenIDConnect provider found"))
             #expect(failure.isRetriable)
         } catch { Issue.record("unexpected \(error)") }
         #expect(!STSResponse.Failure(status: 403, code: "AccessDenied", message: "").isRetriable)
@@ -55,7 +61,10 @@ import Testing
     }
 
     @Test func formBodyEncodesValues() {
-        #expect(STSResponse.formBody(action: "AssumeRole", parameters: [("RoleArn", "arn:aws:iam::1:role/a b"), ("RoleSessionName", "s=1")])
-            == "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fa%20b&RoleSessionName=s%3D1")
+        #expect(
+            STSResponse.formBody(
+                action: "AssumeRole", parameters: [("RoleArn", "arn:aws:iam::1:role/a b"), ("RoleSessionName", "s=1")])
+                == "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fa%20b&RoleSessionName=s%3D1"
+        )
     }
 }

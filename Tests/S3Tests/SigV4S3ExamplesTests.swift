@@ -1,5 +1,6 @@
-import Testing
 import QSnapCore
+import Testing
+
 @testable import S3
 
 /// The S3 documentation examples (docs/s3.md §3.2 and §3.3), recomputed with an independent signer.
@@ -66,7 +67,8 @@ import QSnapCore
     }
 
     @Test func getBucketLifecycle() {
-        let request = SigV4Request(method: "GET", encodedPath: "/", query: [("lifecycle", "")], headers: [("Host", Self.host)])
+        let request = SigV4Request(
+            method: "GET", encodedPath: "/", query: [("lifecycle", "")], headers: [("Host", Self.host)])
         let s = Self.signer.signHeaders(request, at: Self.date)
         #expect(s.canonicalRequest.split(separator: "\n", omittingEmptySubsequences: false)[2] == "lifecycle=")
         #expect(Self.hashLine(s) == "9766c798316ff2757b517bc739a67f6213b4ab36dd5da2f94eaebf79c77395ca")
@@ -75,7 +77,8 @@ import QSnapCore
 
     @Test func listObjects() {
         let request = SigV4Request(
-            method: "GET", encodedPath: "/", query: [("prefix", "J"), ("max-keys", "2")], headers: [("Host", Self.host)])
+            method: "GET", encodedPath: "/", query: [("prefix", "J"), ("max-keys", "2")], headers: [("Host", Self.host)]
+        )
         let s = Self.signer.signHeaders(request, at: Self.date)
         #expect(s.canonicalRequest.split(separator: "\n", omittingEmptySubsequences: false)[2] == "max-keys=2&prefix=J")
         #expect(Self.hashLine(s) == "df57d21db20da04d7fa30298dd4488ba3a2b47ca3a489c74750e0f1e7df1b9b7")
@@ -99,7 +102,9 @@ import QSnapCore
                 """)
         #expect(Self.hashLine(s) == "3bfa292879f6447bbcda7001decf97f4a54dc650c8942174ae0a9121cf58ad04")
         #expect(s.signature == "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404")
-        #expect(s.presignedQuery.hasSuffix("&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"))
+        #expect(
+            s.presignedQuery.hasSuffix(
+                "&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"))
     }
 
     @Test func awsChunkedStreamingUpload() {
@@ -116,14 +121,16 @@ import QSnapCore
         let seed = Self.signer.signHeaders(request, at: Self.date)
         #expect(
             seed.signedHeaders
-                == "content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-storage-class")
+                == "content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-storage-class"
+        )
         #expect(seed.signature == "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9")
         var encoder = AWSChunkedEncoder(signer: Self.signer, seedSignature: seed.signature, at: Self.date)
         var framed = encoder.frame(Array(payload[0..<65536]))
         #expect(encoder.previousSignature == "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648")
         #expect(
             Array(framed.prefix(88))
-                == Array("10000;chunk-signature=ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648\r\n".utf8))
+                == Array(
+                    "10000;chunk-signature=ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648\r\n".utf8))
         framed += encoder.frame(Array(payload[65536...]))
         #expect(encoder.previousSignature == "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497")
         framed += encoder.finalChunk()
@@ -143,7 +150,8 @@ import QSnapCore
         let signer = SigV4Signer(
             credentials: SigV4Credentials(accessKeyID: "AK", secretAccessKey: "secret-value", sessionToken: "tok-en"),
             region: "us-east-1")
-        let s = signer.signHeaders(SigV4Request(method: "GET", encodedPath: "/b/k", headers: [("host", "h")]), at: Self.date)
+        let s = signer.signHeaders(
+            SigV4Request(method: "GET", encodedPath: "/b/k", headers: [("host", "h")]), at: Self.date)
         #expect(s.signedHeaders == "host;x-amz-content-sha256;x-amz-date;x-amz-security-token")
         #expect(!"\(signer.credentials)".contains("secret-value"))
         #expect(!"\(signer.credentials)".contains("tok-en"))

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import QSnapCore
+import Testing
+
 @testable import S3
 
 /// Every v4 case of the official AWS SigV4 test suite (awslabs/aws-c-auth), header and query variants.
@@ -93,17 +94,23 @@ import QSnapCore
             for pair in target[target.index(after: q)...].split(separator: "&") {
                 let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 query.append(
-                    (SigV4Encoding.decode(String(parts[0])), parts.count > 1 ? SigV4Encoding.decode(String(parts[1])) : ""))
+                    (
+                        SigV4Encoding.decode(String(parts[0])),
+                        parts.count > 1 ? SigV4Encoding.decode(String(parts[1])) : ""
+                    ))
             }
         }
-        return RawRequest(method: method, path: path, query: query, headers: headers, body: Array(bodyLines.joined(separator: "\n").utf8))
+        return RawRequest(
+            method: method, path: path, query: query, headers: headers,
+            body: Array(bodyLines.joined(separator: "\n").utf8))
     }
 
     static func setUp(_ c: Case) throws -> (SigV4Signer, SigV4Request, Context) {
         let ctx = try context(c)
         let raw = try parseRequest(try read(c, "request.txt"))
         let signer = SigV4Signer(
-            credentials: SigV4Credentials(accessKeyID: ctx.accessKey, secretAccessKey: ctx.secret, sessionToken: ctx.token),
+            credentials: SigV4Credentials(
+                accessKeyID: ctx.accessKey, secretAccessKey: ctx.secret, sessionToken: ctx.token),
             region: ctx.region, service: ctx.service, normalizePath: ctx.normalize)
         let request = SigV4Request(
             method: raw.method, encodedPath: SigV4Encoding.encodePath(raw.path), query: raw.query, headers: raw.headers,
@@ -118,7 +125,9 @@ import QSnapCore
             sessionToken: ctx.omitToken ? .appendedAfterSigning : .signed)
         #expect(result.canonicalRequest == (try Self.read(c, "header-canonical-request.txt")))
         #expect(result.stringToSign == (try Self.read(c, "header-string-to-sign.txt")))
-        #expect(result.signature == (try Self.read(c, "header-signature.txt")).trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(
+            result.signature
+                == (try Self.read(c, "header-signature.txt")).trimmingCharacters(in: .whitespacesAndNewlines))
         let signedRequest = try Self.read(c, "header-signed-request.txt")
         let expectedAuthorization = signedRequest.components(separatedBy: "\n").first { $0.hasPrefix("Authorization:") }
         let authorization = result.headersToAdd.first { $0.name == "Authorization" }?.value
@@ -134,9 +143,12 @@ import QSnapCore
             request, at: ctx.date, expires: ctx.expires, sessionToken: ctx.omitToken ? .appendedAfterSigning : .signed)
         #expect(result.canonicalRequest == (try Self.read(c, "query-canonical-request.txt")))
         #expect(result.stringToSign == (try Self.read(c, "query-string-to-sign.txt")))
-        #expect(result.signature == (try Self.read(c, "query-signature.txt")).trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(
+            result.signature
+                == (try Self.read(c, "query-signature.txt")).trimmingCharacters(in: .whitespacesAndNewlines))
         // The signed request's query holds the same parameters (in another order), X-Amz-Signature included.
-        let signedLine = try #require((try Self.read(c, "query-signed-request.txt")).components(separatedBy: "\n").first)
+        let signedLine = try #require(
+            (try Self.read(c, "query-signed-request.txt")).components(separatedBy: "\n").first)
         let expected = try Self.parseRequest(signedLine + "\n").query.map { "\($0.name)=\($0.value)" }.sorted()
         let ours = result.presignedQuery.split(separator: "&").map { pair in
             let p = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -32,9 +32,11 @@ public struct BackupOptions: Sendable {
     /// Set by the runner from the discovered topology.
     public var clusterEnabled = false
 
-    public init(kind: BackupKind = .collection, collections: [String]? = nil, parallel: Int = 2,
-                keepServerSnapshots: Bool = false, snapshotTimeout: Double = 6 * 3600, pollInterval: Double = 1,
-                resume: Bool = true, attemptsPerObject: Int = 3, tags: [String] = []) {
+    public init(
+        kind: BackupKind = .collection, collections: [String]? = nil, parallel: Int = 2,
+        keepServerSnapshots: Bool = false, snapshotTimeout: Double = 6 * 3600, pollInterval: Double = 1,
+        resume: Bool = true, attemptsPerObject: Int = 3, tags: [String] = []
+    ) {
         self.kind = kind
         self.collections = collections
         self.parallel = parallel

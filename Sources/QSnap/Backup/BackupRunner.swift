@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Qdrant
 import QSnapCore
+import Qdrant
 
 /// The result of a backup run.
 public struct BackupResult: Sendable, Codable {
@@ -44,8 +44,10 @@ public final class BackupRunner: @unchecked Sendable {
     /// Creates a runner.
     /// - Parameter lock: the repository lock the caller holds (checked before every step; its owner is the
     ///   journal's writer). `nil` only where nothing else can write the repository (tests).
-    public init(repository: any Repository, source: DiscoveredSource, options: BackupOptions,
-                lock: HeldRepositoryLock? = nil, logger: Logger) {
+    public init(
+        repository: any Repository, source: DiscoveredSource, options: BackupOptions,
+        lock: HeldRepositoryLock? = nil, logger: Logger
+    ) {
         self.repository = repository
         self.source = source
         var options = options
@@ -62,9 +64,10 @@ public final class BackupRunner: @unchecked Sendable {
         let started = Date()
         for tag in options.tags { try BackupLabels.validate(tag: tag) }
         if options.serverSide == .always, !(repository is S3Repository) {
-            throw QSnapError(.usage("backup.server-side"),
-                             "--server-side needs a plain (unencrypted) S3 repository on the endpoint the nodes write their "
-                                + "snapshots to; \(repository.displayURL) is not one. Drop --server-side to stream the snapshots")
+            throw QSnapError(
+                .usage("backup.server-side"),
+                "--server-side needs a plain (unencrypted) S3 repository on the endpoint the nodes write their "
+                    + "snapshots to; \(repository.displayURL) is not one. Drop --server-side to stream the snapshots")
         }
         try heldLock?.ensureHeld()
         let plan = try BackupPlanner.plan(kind: options.kind, topology: source.topology)
@@ -73,7 +76,8 @@ public final class BackupRunner: @unchecked Sendable {
             if options.kind == .full {
                 try check.require(.manage(operation: "a full-storage backup (it creates a full snapshot)"))
             } else {
-                try check.require(.writeCollections(source.collections.map(\.name), operation: "backup (it creates snapshots)"))
+                try check.require(
+                    .writeCollections(source.collections.map(\.name), operation: "backup (it creates snapshots)"))
             }
         }
         let fingerprint = BackupProgress.fingerprint(kind: options.kind, topology: source.topology)
@@ -84,7 +88,8 @@ public final class BackupRunner: @unchecked Sendable {
             previous.writer = writer
             journal = previous
             resumed = true
-            logger.notice("resuming interrupted backup \(previous.id) (\(previous.finished.count) objects already stored)")
+            logger.notice(
+                "resuming interrupted backup \(previous.id) (\(previous.finished.count) objects already stored)")
         } else {
             let id = BackupLayout.newID(at: started, random: (0..<3).map { _ in UInt8.random(in: 0...255) })
             journal = BackupProgress(id: id, fingerprint: fingerprint, startedAt: Self.iso(started), writer: writer)
@@ -108,9 +113,12 @@ public final class BackupRunner: @unchecked Sendable {
         if !options.keepServerSnapshots {
             // The interrupted run may have stopped between storing an object and deleting its server snapshot.
             for done in reused {
-                guard let item = plan.first(where: { $0.unit == done.unit }), let client = source.clients[item.node.peerId] else { continue }
-                let t = SnapshotTransfer(item: item, client: client, repository: repository, backupID: journal.id,
-                                         options: options, progress: progress, logger: logger)
+                guard let item = plan.first(where: { $0.unit == done.unit }),
+                    let client = source.clients[item.node.peerId]
+                else { continue }
+                let t = SnapshotTransfer(
+                    item: item, client: client, repository: repository, backupID: journal.id,
+                    options: options, progress: progress, logger: logger)
                 if (try? client.listSnapshots(t.scope).contains { $0.name == done.object.snapshotName }) == true {
                     t.deleteServerSnapshot(done.object.snapshotName)
                 }
@@ -141,7 +149,9 @@ public final class BackupRunner: @unchecked Sendable {
         // Remove objects of earlier attempts that the final set does not reference (e.g. a crash between an
         // upload and the journal update left an object under an older snapshot name).
         let keep = Set(journal.finished.map(\.object.key))
-        let strays = try repository.list(prefix: BackupLayout.objectsFolder(id)).map(\.key).filter { !keep.contains($0) }
+        let strays = try repository.list(prefix: BackupLayout.objectsFolder(id)).map(\.key).filter {
+            !keep.contains($0)
+        }
         if !strays.isEmpty {
             logger.notice("removing \(strays.count) object(s) left by an interrupted attempt")
             try repository.delete(keys: strays)
@@ -153,7 +163,10 @@ public final class BackupRunner: @unchecked Sendable {
         }
         let leftovers = try repository.incompleteUploads(prefix: BackupLayout.folder(id))
         guard leftovers.isEmpty else {
-            throw QSnapError(.failure("backup.orphan-uploads"), "unfinished uploads remain under \(BackupLayout.folder(id)): \(leftovers.joined(separator: ", ")); run the backup again")
+            throw QSnapError(
+                .failure("backup.orphan-uploads"),
+                "unfinished uploads remain under \(BackupLayout.folder(id)): \(leftovers.joined(separator: ", ")); run the backup again"
+            )
         }
 
         let completed = Date()
@@ -163,7 +176,9 @@ public final class BackupRunner: @unchecked Sendable {
             completedAt: Self.iso(completed),
             source: BackupManifest.Source(
                 qdrantVersion: source.version.description, clusterEnabled: source.topology.clusterEnabled,
-                nodes: source.topology.nodes.map { .init(peerId: $0.peerId == 0 ? nil : $0.peerId, url: $0.url, version: $0.version.description) }),
+                nodes: source.topology.nodes.map {
+                    .init(peerId: $0.peerId == 0 ? nil : $0.peerId, url: $0.url, version: $0.version.description)
+                }),
             collections: source.collections, aliases: source.aliases, objects: ordered,
             checksumsVerifiedAgainstQdrant: !checksumless, resumedFrom: resumed ? id : nil,
             tags: BackupLabels(tags: options.tags).tags, pinned: false, storage: journal.storage)
@@ -172,7 +187,8 @@ public final class BackupRunner: @unchecked Sendable {
         try? repository.delete(keys: [BackupLayout.progress(id)])
         return BackupResult(
             id: id, repository: repository.displayURL, kind: options.kind, objects: ordered.count,
-            bytes: manifest.totalBytes, reusedObjects: reused.count, serverSideCopies: serverSideCopies, resumed: resumed,
+            bytes: manifest.totalBytes, reusedObjects: reused.count, serverSideCopies: serverSideCopies,
+            resumed: resumed,
             durationSeconds: completed.timeIntervalSince(started), collections: source.collections.map(\.name))
     }
 
@@ -201,8 +217,9 @@ public final class BackupRunner: @unchecked Sendable {
         guard let client = source.clients[item.node.peerId] else {
             throw QSnapError(.failure("backup.node"), "no client for peer \(item.node.peerId)")
         }
-        let t = SnapshotTransfer(item: item, client: client, repository: repository, backupID: journal.id,
-                                 options: options, progress: progress, logger: logger)
+        let t = SnapshotTransfer(
+            item: item, client: client, repository: repository, backupID: journal.id,
+            options: options, progress: progress, logger: logger)
         let pendingKey = item.unit.pathComponent
         let (pending, creating) = lock.withLock { (journal.pending[pendingKey], journal.creating[pendingKey]) }
         let snapshot = try t.obtainSnapshot(
@@ -256,8 +273,9 @@ public final class BackupRunner: @unchecked Sendable {
         let holder = journals.isEmpty ? nil : currentLockHolder()
         for id in journals.sorted(by: >) where !manifests.contains(id) && !deleting.contains(id) {
             guard let bytes = try? repository.getAll(key: BackupLayout.progress(id)),
-                  let journal = try? JSONDecoder().decode(BackupProgress.self, from: Data(bytes)),
-                  journal.fingerprint == fingerprint else { continue }
+                let journal = try? JSONDecoder().decode(BackupProgress.self, from: Data(bytes)),
+                journal.fingerprint == fingerprint
+            else { continue }
             let decision = JournalResumePolicy.decide(
                 journal: journal, me: writer, lockHolder: holder,
                 writerAlive: journal.writer.flatMap(ProcessLiveness.isAlive))

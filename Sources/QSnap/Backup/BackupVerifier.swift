@@ -55,9 +55,10 @@ public struct BackupVerifier {
             progress.objectDone(node: "verify \(id)")
         }
         let ok = results.allSatisfy(\.ok)
-        let result = Outcome(id: id, ok: ok, objects: results, bytes: results.reduce(0) { $0 + $1.size },
-                            verifiedAt: ISO8601DateFormatter().string(from: Date()),
-                            unrecorded: manifest.objects.filter { $0.sha256 == nil }.map(\.key))
+        let result = Outcome(
+            id: id, ok: ok, objects: results, bytes: results.reduce(0) { $0 + $1.size },
+            verifiedAt: ISO8601DateFormatter().string(from: Date()),
+            unrecorded: manifest.objects.filter { $0.sha256 == nil }.map(\.key))
         if ok {
             try repository.put(key: BackupLayout.folder(id) + "verification.json", bytes: ManifestStore.encode(result))
         }
@@ -73,7 +74,8 @@ public struct BackupVerifier {
         var outcome = outcome
         guard outcome.ok, !outcome.unrecorded.isEmpty else { return outcome }
         var manifest = try ManifestStore.read(outcome.id, from: repository)
-        let computed = Dictionary(outcome.objects.compactMap { r in r.sha256.map { (r.key, $0) } }, uniquingKeysWith: { a, _ in a })
+        let computed = Dictionary(
+            outcome.objects.compactMap { r in r.sha256.map { (r.key, $0) } }, uniquingKeysWith: { a, _ in a })
         var count = 0
         for i in manifest.objects.indices where manifest.objects[i].sha256 == nil {
             guard let sha = computed[manifest.objects[i].key] else { continue }
@@ -85,7 +87,8 @@ public struct BackupVerifier {
         try ManifestStore.write(manifest, to: repository)
         outcome.recorded = count
         outcome.unrecorded = manifest.objects.filter { $0.sha256 == nil }.map(\.key)
-        logger.notice("backup \(outcome.id): recorded the SHA-256 of \(count) server-side copied object(s) in its manifest")
+        logger.notice(
+            "backup \(outcome.id): recorded the SHA-256 of \(count) server-side copied object(s) in its manifest")
         return outcome
     }
 
@@ -103,7 +106,11 @@ public struct BackupVerifier {
         } catch {
             result.problem = "\(error)"
         }
-        if let problem = result.problem { logger.error("\(object.key): \(problem)") } else { logger.info("\(object.key): ok") }
+        if let problem = result.problem {
+            logger.error("\(object.key): \(problem)")
+        } else {
+            logger.info("\(object.key): ok")
+        }
         return result
     }
 
@@ -115,8 +122,9 @@ public struct BackupVerifier {
         try Self.checkPresent(object, in: repository)
         let report = try inspectStream(object)
         guard report.archive.bytes == object.size else {
-            throw QSnapError(.verificationFailed("verify.size"),
-                             "\(object.key): read \(report.archive.bytes) bytes, the manifest says \(object.size)")
+            throw QSnapError(
+                .verificationFailed("verify.size"),
+                "\(object.key): read \(report.archive.bytes) bytes, the manifest says \(object.size)")
         }
         return report
     }
@@ -130,8 +138,9 @@ public struct BackupVerifier {
         // An encrypted object's chunks authenticate its length and completeness as it is read, naming the exact
         // chunk that was dropped or cut; a size comparison here would only hide which.
         guard object.storedSize != nil || head.size == object.expectedStoredSize else {
-            throw QSnapError(.verificationFailed("verify.size"),
-                             "\(object.key) holds \(head.size) bytes, the manifest says \(object.expectedStoredSize)")
+            throw QSnapError(
+                .verificationFailed("verify.size"),
+                "\(object.key) holds \(head.size) bytes, the manifest says \(object.expectedStoredSize)")
         }
     }
 

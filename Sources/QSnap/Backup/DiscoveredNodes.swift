@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Qdrant
 import QSnapCore
+import Qdrant
 
 /// The nodes of a deployment found from some of their REST URLs: whether it runs as a cluster, every node reached
 /// (sorted by peer id) and one client per peer.
@@ -20,8 +20,11 @@ public struct DiscoveredNodes: Sendable {
     /// (after the p2p/REST port offset of the first node). A peer reachable no way is logged and left out.
     /// - Throws: `usage("backup.qdrant")` when `urls` is empty; the first probe's failure; `usage("qdrant.node-url")`
     ///   when a `--node-url` answers as another peer.
-    public static func discover(urls: [String], connection: QdrantConnection, logger: Logger) throws -> DiscoveredNodes {
-        guard !urls.isEmpty else { throw QSnapError(.usage("backup.qdrant"), "give the source with --qdrant URL[,URL…]") }
+    public static func discover(urls: [String], connection: QdrantConnection, logger: Logger) throws -> DiscoveredNodes
+    {
+        guard !urls.isEmpty else {
+            throw QSnapError(.usage("backup.qdrant"), "give the source with --qdrant URL[,URL…]")
+        }
         var clients: [UInt64: QdrantClient] = [:]
         var nodes: [SourceTopology.Node] = []
         var clusterEnabled = false
@@ -45,14 +48,20 @@ public struct DiscoveredNodes: Sendable {
             for (peer, url) in connection.nodeURLs.sorted(by: { $0.key < $1.key }) {
                 let (client, node, _) = try probe(url, connection: connection, logger: logger)
                 guard node.peerId == peer else {
-                    throw QSnapError(.usage("qdrant.node-url"),
-                                     "--node-url \(peer)=\(SafeURL.display(url)) answers as peer \(node.peerId); give each peer's own URL")
+                    throw QSnapError(
+                        .usage("qdrant.node-url"),
+                        "--node-url \(peer)=\(SafeURL.display(url)) answers as peer \(node.peerId); give each peer's own URL"
+                    )
                 }
                 adopt(client, node)
             }
-            let cloud = try nodeEndpoints(beside: urls[0], peers: knownPeers.count, connection: connection, logger: logger)
+            let cloud = try nodeEndpoints(
+                beside: urls[0], peers: knownPeers.count, connection: connection, logger: logger)
             for (client, node) in cloud where connection.nodeURLs[node.peerId] == nil { adopt(client, node) }
-            if !cloud.isEmpty { logger.notice("\(SafeURL.display(urls[0])) is a cluster endpoint: using the node endpoints for node-local calls") }
+            if !cloud.isEmpty {
+                logger.notice(
+                    "\(SafeURL.display(urls[0])) is a cluster endpoint: using the node endpoints for node-local calls")
+            }
             // A peer URI names the internal (p2p) port. The given node shows the offset between its p2p and REST
             // ports (6335 vs 6333 by default); try that offset first, then the given node's REST port.
             let first = URLComponents(string: urls[0])
@@ -70,14 +79,17 @@ public struct DiscoveredNodes: Sendable {
                     candidate.host = parts.host
                     candidate.port = port
                     guard let derived = candidate.string,
-                          let (client, node, _) = try? probe(derived, connection: connection, logger: logger),
-                          node.peerId == peer else { continue }
+                        let (client, node, _) = try? probe(derived, connection: connection, logger: logger),
+                        node.peerId == peer
+                    else { continue }
                     adopt(client, node)
                     logger.info("found peer \(peer) at \(derived)")
                     break
                 }
                 if clients[peer] == nil {
-                    logger.warning("peer \(peer) (\(SafeURL.display(uri))) is not reachable on its REST port; give its URL with --node-url \(peer)=URL")
+                    logger.warning(
+                        "peer \(peer) (\(SafeURL.display(uri))) is not reachable on its REST port; give its URL with --node-url \(peer)=URL"
+                    )
                 }
             }
         }
@@ -91,16 +103,19 @@ public struct DiscoveredNodes: Sendable {
         -> [(QdrantClient, SourceTopology.Node)]
     {
         guard peers > 0, var parts = URLComponents(string: url), let host = parts.host, !host.isEmpty,
-              host.rangeOfCharacter(from: .letters) != nil, !host.contains(":"), !host.hasPrefix("node-") else { return [] }
+            host.rangeOfCharacter(from: .letters) != nil, !host.contains(":"), !host.hasPrefix("node-")
+        else { return [] }
         var found: [(QdrantClient, SourceTopology.Node)] = []
         for n in 0..<peers {
             parts.host = "node-\(n)-\(host)"
             guard let candidate = parts.string,
-                  let (client, node, _) = try? probe(candidate, connection: connection, logger: logger) else {
+                let (client, node, _) = try? probe(candidate, connection: connection, logger: logger)
+            else {
                 if n == 0 { return [] }
-                throw QSnapError(.failure("qdrant.node-endpoint"),
-                                 "the node endpoint \(SafeURL.display(parts.string ?? "")) of a \(peers)-node cluster does not answer; "
-                                    + "give the node's URL with --node-url PEER=URL")
+                throw QSnapError(
+                    .failure("qdrant.node-endpoint"),
+                    "the node endpoint \(SafeURL.display(parts.string ?? "")) of a \(peers)-node cluster does not answer; "
+                        + "give the node's URL with --node-url PEER=URL")
             }
             found.append((client, node))
         }
@@ -114,7 +129,8 @@ public struct DiscoveredNodes: Sendable {
     /// so that replicas and the node agree. Does nothing in cluster mode or when the call fails.
     public mutating func adoptStandalonePeerId(from collection: String) {
         guard !clusterEnabled, nodes.count == 1, let first = clients[nodes[0].peerId],
-              let view = try? first.collectionCluster(collection), view.peerId != nodes[0].peerId else { return }
+            let view = try? first.collectionCluster(collection), view.peerId != nodes[0].peerId
+        else { return }
         clients[view.peerId] = clients.removeValue(forKey: nodes[0].peerId)
         nodes[0].peerId = view.peerId
     }
@@ -127,7 +143,8 @@ public struct DiscoveredNodes: Sendable {
         let cluster: ClusterInfo
         do {
             cluster = try client.cluster()
-        } catch let error as QSnapError where error.qdrantFailure?.status == 403
+        } catch let error as QSnapError
+            where error.qdrantFailure?.status == 403
             && !(error.qdrantFailure?.serverMessage.contains("Signature") ?? false)
         {
             throw QSnapError(

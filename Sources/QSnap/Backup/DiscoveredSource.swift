@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Qdrant
 import QSnapCore
+import Qdrant
 
 /// The source deployment as qsnap found it: topology, one client per peer, collections and aliases.
 public struct DiscoveredSource: Sendable {
@@ -11,7 +11,9 @@ public struct DiscoveredSource: Sendable {
     public var aliases: [BackupManifest.Alias]
 
     /// The lowest Qdrant version across the nodes (the one a restore must be compatible with).
-    public var version: QdrantVersion { topology.nodes.map(\.version).min() ?? QdrantVersion(major: 0, minor: 0, patch: 0) }
+    public var version: QdrantVersion {
+        topology.nodes.map(\.version).min() ?? QdrantVersion(major: 0, minor: 0, patch: 0)
+    }
 
     /// Points sampled per collection for the manifest by default (compared by restores; `--verify-samples`).
     public static let sampleSize = 16
@@ -25,8 +27,10 @@ public struct DiscoveredSource: Sendable {
     ///   - connection: credential, TLS settings and node URLs of the source.
     ///   - collections: the collections to back up; `nil` for all.
     ///   - samples: points per collection to record for restores to compare, spread over the collection.
-    public static func discover(urls: [String], connection: QdrantConnection, collections selection: [String]?,
-                                samples: Int = sampleSize, logger: Logger) throws -> DiscoveredSource {
+    public static func discover(
+        urls: [String], connection: QdrantConnection, collections selection: [String]?,
+        samples: Int = sampleSize, logger: Logger
+    ) throws -> DiscoveredSource {
         var found = try DiscoveredNodes.discover(urls: urls, connection: connection, logger: logger)
         let clusterEnabled = found.clusterEnabled
         let first = found.client(found.nodes[0])
@@ -37,7 +41,8 @@ public struct DiscoveredSource: Sendable {
             for name in selection where !available.contains(name) {
                 throw QSnapError(
                     .usage("backup.collection"),
-                    "collection \(name) does not exist on the source; it has: \(available.sorted().joined(separator: ", "))")
+                    "collection \(name) does not exist on the source; it has: \(available.sorted().joined(separator: ", "))"
+                )
             }
             names = selection
         } else {
@@ -60,23 +65,30 @@ public struct DiscoveredSource: Sendable {
                 let view = try clients[node.peerId]!.collectionCluster(name)
                 shardCount = max(shardCount, view.shardCount)
                 for local in view.localShards {
-                    add(&shards, local.shardId, BackupManifest.Replica(peerId: view.peerId, state: local.state, pointsCount: local.pointsCount))
+                    add(
+                        &shards, local.shardId,
+                        BackupManifest.Replica(peerId: view.peerId, state: local.state, pointsCount: local.pointsCount))
                 }
                 for remote in view.remoteShards {
                     add(&shards, remote.shardId, BackupManifest.Replica(peerId: remote.peerId, state: remote.state))
                 }
             }
             if !clusterEnabled, shards.isEmpty {
-                for id in 0..<shardCount { shards[id] = [BackupManifest.Replica(peerId: nodes[0].peerId, state: "Active")] }
+                for id in 0..<shardCount {
+                    shards[id] = [BackupManifest.Replica(peerId: nodes[0].peerId, state: "Active")]
+                }
             }
             placements.append(SourceTopology.Collection(name: name, shardCount: shardCount, shards: shards))
             let lowest = nodes.map(\.version).min() ?? QdrantVersion(major: 0, minor: 0, patch: 0)
             let sampled = try PointSampler(client: first, version: lowest).sample(name, count: samples)
-            records.append(BackupManifest.Collection(
-                name: name, config: info.config, payloadSchema: info.payloadSchema, pointsCount: count,
-                status: info.status,
-                placement: shards.keys.sorted().map { BackupManifest.ShardPlacement(shardId: $0, replicas: shards[$0]!) },
-                samples: sampled.compactMap(BackupManifest.PointSample.init(point:))))
+            records.append(
+                BackupManifest.Collection(
+                    name: name, config: info.config, payloadSchema: info.payloadSchema, pointsCount: count,
+                    status: info.status,
+                    placement: shards.keys.sorted().map {
+                        BackupManifest.ShardPlacement(shardId: $0, replicas: shards[$0]!)
+                    },
+                    samples: sampled.compactMap(BackupManifest.PointSample.init(point:))))
         }
         let selected = Set(names)
         let aliases = try first.listAliases()
@@ -88,7 +100,9 @@ public struct DiscoveredSource: Sendable {
             clients: clients, collections: records, aliases: aliases)
     }
 
-    private static func add(_ shards: inout [Int: [BackupManifest.Replica]], _ id: Int, _ replica: BackupManifest.Replica) {
+    private static func add(
+        _ shards: inout [Int: [BackupManifest.Replica]], _ id: Int, _ replica: BackupManifest.Replica
+    ) {
         var list = shards[id] ?? []
         if let i = list.firstIndex(where: { $0.peerId == replica.peerId }) {
             if list[i].pointsCount == nil { list[i] = replica }

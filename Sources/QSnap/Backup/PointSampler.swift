@@ -1,6 +1,6 @@
 import Foundation
-import Qdrant
 import QSnapCore
+import Qdrant
 
 /// Picks the points a backup records for restores to compare, spread over the whole collection rather than the
 /// first ones in scroll order: Qdrant's random sampling query (`{"sample": "random"}`, Qdrant ≥ 1.11), or on older
@@ -30,7 +30,8 @@ struct PointSampler {
         var offset: JSONValue?
         var rng = SystemRandomNumberGenerator()
         repeat {
-            let page = try client.scroll(collection, limit: 1000, offset: offset, withVectors: false, withPayload: false)
+            let page = try client.scroll(
+                collection, limit: 1000, offset: offset, withVectors: false, withPayload: false)
             for point in page.points {
                 guard let id = point["id"] else { continue }
                 seen += 1

@@ -1,6 +1,6 @@
 import Foundation
-import Qdrant
 import QSnapCore
+import Qdrant
 import S3
 
 extension SnapshotTransfer {
@@ -14,39 +14,50 @@ extension SnapshotTransfer {
     func copyServerSide(_ snapshot: SnapshotDescription) throws -> BackupManifest.Object? {
         guard options.serverSide != .never else { return nil }
         guard let s3 = repository as? S3Repository else {
-            return try refuse("the repository \(repository.displayURL) is not a plain S3 repository (server-side copies "
-                              + "need one on the endpoint the nodes write their snapshots to; an encrypted repository "
-                              + "must receive encrypted bytes)")
+            return try refuse(
+                "the repository \(repository.displayURL) is not a plain S3 repository (server-side copies "
+                    + "need one on the endpoint the nodes write their snapshots to; an encrypted repository "
+                    + "must receive encrypted bytes)")
         }
         guard snapshot.checksum == nil else {
-            return try refuse("\(item.node.url) reported a checksum for \(snapshot.name), so it keeps its snapshots on "
-                              + "local disk, not on S3")
+            return try refuse(
+                "\(item.node.url) reported a checksum for \(snapshot.name), so it keeps its snapshots on "
+                    + "local disk, not on S3")
         }
         let store = options.nodeSnapshotStore
         let bucket = store.bucket ?? s3.client.configuration.bucket
         let source = S3ObjectReference(bucket: bucket, key: store.key(for: item.unit, snapshotName: snapshot.name))
         let sourceClient = try s3.client.sibling(bucket: bucket)
         guard let found = try sourceClient.headObject(key: source.key) else {
-            return try refuse("\(source.display) does not exist: pass --snapshots-bucket and --snapshots-prefix as the "
-                              + "nodes' storage.snapshots_config.s3_config bucket and snapshots_path say")
+            return try refuse(
+                "\(source.display) does not exist: pass --snapshots-bucket and --snapshots-prefix as the "
+                    + "nodes' storage.snapshots_config.s3_config bucket and snapshots_path say")
         }
         guard found.size == snapshot.size else {
-            return try refuse("\(source.display) holds \(found.size) bytes, \(item.node.url) lists \(snapshot.name) with \(snapshot.size)")
+            return try refuse(
+                "\(source.display) holds \(found.size) bytes, \(item.node.url) lists \(snapshot.name) with \(snapshot.size)"
+            )
         }
         let key = BackupLayout.objectKey(backup: backupID, unit: item.unit, snapshotName: snapshot.name)
         let node = item.node.url
         progress.expect(node: node, bytes: found.size)
-        let copied = try s3.client.copyObject(from: source, size: found.size, to: s3.full(key), partSize: options.copyPartSize)
+        let copied = try s3.client.copyObject(
+            from: source, size: found.size, to: s3.full(key), partSize: options.copyPartSize)
         guard let stored = try s3.head(key: key), stored.size == found.size else {
-            throw QSnapError(.verificationFailed("backup.store-size"),
-                             "the server-side copy of \(source.display) to \(s3.displayURL)/\(key) does not hold \(found.size) bytes")
+            throw QSnapError(
+                .verificationFailed("backup.store-size"),
+                "the server-side copy of \(source.display) to \(s3.displayURL)/\(key) does not hold \(found.size) bytes"
+            )
         }
         progress.add(node: node, bytes: found.size)
         progress.objectDone(node: node)
-        logger.info("\(item.unit): \(snapshot.name) copied server-side \(source.display) → \(key) (\(ByteCount.format(found.size)), \(copied.partCount) part(s))")
+        logger.info(
+            "\(item.unit): \(snapshot.name) copied server-side \(source.display) → \(key) (\(ByteCount.format(found.size)), \(copied.partCount) part(s))"
+        )
         return BackupManifest.Object(
             key: key, size: found.size, sha256: nil, etag: stored.etag, kind: options.kind,
-            collection: scope.collection, shardId: { if case .shard(_, let s) = item.unit { return s } else { return nil } }(),
+            collection: scope.collection,
+            shardId: { if case .shard(_, let s) = item.unit { return s } else { return nil } }(),
             peerId: item.node.peerId == 0 ? nil : item.node.peerId, nodeURL: node, snapshotName: snapshot.name,
             shards: item.shards, copiedFrom: source.display)
     }

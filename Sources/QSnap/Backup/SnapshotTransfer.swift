@@ -1,8 +1,8 @@
 import Foundation
 import HTTP
 import Logging
-import Qdrant
 import QSnapCore
+import Qdrant
 
 /// Takes one snapshot on a node and streams it into the repository: create (wait=false and poll), download with
 /// SHA-256 in the same pass straight into the repository writer (no local file), check size and Qdrant's checksum,
@@ -30,8 +30,10 @@ struct SnapshotTransfer {
     ///   - creatingBefore: names listed before an interrupted run requested a creation whose result it never saw.
     ///   - onCreating: called with the current names just before a creation is requested (journal it).
     ///   - onCreated: called with the new snapshot's name.
-    func obtainSnapshot(reusing pending: String?, creatingBefore: [String]?, onCreating: ([String]) throws -> Void,
-                        onCreated: (String) throws -> Void) throws -> SnapshotDescription {
+    func obtainSnapshot(
+        reusing pending: String?, creatingBefore: [String]?, onCreating: ([String]) throws -> Void,
+        onCreated: (String) throws -> Void
+    ) throws -> SnapshotDescription {
         let existing = try ownSnapshots()
         if let pending, let found = existing.first(where: { $0.name == pending }) {
             logger.info("reusing snapshot \(pending) of \(item.unit) left by the interrupted run")
@@ -43,8 +45,9 @@ struct SnapshotTransfer {
             let known = Set(before)
             var adopted = existing.filter { !known.contains($0.name) }.max { QdrantClient.isOlder($0, than: $1) }
             if adopted == nil {
-                adopted = try? client.waitForSnapshot(scope, excluding: known, peer: item.node.peerId, timeout: options.adoptTimeout,
-                                                      poll: options.pollInterval, vanishGrace: options.vanishGrace)
+                adopted = try? client.waitForSnapshot(
+                    scope, excluding: known, peer: item.node.peerId, timeout: options.adoptTimeout,
+                    poll: options.pollInterval, vanishGrace: options.vanishGrace)
             }
             if let adopted {
                 logger.info("adopting snapshot \(adopted.name) of \(item.unit) requested by the interrupted run")
@@ -61,8 +64,9 @@ struct SnapshotTransfer {
         if let direct = try client.createSnapshot(scope, wait: false) {
             created = direct
         } else {
-            created = try client.waitForSnapshot(scope, excluding: before, peer: item.node.peerId, timeout: options.snapshotTimeout,
-                                                 poll: options.pollInterval, vanishGrace: options.vanishGrace)
+            created = try client.waitForSnapshot(
+                scope, excluding: before, peer: item.node.peerId, timeout: options.snapshotTimeout,
+                poll: options.pollInterval, vanishGrace: options.vanishGrace)
         }
         try onCreated(created.name)
         return created
@@ -86,32 +90,40 @@ struct SnapshotTransfer {
             var received: Int64 = 0
             progress.expect(node: node, bytes: snapshot.size)
             do {
-                let (_, contentLength) = try client.downloadSnapshot(scope, name: snapshot.name, onBody: { chunk in
-                    digest.update(chunk)
-                    try writer.write(chunk)
-                    received += Int64(chunk.count)
-                    progress.add(node: node, bytes: Int64(chunk.count))
-                })
+                let (_, contentLength) = try client.downloadSnapshot(
+                    scope, name: snapshot.name,
+                    onBody: { chunk in
+                        digest.update(chunk)
+                        try writer.write(chunk)
+                        received += Int64(chunk.count)
+                        progress.add(node: node, bytes: Int64(chunk.count))
+                    })
                 let sha = digest.hexDigest()
                 if let contentLength, contentLength != received {
                     throw corrupt("the node sent \(received) bytes but announced \(contentLength)", snapshot)
                 }
                 if received != snapshot.size {
-                    throw corrupt("the node sent \(received) bytes but listed the snapshot with \(snapshot.size)", snapshot)
+                    throw corrupt(
+                        "the node sent \(received) bytes but listed the snapshot with \(snapshot.size)", snapshot)
                 }
                 if let expected = snapshot.checksum, expected.lowercased() != sha {
-                    throw corrupt("SHA-256 of the download is \(sha), Qdrant's checksum is \(expected.lowercased())", snapshot)
+                    throw corrupt(
+                        "SHA-256 of the download is \(sha), Qdrant's checksum is \(expected.lowercased())", snapshot)
                 }
                 let stored = try writer.finish()
                 guard stored.size == received else {
-                    throw QSnapError(.verificationFailed("backup.store-size"),
-                                     "\(repository.displayURL)/\(key) holds \(stored.size) bytes, \(received) were sent")
+                    throw QSnapError(
+                        .verificationFailed("backup.store-size"),
+                        "\(repository.displayURL)/\(key) holds \(stored.size) bytes, \(received) were sent")
                 }
                 progress.objectDone(node: node)
-                logger.info("\(item.unit): \(snapshot.name) → \(key) (\(ByteCount.format(received)), sha256 \(sha.prefix(12))…\(snapshot.checksum == nil ? ", no server checksum" : " verified"))")
+                logger.info(
+                    "\(item.unit): \(snapshot.name) → \(key) (\(ByteCount.format(received)), sha256 \(sha.prefix(12))…\(snapshot.checksum == nil ? ", no server checksum" : " verified"))"
+                )
                 return BackupManifest.Object(
                     key: key, size: received, sha256: sha, etag: stored.etag, kind: options.kind,
-                    collection: scope.collection, shardId: { if case .shard(_, let s) = item.unit { return s } else { return nil } }(),
+                    collection: scope.collection,
+                    shardId: { if case .shard(_, let s) = item.unit { return s } else { return nil } }(),
                     peerId: item.node.peerId == 0 ? nil : item.node.peerId,
                     nodeURL: node, snapshotName: snapshot.name, shards: item.shards, storedSize: stored.storedSize)
             } catch {
@@ -120,7 +132,9 @@ struct SnapshotTransfer {
                 let retriable = Self.isRetriable(error)
                 guard retriable, attempt < options.attemptsPerObject, !ProcessStop.isRequested else { throw error }
                 let delay = min(30, 0.5 * pow(2, Double(attempt - 1))) * Double.random(in: 0.5...1)
-                logger.warning("\(item.unit): attempt \(attempt) failed (\(error)); retrying in \(String(format: "%.1f", delay)) s")
+                logger.warning(
+                    "\(item.unit): attempt \(attempt) failed (\(error)); retrying in \(String(format: "%.1f", delay)) s"
+                )
                 Thread.sleep(forTimeInterval: delay)
             }
         }
@@ -131,13 +145,15 @@ struct SnapshotTransfer {
         do {
             try client.deleteSnapshot(scope, name: name)
         } catch {
-            logger.warning("could not delete snapshot \(name) of \(item.unit) on \(item.node.url): \(error); delete it by hand")
+            logger.warning(
+                "could not delete snapshot \(name) of \(item.unit) on \(item.node.url): \(error); delete it by hand")
         }
     }
 
     private func corrupt(_ what: String, _ snapshot: SnapshotDescription) -> QSnapError {
-        QSnapError(.verificationFailed("backup.corrupt-download"),
-                   "download of \(snapshot.name) from \(item.node.url) is not intact: \(what); nothing was recorded for it")
+        QSnapError(
+            .verificationFailed("backup.corrupt-download"),
+            "download of \(snapshot.name) from \(item.node.url) is not intact: \(what); nothing was recorded for it")
     }
 
     static func isRetriable(_ error: any Error) -> Bool {

@@ -2,12 +2,15 @@ import QSnapCore
 
 extension CloudAPIClient {
     /// ListBackups: every backup of the account, or of `clusterID`, following the pages.
-    public func listBackups(clusterID: String? = nil, scheduleID: String? = nil, pageSize: Int = 100) throws -> [CloudBackup] {
+    public func listBackups(clusterID: String? = nil, scheduleID: String? = nil, pageSize: Int = 100) throws
+        -> [CloudBackup]
+    {
         var query: [(String, String)] = []
         if let clusterID { query.append(("clusterId", clusterID)) }
         if let scheduleID { query.append(("backupScheduleId", scheduleID)) }
-        return try listAll(CloudBackup.self, .listBackups, query: query, pageSize: pageSize,
-                           resourceID: clusterID.map { "cluster \($0)" })
+        return try listAll(
+            CloudBackup.self, .listBackups, query: query, pageSize: pageSize,
+            resourceID: clusterID.map { "cluster \($0)" })
     }
 
     /// GetBackup.
@@ -33,8 +36,9 @@ extension CloudAPIClient {
 
     /// ListBackupRestores of the account, or of `clusterID`.
     public func listBackupRestores(clusterID: String? = nil, pageSize: Int = 100) throws -> [CloudBackupRestore] {
-        try listAll(CloudBackupRestore.self, .listBackupRestores, query: clusterID.map { [("clusterId", $0)] } ?? [],
-                    pageSize: pageSize, resourceID: clusterID.map { "cluster \($0)" })
+        try listAll(
+            CloudBackupRestore.self, .listBackupRestores, query: clusterID.map { [("clusterId", $0)] } ?? [],
+            pageSize: pageSize, resourceID: clusterID.map { "cluster \($0)" })
     }
 
     /// `{"backup": …}`.

@@ -3,14 +3,17 @@ import QSnapCore
 extension CloudAPIClient {
     /// ListBackupSchedules of the account, or of `clusterID`.
     public func listBackupSchedules(clusterID: String? = nil, pageSize: Int = 100) throws -> [CloudBackupSchedule] {
-        try listAll(CloudBackupSchedule.self, .listBackupSchedules, query: clusterID.map { [("clusterId", $0)] } ?? [],
-                    pageSize: pageSize, resourceID: clusterID.map { "cluster \($0)" })
+        try listAll(
+            CloudBackupSchedule.self, .listBackupSchedules, query: clusterID.map { [("clusterId", $0)] } ?? [],
+            pageSize: pageSize, resourceID: clusterID.map { "cluster \($0)" })
     }
 
     /// CreateBackupSchedule.
     public func createBackupSchedule(_ request: CloudRequests.CreateBackupSchedule) throws -> CloudBackupSchedule {
-        try decode(ScheduleEnvelope.self, .createBackupSchedule, body: request,
-                   resourceID: "cluster \(request.backupSchedule.clusterID ?? "?")").backupSchedule
+        try decode(
+            ScheduleEnvelope.self, .createBackupSchedule, body: request,
+            resourceID: "cluster \(request.backupSchedule.clusterID ?? "?")"
+        ).backupSchedule
     }
 
     /// UpdateBackupSchedule with a field mask (PUT; only the masked fields change).

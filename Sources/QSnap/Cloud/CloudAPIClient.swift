@@ -40,9 +40,11 @@ public final class CloudAPIClient: Sendable {
     ///   - timeout: the total time limit of one request, in seconds.
     ///   - retryPolicy: how reads are retried.
     ///   - logger: receives one debug line per request.
-    public init(endpoint: CloudAPIEndpoint, accountID: String, apiKey: String, tls: TLSSettings = TLSSettings(),
-                http: HTTPClient? = nil, timeout: Double = 60, retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4),
-                logger: Logger = Logger(label: "qsnap.cloud")) {
+    public init(
+        endpoint: CloudAPIEndpoint, accountID: String, apiKey: String, tls: TLSSettings = TLSSettings(),
+        http: HTTPClient? = nil, timeout: Double = 60, retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4),
+        logger: Logger = Logger(label: "qsnap.cloud")
+    ) {
         self.endpoint = endpoint
         self.accountID = accountID
         self.key = apiKey
@@ -59,8 +61,10 @@ public final class CloudAPIClient: Sendable {
     ///   - query: query parameters (non-path fields of GET, DELETE and bodiless POST).
     ///   - body: the JSON request body, if the RPC takes one.
     ///   - resourceID: what to name in a "not found" message, e.g. `cluster <id>` (default: the resource and `id`).
-    func call(_ rpc: CloudRPC, id: String? = nil, query: [(String, String)] = [], body: (any Encodable & Sendable)? = nil,
-              resourceID: String? = nil) throws -> [UInt8] {
+    func call(
+        _ rpc: CloudRPC, id: String? = nil, query: [(String, String)] = [], body: (any Encodable & Sendable)? = nil,
+        resourceID: String? = nil
+    ) throws -> [UInt8] {
         let path = rpc.path(accountID: accountID, id: id)
         var headers = [
             HTTPHeader(name: "Accept", value: "application/json"),
@@ -73,8 +77,9 @@ public final class CloudAPIClient: Sendable {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             payload = .bytes(Array(try encoder.encode(body)))
         }
-        let request = HTTPRequest(method: rpc.httpMethod, url: endpoint.url(path: path, query: query), headers: headers,
-                                  timeout: timeout)
+        let request = HTTPRequest(
+            method: rpc.httpMethod, url: endpoint.url(path: path, query: query), headers: headers,
+            timeout: timeout)
         var attempt = 1
         while true {
             try ProcessStop.check()
@@ -88,7 +93,9 @@ public final class CloudAPIClient: Sendable {
                     rpc, response: response, resourceID: resourceID ?? id.map { "\(rpc.resource.rawValue) \($0)" })
             } catch {
                 log(rpc, path: path, status: nil, started: started)
-                if let stopped = ProcessStop.stoppedError, (error as? QSnapError)?.code == stopped.code { throw stopped }
+                if let stopped = ProcessStop.stoppedError, (error as? QSnapError)?.code == stopped.code {
+                    throw stopped
+                }
                 failure = transportFailure(rpc, error: error)
             }
             guard rpc.isIdempotent, failure.retriable, retryPolicy.shouldRetry(afterAttempt: attempt) else {
@@ -102,8 +109,10 @@ public final class CloudAPIClient: Sendable {
     }
 
     /// Calls `rpc` and decodes the answer as `T`.
-    func decode<T: Decodable>(_ type: T.Type, _ rpc: CloudRPC, id: String? = nil, query: [(String, String)] = [],
-                              body: (any Encodable & Sendable)? = nil, resourceID: String? = nil) throws -> T {
+    func decode<T: Decodable>(
+        _ type: T.Type, _ rpc: CloudRPC, id: String? = nil, query: [(String, String)] = [],
+        body: (any Encodable & Sendable)? = nil, resourceID: String? = nil
+    ) throws -> T {
         let bytes = try call(rpc, id: id, query: query, body: body, resourceID: resourceID)
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
@@ -117,8 +126,10 @@ public final class CloudAPIClient: Sendable {
 
     /// Follows `nextPageToken` until the last page; `pageSize` items per request.
     /// - Throws: `failure("cloud.pagination")` when the API repeats a token or never ends.
-    func listAll<Item: Decodable & Sendable>(_ type: Item.Type, _ rpc: CloudRPC, query: [(String, String)],
-                                             pageSize: Int, resourceID: String? = nil) throws -> [Item] {
+    func listAll<Item: Decodable & Sendable>(
+        _ type: Item.Type, _ rpc: CloudRPC, query: [(String, String)],
+        pageSize: Int, resourceID: String? = nil
+    ) throws -> [Item] {
         var items: [Item] = []
         var token: String?
         var seen: Set<String> = []
@@ -157,7 +168,8 @@ public final class CloudAPIClient: Sendable {
         if let transport, transport.isTLSFailure {
             failure.isTLS = true
             failure.retriable = false
-            failure.serverMessage = "TLS with \(host) failed (\(text)): give the CA that signed its certificate with "
+            failure.serverMessage =
+                "TLS with \(host) failed (\(text)): give the CA that signed its certificate with "
                 + "--cloud-ca-bundle FILE"
         }
         return failure
@@ -165,6 +177,7 @@ public final class CloudAPIClient: Sendable {
 
     private func log(_ rpc: CloudRPC, path: String, status: Int?, started: UInt64) {
         let ms = (DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
-        logger.debug("cloud \(rpc.httpMethod) \(path) (\(rpc.name)) → \(status.map(String.init) ?? "no response") in \(ms) ms")
+        logger.debug(
+            "cloud \(rpc.httpMethod) \(path) (\(rpc.name)) → \(status.map(String.init) ?? "no response") in \(ms) ms")
     }
 }

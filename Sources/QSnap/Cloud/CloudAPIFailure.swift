@@ -22,8 +22,10 @@ public struct CloudAPIFailure: Error, Sendable, Hashable, CustomStringConvertibl
     public var retriable: Bool
 
     /// Creates a value.
-    public init(rpc: CloudRPC, status: Int?, code: CloudRPCCode?, serverMessage: String, accountID: String,
-                resourceID: String?, retriable: Bool) {
+    public init(
+        rpc: CloudRPC, status: Int?, code: CloudRPCCode?, serverMessage: String, accountID: String,
+        resourceID: String?, retriable: Bool
+    ) {
         self.rpc = rpc
         self.status = status
         self.code = code

@@ -26,7 +26,8 @@ public struct CloudBackupRestorer: Sendable {
     /// - Throws: `usage("cloud.not-found")`, `usage("cloud.cluster-mismatch")`, `refused("cloud.backup-not-ready")`.
     public func check(_ backupID: String, expectedClusterID: String?) throws -> CloudBackup {
         let backup = try client.getBackup(backupID)
-        if let expectedClusterID, let cluster = backup.clusterID, cluster.lowercased() != expectedClusterID.lowercased() {
+        if let expectedClusterID, let cluster = backup.clusterID, cluster.lowercased() != expectedClusterID.lowercased()
+        {
             throw QSnapError(
                 .usage("cloud.cluster-mismatch"),
                 "backup \(backupID) belongs to cluster \(cluster), not \(expectedClusterID) (--cluster-id): a backup "
@@ -35,7 +36,8 @@ public struct CloudBackupRestorer: Sendable {
         guard backup.currentStatus == .succeeded else {
             throw QSnapError(
                 .refused("cloud.backup-not-ready"),
-                "backup \(backupID) (\(backup.label)) is \(backup.currentStatus): only a SUCCEEDED backup can be restored")
+                "backup \(backupID) (\(backup.label)) is \(backup.currentStatus): only a SUCCEEDED backup can be restored"
+            )
         }
         return backup
     }

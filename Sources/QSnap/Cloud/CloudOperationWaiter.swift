@@ -48,8 +48,9 @@ public struct CloudOperationWaiter: Sendable {
     public func restore(of backupID: String, clusterID: String, earlier: Set<String>) throws -> CloudBackupRestore {
         try poll(what: "the restore of backup \(backupID)") {
             let restores = try client.listBackupRestores(clusterID: clusterID)
-            guard let restore = restores.filter({ $0.backupID == backupID && !earlier.contains($0.id ?? "") })
-                .max(by: { ($0.createdDate ?? .distantPast) < ($1.createdDate ?? .distantPast) })
+            guard
+                let restore = restores.filter({ $0.backupID == backupID && !earlier.contains($0.id ?? "") })
+                    .max(by: { ($0.createdDate ?? .distantPast) < ($1.createdDate ?? .distantPast) })
             else { return (nil, "not listed yet") }
             switch restore.currentStatus.phase {
             case .succeeded: return (restore, restore.currentStatus.description)
@@ -71,7 +72,8 @@ public struct CloudOperationWaiter: Sendable {
 
     /// Calls `check` every poll interval until it returns a value or throws; `timeout` makes the error for the
     /// last status seen once the deadline passes.
-    private func poll<T>(what: String, _ check: () throws -> (T?, String), timeout: (String) -> QSnapError) throws -> T {
+    private func poll<T>(what: String, _ check: () throws -> (T?, String), timeout: (String) -> QSnapError) throws -> T
+    {
         let deadline = Date().addingTimeInterval(options.timeout)
         var last = ""
         while true {

@@ -1,8 +1,8 @@
 import Foundation
 import HTTP
 import Logging
-import Qdrant
 import QSnapCore
+import Qdrant
 
 /// `qsnap doctor`: one checklist over the source and target Qdrant deployments and the repository, each line PASS,
 /// WARN or FAIL with the figure behind it. It reads only; on the repository it writes, reads and deletes one small and
@@ -27,8 +27,10 @@ public struct Doctor: Sendable {
     public let logger: Logger
 
     /// Creates a doctor.
-    public init(source: Cluster?, target: Cluster?, repository: Result<any Repository, QSnapError>?,
-                collections: [String]?, logger: Logger) {
+    public init(
+        source: Cluster?, target: Cluster?, repository: Result<any Repository, QSnapError>?,
+        collections: [String]?, logger: Logger
+    ) {
         self.source = source
         self.target = target
         self.repository = repository
@@ -45,21 +47,27 @@ public struct Doctor: Sendable {
         if let target { targetFacts = check(target, role: "target", into: &report) }
         if let s = sourceFacts, let t = targetFacts {
             let gate = VersionGate.evaluate(source: s.lowestVersion, target: t.lowestVersion)
-            report.checks.append(.init(scope: "source→target", check: "versions", status: gate.passed ? .pass : .fail,
-                                       detail: gate.detail))
+            report.checks.append(
+                .init(
+                    scope: "source→target", check: "versions", status: gate.passed ? .pass : .fail,
+                    detail: gate.detail))
             if let used = s.diskUsed, let free = t.diskFree {
                 let ratio = free / max(used, 1)
-                report.checks.append(.init(
-                    scope: "source→target", check: "disk", status: ratio >= 2 ? .pass : ratio >= 1 ? .warn : .fail,
-                    detail: String(format: "target free %@ = %.1f× the source's data %@ (a restore needs about 2×)",
-                                   ByteCount.format(Int64(free)), ratio, ByteCount.format(Int64(used)))))
+                report.checks.append(
+                    .init(
+                        scope: "source→target", check: "disk", status: ratio >= 2 ? .pass : ratio >= 1 ? .warn : .fail,
+                        detail: String(
+                            format: "target free %@ = %.1f× the source's data %@ (a restore needs about 2×)",
+                            ByteCount.format(Int64(free)), ratio, ByteCount.format(Int64(used)))))
             }
             if let sram = s.ram, let tram = t.ram {
                 let ratio = Double(tram) / Double(max(sram, 1))
-                report.checks.append(.init(
-                    scope: "source→target", check: "ram", status: ratio >= 1 ? .pass : .warn,
-                    detail: String(format: "target RAM %@ = %.1f× the source's %@", ByteCount.format(tram), ratio,
-                                   ByteCount.format(sram))))
+                report.checks.append(
+                    .init(
+                        scope: "source→target", check: "ram", status: ratio >= 1 ? .pass : .warn,
+                        detail: String(
+                            format: "target RAM %@ = %.1f× the source's %@", ByteCount.format(tram), ratio,
+                            ByteCount.format(sram))))
             }
         }
         if let repository {
@@ -99,8 +107,11 @@ public struct Doctor: Sendable {
             add("reachable", .fail, "\(shown): \(error)")
             return nil
         }
-        add("reachable", .pass, String(format: "Qdrant %@ answered in %.0f ms at %@", version.description,
-                                       Date().timeIntervalSince(started) * 1000, shown))
+        add(
+            "reachable", .pass,
+            String(
+                format: "Qdrant %@ answered in %.0f ms at %@", version.description,
+                Date().timeIntervalSince(started) * 1000, shown))
         if url.lowercased().hasPrefix("https://") {
             let ca = cluster.connection.tls.caBundlePath.map { "the CA bundle \($0)" } ?? "the system trust store"
             let mtls = cluster.connection.tls.clientCertificatePath != nil ? ", with a client certificate" : ""
@@ -111,20 +122,30 @@ public struct Doctor: Sendable {
         // Auth and permission level, against what this role's operations need.
         do {
             let level = try QdrantAccessCheck(role: role, client: client, logger: logger).level()
-            let origin = cluster.connection.credential.map { " (\($0.isJWT ? "JWT" : "api key") from \($0.origin))" } ?? ""
+            let origin =
+                cluster.connection.credential.map { " (\($0.isJWT ? "JWT" : "api key") from \($0.origin))" } ?? ""
             if role == "source" {
                 let names = collections ?? (try? client.listCollections()) ?? []
                 let denied = names.filter { !level.canWrite($0) }
                 if denied.isEmpty {
-                    add("auth", cluster.connection.credential == nil ? .warn : .pass,
-                        "\(level)\(origin)" + (cluster.connection.credential == nil ? ": no key, the server accepts anyone" : ": backup can create snapshots"))
+                    add(
+                        "auth", cluster.connection.credential == nil ? .warn : .pass,
+                        "\(level)\(origin)"
+                            + (cluster.connection.credential == nil
+                                ? ": no key, the server accepts anyone" : ": backup can create snapshots"))
                 } else {
-                    add("auth", .fail, "\(level)\(origin): backup needs write access to \(denied.joined(separator: ", "))")
+                    add(
+                        "auth", .fail,
+                        "\(level)\(origin): backup needs write access to \(denied.joined(separator: ", "))")
                 }
             } else {
-                add("auth", level.canManage ? (cluster.connection.credential == nil ? .warn : .pass) : .fail,
-                    "\(level)\(origin)" + (level.canManage ? (cluster.connection.credential == nil ? ": no key, the server accepts anyone" : ": restore can recover and switch aliases")
-                                                        : ": restore needs manage access (a read-write key)"))
+                add(
+                    "auth", level.canManage ? (cluster.connection.credential == nil ? .warn : .pass) : .fail,
+                    "\(level)\(origin)"
+                        + (level.canManage
+                            ? (cluster.connection.credential == nil
+                                ? ": no key, the server accepts anyone" : ": restore can recover and switch aliases")
+                            : ": restore needs manage access (a read-write key)"))
             }
         } catch let error as QSnapError {
             add("auth", .fail, error.message)
@@ -148,8 +169,10 @@ public struct Doctor: Sendable {
         let known = (try? client.cluster().peers.count) ?? found.nodes.count
         let lowest = found.nodes.map(\.version).min() ?? version
         if found.clusterEnabled, known > found.nodes.count {
-            add("nodes", .fail, "\(found.nodes.count) of \(known) peers reachable: \(versions.joined(separator: ", ")); give "
-                + "the others with --node-url PEER=URL")
+            add(
+                "nodes", .fail,
+                "\(found.nodes.count) of \(known) peers reachable: \(versions.joined(separator: ", ")); give "
+                    + "the others with --node-url PEER=URL")
         } else if Set(found.nodes.map(\.version.description)).count > 1 {
             add("nodes", .warn, "mixed versions: " + versions.joined(separator: ", "))
         } else {
@@ -172,8 +195,11 @@ public struct Doctor: Sendable {
                 if view.shardTransfers > 0 { bad.append("\(name): \(view.shardTransfers) transfer(s) running") }
             }
         }
-        add("health", bad.isEmpty ? .pass : .fail,
-            bad.isEmpty ? "\(names.count) collection(s), \(replicas) local replica(s), all Active" : bad.prefix(5).joined(separator: "; "))
+        add(
+            "health", bad.isEmpty ? .pass : .fail,
+            bad.isEmpty
+                ? "\(names.count) collection(s), \(replicas) local replica(s), all Active"
+                : bad.prefix(5).joined(separator: "; "))
         // Disk and RAM of the nodes.
         var free: Double?
         var used: Double?
@@ -183,16 +209,23 @@ public struct Doctor: Sendable {
             guard let telemetry = try? c.telemetry(detailsLevel: 1) else { continue }
             ram = (ram ?? 0) + (telemetry.ramSizeBytes ?? 0)
             if let size = telemetry.diskSizeBytes, let quotas = try? c.quotas(),
-               let percent = quotas.peers[node.peerId]?.diskUsagePercent ?? quotas.diskUsagePercent {
+                let percent = quotas.peers[node.peerId]?.diskUsagePercent ?? quotas.diskUsagePercent
+            {
                 let f = Double(DiskGate.freeBytes(diskSizeBytes: size, usagePercent: percent))
                 free = free.map { min($0, f) } ?? f
                 used = (used ?? 0) + Double(size) - f
             }
         }
         if let free {
-            add("disk", .pass, "least free disk on a node \(ByteCount.format(Int64(free))); used \(ByteCount.format(Int64(used ?? 0)))")
+            add(
+                "disk", .pass,
+                "least free disk on a node \(ByteCount.format(Int64(free))); used \(ByteCount.format(Int64(used ?? 0)))"
+            )
         } else {
-            add("disk", .warn, "the nodes report no disk figures (telemetry/quotas): the disk gate will need --storage-path or --force-disk")
+            add(
+                "disk", .warn,
+                "the nodes report no disk figures (telemetry/quotas): the disk gate will need --storage-path or --force-disk"
+            )
         }
         if let ram { add("ram", .pass, "\(ByteCount.format(ram)) across \(found.nodes.count) node(s)") }
         return ClusterFacts(lowestVersion: lowest, diskFree: free, diskUsed: used, ram: ram)

@@ -30,12 +30,17 @@ struct RepositoryProbe {
             guard try repository.head(key: small) == nil else {
                 throw QSnapError(.failure("doctor.delete"), "the object deleted is still there")
             }
-            add("put/get/list/delete", .pass, String(format: "%@: all four work (%.0f ms)", repository.displayURL,
-                                                     Date().timeIntervalSince(started) * 1000))
+            add(
+                "put/get/list/delete", .pass,
+                String(
+                    format: "%@: all four work (%.0f ms)", repository.displayURL,
+                    Date().timeIntervalSince(started) * 1000))
         } catch {
             try? repository.delete(keys: [small])
-            add("put/get/list/delete", .fail, "\(repository.displayURL): \((error as? QSnapError)?.message ?? "\(error)"): "
-                + "check the credentials' permissions (s3:PutObject, GetObject, ListBucket, DeleteObject)")
+            add(
+                "put/get/list/delete", .fail,
+                "\(repository.displayURL): \((error as? QSnapError)?.message ?? "\(error)"): "
+                    + "check the credentials' permissions (s3:PutObject, GetObject, ListBucket, DeleteObject)")
             return
         }
         let big = "doctor/qsnap-doctor-\(token).multipart"
@@ -59,12 +64,17 @@ struct RepositoryProbe {
                 throw error
             }
             try repository.delete(keys: [big])
-            add("multipart", .pass, "a \(ByteCount.format(Int64(size))) streamed write (\(repository is S3Repository ? "two multipart parts" : "temporary file and rename")) completed and removed")
+            add(
+                "multipart", .pass,
+                "a \(ByteCount.format(Int64(size))) streamed write (\(repository is S3Repository ? "two multipart parts" : "temporary file and rename")) completed and removed"
+            )
         } catch {
             try? repository.delete(keys: [big])
             _ = try? repository.abortIncompleteUploads(prefix: "doctor/")
-            add("multipart", .fail, "\((error as? QSnapError)?.message ?? "\(error)"): check s3:AbortMultipartUpload and "
-                + "s3:ListMultipartUploadParts, or the store's multipart support")
+            add(
+                "multipart", .fail,
+                "\((error as? QSnapError)?.message ?? "\(error)"): check s3:AbortMultipartUpload and "
+                    + "s3:ListMultipartUploadParts, or the store's multipart support")
         }
         if let s3 = repository as? S3Repository {
             let (status, detail) = clockSkew(s3)
@@ -79,15 +89,18 @@ struct RepositoryProbe {
         let http = HTTPClient(caBundlePath: s3.client.configuration.caBundlePath)
         do {
             let before = Date()
-            let response = try http.perform(HTTPRequest(method: "GET", url: s3.client.configuration.endpoint, timeout: 30))
+            let response = try http.perform(
+                HTTPRequest(method: "GET", url: s3.client.configuration.endpoint, timeout: 30))
             let after = Date()
             guard let header = response.headers.first(where: { $0.name.lowercased() == "date" })?.value,
-                  let date = Self.httpDate(header) else {
+                let date = Self.httpDate(header)
+            else {
                 return (.warn, "the store sent no Date header to compare")
             }
             let skew = date.timeIntervalSince(before.addingTimeInterval(after.timeIntervalSince(before) / 2))
-            let detail = String(format: "this host is %.0f s %@ the store (SigV4 refuses more than 900 s)", abs(skew),
-                                skew > 0 ? "behind" : "ahead of")
+            let detail = String(
+                format: "this host is %.0f s %@ the store (SigV4 refuses more than 900 s)", abs(skew),
+                skew > 0 ? "behind" : "ahead of")
             return (abs(skew) <= 60 ? .pass : abs(skew) <= 900 ? .warn : .fail, detail)
         } catch {
             return (.warn, "cannot read the store's clock: \((error as? QSnapError)?.message ?? "\(error)")")

@@ -41,12 +41,14 @@ public struct BackupDeleter {
         if abortUploads { try repository.abortIncompleteUploads(prefix: BackupLayout.folder(id)) }
         let rest = entry.objects.map(\.key).filter { $0 != manifest && $0 != marker }
         // Snapshot objects first, then the small records (journal, verification), then the manifest.
-        let ordered = rest.filter { $0.hasPrefix(BackupLayout.objectsFolder(id)) }
+        let ordered =
+            rest.filter { $0.hasPrefix(BackupLayout.objectsFolder(id)) }
             + rest.filter { !$0.hasPrefix(BackupLayout.objectsFolder(id)) }
         try repository.delete(keys: ordered)
         try repository.delete(keys: [manifest])
         try repository.delete(keys: [marker])
-        return .init(id: id, objects: entry.objects.filter { $0.key != marker }.count, bytes: entry.bytes, resumed: resumed)
+        return .init(
+            id: id, objects: entry.objects.filter { $0.key != marker }.count, bytes: entry.bytes, resumed: resumed)
     }
 
     /// The ids of backups with unfinished uploads. The stores describe an upload by its key (local: relative to

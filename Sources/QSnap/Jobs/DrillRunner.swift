@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Qdrant
 import QSnapCore
+import Qdrant
 
 /// A disaster-recovery drill: restores a backup into scratch collections on a target deployment with the restore
 /// machinery (``RestorePlanner``, ``RestoreRunner``: upload, verification of counts, shard states, sampled points
@@ -25,8 +25,10 @@ public struct DrillRunner {
         public var cloudBackups: CloudBackupRPOProbe?
 
         /// Creates options.
-        public init(backup: String = "latest", collections: [String]? = nil, cleanupAttempts: Int = 3,
-                    cloudBackups: CloudBackupRPOProbe? = nil) {
+        public init(
+            backup: String = "latest", collections: [String]? = nil, cleanupAttempts: Int = 3,
+            cloudBackups: CloudBackupRPOProbe? = nil
+        ) {
             self.backup = backup
             self.collections = collections
             self.cleanupAttempts = max(1, cleanupAttempts)
@@ -44,7 +46,9 @@ public struct DrillRunner {
     private let logger: Logger
 
     /// Creates a drill.
-    public init(repository: any Repository, targetURLs: [String], connection: QdrantConnection, options: Options, logger: Logger) {
+    public init(
+        repository: any Repository, targetURLs: [String], connection: QdrantConnection, options: Options, logger: Logger
+    ) {
         self.repository = repository
         self.targetURLs = targetURLs
         self.connection = connection
@@ -75,7 +79,8 @@ public struct DrillRunner {
         var restoreStarted = Date()
         var restoreFinished = restoreStarted
         do {
-            var target = try RestoreTarget.discover(urls: targetURLs, connection: connection, storagePath: nil, logger: logger)
+            var target = try RestoreTarget.discover(
+                urls: targetURLs, connection: connection, storagePath: nil, logger: logger)
             client = target.nodes[0].client
             // The backup's aliases stay out of the drill: only the scratch alias is created on the target.
             var scratchManifest = manifest
@@ -89,7 +94,8 @@ public struct DrillRunner {
                 var restored: Int64?
                 do {
                     try target.refresh()
-                    let plan = try RestorePlanner(manifest: scratchManifest, target: target, options: restoreOptions).plan()
+                    let plan = try RestorePlanner(manifest: scratchManifest, target: target, options: restoreOptions)
+                        .plan()
                     if let refusal = plan.refusal { throw refusal }
                     logger.notice("drill: restoring \(collection.name) of backup \(id) into \(name)")
                     let result = try RestoreRunner(
@@ -101,17 +107,21 @@ public struct DrillRunner {
                         .joined(separator: " | ")
                     checks.append(.init(name: "restore and verify \(collection.name)", passed: true, detail: detail))
                     restored = Int64(try target.nodes[0].client.countPoints(name, exact: true))
-                    checks.append(.init(
-                        name: "exact count \(collection.name)", passed: restored == Int64(collection.pointsCount),
-                        detail: "\(restored.map(String.init) ?? "?") restored, \(collection.pointsCount) in the backup"))
+                    checks.append(
+                        .init(
+                            name: "exact count \(collection.name)", passed: restored == Int64(collection.pointsCount),
+                            detail:
+                                "\(restored.map(String.init) ?? "?") restored, \(collection.pointsCount) in the backup")
+                    )
                 } catch {
                     let message = redactor.redact((error as? QSnapError)?.message ?? "\(error)")
                     checks.append(.init(name: "restore and verify \(collection.name)", passed: false, detail: message))
                     failure = failure ?? "restoring \(collection.name) failed: \(message)"
                 }
-                results.append(.init(
-                    name: collection.name, scratchName: name, expectedPoints: Int64(collection.pointsCount),
-                    restoredPoints: restored))
+                results.append(
+                    .init(
+                        name: collection.name, scratchName: name, expectedPoints: Int64(collection.pointsCount),
+                        restoredPoints: restored))
                 if failure != nil { break }
             }
             restoreFinished = Date()
@@ -131,13 +141,15 @@ public struct DrillRunner {
     /// The check of the Cloud Backups RPO: passed when the cluster has a SUCCEEDED backup.
     static func cloudCheck(_ cloud: CloudBackupRPO) -> DrillReport.Check {
         guard let rpo = cloud.rpoSeconds, let backupID = cloud.backupID else {
-            return .init(name: "cloud backups RPO", passed: false,
-                         detail: "cluster \(cloud.clusterID) has no SUCCEEDED Qdrant Cloud backup")
+            return .init(
+                name: "cloud backups RPO", passed: false,
+                detail: "cluster \(cloud.clusterID) has no SUCCEEDED Qdrant Cloud backup")
         }
         let created = cloud.createdAt.map(UTCCivilTime.iso8601) ?? "?"
-        return .init(name: "cloud backups RPO", passed: true,
-                     detail: "newest SUCCEEDED backup \(backupID) (\(cloud.displayName ?? "")) created \(created): "
-                        + "RPO \(CloudDuration.format(seconds: rpo)) (\(cloud.succeededBackups) SUCCEEDED)")
+        return .init(
+            name: "cloud backups RPO", passed: true,
+            detail: "newest SUCCEEDED backup \(backupID) (\(cloud.displayName ?? "")) created \(created): "
+                + "RPO \(CloudDuration.format(seconds: rpo)) (\(cloud.succeededBackups) SUCCEEDED)")
     }
 
     private func selectCollections(_ manifest: BackupManifest) throws -> [BackupManifest.Collection] {
@@ -146,7 +158,8 @@ public struct DrillRunner {
             guard let c = manifest.collections.first(where: { $0.name == name }) else {
                 throw QSnapError(
                     .usage("drill.collection"),
-                    "backup \(manifest.id) has no collection \(name); it has: \(manifest.collections.map(\.name).joined(separator: ", "))")
+                    "backup \(manifest.id) has no collection \(name); it has: \(manifest.collections.map(\.name).joined(separator: ", "))"
+                )
             }
             return c
         }
@@ -208,7 +221,8 @@ public struct DrillRunner {
     /// Writes the report as `drill-<backup id>-<time>.json` and `.md` into `directory` (each written to a
     /// temporary name and renamed); returns the two paths.
     public static func write(_ report: DrillReport, to directory: String) throws -> (json: String, markdown: String) {
-        let stamp = UTCCivilTime.iso8601(report.started).replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
+        let stamp = UTCCivilTime.iso8601(report.started).replacingOccurrences(of: ":", with: "").replacingOccurrences(
+            of: "-", with: "")
         let base = (directory as NSString).appendingPathComponent("drill-\(report.backupID)-\(stamp)")
         try MetricsTextfileWriter.writeAtomically(report.jsonData(), to: base + ".json")
         try MetricsTextfileWriter.writeAtomically(Data(report.markdown().utf8), to: base + ".md")

@@ -44,7 +44,8 @@ public struct ExclusiveFileLockStore: LockObjectStore {
             return true
         }
         if errno == EEXIST { return false }
-        throw QSnapError(.failure("lock.write"), "cannot create the lock file \(path): \(String(cString: strerror(errno)))")
+        throw QSnapError(
+            .failure("lock.write"), "cannot create the lock file \(path): \(String(cString: strerror(errno)))")
     }
 
     /// Claims the lock file by renaming it, compares it with `expected`, and links `new` into place on a match.
@@ -91,7 +92,8 @@ public struct ExclusiveFileLockStore: LockObjectStore {
         let claimed = path + ".claim-" + UUID().uuidString
         if rename(path, claimed) == 0 { return claimed }
         if errno == ENOENT { return nil }
-        throw QSnapError(.failure("lock.write"), "cannot claim the lock file \(path): \(String(cString: strerror(errno)))")
+        throw QSnapError(
+            .failure("lock.write"), "cannot claim the lock file \(path): \(String(cString: strerror(errno)))")
     }
 
     private func writeTemporary(_ data: Data) throws -> String {

@@ -21,8 +21,9 @@ public struct ForgetReport: Sendable, Encodable {
         let verb = executed ? "deleted" : "would delete"
         for r in forced { lines.append("--force: \(r.text)") }
         for d in deleted {
-            lines.append("\(verb) \(d.id): \(d.objects) object(s), \(ByteCount.format(d.bytes))"
-                + (d.resumed ? " (finished an interrupted deletion)" : ""))
+            lines.append(
+                "\(verb) \(d.id): \(d.objects) object(s), \(ByteCount.format(d.bytes))"
+                    + (d.resumed ? " (finished an interrupted deletion)" : ""))
         }
         if !executed { lines.append("dry run: nothing was deleted; run again with --yes to delete") }
         return lines

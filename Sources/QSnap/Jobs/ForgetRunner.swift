@@ -78,16 +78,21 @@ public struct ForgetRunner {
             let uploading = try BackupDeleter.backupIDs(withUploadsIn: repository)
             let deleter = BackupDeleter(repository: repository, lock: lock)
             for entry in targets {
-                logger.notice(entry.beingDeleted ? "finishing the interrupted deletion of backup \(entry.id)" : "deleting backup \(entry.id)")
-                deleted.append(try deleter.delete(
-                    entry, reason: "forget", resumed: entry.beingDeleted, abortUploads: uploading.contains(entry.id)))
+                logger.notice(
+                    entry.beingDeleted
+                        ? "finishing the interrupted deletion of backup \(entry.id)" : "deleting backup \(entry.id)")
+                deleted.append(
+                    try deleter.delete(
+                        entry, reason: "forget", resumed: entry.beingDeleted, abortUploads: uploading.contains(entry.id)
+                    ))
             }
         } else {
             deleted = targets.map {
                 .init(id: $0.id, objects: $0.objects.count, bytes: $0.bytes, resumed: $0.beingDeleted)
             }
         }
-        return ForgetReport(repository: repository.displayURL, executed: options.execute, deleted: deleted, forced: forced)
+        return ForgetReport(
+            repository: repository.displayURL, executed: options.execute, deleted: deleted, forced: forced)
     }
 
     /// The folders named by the ids, oldest first, each once.
@@ -106,7 +111,9 @@ public struct ForgetRunner {
                 id = last
             }
             guard BackupLayout.isValidID(id) else {
-                throw QSnapError(.usage("backup.id"), "\(id.prefix(80)) is not a backup id (they look like 20261121T103000Z-1a2b3c); see qsnap list")
+                throw QSnapError(
+                    .usage("backup.id"),
+                    "\(id.prefix(80)) is not a backup id (they look like 20261121T103000Z-1a2b3c); see qsnap list")
             }
             guard let entry = byID[id], entry.hasManifest || entry.beingDeleted else {
                 let interrupted = byID[id]?.hasProgress == true
@@ -114,7 +121,8 @@ public struct ForgetRunner {
                     .usage("backup.not-found"),
                     interrupted
                         ? "backup \(id) has no manifest: it is an interrupted or running backup, not a backup to forget (qsnap prune removes it after --interrupted-grace-hours); nothing was deleted"
-                        : "backup \(id) does not exist in \(repository.displayURL) (no manifest); see qsnap list; nothing was deleted")
+                        : "backup \(id) does not exist in \(repository.displayURL) (no manifest); see qsnap list; nothing was deleted"
+                )
             }
             chosen[id] = entry
         }

@@ -69,7 +69,9 @@ public final class HeldRepositoryLock: @unchecked Sendable {
             // A transient store error: try again at the next tick while the lock is still valid.
             logger.warning("renewing the repository lock failed: \(error)")
             if now >= current.expires {
-                markLost("the repository lock expired at \(UTCCivilTime.iso8601(current.expires)) because renewing it failed: \(error)")
+                markLost(
+                    "the repository lock expired at \(UTCCivilTime.iso8601(current.expires)) because renewing it failed: \(error)"
+                )
             }
         }
         return state.withLock { lost == nil }
@@ -78,7 +80,8 @@ public final class HeldRepositoryLock: @unchecked Sendable {
     /// Throws when the lock was lost (`.failure("lock.lost")`): another run may now use the repository.
     public func ensureHeld() throws {
         if let reason = state.withLock({ lost }) {
-            throw QSnapError(.failure("lock.lost"), "stopped: \(reason); no further changes were made to the repository")
+            throw QSnapError(
+                .failure("lock.lost"), "stopped: \(reason); no further changes were made to the repository")
         }
     }
 
@@ -104,7 +107,9 @@ public final class HeldRepositoryLock: @unchecked Sendable {
                 logger.warning("the repository lock was no longer this run's at release; left it alone")
             }
         } catch {
-            logger.warning("releasing the repository lock failed (it expires at \(UTCCivilTime.iso8601(current.expires))): \(error)")
+            logger.warning(
+                "releasing the repository lock failed (it expires at \(UTCCivilTime.iso8601(current.expires))): \(error)"
+            )
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Qdrant
 import QSnapCore
+import Qdrant
 
 /// Runs one job (`qsnap run JOB.yaml`): takes the repository lock, backs up, verifies the new backup, prunes with
 /// the job's retention policy, releases the lock and records the outcome in the Prometheus textfile.
@@ -22,8 +22,10 @@ public struct JobRunner {
         public var interruptedGrace: TimeInterval
 
         /// Creates options.
-        public init(lockWait: TimeInterval, lockSettleDelay: TimeInterval = 2, lockPollInterval: TimeInterval = 1,
-                    interruptedGrace: TimeInterval = 24 * 3600) {
+        public init(
+            lockWait: TimeInterval, lockSettleDelay: TimeInterval = 2, lockPollInterval: TimeInterval = 1,
+            interruptedGrace: TimeInterval = 24 * 3600
+        ) {
             self.lockWait = lockWait
             self.lockSettleDelay = lockSettleDelay
             self.lockPollInterval = lockPollInterval
@@ -38,7 +40,9 @@ public struct JobRunner {
     private let logger: Logger
 
     /// Creates a runner for `spec` over an opened repository.
-    public init(spec: JobSpec, repository: any Repository, connection: QdrantConnection, options: Options, logger: Logger) {
+    public init(
+        spec: JobSpec, repository: any Repository, connection: QdrantConnection, options: Options, logger: Logger
+    ) {
         self.spec = spec
         self.repository = repository
         self.connection = connection
@@ -54,7 +58,9 @@ public struct JobRunner {
         case .file(let path):
             let resolved = spec.resolvedPath(path)
             guard let data = FileManager.default.contents(atPath: resolved) else {
-                throw QSnapError(.usage("job.retention-file"), "\(spec.file): the retention policy file \(resolved) cannot be read; check retention.file")
+                throw QSnapError(
+                    .usage("job.retention-file"),
+                    "\(spec.file): the retention policy file \(resolved) cannot be read; check retention.file")
             }
             return try RetentionPolicy.parse(yaml: String(decoding: data, as: UTF8.self), file: resolved)
         }
@@ -81,7 +87,8 @@ public struct JobRunner {
             report.lockAcquired = Date().timeIntervalSince1970
             lock.startRenewing()
 
-            logger.notice("job \(spec.name): backup of \(spec.source.urls.joined(separator: ",")) into \(repository.displayURL)")
+            logger.notice(
+                "job \(spec.name): backup of \(spec.source.urls.joined(separator: ",")) into \(repository.displayURL)")
             let source = try DiscoveredSource.discover(
                 urls: spec.source.urls, connection: connection,
                 collections: spec.selection.collections.isEmpty ? nil : spec.selection.collections, logger: logger)
@@ -91,7 +98,8 @@ public struct JobRunner {
             backupOptions.nodeSnapshotStore = spec.source.snapshotStore
             // The job already holds the lock: the backup runs under it (it does not take it again).
             let backup = try BackupRunner(
-                repository: repository, source: source, options: backupOptions, lock: lock, logger: logger).run()
+                repository: repository, source: source, options: backupOptions, lock: lock, logger: logger
+            ).run()
             report.backup = backup
             try lock.ensureHeld()
 
@@ -104,7 +112,8 @@ public struct JobRunner {
                 guard outcome.ok else {
                     throw QSnapError(
                         .verificationFailed("verify.failed"),
-                        "backup \(backup.id) failed verification: \(outcome.objects.filter { !$0.ok }.count) bad object(s); it is kept but not counted as verified")
+                        "backup \(backup.id) failed verification: \(outcome.objects.filter { !$0.ok }.count) bad object(s); it is kept but not counted as verified"
+                    )
                 }
                 try lock.ensureHeld()
             }
@@ -130,7 +139,9 @@ public struct JobRunner {
         }
         let finished = Date()
         report.finished = finished.timeIntervalSince1970
-        report.error = failure.map { Redactor(secrets: connection.credential.map { [$0.secret] } ?? []).redact($0.message) }
+        report.error = failure.map {
+            Redactor(secrets: connection.credential.map { [$0.secret] } ?? []).redact($0.message)
+        }
 
         if let path = spec.metricsTextfile {
             let target = spec.resolvedPath(path)

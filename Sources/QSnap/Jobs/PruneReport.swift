@@ -65,14 +65,19 @@ public struct PruneReport: Sendable, Encodable {
         var lines = planText
         let verb = executed ? "deleted" : "would delete"
         for d in deleted {
-            lines.append("\(verb) \(d.id): \(d.objects) object(s), \(ByteCount.format(d.bytes))" + (d.resumed ? " (finished an interrupted prune)" : ""))
+            lines.append(
+                "\(verb) \(d.id): \(d.objects) object(s), \(ByteCount.format(d.bytes))"
+                    + (d.resumed ? " (finished an interrupted prune)" : ""))
         }
         for i in interrupted {
-            lines.append("interrupted backup \(i.id), \(WallClockDuration.format(i.ageSeconds)) old, \(i.objects) object(s): \(i.action)")
+            lines.append(
+                "interrupted backup \(i.id), \(WallClockDuration.format(i.ageSeconds)) old, \(i.objects) object(s): \(i.action)"
+            )
         }
         for g in serverSnapshots {
-            lines.append("\(g.node) \(g.scope): \(g.kept.count) kept, \(g.forgotten.count) \(executed ? "deleted" : "to delete")"
-                + (g.undated.isEmpty ? "" : ", \(g.undated.count) without a creation time left alone"))
+            lines.append(
+                "\(g.node) \(g.scope): \(g.kept.count) kept, \(g.forgotten.count) \(executed ? "deleted" : "to delete")"
+                    + (g.undated.isEmpty ? "" : ", \(g.undated.count) without a creation time left alone"))
             for name in g.forgotten { lines.append("  \(executed ? "deleted" : "forget ") \(name)") }
         }
         if !executed { lines.append("dry run: nothing was deleted; run again with --yes to delete") }

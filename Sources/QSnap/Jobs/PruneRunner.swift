@@ -24,7 +24,9 @@ public struct PruneRunner {
         public var now: Date
 
         /// Creates options.
-        public init(policy: RetentionPolicy, execute: Bool, interruptedGrace: TimeInterval = 24 * 3600, now: Date = Date()) {
+        public init(
+            policy: RetentionPolicy, execute: Bool, interruptedGrace: TimeInterval = 24 * 3600, now: Date = Date()
+        ) {
             self.policy = policy
             self.execute = execute
             self.interruptedGrace = interruptedGrace
@@ -58,8 +60,9 @@ public struct PruneRunner {
         for entry in inventory.entries where entry.beingDeleted {
             if options.execute {
                 logger.notice("finishing the interrupted deletion of backup \(entry.id)")
-                deleted.append(try deleter.delete(
-                    entry, reason: "retention", resumed: true, abortUploads: uploading.contains(entry.id)))
+                deleted.append(
+                    try deleter.delete(
+                        entry, reason: "retention", resumed: true, abortUploads: uploading.contains(entry.id)))
             } else {
                 deleted.append(.init(id: entry.id, objects: entry.objects.count, bytes: entry.bytes, resumed: true))
             }
@@ -75,8 +78,9 @@ public struct PruneRunner {
             guard let entry = byID[backup.id] else { continue }
             if options.execute {
                 logger.notice("deleting backup \(entry.id)")
-                deleted.append(try deleter.delete(
-                    entry, reason: "retention", resumed: false, abortUploads: uploading.contains(entry.id)))
+                deleted.append(
+                    try deleter.delete(
+                        entry, reason: "retention", resumed: false, abortUploads: uploading.contains(entry.id)))
             } else {
                 deleted.append(.init(id: entry.id, objects: entry.objects.count, bytes: entry.bytes, resumed: false))
             }
@@ -97,7 +101,8 @@ public struct PruneRunner {
                     try lock?.ensureHeld()
                     logger.notice("removing interrupted backup \(entry.id) (\(WallClockDuration.format(age)) old)")
                     if uploading.contains(entry.id) {
-                        record.abortedUploads = try repository.abortIncompleteUploads(prefix: BackupLayout.folder(entry.id))
+                        record.abortedUploads = try repository.abortIncompleteUploads(
+                            prefix: BackupLayout.folder(entry.id))
                     }
                     // Objects first, the journal last: a half-removed folder still shows it was a backup.
                     let journal = BackupLayout.progress(entry.id)

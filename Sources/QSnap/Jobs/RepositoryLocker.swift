@@ -22,7 +22,8 @@ public struct RepositoryLocker: Sendable {
     /// Creates a locker.
     public init(
         store: any LockObjectStore, policy: RepositoryLockPolicy, owner: RepositoryLock.Owner, purpose: String,
-        pollInterval: TimeInterval = 1, liveness: @escaping @Sendable (RepositoryLock.Owner) -> Bool? = ProcessLiveness.isAlive,
+        pollInterval: TimeInterval = 1,
+        liveness: @escaping @Sendable (RepositoryLock.Owner) -> Bool? = ProcessLiveness.isAlive,
         logger: Logger
     ) {
         self.store = store
@@ -52,7 +53,9 @@ public struct RepositoryLocker: Sendable {
     /// The lock store suited to `repository`: exclusive file creation for local directories; conditional writes
     /// (`If-None-Match: *`, `If-Match`) for an S3 store that honours them (probed once, see
     /// ``S3Repository/probeConditionalWrites()``); write-then-read-back for every other store.
-    public static func store(for repository: any Repository, settleDelay: TimeInterval = 2) throws -> any LockObjectStore {
+    public static func store(for repository: any Repository, settleDelay: TimeInterval = 2) throws
+        -> any LockObjectStore
+    {
         // The lock of an encrypted repository is the store's own, in plain text (host, pid and run id only).
         if let encrypted = repository as? EncryptedRepository {
             return try store(for: encrypted.inner, settleDelay: settleDelay)
@@ -114,13 +117,16 @@ public struct RepositoryLocker: Sendable {
                 logger.warning("breaking the stale repository lock of \(stale.holderDescription)\(why)")
                 let bytes = replacement.jsonData()
                 if let existingBytes, try store.replace(expected: existingBytes, with: bytes) {
-                    return HeldRepositoryLock(store: store, lock: replacement, bytes: bytes, policy: policy, logger: logger)
+                    return HeldRepositoryLock(
+                        store: store, lock: replacement, bytes: bytes, policy: policy, logger: logger)
                 }
             case .refuseBusy(let holder, _):
                 let remaining = deadline.timeIntervalSince(now())
                 guard remaining > 0 else { throw decision.busyError! }
                 if !announced {
-                    logger.notice("the repository is locked by \(holder.holderDescription); waiting up to \(WallClockDuration.format(remaining))")
+                    logger.notice(
+                        "the repository is locked by \(holder.holderDescription); waiting up to \(WallClockDuration.format(remaining))"
+                    )
                     announced = true
                 }
                 Thread.sleep(forTimeInterval: min(pollInterval, remaining))

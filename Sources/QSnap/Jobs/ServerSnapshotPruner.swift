@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Qdrant
 import QSnapCore
+import Qdrant
 
 /// Applies a retention policy to the snapshots stored on Qdrant nodes: per node and per scope (each collection,
 /// each local shard, full storage), the snapshots are planned by their creation time with ``RetentionPlanner``
@@ -57,7 +57,8 @@ public struct ServerSnapshotPruner {
         return groups
     }
 
-    private func prune(_ snapshots: [SnapshotDescription], scope: SnapshotScope, client: QdrantClient) throws -> Group? {
+    private func prune(_ snapshots: [SnapshotDescription], scope: SnapshotScope, client: QdrantClient) throws -> Group?
+    {
         var dated: [RetentionBackup] = []
         var undated: [String] = []
         for snapshot in snapshots {

@@ -18,8 +18,9 @@ struct MigrationJournalStore: Sendable {
         do {
             return try JSONDecoder().decode(MigrationJournal.self, from: data)
         } catch {
-            throw QSnapError(.failure("migrate.journal"),
-                             "the migration journal \(path) is unreadable (\(error)); remove it and rerun with --no-resume")
+            throw QSnapError(
+                .failure("migrate.journal"),
+                "the migration journal \(path) is unreadable (\(error)); remove it and rerun with --no-resume")
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Qdrant
 import QSnapCore
+import Qdrant
 import Synchronization
 
 /// Carries out `qsnap migrate`: streams the points of a source collection into a new target collection (Qdrant's
@@ -24,8 +24,10 @@ public final class MigrationRunner: Sendable {
     public let progress = TransferProgress(unit: .points)
 
     /// Creates a runner for the source and target REST URLs and how to connect to each (keys never logged).
-    public init(sourceURL: String, source: QdrantConnection, targetURL: String, target: QdrantConnection,
-                options: MigrationOptions, logger: Logger) {
+    public init(
+        sourceURL: String, source: QdrantConnection, targetURL: String, target: QdrantConnection,
+        options: MigrationOptions, logger: Logger
+    ) {
         self.source = source.client(sourceURL, logger: logger)
         self.target = target.client(targetURL, logger: logger)
         self.sourceURL = SafeURL.display(sourceURL)
@@ -50,14 +52,16 @@ public final class MigrationRunner: Sendable {
             .require(.manage(operation: "migrate (it creates the target collection)"))
         let plan = try MigrationPlan(sourceConfig: info.config, options: options.plan)
         let expected = try source.countPoints(collection, filter: options.plan.filter)
-        let store = MigrationJournalStore(directory: options.stateDirectory, sourceURL: sourceURL, collection: collection,
-                                          targetURL: targetURL, target: plan.options.target)
+        let store = MigrationJournalStore(
+            directory: options.stateDirectory, sourceURL: sourceURL, collection: collection,
+            targetURL: targetURL, target: plan.options.target)
         var (journal, resumed) = try openJournal(store: store, plan: plan)
         if !journal.targetCreated {
             guard !(try target.collectionExists(plan.options.target)) else {
-                throw QSnapError(.refused("migrate.target-exists"),
-                                 "the target collection \(plan.options.target) already exists on \(targetURL); migrate "
-                                    + "never writes into a collection it did not create. Choose another name with --as")
+                throw QSnapError(
+                    .refused("migrate.target-exists"),
+                    "the target collection \(plan.options.target) already exists on \(targetURL); migrate "
+                        + "never writes into a collection it did not create. Choose another name with --as")
             }
             journal.targetCreated = true  // the intent first: a rerun after a kill here creates it again if missing
             try store.save(journal)
@@ -68,7 +72,8 @@ public final class MigrationRunner: Sendable {
         }
         let before = journal.written
         progress.plan(node: "\(collection) → \(plan.options.target)", objects: 0)
-        progress.expect(node: "\(collection) → \(plan.options.target)", bytes: Int64(max(0, expected - journal.written)))
+        progress.expect(
+            node: "\(collection) → \(plan.options.target)", bytes: Int64(max(0, expected - journal.written)))
         let t0 = Date()
         if !journal.loaded {
             journal = try load(plan: plan, journal: journal, store: store)
@@ -77,7 +82,8 @@ public final class MigrationRunner: Sendable {
                 try target.createPayloadIndex(plan.options.target, field: field.name, schema: field.fieldSchema)
             }
             logger.notice("restoring hnsw_config.m = \(plan.hnswM): the index is built once, now")
-            try target.updateCollection(plan.options.target, body: .object(["hnsw_config": .object(["m": .integer(Int64(plan.hnswM))])]))
+            try target.updateCollection(
+                plan.options.target, body: .object(["hnsw_config": .object(["m": .integer(Int64(plan.hnswM))])]))
             journal.loaded = true
             try store.save(journal)
         }
@@ -91,7 +97,8 @@ public final class MigrationRunner: Sendable {
         return MigrationResult(
             source: collection, target: plan.options.target, mode: "copy", points: expected, written: written,
             streams: journal.streams.count, resumed: resumed, checks: checks, alias: options.alias, previous: previous,
-            seconds: Date().timeIntervalSince(started), pointsPerSecond: loadSeconds > 0 ? Double(written) / loadSeconds : 0)
+            seconds: Date().timeIntervalSince(started),
+            pointsPerSecond: loadSeconds > 0 ? Double(written) / loadSeconds : 0)
     }
 
     // MARK: - Journal
@@ -104,9 +111,11 @@ public final class MigrationRunner: Sendable {
                         .refused("migrate.resume-changed"),
                         "an interrupted migration of \(plan.options.collection) into \(plan.options.target) exists, but "
                             + "the source config, the filter or the options changed since (journal \(store.path)); rerun "
-                            + "with the same options to resume, or with --no-resume to discard its target and start over")
+                            + "with the same options to resume, or with --no-resume to discard its target and start over"
+                    )
                 }
-                logger.notice("resuming the migration started \(existing.startedAt): \(existing.written) point(s) written")
+                logger.notice(
+                    "resuming the migration started \(existing.startedAt): \(existing.written) point(s) written")
                 return (existing, true)
             }
             if existing.targetCreated, try target.collectionExists(existing.target) {
@@ -116,9 +125,10 @@ public final class MigrationRunner: Sendable {
             store.remove()
         }
         let streams = try plannedStreams(plan: plan)
-        let journal = MigrationJournal(fingerprint: plan.fingerprint, source: plan.options.collection,
-                                       target: plan.options.target, streams: streams,
-                                       startedAt: ISO8601DateFormatter().string(from: Date()))
+        let journal = MigrationJournal(
+            fingerprint: plan.fingerprint, source: plan.options.collection,
+            target: plan.options.target, streams: streams,
+            startedAt: ISO8601DateFormatter().string(from: Date()))
         try store.save(journal)
         return (journal, false)
     }
@@ -136,7 +146,8 @@ public final class MigrationRunner: Sendable {
             "with_payload": .bool(false), "with_vector": .bool(false),
         ]
         if let filter = options.plan.filter { body["filter"] = filter }
-        let ids = (try source.query(plan.options.collection, body: .object(body))["points"]?.arrayValue ?? []).compactMap { $0["id"] }
+        let ids = (try source.query(plan.options.collection, body: .object(body))["points"]?.arrayValue ?? [])
+            .compactMap { $0["id"] }
         let bounds = PointIdOrder.boundaries(sample: ids, count: options.parallel)
         var streams: [MigrationJournal.Stream] = []
         var start: JSONValue?
@@ -152,28 +163,33 @@ public final class MigrationRunner: Sendable {
 
     /// The streams run on `parallel` joined threads sharing one journal; the first failure stops the others after
     /// their current batch.
-    private func load(plan: MigrationPlan, journal: MigrationJournal, store: MigrationJournalStore) throws -> MigrationJournal {
+    private func load(plan: MigrationPlan, journal: MigrationJournal, store: MigrationJournalStore) throws
+        -> MigrationJournal
+    {
         let shared = SharedJournal(journal)
         let pending = journal.streams.indices.filter { !journal.streams[$0].done }
         let next = Mutex(0)
         var threads: [JoinableThread] = []
         let workers = min(options.parallel, pending.count)
-        logger.notice("loading \(plan.options.collection) → \(plan.options.target): \(journal.streams.count) stream(s), \(workers) at once, \(options.batch) points per batch")
+        logger.notice(
+            "loading \(plan.options.collection) → \(plan.options.target): \(journal.streams.count) stream(s), \(workers) at once, \(options.batch) points per batch"
+        )
         for w in 0..<workers {
-            // Joined threads, one per stream: the Qdrant client blocks (libcurl easy); a task group in #19.
-            threads.append(try JoinableThread(name: "qsnap-migrate-\(w)") { [self] in
-                while shared.failure == nil {
-                    let k = next.withLock { n -> Int? in
-                        guard n < pending.count else { return nil }
-                        n += 1
-                        return pending[n - 1]
+            // Joined threads, one per stream: the Qdrant client blocks; a bounded task group replaces them.
+            threads.append(
+                try JoinableThread(name: "qsnap-migrate-\(w)") { [self] in
+                    while shared.failure == nil {
+                        let k = next.withLock { n -> Int? in
+                            guard n < pending.count else { return nil }
+                            n += 1
+                            return pending[n - 1]
+                        }
+                        guard let k else { return }
+                        do { try stream(k, plan: plan, shared: shared, store: store) } catch {
+                            shared.fail((error as? QSnapError) ?? QSnapError(.failure("migrate.stream"), "\(error)"))
+                        }
                     }
-                    guard let k else { return }
-                    do { try stream(k, plan: plan, shared: shared, store: store) } catch {
-                        shared.fail((error as? QSnapError) ?? QSnapError(.failure("migrate.stream"), "\(error)"))
-                    }
-                }
-            })
+                })
         }
         for thread in threads { thread.join() }
         if let failure = shared.failure { throw failure }
@@ -187,8 +203,9 @@ public final class MigrationRunner: Sendable {
         var offset = state.next ?? state.start
         while shared.failure == nil {
             try ProcessStop.check()
-            let page = try source.scroll(plan.options.collection, filter: options.plan.filter, limit: options.batch,
-                                         offset: offset)
+            let page = try source.scroll(
+                plan.options.collection, filter: options.plan.filter, limit: options.batch,
+                offset: offset)
             var points: [JSONValue] = []
             var reachedEnd = page.next == nil
             for point in page.points {
@@ -219,9 +236,10 @@ public final class MigrationRunner: Sendable {
     /// `<alias>-qsnap-previous` for rollback.
     private func switchAlias(_ alias: String, to collection: String) throws -> [String: String] {
         if try target.collectionExists(alias), !(try target.listAliases().contains { $0.aliasName == alias }) {
-            throw QSnapError(.refused("migrate.alias"),
-                             "a collection named \(alias) exists on \(targetURL): Qdrant cannot create an alias with a "
-                                + "collection's name. The migrated collection \(collection) is verified; pick another --alias")
+            throw QSnapError(
+                .refused("migrate.alias"),
+                "a collection named \(alias) exists on \(targetURL): Qdrant cannot create an alias with a "
+                    + "collection's name. The migrated collection \(collection) is verified; pick another --alias")
         }
         let old = try target.listAliases().first { $0.aliasName == alias }?.collectionName
         var actions: [AliasAction] = [.delete(alias: alias), .create(collection: collection, alias: alias)]
@@ -241,21 +259,24 @@ public final class MigrationRunner: Sendable {
         let collection = options.plan.collection
         let version = try source.serverInfo().version
         guard version >= QdrantVersion(major: 1, minor: 18, patch: 0) else {
-            throw QSnapError(.refused("migrate.in-place-version"),
-                             "--in-place needs Qdrant 1.18 or later on \(sourceURL) (it runs \(version)): migrate into a "
-                                + "new collection instead (drop --in-place)")
+            throw QSnapError(
+                .refused("migrate.in-place-version"),
+                "--in-place needs Qdrant 1.18 or later on \(sourceURL) (it runs \(version)): migrate into a "
+                    + "new collection instead (drop --in-place)")
         }
         guard config["params"]?["vectors"]?["size"] == nil else {
-            throw QSnapError(.refused("migrate.in-place-unnamed"),
-                             "\(collection) has one unnamed vector, which cannot gain a named vector beside it: migrate into "
-                                + "a new collection with --add-vector and --rename-vector =NAME instead (drop --in-place)")
+            throw QSnapError(
+                .refused("migrate.in-place-unnamed"),
+                "\(collection) has one unnamed vector, which cannot gain a named vector beside it: migrate into "
+                    + "a new collection with --add-vector and --rename-vector =NAME instead (drop --in-place)")
         }
         guard !options.plan.additions.isEmpty else {
             throw QSnapError(.usage("migrate.in-place"), "--in-place needs at least one --add-vector")
         }
         if let sparse = options.plan.additions.first(where: \.isSparse) {
-            throw QSnapError(.refused("migrate.in-place-sparse"),
-                             "\(sparse.name) is a sparse vector, which only a new collection can add: drop --in-place")
+            throw QSnapError(
+                .refused("migrate.in-place-sparse"),
+                "\(sparse.name) is a sparse vector, which only a new collection can add: drop --in-place")
         }
         for addition in options.plan.additions {
             logger.notice("adding the vector \(addition.name) to \(collection) on \(sourceURL)")
@@ -264,13 +285,16 @@ public final class MigrationRunner: Sendable {
         let vectors = try source.collectionInfo(collection).config["params"]?["vectors"]
         let missing = options.plan.additions.filter { vectors?[$0.name] == nil }.map(\.name)
         guard missing.isEmpty else {
-            throw QSnapError(.verificationFailed("migrate.in-place"),
-                             "\(collection) does not show the added vector(s) \(missing.joined(separator: ", "))")
+            throw QSnapError(
+                .verificationFailed("migrate.in-place"),
+                "\(collection) does not show the added vector(s) \(missing.joined(separator: ", "))")
         }
-        let check = VerificationCheck(name: "vectors", outcome: .passed,
-                                      detail: "added " + options.plan.additions.map(\.name).joined(separator: ", "))
+        let check = VerificationCheck(
+            name: "vectors", outcome: .passed,
+            detail: "added " + options.plan.additions.map(\.name).joined(separator: ", "))
         return MigrationResult(
-            source: collection, target: collection, mode: "in-place", points: try source.countPoints(collection, exact: true),
+            source: collection, target: collection, mode: "in-place",
+            points: try source.countPoints(collection, exact: true),
             written: 0, streams: 0, resumed: false, checks: [check], alias: nil, previous: [:],
             seconds: Date().timeIntervalSince(started), pointsPerSecond: 0)
     }

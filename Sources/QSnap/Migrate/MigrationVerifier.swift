@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Qdrant
 import QSnapCore
+import Qdrant
 
 /// Checks a migrated collection before any alias points at it: the exact count equals the source's (filtered)
 /// count, points drawn at random from the target equal the source's by value (payload exactly; vectors after the
@@ -19,20 +19,26 @@ struct MigrationVerifier {
         var checks: [VerificationCheck] = []
         let count = try target.countPoints(name, filter: nil)
         guard count == expected else {
-            throw QSnapError(.verificationFailed("migrate.count"),
-                             "\(name) holds \(count) points, the source \(expected); the target is kept, unaliased, for "
-                                + "inspection (rerun with --no-resume to start over)")
+            throw QSnapError(
+                .verificationFailed("migrate.count"),
+                "\(name) holds \(count) points, the source \(expected); the target is kept, unaliased, for "
+                    + "inspection (rerun with --no-resume to start over)")
         }
         checks.append(VerificationCheck(name: "count", outcome: .passed, detail: "\(count) points, as in the source"))
         guard samples > 0, count > 0 else {
-            checks.append(VerificationCheck(name: "samples", outcome: .notChecked, detail: count == 0 ? "no point" : "--verify-samples 0"))
+            checks.append(
+                VerificationCheck(
+                    name: "samples", outcome: .notChecked, detail: count == 0 ? "no point" : "--verify-samples 0"))
             checks.append(VerificationCheck(name: "query", outcome: .notChecked, detail: "no sampled point"))
             return checks
         }
-        let drawn = try target.query(name, body: .object([
-            "query": .object(["sample": .string("random")]), "limit": .integer(Int64(samples)),
-            "with_payload": .bool(true), "with_vector": .bool(true),
-        ]))["points"]?.arrayValue ?? []
+        let drawn =
+            try target.query(
+                name,
+                body: .object([
+                    "query": .object(["sample": .string("random")]), "limit": .integer(Int64(samples)),
+                    "with_payload": .bool(true), "with_vector": .bool(true),
+                ]))["points"]?.arrayValue ?? []
         let ids = drawn.compactMap { $0["id"] }
         var originals: [JSONValue: JSONValue] = [:]
         for p in try source.retrieve(plan.options.collection, ids: ids, withVectors: true) {
@@ -50,15 +56,20 @@ struct MigrationVerifier {
             }
         }
         guard bad.isEmpty else {
-            throw QSnapError(.verificationFailed("migrate.samples"),
-                             "\(name) differs from the source: " + bad.prefix(5).joined(separator: "; "))
+            throw QSnapError(
+                .verificationFailed("migrate.samples"),
+                "\(name) differs from the source: " + bad.prefix(5).joined(separator: "; "))
         }
-        checks.append(VerificationCheck(name: "samples", outcome: .passed,
-                                        detail: "\(drawn.count) point(s) drawn at random equal to the source's by value"))
+        checks.append(
+            VerificationCheck(
+                name: "samples", outcome: .passed,
+                detail: "\(drawn.count) point(s) drawn at random equal to the source's by value"))
         var queries: [(label: String, body: JSONValue)] = []
         var seen: Set<String> = []
         for point in drawn {
-            for q in QueryProbe.queries(for: point["vector"] ?? .null) where seen.insert(q.label).inserted { queries.append(q) }
+            for q in QueryProbe.queries(for: point["vector"] ?? .null) where seen.insert(q.label).inserted {
+                queries.append(q)
+            }
         }
         guard !queries.isEmpty else {
             checks.append(VerificationCheck(name: "query", outcome: .notChecked, detail: "the points carry no vector"))
@@ -67,11 +78,14 @@ struct MigrationVerifier {
         for q in queries {
             let hits = (try? target.query(name, body: q.body))?["points"]?.arrayValue ?? []
             guard !hits.isEmpty else {
-                throw QSnapError(.verificationFailed("migrate.query"), "a nearest query (\(q.label)) on \(name) returned no points")
+                throw QSnapError(
+                    .verificationFailed("migrate.query"), "a nearest query (\(q.label)) on \(name) returned no points")
             }
         }
-        checks.append(VerificationCheck(name: "query", outcome: .passed,
-                                        detail: "nearest-vector queries answered: " + queries.map(\.label).joined(separator: ", ")))
+        checks.append(
+            VerificationCheck(
+                name: "query", outcome: .passed,
+                detail: "nearest-vector queries answered: " + queries.map(\.label).joined(separator: ", ")))
         return checks
     }
 

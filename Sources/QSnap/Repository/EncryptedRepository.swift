@@ -36,19 +36,24 @@ public struct EncryptedRepository: Repository {
 
     public func makeWriter(key: String, expectedSize: Int64?) throws -> any RepositoryObjectWriter {
         if isPlain(key) { return try inner.makeWriter(key: key, expectedSize: expectedSize) }
-        let encryptor = ObjectEncryptor(master: secrets.masterKey, identity: key, compression: secrets.compression,
-                                        chunkSize: config.chunkSize)
+        let encryptor = ObjectEncryptor(
+            master: secrets.masterKey, identity: key, compression: secrets.compression,
+            chunkSize: config.chunkSize)
         // An upper bound of the stored size (zstd may expand incompressible data a little; frames add 32 bytes per
         // chunk): S3 sizes its parts by it.
         let bound = expectedSize.map { $0 + $0 / 64 + Int64(($0 / Int64(config.chunkSize) + 2) * 32) + 4096 }
-        return EncryptingObjectWriter(inner: try inner.makeWriter(key: key, expectedSize: bound), encryptor: encryptor,
-                                      key: key)
+        return EncryptingObjectWriter(
+            inner: try inner.makeWriter(key: key, expectedSize: bound), encryptor: encryptor,
+            key: key)
     }
 
     public func put(key: String, bytes: [UInt8]) throws {
         if isPlain(key) { return try inner.put(key: key, bytes: bytes) }
-        try inner.put(key: key, bytes: ObjectEncryptor.seal(bytes, master: secrets.masterKey, identity: key,
-                                                            compression: secrets.compression))
+        try inner.put(
+            key: key,
+            bytes: ObjectEncryptor.seal(
+                bytes, master: secrets.masterKey, identity: key,
+                compression: secrets.compression))
     }
 
     @discardableResult
@@ -56,7 +61,8 @@ public struct EncryptedRepository: Repository {
         throws -> Int64
     {
         if isPlain(key) { return try inner.get(key: key, cancellation: cancellation, onBody: onBody) }
-        let decryptor = ObjectDecryptor(master: secrets.masterKey, identity: key, label: key, chunkSize: config.chunkSize)
+        let decryptor = ObjectDecryptor(
+            master: secrets.masterKey, identity: key, label: key, chunkSize: config.chunkSize)
         try inner.get(key: key, cancellation: cancellation) { stored in try decryptor.push(stored, emit: onBody) }
         try decryptor.finish()
         return decryptor.plaintextBytes
@@ -72,7 +78,9 @@ public struct EncryptedRepository: Repository {
     public func incompleteUploads(prefix: String) throws -> [String] { try inner.incompleteUploads(prefix: prefix) }
 
     @discardableResult
-    public func abortIncompleteUploads(prefix: String) throws -> Int { try inner.abortIncompleteUploads(prefix: prefix) }
+    public func abortIncompleteUploads(prefix: String) throws -> Int {
+        try inner.abortIncompleteUploads(prefix: prefix)
+    }
 }
 
 /// Compresses and encrypts one object into the store's writer (S3: parallel multipart parts of the stored bytes).

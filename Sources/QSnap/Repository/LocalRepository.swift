@@ -22,7 +22,9 @@ public struct LocalRepository: Repository {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw QSnapError(.failure("repo.create"), "cannot create the repository directory \(path): \(error.localizedDescription)")
+            throw QSnapError(
+                .failure("repo.create"), "cannot create the repository directory \(path): \(error.localizedDescription)"
+            )
         }
     }
 
@@ -32,7 +34,8 @@ public struct LocalRepository: Repository {
     public func path(_ key: String) throws -> String {
         let parts = key.split(separator: "/", omittingEmptySubsequences: false)
         guard !key.isEmpty, !key.hasPrefix("/"), !parts.contains(".."), !parts.contains("."), !key.contains("\0") else {
-            throw QSnapError(.refused("repo.key"), "refusing repository key \(key.prefix(200)): not a plain relative path")
+            throw QSnapError(
+                .refused("repo.key"), "refusing repository key \(key.prefix(200)): not a plain relative path")
         }
         return root + "/" + key
     }
@@ -59,7 +62,8 @@ public struct LocalRepository: Repository {
         let p = try path(key)
         let fd = open(p, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw QSnapError(.failure("repo.missing-object"), "\(p) cannot be read: \(String(cString: strerror(errno)))")
+            throw QSnapError(
+                .failure("repo.missing-object"), "\(p) cannot be read: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
@@ -69,7 +73,9 @@ public struct LocalRepository: Repository {
             if let cancellation, cancellation.isCancelled { throw CancellationFlag.cancelledError("reading \(p)") }
             let n = read(fd, buffer.baseAddress, buffer.count)
             if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw QSnapError(.failure("repo.read"), "reading \(p) failed: \(String(cString: strerror(errno)))") }
+            guard n >= 0 else {
+                throw QSnapError(.failure("repo.read"), "reading \(p) failed: \(String(cString: strerror(errno)))")
+            }
             if n == 0 { return total }
             total += Int64(n)
             try onBody(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
@@ -152,7 +158,8 @@ final class LocalObjectWriter: RepositoryObjectWriter {
         self.key = key
         let directory = (finalPath as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        tempPath = finalPath + LocalRepository.partialMarker + Hex.encode((0..<4).map { _ in UInt8.random(in: 0...255) })
+        tempPath =
+            finalPath + LocalRepository.partialMarker + Hex.encode((0..<4).map { _ in UInt8.random(in: 0...255) })
         fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw QSnapError(.failure("repo.write"), "cannot create \(tempPath): \(String(cString: strerror(errno)))")
@@ -164,7 +171,9 @@ final class LocalObjectWriter: RepositoryObjectWriter {
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard fd >= 0 else { throw QSnapError(.failure("repo.write"), "write after finish or abort of \(key)") }
         guard POSIXFile.writeAll(fd, bytes) else {
-            throw QSnapError(.failure("repo.write"), "writing \(tempPath) failed: \(String(cString: strerror(errno))); is the disk full?")
+            throw QSnapError(
+                .failure("repo.write"),
+                "writing \(tempPath) failed: \(String(cString: strerror(errno))); is the disk full?")
         }
         md5.update(bytes)
         size += Int64(bytes.count)

@@ -18,19 +18,27 @@ public enum ManifestStore {
     /// - Throws: `usage("backup.not-found")` when the backup has no manifest.
     public static func read(_ id: String, from repository: any Repository) throws -> BackupManifest {
         guard BackupLayout.isValidID(id) else {
-            throw QSnapError(.usage("backup.id"), "\(id.prefix(80)) is not a backup id (they look like 20261121T103000Z-1a2b3c); see qsnap list")
+            throw QSnapError(
+                .usage("backup.id"),
+                "\(id.prefix(80)) is not a backup id (they look like 20261121T103000Z-1a2b3c); see qsnap list")
         }
         guard try repository.head(key: BackupLayout.folder(id) + "deleting.json") == nil else {
-            throw QSnapError(.usage("backup.being-deleted"), "backup \(id) is being deleted by a prune (backups/\(id)/deleting.json); run qsnap prune --yes again to finish")
+            throw QSnapError(
+                .usage("backup.being-deleted"),
+                "backup \(id) is being deleted by a prune (backups/\(id)/deleting.json); run qsnap prune --yes again to finish"
+            )
         }
         guard try repository.head(key: BackupLayout.manifest(id)) != nil else {
-            throw QSnapError(.usage("backup.not-found"), "backup \(id) does not exist in \(repository.displayURL) (no manifest); see qsnap list")
+            throw QSnapError(
+                .usage("backup.not-found"),
+                "backup \(id) does not exist in \(repository.displayURL) (no manifest); see qsnap list")
         }
         let bytes = try repository.getAll(key: BackupLayout.manifest(id))
         do {
             return try JSONDecoder().decode(BackupManifest.self, from: Data(bytes))
         } catch {
-            throw QSnapError(.verificationFailed("backup.manifest"), "the manifest of backup \(id) is unreadable: \(error)")
+            throw QSnapError(
+                .verificationFailed("backup.manifest"), "the manifest of backup \(id) is unreadable: \(error)")
         }
     }
 
@@ -42,7 +50,10 @@ public enum ManifestStore {
         do {
             return try JSONDecoder().decode(BackupLabels.self, from: Data(bytes))
         } catch {
-            throw QSnapError(.verificationFailed("backup.manifest"), "the manifest of backup \(id) is unreadable, so whether it is pinned or tagged is unknown: \(error); nothing was deleted. Delete it on purpose with qsnap forget \(id) --force --yes")
+            throw QSnapError(
+                .verificationFailed("backup.manifest"),
+                "the manifest of backup \(id) is unreadable, so whether it is pinned or tagged is unknown: \(error); nothing was deleted. Delete it on purpose with qsnap forget \(id) --force --yes"
+            )
         }
     }
 
@@ -64,7 +75,10 @@ public enum ManifestStore {
                 try JSONDecoder().decode(BackupObjectLock.self, from: Data(bytes))
             )
         } catch {
-            throw QSnapError(.verificationFailed("backup.manifest"), "the manifest of backup \(id) is unreadable, so whether it is pinned, tagged or locked is unknown: \(error); nothing was deleted. Delete it on purpose with qsnap forget \(id) --force --yes")
+            throw QSnapError(
+                .verificationFailed("backup.manifest"),
+                "the manifest of backup \(id) is unreadable, so whether it is pinned, tagged or locked is unknown: \(error); nothing was deleted. Delete it on purpose with qsnap forget \(id) --force --yes"
+            )
         }
     }
 

@@ -8,8 +8,9 @@ public enum RepositoryKeyring {
     /// first backup).
     public static func config(of raw: any Repository) throws -> RepositoryConfig? {
         guard try raw.head(key: BackupLayout.marker) != nil else { return nil }
-        return try RepositoryConfig(parsing: raw.getAll(key: BackupLayout.marker, limit: 1 << 16),
-                                    location: "\(raw.displayURL)/\(BackupLayout.marker)")
+        return try RepositoryConfig(
+            parsing: raw.getAll(key: BackupLayout.marker, limit: 1 << 16),
+            location: "\(raw.displayURL)/\(BackupLayout.marker)")
     }
 
     /// Opens `raw`: a plain repository as it is, an encrypted one with the password `password()` gives (asked only
@@ -19,8 +20,10 @@ public enum RepositoryKeyring {
     public static func open(_ raw: any Repository, password: () throws -> String?) throws -> any Repository {
         guard let config = try config(of: raw), let encryption = config.encryption else { return raw }
         guard let password = try password(), !password.isEmpty else {
-            throw QSnapError(.usage("key.password-missing"),
-                             "\(raw.displayURL) is an encrypted repository: give its password with QSNAP_PASSWORD, QSNAP_PASSWORD_FILE or --password-command")
+            throw QSnapError(
+                .usage("key.password-missing"),
+                "\(raw.displayURL) is an encrypted repository: give its password with QSNAP_PASSWORD, QSNAP_PASSWORD_FILE or --password-command"
+            )
         }
         return try unlock(raw, encryption: encryption, password: password)
     }
@@ -31,15 +34,19 @@ public enum RepositoryKeyring {
     {
         let files = try keyFiles(raw, encryption: encryption)
         guard !files.isEmpty else {
-            throw QSnapError(.keyRejected("key.none"), "\(raw.displayURL) is encrypted but holds no key file under \(encryption.keys): it cannot be opened")
+            throw QSnapError(
+                .keyRejected("key.none"),
+                "\(raw.displayURL) is encrypted but holds no key file under \(encryption.keys): it cannot be opened")
         }
         for file in files {
             if let secrets = try file.unwrap(password: password) {
                 return EncryptedRepository(inner: raw, config: encryption, keyID: file.id, secrets: secrets)
             }
         }
-        throw QSnapError(.keyRejected("key.wrong-password"),
-                         "the password opens none of the \(files.count) key(s) of \(raw.displayURL): wrong password (check QSNAP_PASSWORD, QSNAP_PASSWORD_FILE or --password-command)")
+        throw QSnapError(
+            .keyRejected("key.wrong-password"),
+            "the password opens none of the \(files.count) key(s) of \(raw.displayURL): wrong password (check QSNAP_PASSWORD, QSNAP_PASSWORD_FILE or --password-command)"
+        )
     }
 
     /// Every key file, by id.
@@ -50,7 +57,8 @@ public enum RepositoryKeyring {
             } catch let error as QSnapError {
                 throw error
             } catch {
-                throw QSnapError(.refused("key.file"), "\(raw.displayURL)/\(object.key) is not a qsnap key file: \(error)")
+                throw QSnapError(
+                    .refused("key.file"), "\(raw.displayURL)/\(object.key) is not a qsnap key file: \(error)")
             }
         }.sorted { $0.created == $1.created ? $0.id < $1.id : $0.created < $1.created }
     }
@@ -66,33 +74,44 @@ public enum RepositoryKeyring {
     /// Writes the config of a new repository (the key file first, the config last).
     /// - Throws: `refused("repo.initialized")` when a config exists, `refused("repo.has-backups")` when backups do:
     ///   a plain repository is never turned into a mixed one.
-    public static func initialize(_ raw: any Repository, encrypted: Bool, compression: ObjectCompression,
-                                  password: String?) throws -> Initialized {
+    public static func initialize(
+        _ raw: any Repository, encrypted: Bool, compression: ObjectCompression,
+        password: String?
+    ) throws -> Initialized {
         if let existing = try config(of: raw) {
-            throw QSnapError(.refused("repo.initialized"),
-                             "\(raw.displayURL) is already a qsnap repository (\(existing.encryption == nil ? "plain" : "encrypted")); nothing was changed")
+            throw QSnapError(
+                .refused("repo.initialized"),
+                "\(raw.displayURL) is already a qsnap repository (\(existing.encryption == nil ? "plain" : "encrypted")); nothing was changed"
+            )
         }
         guard try raw.list(prefix: BackupLayout.backupsFolder).isEmpty else {
-            throw QSnapError(.refused("repo.has-backups"),
-                             "\(raw.displayURL) already holds backups: it stays a plain repository (encrypt by backing up into a new one); nothing was changed")
+            throw QSnapError(
+                .refused("repo.has-backups"),
+                "\(raw.displayURL) already holds backups: it stays a plain repository (encrypt by backing up into a new one); nothing was changed"
+            )
         }
         guard encrypted else {
             guard compression == .none else {
-                throw QSnapError(.usage("repo.compression"), "--compression needs --encryption aes-256-gcm: a plain repository stores the snapshots as they are")
+                throw QSnapError(
+                    .usage("repo.compression"),
+                    "--compression needs --encryption aes-256-gcm: a plain repository stores the snapshots as they are")
             }
             try raw.put(key: BackupLayout.marker, bytes: RepositoryConfig.plain.bytes)
             return Initialized(repository: raw.displayURL, encryption: "none", compression: "none", keyID: nil)
         }
         guard let password, !password.isEmpty else {
-            throw QSnapError(.usage("key.password-missing"), "an encrypted repository needs a password: QSNAP_PASSWORD, QSNAP_PASSWORD_FILE or --password-command")
+            throw QSnapError(
+                .usage("key.password-missing"),
+                "an encrypted repository needs a password: QSNAP_PASSWORD, QSNAP_PASSWORD_FILE or --password-command")
         }
         let config = RepositoryConfig.encrypted()
         let secrets = RepositorySecrets(masterKey: .random(), compression: compression)
         let file = try KeyFile.wrap(secrets, password: password, created: now(), host: ProcessInfo.processInfo.hostName)
         try raw.put(key: config.encryption!.keys + file.id + ".json", bytes: file.bytes)
         try raw.put(key: BackupLayout.marker, bytes: config.bytes)
-        return Initialized(repository: raw.displayURL, encryption: "aes-256-gcm", compression: compression.description,
-                           keyID: file.id)
+        return Initialized(
+            repository: raw.displayURL, encryption: "aes-256-gcm", compression: compression.description,
+            keyID: file.id)
     }
 
     /// One key as `qsnap key list` shows it.
@@ -113,10 +132,14 @@ public enum RepositoryKeyring {
     /// Wraps the master key under a new password as a new key file.
     public static func add(to repository: EncryptedRepository, password: String) throws -> KeySummary {
         guard !password.isEmpty else {
-            throw QSnapError(.usage("key.password-missing"), "the new password is empty: give it with QSNAP_NEW_PASSWORD, --new-password-file or --new-password-command")
+            throw QSnapError(
+                .usage("key.password-missing"),
+                "the new password is empty: give it with QSNAP_NEW_PASSWORD, --new-password-file or --new-password-command"
+            )
         }
-        let file = try KeyFile.wrap(repository.secrets, password: password, created: now(),
-                                    host: ProcessInfo.processInfo.hostName)
+        let file = try KeyFile.wrap(
+            repository.secrets, password: password, created: now(),
+            host: ProcessInfo.processInfo.hostName)
         try repository.inner.put(key: repository.config.keys + file.id + ".json", bytes: file.bytes)
         return KeySummary(id: file.id, created: file.created, host: file.host, current: false)
     }
@@ -125,11 +148,14 @@ public enum RepositoryKeyring {
     /// - Throws: `usage("key.not-found")`, `refused("key.in-use")`.
     public static func remove(_ id: String, from repository: EncryptedRepository) throws {
         guard KeyFile.isValidID(id), try repository.inner.head(key: repository.config.keys + id + ".json") != nil else {
-            throw QSnapError(.usage("key.not-found"), "\(repository.displayURL) has no key \(id.prefix(40)); see qsnap key list")
+            throw QSnapError(
+                .usage("key.not-found"), "\(repository.displayURL) has no key \(id.prefix(40)); see qsnap key list")
         }
         guard id != repository.keyID else {
-            throw QSnapError(.refused("key.in-use"),
-                             "key \(id) is the one this password opened: open the repository with another key's password to remove it (a repository keeps at least one key)")
+            throw QSnapError(
+                .refused("key.in-use"),
+                "key \(id) is the one this password opened: open the repository with another key's password to remove it (a repository keeps at least one key)"
+            )
         }
         try repository.inner.delete(keys: [repository.config.keys + id + ".json"])
     }

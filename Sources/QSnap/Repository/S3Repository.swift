@@ -37,7 +37,8 @@ public struct S3Repository: Repository {
     public func makeWriter(key: String, expectedSize: Int64?) throws -> any RepositoryObjectWriter {
         var options = writerOptions
         options.expectedSize = expectedSize
-        return S3RepositoryWriter(writer: try S3ObjectWriter(client: client, key: full(key), options: options), key: key)
+        return S3RepositoryWriter(
+            writer: try S3ObjectWriter(client: client, key: full(key), options: options), key: key)
     }
 
     public func put(key: String, bytes: [UInt8]) throws {
@@ -100,7 +101,8 @@ public struct S3Repository: Repository {
             supported = false
         }
         client.logger.debug(
-            "repository lock on \(displayURL): \(supported ? "conditional writes (If-None-Match / If-Match)" : "write, settle, read back (the store has no conditional writes)")")
+            "repository lock on \(displayURL): \(supported ? "conditional writes (If-None-Match / If-Match)" : "write, settle, read back (the store has no conditional writes)")"
+        )
         conditionalWrites.withLock { $0 = supported }
         return supported
     }

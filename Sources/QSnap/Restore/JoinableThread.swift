@@ -39,22 +39,27 @@ final class JoinableThread: @unchecked Sendable {
         if let stackSize { pthread_attr_setstacksize(&attributes, stackSize) }
         let context = Unmanaged.passRetained(Start(name: name, body: body, owner: self)).toOpaque()
         #if canImport(Darwin)
-        var thread: pthread_t?
+            var thread: pthread_t?
         #else
-        var thread = pthread_t()
+            var thread = pthread_t()
         #endif
-        let status = pthread_create(&thread, &attributes, { raw in
-            let pointer: UnsafeMutableRawPointer? = raw
-            // Released at the end of this scope: the closure's captures go before the thread exits, not after.
-            let start = Unmanaged<Start>.fromOpaque(pointer!).takeRetainedValue()
-            if let owner = start.owner { owner.idLock.withLock { owner.tid = JoinableThread.currentKernelThreadID() } }
-            Thread.current.name = start.name
-            start.body()
-            return nil
-        }, context)
+        let status = pthread_create(
+            &thread, &attributes,
+            { raw in
+                let pointer: UnsafeMutableRawPointer? = raw
+                // Released at the end of this scope: the closure's captures go before the thread exits, not after.
+                let start = Unmanaged<Start>.fromOpaque(pointer!).takeRetainedValue()
+                if let owner = start.owner {
+                    owner.idLock.withLock { owner.tid = JoinableThread.currentKernelThreadID() }
+                }
+                Thread.current.name = start.name
+                start.body()
+                return nil
+            }, context)
         guard status == 0 else {
             Unmanaged<Start>.fromOpaque(context).release()
-            throw QSnapError(.failure("thread.create"), "cannot start the \(name) thread: \(String(cString: strerror(status)))")
+            throw QSnapError(
+                .failure("thread.create"), "cannot start the \(name) thread: \(String(cString: strerror(status)))")
         }
         handle = thread
     }
@@ -76,14 +81,14 @@ final class JoinableThread: @unchecked Sendable {
 
     private static func currentKernelThreadID() -> Int32? {
         #if os(Linux)
-        var link = [UInt8](repeating: 0, count: 64)
-        let n = link.withUnsafeMutableBytes {  // "<pid>/task/<tid>"
-            readlink("/proc/thread-self", $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count)
-        }
-        guard n > 0 else { return nil }
-        return String(decoding: link[0..<n], as: UTF8.self).split(separator: "/").last.flatMap { Int32($0) }
+            var link = [UInt8](repeating: 0, count: 64)
+            let n = link.withUnsafeMutableBytes {  // "<pid>/task/<tid>"
+                readlink("/proc/thread-self", $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count)
+            }
+            guard n > 0 else { return nil }
+            return String(decoding: link[0..<n], as: UTF8.self).split(separator: "/").last.flatMap { Int32($0) }
         #else
-        return nil
+            return nil
         #endif
     }
 }

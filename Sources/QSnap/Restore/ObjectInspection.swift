@@ -71,8 +71,9 @@ final class ObjectInspection: @unchecked Sendable {
         let inspected = self.inspected
         inspector = Verdict(name: "qsnap-inspect", reading: feed) {
             // Deep: every entry at every level, as Qdrant's unpacker would meet it. The SHA-256 runs beside it.
-            let report = try SnapshotInspector.inspect(feed: feed, displayPath: key, fileName: name,
-                                                       options: InspectOptions(checksumSource: "manifest", deep: true))
+            let report = try SnapshotInspector.inspect(
+                feed: feed, displayPath: key, fileName: name,
+                options: InspectOptions(checksumSource: "manifest", deep: true))
             inspected.value.withLock { $0 = report }
         }
         let hashFeed = self.hashFeed
@@ -167,7 +168,8 @@ final class ObjectInspection: @unchecked Sendable {
                 chunk.count += n
             }
         } catch {
-            let failure = (error as? QSnapError) ?? QSnapError(.failure("restore.read"), "reading \(object.key) failed: \(error)")
+            let failure =
+                (error as? QSnapError) ?? QSnapError(.failure("restore.read"), "reading \(object.key) failed: \(error)")
             inspectFeed.finish(failure)
             hashFeed.finish(failure)
             throw error
@@ -175,8 +177,10 @@ final class ObjectInspection: @unchecked Sendable {
         if chunk.count == 0 {
             exhausted = true
             guard fetched == object.size else {
-                throw refuse(QSnapError(.verificationFailed("verify.size"),
-                                        "\(object.key): read \(fetched) bytes, the manifest says \(object.size)"))
+                throw refuse(
+                    QSnapError(
+                        .verificationFailed("verify.size"),
+                        "\(object.key): read \(fetched) bytes, the manifest says \(object.size)"))
             }
             inspectFeed.finish()
             hashFeed.finish()
@@ -184,8 +188,10 @@ final class ObjectInspection: @unchecked Sendable {
         }
         fetched += Int64(chunk.count)
         guard fetched <= object.size else {
-            throw refuse(QSnapError(.verificationFailed("verify.size"),
-                                    "\(object.key) holds more than the \(object.size) bytes the manifest says"))
+            throw refuse(
+                QSnapError(
+                    .verificationFailed("verify.size"),
+                    "\(object.key) holds more than the \(object.size) bytes the manifest says"))
         }
         do {
             try inspectFeed.push(chunk)
@@ -254,7 +260,9 @@ final class ObjectInspection: @unchecked Sendable {
                     lock.withLock { self.failure = failure }
                 }
             } catch {
-                lock.withLock { failure = (error as? QSnapError) ?? QSnapError(.failure("restore.inspect"), "\(error)") }
+                lock.withLock {
+                    failure = (error as? QSnapError) ?? QSnapError(.failure("restore.inspect"), "\(error)")
+                }
                 feed.close()
             }
         }

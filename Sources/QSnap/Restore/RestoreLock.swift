@@ -1,11 +1,12 @@
 import Foundation
 import Logging
-import Qdrant
 import QSnapCore
+import Qdrant
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Keeps two restores of the same collection apart on one target: before it changes anything, a restore creates
@@ -36,10 +37,13 @@ struct RestoreLock {
         var staging: [String] = []
 
         var metadata: JSONValue {
-            .object(["qsnap_restore_lock": .object([
-                "host": .string(host), "pid": .integer(Int64(pid)), "backup": .string(backup), "started": .string(started),
-                "staging": .array(staging.map(JSONValue.string)),
-            ])])
+            .object([
+                "qsnap_restore_lock": .object([
+                    "host": .string(host), "pid": .integer(Int64(pid)), "backup": .string(backup),
+                    "started": .string(started),
+                    "staging": .array(staging.map(JSONValue.string)),
+                ])
+            ])
         }
 
         init(host: String, pid: Int32, backup: String, started: String, staging: [String] = []) {
@@ -52,9 +56,12 @@ struct RestoreLock {
 
         init?(metadata: JSONValue?) {
             guard let m = metadata?["qsnap_restore_lock"], let host = m["host"]?.stringValue,
-                  let pid = m["pid"]?.intValue.flatMap({ Int32(exactly: $0) }) else { return nil }
-            self.init(host: host, pid: pid, backup: m["backup"]?.stringValue ?? "?", started: m["started"]?.stringValue ?? "?",
-                      staging: (m["staging"]?.arrayValue ?? []).compactMap(\.stringValue))
+                let pid = m["pid"]?.intValue.flatMap({ Int32(exactly: $0) })
+            else { return nil }
+            self.init(
+                host: host, pid: pid, backup: m["backup"]?.stringValue ?? "?",
+                started: m["started"]?.stringValue ?? "?",
+                staging: (m["staging"]?.arrayValue ?? []).compactMap(\.stringValue))
         }
 
         /// True when the holder ran on this host and its process no longer exists.
@@ -68,8 +75,9 @@ struct RestoreLock {
     /// - Throws: `busy("restore.locked")` (exit 5) when another restore of the same base holds it.
     @discardableResult
     func acquire(backupID: String, staging: [String]) throws -> [String] {
-        let holder = Holder(host: ProcessInfo.processInfo.hostName, pid: getpid(), backup: backupID,
-                            started: ISO8601DateFormatter().string(from: Date()), staging: staging)
+        let holder = Holder(
+            host: ProcessInfo.processInfo.hostName, pid: getpid(), backup: backupID,
+            started: ISO8601DateFormatter().string(from: Date()), staging: staging)
         var body: [String: JSONValue] = [
             "vectors": .object(["size": .integer(1), "distance": .string("Dot")]),
             "shard_number": .integer(1), "replication_factor": .integer(1),
@@ -100,7 +108,8 @@ struct RestoreLock {
                     tookOver = true
                     continue
                 }
-                let who = current.map { "restoring backup \($0.backup) since \($0.started) (host \($0.host), pid \($0.pid))" }
+                let who =
+                    current.map { "restoring backup \($0.backup) since \($0.started) (host \($0.host), pid \($0.pid))" }
                     ?? "(no holder recorded)"
                 throw QSnapError(
                     .busy("restore.locked"),
@@ -108,8 +117,9 @@ struct RestoreLock {
                         + "killed on another host, delete the collection \(lock) by hand and restore again")
             }
         }
-        throw QSnapError(.busy("restore.locked"),
-                         "the restore lock \(lock) kept changing hands: another restore of \(base) is starting; try again")
+        throw QSnapError(
+            .busy("restore.locked"),
+            "the restore lock \(lock) kept changing hands: another restore of \(base) is starting; try again")
     }
 
     /// The holder of a lock left by a restore that is gone (it ran on this host and its process no longer exists),
@@ -117,8 +127,9 @@ struct RestoreLock {
     static func orphan(base: String, client: QdrantClient) throws -> Holder? {
         let lock = name(base: base)
         guard try client.collectionExists(lock),
-              let holder = Holder(metadata: try client.collectionInfo(lock).config["metadata"]),
-              holder.isGoneFromThisHost else { return nil }
+            let holder = Holder(metadata: try client.collectionInfo(lock).config["metadata"]),
+            holder.isGoneFromThisHost
+        else { return nil }
         return holder
     }
 
@@ -126,6 +137,8 @@ struct RestoreLock {
     /// this host or names it for removal by hand).
     func release() {
         let lock = Self.name(base: base)
-        do { try client.deleteCollection(lock) } catch { logger.warning("could not remove the restore lock \(lock): \(error)") }
+        do { try client.deleteCollection(lock) } catch {
+            logger.warning("could not remove the restore lock \(lock): \(error)")
+        }
     }
 }

@@ -25,9 +25,11 @@ public struct RestoreOptions: Sendable {
     public var verifyTimeout: Double = 120
 
     /// Creates options.
-    public init(collections: [String]? = nil, asName: String? = nil, alias: String? = nil,
-                peerMap: [UInt64: String] = [:], force: Set<RestoreGateResult.Gate> = [],
-                transport: RestoreTransport = .upload, objectBaseURL: String? = nil, presignExpiry: Int = 3600) {
+    public init(
+        collections: [String]? = nil, asName: String? = nil, alias: String? = nil,
+        peerMap: [UInt64: String] = [:], force: Set<RestoreGateResult.Gate> = [],
+        transport: RestoreTransport = .upload, objectBaseURL: String? = nil, presignExpiry: Int = 3600
+    ) {
         self.collections = collections
         self.asName = asName
         self.alias = alias

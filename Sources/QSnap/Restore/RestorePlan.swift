@@ -71,6 +71,6 @@ public struct RestorePlan: Codable, Sendable {
             .refused("restore.gate-" + failed.map(\.gate.rawValue).joined(separator: "+")),
             "restore of \(backupID) refused: "
                 + failed.map { "\($0.gate.rawValue): \($0.detail) (override: \($0.gate.overrideFlag))" }
-                    .joined(separator: " | "))
+                .joined(separator: " | "))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Qdrant
 import QSnapCore
+import Qdrant
 
 /// Builds a ``RestorePlan`` from a manifest and the target as it is now, and runs the gates. Reads only.
 public struct RestorePlanner: Sendable {
@@ -25,8 +25,9 @@ public struct RestorePlanner: Sendable {
         guard let wanted = options.collections, !wanted.isEmpty else { return manifest.collections }
         return try wanted.map { name in
             guard let c = manifest.collections.first(where: { $0.name == name }) else {
-                throw QSnapError(.usage("restore.collection"),
-                                 "backup \(manifest.id) has no collection \(name); it has: \(available.joined(separator: ", "))")
+                throw QSnapError(
+                    .usage("restore.collection"),
+                    "backup \(manifest.id) has no collection \(name); it has: \(available.joined(separator: ", "))")
             }
             return c
         }
@@ -39,7 +40,9 @@ public struct RestorePlanner: Sendable {
         if object.kind == .shard, let shard = object.shardId { return shard % n }
         if let peer = object.peerId, let url = options.peerMap[peer] {
             guard let i = target.nodes.firstIndex(where: { $0.url == SafeURL.display(url) }) else {
-                throw QSnapError(.usage("restore.map"), "--map \(peer)=\(SafeURL.display(url)): that URL is not one of the --target URLs")
+                throw QSnapError(
+                    .usage("restore.map"),
+                    "--map \(peer)=\(SafeURL.display(url)): that URL is not one of the --target URLs")
             }
             return i
         }
@@ -52,10 +55,12 @@ public struct RestorePlanner: Sendable {
     public func plan() throws -> RestorePlan {
         let selected = try selectedCollections()
         if selected.count > 1, options.asName != nil || options.alias != nil {
-            throw QSnapError(.usage("restore.rename"), "--as and --alias apply to one collection; select it with --collection")
+            throw QSnapError(
+                .usage("restore.rename"), "--as and --alias apply to one collection; select it with --collection")
         }
         for peer in options.peerMap.keys where !manifest.source.nodes.contains(where: { $0.peerId == peer }) {
-            throw QSnapError(.usage("restore.map"), "--map names peer \(peer), which is not a source peer of backup \(manifest.id)")
+            throw QSnapError(
+                .usage("restore.map"), "--map names peer \(peer), which is not a source peer of backup \(manifest.id)")
         }
         var plans: [RestorePlan.CollectionPlan] = []
         var gates: [RestoreGateResult] = []
@@ -69,7 +74,9 @@ public struct RestorePlanner: Sendable {
             let staging = RestoreNaming.stagingName(base: base, backupID: manifest.id)
             let mainAlias = options.alias ?? base
             var aliases = [mainAlias]
-            for a in manifest.aliases where a.collection == c.name && !aliases.contains(a.alias) { aliases.append(a.alias) }
+            for a in manifest.aliases where a.collection == c.name && !aliases.contains(a.alias) {
+                aliases.append(a.alias)
+            }
             let objects = manifest.objects(of: c.name)
             let needed = Self.neededObjects(objects.map(\.shards), kind: manifest.kind, targetNodes: target.nodes.count)
             var planned: [RestorePlan.PlannedObject] = []
@@ -77,8 +84,10 @@ public struct RestorePlanner: Sendable {
                 let i = try predictedNode(o)
                 // A full snapshot serves every collection: count its bytes once.
                 if needed.contains(k), counted.insert(o.key).inserted { incoming[i] += o.size }
-                planned.append(RestorePlan.PlannedObject(key: o.key, size: o.size, shards: o.shards, sourcePeer: o.peerId,
-                                                         node: target.nodes[i].url, nodeIndex: i, needed: needed.contains(k)))
+                planned.append(
+                    RestorePlan.PlannedObject(
+                        key: o.key, size: o.size, shards: o.shards, sourcePeer: o.peerId,
+                        node: target.nodes[i].url, nodeIndex: i, needed: needed.contains(k)))
             }
             var current: [String: String] = [:]
             for a in aliases { if let t = target.aliases[a] { current[a] = t } }
@@ -86,45 +95,63 @@ public struct RestorePlanner: Sendable {
             var replacedConfig: JSONValue?
             if let replacedName { replacedConfig = try target.nodes[0].client.collectionInfo(replacedName).config }
             let foreign = try target.collections.contains(staging) && !target.isMarkedStaging(staging)
-            topologyResults.append(TopologyGate.evaluate(TopologyGate.Input(
-                collection: c, kind: manifest.kind, objectShards: objects.map(\.shards), stagingName: staging,
-                aliases: aliases, targetNodes: target.nodes.count, targetCollections: Set(target.collections),
-                targetAliases: target.aliases, replacedConfig: replacedConfig, replacedName: replacedName,
-                stagingNameIsForeign: foreign)))
+            topologyResults.append(
+                TopologyGate.evaluate(
+                    TopologyGate.Input(
+                        collection: c, kind: manifest.kind, objectShards: objects.map(\.shards), stagingName: staging,
+                        aliases: aliases, targetNodes: target.nodes.count, targetCollections: Set(target.collections),
+                        targetAliases: target.aliases, replacedConfig: replacedConfig, replacedName: replacedName,
+                        stagingNameIsForeign: foreign)))
             let replicas = min(c.config["params"]?["replication_factor"]?.intValue ?? 1, target.nodes.count)
-            memory.append(MemoryGate.Collection(name: c.name, footprintBytes: MemoryFootprint.bytes(config: c.config, points: c.pointsCount),
-                                                replicas: replicas))
+            memory.append(
+                MemoryGate.Collection(
+                    name: c.name, footprintBytes: MemoryFootprint.bytes(config: c.config, points: c.pointsCount),
+                    replicas: replicas))
             allAliases += aliases
-            plans.append(RestorePlan.CollectionPlan(
-                source: c.name, base: base, staging: staging, aliases: aliases, currentTargets: current,
-                stale: try target.staleStaging(base: base),
-                pointsCount: c.pointsCount, objects: planned))
+            plans.append(
+                RestorePlan.CollectionPlan(
+                    source: c.name, base: base, staging: staging, aliases: aliases, currentTargets: current,
+                    stale: try target.staleStaging(base: base),
+                    pointsCount: c.pointsCount, objects: planned))
         }
         let duplicates = Dictionary(grouping: allAliases, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
         if !duplicates.isEmpty {
-            throw QSnapError(.usage("restore.alias-twice"),
-                             "alias(es) \(duplicates.joined(separator: ", ")) would point at two restored collections; restore them one at a time with --collection and --alias")
+            throw QSnapError(
+                .usage("restore.alias-twice"),
+                "alias(es) \(duplicates.joined(separator: ", ")) would point at two restored collections; restore them one at a time with --collection and --alias"
+            )
         }
         guard let sourceVersion = QdrantVersion(manifest.source.qdrantVersion) else {
-            throw QSnapError(.failure("restore.manifest"), "the manifest's source version \(manifest.source.qdrantVersion) is not a version")
+            throw QSnapError(
+                .failure("restore.manifest"),
+                "the manifest's source version \(manifest.source.qdrantVersion) is not a version")
         }
-        gates.append(VersionGate.evaluate(source: sourceVersion, target: target.version).overridden(by: options.force.contains(.version)))
-        gates.append(DiskGate.evaluate(nodes: target.nodes.indices.map { i in
-            DiskGate.Node(url: target.nodes[i].url, incomingBytes: incoming[i], freeBytes: target.nodes[i].freeBytes,
-                          freeSource: target.nodes[i].freeSource)
-        }).overridden(by: options.force.contains(.disk)))
-        gates.append(MemoryGate.evaluate(collections: memory, nodeRAM: target.nodes.map(\.ramBytes))
-            .overridden(by: options.force.contains(.ram)))
+        gates.append(
+            VersionGate.evaluate(source: sourceVersion, target: target.version).overridden(
+                by: options.force.contains(.version)))
+        gates.append(
+            DiskGate.evaluate(
+                nodes: target.nodes.indices.map { i in
+                    DiskGate.Node(
+                        url: target.nodes[i].url, incomingBytes: incoming[i], freeBytes: target.nodes[i].freeBytes,
+                        freeSource: target.nodes[i].freeSource)
+                }
+            ).overridden(by: options.force.contains(.disk)))
+        gates.append(
+            MemoryGate.evaluate(collections: memory, nodeRAM: target.nodes.map(\.ramBytes))
+                .overridden(by: options.force.contains(.ram)))
         gates.append(Self.combine(topologyResults).overridden(by: options.force.contains(.topology)))
-        gates.append(AliasGate.evaluate(aliases: allAliases, targetAliases: target.aliases)
-            .overridden(by: options.force.contains(.alias)))
+        gates.append(
+            AliasGate.evaluate(aliases: allAliases, targetAliases: target.aliases)
+                .overridden(by: options.force.contains(.alias)))
         return RestorePlan(
             backupID: manifest.id, kind: manifest.kind, sourceVersion: manifest.source.qdrantVersion,
             targetVersion: target.version.description, target: target.nodes.map(\.url),
             // A node cannot take one collection's file out of a full snapshot by itself: full backups are uploaded.
             // and Qdrant Cloud blocks a node's outbound traffic, so it cannot download from a URL either.
             // An unresolved `auto` (no repository known yet) plans the upload.
-            transport: manifest.kind == .full || target.isQdrantCloud || options.transport == .auto ? .upload : options.transport,
+            transport: manifest.kind == .full || target.isQdrantCloud || options.transport == .auto
+                ? .upload : options.transport,
             collections: plans, gates: gates,
             verdict: gates.contains(where: \.refuses) ? "refused" : "ok")
     }
@@ -136,9 +163,11 @@ public struct RestorePlanner: Sendable {
         var missing = Set(shards.flatMap { $0 })
         var chosen: Set<Int> = []
         while !missing.isEmpty {
-            guard let best = shards.indices.filter({ !chosen.contains($0) })
-                .max(by: { missing.intersection(shards[$0]).count < missing.intersection(shards[$1]).count }),
-                !missing.isDisjoint(with: shards[best]) else { break }
+            guard
+                let best = shards.indices.filter({ !chosen.contains($0) })
+                    .max(by: { missing.intersection(shards[$0]).count < missing.intersection(shards[$1]).count }),
+                !missing.isDisjoint(with: shards[best])
+            else { break }
             chosen.insert(best)
             missing.subtract(shards[best])
         }

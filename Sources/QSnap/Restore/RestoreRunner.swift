@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Qdrant
 import QSnapCore
+import Qdrant
 
 /// Performs a planned restore, driven by ``RestoreStateMachine``: remove stale staging collections, recover every
 /// object into fresh staging collections, verify them, then switch every alias in one `POST /collections/aliases`.
@@ -44,15 +44,18 @@ public final class RestoreRunner: @unchecked Sendable {
     private var computedSHA256: [String: String] = [:]
 
     /// Creates a runner for a plan whose gates passed.
-    public init(manifest: BackupManifest, target: RestoreTarget, plan: RestorePlan, repository: any Repository,
-                options: RestoreOptions, logger: Logger) {
+    public init(
+        manifest: BackupManifest, target: RestoreTarget, plan: RestorePlan, repository: any Repository,
+        options: RestoreOptions, logger: Logger
+    ) {
         self.manifest = manifest
         self.target = target
         self.plan = plan
-        self.sender = SnapshotSender(repository: repository, transport: plan.transport,
-                                     objectBaseURL: options.objectBaseURL, presignExpiry: options.presignExpiry,
-                                     logger: logger, backupID: manifest.id,
-                                     fallBackToUpload: options.fallBackToUpload)
+        self.sender = SnapshotSender(
+            repository: repository, transport: plan.transport,
+            objectBaseURL: options.objectBaseURL, presignExpiry: options.presignExpiry,
+            logger: logger, backupID: manifest.id,
+            fallBackToUpload: options.fallBackToUpload)
         self.logger = logger
         self.verifyTimeout = options.verifyTimeout
         self.askedTransport = options.fallBackToUpload ? .auto : options.transport
@@ -72,15 +75,19 @@ public final class RestoreRunner: @unchecked Sendable {
         var locks: [RestoreLock] = []
         defer { for lock in locks.reversed() { lock.release() } }
         for base in Set(plan.collections.map(\.base)).sorted() {
-            let lock = RestoreLock(client: target.nodes[0].client, base: base,
-                                   hasMetadata: target.hasCollectionMetadata, logger: logger)
+            let lock = RestoreLock(
+                client: target.nodes[0].client, base: base,
+                hasMetadata: target.hasCollectionMetadata, logger: logger)
             inherited.formUnion(
-                try lock.acquire(backupID: manifest.id, staging: plan.collections.filter { $0.base == base }.map(\.staging)))
+                try lock.acquire(
+                    backupID: manifest.id, staging: plan.collections.filter { $0.base == base }.map(\.staging)))
             locks.append(lock)
         }
         let started = Date()
         if plan.transport != askedTransport && askedTransport != .auto {
-            let why = manifest.kind == .full ? "a full backup is sent collection by collection"
+            let why =
+                manifest.kind == .full
+                ? "a full backup is sent collection by collection"
                 : "Qdrant Cloud nodes cannot download from a URL"
             logger.notice("using the upload transport instead of --transport \(askedTransport.rawValue): \(why)")
         }
@@ -89,8 +96,10 @@ public final class RestoreRunner: @unchecked Sendable {
         var action = machine.event(.start)
         while true {
             // A stop (SIGTERM, SIGINT) fails the step about to start: the machine then deletes the staging collections.
-            if let stopped = ProcessStop.stoppedError, [.cleanStale, .recoverNext, .verify, .switchAliases].contains(action),
-               failure == nil {
+            if let stopped = ProcessStop.stoppedError,
+                [.cleanStale, .recoverNext, .verify, .switchAliases].contains(action),
+                failure == nil
+            {
                 failure = stopped
                 logger.error("restore stopped: \(stopped.message); removing the staging collection(s)")
                 action = machine.event(.failed(stopped.message))
@@ -109,13 +118,15 @@ public final class RestoreRunner: @unchecked Sendable {
                 action = machine.event(deleteStaging())
             case .finish:
                 let (aliases, previous) = aliasTargets()
-                return RestoreResult(backupID: manifest.id, transport: plan.transport, collections: verified,
-                                     aliases: aliases, previous: previous, removedStale: removedStale,
-                                     durationSeconds: Date().timeIntervalSince(started))
+                return RestoreResult(
+                    backupID: manifest.id, transport: plan.transport, collections: verified,
+                    aliases: aliases, previous: previous, removedStale: removedStale,
+                    durationSeconds: Date().timeIntervalSince(started))
             case .fail(let reason):
                 throw failure ?? QSnapError(.failure("restore.failed"), reason)
             case .invalid:
-                throw QSnapError(.failure("restore.internal"), "restore state machine got an unexpected event in \(machine.state)")
+                throw QSnapError(
+                    .failure("restore.internal"), "restore state machine got an unexpected event in \(machine.state)")
             }
         }
     }
@@ -153,16 +164,19 @@ public final class RestoreRunner: @unchecked Sendable {
                     reports[object.key] = inspected.report
                     if object.sha256 == nil { computedSHA256[object.key] = inspected.sha256 }
                 } catch let error as QSnapError {
-                    throw QSnapError(error.code, "refusing to restore backup \(manifest.id): \(error.message); nothing was sent to the target")
+                    throw QSnapError(
+                        error.code,
+                        "refusing to restore backup \(manifest.id): \(error.message); nothing was sent to the target")
                 }
             }
             if manifest.kind == .full {
                 let source = plan.collections[c].source
                 for object in objects(of: c) {
                     guard let found = NestedSnapshot.find(source, in: reports[object.key] ?? nil) else {
-                        throw QSnapError(.verificationFailed("restore.nested-missing"),
-                                         "refusing to restore backup \(manifest.id): \(object.key) holds no snapshot of "
-                                            + "collection \(source); nothing was sent to the target")
+                        throw QSnapError(
+                            .verificationFailed("restore.nested-missing"),
+                            "refusing to restore backup \(manifest.id): \(object.key) holds no snapshot of "
+                                + "collection \(source); nothing was sent to the target")
                     }
                     nested[object.key + "\u{0}" + source] = found
                 }
@@ -209,7 +223,8 @@ public final class RestoreRunner: @unchecked Sendable {
         if manifest.kind == .full, case .collection(let name) = scope {
             let source = plan.collections[c].source
             guard let file = nested[object.key + "\u{0}" + source] else {
-                throw QSnapError(.failure("restore.internal"), "\(object.key) was not inspected before sending \(source)")
+                throw QSnapError(
+                    .failure("restore.internal"), "\(object.key) was not inspected before sending \(source)")
             }
             try sender.sendNested(object, nested: file, collection: name, to: node)
         } else {
@@ -217,8 +232,10 @@ public final class RestoreRunner: @unchecked Sendable {
         }
         progress.add(node: node.url, bytes: object.size)
         progress.objectDone(node: node.url)
-        recoveries[c].append(RestoreResult.Recovery(node: node.url, key: object.key, bytes: object.size,
-                                                    seconds: Date().timeIntervalSince(t0)))
+        recoveries[c].append(
+            RestoreResult.Recovery(
+                node: node.url, key: object.key, bytes: object.size,
+                seconds: Date().timeIntervalSince(t0)))
     }
 
     private func start(collection c: Int) throws {
@@ -262,7 +279,8 @@ public final class RestoreRunner: @unchecked Sendable {
             for (o, object) in objects.enumerated() {
                 guard let shard = object.shardId else { continue }
                 guard let n = nodeShards.firstIndex(where: { $0.contains(shard) }) else {
-                    throw QSnapError(.failure("restore.placement"), "no target node holds shard \(shard) of \(cp.staging)")
+                    throw QSnapError(
+                        .failure("restore.placement"), "no target node holds shard \(shard) of \(cp.staging)")
                 }
                 work.append(.send(collection: c, object: o, node: n, scope: .shard(cp.staging, shard)))
             }
@@ -270,15 +288,18 @@ public final class RestoreRunner: @unchecked Sendable {
         } else {
             var preferred: [Int: [Int]] = [:]
             for (o, p) in cp.objects.enumerated() where p.needed { preferred[p.nodeIndex, default: []].append(o) }
-            let coverage = ShardCoverage.plan(nodeShards: nodeShards, objectShards: objects.map { shards(of: $0, collection: c) },
-                                              preferred: preferred, restored: restored)
+            let coverage = ShardCoverage.plan(
+                nodeShards: nodeShards, objectShards: objects.map { shards(of: $0, collection: c) },
+                preferred: preferred, restored: restored)
             if !coverage.uncovered.isEmpty {
                 throw QSnapError(
                     .failure("restore.placement"),
                     "no snapshot of the backup can bring shard(s) \(coverage.uncovered.map(String.init).joined(separator: ", ")) "
                         + "onto a target node that holds them")
             }
-            work = coverage.steps.map { .send(collection: c, object: $0.object, node: $0.node, scope: .collection(cp.staging)) }
+            work = coverage.steps.map {
+                .send(collection: c, object: $0.object, node: $0.node, scope: .collection(cp.staging))
+            }
         }
         for case .send(_, let o, let n, _) in work {
             progress.plan(node: target.nodes[n].url, objects: 1)
@@ -309,8 +330,10 @@ public final class RestoreRunner: @unchecked Sendable {
             let verifier = RestoreVerifier(nodes: target.nodes, logger: logger, settleTimeout: verifyTimeout)
             let checks = try verifier.verify(collection: cp.staging, expected: record)
             let samples = checks.contains { $0.name == "samples" && $0.outcome == .passed } ? record.samples.count : 0
-            verified.append(RestoreResult.Restored(source: cp.source, collection: cp.staging, points: record.pointsCount,
-                                                   samplesChecked: samples, checks: checks, recoveries: recoveries[c]))
+            verified.append(
+                RestoreResult.Restored(
+                    source: cp.source, collection: cp.staging, points: record.pointsCount,
+                    samplesChecked: samples, checks: checks, recoveries: recoveries[c]))
         }
     }
 
@@ -354,7 +377,8 @@ public final class RestoreRunner: @unchecked Sendable {
                 problems.append("\(name): \(error)")
             }
         }
-        return problems.isEmpty ? .stagingDeleted
+        return problems.isEmpty
+            ? .stagingDeleted
             : .failed("delete the staging collection(s) by hand: " + problems.joined(separator: "; "))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Qdrant
 import QSnapCore
+import Qdrant
 
 /// The deployment a restore writes to: one client per node with its peer id, version, free disk and RAM, plus the
 /// collections and aliases it has now.
@@ -43,7 +43,8 @@ public struct RestoreTarget: Sendable {
     ///   - connection: credential, TLS settings and node URLs of the target.
     ///   - storagePath: a local path on the target's storage filesystem; its statvfs free space replaces the
     ///     telemetry estimate (single-node targets on this host).
-    public static func discover(urls: [String], connection: QdrantConnection, storagePath: String?, logger: Logger) throws
+    public static func discover(urls: [String], connection: QdrantConnection, storagePath: String?, logger: Logger)
+        throws
         -> RestoreTarget
     {
         guard !urls.isEmpty else {
@@ -53,7 +54,8 @@ public struct RestoreTarget: Sendable {
         for url in urls where urls.count > 1 {
             let cluster = try connection.client(url, logger: logger).cluster()
             if let peer = cluster.peerId, let other = seen[peer] {
-                throw QSnapError(.usage("restore.target"), "\(SafeURL.display(url)) is the same node (peer \(peer)) as \(other)")
+                throw QSnapError(
+                    .usage("restore.target"), "\(SafeURL.display(url)) is the same node (peer \(peer)) as \(other)")
             }
             if let peer = cluster.peerId { seen[peer] = SafeURL.display(url) }
         }
@@ -82,19 +84,26 @@ public struct RestoreTarget: Sendable {
                 free = (attributes?[.systemFreeSize] as? NSNumber)?.int64Value
                 source = "statvfs"
                 if free == nil {
-                    throw QSnapError(.usage("restore.storage-path"),
-                                     "cannot read the free space of --storage-path \(storagePath); give an existing path")
+                    throw QSnapError(
+                        .usage("restore.storage-path"),
+                        "cannot read the free space of --storage-path \(storagePath); give an existing path")
                 }
             } else if let size = telemetry.diskSizeBytes, let quotas = try client.quotas() {
                 let percent = cluster.peerId.flatMap { quotas.peers[$0]?.diskUsagePercent } ?? quotas.diskUsagePercent
                 free = percent.map { DiskGate.freeBytes(diskSizeBytes: size, usagePercent: $0) }
             }
-            nodes.append(Node(url: discovered.url, client: client, peerId: cluster.peerId, version: discovered.version,
-                              freeBytes: free, freeSource: source, ramBytes: telemetry.ramSizeBytes))
+            nodes.append(
+                Node(
+                    url: discovered.url, client: client, peerId: cluster.peerId, version: discovered.version,
+                    freeBytes: free, freeSource: source, ramBytes: telemetry.ramSizeBytes))
         }
         // The order given stays the order of the nodes (source peers map to target URLs in order).
         let order = urls.map(SafeURL.display)
-        nodes.sort { (order.firstIndex(of: $0.url) ?? Int.max, $0.peerId ?? 0) < (order.firstIndex(of: $1.url) ?? Int.max, $1.peerId ?? 0) }
+        nodes.sort {
+            (order.firstIndex(of: $0.url) ?? Int.max, $0.peerId ?? 0) < (
+                order.firstIndex(of: $1.url) ?? Int.max, $1.peerId ?? 0
+            )
+        }
         let first = nodes[0].client
         let collections = try first.listCollections()
         var aliases: [String: String] = [:]

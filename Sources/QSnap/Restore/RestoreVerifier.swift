@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Qdrant
 import QSnapCore
+import Qdrant
 
 /// Checks a restored staging collection before any alias points at it: exact point count equals the manifest's,
 /// every shard replica Active on every node, the payload index schema equals the manifest's, the manifest's sampled
@@ -48,19 +48,23 @@ struct RestoreVerifier {
                     problems.append("\(node.url) reports \(view.shardCount) shards, expected \(shardNumber)")
                 }
                 if !view.allActive {
-                    let states = view.localShards.map { "\($0.shardId):\($0.state)" }
+                    let states =
+                        view.localShards.map { "\($0.shardId):\($0.state)" }
                         + view.remoteShards.map { "\($0.shardId)@\($0.peerId):\($0.state)" }
-                    problems.append("\(node.url): not all replicas Active (\(states.joined(separator: ", ")), "
-                                    + "\(view.shardTransfers) transfer(s))")
+                    problems.append(
+                        "\(node.url): not all replicas Active (\(states.joined(separator: ", ")), "
+                            + "\(view.shardTransfers) transfer(s))")
                 }
             }
             if problems.isEmpty {
-                return VerificationCheck(name: "shards", outcome: .passed,
-                                         detail: "\(replicas) replica(s) Active on \(nodes.count) node(s), no transfer running")
+                return VerificationCheck(
+                    name: "shards", outcome: .passed,
+                    detail: "\(replicas) replica(s) Active on \(nodes.count) node(s), no transfer running")
             }
             guard Date() < deadline else {
-                throw QSnapError(.verificationFailed("restore.shards"),
-                                 "the restored \(collection) is not healthy: " + problems.joined(separator: "; "))
+                throw QSnapError(
+                    .verificationFailed("restore.shards"),
+                    "the restored \(collection) is not healthy: " + problems.joined(separator: "; "))
             }
             Thread.sleep(forTimeInterval: 0.5)
         }
@@ -69,16 +73,19 @@ struct RestoreVerifier {
     private func checkPayloadIndexes(collection: String, expected: JSONValue) throws -> VerificationCheck {
         let recorded = PayloadIndexSchema(expected)
         guard !recorded.fields.isEmpty else {
-            return VerificationCheck(name: "payload-indexes", outcome: .notChecked, detail: "the backup recorded no payload index")
+            return VerificationCheck(
+                name: "payload-indexes", outcome: .notChecked, detail: "the backup recorded no payload index")
         }
         let actual = PayloadIndexSchema(try nodes[0].client.collectionInfo(collection).payloadSchema)
         let differences = recorded.differences(from: actual)
         guard differences.isEmpty else {
-            throw QSnapError(.verificationFailed("restore.payload-index"),
-                             "the restored \(collection) differs from the backup: " + differences.joined(separator: "; "))
+            throw QSnapError(
+                .verificationFailed("restore.payload-index"),
+                "the restored \(collection) differs from the backup: " + differences.joined(separator: "; "))
         }
-        return VerificationCheck(name: "payload-indexes", outcome: .passed,
-                                 detail: "\(recorded.fields.count) identical (\(recorded.fields.map(\.name).joined(separator: ", ")))")
+        return VerificationCheck(
+            name: "payload-indexes", outcome: .passed,
+            detail: "\(recorded.fields.count) identical (\(recorded.fields.map(\.name).joined(separator: ", ")))")
     }
 
     /// Compares the sampled points; returns the check and the points as retrieved (with vectors).
@@ -86,7 +93,10 @@ struct RestoreVerifier {
         -> (VerificationCheck, [JSONValue])
     {
         guard !samples.isEmpty else {
-            return (VerificationCheck(name: "samples", outcome: .notChecked, detail: "the backup recorded no sampled point"), [])
+            return (
+                VerificationCheck(
+                    name: "samples", outcome: .notChecked, detail: "the backup recorded no sampled point"), []
+            )
         }
         let points = try nodes[0].client.retrieve(collection, ids: samples.map(\.id), withVectors: true)
         var byID: [JSONValue: BackupManifest.PointSample] = [:]
@@ -101,11 +111,15 @@ struct RestoreVerifier {
             if got.vectorSHA256 != s.vectorSHA256 { bad.append("point \(s.id) has a different vector") }
         }
         guard bad.isEmpty else {
-            throw QSnapError(.verificationFailed("restore.samples"),
-                             "the restored \(collection) differs from the backup: " + bad.prefix(5).joined(separator: "; "))
+            throw QSnapError(
+                .verificationFailed("restore.samples"),
+                "the restored \(collection) differs from the backup: " + bad.prefix(5).joined(separator: "; "))
         }
-        return (VerificationCheck(name: "samples", outcome: .passed,
-                                  detail: "\(samples.count) sampled point(s) identical in payload and vectors"), points)
+        return (
+            VerificationCheck(
+                name: "samples", outcome: .passed,
+                detail: "\(samples.count) sampled point(s) identical in payload and vectors"), points
+        )
     }
 
     /// One nearest query per vector the sampled points carry (the first point that has it), each of which must answer.
@@ -118,23 +132,27 @@ struct RestoreVerifier {
             }
         }
         guard !queries.isEmpty else {
-            return VerificationCheck(name: "query", outcome: .notChecked,
-                                     detail: points.isEmpty ? "no sampled point to query with" : "the sampled points carry no vector")
+            return VerificationCheck(
+                name: "query", outcome: .notChecked,
+                detail: points.isEmpty ? "no sampled point to query with" : "the sampled points carry no vector")
         }
         for q in queries {
             let answer: JSONValue
             do {
                 answer = try nodes[0].client.query(collection, body: q.body)
             } catch {
-                throw QSnapError(.verificationFailed("restore.query"),
-                                 "a nearest-vector query (\(q.label)) on the restored \(collection) failed: \(error)")
+                throw QSnapError(
+                    .verificationFailed("restore.query"),
+                    "a nearest-vector query (\(q.label)) on the restored \(collection) failed: \(error)")
             }
             guard let hits = answer["points"]?.arrayValue, !hits.isEmpty else {
-                throw QSnapError(.verificationFailed("restore.query"),
-                                 "a nearest-vector query (\(q.label)) on the restored \(collection) returned no points")
+                throw QSnapError(
+                    .verificationFailed("restore.query"),
+                    "a nearest-vector query (\(q.label)) on the restored \(collection) returned no points")
             }
         }
-        return VerificationCheck(name: "query", outcome: .passed,
-                                 detail: "nearest-vector queries answered: " + queries.map(\.label).joined(separator: ", "))
+        return VerificationCheck(
+            name: "query", outcome: .passed,
+            detail: "nearest-vector queries answered: " + queries.map(\.label).joined(separator: ", "))
     }
 }

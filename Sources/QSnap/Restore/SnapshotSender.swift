@@ -1,11 +1,12 @@
 import Foundation
 import Logging
-import Qdrant
 import QSnapCore
+import Qdrant
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Moves one snapshot object from the repository onto a target node and recovers it there, by ``RestoreTransport``.
@@ -34,28 +35,37 @@ struct SnapshotSender: Sendable {
 
     /// Recovers `object` into `scope` on `node` with `priority` (default `snapshot`) and the manifest's SHA-256 as
     /// checksum.
-    func send(_ object: BackupManifest.Object, scope: SnapshotScope, to node: RestoreTarget.Node,
-              priority: SnapshotPriority = .snapshot) throws {
+    func send(
+        _ object: BackupManifest.Object, scope: SnapshotScope, to node: RestoreTarget.Node,
+        priority: SnapshotPriority = .snapshot
+    ) throws {
         switch transport {
         case .upload, .auto:
             try upload(object, scope: scope, to: node, priority: priority)
         case .url:
             guard !(repository is EncryptedRepository) else {
-                throw QSnapError(.usage("restore.transport-encrypted"),
-                                 "an encrypted repository cannot be restored with --transport url: the node would download bytes it cannot decrypt; use --transport upload (the default)")
+                throw QSnapError(
+                    .usage("restore.transport-encrypted"),
+                    "an encrypted repository cannot be restored with --transport url: the node would download bytes it cannot decrypt; use --transport upload (the default)"
+                )
             }
             let location = try locationURL(for: object.key)
             do {
-                try node.client.recoverSnapshot(scope, location: location, priority: priority, checksum: object.sha256,
-                                                wait: true)
+                try node.client.recoverSnapshot(
+                    scope, location: location, priority: priority, checksum: object.sha256,
+                    wait: true)
             } catch let error as QSnapError where Self.refusesURLRecovery(error) {
                 // Qdrant Cloud blocks outbound traffic, and self-hosted nodes may disable URL recovery.
                 logger.notice("\(node.url) refuses recovery from a URL: uploading \(object.key) instead")
                 try upload(object, scope: scope, to: node, priority: priority)
-            } catch let error as QSnapError where fallBackToUpload && error.qdrantFailure != nil && !ProcessStop.isRequested {
+            } catch let error as QSnapError
+                where fallBackToUpload && error.qdrantFailure != nil && !ProcessStop.isRequested
+            {
                 // The node answered: it could not fetch or recover from the URL (e.g. no route to the store). The
                 // upload inspects the object again as it streams it, so a damaged object is still refused.
-                logger.notice("\(node.url) could not recover \(object.key) from its presigned URL (\(error.message)); uploading it instead")
+                logger.notice(
+                    "\(node.url) could not recover \(object.key) from its presigned URL (\(error.message)); uploading it instead"
+                )
                 try upload(object, scope: scope, to: node, priority: priority)
             }
         }
@@ -86,20 +96,24 @@ struct SnapshotSender: Sendable {
             let path = try local.path(object.key)
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else {
-                throw QSnapError(.failure("restore.object-missing"),
-                                 "cannot open \(path) of the backup: \(String(cString: strerror(errno))). Run qsnap verify.")
+                throw QSnapError(
+                    .failure("restore.object-missing"),
+                    "cannot open \(path) of the backup: \(String(cString: strerror(errno))). Run qsnap verify.")
             }
             #if canImport(Glibc)
-            _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
+                _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
             #endif
-            return ({ buffer in
-                while true {
-                    let n = read(fd, buffer.baseAddress, buffer.count)
-                    if n >= 0 { return n }
-                    if errno == EINTR { continue }
-                    throw QSnapError(.failure("restore.read"), "reading \(path) failed: \(String(cString: strerror(errno)))")
-                }
-            }, { close(fd) })
+            return (
+                { buffer in
+                    while true {
+                        let n = read(fd, buffer.baseAddress, buffer.count)
+                        if n >= 0 { return n }
+                        if errno == EINTR { continue }
+                        throw QSnapError(
+                            .failure("restore.read"), "reading \(path) failed: \(String(cString: strerror(errno)))")
+                    }
+                }, { close(fd) }
+            )
         }
         let pipe = ByteStreamPipe()
         let stop = CancellationFlag()
@@ -116,20 +130,26 @@ struct SnapshotSender: Sendable {
         // Cancelling makes the producer's next write throw and stops its GET within about a second even while
         // stalled; joining waits until its thread has exited, so none is left running when the process exits (e.g.
         // right after a refusal).
-        return ({ buffer in try pipe.read(into: buffer) }, {
-            stop.cancel()
-            pipe.cancel()
-            producer.join()
-        })
+        return (
+            { buffer in try pipe.read(into: buffer) },
+            {
+                stop.cancel()
+                pipe.cancel()
+                producer.join()
+            }
+        )
     }
 
     /// Streams the object into `…/snapshots/upload` through an ``ObjectInspection``: the node receives the last
     /// bytes only after the whole object passed the deep inspection and its SHA-256 matched the manifest's.
-    private func upload(_ object: BackupManifest.Object, scope: SnapshotScope, to node: RestoreTarget.Node,
-                        priority: SnapshotPriority) throws {
+    private func upload(
+        _ object: BackupManifest.Object, scope: SnapshotScope, to node: RestoreTarget.Node,
+        priority: SnapshotPriority
+    ) throws {
         let backup = subject ?? backupID.map { "backup \($0)" } ?? "the backup"
         do { try BackupVerifier.checkPresent(object, in: repository) } catch let error as QSnapError {
-            throw QSnapError(error.code, "refusing to restore \(backup): \(error.message); nothing was sent to \(node.url)")
+            throw QSnapError(
+                error.code, "refusing to restore \(backup): \(error.message); nothing was sent to \(node.url)")
         }
         let (source, cleanup) = try openObject(object)
         defer { cleanup() }
@@ -141,14 +161,18 @@ struct SnapshotSender: Sendable {
                 wait: true, read: { buffer in try inspection.read(into: buffer) })
         } catch {
             if let refusal = inspection.refusal {
-                throw QSnapError(refusal.code, "refusing to restore \(backup): \(refusal.message); the upload to "
-                                    + "\(node.url) was aborted before the node could recover it")
+                throw QSnapError(
+                    refusal.code,
+                    "refusing to restore \(backup): \(refusal.message); the upload to "
+                        + "\(node.url) was aborted before the node could recover it")
             }
             throw error
         }
         guard inspection.passed else {
             // Only a node answering before it received the whole body gets here; it cannot have recovered it.
-            throw QSnapError(.failure("restore.upload"), "\(node.url) answered the upload of \(object.key) before receiving all of it")
+            throw QSnapError(
+                .failure("restore.upload"),
+                "\(node.url) answered the upload of \(object.key) before receiving all of it")
         }
         // Qdrant keeps an uploaded collection snapshot in its snapshots directory: remove it (best effort), beside
         // what the restore does next.
@@ -159,7 +183,7 @@ struct SnapshotSender: Sendable {
     /// snapshots directory.
     func removeUploaded(file: String, of collection: String, on node: RestoreTarget.Node) {
         let client = node.client, logger = self.logger, url = node.url
-        // GCD: a fire-and-forget clean-up joined by `finishCleanups()`; the task-group rewrite is #19's.
+        // GCD: a fire-and-forget clean-up joined by `finishCleanups()`; a task group replaces it.
         DispatchQueue.global().async(group: cleanups) {
             do { try client.deleteSnapshot(.collection(collection), name: file) } catch {
                 logger.debug("could not remove the uploaded \(file) on \(url): \(error)")
@@ -176,7 +200,8 @@ struct SnapshotSender: Sendable {
     /// The URL the node downloads `key` from. A presigned URL is a secret: it is never logged or printed.
     func locationURL(for key: String) throws -> String {
         if let s3 = repository as? S3Repository {
-            return try s3.client.presignGET(key: s3.prefix.isEmpty ? key : s3.prefix + "/" + key, expires: presignExpiry)
+            return try s3.client.presignGET(
+                key: s3.prefix.isEmpty ? key : s3.prefix + "/" + key, expires: presignExpiry)
         }
         guard var base = objectBaseURL else {
             throw QSnapError(

@@ -22,4 +22,3 @@ final class ResultSlots<Value: Sendable>: Sendable {
         }
     }
 }
-

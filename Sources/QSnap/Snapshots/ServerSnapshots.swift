@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Qdrant
 import QSnapCore
+import Qdrant
 
 /// The per-node snapshot API over a whole deployment (`qsnap snapshot`): which nodes hold a scope's data, and
 /// snapshots created, listed, found and deleted on them.
@@ -25,8 +25,10 @@ public struct ServerSnapshots: Sendable {
 
     /// Discovers the deployment from `urls` (cluster peers included, as `qsnap backup` does).
     public static func connect(urls: [String], connection: QdrantConnection, logger: Logger) throws -> ServerSnapshots {
-        ServerSnapshots(nodes: try DiscoveredNodes.discover(urls: urls, connection: connection, logger: logger), connection: connection,
-                        logger: logger)
+        ServerSnapshots(
+            nodes: try DiscoveredNodes.discover(urls: urls, connection: connection, logger: logger),
+            connection: connection,
+            logger: logger)
     }
 
     // MARK: - Where a scope lives
@@ -50,12 +52,14 @@ public struct ServerSnapshots: Sendable {
             }
         }
         if case .shard(_, let shard) = scope, shard < 0 || shard >= max(shardCount, 1) {
-            throw QSnapError(.usage("snapshot.shard"),
-                             "collection \(collection) has shards 0…\(max(shardCount, 1) - 1); there is no shard \(shard)")
+            throw QSnapError(
+                .usage("snapshot.shard"),
+                "collection \(collection) has shards 0…\(max(shardCount, 1) - 1); there is no shard \(shard)")
         }
         guard !found.isEmpty else {
-            throw QSnapError(.failure("snapshot.no-holder"),
-                             "no node reached holds \(scope) locally; give every node's URL with --qdrant")
+            throw QSnapError(
+                .failure("snapshot.no-holder"),
+                "no node reached holds \(scope) locally; give every node's URL with --qdrant")
         }
         return found
     }
@@ -72,8 +76,9 @@ public struct ServerSnapshots: Sendable {
         let collections = try client.listCollections()
         if collections.contains(name) { return }
         if try client.listAliases().contains(where: { $0.aliasName == name }) { return }
-        throw QSnapError(.usage("snapshot.collection"),
-                         "collection \(name) does not exist; the deployment has: \(collections.sorted().joined(separator: ", "))")
+        throw QSnapError(
+            .usage("snapshot.collection"),
+            "collection \(name) does not exist; the deployment has: \(collections.sorted().joined(separator: ", "))")
     }
 
     // MARK: - Operations
@@ -98,7 +103,7 @@ public struct ServerSnapshots: Sendable {
         }
         let targets = try holders(of: scope)
         let results = ResultSlots<ServerSnapshotEntry>(count: targets.count)
-        // One blocking creation per node at once (the client blocks); a bounded task group replaces this in #19.
+        // One blocking creation per node at once (the client blocks); a bounded task group replaces this.
         DispatchQueue.concurrentPerform(iterations: targets.count) { i in
             results.set(i, Result { try createOne(scope, on: targets[i], timeout: timeout, poll: poll) })
         }
@@ -164,13 +169,16 @@ public struct ServerSnapshots: Sendable {
             }
         }
         guard let first = found.first else {
-            throw QSnapError(.usage("snapshot.not-found"),
-                             "no snapshot \(name) of \(scope) on \(candidates.map(\.url).joined(separator: ", ")); "
-                                + "see qsnap snapshot list")
+            throw QSnapError(
+                .usage("snapshot.not-found"),
+                "no snapshot \(name) of \(scope) on \(candidates.map(\.url).joined(separator: ", ")); "
+                    + "see qsnap snapshot list")
         }
         guard found.count == 1 else {
-            throw QSnapError(.usage("snapshot.ambiguous"),
-                             "\(name) of \(scope) is on \(found.map(\.0.url).joined(separator: " and ")); choose one with --node URL")
+            throw QSnapError(
+                .usage("snapshot.ambiguous"),
+                "\(name) of \(scope) is on \(found.map(\.0.url).joined(separator: " and ")); choose one with --node URL"
+            )
         }
         return first
     }
@@ -193,15 +201,19 @@ public struct ServerSnapshots: Sendable {
         let wanted = SafeURL.display(url)
         if let node = nodes.nodes.first(where: { $0.url == wanted }) { return node }
         if let (_, probed, _) = try? DiscoveredNodes.probe(url, connection: connection, logger: logger),
-           let node = nodes.nodes.first(where: { $0.peerId == probed.peerId && nodes.clusterEnabled }) {
+            let node = nodes.nodes.first(where: { $0.peerId == probed.peerId && nodes.clusterEnabled })
+        {
             return node
         }
-        throw QSnapError(.usage("snapshot.node"),
-                         "--node \(wanted) is not one of the nodes: \(nodes.nodes.map(\.url).joined(separator: ", "))")
+        throw QSnapError(
+            .usage("snapshot.node"),
+            "--node \(wanted) is not one of the nodes: \(nodes.nodes.map(\.url).joined(separator: ", "))")
     }
 
-    func entry(_ snapshot: SnapshotDescription, scope: SnapshotScope, node: SourceTopology.Node) -> ServerSnapshotEntry {
-        ServerSnapshotEntry(node: node.url, peerId: nodes.clusterEnabled ? node.peerId : nil, scope: scope, snapshot: snapshot)
+    func entry(_ snapshot: SnapshotDescription, scope: SnapshotScope, node: SourceTopology.Node) -> ServerSnapshotEntry
+    {
+        ServerSnapshotEntry(
+            node: node.url, peerId: nodes.clusterEnabled ? node.peerId : nil, scope: scope, snapshot: snapshot)
     }
 
     /// Names the node in an error that does not already.

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Qdrant
 import QSnapCore
+import Qdrant
 
 /// Downloads one server-side snapshot to a local file (`qsnap snapshot download`).
 ///
@@ -27,7 +27,9 @@ public struct SnapshotDownloader: Sendable {
     /// - Throws: `usage` for an existing destination or a missing directory, or when the snapshot is not found;
     ///   `verificationFailed("snapshot.checksum")` / `("snapshot.size")` / `("qdrant.download-length")` when the bytes
     ///   are not the ones Qdrant listed (no file is left).
-    public func download(_ scope: SnapshotScope, name: String, node: String?, output: String) throws -> SnapshotDownloadResult {
+    public func download(_ scope: SnapshotScope, name: String, node: String?, output: String) throws
+        -> SnapshotDownloadResult
+    {
         let (holder, listed) = try snapshots.locate(scope, name: name, node: node)
         let destination = try Self.destination(output: output, name: listed.name)
         let client = snapshots.nodes.client(holder)
@@ -37,7 +39,8 @@ public struct SnapshotDownloader: Sendable {
             (expected, source) = (sidecar, "sidecar")
         }
         if expected == nil {
-            logger.warning("\(holder.url) has no checksum for \(listed.name): the download is checked for its size only")
+            logger.warning(
+                "\(holder.url) has no checksum for \(listed.name): the download is checked for its size only")
         }
 
         let directory = (destination as NSString).deletingLastPathComponent
@@ -55,14 +58,16 @@ public struct SnapshotDownloader: Sendable {
             }
             sha = digest.hexDigest()
             guard received == listed.size else {
-                throw QSnapError(.verificationFailed("snapshot.size"),
-                                 "\(listed.name) from \(holder.url): received \(received) bytes, the node lists \(listed.size); "
-                                    + "nothing was kept")
+                throw QSnapError(
+                    .verificationFailed("snapshot.size"),
+                    "\(listed.name) from \(holder.url): received \(received) bytes, the node lists \(listed.size); "
+                        + "nothing was kept")
             }
             if let expected, expected != sha {
-                throw QSnapError(.verificationFailed("snapshot.checksum"),
-                                 "\(listed.name) from \(holder.url): SHA-256 of the download is \(sha), Qdrant's checksum "
-                                    + "(\(source ?? "")) is \(expected); the download is corrupt and nothing was kept")
+                throw QSnapError(
+                    .verificationFailed("snapshot.checksum"),
+                    "\(listed.name) from \(holder.url): SHA-256 of the download is \(sha), Qdrant's checksum "
+                        + "(\(source ?? "")) is \(expected); the download is corrupt and nothing was kept")
             }
             _ = try writer.finish()
         } catch {
@@ -74,9 +79,12 @@ public struct SnapshotDownloader: Sendable {
             sidecar = destination + ".checksum"
             try repository.put(key: fileName + ".checksum", bytes: Array(sha.utf8))
         }
-        logger.info("\(listed.name) from \(holder.url) → \(destination) (\(ByteCount.format(received)), sha256 \(sha.prefix(12))…)")
-        return SnapshotDownloadResult(node: holder.url, name: listed.name, path: destination, size: received, sha256: sha,
-                                      checksumSource: source, verified: expected != nil, sidecar: sidecar)
+        logger.info(
+            "\(listed.name) from \(holder.url) → \(destination) (\(ByteCount.format(received)), sha256 \(sha.prefix(12))…)"
+        )
+        return SnapshotDownloadResult(
+            node: holder.url, name: listed.name, path: destination, size: received, sha256: sha,
+            checksumSource: source, verified: expected != nil, sidecar: sidecar)
     }
 
     /// The file to write: `output/name` when `output` is a directory, else `output` itself (its directory must exist).
@@ -92,8 +100,11 @@ public struct SnapshotDownloader: Sendable {
         }
         let directory = (path as NSString).deletingLastPathComponent
         var parentIsDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &parentIsDirectory),
-              parentIsDirectory.boolValue else {
+        guard
+            FileManager.default.fileExists(
+                atPath: directory.isEmpty ? "." : directory, isDirectory: &parentIsDirectory),
+            parentIsDirectory.boolValue
+        else {
             throw QSnapError(.usage("snapshot.output"), "the directory \(directory) of --output does not exist")
         }
         guard !FileManager.default.fileExists(atPath: path) else {

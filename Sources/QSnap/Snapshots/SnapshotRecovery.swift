@@ -1,8 +1,8 @@
 import Archive
 import Foundation
 import Logging
-import Qdrant
 import QSnapCore
+import Qdrant
 
 /// Recovers a local snapshot archive into a collection or shard of one node (`qsnap snapshot recover`), with the
 /// checks `qsnap restore` makes before any node sees a byte.
@@ -29,8 +29,10 @@ public struct SnapshotRecovery: Sendable {
     ///   - scope: ``SnapshotScope/collection(_:)`` or ``SnapshotScope/shard(_:_:)`` (a missing collection is created
     ///     from a collection snapshot's config by Qdrant; a shard needs the collection to exist).
     ///   - checksum: the expected SHA-256; else the file's `.checksum` sidecar when there is one.
-    public func recover(file: String, into scope: SnapshotScope, url: String, connection: QdrantConnection,
-                        priority: SnapshotPriority, checksum: String?) throws -> SnapshotRecoveryResult {
+    public func recover(
+        file: String, into scope: SnapshotScope, url: String, connection: QdrantConnection,
+        priority: SnapshotPriority, checksum: String?
+    ) throws -> SnapshotRecoveryResult {
         var st = stat()
         guard stat(file, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
             throw QSnapError(.usage("recover.file"), "\(file) is not a readable file")
@@ -44,41 +46,49 @@ public struct SnapshotRecovery: Sendable {
         case .collection: expectedKind = .collection
         case .shard: expectedKind = .shard
         case .full:
-            throw QSnapError(.refused("qdrant.full-recover"),
-                             "Qdrant has no REST endpoint that recovers a full-storage snapshot; give --collection")
+            throw QSnapError(
+                .refused("qdrant.full-recover"),
+                "Qdrant has no REST endpoint that recovers a full-storage snapshot; give --collection")
         }
 
         // 1. Before any node sees it: deep inspection and SHA-256 in one pass.
         let report = try SnapshotInspector.inspect(
             path: file,
-            options: InspectOptions(expectedSHA256: checksum, checksumSource: checksum == nil ? nil : "flag",
-                                    computeSHA256: true, deep: true))
+            options: InspectOptions(
+                expectedSHA256: checksum, checksumSource: checksum == nil ? nil : "flag",
+                computeSHA256: true, deep: true))
         guard report.archive.compression.isEmpty else {
-            throw QSnapError(.refused("recover.compressed"),
-                             "\(file) is compressed (\(report.archive.compression.joined(separator: ", "))); Qdrant recovers "
-                                + "plain tar snapshots only: decompress it, check it with qsnap inspect, then recover it")
+            throw QSnapError(
+                .refused("recover.compressed"),
+                "\(file) is compressed (\(report.archive.compression.joined(separator: ", "))); Qdrant recovers "
+                    + "plain tar snapshots only: decompress it, check it with qsnap inspect, then recover it")
         }
         guard report.kind == expectedKind else {
-            throw QSnapError(.refused("recover.kind"),
-                             "\(file) is a \(report.kind.rawValue) snapshot, not a \(expectedKind.rawValue) snapshot: "
-                                + (report.kind == .full
-                                    ? "Qdrant recovers full-storage snapshots only at start-up (--storage-snapshot)"
-                                    : report.kind == .shard ? "give --shard N" : "leave out --shard"))
+            throw QSnapError(
+                .refused("recover.kind"),
+                "\(file) is a \(report.kind.rawValue) snapshot, not a \(expectedKind.rawValue) snapshot: "
+                    + (report.kind == .full
+                        ? "Qdrant recovers full-storage snapshots only at start-up (--storage-snapshot)"
+                        : report.kind == .shard ? "give --shard N" : "leave out --shard"))
         }
         guard let sha = report.archive.sha256 else {
             throw QSnapError(.failure("recover.sha256"), "the SHA-256 of \(file) was not computed")
         }
-        let matched = report.archive.checksumVerified == true
+        let matched =
+            report.archive.checksumVerified == true
             ? " (matches the \(report.archive.checksumSource ?? "given") checksum)" : ""
-        logger.info("\(file): \(report.kind.rawValue) snapshot, \(report.totals.entries) entries, sha256 \(sha.prefix(12))…\(matched)")
+        logger.info(
+            "\(file): \(report.kind.rawValue) snapshot, \(report.totals.entries) entries, sha256 \(sha.prefix(12))…\(matched)"
+        )
 
         // 2. Upload with the same sender and inspection as `qsnap restore --transport upload`.
         let client = connection.client(url, logger: logger)
         try QdrantAccessCheck(role: "target", client: client, logger: logger)
             .require(.manage(operation: "snapshot recover (it recovers a collection or shard)"))
         let info = try client.serverInfo()
-        let node = RestoreTarget.Node(url: SafeURL.display(url), client: client, peerId: nil, version: info.version,
-                                      freeBytes: nil, freeSource: "", ramBytes: nil)
+        let node = RestoreTarget.Node(
+            url: SafeURL.display(url), client: client, peerId: nil, version: info.version,
+            freeBytes: nil, freeSource: "", ramBytes: nil)
         let directory = (file as NSString).deletingLastPathComponent
         let repository = try LocalRepository(root: directory.isEmpty ? "." : directory)
         let shardId: Int? = if case .shard(_, let s) = scope { s } else { nil }
@@ -86,8 +96,9 @@ public struct SnapshotRecovery: Sendable {
             key: fileName, size: Int64(st.st_size), sha256: sha, etag: "",
             kind: expectedKind == .shard ? .shard : .collection, collection: scope.collection, shardId: shardId,
             peerId: nil, nodeURL: node.url, snapshotName: fileName, shards: shardId.map { [$0] } ?? [])
-        var sender = SnapshotSender(repository: repository, transport: .upload, objectBaseURL: nil, presignExpiry: 0,
-                                    logger: logger)
+        var sender = SnapshotSender(
+            repository: repository, transport: .upload, objectBaseURL: nil, presignExpiry: 0,
+            logger: logger)
         sender.subject = "snapshot file \(file)"
         defer { sender.finishCleanups() }
         try sender.send(object, scope: scope, to: node, priority: priority)

@@ -35,14 +35,17 @@ public struct JWTClaims: Sendable, Equatable {
             var out: [String: String] = [:]
             for rule in rules {
                 guard let c = rule["collection"]?.stringValue, let a = rule["access"]?.stringValue,
-                      ["r", "rw", "prw"].contains(a) else {
-                    throw QSnapError(.usage("qdrant.jwt"), "the JWT's access claim has an entry qsnap cannot read: \(rule)")
+                    ["r", "rw", "prw"].contains(a)
+                else {
+                    throw QSnapError(
+                        .usage("qdrant.jwt"), "the JWT's access claim has an entry qsnap cannot read: \(rule)")
                 }
                 out[c] = a
             }
             access = .collections(out)
         default:
-            throw QSnapError(.usage("qdrant.jwt"), "the JWT's access claim is neither \"r\", \"m\" nor a list of collection rules")
+            throw QSnapError(
+                .usage("qdrant.jwt"), "the JWT's access claim is neither \"r\", \"m\" nor a list of collection rules")
         }
     }
 

@@ -22,8 +22,9 @@ public struct BackupLabels: Codable, Sendable, Equatable {
     /// Decodes `tags` and `pinned` from a manifest, each defaulting when absent (or `null`).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(tags: try c.decodeIfPresent([String].self, forKey: .tags) ?? [],
-                  pinned: try c.decodeIfPresent(Bool.self, forKey: .pinned) ?? false)
+        self.init(
+            tags: try c.decodeIfPresent([String].self, forKey: .tags) ?? [],
+            pinned: try c.decodeIfPresent(Bool.self, forKey: .pinned) ?? false)
     }
 
     /// These labels after `edit`.
@@ -40,14 +41,17 @@ public struct BackupLabels: Codable, Sendable, Equatable {
     /// because `keep-tags` uses it to combine tags (`"release,audited"` means both).
     /// - Throws: `usage("backup.tag")` naming the tag and the rule.
     public static func validate(tag: String) throws {
-        let ok = !tag.isEmpty && tag.count <= maxTagLength && tag.unicodeScalars.allSatisfy { s in
-            ("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s)
-                || "-_.:@+=/".unicodeScalars.contains(s)
-        }
+        let ok =
+            !tag.isEmpty && tag.count <= maxTagLength
+            && tag.unicodeScalars.allSatisfy { s in
+                ("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s)
+                    || "-_.:@+=/".unicodeScalars.contains(s)
+            }
         guard ok else {
             throw QSnapError(
                 .usage("backup.tag"),
-                "'\(tag.prefix(80))' is not a valid tag: use 1–\(maxTagLength) ASCII letters, digits and -_.:@+=/ (no commas or spaces; keep-tags combines tags with a comma)")
+                "'\(tag.prefix(80))' is not a valid tag: use 1–\(maxTagLength) ASCII letters, digits and -_.:@+=/ (no commas or spaces; keep-tags combines tags with a comma)"
+            )
         }
     }
 }

@@ -51,7 +51,8 @@ public enum BackupLayout {
     public static func isValidID(_ id: String) -> Bool {
         let parts = id.split(separator: "-")
         guard parts.count == 2, parts[0].count == 16, parts[0].dropFirst(8).first == "T", parts[0].last == "Z",
-              parts[1].count == 6, parts[1].allSatisfy(\.isHexDigit) else { return false }
+            parts[1].count == 6, parts[1].allSatisfy(\.isHexDigit)
+        else { return false }
         return parts[0].allSatisfy { $0.isNumber || $0 == "T" || $0 == "Z" }
     }
 
@@ -60,7 +61,8 @@ public enum BackupLayout {
         guard isValidID(id) else { return nil }
         let s = Array(id.prefix(15))
         let digits = String(s[0..<8]) + String(s[9..<15])
-        let name = "x-1-\(digits.prefix(4))-\(digits.dropFirst(4).prefix(2))-\(digits.dropFirst(6).prefix(2))-"
+        let name =
+            "x-1-\(digits.prefix(4))-\(digits.dropFirst(4).prefix(2))-\(digits.dropFirst(6).prefix(2))-"
             + "\(digits.dropFirst(8).prefix(2))-\(digits.dropFirst(10).prefix(2))-\(digits.dropFirst(12).prefix(2)).snapshot"
         return SnapshotName.parse(name)?.creationTime
     }

@@ -82,8 +82,10 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         /// A few points with digests of their payload and vectors, for a restore to check (see ``PointSample``).
         public var samples: [PointSample]
 
-        public init(name: String, config: JSONValue, payloadSchema: JSONValue, pointsCount: Int, status: String,
-                    placement: [ShardPlacement], samples: [PointSample] = []) {
+        public init(
+            name: String, config: JSONValue, payloadSchema: JSONValue, pointsCount: Int, status: String,
+            placement: [ShardPlacement], samples: [PointSample] = []
+        ) {
             self.name = name
             self.config = config
             self.payloadSchema = payloadSchema
@@ -115,8 +117,9 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         public init?(point: JSONValue) {
             guard let id = point["id"] else { return nil }
             if case .number(let n) = id, abs(n) >= 9_007_199_254_740_992 { return nil }
-            self.init(id: id, payloadSHA256: Digest.sha256Hex((point["payload"] ?? .null).description),
-                      vectorSHA256: Digest.sha256Hex((point["vector"] ?? .null).description))
+            self.init(
+                id: id, payloadSHA256: Digest.sha256Hex((point["payload"] ?? .null).description),
+                vectorSHA256: Digest.sha256Hex((point["vector"] ?? .null).description))
         }
     }
 
@@ -188,9 +191,11 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         /// The size a HEAD of the object must report.
         public var expectedStoredSize: Int64 { storedSize ?? size }
 
-        public init(key: String, size: Int64, sha256: String?, etag: String, kind: BackupKind, collection: String?,
-                    shardId: Int?, peerId: UInt64?, nodeURL: String, snapshotName: String, shards: [Int],
-                    storedSize: Int64? = nil, copiedFrom: String? = nil) {
+        public init(
+            key: String, size: Int64, sha256: String?, etag: String, kind: BackupKind, collection: String?,
+            shardId: Int?, peerId: UInt64?, nodeURL: String, snapshotName: String, shards: [Int],
+            storedSize: Int64? = nil, copiedFrom: String? = nil
+        ) {
             self.storedSize = storedSize
             self.copiedFrom = copiedFrom
             self.key = key
@@ -208,10 +213,12 @@ public struct BackupManifest: Codable, Sendable, Equatable {
     }
 
     /// Creates a manifest.
-    public init(id: String, kind: BackupKind, qsnapVersion: String, startedAt: String, completedAt: String,
-                source: Source, collections: [Collection], aliases: [Alias], objects: [Object],
-                checksumsVerifiedAgainstQdrant: Bool, resumedFrom: String? = nil, tags: [String]? = nil,
-                pinned: Bool? = nil, storage: ObjectStorageSettings? = nil) {
+    public init(
+        id: String, kind: BackupKind, qsnapVersion: String, startedAt: String, completedAt: String,
+        source: Source, collections: [Collection], aliases: [Alias], objects: [Object],
+        checksumsVerifiedAgainstQdrant: Bool, resumedFrom: String? = nil, tags: [String]? = nil,
+        pinned: Bool? = nil, storage: ObjectStorageSettings? = nil
+    ) {
         self.formatVersion = 1
         self.id = id
         self.kind = kind

@@ -66,8 +66,10 @@ public enum BackupPlanner {
             for node in topology.nodes {
                 let local = c.shards.filter { $0.value.contains { $0.peerId == node.peerId } }.keys.sorted()
                 guard !local.isEmpty || !topology.clusterEnabled else { continue }
-                items.append(Item(unit: .collection(name: c.name, peer: node.peerId), node: node,
-                                  shards: topology.clusterEnabled ? local : Array(c.shards.keys).sorted()))
+                items.append(
+                    Item(
+                        unit: .collection(name: c.name, peer: node.peerId), node: node,
+                        shards: topology.clusterEnabled ? local : Array(c.shards.keys).sorted()))
             }
         }
         return items

@@ -34,9 +34,11 @@ public struct BackupProgress: Codable, Sendable, Equatable {
     /// older journals and for repositories with default settings.
     public var storage: ObjectStorageSettings?
 
-    public init(id: String, fingerprint: String, startedAt: String, finished: [Finished] = [],
-                pending: [String: String] = [:], creating: [String: [String]] = [:],
-                writer: RepositoryLock.Owner? = nil) {
+    public init(
+        id: String, fingerprint: String, startedAt: String, finished: [Finished] = [],
+        pending: [String: String] = [:], creating: [String: [String]] = [:],
+        writer: RepositoryLock.Owner? = nil
+    ) {
         self.id = id
         self.fingerprint = fingerprint
         self.startedAt = startedAt

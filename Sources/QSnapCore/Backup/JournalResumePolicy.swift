@@ -22,12 +22,15 @@ public enum JournalResumePolicy {
     ///   - me: this run's identity.
     ///   - lockHolder: the owner of the repository lock as this run last saw it (this run itself when it holds it).
     ///   - writerAlive: whether the writer's process exists, when knowable (writer on this host), else `nil`.
-    public static func decide(journal: BackupProgress, me: RepositoryLock.Owner, lockHolder: RepositoryLock.Owner?,
-                              writerAlive: Bool?) -> Decision {
+    public static func decide(
+        journal: BackupProgress, me: RepositoryLock.Owner, lockHolder: RepositoryLock.Owner?,
+        writerAlive: Bool?
+    ) -> Decision {
         guard let writer = journal.writer else { return .resume }
         if writer.runID == me.runID { return .resume }
         if let lockHolder, lockHolder.runID == writer.runID {
-            return .skip("its writer (host \(writer.host) pid \(writer.pid) run \(writer.runID)) holds the repository lock")
+            return .skip(
+                "its writer (host \(writer.host) pid \(writer.pid) run \(writer.runID)) holds the repository lock")
         }
         if writer.host == me.host, writer.pid != me.pid, writerAlive == true {
             return .skip("its writer (pid \(writer.pid) on this host) is still running")

@@ -129,14 +129,19 @@ public struct ObjectStorageSettings: Codable, Sendable, Equatable {
                 throw QSnapError(.usage("s3.object-lock"), "--retain-days must be 1…36500, not \(days)")
             }
             settings.objectLock = ObjectLock(
-                mode: mode, retainUntil: UTCCivilTime.iso8601(Date(timeIntervalSince1970: Double(now + Int64(days) * 86400))))
+                mode: mode,
+                retainUntil: UTCCivilTime.iso8601(Date(timeIntervalSince1970: Double(now + Int64(days) * 86400))))
         case (.some, nil):
-            throw QSnapError(.usage("s3.object-lock"), "--object-lock needs --retain-days N (how long objects stay locked)")
+            throw QSnapError(
+                .usage("s3.object-lock"), "--object-lock needs --retain-days N (how long objects stay locked)")
         case (nil, .some):
             throw QSnapError(.usage("s3.object-lock"), "--retain-days needs --object-lock governance|compliance")
         }
         if let sse {
-            guard let e = Encryption(rawValue: sse) ?? Encryption.allCases.first(where: { $0.rawValue.lowercased() == sse.lowercased() }) else {
+            guard
+                let e = Encryption(rawValue: sse)
+                    ?? Encryption.allCases.first(where: { $0.rawValue.lowercased() == sse.lowercased() })
+            else {
                 throw QSnapError(.usage("s3.sse"), "--sse '\(sse)' is not one of AES256, aws:kms, aws:kms:dsse")
             }
             settings.encryption = e

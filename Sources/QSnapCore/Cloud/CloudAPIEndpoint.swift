@@ -15,12 +15,13 @@ public struct CloudAPIEndpoint: Sendable, Equatable {
     ///   host that is not loopback.
     public init(_ url: String) throws {
         guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = parts.host, !host.isEmpty,
-              parts.query == nil, parts.fragment == nil, parts.user == nil, parts.password == nil
+            scheme == "http" || scheme == "https", let host = parts.host, !host.isEmpty,
+            parts.query == nil, parts.fragment == nil, parts.user == nil, parts.password == nil
         else {
             throw QSnapError(
                 .usage("cloud.url"),
-                "--cloud-api-url '\(url)' is not an http(s) URL without query or credentials; the default is \(Self.defaultURL)")
+                "--cloud-api-url '\(url)' is not an http(s) URL without query or credentials; the default is \(Self.defaultURL)"
+            )
         }
         if scheme == "http", !Self.isLoopback(host) {
             throw QSnapError(

@@ -36,10 +36,12 @@ public struct CloudBackup: Sendable, Equatable, Codable {
     public var price: JSONValue?
 
     /// Creates a backup value; for a create request set `clusterID`, `displayName` and `retentionPeriod` only.
-    public init(id: String? = nil, createdAt: String? = nil, accountID: String? = nil, clusterID: String? = nil,
-                name: String? = nil, status: CloudBackupStatus? = nil, deletedAt: String? = nil,
-                backupDuration: String? = nil, backupScheduleID: String? = nil, retentionPeriod: String? = nil,
-                clusterInfo: JSONValue? = nil, displayName: String? = nil, price: JSONValue? = nil) {
+    public init(
+        id: String? = nil, createdAt: String? = nil, accountID: String? = nil, clusterID: String? = nil,
+        name: String? = nil, status: CloudBackupStatus? = nil, deletedAt: String? = nil,
+        backupDuration: String? = nil, backupScheduleID: String? = nil, retentionPeriod: String? = nil,
+        clusterInfo: JSONValue? = nil, displayName: String? = nil, price: JSONValue? = nil
+    ) {
         self.id = id
         self.createdAt = createdAt
         self.accountID = accountID

@@ -18,8 +18,10 @@ public struct CloudBackupRestore: Sendable, Equatable, Codable {
     public var deletedAt: String?
 
     /// Creates a value.
-    public init(id: String? = nil, createdAt: String? = nil, accountID: String? = nil, clusterID: String? = nil,
-                backupID: String? = nil, status: CloudBackupRestoreStatus? = nil, deletedAt: String? = nil) {
+    public init(
+        id: String? = nil, createdAt: String? = nil, accountID: String? = nil, clusterID: String? = nil,
+        backupID: String? = nil, status: CloudBackupRestoreStatus? = nil, deletedAt: String? = nil
+    ) {
         self.id = id
         self.createdAt = createdAt
         self.accountID = accountID

@@ -21,9 +21,11 @@ public struct CloudBackupSchedule: Sendable, Equatable, Codable {
     public var displayName: String?
 
     /// Creates a value.
-    public init(id: String? = nil, createdAt: String? = nil, accountID: String? = nil, clusterID: String? = nil,
-                schedule: String? = nil, retentionPeriod: String? = nil, deletedAt: String? = nil,
-                status: CloudBackupScheduleStatus? = nil, displayName: String? = nil) {
+    public init(
+        id: String? = nil, createdAt: String? = nil, accountID: String? = nil, clusterID: String? = nil,
+        schedule: String? = nil, retentionPeriod: String? = nil, deletedAt: String? = nil,
+        status: CloudBackupScheduleStatus? = nil, displayName: String? = nil
+    ) {
         self.id = id
         self.createdAt = createdAt
         self.accountID = accountID

@@ -6,7 +6,8 @@ enum CloudEnumCoding {
         let c = try decoder.singleValueContainer()
         if let name = try? c.decode(String.self) { return name }
         let number = try c.decode(Int.self)
-        return names.indices.contains(number) ? names[number] : "\(names[0].replacingAll("UNSPECIFIED", with: ""))\(number)"
+        return names.indices.contains(number)
+            ? names[number] : "\(names[0].replacingAll("UNSPECIFIED", with: ""))\(number)"
     }
 
     /// `name` without `prefix` (`BACKUP_STATUS_SUCCEEDED` → `SUCCEEDED`).

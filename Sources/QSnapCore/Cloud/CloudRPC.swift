@@ -56,7 +56,8 @@ public enum CloudRPC: String, Sendable, CaseIterable {
         case .listBackups, .getBackup, .createBackup, .deleteBackup, .restoreBackup: return .backup
         case .listBackupRestores: return .backupRestore
         case .listBackupSchedules, .getBackupSchedule, .createBackupSchedule, .updateBackupSchedule,
-             .deleteBackupSchedule: return .backupSchedule
+            .deleteBackupSchedule:
+            return .backupSchedule
         }
     }
 

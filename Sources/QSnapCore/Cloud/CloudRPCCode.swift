@@ -2,8 +2,8 @@
 /// (grpc-gateway's `HTTPStatusFromCode`) maps each to.
 public enum CloudRPCCode: Int, Sendable, CaseIterable, CustomStringConvertible {
     case ok = 0, cancelled, unknown, invalidArgument, deadlineExceeded, notFound, alreadyExists, permissionDenied,
-         resourceExhausted, failedPrecondition, aborted, outOfRange, unimplemented, `internal`, unavailable, dataLoss,
-         unauthenticated
+        resourceExhausted, failedPrecondition, aborted, outOfRange, unimplemented, `internal`, unavailable, dataLoss,
+        unauthenticated
 
     /// The code's gRPC name, e.g. `PermissionDenied`.
     public var description: String {

@@ -19,7 +19,8 @@ public enum CloudRequests {
         /// A request for `clusterID`.
         public init(clusterID: String, schedule: String, displayName: String, retention: CloudRetention?) {
             backupSchedule = CloudBackupSchedule(
-                clusterID: clusterID, schedule: schedule, retentionPeriod: retention?.protoJSON, displayName: displayName)
+                clusterID: clusterID, schedule: schedule, retentionPeriod: retention?.protoJSON,
+                displayName: displayName)
         }
     }
 
@@ -35,7 +36,9 @@ public enum CloudRequests {
 
         /// A request changing the non-`nil` fields of schedule `id` of `clusterID`.
         /// - Throws: `usage("cloud.schedule-update")` when nothing would change.
-        public init(id: String, clusterID: String, schedule: String?, retention: CloudRetention?, displayName: String?) throws {
+        public init(id: String, clusterID: String, schedule: String?, retention: CloudRetention?, displayName: String?)
+            throws
+        {
             self.id = id
             backupSchedule = CloudBackupSchedule(
                 clusterID: clusterID, schedule: schedule, retentionPeriod: retention?.protoJSON,

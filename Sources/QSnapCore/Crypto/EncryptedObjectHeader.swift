@@ -29,8 +29,9 @@ public struct EncryptedObjectHeader: Sendable, Equatable {
 
     /// A header with fresh random salt and nonce prefix.
     public static func random(compression: Compression) -> EncryptedObjectHeader {
-        EncryptedObjectHeader(compression: compression, keySalt: SecureRandom.bytes(16),
-                              noncePrefix: SecureRandom.bytes(4))
+        EncryptedObjectHeader(
+            compression: compression, keySalt: SecureRandom.bytes(16),
+            noncePrefix: SecureRandom.bytes(4))
     }
 
     public init(compression: Compression, keySalt: [UInt8], noncePrefix: [UInt8]) {
@@ -41,7 +42,9 @@ public struct EncryptedObjectHeader: Sendable, Equatable {
     }
 
     /// The 32 encoded bytes.
-    public var bytes: [UInt8] { Self.magic + [Self.currentVersion, compression.rawValue, 0, 0] + keySalt + noncePrefix }
+    public var bytes: [UInt8] {
+        Self.magic + [Self.currentVersion, compression.rawValue, 0, 0] + keySalt + noncePrefix
+    }
 
     /// Parses a header.
     /// - Throws: `verificationFailed("crypto.not-encrypted")` without the magic (a plain object in an encrypted
@@ -49,12 +52,16 @@ public struct EncryptedObjectHeader: Sendable, Equatable {
     public init(parsing b: ArraySlice<UInt8>, label: String) throws {
         let b = Array(b)
         guard b.count == Self.size, Array(b[0..<8]) == Self.magic else {
-            throw QSnapError(.verificationFailed("crypto.not-encrypted"),
-                             "\(label) is not an object of an encrypted repository (no QSNAPENC header): a plain object was put into an encrypted repository, or its start was damaged")
+            throw QSnapError(
+                .verificationFailed("crypto.not-encrypted"),
+                "\(label) is not an object of an encrypted repository (no QSNAPENC header): a plain object was put into an encrypted repository, or its start was damaged"
+            )
         }
         guard b[8] == Self.currentVersion, b[10] == 0, b[11] == 0, let compression = Compression(rawValue: b[9]) else {
-            throw QSnapError(.verificationFailed("crypto.header"),
-                             "\(label) has an unknown encrypted-object header (version \(b[8]), compression \(b[9])): damaged, or written by a newer qsnap")
+            throw QSnapError(
+                .verificationFailed("crypto.header"),
+                "\(label) has an unknown encrypted-object header (version \(b[8]), compression \(b[9])): damaged, or written by a newer qsnap"
+            )
         }
         self.init(compression: compression, keySalt: Array(b[12..<28]), noncePrefix: Array(b[28..<32]))
     }

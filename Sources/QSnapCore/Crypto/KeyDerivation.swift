@@ -31,13 +31,17 @@ public enum KeyDerivation {
     /// - Throws: `refused("key.kdf")` when the parameters are out of bounds.
     public static func scrypt(password: [UInt8], salt: [UInt8], parameters: ScryptParameters) throws -> [UInt8] {
         guard parameters.isReasonable else {
-            throw QSnapError(.refused("key.kdf"), "the key file asks for scrypt parameters out of bounds (N=\(parameters.n), r=\(parameters.r), p=\(parameters.p))")
+            throw QSnapError(
+                .refused("key.kdf"),
+                "the key file asks for scrypt parameters out of bounds (N=\(parameters.n), r=\(parameters.r), p=\(parameters.p))"
+            )
         }
         OpenSSLRuntime.initialize()
         var out = [UInt8](repeating: 0, count: 32)
         let ok = out.withUnsafeMutableBytes { o in
-            ccrypto_scrypt(password, password.count, salt, salt.count, parameters.n, parameters.r, parameters.p,
-                           parameters.memory + (1 << 20), o.baseAddress, 32)
+            ccrypto_scrypt(
+                password, password.count, salt, salt.count, parameters.n, parameters.r, parameters.p,
+                parameters.memory + (1 << 20), o.baseAddress, 32)
         }
         guard ok == 1 else { throw QSnapError(.failure("key.kdf"), "scrypt failed (OpenSSL EVP_PBE_scrypt)") }
         return out

@@ -25,18 +25,21 @@ public struct KeyFile: Codable, Sendable, Equatable {
     public var data: Data
 
     /// Wraps `secrets` under `password`.
-    public static func wrap(_ secrets: RepositorySecrets, password: String, id: String = Hex.encode(SecureRandom.bytes(8)),
-                            created: String, host: String,
-                            parameters: KeyDerivation.ScryptParameters = .standard) throws -> KeyFile {
+    public static func wrap(
+        _ secrets: RepositorySecrets, password: String, id: String = Hex.encode(SecureRandom.bytes(8)),
+        created: String, host: String,
+        parameters: KeyDerivation.ScryptParameters = .standard
+    ) throws -> KeyFile {
         let salt = SecureRandom.bytes(16)
         let kek = try KeyDerivation.scrypt(password: Array(password.utf8), salt: salt, parameters: parameters)
         let nonce = SecureRandom.bytes(AESGCM.nonceSize)
         let plain = try JSONEncoder().encode(secrets)
         var sealed: [UInt8] = []
         plain.withUnsafeBytes { AESGCM.seal(key: kek, nonce: nonce, aad: aad(id), plaintext: $0, into: &sealed) }
-        return KeyFile(id: id, created: created, host: host,
-                       kdf: KDF(algorithm: "scrypt", n: parameters.n, r: parameters.r, p: parameters.p, salt: Data(salt)),
-                       cipher: "aes-256-gcm", nonce: Data(nonce), data: Data(sealed))
+        return KeyFile(
+            id: id, created: created, host: host,
+            kdf: KDF(algorithm: "scrypt", n: parameters.n, r: parameters.r, p: parameters.p, salt: Data(salt)),
+            cipher: "aes-256-gcm", nonce: Data(nonce), data: Data(sealed))
     }
 
     /// Unwraps the secrets with `password`.
@@ -44,12 +47,16 @@ public struct KeyFile: Codable, Sendable, Equatable {
     /// - Throws: `refused("key.file")` for a key file this qsnap cannot use.
     public func unwrap(password: String) throws -> RepositorySecrets? {
         guard kdf.algorithm == "scrypt", cipher == "aes-256-gcm", nonce.count == AESGCM.nonceSize else {
-            throw QSnapError(.refused("key.file"), "key \(id) uses \(kdf.algorithm)/\(cipher), which this qsnap cannot open")
+            throw QSnapError(
+                .refused("key.file"), "key \(id) uses \(kdf.algorithm)/\(cipher), which this qsnap cannot open")
         }
-        let kek = try KeyDerivation.scrypt(password: Array(password.utf8), salt: Array(kdf.salt),
-                                           parameters: .init(n: kdf.n, r: kdf.r, p: kdf.p))
+        let kek = try KeyDerivation.scrypt(
+            password: Array(password.utf8), salt: Array(kdf.salt),
+            parameters: .init(n: kdf.n, r: kdf.r, p: kdf.p))
         var plain: [UInt8] = []
-        let ok = data.withUnsafeBytes { AESGCM.open(key: kek, nonce: Array(nonce), aad: Self.aad(id), sealed: $0, into: &plain) }
+        let ok = data.withUnsafeBytes {
+            AESGCM.open(key: kek, nonce: Array(nonce), aad: Self.aad(id), sealed: $0, into: &plain)
+        }
         guard ok else { return nil }
         do {
             return try JSONDecoder().decode(RepositorySecrets.self, from: Data(plain))

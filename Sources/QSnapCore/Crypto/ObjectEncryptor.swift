@@ -19,9 +19,11 @@ public final class ObjectEncryptor {
 
     /// - Parameters:
     ///   - identity: the object's key in the repository (bound into every chunk).
-    public init(master: MasterKey, identity: String, compression: ObjectCompression,
-                chunkSize: Int = ObjectEncryptor.defaultChunkSize,
-                header: EncryptedObjectHeader? = nil) {
+    public init(
+        master: MasterKey, identity: String, compression: ObjectCompression,
+        chunkSize: Int = ObjectEncryptor.defaultChunkSize,
+        header: EncryptedObjectHeader? = nil
+    ) {
         let h = header ?? .random(compression: compression.headerValue)
         sealer = ObjectSealer(master: master, identity: identity, header: h)
         compressor = h.compression == .zstd ? ZstdCompressor(level: max(1, compression.level)) : nil

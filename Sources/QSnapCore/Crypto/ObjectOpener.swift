@@ -53,20 +53,24 @@ public final class ObjectOpener {
         if let s = suspect { throw missing(s) }
         let left = buffer.count - start
         guard header != nil else {
-            throw QSnapError(.verificationFailed("crypto.truncated"), "\(label) is truncated: \(left) byte(s), shorter than the object header")
+            throw QSnapError(
+                .verificationFailed("crypto.truncated"),
+                "\(label) is truncated: \(left) byte(s), shorter than the object header")
         }
         guard ended else {
-            throw QSnapError(.verificationFailed("crypto.truncated"),
-                             "\(label) is truncated at chunk \(position) (stored offset \(storedOffset)): "
-                                + (left > 0 ? "the chunk is cut short after \(left) byte(s)" : "the final chunk is missing")
-                                + "; the object is incomplete")
+            throw QSnapError(
+                .verificationFailed("crypto.truncated"),
+                "\(label) is truncated at chunk \(position) (stored offset \(storedOffset)): "
+                    + (left > 0 ? "the chunk is cut short after \(left) byte(s)" : "the final chunk is missing")
+                    + "; the object is incomplete")
         }
     }
 
     private func drain(emit: (UnsafeRawBufferPointer) throws -> Void) throws {
         if header == nil {
             guard buffer.count - start >= EncryptedObjectHeader.size else { return }
-            let h = try EncryptedObjectHeader(parsing: buffer[start..<(start + EncryptedObjectHeader.size)], label: label)
+            let h = try EncryptedObjectHeader(
+                parsing: buffer[start..<(start + EncryptedObjectHeader.size)], label: label)
             header = h
             headerBytes = h.bytes
             key = h.objectKey(master: master)
@@ -75,8 +79,10 @@ public final class ObjectOpener {
         }
         while buffer.count - start >= ChunkFrame.size {
             if ended {
-                throw QSnapError(.verificationFailed("crypto.trailing-data"),
-                                 "\(label) has \(buffer.count - start)+ byte(s) after its final chunk \(position - 1) (stored offset \(storedOffset)): appended or spliced data")
+                throw QSnapError(
+                    .verificationFailed("crypto.trailing-data"),
+                    "\(label) has \(buffer.count - start)+ byte(s) after its final chunk \(position - 1) (stored offset \(storedOffset)): appended or spliced data"
+                )
             }
             let frameBytes = Array(buffer[start..<(start + ChunkFrame.size)])
             guard let frame = ChunkFrame(parsing: frameBytes[...]), Int(frame.length) <= maxChunk else {
@@ -88,19 +94,27 @@ public final class ObjectOpener {
             let nonce = header!.nonce(chunk: frame.index), aad = headerBytes + frameBytes + identity
             let ok = buffer.withUnsafeMutableBytes { all -> Bool in
                 let body = all.baseAddress! + start + ChunkFrame.size
-                return AESGCM.openInPlace(key: key, nonce: nonce, aad: aad, body: body, count: length, tag: body + length)
+                return AESGCM.openInPlace(
+                    key: key, nonce: nonce, aad: aad, body: body, count: length, tag: body + length)
             }
             if let s = suspect {
                 if ok && frame.index == s.position {
-                    throw QSnapError(.verificationFailed("crypto.chunk-reordered"),
-                                     "\(label): chunks \(s.position) and \(s.claimed) are swapped (stored offset \(s.offset)): the object's chunks were reordered")
+                    throw QSnapError(
+                        .verificationFailed("crypto.chunk-reordered"),
+                        "\(label): chunks \(s.position) and \(s.claimed) are swapped (stored offset \(s.offset)): the object's chunks were reordered"
+                    )
                 }
                 throw missing(s)
             }
-            guard ok else { throw tampered("it does not authenticate: its bytes were changed, or the object was moved from another key") }
+            guard ok else {
+                throw tampered(
+                    "it does not authenticate: its bytes were changed, or the object was moved from another key")
+            }
             if frame.index < position {
-                throw QSnapError(.verificationFailed("crypto.chunk-reordered"),
-                                 "\(label): position \(position) (stored offset \(storedOffset)) holds chunk \(frame.index), which came before: the object's chunks were reordered or repeated")
+                throw QSnapError(
+                    .verificationFailed("crypto.chunk-reordered"),
+                    "\(label): position \(position) (stored offset \(storedOffset)) holds chunk \(frame.index), which came before: the object's chunks were reordered or repeated"
+                )
             }
             if frame.index > position {
                 suspect = (position, frame.index, storedOffset)
@@ -119,13 +133,16 @@ public final class ObjectOpener {
     }
 
     private func tampered(_ why: String) -> QSnapError {
-        QSnapError(.verificationFailed("crypto.tampered"),
-                   "\(label): chunk \(position) (stored offset \(storedOffset)) failed authentication: \(why)")
+        QSnapError(
+            .verificationFailed("crypto.tampered"),
+            "\(label): chunk \(position) (stored offset \(storedOffset)) failed authentication: \(why)")
     }
 
     private func missing(_ s: (position: UInt64, claimed: UInt64, offset: Int64)) -> QSnapError {
         let range = s.claimed - 1 == s.position ? "chunk \(s.position) is" : "chunks \(s.position)…\(s.claimed - 1) are"
-        return QSnapError(.verificationFailed("crypto.chunk-missing"),
-                          "\(label): \(range) missing (stored offset \(s.offset) holds chunk \(s.claimed)): chunks were dropped from the object")
+        return QSnapError(
+            .verificationFailed("crypto.chunk-missing"),
+            "\(label): \(range) missing (stored offset \(s.offset) holds chunk \(s.claimed)): chunks were dropped from the object"
+        )
     }
 }

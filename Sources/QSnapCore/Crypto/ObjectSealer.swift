@@ -43,8 +43,9 @@ public final class ObjectSealer {
         let frameBytes = ChunkFrame(index: nextIndex, length: UInt32(count), isFinal: final).bytes
         frame.copyBytes(from: frameBytes)
         let body = frame.baseAddress! + ChunkFrame.size
-        AESGCM.sealInPlace(key: key, nonce: header.nonce(chunk: nextIndex), aad: headerBytes + frameBytes + identity,
-                           body: body, count: count, tag: body + count)
+        AESGCM.sealInPlace(
+            key: key, nonce: header.nonce(chunk: nextIndex), aad: headerBytes + frameBytes + identity,
+            body: body, count: count, tag: body + count)
         nextIndex += 1
         sealedFinal = final
     }

@@ -15,7 +15,9 @@ public struct RepositoryConfig: Codable, Sendable, Equatable {
         /// The folder of the wrapped key files.
         public var keys: String
 
-        public init(algorithm: String = "aes-256-gcm", chunkSize: Int = ObjectEncryptor.defaultChunkSize, keys: String = "keys/") {
+        public init(
+            algorithm: String = "aes-256-gcm", chunkSize: Int = ObjectEncryptor.defaultChunkSize, keys: String = "keys/"
+        ) {
             self.algorithm = algorithm
             self.chunkSize = chunkSize
             self.keys = keys
@@ -50,12 +52,19 @@ public struct RepositoryConfig: Codable, Sendable, Equatable {
             throw QSnapError(.refused("repo.config"), "\(location) is not a qsnap repository config: \(error)")
         }
         guard decoded.format == "qsnap", (1...2).contains(decoded.formatVersion) else {
-            throw QSnapError(.refused("repo.config"), "\(location) has format \(decoded.format) version \(decoded.formatVersion), which this qsnap cannot open; upgrade qsnap")
+            throw QSnapError(
+                .refused("repo.config"),
+                "\(location) has format \(decoded.format) version \(decoded.formatVersion), which this qsnap cannot open; upgrade qsnap"
+            )
         }
         if let e = decoded.encryption {
             guard e.algorithm == "aes-256-gcm", (4096...(16 << 20)).contains(e.chunkSize), !e.keys.isEmpty,
-                  !e.keys.hasPrefix("/"), !e.keys.contains("..") else {
-                throw QSnapError(.refused("repo.config"), "\(location) names an encryption this qsnap does not support (\(e.algorithm), chunk size \(e.chunkSize))")
+                !e.keys.hasPrefix("/"), !e.keys.contains("..")
+            else {
+                throw QSnapError(
+                    .refused("repo.config"),
+                    "\(location) names an encryption this qsnap does not support (\(e.algorithm), chunk size \(e.chunkSize))"
+                )
             }
         }
         self = decoded

@@ -31,15 +31,18 @@ public final class ZstdCompressor {
     }
 
     @discardableResult
-    private func step(_ inBuffer: inout ZSTD_inBuffer, _ mode: ZSTD_EndDirective,
-                      emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+    private func step(
+        _ inBuffer: inout ZSTD_inBuffer, _ mode: ZSTD_EndDirective,
+        emit: (UnsafeRawBufferPointer) throws -> Void
+    ) throws -> Int {
         let (remaining, produced) = scratch.withUnsafeMutableBytes { out -> (Int, Int) in
             var outBuffer = ZSTD_outBuffer(dst: out.baseAddress, size: out.count, pos: 0)
             let r = ZSTD_compressStream2(context, &outBuffer, &inBuffer, mode)
             return (r, outBuffer.pos)
         }
         if ZSTD_isError(remaining) != 0 {
-            throw QSnapError(.failure("zstd.compress"), "zstd compression failed: \(String(cString: ZSTD_getErrorName(remaining)))")
+            throw QSnapError(
+                .failure("zstd.compress"), "zstd compression failed: \(String(cString: ZSTD_getErrorName(remaining)))")
         }
         if produced > 0 { try scratch.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) } }
         return remaining

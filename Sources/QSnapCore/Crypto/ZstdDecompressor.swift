@@ -31,9 +31,13 @@ public final class ZstdDecompressor {
                 return (r, outBuffer.pos, outBuffer.pos == outBuffer.size)
             }
             if ZSTD_isError(hint) != 0 {
-                throw QSnapError(.verificationFailed("zstd.corrupt"), "\(label): zstd data is damaged: \(String(cString: ZSTD_getErrorName(hint)))")
+                throw QSnapError(
+                    .verificationFailed("zstd.corrupt"),
+                    "\(label): zstd data is damaged: \(String(cString: ZSTD_getErrorName(hint)))")
             }
-            if produced > 0 { try scratch.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) } }
+            if produced > 0 {
+                try scratch.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) }
+            }
             if hint == 0 { frameEnded = true }
             if inBuffer.pos >= inBuffer.size && !outFull { break }
         } while true

@@ -67,7 +67,9 @@ public struct DoctorReport: Codable, Sendable, Equatable {
             c.status.rawValue + "  " + c.scope.padding(toLength: scopeWidth, withPad: " ", startingAt: 0) + "  "
                 + c.check.padding(toLength: checkWidth, withPad: " ", startingAt: 0) + "  " + c.detail
         }
-        let counts = [DoctorReport.Status.pass, .warn, .fail].map { s in "\(checks.filter { $0.status == s }.count) \(s.rawValue)" }
+        let counts = [DoctorReport.Status.pass, .warn, .fail].map { s in
+            "\(checks.filter { $0.status == s }.count) \(s.rawValue)"
+        }
         lines.append("doctor: \(verdict) (\(counts.joined(separator: ", ")))")
         return lines.joined(separator: "\n") + "\n"
     }

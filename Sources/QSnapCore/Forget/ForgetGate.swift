@@ -38,7 +38,8 @@ public enum ForgetGate {
     /// - Parameter backups: every complete backup of the repository (not only those to forget), with labels.
     public static func refusals(forgetting ids: [String], among backups: [RetentionBackup]) -> [Refusal] {
         let byID = Dictionary(backups.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let newestVerified = backups
+        let newestVerified =
+            backups
             .sorted { a, b in a.time != b.time ? a.time > b.time : a.id < b.id }
             .first { $0.verified }?.id
         var out: [Refusal] = []

@@ -62,8 +62,9 @@ public struct CollectionConfigSummary: Codable, Sendable, Equatable {
         if let named = params["sparse_vectors"]?.objectValue {
             for key in named.keys.sorted() {
                 let s = named[key]!
-                sparse.append(SparseVector(
-                    name: key, onDisk: s["index"]?["on_disk"]?.boolValue, modifier: s["modifier"]?.stringValue))
+                sparse.append(
+                    SparseVector(
+                        name: key, onDisk: s["index"]?["on_disk"]?.boolValue, modifier: s["modifier"]?.stringValue))
             }
         }
         sparseVectors = sparse

@@ -43,8 +43,10 @@ public struct SnapshotReport: Codable, Sendable, Equatable {
         public var mode: String
 
         /// Memberwise initialiser.
-        public init(path: String, bytes: Int64, compression: [String], sha256: String?, expectedSHA256: String?,
-                    checksumSource: String?, checksumVerified: Bool?, endMarker: Bool?, mode: String) {
+        public init(
+            path: String, bytes: Int64, compression: [String], sha256: String?, expectedSHA256: String?,
+            checksumSource: String?, checksumVerified: Bool?, endMarker: Bool?, mode: String
+        ) {
             self.path = path
             self.bytes = bytes
             self.compression = compression

@@ -23,7 +23,8 @@ extension DrillReport {
             md += "|---|---|---:|---:|---|\n"
             for c in collections {
                 let restored = c.restoredPoints.map(String.init) ?? "—"
-                md += "| \(cell(c.name)) | \(cell(c.scratchName)) | \(c.expectedPoints) | \(restored) | \(c.passed ? "ok" : "MISMATCH") |\n"
+                md +=
+                    "| \(cell(c.name)) | \(cell(c.scratchName)) | \(c.expectedPoints) | \(restored) | \(c.passed ? "ok" : "MISMATCH") |\n"
             }
         }
 
@@ -39,8 +40,10 @@ extension DrillReport {
 
         md += "\n## Cleanup\n\n"
         md += "Status: **\(cleanup.status.rawValue)**. "
-        md += "Removed: \(cleanup.removed.isEmpty ? "none" : cleanup.removed.map { "`\(cell($0))`" }.joined(separator: ", ")). "
-        md += "Left over: \(cleanup.leftover.isEmpty ? "none" : cleanup.leftover.map { "`\(cell($0))`" }.joined(separator: ", ") + " — delete these by hand").\n"
+        md +=
+            "Removed: \(cleanup.removed.isEmpty ? "none" : cleanup.removed.map { "`\(cell($0))`" }.joined(separator: ", ")). "
+        md +=
+            "Left over: \(cleanup.leftover.isEmpty ? "none" : cleanup.leftover.map { "`\(cell($0))`" }.joined(separator: ", ") + " — delete these by hand").\n"
         return md
     }
 
@@ -67,7 +70,9 @@ extension DrillReport {
         guard abs(whole) >= 60 else { return text }
         let sign = whole < 0 ? "-" : ""
         let a = abs(whole)
-        let human = a >= 86_400 ? "\(a / 86_400) d \((a % 86_400) / 3600) h"
+        let human =
+            a >= 86_400
+            ? "\(a / 86_400) d \((a % 86_400) / 3600) h"
             : a >= 3600 ? "\(a / 3600) h \((a % 3600) / 60) min" : "\(a / 60) min \(a % 60) s"
         return "\(text) (\(sign)\(human))"
     }

@@ -16,7 +16,9 @@ extension JobSpec {
         let root = try ConfigYAMLMapping.parseRoot(yaml, file: file, code: .usage("job.spec"), what: "job file")
         try rejectSecrets(root, context: "the job file")
         try root.rejectUnknownKeys(
-            allowed: ["name", "description", "source", "repository", "selection", "retention", "verify", "metrics", "lock"],
+            allowed: [
+                "name", "description", "source", "repository", "selection", "retention", "verify", "metrics", "lock",
+            ],
             context: "the job file")
 
         let defaultName = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -29,7 +31,8 @@ extension JobSpec {
         _ = try root.string("description")
 
         guard let sourceMap = try root.mapping("source") else {
-            throw root.error(root.line, "missing 'source:' with the Qdrant node URLs (source: {urls: [http://host:6333]})")
+            throw root.error(
+                root.line, "missing 'source:' with the Qdrant node URLs (source: {urls: [http://host:6333]})")
         }
         let source = try parseSource(sourceMap)
 
@@ -44,7 +47,8 @@ extension JobSpec {
             try sel.rejectUnknownKeys(allowed: ["kind", "collections"], context: "'selection'")
             if let kind = try sel.string("kind") {
                 guard let k = Selection.Kind(rawValue: kind) else {
-                    throw sel.error(sel.line(of: "kind"), "selection kind '\(kind)' is unknown; use collection, shard or full")
+                    throw sel.error(
+                        sel.line(of: "kind"), "selection kind '\(kind)' is unknown; use collection, shard or full")
                 }
                 selection.kind = k
             }
@@ -125,7 +129,8 @@ extension JobSpec {
         for entry in map.entries {
             let normalized = entry.key.lowercased().filter { $0.isLetter }
             guard secretKeys.contains(normalized) else { continue }
-            let advice = normalized == "apikey"
+            let advice =
+                normalized == "apikey"
                 ? "put the key in an environment variable and name it with 'api-key-env: NAME' under source"
                 : "pass it through the environment (e.g. AWS_SECRET_ACCESS_KEY) instead"
             throw map.error(entry.line, "'\(entry.key)' in \(context) would store a secret in the job file; \(advice)")
@@ -147,7 +152,8 @@ extension JobSpec {
             guard let c = URLComponents(string: url), let scheme = c.scheme?.lowercased(),
                 scheme == "http" || scheme == "https", let host = c.host, !host.isEmpty
             else {
-                throw map.error(map.line(of: map.entry("urls") != nil ? "urls" : "url"),
+                throw map.error(
+                    map.line(of: map.entry("urls") != nil ? "urls" : "url"),
                     "source URL '\(Redactor().redact(url))' must be http://host:port or https://host:port")
             }
             if c.user != nil || c.password != nil || c.query != nil {
@@ -162,8 +168,9 @@ extension JobSpec {
                 map.line(of: "api-key-env"),
                 "'api-key-env' takes the NAME of an environment variable (letters, digits, '_'), not the key itself")
         }
-        let store = NodeSnapshotStore(bucket: try map.string("snapshots-bucket"),
-                                      prefix: try map.string("snapshots-prefix") ?? "snapshots")
+        let store = NodeSnapshotStore(
+            bucket: try map.string("snapshots-bucket"),
+            prefix: try map.string("snapshots-prefix") ?? "snapshots")
         return Source(urls: urls, apiKeyEnv: env, snapshotStore: store)
     }
 
@@ -189,9 +196,12 @@ extension JobSpec {
                 throw root.error(line, "s3 repository needs a bucket: s3://bucket/prefix")
             }
         case "file":
-            guard c.path.hasPrefix("/") else { throw root.error(line, "file repository needs an absolute path: file:///dir") }
+            guard c.path.hasPrefix("/") else {
+                throw root.error(line, "file repository needs an absolute path: file:///dir")
+            }
         default:
-            throw root.error(line, "repository scheme '\(scheme)' is not supported; use s3://bucket/prefix or file:///dir")
+            throw root.error(
+                line, "repository scheme '\(scheme)' is not supported; use s3://bucket/prefix or file:///dir")
         }
     }
 }

@@ -117,7 +117,8 @@ public struct JobSpec: Sendable, Equatable {
         guard let value = environment[name], !value.isEmpty else {
             throw QSnapError(
                 .usage("job.api-key-env"),
-                "\(file): source.api-key-env names \(name), but that environment variable is not set; export it before running the job")
+                "\(file): source.api-key-env names \(name), but that environment variable is not set; export it before running the job"
+            )
         }
         return value
     }

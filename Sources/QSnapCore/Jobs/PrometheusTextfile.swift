@@ -68,7 +68,9 @@ public enum PrometheusTextfile {
             let line = raw.trimmingCharacters(in: .whitespaces)
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
             func fail(_ why: String) -> QSnapError {
-                QSnapError(.failure("metrics.textfile"), "metrics textfile line \(index + 1): \(why); delete the file to start afresh")
+                QSnapError(
+                    .failure("metrics.textfile"),
+                    "metrics textfile line \(index + 1): \(why); delete the file to start afresh")
             }
             let nameEnd = line.firstIndex { $0 == "{" || $0 == " " } ?? line.endIndex
             let name = String(line[..<nameEnd])

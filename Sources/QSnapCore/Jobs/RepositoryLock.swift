@@ -107,7 +107,8 @@ public struct RepositoryLock: Sendable, Equatable, Codable {
         } catch {
             throw QSnapError(
                 .refused("lock.unreadable"),
-                "the lock object \(location) is not a readable qsnap lock; make sure no qsnap run uses this repository, then delete it by hand")
+                "the lock object \(location) is not a readable qsnap lock; make sure no qsnap run uses this repository, then delete it by hand"
+            )
         }
     }
 

@@ -22,9 +22,11 @@ public struct MigrationPlan: Sendable, Equatable {
         /// Vector renames `OLD → NEW`; `""` names the source's unnamed vector.
         public var renames: [String: String]
 
-        public init(collection: String, target: String? = nil, filter: JSONValue? = nil, shards: Int? = nil,
-                    replicationFactor: Int? = nil, onDisk: Bool = false, dropQuantization: Bool = false,
-                    hnswM: Int? = nil, additions: [VectorAddition] = [], renames: [String: String] = [:]) {
+        public init(
+            collection: String, target: String? = nil, filter: JSONValue? = nil, shards: Int? = nil,
+            replicationFactor: Int? = nil, onDisk: Bool = false, dropQuantization: Bool = false,
+            hnswM: Int? = nil, additions: [VectorAddition] = [], renames: [String: String] = [:]
+        ) {
             self.collection = collection
             self.target = target ?? collection
             self.filter = filter
@@ -66,23 +68,31 @@ public struct MigrationPlan: Sendable, Equatable {
         var names: [String: String] = [:]
         for old in dense.keys { names[old] = options.renames[old] ?? old }
         for (old, _) in options.renames where dense[old] == nil {
-            throw QSnapError(.usage("migrate.rename-vector"),
-                             old.isEmpty ? "--rename-vector =NEW names an unnamed vector, but \(options.collection) has named vectors"
-                                 : "--rename-vector \(old)=…: \(options.collection) has no dense vector \(old)")
+            throw QSnapError(
+                .usage("migrate.rename-vector"),
+                old.isEmpty
+                    ? "--rename-vector =NEW names an unnamed vector, but \(options.collection) has named vectors"
+                    : "--rename-vector \(old)=…: \(options.collection) has no dense vector \(old)")
         }
         if unnamed, !options.additions.isEmpty, names[""] == "" {
-            throw QSnapError(.usage("migrate.rename-vector"),
-                             "\(options.collection) has one unnamed vector; to add \(options.additions[0].name) beside it, "
-                                 + "name it with --rename-vector =NAME (e.g. --rename-vector =text-v1)")
+            throw QSnapError(
+                .usage("migrate.rename-vector"),
+                "\(options.collection) has one unnamed vector; to add \(options.additions[0].name) beside it, "
+                    + "name it with --rename-vector =NAME (e.g. --rename-vector =text-v1)")
         }
         var renamed: [String: JSONValue] = [:]
         for (old, params) in dense { renamed[names[old]!] = params }
         dense = renamed
         for addition in options.additions {
             guard dense[addition.name] == nil, sparse[addition.name] == nil else {
-                throw QSnapError(.usage("migrate.add-vector"), "--add-vector \(addition.name): that vector already exists")
+                throw QSnapError(
+                    .usage("migrate.add-vector"), "--add-vector \(addition.name): that vector already exists")
             }
-            if addition.isSparse { sparse[addition.name] = addition.params } else { dense[addition.name] = addition.params }
+            if addition.isSparse {
+                sparse[addition.name] = addition.params
+            } else {
+                dense[addition.name] = addition.params
+            }
         }
         if options.onDisk {
             for (name, params) in dense {

@@ -26,7 +26,8 @@ public struct VectorAddition: Sendable, Equatable, Codable {
             return
         }
         guard parts.count == 3, let size = Int(parts[1]), size > 0, size <= 65_536,
-              let distance = Self.distances[parts[2].lowercased()] else {
+            let distance = Self.distances[parts[2].lowercased()]
+        else {
             throw QSnapError(.usage("migrate.add-vector"), usage + "; DISTANCE is Cosine, Dot, Euclid or Manhattan")
         }
         self.size = size

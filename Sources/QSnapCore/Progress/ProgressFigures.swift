@@ -21,8 +21,10 @@ public struct ProgressFigures: Sendable, Equatable {
     public var objectsTotal: Int
 
     /// Creates figures.
-    public init(label: String, unit: Unit = .bytes, done: Int64, expected: Int64, objectsDone: Int = 0,
-                objectsTotal: Int = 0) {
+    public init(
+        label: String, unit: Unit = .bytes, done: Int64, expected: Int64, objectsDone: Int = 0,
+        objectsTotal: Int = 0
+    ) {
         self.label = label
         self.unit = unit
         self.done = done

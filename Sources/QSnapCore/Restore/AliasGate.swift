@@ -17,8 +17,9 @@ public enum AliasGate {
             if !RestoreNaming.isRestored(current) { foreign.append("\(alias) → \(current)") }
         }
         if foreign.isEmpty {
-            return RestoreGateResult(gate: .alias, passed: true, figures: figures,
-                                     detail: "every alias is new or points at a collection qsnap restored")
+            return RestoreGateResult(
+                gate: .alias, passed: true, figures: figures,
+                detail: "every alias is new or points at a collection qsnap restored")
         }
         return RestoreGateResult(
             gate: .alias, passed: false, figures: figures,

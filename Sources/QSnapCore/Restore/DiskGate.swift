@@ -41,20 +41,24 @@ public enum DiskGate {
             figures["\(node.url).freeBytes"] = node.freeBytes.map(String.init) ?? "unknown"
             guard node.incomingBytes > 0 else { continue }
             guard let free = node.freeBytes else {
-                problems.append("\(node.url): free space unknown (no /quotas disk usage); give --storage-path on the "
-                                + "node's host or check by hand")
+                problems.append(
+                    "\(node.url): free space unknown (no /quotas disk usage); give --storage-path on the "
+                        + "node's host or check by hand")
                 continue
             }
             if free < need {
-                problems.append("\(node.url) needs \(ByteCount.format(need)) (\(factor)× \(ByteCount.format(node.incomingBytes)) "
-                                + "of snapshots) but has \(ByteCount.format(free)) free (\(node.freeSource))")
+                problems.append(
+                    "\(node.url) needs \(ByteCount.format(need)) (\(factor)× \(ByteCount.format(node.incomingBytes)) "
+                        + "of snapshots) but has \(ByteCount.format(free)) free (\(node.freeSource))")
             }
         }
         if problems.isEmpty {
-            return RestoreGateResult(gate: .disk, passed: true, figures: figures,
-                                     detail: "every target node has at least \(factor)× the bytes it receives free")
+            return RestoreGateResult(
+                gate: .disk, passed: true, figures: figures,
+                detail: "every target node has at least \(factor)× the bytes it receives free")
         }
-        return RestoreGateResult(gate: .disk, passed: false, figures: figures,
-                                 detail: problems.joined(separator: "; ") + ". Free space on the target first.")
+        return RestoreGateResult(
+            gate: .disk, passed: false, figures: figures,
+            detail: problems.joined(separator: "; ") + ". Free space on the target first.")
     }
 }

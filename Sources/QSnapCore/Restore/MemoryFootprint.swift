@@ -53,9 +53,10 @@ public enum MemoryFootprint {
         func one(_ name: String, _ v: JSONValue) -> Vector? {
             guard let size = v["size"]?.intValue else { return nil }
             let quantization = (v["quantization_config"].flatMap { $0.isNull ? nil : $0 }) ?? collectionQuantization
-            return Vector(name: name, size: size, bytesPerElement: bytesPerElement(v["datatype"]?.stringValue),
-                          onDisk: v["on_disk"]?.boolValue ?? false,
-                          quantizedBytes: quantizedBytes(size: size, quantization: quantization))
+            return Vector(
+                name: name, size: size, bytesPerElement: bytesPerElement(v["datatype"]?.stringValue),
+                onDisk: v["on_disk"]?.boolValue ?? false,
+                quantizedBytes: quantizedBytes(size: size, quantization: quantization))
         }
         if vectors["size"] != nil { return one("", vectors).map { [$0] } ?? [] }
         guard let named = vectors.objectValue else { return [] }

@@ -39,8 +39,9 @@ public struct PayloadIndexSchema: Sendable, Equatable {
             if got.dataType != field.dataType {
                 out.append("the payload index on \(field.name) is \(got.dataType), the backup had \(field.dataType)")
             } else if let params = field.params, got.params != params {
-                out.append("the payload index on \(field.name) has parameters \(got.params?.description ?? "none"), "
-                           + "the backup had \(params.description)")
+                out.append(
+                    "the payload index on \(field.name) has parameters \(got.params?.description ?? "none"), "
+                        + "the backup had \(params.description)")
             }
         }
         return out

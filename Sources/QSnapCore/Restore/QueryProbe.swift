@@ -22,13 +22,16 @@ public enum QueryProbe {
     static func kind(of value: JSONValue) -> String? {
         if let a = value.arrayValue, let first = a.first {
             if first.isNumber, a.allSatisfy(\.isNumber) { return "dense" }
-            if let inner = first.arrayValue, !inner.isEmpty, a.allSatisfy({ $0.arrayValue?.allSatisfy(\.isNumber) == true }) {
+            if let inner = first.arrayValue, !inner.isEmpty,
+                a.allSatisfy({ $0.arrayValue?.allSatisfy(\.isNumber) == true })
+            {
                 return "multi"
             }
             return nil
         }
         if let indices = value["indices"]?.arrayValue, let values = value["values"]?.arrayValue,
-           !indices.isEmpty, indices.count == values.count {
+            !indices.isEmpty, indices.count == values.count
+        {
             return "sparse"
         }
         return nil

@@ -25,8 +25,10 @@ public enum ShardCoverage {
     ///   - preferred: objects mapped to a node (`--map` or the default order), tried first.
     ///   - restored: shards already restored (e.g. by the recovery that created the collection).
     /// - Returns: the steps, and the shards no object can bring onto a node that holds them (empty when complete).
-    public static func plan(nodeShards: [[Int]], objectShards: [[Int]], preferred: [Int: [Int]] = [:],
-                            restored: Set<Int> = []) -> (steps: [Step], uncovered: [Int]) {
+    public static func plan(
+        nodeShards: [[Int]], objectShards: [[Int]], preferred: [Int: [Int]] = [:],
+        restored: Set<Int> = []
+    ) -> (steps: [Step], uncovered: [Int]) {
         let all = Set(nodeShards.flatMap { $0 })
         var needed = all.subtracting(restored)
         var steps: [Step] = []
@@ -38,11 +40,13 @@ public enum ShardCoverage {
                 let candidates = objectShards.indices.filter { !Set(objectShards[$0]).isDisjoint(with: want) }
                     .filter { o in !steps.contains(Step(node: node, object: o)) }
                 let mapped = (preferred[node] ?? []).filter(candidates.contains)
-                let pick = mapped.first ?? candidates.max { a, b in
-                    let ca = Set(objectShards[a]).intersection(want).count
-                    let cb = Set(objectShards[b]).intersection(want).count
-                    return ca != cb ? ca < cb : a > b
-                }
+                let pick =
+                    mapped.first
+                    ?? candidates.max { a, b in
+                        let ca = Set(objectShards[a]).intersection(want).count
+                        let cb = Set(objectShards[b]).intersection(want).count
+                        return ca != cb ? ca < cb : a > b
+                    }
                 guard let pick else { break }
                 steps.append(Step(node: node, object: pick))
                 needed.subtract(local.intersection(objectShards[pick]))

@@ -28,10 +28,12 @@ public enum TopologyGate {
         public var stagingNameIsForeign: Bool = false
 
         /// Creates an input.
-        public init(collection: BackupManifest.Collection, kind: BackupKind, objectShards: [[Int]],
-                    stagingName: String, aliases: [String], targetNodes: Int, targetCollections: Set<String>,
-                    targetAliases: [String: String], replacedConfig: JSONValue? = nil, replacedName: String? = nil,
-                    stagingNameIsForeign: Bool = false) {
+        public init(
+            collection: BackupManifest.Collection, kind: BackupKind, objectShards: [[Int]],
+            stagingName: String, aliases: [String], targetNodes: Int, targetCollections: Set<String>,
+            targetAliases: [String: String], replacedConfig: JSONValue? = nil, replacedName: String? = nil,
+            stagingNameIsForeign: Bool = false
+        ) {
             self.stagingNameIsForeign = stagingNameIsForeign
             self.collection = collection
             self.kind = kind
@@ -61,37 +63,44 @@ public enum TopologyGate {
         var problems: [String] = []
         let shardNumber = c.shardNumber ?? c.placement.count
         let required = requiredNodes(kind: input.kind, shardCount: shardNumber, objectShards: input.objectShards)
-        var figures = ["collection": c.name, "shardNumber": String(shardNumber), "targetNodes": String(input.targetNodes),
-                       "requiredNodes": String(required), "staging": input.stagingName]
+        var figures = [
+            "collection": c.name, "shardNumber": String(shardNumber), "targetNodes": String(input.targetNodes),
+            "requiredNodes": String(required), "staging": input.stagingName,
+        ]
         if input.targetNodes < required {
-            problems.append("the backup's shards of \(c.name) are spread over \(required) node snapshots but the target "
-                            + "has \(input.targetNodes) node(s); a node snapshot without all shards cannot be restored "
-                            + "onto fewer nodes. Give every target node with --target, or back up with --kind shard")
+            problems.append(
+                "the backup's shards of \(c.name) are spread over \(required) node snapshots but the target "
+                    + "has \(input.targetNodes) node(s); a node snapshot without all shards cannot be restored "
+                    + "onto fewer nodes. Give every target node with --target, or back up with --kind shard")
         }
         if let replaced = input.replacedConfig {
             let theirs = replaced["params"]?["shard_number"]?.intValue ?? 1
             figures["replaced"] = input.replacedName ?? ""
             figures["replacedShardNumber"] = String(theirs)
             if theirs != shardNumber {
-                problems.append("the existing collection \(input.replacedName ?? "") has shard_number \(theirs), the "
-                                + "backup has \(shardNumber); Qdrant rejects a snapshot whose shard_number differs. "
-                                + "Restore under another name (--as / --alias)")
+                problems.append(
+                    "the existing collection \(input.replacedName ?? "") has shard_number \(theirs), the "
+                        + "backup has \(shardNumber); Qdrant rejects a snapshot whose shard_number differs. "
+                        + "Restore under another name (--as / --alias)")
             }
             if replaced["params"]?["vectors"] != c.config["params"]?["vectors"] {
-                problems.append("the existing collection \(input.replacedName ?? "") has different vectors "
-                                + "(\(replaced["params"]?["vectors"]?.description ?? "none")) than the backup "
-                                + "(\(c.config["params"]?["vectors"]?.description ?? "none")); clients of the alias "
-                                + "would break. Restore under another name (--as / --alias)")
+                problems.append(
+                    "the existing collection \(input.replacedName ?? "") has different vectors "
+                        + "(\(replaced["params"]?["vectors"]?.description ?? "none")) than the backup "
+                        + "(\(c.config["params"]?["vectors"]?.description ?? "none")); clients of the alias "
+                        + "would break. Restore under another name (--as / --alias)")
             }
         }
         if input.targetCollections.contains(input.stagingName) {
             if input.targetAliases.values.contains(input.stagingName) {
-                problems.append("\(input.stagingName) already exists and is in use (an alias points at it): this "
-                                + "backup is already restored")
+                problems.append(
+                    "\(input.stagingName) already exists and is in use (an alias points at it): this "
+                        + "backup is already restored")
             } else if input.stagingNameIsForeign {
-                problems.append("a collection named \(input.stagingName) exists that qsnap did not make (it lacks qsnap's "
-                                + "staging marker); qsnap never deletes it. Restore under another name with --as, or "
-                                + "remove that collection yourself")
+                problems.append(
+                    "a collection named \(input.stagingName) exists that qsnap did not make (it lacks qsnap's "
+                        + "staging marker); qsnap never deletes it. Restore under another name with --as, or "
+                        + "remove that collection yourself")
             } else {
                 figures["staleStaging"] = input.stagingName
             }
@@ -100,15 +109,18 @@ public enum TopologyGate {
             problems.append("an alias named \(input.stagingName) exists; remove it first")
         }
         for alias in input.aliases where input.targetCollections.contains(alias) {
-            problems.append("a collection named \(alias) exists, and Qdrant cannot create an alias with a collection's "
-                            + "name. Pick another alias with --alias, or restore under another name with --as")
+            problems.append(
+                "a collection named \(alias) exists, and Qdrant cannot create an alias with a collection's "
+                    + "name. Pick another alias with --alias, or restore under another name with --as")
         }
         figures["aliases"] = input.aliases.joined(separator: ",")
         if problems.isEmpty {
-            return RestoreGateResult(gate: .topology, passed: true, figures: figures,
-                                     detail: "\(c.name): \(shardNumber) shard(s), \(input.targetNodes) target node(s), no collisions")
+            return RestoreGateResult(
+                gate: .topology, passed: true, figures: figures,
+                detail: "\(c.name): \(shardNumber) shard(s), \(input.targetNodes) target node(s), no collisions")
         }
-        return RestoreGateResult(gate: .topology, passed: false, figures: figures,
-                                 detail: "\(c.name): " + problems.joined(separator: "; "))
+        return RestoreGateResult(
+            gate: .topology, passed: false, figures: figures,
+            detail: "\(c.name): " + problems.joined(separator: "; "))
     }
 }

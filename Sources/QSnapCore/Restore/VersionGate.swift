@@ -6,8 +6,10 @@ public enum VersionGate {
     ///   - source: the source version recorded in the manifest.
     ///   - target: the lowest version across the target nodes.
     public static func evaluate(source: QdrantVersion, target: QdrantVersion) -> RestoreGateResult {
-        let figures = ["source": source.description, "target": target.description,
-                       "allowedMinors": "\(source.major).\(source.minor) or \(source.major).\(source.minor + 1)"]
+        let figures = [
+            "source": source.description, "target": target.description,
+            "allowedMinors": "\(source.major).\(source.minor) or \(source.major).\(source.minor + 1)",
+        ]
         if target.major != source.major {
             return RestoreGateResult(
                 gate: .version, passed: false, figures: figures,

@@ -46,7 +46,8 @@ struct ConfigYAMLMapping {
         -> ConfigYAMLMapping
     {
         guard let mapping = node.mapping else {
-            throw QSnapError(code, "\(file):\(node.mark?.line ?? 1): \(context) must be a mapping of `key: value` lines")
+            throw QSnapError(
+                code, "\(file):\(node.mark?.line ?? 1): \(context) must be a mapping of `key: value` lines")
         }
         var entries: [Entry] = []
         var seen: Set<String> = []
@@ -55,7 +56,8 @@ struct ConfigYAMLMapping {
                 throw QSnapError(code, "\(file):\(key.mark?.line ?? 1): keys of \(context) must be plain names")
             }
             guard seen.insert(name).inserted else {
-                throw QSnapError(code, "\(file):\(key.mark?.line ?? 1): key '\(name)' appears twice in \(context); keep one")
+                throw QSnapError(
+                    code, "\(file):\(key.mark?.line ?? 1): key '\(name)' appears twice in \(context); keep one")
             }
             entries.append(Entry(key: name, line: key.mark?.line, value: value))
         }
@@ -86,7 +88,8 @@ struct ConfigYAMLMapping {
     func rejectUnknownKeys(allowed: [String], context: String) throws {
         for entry in entries where !allowed.contains(entry.key) {
             let dashed = entry.key.replacingOccurrences(of: "_", with: "-").lowercased()
-            let hint = allowed.contains(dashed) && dashed != entry.key
+            let hint =
+                allowed.contains(dashed) && dashed != entry.key
                 ? "did you mean '\(dashed)'?" : "valid keys: \(allowed.joined(separator: ", "))"
             throw error(entry.line, "unknown key '\(entry.key)' in \(context); \(hint)")
         }

@@ -17,7 +17,8 @@ public struct RetentionBackup: Sendable, Hashable {
 
     /// Creates a backup entry.
     public init(
-        id: String, time: Date, verified: Bool = true, pinned: Bool = false, tags: [String] = [], lockedUntil: Date? = nil
+        id: String, time: Date, verified: Bool = true, pinned: Bool = false, tags: [String] = [],
+        lockedUntil: Date? = nil
     ) {
         self.id = id
         self.time = time

@@ -45,7 +45,9 @@ public enum RetentionPlanner {
                     String(format: "%04d-%02d-%02dT%02d", c.year, c.month, c.day, c.hour)
                 )
             case .day:
-                return ((c.year * 100 + c.month) * 100 + c.day, String(format: "%04d-%02d-%02d", c.year, c.month, c.day))
+                return (
+                    (c.year * 100 + c.month) * 100 + c.day, String(format: "%04d-%02d-%02d", c.year, c.month, c.day)
+                )
             case .week:
                 let w = c.isoWeek
                 return (w.year * 100 + w.week, String(format: "%04d-W%02d", w.year, w.week))
@@ -70,7 +72,8 @@ public enum RetentionPlanner {
         for backup in backups where !seen.insert(backup.id).inserted {
             throw QSnapError(
                 .failure("retention.duplicate-id"),
-                "two backups share the id '\(backup.id)'; the repository listing is inconsistent, run a verify before pruning")
+                "two backups share the id '\(backup.id)'; the repository listing is inconsistent, run a verify before pruning"
+            )
         }
         let sorted = backups.sorted { a, b in a.time != b.time ? a.time > b.time : a.id < b.id }
         guard let newest = sorted.first else { return RetentionPlan(decisions: [], now: now) }

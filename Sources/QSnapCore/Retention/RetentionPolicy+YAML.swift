@@ -49,7 +49,9 @@ extension RetentionPolicy {
             maxDeletionsPerRun: try map.integer("max-deletions-per-run", minimum: 0),
             description: try map.string("description"))
         policy.keepTags = try (map.stringList("keep-tags") ?? []).map { entry in
-            let tags = entry.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let tags = entry.split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             guard !tags.isEmpty, !tags.contains(where: \.isEmpty) else {
                 throw map.error(map.line(of: "keep-tags"), "'keep-tags' entries are tags, or tags joined by commas")
             }

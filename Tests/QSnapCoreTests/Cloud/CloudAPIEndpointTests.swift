@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QSnapCore
 
 /// `--cloud-api-url`: https anywhere, plain http only to loopback (every request carries the management key).
@@ -28,7 +29,8 @@ import Testing
     @Test func encodesQueries() throws {
         let e = try CloudAPIEndpoint("https://h")
         #expect(e.url(path: "/p") == "https://h/p")
-        #expect(e.url(path: "/p", query: [("pageToken", "a+b/c=="), ("clusterId", "x")])
-            == "https://h/p?pageToken=a%2Bb%2Fc%3D%3D&clusterId=x")
+        #expect(
+            e.url(path: "/p", query: [("pageToken", "a+b/c=="), ("clusterId", "x")])
+                == "https://h/p?pageToken=a%2Bb%2Fc%3D%3D&clusterId=x")
     }
 }

@@ -1,11 +1,15 @@
 import Foundation
 import Testing
+
 @testable import QSnapCore
 
 /// The Cloud Backups RPO of a drill: the newest SUCCEEDED backup's age, and how the report carries it.
 @Suite struct CloudBackupRPOTests {
-    static func backup(_ id: String, _ status: CloudBackupStatus, _ created: String?, deleted: String? = nil) -> CloudBackup {
-        CloudBackup(id: id, createdAt: created, clusterID: "c", status: status, deletedAt: deleted, displayName: "n-\(id)")
+    static func backup(_ id: String, _ status: CloudBackupStatus, _ created: String?, deleted: String? = nil)
+        -> CloudBackup
+    {
+        CloudBackup(
+            id: id, createdAt: created, clusterID: "c", status: status, deletedAt: deleted, displayName: "n-\(id)")
     }
 
     static let now = UTCCivilTime.parseISO8601("2026-03-01T12:00:00Z")!
@@ -23,12 +27,15 @@ import Testing
         #expect(rpo.backupID == "best" && rpo.displayName == "n-best")
         #expect(rpo.rpoSeconds == 7199.5 && rpo.hasRecoveryPoint)
         #expect(rpo.succeededBackups == 3)
-        let none = CloudBackupRPO(accountID: "a", clusterID: "c", backups: [Self.backup("f", .failed, "2026-03-01T11:00:00Z")], at: Self.now)
+        let none = CloudBackupRPO(
+            accountID: "a", clusterID: "c", backups: [Self.backup("f", .failed, "2026-03-01T11:00:00Z")], at: Self.now)
         #expect(none.backupID == nil && none.rpoSeconds == nil && !none.hasRecoveryPoint && none.succeededBackups == 0)
     }
 
     @Test func drillReportCarriesItInJSONAndMarkdown() throws {
-        let rpo = CloudBackupRPO(accountID: "a", clusterID: "c", backups: [Self.backup("best", .succeeded, "2026-03-01T10:00:00Z")], at: Self.now)
+        let rpo = CloudBackupRPO(
+            accountID: "a", clusterID: "c", backups: [Self.backup("best", .succeeded, "2026-03-01T10:00:00Z")],
+            at: Self.now)
         let report = DrillReport(
             backupID: "b", backupTime: Self.now, sourceVersion: nil, target: "http://t", started: Self.now,
             restoreStarted: Self.now, restoreFinished: Self.now, finished: Self.now, collections: [], checks: [],
@@ -37,10 +44,16 @@ import Testing
         let cloud = json["cloud_backup"] as! [String: Any]
         #expect(cloud["rpo_seconds"] as? Double == 7200 && cloud["backup_id"] as? String == "best")
         #expect(cloud["created_at"] as? String == "2026-03-01T10:00:00Z" && cloud["succeeded_backups"] as? Int == 1)
-        #expect(Set(cloud.keys) == ["account_id", "cluster_id", "backup_id", "display_name", "created_at", "rpo_seconds", "succeeded_backups"])
+        #expect(
+            Set(cloud.keys) == [
+                "account_id", "cluster_id", "backup_id", "display_name", "created_at", "rpo_seconds",
+                "succeeded_backups",
+            ])
         let decoded = try JSONDecoder().decode(DrillReport.self, from: report.jsonData())
         #expect(decoded.cloudBackup == rpo)
-        #expect(report.markdown().contains("| Cloud Backups RPO (newest SUCCEEDED backup's age) | 7200.000 s (2 h 0 min): `best`"))
+        #expect(
+            report.markdown().contains(
+                "| Cloud Backups RPO (newest SUCCEEDED backup's age) | 7200.000 s (2 h 0 min): `best`"))
 
         var without = report
         without.cloudBackup = nil

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QSnapCore
 
 /// Display names: `^[a-zA-Z0-9-_]{4,64}$`, checked before any call.
@@ -11,7 +12,9 @@ import Testing
     }
 
     @Test func invalidNames() {
-        for name in ["abc", "", String(repeating: "x", count: 65), "has space", "dots.no", "ümlaut", "slash/no", "a\nbcd"] {
+        for name in [
+            "abc", "", String(repeating: "x", count: 65), "has space", "dots.no", "ümlaut", "slash/no", "a\nbcd",
+        ] {
             #expect(!CloudDisplayName.isValid(name), "\(name)")
         }
         #expect(throws: QSnapError.self) { try CloudDisplayName.validate("ab") }

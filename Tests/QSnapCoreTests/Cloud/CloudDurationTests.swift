@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QSnapCore
 
 /// Human durations on the command line and protojson `Duration` text on the wire.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QSnapCore
 
 /// The wire model against protojson as the gateway writes it (EmitUnpopulated: `null` messages, `""` strings,
@@ -38,7 +39,8 @@ import Testing
     }
 
     @Test func emptyAndNullFieldsOfARunningBackup() throws {
-        let json = #"{"backup": {"id": "x", "createdAt": null, "name": "", "status": "BACKUP_STATUS_UNSPECIFIED", "displayName": ""}}"#
+        let json =
+            #"{"backup": {"id": "x", "createdAt": null, "name": "", "status": "BACKUP_STATUS_UNSPECIFIED", "displayName": ""}}"#
         let b = try JSONDecoder().decode(Envelope.self, from: Data(json.utf8)).backup
         #expect(b.createdDate == nil && b.currentStatus == .unspecified && b.label == "x")
         #expect(CloudBackup().currentStatus == .unspecified)
@@ -46,37 +48,54 @@ import Testing
 
     @Test func createRequestsCarryOnlyTheSettableFields() throws {
         let retention = try CloudRetention(parsing: "7d")
-        let body = try Self.encode(CloudRequests.CreateBackup(clusterID: "c", displayName: "nightly", retention: retention))
+        let body = try Self.encode(
+            CloudRequests.CreateBackup(clusterID: "c", displayName: "nightly", retention: retention))
         #expect(body == #"{"backup":{"clusterId":"c","displayName":"nightly","retentionPeriod":"604800s"}}"#)
         let forever = try Self.encode(CloudRequests.CreateBackup(clusterID: "c", displayName: "keep", retention: nil))
         #expect(forever == #"{"backup":{"clusterId":"c","displayName":"keep"}}"#)
-        let schedule = try Self.encode(CloudRequests.CreateBackupSchedule(
-            clusterID: "c", schedule: "0 3 * * *", displayName: "nightly", retention: try CloudRetention(parsing: "14d")))
-        #expect(schedule == #"{"backupSchedule":{"clusterId":"c","displayName":"nightly","retentionPeriod":"1209600s","schedule":"0 3 * * *"}}"#)
+        let schedule = try Self.encode(
+            CloudRequests.CreateBackupSchedule(
+                clusterID: "c", schedule: "0 3 * * *", displayName: "nightly",
+                retention: try CloudRetention(parsing: "14d")))
+        #expect(
+            schedule
+                == #"{"backupSchedule":{"clusterId":"c","displayName":"nightly","retentionPeriod":"1209600s","schedule":"0 3 * * *"}}"#
+        )
     }
 
     @Test func scheduleUpdatesCarryAFieldMaskOfTheGivenFields() throws {
-        let u = try CloudRequests.UpdateBackupSchedule(id: "s", clusterID: "c", schedule: "@daily", retention: nil, displayName: nil)
-        #expect(try Self.encode(u) == #"{"backupSchedule":{"clusterId":"c","schedule":"@daily"},"updateMask":"schedule"}"#)
+        let u = try CloudRequests.UpdateBackupSchedule(
+            id: "s", clusterID: "c", schedule: "@daily", retention: nil, displayName: nil)
+        #expect(
+            try Self.encode(u) == #"{"backupSchedule":{"clusterId":"c","schedule":"@daily"},"updateMask":"schedule"}"#)
         let both = try CloudRequests.UpdateBackupSchedule(
-            id: "s", clusterID: "c", schedule: "@daily", retention: try CloudRetention(parsing: "1d"), displayName: "renamed")
+            id: "s", clusterID: "c", schedule: "@daily", retention: try CloudRetention(parsing: "1d"),
+            displayName: "renamed")
         #expect(both.updateMask == "schedule,retentionPeriod,displayName" && both.id == "s")
         #expect(throws: QSnapError.self) {
-            try CloudRequests.UpdateBackupSchedule(id: "s", clusterID: "c", schedule: nil, retention: nil, displayName: nil)
+            try CloudRequests.UpdateBackupSchedule(
+                id: "s", clusterID: "c", schedule: nil, retention: nil, displayName: nil)
         }
     }
 
     @Test func listPages() throws {
-        let last = try JSONDecoder().decode(CloudListPage<CloudBackupSchedule>.self, from: Data(#"""
-            {"items": [{"id": "s1", "schedule": "@daily", "status": "BACKUP_SCHEDULE_STATUS_ACTIVE", "retentionPeriod": "86400s"}],
-             "totalSize": 3, "nextPageToken": ""}
-            """#.utf8))
+        let last = try JSONDecoder().decode(
+            CloudListPage<CloudBackupSchedule>.self,
+            from: Data(
+                #"""
+                {"items": [{"id": "s1", "schedule": "@daily", "status": "BACKUP_SCHEDULE_STATUS_ACTIVE", "retentionPeriod": "86400s"}],
+                 "totalSize": 3, "nextPageToken": ""}
+                """#.utf8))
         #expect(last.items.count == 1 && last.totalSize == 3 && last.nextPageToken == nil)
         #expect(last.items[0].status == .active && last.items[0].retentionSeconds == 86_400)
-        let more = try JSONDecoder().decode(CloudListPage<CloudBackupRestore>.self, from: Data(#"""
-            {"items": [{"id": "r1", "backupId": "b1", "status": "BACKUP_RESTORE_STATUS_RUNNING"}], "nextPageToken": "abc=="}
-            """#.utf8))
-        #expect(more.nextPageToken == "abc==" && more.items[0].currentStatus == .running && more.items[0].backupID == "b1")
+        let more = try JSONDecoder().decode(
+            CloudListPage<CloudBackupRestore>.self,
+            from: Data(
+                #"""
+                {"items": [{"id": "r1", "backupId": "b1", "status": "BACKUP_RESTORE_STATUS_RUNNING"}], "nextPageToken": "abc=="}
+                """#.utf8))
+        #expect(
+            more.nextPageToken == "abc==" && more.items[0].currentStatus == .running && more.items[0].backupID == "b1")
         let empty = try JSONDecoder().decode(CloudListPage<CloudBackup>.self, from: Data(#"{"items": null}"#.utf8))
         #expect(empty.items.isEmpty && empty.nextPageToken == nil)
     }

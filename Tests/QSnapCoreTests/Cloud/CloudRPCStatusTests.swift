@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QSnapCore
 
 /// The gateway's error body and its code ↔ HTTP status mapping (grpc-gateway `HTTPStatusFromCode`).

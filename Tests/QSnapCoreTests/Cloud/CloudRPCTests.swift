@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QSnapCore
 
 /// The RPC table against backup.proto's `google.api.http` and `permissions` options.

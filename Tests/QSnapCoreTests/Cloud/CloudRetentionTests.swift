@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QSnapCore
 
 /// `--retention`: whole seconds from 1 day to 365 days, sent as `"<n>s"`.

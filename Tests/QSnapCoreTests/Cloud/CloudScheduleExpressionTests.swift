@@ -1,11 +1,14 @@
 import Testing
+
 @testable import QSnapCore
 
 /// `--schedule`: the pattern `BackupSchedule.schedule` carries, with Go's unanchored matching.
 @Suite struct CloudScheduleExpressionTests {
     @Test func acceptsCronDescriptorsAndEvery() {
-        for text in ["0 3 * * *", "*/30 * * * *", "0 0 1,15 * *", "0 0 * * 1-5", "0 0 3 * * * 2026", "@daily", "@weekly",
-                     "@every 6h", "@every 1h30m"] {
+        for text in [
+            "0 3 * * *", "*/30 * * * *", "0 0 1,15 * *", "0 0 * * 1-5", "0 0 3 * * * 2026", "@daily", "@weekly",
+            "@every 6h", "@every 1h30m",
+        ] {
             #expect(CloudScheduleExpression.isValid(text), "\(text)")
         }
     }

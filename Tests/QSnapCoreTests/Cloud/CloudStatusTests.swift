@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QSnapCore
 
 /// The three status enums: protojson names (numbers accepted), unknown names kept, and what waiting makes of them.
@@ -18,7 +19,9 @@ import Testing
         for s in [CloudBackupStatus.skipped, .failed, .failedToSync, .notFound] { #expect(s.phase == .failed, "\(s)") }
         for s in [CloudBackupStatus.running, .unspecified, .unknown] { #expect(s.phase == .inProgress, "\(s)") }
         #expect(CloudBackupStatus.failedToSync.description == "FAILED_TO_SYNC")
-        #expect(String(decoding: try JSONEncoder().encode(CloudBackupStatus.failed), as: UTF8.self) == #""BACKUP_STATUS_FAILED""#)
+        #expect(
+            String(decoding: try JSONEncoder().encode(CloudBackupStatus.failed), as: UTF8.self)
+                == #""BACKUP_STATUS_FAILED""#)
         #expect(CloudBackupStatus.names.count == 8)
     }
 
@@ -33,7 +36,9 @@ import Testing
 
     @Test func scheduleStatus() throws {
         #expect(try Self.decode(CloudBackupScheduleStatus.self, "1") == .active)
-        #expect(try Self.decode(CloudBackupScheduleStatus.self, #""BACKUP_SCHEDULE_STATUS_DISABLED""#).description == "DISABLED")
+        #expect(
+            try Self.decode(CloudBackupScheduleStatus.self, #""BACKUP_SCHEDULE_STATUS_DISABLED""#).description
+                == "DISABLED")
         #expect(CloudBackupScheduleStatus.names.count == 5)
     }
 }

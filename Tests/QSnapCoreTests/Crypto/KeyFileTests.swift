@@ -1,11 +1,13 @@
 import Foundation
 import Testing
+
 @testable import QSnapCore
 
 /// Wrapped keys: wrap/unwrap, a wrong password, damaged and hostile key files.
 @Suite struct KeyFileTests {
     static let fast = KeyDerivation.ScryptParameters(n: 1 << 10, r: 8, p: 1)
-    static let secrets = RepositorySecrets(masterKey: .random(), compression: ObjectCompression(algorithm: "zstd", level: 5))
+    static let secrets = RepositorySecrets(
+        masterKey: .random(), compression: ObjectCompression(algorithm: "zstd", level: 5))
 
     @Test func wrapsAndUnwrapsWithItsPassword() throws {
         let file = try KeyFile.wrap(Self.secrets, password: "pässwörd", created: "t", host: "h", parameters: Self.fast)
@@ -47,8 +49,9 @@ import Testing
 
     @Test func scryptMatchesTheRFC7914Vector() throws {
         // RFC 7914 §12: P="password", S="NaCl", N=1024, r=8, p=16 (first 32 of the 64 bytes).
-        let out = try KeyDerivation.scrypt(password: Array("password".utf8), salt: Array("NaCl".utf8),
-                                           parameters: .init(n: 1024, r: 8, p: 16))
+        let out = try KeyDerivation.scrypt(
+            password: Array("password".utf8), salt: Array("NaCl".utf8),
+            parameters: .init(n: 1024, r: 8, p: 16))
         #expect(Hex.encode(out) == "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b373162")
     }
 
@@ -57,7 +60,9 @@ import Testing
         #expect(plain == .plain)
         let enc = RepositoryConfig.encrypted()
         #expect(try RepositoryConfig(parsing: enc.bytes, location: "x") == enc)
-        #expect(throws: QSnapError.self) { try RepositoryConfig(parsing: Array(#"{"format":"qsnap","formatVersion":9}"#.utf8), location: "x") }
+        #expect(throws: QSnapError.self) {
+            try RepositoryConfig(parsing: Array(#"{"format":"qsnap","formatVersion":9}"#.utf8), location: "x")
+        }
         #expect(throws: QSnapError.self) { try RepositoryConfig(parsing: Array("nope".utf8), location: "x") }
         #expect(try ObjectCompression(parsing: "zstd") == ObjectCompression(algorithm: "zstd", level: 3))
         #expect(try ObjectCompression(parsing: "zstd:19").level == 19)

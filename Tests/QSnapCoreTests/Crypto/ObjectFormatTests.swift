@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QSnapCore
 
 /// The chunked object format: round trips, and every kind of damage found at its exact chunk.
@@ -17,8 +18,10 @@ import Testing
         }
     }
 
-    static func seal(_ plain: [UInt8], compression: ObjectCompression = .none, identity: String = identity,
-                     writes: Int = 1000) throws -> [UInt8] {
+    static func seal(
+        _ plain: [UInt8], compression: ObjectCompression = .none, identity: String = identity,
+        writes: Int = 1000
+    ) throws -> [UInt8] {
         let e = ObjectEncryptor(master: master, identity: identity, compression: compression, chunkSize: chunk)
         var out: [UInt8] = []
         var offset = 0
@@ -59,7 +62,9 @@ import Testing
     }
 
     static func code(_ body: () throws -> Void) -> (String, String)? {
-        do { try body() } catch let e as QSnapError { return (e.code.identifier, e.message) } catch { return ("?", "\(error)") }
+        do { try body() } catch let e as QSnapError { return (e.code.identifier, e.message) } catch {
+            return ("?", "\(error)")
+        }
         return nil
     }
 
@@ -115,7 +120,8 @@ import Testing
         #expect(drop.0 == "crypto.chunk-missing" && drop.1.contains("chunk 2 is missing"), "\(drop)")
         var twoDropped = frames
         twoDropped.removeSubrange(1...2)
-        #expect(Self.code { _ = try Self.open(header + twoDropped.joined()) }?.1.contains("chunks 1…2 are missing") == true)
+        #expect(
+            Self.code { _ = try Self.open(header + twoDropped.joined()) }?.1.contains("chunks 1…2 are missing") == true)
 
         var swapped = frames
         swapped.swapAt(1, 2)
@@ -140,11 +146,13 @@ import Testing
         let stored = try Self.seal(Self.data(100))
         let moved = try #require(Self.code { _ = try Self.open(stored, identity: "backups/other/objects/x") })
         #expect(moved.0 == "crypto.tampered" && moved.1.contains("chunk 0 "))
-        let other = ObjectDecryptor(master: MasterKey(bytes: [UInt8](repeating: 9, count: 32)), identity: Self.identity,
-                                    label: "obj", chunkSize: Self.chunk)
+        let other = ObjectDecryptor(
+            master: MasterKey(bytes: [UInt8](repeating: 9, count: 32)), identity: Self.identity,
+            label: "obj", chunkSize: Self.chunk)
         #expect(throws: QSnapError.self) { try stored.withUnsafeBytes { try other.push($0) { _ in } } }
-        #expect(Self.code { _ = try Self.open(Array("plain tar bytes, not encrypted at all.....".utf8)) }?.0
-                    == "crypto.not-encrypted")
+        #expect(
+            Self.code { _ = try Self.open(Array("plain tar bytes, not encrypted at all.....".utf8)) }?.0
+                == "crypto.not-encrypted")
     }
 
     @Test func framesAndHeadersEncodeAsDocumented() throws {
@@ -152,8 +160,9 @@ import Testing
         #expect(f.bytes == [0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 1, 0, 0, 0])
         #expect(ChunkFrame(parsing: f.bytes[...]) == f)
         #expect(ChunkFrame(parsing: ([UInt8](repeating: 0, count: 12) + [2, 0, 0, 0])[...]) == nil)
-        let h = EncryptedObjectHeader(compression: .zstd, keySalt: [UInt8](repeating: 1, count: 16),
-                                      noncePrefix: [9, 8, 7, 6])
+        let h = EncryptedObjectHeader(
+            compression: .zstd, keySalt: [UInt8](repeating: 1, count: 16),
+            noncePrefix: [9, 8, 7, 6])
         #expect(h.bytes.count == 32 && Array(h.bytes[0..<8]) == Array("QSNAPENC".utf8) && h.bytes[9] == 1)
         #expect(try EncryptedObjectHeader(parsing: h.bytes[...], label: "x") == h)
         #expect(h.nonce(chunk: 5) == [9, 8, 7, 6, 0, 0, 0, 0, 0, 0, 0, 5])

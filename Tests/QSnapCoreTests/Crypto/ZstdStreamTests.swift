@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QSnapCore
 
 /// zstd streaming: round trips over odd write sizes, interoperability with the zstd CLI's format, damage.
@@ -45,7 +46,11 @@ import Testing
         #expect(z.count < 4096)
         let d = ZstdDecompressor(label: "z")
         var largest = 0, total = 0
-        try z.withUnsafeBytes { try d.decompress($0) { largest = max(largest, $0.count); total += $0.count } }
+        try z.withUnsafeBytes {
+            try d.decompress($0) {
+                largest = max(largest, $0.count); total += $0.count
+            }
+        }
         try d.finish()
         #expect(total == plain.count && largest <= 1 << 20, "output comes in scratch-sized pieces")
     }

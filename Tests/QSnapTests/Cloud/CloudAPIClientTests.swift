@@ -32,7 +32,8 @@ import Testing
             if request.target.contains("pageToken=t%2B2") {
                 return Self.json(200, #"{"items":[{"id":"b3","status":"BACKUP_STATUS_RUNNING"}],"totalSize":3}"#)
             }
-            return Self.json(200, #"{"items":[{"id":"b1"},{"id":"b2","status":4}],"totalSize":3,"nextPageToken":"t+2"}"#)
+            return Self.json(
+                200, #"{"items":[{"id":"b1"},{"id":"b2","status":4}],"totalSize":3,"nextPageToken":"t+2"}"#)
         }
         defer { server.stop() }
         let backups = try Self.client(server).listBackups(clusterID: Self.backupID, pageSize: 2)
@@ -40,7 +41,9 @@ import Testing
         let requests = server.requests
         #expect(requests.count == 2)
         #expect(requests.allSatisfy { $0.header("Authorization") == "apikey \(Self.key)" && $0.method == "GET" })
-        #expect(requests[0].target == "/api/cluster/backup/v1/accounts/\(Self.account)/backups?clusterId=\(Self.backupID)&pageSize=2")
+        #expect(
+            requests[0].target
+                == "/api/cluster/backup/v1/accounts/\(Self.account)/backups?clusterId=\(Self.backupID)&pageSize=2")
     }
 
     @Test func refusesARepeatedPageToken() throws {
@@ -58,17 +61,31 @@ import Testing
         #expect(server.requests.count == 3, "a read is tried maxAttempts times")
         #expect(throws: QSnapError.self) { try client.restoreBackup(Self.backupID) }
         #expect(server.requests.count == 4, "RestoreBackup is sent once")
-        #expect(server.requests[3].method == "POST" && server.requests[3].target.hasSuffix("/backups/\(Self.backupID)/restore"))
+        #expect(
+            server.requests[3].method == "POST"
+                && server.requests[3].target.hasSuffix("/backups/\(Self.backupID)/restore"))
     }
 
     @Test func mapsErrorsToExitCodesWithoutTheKey() throws {
         let cases: [(LoopbackServer.Response, String, Int32, String)] = [
-            (Self.rpcError(16, 401, "bad key \(Self.key)"), "cloud.auth", 3, "the management key was refused (QDRANT_CLOUD_API_KEY)"),
-            (Self.rpcError(7, 403, "permission denied"), "cloud.permission", 3, "lacks the permission delete:backups, which DeleteBackup needs"),
-            (Self.rpcError(5, 404, "not found"), "cloud.not-found", 2, "backup \(Self.backupID) was not found in account \(Self.account)"),
+            (
+                Self.rpcError(16, 401, "bad key \(Self.key)"), "cloud.auth", 3,
+                "the management key was refused (QDRANT_CLOUD_API_KEY)"
+            ),
+            (
+                Self.rpcError(7, 403, "permission denied"), "cloud.permission", 3,
+                "lacks the permission delete:backups, which DeleteBackup needs"
+            ),
+            (
+                Self.rpcError(5, 404, "not found"), "cloud.not-found", 2,
+                "backup \(Self.backupID) was not found in account \(Self.account)"
+            ),
             (Self.rpcError(3, 400, "validation error"), "cloud.invalid-argument", 2, "rejected DeleteBackup"),
             (Self.rpcError(9, 400, "busy"), "cloud.failed-precondition", 3, "refused DeleteBackup"),
-            (LoopbackServer.Response(status: 403, body: Array("<html>forbidden</html>".utf8)), "cloud.permission", 3, "delete:backups"),
+            (
+                LoopbackServer.Response(status: 403, body: Array("<html>forbidden</html>".utf8)), "cloud.permission", 3,
+                "delete:backups"
+            ),
             (Self.rpcError(13, 500, "boom"), "cloud.server", 1, "retry later"),
         ]
         for (response, code, exit, text) in cases {
@@ -86,4 +103,3 @@ import Testing
         }
     }
 }
-

@@ -1,6 +1,7 @@
 import Foundation
 import QSnapCore
 import Testing
+
 @testable import QSnap
 
 /// The encrypted repository over a local directory: what is encrypted, what stays plain, and the keyring.
@@ -13,8 +14,9 @@ import Testing
     @Test func objectsAreEncryptedAndTheConfigKeysAndLockStayPlain() throws {
         let (root, raw) = try scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let made = try RepositoryKeyring.initialize(raw, encrypted: true, compression: ObjectCompression(algorithm: "zstd", level: 3),
-                                                   password: "pw")
+        let made = try RepositoryKeyring.initialize(
+            raw, encrypted: true, compression: ObjectCompression(algorithm: "zstd", level: 3),
+            password: "pw")
         let repo = try #require(try RepositoryKeyring.open(raw) { "pw" } as? EncryptedRepository)
         #expect(repo.keyID == made.keyID)
         let plain = Array(String(repeating: "payload canary ", count: 100_000).utf8)
@@ -44,7 +46,9 @@ import Testing
         let (root, raw) = try scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         _ = try RepositoryKeyring.initialize(raw, encrypted: true, compression: .none, password: "old")
-        #expect(throws: QSnapError.self) { _ = try RepositoryKeyring.initialize(raw, encrypted: true, compression: .none, password: "x") }
+        #expect(throws: QSnapError.self) {
+            _ = try RepositoryKeyring.initialize(raw, encrypted: true, compression: .none, password: "x")
+        }
         let old = try #require(try RepositoryKeyring.open(raw) { "old" } as? EncryptedRepository)
         try old.put(key: "backups/x/manifest.json", bytes: Array("m".utf8))
         let added = try RepositoryKeyring.add(to: old, password: "new")
@@ -65,7 +69,10 @@ import Testing
     @Test func plainRepositoriesStayPlain() throws {
         let (root, raw) = try scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        #expect(try RepositoryKeyring.open(raw) { Issue.record("no password asked for a new repository"); return nil } is LocalRepository)
+        #expect(
+            try RepositoryKeyring.open(raw) {
+                Issue.record("no password asked for a new repository"); return nil
+            } is LocalRepository)
         try raw.put(key: "backups/20261206T000000Z-abcdef/manifest.json", bytes: Array("{}".utf8))
         let refused = #expect(throws: QSnapError.self) {
             _ = try RepositoryKeyring.initialize(raw, encrypted: true, compression: .none, password: "pw")

@@ -43,10 +43,14 @@ final class TestbedProcess: @unchecked Sendable {
         process.executableURL = python
         // `python -m qdrant_testbed …`, after unblocking signals: a child spawned from a Swift thread inherits
         // that thread's blocked-signal mask (SIGTERM included), which would keep the double from shutting down.
-        let launcher = "import runpy, signal; signal.pthread_sigmask(signal.SIG_SETMASK, set()); "
+        let launcher =
+            "import runpy, signal; signal.pthread_sigmask(signal.SIG_SETMASK, set()); "
             + "runpy.run_module('qdrant_testbed', run_name='__main__', alter_sys=True)"
-        process.arguments = ["-c", launcher, "--port", "0", "--host", "127.0.0.1",
-                             "--storage", storage.appendingPathComponent("data").path, "--peers", String(peers)]
+        process.arguments =
+            [
+                "-c", launcher, "--port", "0", "--host", "127.0.0.1",
+                "--storage", storage.appendingPathComponent("data").path, "--peers", String(peers),
+            ]
             + ["--exit-on-stdin-eof"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONPATH"] = repo.appendingPathComponent("Tests/Testbed").path
@@ -63,7 +67,9 @@ final class TestbedProcess: @unchecked Sendable {
         // A watchdog kills a double that never gets ready, so the read below ends.
         let ready = DispatchSemaphore(value: 0)
         let watchdog = Thread {
-            if ready.wait(timeout: .now() + timeout) == .timedOut, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            if ready.wait(timeout: .now() + timeout) == .timedOut, process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+            }
         }
         watchdog.start()
         var text = ""
@@ -82,7 +88,8 @@ final class TestbedProcess: @unchecked Sendable {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
             try? FileManager.default.removeItem(at: storage)
-            throw QSnapError(.failure("test.testbed"), "the Qdrant test double did not start: \(text) \(stderr.suffix(2000))")
+            throw QSnapError(
+                .failure("test.testbed"), "the Qdrant test double did not start: \(text) \(stderr.suffix(2000))")
         }
         return TestbedProcess(process: process, urls: urls, storage: storage, log: log, input: input)
     }
@@ -119,8 +126,9 @@ final class TestbedProcess: @unchecked Sendable {
 
     /// Upserts points given as a JSON array text.
     func upsert(_ collection: String, points: String, apiKey: String? = nil) throws {
-        let (status, body) = try raw("PUT", "/collections/\(collection)/points?wait=true",
-                                     json: #"{"points":\#(points)}"#, apiKey: apiKey)
+        let (status, body) = try raw(
+            "PUT", "/collections/\(collection)/points?wait=true",
+            json: #"{"points":\#(points)}"#, apiKey: apiKey)
         guard status == 200 else {
             throw QSnapError(.failure("test.upsert"), "upsert failed: HTTP \(status) \(body?.description ?? "")")
         }
