@@ -9,7 +9,7 @@ SWIFT       ?= swift
 BIN_DIR      = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup build release test unit integration demo bench clean fuzz install lint
+.PHONY: setup build release test unit integration demo bench clean fuzz install lint sanitize
 
 ## setup: install the -dev packages (apt-get) and the pinned Python tools into .venv; idempotent
 setup: $(VENV)/.installed
@@ -66,6 +66,15 @@ install: release
 ## `swift format format -i -r Sources Tests Fuzz Package.swift` fixes what it reports
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Fuzz Package.swift
+
+## sanitize: the Swift suites under ThreadSanitizer, then AddressSanitizer (separate scratch paths; not part of
+## `make test`: each sanitizer build takes minutes). Fails on any report. Leak detection is off in the ASan run: it
+## reports ~12 KB of indirect-enum boxes from the advice rule reader that are not yet understood.
+sanitize: setup
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 
 ## test: lint, unit tests (swift test) then integration tests (pytest: the test doubles, S3 servers, the qsnap binary)
 test: setup lint

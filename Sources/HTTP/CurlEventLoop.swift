@@ -28,7 +28,7 @@ final class CurlEventLoop: Sendable {
     }
 
     private let multi: Multi
-    private let commands = Mutex<[Command]>([])
+    private let commands = PThreadLocked<[Command]>([])
 
     private init() {
         _ = HTTPClient.globalInit

@@ -87,7 +87,7 @@ final class CurlTransfer: @unchecked Sendable {
     /// Whether the handle goes back to a pool (then whoever returns it clears `ownsHandle`).
     var ownsHandle = true
 
-    let state = Mutex(TransferState())
+    let state = PThreadLocked(TransferState())
     let consumer: Wake
     let producer: Wake
 

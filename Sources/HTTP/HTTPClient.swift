@@ -20,7 +20,7 @@ public final class HTTPClient: Sendable {
 
     private let userAgent: String
     private let redactor: Redactor
-    private let pool = Mutex<[Handle]>([])
+    private let pool = PThreadLocked<[Handle]>([])
     private let maxPooled: Int
     private let tls: TLSSettings
 

@@ -41,7 +41,7 @@ final class ThreadWake: @unchecked Sendable {  // pthread objects are thread-saf
 /// Binary, like ``ThreadWake``: the woken side re-reads the transfer's state.
 final class Wake: Sendable {
     private let thread: ThreadWake?
-    private let task = Mutex<(signalled: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+    private let task = PThreadLocked<(signalled: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
 
     /// A wake for a blocked thread (`blocking`) or for a task.
     init(blocking: Bool) { thread = blocking ? ThreadWake() : nil }
