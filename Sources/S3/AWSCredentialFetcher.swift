@@ -142,6 +142,7 @@ struct AWSCredentialFetcher: Sendable {
         DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: timer)
         // Read both pipes before waiting: a process that fills a pipe would block forever otherwise.
         let errData = Mutex<Data>(Data())
+        // A joined thread: standard error must drain while standard output is read here, or the child can block.
         let errReader = Thread { errData.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() } }
         errReader.start()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()

@@ -47,6 +47,7 @@ struct AliasSwitchCommand: AsyncParsableCommand {
             let (alias, to, url, connection) = (
                 self.alias, self.to, self.qdrant, try connectionOptions.connection(apiKey: apiKey)
             )
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let outcome: Outcome = try await Blocking.run {
                 let client = connection.client(url, logger: logger)
                 try QdrantAccessCheck(role: "target", client: client, logger: logger).require(

@@ -130,6 +130,7 @@ struct BackupCommand: AsyncParsableCommand {
             let repositoryURL = to
             let (s3, lock) = (self.s3, self.lock)
             let samples = verifySamples
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let result: BackupResult = try await Blocking.run {
                 let repository = try RepositoryOpener.open(repositoryURL, s3: s3, logger: logger)
                 let held = try RepositoryLocker.acquireForCommand(

@@ -28,6 +28,7 @@ struct CheckCommand: AsyncParsableCommand {
         try await CommandRunner.run(globals) { logger in
             let options = try selection.options()
             let selection = self.selection
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let plan: RestorePlan = try await Blocking.run {
                 let (_, manifest, target) = try selection.load(logger: logger)
                 return try RestorePlanner(manifest: manifest, target: target, options: options).plan()

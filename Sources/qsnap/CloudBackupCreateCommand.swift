@@ -40,6 +40,7 @@ struct CloudBackupCreateCommand: AsyncParsableCommand {
             let retention = try self.retention.map { try CloudRetention(parsing: $0) }
             let wait = try waitFlags.options()
             let client = try api.client(logger: logger)
+            // Blocking: the Cloud API client is synchronous like the other clients (its requests wait on the event loop).
             let backup = try await Blocking.run {
                 let created = try client.createBackup(clusterID: cluster, displayName: name, retention: retention)
                 logger.notice(

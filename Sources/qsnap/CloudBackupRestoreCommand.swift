@@ -39,6 +39,7 @@ struct CloudBackupRestoreCommand: AsyncParsableCommand {
             let cluster = try clusterId.map { try CloudID.validate($0, what: "--cluster-id") }
             let wait = try waitFlags.options()
             let (client, confirmed) = (try api.client(logger: logger), yes)
+            // Blocking: the Cloud API client is synchronous like the other clients (its requests wait on the event loop).
             let outcome = try await Blocking.run {
                 let restorer = CloudBackupRestorer(client: client, logger: logger)
                 let backup = try restorer.check(id, expectedClusterID: cluster)

@@ -99,6 +99,7 @@ struct DrillCommand: AsyncParsableCommand {
                 backup: backup, collections: collections.isEmpty ? nil : collections,
                 cloudBackups: try cloudProbe(logger: logger))
             let (repo, s3, reportDir) = (self.repo, self.s3, self.reportDir)
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let (report, paths): (DrillReport, (json: String, markdown: String)) = try await Blocking.run {
                 let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
                 let report = try DrillRunner(

@@ -32,6 +32,7 @@ struct ListCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (repo, s3) = (self.repo, self.s3)
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let (rows, interrupted): ([Row], [String]) = try await Blocking.run {
                 let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
                 let keys = try repository.list(prefix: BackupLayout.backupsFolder).map(\.key)

@@ -73,6 +73,7 @@ struct PruneCommand: AsyncParsableCommand {
                 .filter { !$0.isEmpty }
             let connection = try connectionOptions.connection(apiKey: apiKey)
             let (repo, s3, yes, lock) = (self.repo, self.s3, self.yes, self.lock)
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let report: PruneReport = try await Blocking.run {
                 let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
                 let held =

@@ -20,6 +20,7 @@ struct RepoCatCommand: AsyncParsableCommand {
                 throw QSnapError(.usage("repo.url"), "cat needs an s3://BUCKET/KEY location, not '\(location)'")
             }
             let options = s3
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             try await Blocking.run {
                 let client = try options.makeClient(bucket: bucket, logger: logger)
                 try RepoTransfer.download(client: client, key: key, to: "-")

@@ -42,6 +42,7 @@ struct RepoCopyCommand: AsyncParsableCommand {
                 let resume = self.resume
                 let uploadID = self.uploadID
                 let uploadKey = key
+                // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
                 let result = try await Blocking.run {
                     let client = try options.makeClient(bucket: bucket, logger: logger)
                     return try RepoTransfer.upload(
@@ -63,6 +64,7 @@ struct RepoCopyCommand: AsyncParsableCommand {
                     target = path + "/" + (key as NSString).lastPathComponent
                 }
                 let output = target
+                // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
                 try await Blocking.run {
                     let client = try options.makeClient(bucket: bucket, logger: logger)
                     try RepoTransfer.download(client: client, key: key, to: output)

@@ -35,6 +35,7 @@ struct RepoRemoveCommand: AsyncParsableCommand {
             let options = s3
             let recursive = self.recursive
             let prefixes = keys
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let deleted = try await Blocking.run { () -> Int in
                 let client = try options.makeClient(bucket: bucket, logger: logger)
                 var targets = prefixes

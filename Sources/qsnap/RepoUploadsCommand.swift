@@ -26,6 +26,7 @@ struct RepoUploadsCommand: AsyncParsableCommand {
             }
             let options = s3
             let abort = self.abort
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let uploads = try await Blocking.run { () -> [S3MultipartUploadInfo] in
                 let client = try options.makeClient(bucket: bucket, logger: logger)
                 let uploads = try client.listMultipartUploads(prefix: prefix)

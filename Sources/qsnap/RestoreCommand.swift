@@ -70,6 +70,7 @@ struct RestoreCommand: AsyncParsableCommand {
             options.presignExpiry = presignExpiry
             let (selection, dryRun, globals) = (self.selection, self.dryRun, self.globals)
             let finalOptions = options
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let outcome: (RestorePlan, RestoreResult?) = try await Blocking.run {
                 let (repository, manifest, target) = try selection.load(logger: logger)
                 let finalOptions = finalOptions.resolvingTransport(for: repository)

@@ -63,6 +63,7 @@ struct RunCommand: AsyncParsableCommand {
                 lockWait: waitLock ?? spec.lockWait, lockSettleDelay: lockSettle,
                 interruptedGrace: interruptedGraceHours * 3600)
             let s3 = self.s3
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let outcome: JobRunOutcome = try await Blocking.run {
                 // A relative directory is relative to the job file, like the policy and metrics files.
                 let location = spec.repository.contains("://") ? spec.repository : spec.resolvedPath(spec.repository)

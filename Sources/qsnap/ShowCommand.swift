@@ -21,6 +21,7 @@ struct ShowCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (repo, s3, id) = (self.repo, self.s3, self.id)
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             var m: BackupManifest = try await Blocking.run {
                 let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
                 return try ManifestStore.read(try ManifestStore.resolve(id, in: repository), from: repository)

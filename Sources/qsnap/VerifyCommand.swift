@@ -31,6 +31,7 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (repo, s3, id, lock, globals) = (self.repo, self.s3, self.id, self.lock, self.globals)
+            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let outcome: BackupVerifier.Outcome = try await Blocking.run {
                 let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
                 let resolved = try ManifestStore.resolve(id, in: repository)

@@ -54,12 +54,7 @@ extension SnapshotTransfer {
         logger.info(
             "\(item.unit): \(snapshot.name) copied server-side \(source.display) → \(key) (\(ByteCount.format(found.size)), \(copied.partCount) part(s))"
         )
-        return BackupManifest.Object(
-            key: key, size: found.size, sha256: nil, etag: stored.etag, kind: options.kind,
-            collection: scope.collection,
-            shardId: { if case .shard(_, let s) = item.unit { return s } else { return nil } }(),
-            peerId: item.node.peerId == 0 ? nil : item.node.peerId, nodeURL: node, snapshotName: snapshot.name,
-            shards: item.shards, copiedFrom: source.display)
+        return record(snapshot, key: key, size: found.size, sha256: nil, stored: stored, copiedFrom: source.display)
     }
 
     /// `nil` (stream instead) in ``ServerSideMode/auto``; the refusal with ``ServerSideMode/always``.

@@ -120,12 +120,7 @@ struct SnapshotTransfer {
                 logger.info(
                     "\(item.unit): \(snapshot.name) → \(key) (\(ByteCount.format(received)), sha256 \(sha.prefix(12))…\(snapshot.checksum == nil ? ", no server checksum" : " verified"))"
                 )
-                return BackupManifest.Object(
-                    key: key, size: received, sha256: sha, etag: stored.etag, kind: options.kind,
-                    collection: scope.collection,
-                    shardId: { if case .shard(_, let s) = item.unit { return s } else { return nil } }(),
-                    peerId: item.node.peerId == 0 ? nil : item.node.peerId,
-                    nodeURL: node, snapshotName: snapshot.name, shards: item.shards, storedSize: stored.storedSize)
+                return record(snapshot, key: key, size: received, sha256: sha, stored: stored)
             } catch {
                 writer.abort()
                 progress.rewind(node: node, bytes: received, expected: snapshot.size)
@@ -138,6 +133,19 @@ struct SnapshotTransfer {
                 Thread.sleep(forTimeInterval: delay)
             }
         }
+    }
+
+    /// The manifest record of `snapshot` stored under `key` (streamed, or copied server-side from `copiedFrom`).
+    func record(
+        _ snapshot: SnapshotDescription, key: String, size: Int64, sha256: String?, stored: RepositoryObject,
+        copiedFrom: String? = nil
+    ) -> BackupManifest.Object {
+        var shardID: Int?
+        if case .shard(_, let shard) = item.unit { shardID = shard }
+        return BackupManifest.Object(
+            key: key, size: size, sha256: sha256, etag: stored.etag, kind: options.kind, collection: scope.collection,
+            shardId: shardID, peerId: item.node.peerId == 0 ? nil : item.node.peerId, nodeURL: item.node.url,
+            snapshotName: snapshot.name, shards: item.shards, storedSize: stored.storedSize, copiedFrom: copiedFrom)
     }
 
     /// Deletes the server-side snapshot (they fill the nodes' disks).

@@ -71,9 +71,9 @@ public final class MigrationRunner: Sendable {
             try target.createCollection(plan.options.target, config: plan.createBody)
         }
         let before = journal.written
-        progress.plan(node: "\(collection) → \(plan.options.target)", objects: 0)
+        progress.plan(node: Self.progressLine(plan), objects: 0)
         progress.expect(
-            node: "\(collection) → \(plan.options.target)", bytes: Int64(max(0, expected - journal.written)))
+            node: Self.progressLine(plan), bytes: Int64(max(0, expected - journal.written)))
         let t0 = Date()
         if !journal.loaded {
             journal = try load(plan: plan, journal: journal, store: store)
@@ -196,6 +196,9 @@ public final class MigrationRunner: Sendable {
         return shared.value
     }
 
+    /// The progress line of a migration: `source → target`.
+    static func progressLine(_ plan: MigrationPlan) -> String { "\(plan.options.collection) → \(plan.options.target)" }
+
     /// Scrolls stream `k` from its checkpoint to the end of its range, upserting every page.
     private func stream(_ k: Int, plan: MigrationPlan, shared: SharedJournal, store: MigrationJournalStore) throws {
         let state = shared.value.streams[k]
@@ -217,7 +220,7 @@ public final class MigrationRunner: Sendable {
             }
             if !points.isEmpty {
                 try target.upsert(plan.options.target, points: points)
-                progress.add(node: "\(plan.options.collection) → \(plan.options.target)", bytes: Int64(points.count))
+                progress.add(node: Self.progressLine(plan), bytes: Int64(points.count))
             }
             offset = page.next
             // Changed and saved in one critical section: the file never goes back to an older state.
