@@ -1,7 +1,7 @@
 /// One block of raw archive bytes handed from a producer to an ``ArchiveFeed`` consumer without copying.
 ///
 /// The producer fills ``mutableBytes`` and sets ``count`` before pushing the chunk; after that it is read-only and may be
-/// shared by several consumers (e.g. an inspector and a hash), each on its own thread.
+/// shared by several consumers.
 ///
 /// The storage is freed when the chunk is: a pointer from ``bytes`` or ``mutableBytes`` is valid only while the chunk is
 /// alive, so use it inside `withExtendedLifetime(chunk) { … }` (an optimised build may release a chunk right after its
@@ -18,6 +18,13 @@ public final class ArchiveChunk: @unchecked Sendable {
         precondition(capacity > 0, "ArchiveChunk capacity must be positive")
         storage = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
         count = 0
+    }
+
+    /// A chunk holding a copy of `bytes` (which must not be empty).
+    public convenience init(copying bytes: [UInt8]) {
+        self.init(capacity: bytes.count)
+        bytes.withUnsafeBytes { storage.copyMemory(from: $0) }
+        count = bytes.count
     }
 
     deinit {

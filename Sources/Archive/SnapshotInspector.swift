@@ -31,8 +31,9 @@ public enum SnapshotInspector {
         return try inspect(reader: reader, displayPath: displayPath, fileName: fileName, options: options)
     }
 
-    /// Inspects an archive whose bytes another thread pushes into `feed` (e.g. while it streams them into an upload);
-    /// nothing is seeked. The feed is closed when the inspection ends, so a producer blocked on it stops at once.
+    /// Inspects an archive whose bytes a task pushes into `feed` (e.g. while it streams them into an upload); nothing
+    /// is seeked. Blocks while it waits for bytes: run it on ``ArchiveWorkers``. The feed is closed when the
+    /// inspection ends, so a producer waiting on it stops at once.
     public static func inspect(
         feed: ArchiveFeed, displayPath: String, fileName: String? = nil,
         options: InspectOptions = InspectOptions()

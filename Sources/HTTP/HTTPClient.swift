@@ -4,11 +4,10 @@ import QSnapCore
 import Synchronization
 
 /// An HTTP/1.1 client over libcurl. Every transfer of the process runs on one ``CurlEventLoop`` thread (one multi
-/// handle, so connections are shared); ``execute(_:body:)`` and ``stream(_:body:)`` await it, and the blocking
-/// ``perform(_:body:onResponse:onBody:onProgress:)`` waits for it on the calling thread.
+/// handle, so connections are shared); ``execute(_:body:onResponse:onBody:onProgress:)`` and ``stream(_:body:)``
+/// await it.
 ///
-/// Thread-safe: each transfer borrows an easy handle from a small pool. Call the blocking `perform` from a dedicated
-/// thread (see ``Blocking``), never from Swift's cooperative pool.
+/// Thread-safe: each transfer borrows an easy handle from a small pool.
 public final class HTTPClient: Sendable {
     private struct Handle: @unchecked Sendable { let pointer: UnsafeMutableRawPointer }
 
@@ -76,57 +75,26 @@ public final class HTTPClient: Sendable {
         if kept { transfer.ownsHandle = false }
     }
 
-    /// Performs one request, blocking the calling thread until the response is complete. The transfer runs on the
-    /// ``CurlEventLoop``; the callbacks run on the calling thread.
-    ///
-    /// - Parameters:
-    ///   - request: method, URL (sent as is), headers and timeouts.
-    ///   - body: the request body.
-    ///   - onResponse: called once with the final status and headers, before any body byte.
-    ///   - onBody: receives the body in chunks; when given, the returned ``HTTPResponse/body`` stays empty.
-    ///   - onProgress: bytes sent and received so far.
-    /// - Returns: the response (any status: HTTP errors are not thrown).
-    /// - Throws: what a callback or the body source threw, `failure("cancelled")` once the request's
-    ///   ``HTTPRequest/cancellation`` is raised, or a ``QSnapCore/QSnapError`` `http.transport` whose cause is an
-    ///   ``HTTPTransportError``.
-    public func perform(
-        _ request: HTTPRequest, body: HTTPRequestBody = .none,
-        onResponse: ((Int, [HTTPHeader]) throws -> Void)? = nil,
-        onBody: ((UnsafeRawBufferPointer) throws -> Void)? = nil,
-        onProgress: ((_ sent: Int64, _ received: Int64) -> Void)? = nil
-    ) throws -> HTTPResponse {
-        var fileDescriptor: Int32 = -1
-        defer { if fileDescriptor >= 0 { close(fileDescriptor) } }
-        func run(_ source: CurlTransfer.Source) throws -> HTTPResponse {
-            let wake = Wake(blocking: true)
-            var driver = TransferDriver(
-                transfer: try makeTransfer(request, body: body, source: source, consumer: wake, producer: wake))
-            driver.onResponse = onResponse
-            driver.onBody = onBody
-            driver.onProgress = onProgress
-            if case .stream(_, let read) = body { driver.read = read }
-            driver.transfer.reportsProgress = onProgress != nil
-            let completion = driver.runBlocking()
-            return try outcome(of: &driver, completion, request: request)
-        }
-        if case .bytes(let bytes) = body {
-            // Bound for the duration of the call (the caller waits for the transfer's end).
-            return try bytes.withUnsafeBytes { try run(.memory($0)) }
-        }
-        return try run(try source(of: body, fileDescriptor: &fileDescriptor))
-    }
-
-    /// Performs one request in the calling task and returns the whole response. The transfer runs on the
-    /// ``CurlEventLoop``; a ``HTTPRequestBody/stream(length:read:)`` body's `read` is called in this task (keep it
-    /// quick). Cancelling the task aborts the transfer at once.
+    /// Performs one request in the calling task and returns the response. The transfer runs on the
+    /// ``CurlEventLoop``; the callbacks, and a ``HTTPRequestBody/stream(length:read:)`` body's `read`, are called in
+    /// this task (keep them quick: they pause only this transfer). Cancelling the task aborts the transfer at once.
     ///
     /// - Parameters:
     ///   - request: method, URL (sent as is), headers and timeouts.
     ///   - body: the request body (``HTTPRequestBody/buffer(_:)`` memory must stay valid until this returns).
+    ///   - onResponse: called once with the final status and headers, before any body byte.
+    ///   - onBody: receives the body in chunks; when given, the returned ``HTTPResponse/body`` stays empty.
+    ///   - onProgress: bytes sent and received so far.
     /// - Returns: the response (any status: HTTP errors are not thrown).
-    /// - Throws: `CancellationError` when the task was cancelled, otherwise as
-    ///   ``perform(_:body:onResponse:onBody:onProgress:)``.
-    public func execute(_ request: HTTPRequest, body: HTTPRequestBody = .none) async throws -> HTTPResponse {
+    /// - Throws: `CancellationError` when the task was cancelled, what a callback or the body source threw,
+    ///   `failure("cancelled")` once the request's ``HTTPRequest/cancellation`` is raised, or a
+    ///   ``QSnapCore/QSnapError`` `http.transport` whose cause is an ``HTTPTransportError``.
+    public func execute(
+        _ request: HTTPRequest, body: HTTPRequestBody = .none,
+        onResponse: ((Int, [HTTPHeader]) throws -> Void)? = nil,
+        onBody: ((UnsafeRawBufferPointer) throws -> Void)? = nil,
+        onProgress: ((_ sent: Int64, _ received: Int64) -> Void)? = nil
+    ) async throws -> HTTPResponse {
         try Task.checkCancellation()
         var fileDescriptor: Int32 = -1
         defer { if fileDescriptor >= 0 { close(fileDescriptor) } }
@@ -142,15 +110,18 @@ public final class HTTPClient: Sendable {
         }
         let transfer: CurlTransfer
         do {
-            transfer = try makeTransfer(
-                request, body: body, source: source, consumer: Wake(blocking: false), producer: Wake(blocking: false))
+            transfer = try makeTransfer(request, body: body, source: source, consumer: Wake(), producer: Wake())
         } catch {
             owned?.deallocate()
             throw error
         }
         transfer.ownedBody = owned
         var driver = TransferDriver(transfer: transfer)
+        driver.onResponse = onResponse
+        driver.onBody = onBody
+        driver.onProgress = onProgress
         if case .stream(_, let read) = body { driver.read = read }
+        transfer.reportsProgress = onProgress != nil
         let completion = await driver.run()
         return try outcome(of: &driver, completion, request: request)
     }
@@ -188,7 +159,7 @@ public final class HTTPClient: Sendable {
         let transfer: CurlTransfer
         do {
             transfer = try makeTransfer(
-                request, body: plain, source: source, consumer: Wake(blocking: false), producer: Wake(blocking: false))
+                request, body: plain, source: source, consumer: Wake(), producer: Wake())
         } catch {
             owned?.deallocate()
             throw error

@@ -16,7 +16,7 @@ public struct HTTPRequest: Sendable {
     public var connectTimeout: Double
     /// Seconds below 1 byte/s after which a stalled transfer is aborted.
     public var lowSpeedTime: Int
-    /// When raised, the transfer stops within about a second — even while stalled — and ``HTTPClient/perform(_:body:onResponse:onBody:onProgress:)``
+    /// When raised, the transfer stops within about a second — even while stalled — and ``HTTPClient/execute(_:body:onResponse:onBody:onProgress:)``
     /// throws `failure("cancelled")`.
     public var cancellation: CancellationFlag?
 

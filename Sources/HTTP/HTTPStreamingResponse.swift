@@ -104,7 +104,7 @@ public final class HTTPResponseBody: AsyncSequence, Sendable {
     deinit { CurlEventLoop.shared.abort(transfer, error: CancellationError()) }
 
     /// The next chunk, `nil` at the end.
-    /// - Throws: `CancellationError`, or the transfer's failure (as ``HTTPClient/perform(_:body:onResponse:onBody:onProgress:)``).
+    /// - Throws: `CancellationError`, or the transfer's failure (as ``HTTPClient/execute(_:body:onResponse:onBody:onProgress:)``).
     func next() async throws -> [UInt8]? {
         let transfer = transfer
         return try await withTaskCancellationHandler {

@@ -3,8 +3,8 @@ import Foundation
 import QSnapCore
 
 /// The caller's side of a transfer on the ``CurlEventLoop``: it hands the response head, body chunks and progress to
-/// the caller's callbacks and feeds a streamed request body from the caller's `read` closure — all on the caller's
-/// thread (or task), so a slow or blocking callback only pauses its own transfer, never the loop.
+/// the caller's callbacks and feeds a streamed request body from the caller's `read` closure — all in the caller's
+/// task, so a slow or blocking callback only pauses its own transfer, never the loop.
 ///
 /// Not `Sendable`: it holds the caller's closures, which never leave the caller.
 struct TransferDriver {
@@ -88,15 +88,6 @@ struct TransferDriver {
             return state.sendPaused
         }
         if resume { CurlEventLoop.shared.resume(transfer) }
-    }
-
-    /// Runs the transfer to its end, blocking the calling thread.
-    mutating func runBlocking() -> CurlCompletion {
-        CurlEventLoop.shared.submit(transfer)
-        while true {
-            if let completion = step() { return completion }
-            transfer.consumer.waitBlocking()
-        }
     }
 
     /// Runs the transfer to its end in the calling task; cancelling the task aborts it (``CancellationError``).

@@ -45,36 +45,34 @@ public enum AdviceFactCollector {
     )
         async throws -> AdviceClusterObservation
     {
-        try await Blocking.run(name: "qsnap-advise") {
-            let client = connection.client(url, timeout: 30, logger: logger)
-            let info = try client.serverInfo()
-            var observation = AdviceClusterObservation(url: shown, version: info.version)
-            // Each of these needs global access; without it the facts stay unknown and the user is told.
-            func optional<T>(_ what: String, _ read: () throws -> T) -> T? {
-                do {
-                    return try read()
-                } catch {
-                    logger.notice(
-                        "advise: cannot read \(what) of \(shown) (\((error as? QSnapError)?.message ?? "\(error)")); the facts it gives stay unknown"
-                    )
-                    return nil
-                }
+        let client = connection.client(url, timeout: 30, logger: logger)
+        let info = try await client.serverInfo()
+        var observation = AdviceClusterObservation(url: shown, version: info.version)
+        // Each of these needs global access; without it the facts stay unknown and the user is told.
+        func optional<T>(_ what: String, _ read: () async throws -> T) async -> T? {
+            do {
+                return try await read()
+            } catch {
+                logger.notice(
+                    "advise: cannot read \(what) of \(shown) (\((error as? QSnapError)?.message ?? "\(error)")); the facts it gives stay unknown"
+                )
+                return nil
             }
-            if let cluster = optional("/cluster", client.cluster), cluster.enabled {
-                observation.nodes = max(1, cluster.peers.count)
-            }
-            if let telemetry = optional("/telemetry (disk and RAM)", { try client.telemetry() }) {
-                observation.diskTotalBytes = telemetry.diskSizeBytes
-                observation.ramBytes = telemetry.ramSizeBytes
-            }
-            if let quotas = optional("/quotas (disk usage)", client.quotas) {
-                observation.diskUsagePercent = quotas?.diskUsagePercent
-            }
-            if let collection, try client.collectionExists(collection) {
-                observation.collectionConfig = try client.collectionInfo(collection).config
-                observation.shardCount = try client.collectionCluster(collection).shardCount
-            }
-            return observation
         }
+        if let cluster = await optional("/cluster", { try await client.cluster() }), cluster.enabled {
+            observation.nodes = max(1, cluster.peers.count)
+        }
+        if let telemetry = await optional("/telemetry (disk and RAM)", { try await client.telemetry() }) {
+            observation.diskTotalBytes = telemetry.diskSizeBytes
+            observation.ramBytes = telemetry.ramSizeBytes
+        }
+        if let quotas = await optional("/quotas (disk usage)", { try await client.quotas() }) {
+            observation.diskUsagePercent = quotas?.diskUsagePercent
+        }
+        if let collection, try await client.collectionExists(collection) {
+            observation.collectionConfig = try await client.collectionInfo(collection).config
+            observation.shardCount = try await client.collectionCluster(collection).shardCount
+        }
+        return observation
     }
 }

@@ -33,8 +33,8 @@ public struct QdrantAccessCheck: Sendable {
 
     /// What the credential may do.
     /// - Throws: `refused("qdrant.jwt-expired")` for an expired JWT; the server's failure (e.g. 401 for a wrong key).
-    public func level(now: Date = Date()) throws -> QdrantAccessLevel {
-        guard let credential = client.credential else { return try probeManage() ? .manage : .globalRead }
+    public func level(now: Date = Date()) async throws -> QdrantAccessLevel {
+        guard let credential = client.credential else { return try await probeManage() ? .manage : .globalRead }
         if let claims = credential.claims {
             if claims.isExpired(now: now) {
                 let when =
@@ -47,12 +47,12 @@ public struct QdrantAccessCheck: Sendable {
             }
             return claims.access
         }
-        return try probeManage() ? .manage : .globalRead
+        return try await probeManage() ? .manage : .globalRead
     }
 
     /// Refuses (exit 3) when the credential does not allow `need`.
-    public func require(_ need: Need, now: Date = Date()) throws {
-        let level = try self.level(now: now)
+    public func require(_ need: Need, now: Date = Date()) async throws {
+        let level = try await self.level(now: now)
         let origin = client.credential.map { " (\($0.origin))" } ?? ""
         switch need {
         case .manage(let operation):
@@ -75,10 +75,10 @@ public struct QdrantAccessCheck: Sendable {
 
     /// True when the server grants manage access: a delete of a collection that does not exist is refused with 403
     /// without it, and changes nothing with it.
-    private func probeManage() throws -> Bool {
+    private func probeManage() async throws -> Bool {
         let probe = "qsnap-access-probe-" + UUID().uuidString.lowercased()
         do {
-            try client.deleteCollection(probe)
+            try await client.deleteCollection(probe)
             return true
         } catch let error as QSnapError {
             if let failure = error.qdrantFailure, let status = failure.status {

@@ -8,7 +8,7 @@ extension QdrantClient {
     public func scroll(
         _ name: String, filter: JSONValue?, limit: Int, offset: JSONValue?, withVectors: Bool = true,
         withPayload: Bool = true
-    ) throws -> (points: [JSONValue], next: JSONValue?) {
+    ) async throws -> (points: [JSONValue], next: JSONValue?) {
         var body: [String: JSONValue] = [
             "limit": .integer(Int64(limit)), "with_vector": .bool(withVectors), "with_payload": .bool(withPayload),
         ]
@@ -18,7 +18,7 @@ extension QdrantClient {
             var points: [JSONValue]
             var next_page_offset: JSONValue?
         }
-        let page = try result(
+        let page = try await result(
             Page.self,
             Call(
                 method: "POST", segments: ["collections", name, "points", "scroll"], json: .object(body),
@@ -27,11 +27,11 @@ extension QdrantClient {
     }
 
     /// `POST /collections/{c}/points/count` with `exact: true` and an optional filter.
-    public func countPoints(_ name: String, filter: JSONValue?) throws -> Int {
+    public func countPoints(_ name: String, filter: JSONValue?) async throws -> Int {
         struct Count: Decodable { var count: Int }
         var body: [String: JSONValue] = ["exact": .bool(true)]
         if let filter { body["filter"] = filter }
-        return try result(
+        return try await result(
             Count.self,
             Call(
                 method: "POST", segments: ["collections", name, "points", "count"], json: .object(body),
@@ -41,8 +41,8 @@ extension QdrantClient {
 
     /// `PUT /collections/{c}/points?wait=true` with a list of points (`id`, `vector`, `payload`). Repeating it is
     /// harmless (an upsert of the same ids), so it is retried like a read.
-    public func upsert(_ name: String, points: [JSONValue]) throws {
-        _ = try outcome(
+    public func upsert(_ name: String, points: [JSONValue]) async throws {
+        _ = try await outcome(
             JSONValue.self,
             Call(
                 method: "PUT", segments: ["collections", name, "points"], query: [("wait", "true")],
@@ -50,16 +50,16 @@ extension QdrantClient {
     }
 
     /// `PATCH /collections/{c}` with an `UpdateCollection` body (e.g. `{"hnsw_config": {"m": 16}}`).
-    public func updateCollection(_ name: String, body: JSONValue) throws {
-        _ = try outcome(
+    public func updateCollection(_ name: String, body: JSONValue) async throws {
+        _ = try await outcome(
             JSONValue.self,
             Call(method: "PATCH", segments: ["collections", name], json: body, deadline: .serverWork, idempotent: true))
     }
 
     /// `PUT /collections/{c}/vectors/{vector}?wait=true` (Qdrant ≥ 1.18): adds a named vector to an existing
     /// collection; `config` is `{"dense": {size, distance, …}}` or `{"sparse": {…}}`.
-    public func addVector(_ name: String, vector: String, config: JSONValue) throws {
-        _ = try outcome(
+    public func addVector(_ name: String, vector: String, config: JSONValue) async throws {
+        _ = try await outcome(
             JSONValue.self,
             Call(
                 method: "PUT", segments: ["collections", name, "vectors", vector], query: [("wait", "true")],

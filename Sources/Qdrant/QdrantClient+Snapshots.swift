@@ -7,11 +7,11 @@ extension QdrantClient {
     /// With `wait: true` the call returns the new snapshot's description once it is stored (no total time limit:
     /// big collections take long). With `wait: false` Qdrant answers 202 at once and this returns `nil`; use
     /// ``waitForSnapshot(_:name:excluding:peer:timeout:poll:vanishGrace:)`` to find the result.
-    public func createSnapshot(_ scope: SnapshotScope, wait: Bool = true) throws -> SnapshotDescription? {
+    public func createSnapshot(_ scope: SnapshotScope, wait: Bool = true) async throws -> SnapshotDescription? {
         let call = Call(
             method: "POST", segments: scope.listingSegments, query: [Self.waitQuery(wait)],
             deadline: wait ? .serverWork : .standard, idempotent: false)
-        switch try outcome(SnapshotDescription.self, call) {
+        switch try await outcome(SnapshotDescription.self, call) {
         case .accepted: return nil
         case .ok(let description?): return description
         case .ok(nil):
@@ -26,8 +26,8 @@ extension QdrantClient {
     /// Lists the snapshots of a scope, **sorted by name** (Qdrant returns directory order).
     ///
     /// Entries whose name is not a bare file name (which no snapshot endpoint accepts back) are left out.
-    public func listSnapshots(_ scope: SnapshotScope) throws -> [SnapshotDescription] {
-        let listed = try result(
+    public func listSnapshots(_ scope: SnapshotScope) async throws -> [SnapshotDescription] {
+        let listed = try await result(
             [SnapshotDescription].self, Call(method: "GET", segments: scope.listingSegments, idempotent: true))
         let usable = Self.usableListing(listed)
         if usable.count != listed.count {
@@ -44,9 +44,9 @@ extension QdrantClient {
 
     /// Deletes a snapshot and its checksum sidecar (`DELETE …/snapshots/{name}`).
     /// - Throws: `refused("qdrant.snapshot-name")` before sending anything when `name` is not a bare file name.
-    public func deleteSnapshot(_ scope: SnapshotScope, name: String, wait: Bool = true) throws {
+    public func deleteSnapshot(_ scope: SnapshotScope, name: String, wait: Bool = true) async throws {
         try SnapshotName.validate(name)
-        _ = try outcome(
+        _ = try await outcome(
             JSONValue.self,
             Call(
                 method: "DELETE", segments: scope.listingSegments + [name], query: [Self.waitQuery(wait)],
@@ -70,7 +70,7 @@ extension QdrantClient {
     public func recoverSnapshot(
         _ scope: SnapshotScope, location: String, priority: SnapshotPriority? = nil,
         checksum: String? = nil, apiKey: String? = nil, wait: Bool = true
-    ) throws -> Bool {
+    ) async throws -> Bool {
         try Self.requireRecoverable(scope)
         try Self.validateChecksum(checksum)
         var body: [String: JSONValue] = ["location": .string(location)]
@@ -86,7 +86,7 @@ extension QdrantClient {
             method: "PUT", segments: scope.listingSegments + ["recover"], query: [Self.waitQuery(wait)],
             json: .object(body), deadline: wait ? .serverWork : .standard, idempotent: false,
             secrets: secrets)
-        if case .accepted = try outcome(JSONValue.self, call) { return false }
+        if case .accepted = try await outcome(JSONValue.self, call) { return false }
         return true
     }
 
@@ -115,7 +115,7 @@ extension QdrantClient {
         _ scope: SnapshotScope, name: String? = nil, excluding: Set<String> = [],
         peer: UInt64? = nil, timeout: Double = 3600, poll: Double = 1,
         vanishGrace: Double = 30
-    ) throws
+    ) async throws
         -> SnapshotDescription
     {
         if let name { try SnapshotName.validate(name) }
@@ -126,7 +126,7 @@ extension QdrantClient {
         while true {
             try ProcessStop.check()
             // With S3 snapshot storage a node lists the other nodes' collection snapshots too: only `peer`'s count.
-            let listed = try listSnapshots(scope).filter { snapshot in
+            let listed = try await listSnapshots(scope).filter { snapshot in
                 peer.map { SnapshotName.canBelong(snapshot.name, toPeer: $0) } ?? true
             }
             let candidate: SnapshotDescription?
@@ -139,14 +139,14 @@ extension QdrantClient {
                 seen = candidate.name
                 idleSince = nil
                 if candidate.checksum != nil { return candidate }
-                switch runningSnapshots(scope) {
+                switch await runningSnapshots(scope) {
                 case 0?: return candidate
                 case nil: if previous == candidate { return candidate }
                 default: break
                 }
             } else if let seen {
                 throw vanished(scope, "snapshot \"\(seen)\" was listed, then disappeared (deleted by another client?)")
-            } else if runningSnapshots(scope) == 0 {
+            } else if await runningSnapshots(scope) == 0 {
                 let since = idleSince ?? Date()
                 idleSince = since
                 if Date().timeIntervalSince(since) >= vanishGrace {
@@ -166,7 +166,7 @@ extension QdrantClient {
                         + "It may still be running on the server (GET /telemetry?details_level=2 shows "
                         + "running_snapshots); wait longer or look again later.")
             }
-            Thread.sleep(forTimeInterval: max(0.05, poll))
+            try await Task.sleep(for: .seconds(max(0.05, poll)))
         }
     }
 
@@ -175,9 +175,9 @@ extension QdrantClient {
     }
 
     /// Snapshot creations running for the scope's collection per telemetry; `nil` when unknown.
-    func runningSnapshots(_ scope: SnapshotScope) -> Int? {
+    func runningSnapshots(_ scope: SnapshotScope) async -> Int? {
         guard let collection = scope.collection,
-            let telemetry = try? telemetry(detailsLevel: 2)
+            let telemetry = try? await telemetry(detailsLevel: 2)
         else { return nil }
         return telemetry.snapshots[collection]?.runningSnapshots
     }

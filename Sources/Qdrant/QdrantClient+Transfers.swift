@@ -17,10 +17,10 @@ extension QdrantClient {
     @discardableResult
     public func downloadSnapshot(
         _ scope: SnapshotScope, name: String, onResponse: ((Int, [HTTPHeader]) throws -> Void)? = nil,
-        onBody: @escaping (UnsafeRawBufferPointer) throws -> Void
-    ) throws -> (status: Int, contentLength: Int64?) {
+        onBody: ([UInt8]) async throws -> Void
+    ) async throws -> (status: Int, contentLength: Int64?) {
         try SnapshotName.validate(name)
-        return try stream(
+        return try await stream(
             Call(
                 method: "GET", segments: scope.listingSegments + [name], deadline: .transfer(stallSeconds: 120),
                 idempotent: true),
@@ -34,9 +34,9 @@ extension QdrantClient {
     @discardableResult
     public func streamShardSnapshot(
         collection: String, shard: Int, onResponse: ((Int, [HTTPHeader]) throws -> Void)? = nil,
-        onBody: @escaping (UnsafeRawBufferPointer) throws -> Void
-    ) throws -> (status: Int, contentLength: Int64?) {
-        try stream(
+        onBody: ([UInt8]) async throws -> Void
+    ) async throws -> (status: Int, contentLength: Int64?) {
+        try await stream(
             Call(
                 method: "GET", segments: ["collections", collection, "shards", String(shard), "snapshot"],
                 deadline: .transfer(stallSeconds: 300), idempotent: false),
@@ -52,14 +52,15 @@ extension QdrantClient {
     ///   - fileName: the file name sent in the form (a bare name).
     ///   - length: the body length when known (`Content-Length`); `nil` sends it chunked.
     ///   - checksum: SHA-256 the server verifies before recovering.
-    ///   - read: fills the buffer with the next snapshot bytes, returns 0 at the end; errors are rethrown unchanged.
+    ///   - next: the next snapshot bytes, `nil` at the end; pulled while the connection has room for them. What it
+    ///     throws aborts the upload and is rethrown unchanged.
     /// - Returns: `true` when the recovery finished, `false` when accepted to run in the background.
     @discardableResult
     public func uploadSnapshot(
         _ scope: SnapshotScope, fileName: String, length: Int64?, checksum: String? = nil,
         priority: SnapshotPriority? = nil, wait: Bool = true,
-        read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int
-    ) throws -> Bool {
+        next: @escaping @Sendable () async throws -> [UInt8]?
+    ) async throws -> Bool {
         try Self.requireRecoverable(scope)
         try Self.validateChecksum(checksum)
         let framing = try MultipartUpload(fileName: fileName)
@@ -73,29 +74,29 @@ extension QdrantClient {
         var headers = baseHeaders()
         headers.append(HTTPHeader(name: "Content-Type", value: framing.contentType))
         let request = makeRequest(call, endpoint: endpoint, headers: headers)
-        let sourceError = ErrorBox()
-        let reader = MultipartBodyReader(framing: framing, length: length, read: read)
+        let producer = MultipartBodyProducer(framing: framing, length: length, next: next)
         let started = DispatchTime.now().uptimeNanoseconds
-        let response: HTTPResponse
+        let status: Int
+        let responseHeaders: [HTTPHeader]
+        let body: [UInt8]
         do {
-            response = try http.perform(
+            let response = try await http.stream(
                 request,
-                body: .stream(length: framing.totalLength(bodyLength: length)) { buffer in
-                    // Errors of the source (or a length mismatch) are rethrown unchanged, not as transport errors.
-                    do { return try reader.read(into: buffer) } catch {
-                        sourceError.error = error
-                        throw error
-                    }
-                })
+                body: .producer(length: framing.totalLength(bodyLength: length)) { try await producer.next() })
+            status = response.status
+            responseHeaders = response.headers
+            body = try await response.body.collect()
         } catch {
             log(call, status: nil, started: started)
-            if let original = sourceError.error { throw original }
+            // Errors of the source (or a length mismatch) are rethrown unchanged, not as transport errors.
+            if let original = producer.failure { throw original }
+            if error is CancellationError { throw error }
             throw transportFailure(error, call: call).error
         }
-        log(call, status: response.status, started: started)
+        log(call, status: status, started: started)
         if case .accepted = try QdrantEnvelope.decode(
-            JSONValue.self, status: response.status, headers: response.headers.map { ($0.name, $0.value) },
-            body: response.body, method: call.method, path: call.path, redactor: redactor)
+            JSONValue.self, status: status, headers: responseHeaders.map { ($0.name, $0.value) },
+            body: body, method: call.method, path: call.path, redactor: redactor)
         {
             return false
         }
@@ -121,103 +122,94 @@ extension QdrantClient {
 
     // MARK: - Streaming GET
 
-    /// Per-attempt state of a streamed download.
-    private final class StreamState {
-        var status: Int?
-        var contentLength: Int64?
-        var delivered: Int64 = 0
-        var errorBody: [UInt8] = []
-        /// Something reached the caller's callbacks: the attempt can no longer be repeated.
-        var touched = false
-        /// An error thrown by the caller's callbacks or by a check inside them, rethrown unchanged.
-        var callbackError: (any Error)?
-    }
-
-    final class ErrorBox: @unchecked Sendable {
-        var error: (any Error)?
-    }
-
     private static let maxErrorBody = 64 * 1024
 
+    /// Sends `call` and streams a successful response's body to `onBody`, in this task (the transfer waits while
+    /// `onBody` works: back-pressure). Retried after retriable failures only while nothing reached the callbacks.
     func stream(
         _ call: Call, onResponse: ((Int, [HTTPHeader]) throws -> Void)?,
-        onBody: @escaping (UnsafeRawBufferPointer) throws -> Void
-    ) throws -> (status: Int, contentLength: Int64?) {
+        onBody: ([UInt8]) async throws -> Void
+    ) async throws -> (status: Int, contentLength: Int64?) {
         let endpoint = try self.endpoint.get()
         var headers = baseHeaders().filter { $0.name != "Accept" }
         headers.append(HTTPHeader(name: "Accept-Encoding", value: "identity"))
         let request = makeRequest(call, endpoint: endpoint, headers: headers)
         var attempt = 1
         while true {
-            let state = StreamState()
             let started = DispatchTime.now().uptimeNanoseconds
-            let response: HTTPResponse
+            var status: Int?
+            var touched = false
+            var delivered: Int64 = 0
+            var contentLength: Int64?
+            var errorBody: [UInt8] = []
+            var responseHeaders: [HTTPHeader] = []
             do {
-                response = try http.perform(
-                    request,
-                    onResponse: { status, headers in
-                        state.status = status
-                        guard (200..<300).contains(status) else { return }
-                        do {
-                            try Self.checkIdentityEncoding(headers, call: call)
-                            state.contentLength = headers.first { $0.name.lowercased() == "content-length" }
-                                .flatMap { Int64($0.value.trimmingCharacters(in: .whitespaces)) }
-                            state.touched = true
-                            try onResponse?(status, headers)
-                        } catch {
-                            state.callbackError = error
-                            throw error
-                        }
-                    },
-                    onBody: { chunk in
-                        guard let status = state.status, (200..<300).contains(status) else {
-                            let room = Self.maxErrorBody - state.errorBody.count
-                            if room > 0 { state.errorBody.append(contentsOf: chunk.prefix(room)) }
-                            return
-                        }
-                        state.touched = true
-                        state.delivered += Int64(chunk.count)
-                        do { try onBody(chunk) } catch {
-                            state.callbackError = error
-                            throw error
-                        }
-                    })
+                let response = try await http.stream(request)
+                status = response.status
+                responseHeaders = response.headers
+                if (200..<300).contains(response.status) {
+                    do {
+                        try Self.checkIdentityEncoding(response.headers, call: call)
+                        contentLength = response.header("Content-Length")
+                            .flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+                        touched = true
+                        try onResponse?(response.status, response.headers)
+                    } catch {
+                        throw CallbackError(error: error)
+                    }
+                    for try await chunk in response.body {
+                        delivered += Int64(chunk.count)
+                        do { try await onBody(chunk) } catch { throw CallbackError(error: error) }
+                    }
+                } else {
+                    for try await chunk in response.body where errorBody.count < Self.maxErrorBody {
+                        errorBody += chunk.prefix(Self.maxErrorBody - errorBody.count)
+                    }
+                }
+            } catch let failure as CallbackError {
+                log(call, status: status, started: started)
+                throw failure.error
             } catch {
-                log(call, status: state.status, started: started)
-                if let original = state.callbackError { throw original }
+                log(call, status: status, started: started)
+                if error is CancellationError { throw error }
                 let failure = transportFailure(error, call: call)
-                guard call.idempotent, !state.touched, retryPolicy.shouldRetry(afterAttempt: attempt) else {
+                guard call.idempotent, !touched, retryPolicy.shouldRetry(afterAttempt: attempt) else {
                     throw failure.error
                 }
-                pause(
+                try await pause(
                     afterAttempt: attempt, throttled: false, retryAfter: nil, call: call,
                     reason: failure.serverMessage)
                 attempt += 1
                 continue
             }
-            log(call, status: response.status, started: started)
-            guard (200..<300).contains(response.status) else {
-                let body = state.errorBody.isEmpty ? response.body : state.errorBody
+            let code = status ?? 0
+            log(call, status: code, started: started)
+            guard (200..<300).contains(code) else {
                 let failure = QdrantEnvelope.failure(
-                    status: response.status, headers: response.headers.map { ($0.name, $0.value) }, body: body,
+                    status: code, headers: responseHeaders.map { ($0.name, $0.value) }, body: errorBody,
                     method: call.method, path: call.path, redactor: redactor)
-                if call.idempotent, failure.retriable, !state.touched, retryPolicy.shouldRetry(afterAttempt: attempt) {
-                    pause(
-                        afterAttempt: attempt, throttled: response.status == 429 || response.status == 503,
-                        retryAfter: failure.retryAfter, call: call, reason: "HTTP \(response.status)")
+                if call.idempotent, failure.retriable, retryPolicy.shouldRetry(afterAttempt: attempt) {
+                    try await pause(
+                        afterAttempt: attempt, throttled: code == 429 || code == 503,
+                        retryAfter: failure.retryAfter, call: call, reason: "HTTP \(code)")
                     attempt += 1
                     continue
                 }
                 throw failure.error
             }
-            if let expected = state.contentLength, expected != state.delivered {
+            if let expected = contentLength, expected != delivered {
                 throw QSnapError(
                     .verificationFailed("qdrant.download-length"),
-                    "Qdrant \(call.method) \(call.path) announced \(expected) bytes but delivered \(state.delivered). "
+                    "Qdrant \(call.method) \(call.path) announced \(expected) bytes but delivered \(delivered). "
                         + "The download is incomplete; retry it.")
             }
-            return (response.status, state.contentLength)
+            return (code, contentLength)
         }
+    }
+
+    /// What the caller's callbacks threw, rethrown unchanged (never retried, never a transport failure).
+    private struct CallbackError: Error {
+        var error: any Error
     }
 
     static func checkIdentityEncoding(_ headers: [HTTPHeader], call: Call) throws {

@@ -101,7 +101,7 @@ public final class QdrantClient: Sendable {
     }
 
     /// Sends `call` (with retries when idempotent) and returns the response whatever its status.
-    func send(_ call: Call) throws -> HTTPResponse {
+    func send(_ call: Call) async throws -> HTTPResponse {
         let endpoint = try self.endpoint.get()
         var headers = baseHeaders()
         var body = HTTPRequestBody.none
@@ -114,13 +114,13 @@ public final class QdrantClient: Sendable {
         while true {
             let started = DispatchTime.now().uptimeNanoseconds
             do {
-                let response = try http.perform(request, body: body)
+                let response = try await http.execute(request, body: body)
                 log(call, status: response.status, started: started)
                 if call.idempotent, QdrantFailure.isRetriable(status: response.status),
                     retryPolicy.shouldRetry(afterAttempt: attempt)
                 {
                     let retryAfter = response.header("Retry-After").flatMap(Double.init)
-                    pause(
+                    try await pause(
                         afterAttempt: attempt, throttled: response.status == 429 || response.status == 503,
                         retryAfter: retryAfter, call: call, reason: "HTTP \(response.status)")
                     attempt += 1
@@ -137,7 +137,7 @@ public final class QdrantClient: Sendable {
                 guard call.idempotent, failure.retriable, retryPolicy.shouldRetry(afterAttempt: attempt) else {
                     throw failure.error
                 }
-                pause(
+                try await pause(
                     afterAttempt: attempt, throttled: false, retryAfter: nil, call: call,
                     reason: failure.serverMessage)
                 attempt += 1
@@ -146,16 +146,16 @@ public final class QdrantClient: Sendable {
     }
 
     /// Sends `call` and decodes the envelope's `result` (which must be present).
-    func result<T: Decodable>(_ type: T.Type, _ call: Call) throws -> T {
-        let response = try send(call)
+    func result<T: Decodable>(_ type: T.Type, _ call: Call) async throws -> T {
+        let response = try await send(call)
         return try QdrantEnvelope.require(
             type, status: response.status, headers: response.headers.map { ($0.name, $0.value) },
             body: response.body, method: call.method, path: call.path, redactor: redactor(call))
     }
 
     /// Sends `call` and decodes the envelope: a result (possibly `nil`) or 202 accepted.
-    func outcome<T: Decodable>(_ type: T.Type, _ call: Call) throws -> QdrantEnvelope.Outcome<T> {
-        let response = try send(call)
+    func outcome<T: Decodable>(_ type: T.Type, _ call: Call) async throws -> QdrantEnvelope.Outcome<T> {
+        let response = try await send(call)
         return try QdrantEnvelope.decode(
             type, status: response.status, headers: response.headers.map { ($0.name, $0.value) },
             body: response.body, method: call.method, path: call.path, redactor: redactor(call))
@@ -227,11 +227,11 @@ public final class QdrantClient: Sendable {
             retriable: true)
     }
 
-    func pause(afterAttempt attempt: Int, throttled: Bool, retryAfter: Double?, call: Call, reason: String) {
+    func pause(afterAttempt attempt: Int, throttled: Bool, retryAfter: Double?, call: Call, reason: String) async throws {
         var delay = retryPolicy.delay(forAttempt: attempt, throttled: throttled)
         if let retryAfter, retryAfter > delay { delay = min(retryAfter, retryPolicy.maxDelay) }
         logger.debug("qdrant \(call.method) \(call.path): \(reason); retry \(attempt + 1) in \(Int(delay * 1000)) ms")
-        if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+        if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
     }
 
     func log(_ call: Call, status: Int?, started: UInt64) {

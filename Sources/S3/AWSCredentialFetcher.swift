@@ -17,24 +17,24 @@ struct AWSCredentialFetcher: Sendable {
     private var now: Int64 { Int64(Date().timeIntervalSince1970) }
 
     /// Fetches once from `source`; `base` supplies the signing credentials of an `AssumeRole` call.
-    func fetch(_ source: AWSCredentialSource, base: AWSCredentialProvider?) throws -> AWSTemporaryCredentials {
+    func fetch(_ source: AWSCredentialSource, base: AWSCredentialProvider?) async throws -> AWSTemporaryCredentials {
         switch source {
         case .environment(let c), .profile(_, let c), .fixed(let c):
             return AWSTemporaryCredentials(credentials: c, expiration: nil, obtainedAt: now)
-        case .webIdentity(let w): return try webIdentity(w)
+        case .webIdentity(let w): return try await webIdentity(w)
         case .assumeRole(let a):
             guard let base else { preconditionFailure("AssumeRole needs the provider of its source credentials") }
-            return try assumeRole(a, signingWith: try base.credentials())
-        case .process(let profile, let command): return try process(profile: profile, command: command)
-        case .container(let c): return try container(c)
+            return try await assumeRole(a, signingWith: try base.credentials())
+        case .process(let profile, let command): return try await process(profile: profile, command: command)
+        case .container(let c): return try await container(c)
         case .instanceMetadata(let endpoint, let allowV1):
-            return try instanceMetadata(endpoint, allowV1Fallback: allowV1)
+            return try await instanceMetadata(endpoint, allowV1Fallback: allowV1)
         }
     }
 
     // MARK: - STS
 
-    private func webIdentity(_ w: AWSCredentialSource.WebIdentity) throws -> AWSTemporaryCredentials {
+    private func webIdentity(_ w: AWSCredentialSource.WebIdentity) async throws -> AWSTemporaryCredentials {
         guard let raw = readFile(w.tokenFile) else {
             throw QSnapError(
                 .usage("s3.credentials"),
@@ -50,11 +50,11 @@ struct AWSCredentialFetcher: Sendable {
         let body = STSResponse.formBody(
             action: "AssumeRoleWithWebIdentity",
             parameters: [("RoleArn", w.roleARN), ("RoleSessionName", w.sessionName), ("WebIdentityToken", token)])
-        return try callSTS(
+        return try await callSTS(
             endpoint: w.stsEndpoint, action: "AssumeRoleWithWebIdentity", role: w.roleARN, body: body, signer: nil)
     }
 
-    private func assumeRole(_ a: AWSCredentialSource.AssumeRole, signingWith credentials: SigV4Credentials) throws
+    private func assumeRole(_ a: AWSCredentialSource.AssumeRole, signingWith credentials: SigV4Credentials) async throws
         -> AWSTemporaryCredentials
     {
         var parameters = [("RoleArn", a.roleARN), ("RoleSessionName", a.sessionName)]
@@ -62,11 +62,11 @@ struct AWSCredentialFetcher: Sendable {
         if let duration = a.durationSeconds { parameters.append(("DurationSeconds", String(duration))) }
         let body = STSResponse.formBody(action: "AssumeRole", parameters: parameters)
         let signer = SigV4Signer(credentials: credentials, region: a.stsRegion, service: "sts", normalizePath: true)
-        return try callSTS(endpoint: a.stsEndpoint, action: "AssumeRole", role: a.roleARN, body: body, signer: signer)
+        return try await callSTS(endpoint: a.stsEndpoint, action: "AssumeRole", role: a.roleARN, body: body, signer: signer)
     }
 
     /// POSTs an STS form (signed when `signer` is given), with up to 3 attempts for retriable failures.
-    private func callSTS(endpoint: String, action: String, role: String, body: String, signer: SigV4Signer?) throws
+    private func callSTS(endpoint: String, action: String, role: String, body: String, signer: SigV4Signer?) async throws
         -> AWSTemporaryCredentials
     {
         guard let parts = S3Configuration.URLParts(endpoint) else {
@@ -93,7 +93,7 @@ struct AWSCredentialFetcher: Sendable {
             request.connectTimeout = 5
             let failure: String
             do {
-                let response = try http.perform(request, body: .bytes(bytes))
+                let response = try await http.execute(request, body: .bytes(bytes))
                 do {
                     return try STSResponse.parse(status: response.status, body: response.body, action: action, now: now)
                 } catch let error as STSResponse.Failure {
@@ -117,14 +117,14 @@ struct AWSCredentialFetcher: Sendable {
                 failure = error.message
             }
             logger.debug("STS \(action) at \(endpoint) failed (\(failure)); attempt \(attempt + 1)/3")
-            Thread.sleep(forTimeInterval: 0.3 * Double(attempt))
+            try await Task.sleep(for: .seconds(0.3 * Double(attempt)))
             attempt += 1
         }
     }
 
     // MARK: - credential_process
 
-    private func process(profile: String, command: String) throws -> AWSTemporaryCredentials {
+    private func process(profile: String, command: String) async throws -> AWSTemporaryCredentials {
         let origin = "credential_process of AWS profile '\(profile)'"
         let task = Process()
         task.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -137,21 +137,40 @@ struct AWSCredentialFetcher: Sendable {
         do { try task.run() } catch {
             throw QSnapError(.failure("s3.credentials"), "\(origin) could not be started: \(error)")
         }
-        // GCD: a deadline for the child process (no command waits without one); Foundation.Process has no timeout.
-        let timer = DispatchWorkItem { if task.isRunning { task.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: timer)
-        // Read both pipes before waiting: a process that fills a pipe would block forever otherwise.
-        let errData = Mutex<Data>(Data())
-        // A joined thread: standard error must drain while standard output is read here, or the child can block.
-        let errReader = Thread { errData.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() } }
-        errReader.start()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        task.waitUntilExit()
-        timer.cancel()
-        while errReader.isExecuting || !errReader.isFinished { Thread.sleep(forTimeInterval: 0.005) }
+        // Both pipes are drained without blocking (a process that fills one would block forever otherwise), in
+        // this task, polling while neither has data; the child is terminated after 60 s (no wait without a deadline).
+        var stdout = Data()
+        var stderr = Data()
+        var open = [out.fileHandleForReading.fileDescriptor, err.fileHandleForReading.fileDescriptor]
+        for fd in open { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        let deadline = ContinuousClock.now + .seconds(60)
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        do {
+            while !open.isEmpty || task.isRunning {
+                var progressed = false
+                for fd in open {
+                    let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                    if n > 0 {
+                        progressed = true
+                        if fd == out.fileHandleForReading.fileDescriptor {
+                            stdout.append(contentsOf: buffer[..<n])
+                        } else {
+                            stderr.append(contentsOf: buffer[..<n])
+                        }
+                    } else if n == 0 || (errno != EAGAIN && errno != EINTR) {
+                        open.removeAll { $0 == fd }
+                    }
+                }
+                if ContinuousClock.now >= deadline, task.isRunning { task.terminate() }
+                if !progressed { try await Task.sleep(for: .milliseconds(10)) }
+            }
+        } catch {
+            if task.isRunning { task.terminate() }
+            throw error
+        }
+        task.waitUntilExit()  // it has exited: `isRunning` is false
         if task.terminationStatus != 0 || task.terminationReason != .exit {
-            let stderr = String(decoding: errData.withLock { $0 }, as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let stderr = String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             let detail = stderr.isEmpty ? "" : ": " + String(stderr.suffix(300))
             throw QSnapError(
                 .failure("s3.credentials"),
@@ -163,7 +182,7 @@ struct AWSCredentialFetcher: Sendable {
 
     // MARK: - Container
 
-    private func container(_ c: AWSCredentialSource.Container) throws -> AWSTemporaryCredentials {
+    private func container(_ c: AWSCredentialSource.Container) async throws -> AWSTemporaryCredentials {
         var headers: [HTTPHeader] = [HTTPHeader(name: "Accept", value: "application/json")]
         switch c.authorization {
         case .file(let path):
@@ -186,7 +205,7 @@ struct AWSCredentialFetcher: Sendable {
         case nil: break
         }
         let origin = "the container credentials endpoint \(c.url)"
-        let response = try get(c.url, headers: headers, timeout: 5, origin: origin, attempts: 3)
+        let response = try await get(c.url, headers: headers, timeout: 5, origin: origin, attempts: 3)
         guard response.status == 200 else {
             throw QSnapError(
                 .failure("s3.credentials"),
@@ -196,7 +215,7 @@ struct AWSCredentialFetcher: Sendable {
         return try AWSCredentialDocument.parse(response.body, format: .container, origin: origin, now: now)
     }
 
-    private func get(_ url: String, headers: [HTTPHeader], timeout: Double, origin: String, attempts: Int) throws
+    private func get(_ url: String, headers: [HTTPHeader], timeout: Double, origin: String, attempts: Int) async throws
         -> HTTPResponse
     {
         var attempt = 1
@@ -204,7 +223,7 @@ struct AWSCredentialFetcher: Sendable {
             var request = HTTPRequest(method: "GET", url: url, headers: headers, timeout: timeout)
             request.connectTimeout = min(2, timeout)
             do {
-                let response = try http.perform(request)
+                let response = try await http.execute(request)
                 if response.status >= 500 && attempt < attempts {
                     attempt += 1
                     continue
@@ -216,7 +235,7 @@ struct AWSCredentialFetcher: Sendable {
                         .failure("s3.credentials"), "cannot reach \(origin): \(error.message)", cause: error)
                 }
                 logger.debug("\(origin) failed (\(error.message)); attempt \(attempt + 1)/\(attempts)")
-                Thread.sleep(forTimeInterval: 0.2 * Double(attempt))
+                try await Task.sleep(for: .seconds(0.2 * Double(attempt)))
                 attempt += 1
             }
         }
@@ -224,7 +243,7 @@ struct AWSCredentialFetcher: Sendable {
 
     // MARK: - Instance metadata
 
-    private func instanceMetadata(_ endpoint: String, allowV1Fallback: Bool) throws -> AWSTemporaryCredentials {
+    private func instanceMetadata(_ endpoint: String, allowV1Fallback: Bool) async throws -> AWSTemporaryCredentials {
         let origin = "the EC2 instance metadata service at \(endpoint)"
         var tokenRequest = HTTPRequest(
             method: "PUT", url: endpoint + "/latest/api/token",
@@ -232,7 +251,7 @@ struct AWSCredentialFetcher: Sendable {
         tokenRequest.connectTimeout = 1
         var token: String?
         do {
-            let answer = try http.perform(tokenRequest)
+            let answer = try await http.execute(tokenRequest)
             switch answer.status {
             case 200:
                 token = answer.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -260,7 +279,7 @@ struct AWSCredentialFetcher: Sendable {
         if let token { onSecret(token) }
         let headers = token.map { [HTTPHeader(name: "X-aws-ec2-metadata-token", value: $0)] } ?? []
         let base = endpoint + "/latest/meta-data/iam/security-credentials/"
-        let roles = try get(base, headers: headers, timeout: 2, origin: origin, attempts: 2)
+        let roles = try await get(base, headers: headers, timeout: 2, origin: origin, attempts: 2)
         guard roles.status == 200,
             let role = roles.bodyText.split(whereSeparator: \.isNewline).first.map({
                 $0.trimmingCharacters(in: .whitespaces)
@@ -271,7 +290,7 @@ struct AWSCredentialFetcher: Sendable {
                 .failure("s3.credentials"),
                 "\(origin) lists no IAM role (HTTP \(roles.status)); attach an instance profile to the instance")
         }
-        let document = try get(
+        let document = try await get(
             base + SigV4Encoding.encodePath(role), headers: headers, timeout: 2, origin: origin, attempts: 2)
         guard document.status == 200 else {
             throw QSnapError(

@@ -15,16 +15,17 @@ public final class AWSCredentialProvider: Sendable {
     public let source: AWSCredentialSource
     /// When to refresh.
     public let policy: AWSCredentialRefreshPolicy
-    private let fetch: @Sendable (AWSCredentialSource, AWSCredentialProvider?) throws -> AWSTemporaryCredentials
+    private let fetch: @Sendable (AWSCredentialSource, AWSCredentialProvider?) async throws -> AWSTemporaryCredentials
     private let clock: @Sendable () -> Int64
     private let logger: Logger
     private let onSecret: @Sendable (String) -> Void
     private let base: AWSCredentialProvider?
     private let state = Mutex<State>(State())
-    private let fetchGate = NSLock()
 
     private struct State {
         var cached: AWSTemporaryCredentials?
+        /// The fetch in flight: one at a time, awaited by every caller that needs its result.
+        var refreshing: Task<AWSTemporaryCredentials, any Error>?
         var lastFailure: Int64?
         var redactor = Redactor()
         var fetches = 0
@@ -42,7 +43,7 @@ public final class AWSCredentialProvider: Sendable {
         source: AWSCredentialSource, policy: AWSCredentialRefreshPolicy = AWSCredentialRefreshPolicy(),
         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
         logger: Logger = Logger(label: "qsnap.s3"), onSecret: @escaping @Sendable (String) -> Void = { _ in },
-        fetch: @escaping @Sendable (AWSCredentialSource, AWSCredentialProvider?) throws -> AWSTemporaryCredentials
+        fetch: @escaping @Sendable (AWSCredentialSource, AWSCredentialProvider?) async throws -> AWSTemporaryCredentials
     ) {
         self.source = source
         self.policy = policy
@@ -75,7 +76,7 @@ public final class AWSCredentialProvider: Sendable {
             http: HTTPClient(userAgent: userAgent, maxPooledHandles: 2, caBundlePath: caBundlePath), logger: logger,
             readFile: readFile, onSecret: onSecret)
         self.init(source: source, policy: policy, logger: logger, onSecret: onSecret) { source, base in
-            try fetcher.fetch(source, base: base)
+            try await fetcher.fetch(source, base: base)
         }
     }
 
@@ -95,22 +96,21 @@ public final class AWSCredentialProvider: Sendable {
 
     /// The credentials to sign the next request with, fetched or refreshed first when the policy says so.
     /// - Throws: a ``QSnapCore/QSnapError`` naming the source when new credentials are needed and cannot be had.
-    public func credentials() throws -> SigV4Credentials { try current().credentials }
+    public func credentials() async throws -> SigV4Credentials { try await current().credentials }
 
     /// The current credentials with their expiry (for reports: `qsnap doctor`).
-    public func current() throws -> AWSTemporaryCredentials {
+    public func current() async throws -> AWSTemporaryCredentials {
         let now = clock()
-        let (cached, decision) = state.withLock { s in
-            (s.cached, policy.decide(s.cached, now: now, lastFailure: s.lastFailure))
+        let (cached, decision, inFlight) = state.withLock { s in
+            (s.cached, policy.decide(s.cached, now: now, lastFailure: s.lastFailure), s.refreshing)
         }
         switch decision {
         case .use:
             return cached!
         case .refreshAdvised:
-            guard fetchGate.try() else { return cached! }  // someone else is refreshing
-            defer { fetchGate.unlock() }
+            guard inFlight == nil else { return cached! }  // someone else is refreshing
             do {
-                return try refresh(replacing: cached)
+                return try await refresh(replacing: cached).value
             } catch {
                 let until = cached!.expiration.map { AmzDate(secondsSince1970: $0).iso8601 } ?? "?"
                 logger.notice(
@@ -119,24 +119,32 @@ public final class AWSCredentialProvider: Sendable {
                 return cached!
             }
         case .refreshRequired:
-            fetchGate.lock()
-            defer { fetchGate.unlock() }
-            let again = state.withLock { s in (s.cached, policy.decide(s.cached, now: clock(), lastFailure: nil)) }
-            if again.1 != .refreshRequired, let fresh = again.0 { return fresh }  // another caller refreshed
-            return try refresh(replacing: cached)
+            return try await refresh(replacing: cached).value
         }
     }
 
-    /// Fetches now (the fetch gate is held).
-    private func refresh(replacing old: AWSTemporaryCredentials?) throws -> AWSTemporaryCredentials {
+    /// The fetch in flight, or a new one. A single shared task (not a child of the caller): every caller that needs
+    /// new credentials awaits the same fetch, and a caller's cancellation does not fail the others' fetch.
+    private func refresh(replacing old: AWSTemporaryCredentials?) -> Task<AWSTemporaryCredentials, any Error> {
+        state.withLock { s in
+            if let running = s.refreshing { return running }
+            let task = Task { try await self.fetchNow(replacing: old) }
+            s.refreshing = task
+            return task
+        }
+    }
+
+    /// Fetches now (one fetch at a time: ``refresh(replacing:)``).
+    private func fetchNow(replacing old: AWSTemporaryCredentials?) async throws -> AWSTemporaryCredentials {
         let started = clock()
         do {
-            let fresh = try fetch(source, base)
+            let fresh = try await fetch(source, base)
             for secret in fresh.credentials.secrets { onSecret(secret) }
             state.withLock {
                 $0.cached = fresh
                 $0.lastFailure = nil
                 $0.fetches += 1
+                $0.refreshing = nil
                 for secret in fresh.credentials.secrets { $0.redactor.add(secret) }
             }
             let expiry = fresh.expiration.map { ", valid until \(AmzDate(secondsSince1970: $0).iso8601)" } ?? ""
@@ -145,7 +153,10 @@ public final class AWSCredentialProvider: Sendable {
             )
             return fresh
         } catch {
-            state.withLock { $0.lastFailure = started }
+            state.withLock {
+                $0.lastFailure = started
+                $0.refreshing = nil
+            }
             throw error
         }
     }

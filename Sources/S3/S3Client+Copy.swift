@@ -21,14 +21,14 @@ extension S3Client {
     public func copyObject(
         from source: S3ObjectReference, size: Int64, to key: String, partSize: Int64 = maximumSingleCopySize,
         role: ObjectStorageSettings.ObjectRole = .data
-    ) throws -> UploadResult {
+    ) async throws -> UploadResult {
         let part = min(max(partSize, S3PartSizing.minimumPartSize), Self.maximumSingleCopySize)
-        if size <= part { return try copyWhole(source, to: key, size: size, role: role) }
+        if size <= part { return try await copyWhole(source, to: key, size: size, role: role) }
         do {
-            return try copyInParts(source, size: size, to: key, partSize: part, role: role)
+            return try await copyInParts(source, size: size, to: key, partSize: part, role: role)
         } catch let error as QSnapError where Self.meansNoPartCopy(error) && size <= Self.maximumSingleCopySize {
             logger.notice("\(displayName(nil)) has no UploadPartCopy; copying \(source.display) with one CopyObject")
-            return try copyWhole(source, to: key, size: size, role: role)
+            return try await copyWhole(source, to: key, size: size, role: role)
         }
     }
 
@@ -36,7 +36,7 @@ extension S3Client {
     private func copyWhole(
         _ source: S3ObjectReference, to key: String, size: Int64,
         role: ObjectStorageSettings.ObjectRole
-    ) throws -> UploadResult {
+    ) async throws -> UploadResult {
         var call = Call(method: "PUT", key: key)
         call.headers = [("x-amz-copy-source", source.copySourceHeader), ("x-amz-metadata-directive", "COPY")]
         call.headers += configuration.objectSettings.headers(for: role)
@@ -44,7 +44,7 @@ extension S3Client {
             call.headers.append(("x-amz-tagging-directive", "REPLACE"))
         }
         call.errorIn200 = true
-        let response = try execute(call)
+        let response = try await execute(call)
         guard let root = S3XMLElement.parse(response.body), root.name == "CopyObjectResult",
             let etag = root.string("ETag")
         else {
@@ -59,25 +59,25 @@ extension S3Client {
     private func copyInParts(
         _ source: S3ObjectReference, size: Int64, to key: String, partSize: Int64,
         role: ObjectStorageSettings.ObjectRole
-    ) throws -> UploadResult {
+    ) async throws -> UploadResult {
         let part = S3PartSizing.partSize(configured: partSize, expectedSize: size)
-        let uploadID = try startMultipartUpload(key: key, contentType: nil, declared: nil, role: role)
+        let uploadID = try await startMultipartUpload(key: key, contentType: nil, declared: nil, role: role)
         do {
             var parts: [S3Part] = []
             var offset: Int64 = 0
             while offset < size {
                 try ProcessStop.check()
                 let last = min(offset + part, size) - 1
-                parts.append(
+                await parts.append(
                     try uploadPartCopy(
                         source, range: offset...last, to: key, uploadID: uploadID,
                         partNumber: parts.count + 1))
                 offset = last + 1
             }
-            let etag = try completeMultipartUpload(key: key, uploadID: uploadID, parts: parts)
+            let etag = try await completeMultipartUpload(key: key, uploadID: uploadID, parts: parts)
             return UploadResult(etag: etag, size: size, uploadID: uploadID, partCount: parts.count)
         } catch {
-            try? abortMultipartUpload(key: key, uploadID: uploadID)
+            try? await abortMultipartUpload(key: key, uploadID: uploadID)
             throw error
         }
     }
@@ -86,14 +86,14 @@ extension S3Client {
     func uploadPartCopy(
         _ source: S3ObjectReference, range: ClosedRange<Int64>, to key: String, uploadID: String,
         partNumber: Int
-    ) throws -> S3Part {
+    ) async throws -> S3Part {
         var call = Call(method: "PUT", key: key, query: [("partNumber", String(partNumber)), ("uploadId", uploadID)])
         call.headers = [
             ("x-amz-copy-source", source.copySourceHeader),
             ("x-amz-copy-source-range", "bytes=\(range.lowerBound)-\(range.upperBound)"),
         ]
         call.errorIn200 = true
-        let response = try execute(call)
+        let response = try await execute(call)
         guard let root = S3XMLElement.parse(response.body), root.name == "CopyPartResult",
             let etag = root.string("ETag")
         else {

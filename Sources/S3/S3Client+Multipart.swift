@@ -5,14 +5,14 @@ import QSnapCore
 extension S3Client {
     /// CreateMultipartUpload, declaring the part checksum (by default the configuration's: SHA-256 with signed
     /// payloads, else CRC-32), with the configuration's encryption, storage class and tags. - Returns: the upload id.
-    public func createMultipartUpload(key: String, contentType: String? = nil, checksum: S3ChecksumAlgorithm? = nil)
+    public func createMultipartUpload(key: String, contentType: String? = nil, checksum: S3ChecksumAlgorithm? = nil) async
         throws -> String
     {
         let declared = effectiveChecksum(checksum ?? configuration.checksumAlgorithm)
         do {
-            return try startMultipartUpload(key: key, contentType: contentType, declared: declared, role: .data)
+            return try await startMultipartUpload(key: key, contentType: contentType, declared: declared, role: .data)
         } catch  where fallBackIfChecksumRejected(error, sentChecksum: declared) {
-            return try startMultipartUpload(key: key, contentType: contentType, declared: nil, role: .data)
+            return try await startMultipartUpload(key: key, contentType: contentType, declared: nil, role: .data)
         }
     }
 
@@ -20,12 +20,12 @@ extension S3Client {
     func startMultipartUpload(
         key: String, contentType: String?, declared: S3ChecksumAlgorithm?,
         role: ObjectStorageSettings.ObjectRole
-    ) throws -> String {
+    ) async throws -> String {
         var call = Call(method: "POST", key: key, query: [("uploads", "")])
         if let declared { call.headers = [("x-amz-checksum-algorithm", declared.rawValue)] }
         if let contentType { call.headers.append(("Content-Type", contentType)) }
         call.headers += configuration.objectSettings.headers(for: role)
-        let response = try execute(call)
+        let response = try await execute(call)
         guard let id = S3XMLElement.parse(response.body)?.string("UploadId"), !id.isEmpty else {
             throw QSnapError(
                 .failure("s3.protocol"), "S3 answered CreateMultipartUpload for \(displayName(key)) without an UploadId"
@@ -40,7 +40,7 @@ extension S3Client {
     func uploadPart(
         key: String, uploadID: String, partNumber: Int, payload: S3Payload, digests given: S3Payload.Digests,
         checksum declared: S3ChecksumAlgorithm?
-    ) throws -> S3Part {
+    ) async throws -> S3Part {
         guard (1...10_000).contains(partNumber) else {
             throw QSnapError(.failure("s3.part-number"), "part number \(partNumber) is outside 1…10000")
         }
@@ -57,7 +57,7 @@ extension S3Client {
             call.headers = uploadHeaders(digests, checksum: checksum)
             let response: HTTPResponse
             do {
-                response = try execute(call, body: { payload.httpBody })
+                response = try await execute(call, body: { payload.httpBody })
             } catch  where fallBackIfChecksumRejected(error, sentChecksum: checksum) {
                 continue
             }
@@ -76,7 +76,7 @@ extension S3Client {
     /// error (retried when S3 says so).
     /// - Returns: the object's ETag.
     @discardableResult
-    public func completeMultipartUpload(key: String, uploadID: String, parts: [S3Part]) throws -> String {
+    public func completeMultipartUpload(key: String, uploadID: String, parts: [S3Part]) async throws -> String {
         var xml =
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
         for part in parts.sorted(by: { $0.partNumber < $1.partNumber }) {
@@ -91,28 +91,28 @@ extension S3Client {
         var call = Call(method: "POST", key: key, query: [("uploadId", uploadID)], payloadHash: Digest.sha256Hex(body))
         call.headers = [("Content-Type", "application/xml")]
         call.errorIn200 = true
-        let response = try execute(call, body: { .bytes(body) })
+        let response = try await execute(call, body: { .bytes(body) })
         let root = S3XMLElement.parse(response.body)
         return S3ObjectInfo.unquote(root?.string("ETag") ?? response.header("ETag") ?? "")
     }
 
     /// AbortMultipartUpload; an upload that no longer exists counts as aborted.
-    public func abortMultipartUpload(key: String, uploadID: String) throws {
+    public func abortMultipartUpload(key: String, uploadID: String) async throws {
         do {
-            _ = try execute(Call(method: "DELETE", key: key, query: [("uploadId", uploadID)]))
+            _ = try await execute(Call(method: "DELETE", key: key, query: [("uploadId", uploadID)]))
         } catch let error as QSnapError where error.code == .failure("s3.no-such-upload") {
             return
         }
     }
 
     /// ListParts, every page.
-    public func listParts(key: String, uploadID: String) throws -> [S3Part] {
+    public func listParts(key: String, uploadID: String) async throws -> [S3Part] {
         var parts: [S3Part] = []
         var marker: String?
         repeat {
             var query: [(name: String, value: String)] = [("uploadId", uploadID)]
             if let marker { query.append(("part-number-marker", marker)) }
-            let response = try execute(Call(method: "GET", key: key, query: query))
+            let response = try await execute(Call(method: "GET", key: key, query: query))
             guard let root = S3XMLElement.parse(response.body) else {
                 throw QSnapError(
                     .failure("s3.protocol"), "S3 answered ListParts for \(displayName(key)) with an unreadable document"
@@ -133,7 +133,7 @@ extension S3Client {
     }
 
     /// ListMultipartUploads for keys starting with `prefix`, every page (oldest first per key).
-    public func listMultipartUploads(prefix: String) throws -> [S3MultipartUploadInfo] {
+    public func listMultipartUploads(prefix: String) async throws -> [S3MultipartUploadInfo] {
         var uploads: [S3MultipartUploadInfo] = []
         var keyMarker: String?
         var idMarker: String?
@@ -141,7 +141,7 @@ extension S3Client {
             var query: [(name: String, value: String)] = [("uploads", ""), ("prefix", prefix)]
             if let keyMarker { query.append(("key-marker", keyMarker)) }
             if let idMarker { query.append(("upload-id-marker", idMarker)) }
-            let response = try execute(Call(method: "GET", key: nil, query: query))
+            let response = try await execute(Call(method: "GET", key: nil, query: query))
             guard let root = S3XMLElement.parse(response.body) else {
                 throw QSnapError(
                     .failure("s3.protocol"), "S3 answered ListMultipartUploads with an unreadable document")

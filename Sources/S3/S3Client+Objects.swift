@@ -13,6 +13,8 @@ extension S3Client {
         public var uploadID: String?
         /// The number of parts (1 for a single PutObject).
         public var partCount: Int
+        /// Parts a resumed upload found already stored and did not send again.
+        public var reusedParts = 0
     }
 
     /// The checksum headers of an upload request: the declared algorithm's `x-amz-checksum-*` (and `Content-MD5`).
@@ -45,11 +47,11 @@ extension S3Client {
     public func putObject(
         key: String, payload: S3Payload, contentType: String? = nil, role: ObjectStorageSettings.ObjectRole = .data,
         condition: S3WriteCondition? = nil
-    ) throws -> UploadResult {
+    ) async throws -> UploadResult {
         while true {
             let checksum = effectiveChecksum(configuration.checksumAlgorithm)
             do {
-                return try putObject(
+                return try await putObject(
                     key: key, payload: payload, contentType: contentType, role: role, condition: condition,
                     checksum: checksum)
             } catch  where fallBackIfChecksumRejected(error, sentChecksum: checksum) {
@@ -61,7 +63,7 @@ extension S3Client {
     private func putObject(
         key: String, payload: S3Payload, contentType: String?, role: ObjectStorageSettings.ObjectRole,
         condition: S3WriteCondition?, checksum: S3ChecksumAlgorithm?
-    ) throws -> UploadResult {
+    ) async throws -> UploadResult {
         let lockNeedsDigest = checksum == nil && role != .control && configuration.objectSettings.objectLock != nil
         let digests = try payload.digests(
             signed: configuration.signsPayload, checksum: checksum, md5: sendsContentMD5 || lockNeedsDigest)
@@ -74,17 +76,17 @@ extension S3Client {
         case .ifMatch(let etag): call.headers.append(("If-Match", "\"\(etag)\""))
         case nil: break
         }
-        let response = try execute(call, body: { payload.httpBody })
+        let response = try await execute(call, body: { payload.httpBody })
         return UploadResult(
             etag: S3ObjectInfo.unquote(response.header("ETag") ?? ""), size: payload.length, uploadID: nil, partCount: 1
         )
     }
 
     /// HeadObject. - Returns: the object's size and ETag, or `nil` when it does not exist.
-    public func headObject(key: String) throws -> S3ObjectInfo? {
+    public func headObject(key: String) async throws -> S3ObjectInfo? {
         let response: HTTPResponse
         do {
-            response = try execute(Call(method: "HEAD", key: key))
+            response = try await execute(Call(method: "HEAD", key: key))
         } catch let error as QSnapError where error.code == .failure("s3.not-found") {
             return nil
         }
@@ -106,8 +108,8 @@ extension S3Client {
     @discardableResult
     public func getObject(
         key: String, range: ClosedRange<Int64>? = nil, cancellation: CancellationFlag? = nil,
-        onBody: (UnsafeRawBufferPointer) throws -> Void
-    ) throws -> S3ObjectInfo {
+        onBody: ([UInt8]) async throws -> Void
+    ) async throws -> S3ObjectInfo {
         var delivered: Int64 = 0
         var etag: String?
         var lastModified = ""
@@ -121,12 +123,12 @@ extension S3Client {
             }
             if let etag { call.headers.append(("If-Match", "\"\(etag)\"")) }
             do {
-                let response = try withoutActuallyEscaping(onBody) { sink in
-                    try execute(
+                let response = try await withoutActuallyEscaping(onBody) { sink in
+                    try await execute(
                         call,
                         onBody: { chunk in
                             delivered += Int64(chunk.count)
-                            try sink(chunk)
+                            try await sink(chunk)
                         })
                 }
                 if etag == nil { etag = S3ObjectInfo.unquote(response.header("ETag") ?? "") }
@@ -136,21 +138,21 @@ extension S3Client {
                 resumes += 1
                 guard configuration.retryPolicy.shouldRetry(afterAttempt: resumes), cancellation?.isCancelled != true
                 else { throw error }
-                if etag == nil { etag = try headObject(key: key)?.etag }
+                if etag == nil { etag = try await headObject(key: key)?.etag }
                 logger.debug("S3 GET \(displayName(key)) interrupted after \(delivered) bytes; resuming")
-                Thread.sleep(forTimeInterval: configuration.retryPolicy.delay(forAttempt: resumes))
+                try await Task.sleep(for: .seconds(configuration.retryPolicy.delay(forAttempt: resumes)))
             }
         }
     }
 
     /// DeleteObject (succeeds when the object does not exist).
-    public func deleteObject(key: String) throws {
-        _ = try execute(Call(method: "DELETE", key: key))
+    public func deleteObject(key: String) async throws {
+        _ = try await execute(Call(method: "DELETE", key: key))
     }
 
     /// DeleteObjects in batches of 1 000.
     /// - Throws: a failure listing the keys S3 could not delete.
-    public func deleteObjects(keys: [String]) throws {
+    public func deleteObjects(keys: [String]) async throws {
         var failures: [String] = []
         for start in stride(from: 0, to: keys.count, by: 1000) {
             let batch = keys[start..<min(start + 1000, keys.count)]
@@ -162,7 +164,7 @@ extension S3Client {
             let digests = try payload.digests(sha256: true, crc32: false, md5: true)
             var call = Call(method: "POST", key: nil, query: [("delete", "")], payloadHash: digests.payloadHash)
             call.headers = [("Content-MD5", digests.md5Base64 ?? ""), ("Content-Type", "application/xml")]
-            let response = try execute(call, body: { .bytes(body) })
+            let response = try await execute(call, body: { .bytes(body) })
             for error in S3XMLElement.parse(response.body)?.all("Error") ?? [] {
                 failures.append(
                     "\(error.string("Key") ?? "?"): \(error.string("Code") ?? "") \(error.string("Message") ?? "")")
@@ -181,7 +183,7 @@ extension S3Client {
     ///   - prefix: only keys starting with it.
     ///   - delimiter: e.g. `/` to group; common prefixes are returned in the second element.
     /// - Returns: the objects and the common prefixes.
-    public func listObjectsV2(prefix: String, delimiter: String? = nil) throws -> (
+    public func listObjectsV2(prefix: String, delimiter: String? = nil) async throws -> (
         objects: [S3ObjectInfo], commonPrefixes: [String]
     ) {
         var objects: [S3ObjectInfo] = []
@@ -191,7 +193,7 @@ extension S3Client {
             var query: [(name: String, value: String)] = [("list-type", "2"), ("prefix", prefix)]
             if let delimiter { query.append(("delimiter", delimiter)) }
             if let token { query.append(("continuation-token", token)) }
-            let response = try execute(Call(method: "GET", key: nil, query: query))
+            let response = try await execute(Call(method: "GET", key: nil, query: query))
             guard let root = S3XMLElement.parse(response.body), root.name == "ListBucketResult" else {
                 throw QSnapError(
                     .failure("s3.protocol"),
@@ -213,7 +215,7 @@ extension S3Client {
     /// A presigned GET URL for `key`, valid for `expires` seconds (1…604800). Treat the URL as a secret.
     ///
     /// With temporary credentials the URL stops working when they expire, whatever `expires` says.
-    public func presignGET(key: String, expires: Int) throws -> String {
+    public func presignGET(key: String, expires: Int) async throws -> String {
         guard (1...SigV4Signer.maximumPresignExpiry).contains(expires) else {
             throw QSnapError(
                 .usage("s3.presign-expiry"),
@@ -222,7 +224,7 @@ extension S3Client {
         let path = encodedPath(key)
         let request = SigV4Request(
             method: "GET", encodedPath: path, headers: [("host", host)], payloadHash: SigV4Signer.unsignedPayload)
-        let signature = try signer().presign(request, at: signingTime(), expires: expires)
+        let signature = try await signer().presign(request, at: signingTime(), expires: expires)
         return url(path: path, query: signature.presignedQuery)
     }
 }

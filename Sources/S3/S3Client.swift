@@ -4,10 +4,8 @@ import Logging
 import QSnapCore
 import Synchronization
 
-/// A blocking S3 client for one bucket: SigV4 signing, retries with backoff and jitter, clock-skew correction.
-///
-/// Thread-safe. Every operation blocks: call it from a dedicated thread (``HTTP/Blocking``), never from Swift's
-/// cooperative pool.
+/// An S3 client for one bucket: SigV4 signing, retries with backoff and jitter, clock-skew correction. Every
+/// operation is `async`: its requests run on the libcurl event loop and cancelling the task aborts them.
 public final class S3Client: Sendable {
     /// The bucket, endpoint, region and credentials.
     public let configuration: S3Configuration
@@ -79,8 +77,8 @@ public final class S3Client: Sendable {
 
     /// A signer for the provider's current credentials (re-created when they change; its key cache kept otherwise).
     /// - Throws: when credentials are needed and the source cannot supply them.
-    func signer() throws -> SigV4Signer {
-        let credentials = try configuration.credentials.credentials()
+    func signer() async throws -> SigV4Signer {
+        let credentials = try await configuration.credentials.credentials()
         return currentSigner.withLock { cached in
             if let signer = cached, signer.credentials == credentials { return signer }
             let signer = SigV4Signer(credentials: credentials, region: configuration.region, service: "s3")
@@ -146,14 +144,14 @@ public final class S3Client: Sendable {
     /// A transfer that already delivered body bytes through `onBody` is not retried here (the caller resumes).
     func execute(
         _ call: Call, body makeBody: () throws -> HTTPRequestBody = { .none },
-        onBody: ((UnsafeRawBufferPointer) throws -> Void)? = nil
-    ) throws -> HTTPResponse {
+        onBody: (([UInt8]) async throws -> Void)? = nil
+    ) async throws -> HTTPResponse {
         let policy = configuration.retryPolicy
         var attempt = 1
         var skewCorrected = false
         var credentialsRenewed = false
         while true {
-            let signer = try self.signer()
+            let signer = try await self.signer()
             let date = signingTime()
             let host = self.host
             let path = encodedPath(call.key)
@@ -170,24 +168,27 @@ public final class S3Client: Sendable {
                 timeout: configuration.requestTimeout)
             httpRequest.cancellation = call.cancellation
 
-            var status = 0
             var delivered: Int64 = 0
             var errorBody: [UInt8] = []
             let response: HTTPResponse
             do {
-                response = try http.perform(
-                    httpRequest, body: try makeBody(),
-                    onResponse: { s, _ in status = s },
-                    onBody: onBody.map { sink in
-                        { chunk in
-                            if (200..<300).contains(status) {
-                                delivered += Int64(chunk.count)
-                                try sink(chunk)
-                            } else {
-                                errorBody.append(contentsOf: chunk)
-                            }
+                if let onBody {
+                    // Streamed in this task: the transfer waits while `onBody` works (back-pressure).
+                    let streaming = try await http.stream(httpRequest)
+                    if (200..<300).contains(streaming.status) {
+                        for try await chunk in streaming.body {
+                            delivered += Int64(chunk.count)
+                            do { try await onBody(chunk) } catch { throw SinkError(error: error) }
                         }
-                    })
+                    } else {
+                        errorBody = try await streaming.body.collect()
+                    }
+                    response = HTTPResponse(status: streaming.status, headers: streaming.headers, body: [])
+                } else {
+                    response = try await http.execute(httpRequest, body: try makeBody())
+                }
+            } catch let failure as SinkError {
+                throw failure.error
             } catch let error as QSnapError where error.isRetriableTransportFailure {
                 guard delivered == 0, policy.shouldRetry(afterAttempt: attempt), call.cancellation?.isCancelled != true
                 else { throw error }
@@ -195,7 +196,7 @@ public final class S3Client: Sendable {
                 logger.debug(
                     "S3 \(call.method) \(displayName(call.key)) failed (\(error.message)); retry \(attempt + 1)/\(policy.maxAttempts) in \(String(format: "%.2f", wait)) s"
                 )
-                Thread.sleep(forTimeInterval: wait)
+                try await Task.sleep(for: .seconds(wait))
                 attempt += 1
                 continue
             }
@@ -236,12 +237,17 @@ public final class S3Client: Sendable {
                 logger.debug(
                     "S3 \(call.method) \(displayName(call.key)): \(failure); retry \(attempt + 1)/\(policy.maxAttempts) in \(String(format: "%.2f", wait)) s"
                 )
-                Thread.sleep(forTimeInterval: wait)
+                try await Task.sleep(for: .seconds(wait))
                 attempt += 1
                 continue
             }
             throw qsnapError(for: failure, method: call.method, key: call.key)
         }
+    }
+
+    /// What the caller's body sink threw, rethrown unchanged (never retried).
+    private struct SinkError: Error {
+        var error: any Error
     }
 
     private func serverTime(_ failure: S3ServiceError, _ response: HTTPResponse) -> AmzDate? {

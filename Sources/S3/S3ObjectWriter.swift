@@ -1,17 +1,17 @@
 import Foundation
 import HTTP
 import QSnapCore
+import Synchronization
 
-/// Streams an object of unknown or known size into S3 with bounded memory.
+/// Streams an object of unknown or known size into S3 with bounded memory: ``upload(client:key:options:_:)``.
 ///
-/// Bytes pushed with ``write(_:)`` fill one part buffer at a time; full parts are hashed and uploaded by up to
-/// `concurrency` worker threads while the producer keeps filling. Memory is at most `max(2, concurrency) × partSize`.
-/// An object that fits in one part is sent with a single PutObject. With ``Options/resumeUploadID`` the writer
-/// continues an interrupted multipart upload: parts already stored with the same size and checksum (or MD5 ETag)
-/// are not sent again.
+/// Bytes pushed with ``write(_:)`` fill one part buffer at a time; full parts are handed to `concurrency` child tasks
+/// that hash and upload them while the producer keeps filling. Memory is at most `concurrency + 1` part buffers. An
+/// object that fits in one part is sent with a single PutObject. With ``Options/resumeUploadID`` the upload continues
+/// an interrupted multipart upload: parts already stored with the same size and checksum (or MD5 ETag) are not sent
+/// again.
 ///
-/// Not thread-safe: one producer thread calls `write`, then `finish` or `abort`. After an error the multipart upload
-/// is kept (so it can be resumed); call ``abort()`` to discard it.
+/// The writer exists only inside ``upload(client:key:options:_:)``'s closure, the one producer.
 public final class S3ObjectWriter {
     /// Tuning and resume settings.
     public struct Options: Sendable {
@@ -25,6 +25,9 @@ public final class S3ObjectWriter {
         public var resumeUploadID: String?
         /// The object's `Content-Type`.
         public var contentType: String?
+        /// On failure, keep a started multipart upload (to resume it) instead of aborting it; the error is then an
+        /// ``Interrupted`` naming the upload.
+        public var keepPartsOnFailure = false
 
         /// Creates options.
         public init(
@@ -40,7 +43,7 @@ public final class S3ObjectWriter {
     }
 
     /// One part's bytes: allocated memory (reused through the free list) or a read-only file mapping.
-    final class PartBuffer: @unchecked Sendable {
+    final class PartBuffer: @unchecked Sendable {  // owned by one task at a time: the producer, then one worker
         let memory: UnsafeMutableRawBufferPointer
         var filled = 0
         let isMapping: Bool
@@ -58,27 +61,28 @@ public final class S3ObjectWriter {
         }
     }
 
-    struct Job: @unchecked Sendable {
+    /// A part to upload: its bytes in memory (allocated or mapped), or a byte range of a file, read when hashing and
+    /// again when sending (for parts too big to map).
+    struct Job: @unchecked Sendable {  // its buffer moves from the producer to one worker
         var partNumber: Int
-        /// The part's bytes in memory (allocated or mapped), or
+        var uploadID: String
         var buffer: PartBuffer?
-        /// a byte range of a file, read when hashing and again when sending (for parts too big to map).
         var fileRange: (path: String, offset: Int64, length: Int64)?
     }
 
-    /// State shared with the worker threads, guarded by `condition`.
-    final class Shared: @unchecked Sendable {
-        let condition = NSCondition()
-        var queue: [Job] = []
-        var free: [PartBuffer] = []
-        var allocated = 0
-        var results: [Int: S3Part] = [:]
+    /// A multipart upload kept after a failure (``Options/keepPartsOnFailure``).
+    public struct Interrupted: Error, Sendable, CustomStringConvertible {
+        /// The kept upload's id.
+        public var uploadID: String
+        /// What stopped the upload.
+        public var cause: any Error
+        public var description: String { "\(cause)" }
+    }
+
+    /// What the workers report.
+    private struct Stored: Sendable {
+        var parts: [S3Part] = []
         var reused = 0
-        var error: (any Error)?
-        var closed = false
-        var running = 0
-        var inProgress = 0
-        var mapped = 0
     }
 
     private let client: S3Client
@@ -92,15 +96,21 @@ public final class S3ObjectWriter {
     /// The part checksum: the configuration's for a new upload, the stored parts' for a resumed one.
     public private(set) var checksum: S3ChecksumAlgorithm?
     private var existingParts: [Int: S3Part] = [:]
-    private let shared = Shared()
+    private let jobs = BoundedChannel<Job>(capacity: 0)
+    /// Buffers the workers are done with.
+    private let free = FreeBuffers()
+
+    /// The buffers workers hand back for reuse.
+    final class FreeBuffers: Sendable {
+        private let list = Mutex<[PartBuffer]>([])
+        func put(_ buffer: PartBuffer) { list.withLock { $0.append(buffer) } }
+        func take() -> PartBuffer? { list.withLock { $0.popLast() } }
+    }
     private var current: PartBuffer?
     private var partNumber = 0
     private var total: Int64 = 0
-    private var finished = false
 
-    /// Creates a writer; with a resume id, lists the stored parts first (and adopts their part size).
-    /// - Throws: S3 errors from ListParts, or a usage error for a bad part size.
-    public init(client: S3Client, key: String, options: Options = Options()) throws {
+    private init(client: S3Client, key: String, options: Options) throws {
         guard options.partSize >= 1 << 20 else {
             throw QSnapError(
                 .usage("s3.part-size"),
@@ -111,36 +121,124 @@ public final class S3ObjectWriter {
         self.options = options
         self.partSize = S3PartSizing.partSize(configured: options.partSize, expectedSize: options.expectedSize)
         self.checksum = client.configuration.checksumAlgorithm
-        if let id = options.resumeUploadID {
-            let parts = try client.listParts(key: key, uploadID: id)
-            // Parts of one upload must carry the checksum it declared, whatever the configuration says now.
-            if let declared = parts.lazy.compactMap(\.checksumAlgorithm).first { checksum = declared }
-            existingParts = Dictionary(parts.map { ($0.partNumber, $0) }, uniquingKeysWith: { a, _ in a })
-            if let first = existingParts[1], first.size > 0, parts.count > 1 { partSize = first.size }
-            uploadID = id
-            startWorkers()
-            client.logger.debug("resuming upload of \(client.displayName(key)): \(parts.count) part(s) already stored")
+    }
+
+    /// Uploads the bytes `produce` writes as `key`: a PutObject when they fit in one part, else a multipart upload
+    /// whose parts `concurrency` child tasks send while `produce` runs.
+    ///
+    /// On failure (of `produce` or of any request) the started multipart upload is aborted, unless
+    /// ``Options/keepPartsOnFailure`` keeps it (the error is then ``Interrupted``). Cancelling the task stops every
+    /// part upload.
+    /// - Parameters:
+    ///   - client: the bucket's client.
+    ///   - key: the object key.
+    ///   - options: part size, concurrency, resume.
+    ///   - produce: writes the object's bytes through the writer it is given.
+    /// - Returns: ETag, size, upload id, part count and the parts a resumed upload reused.
+    public static func upload(
+        client: S3Client, key: String, options: Options = Options(),
+        _ produce: (S3ObjectWriter) async throws -> Void
+    ) async throws -> S3Client.UploadResult {
+        let writer = try S3ObjectWriter(client: client, key: key, options: options)
+        do {
+            if let id = options.resumeUploadID { try await writer.adopt(uploadID: id) }
+            return try await writer.run(produce)
+        } catch {
+            guard let id = writer.uploadID else { throw error }
+            if options.keepPartsOnFailure {
+                throw Interrupted(uploadID: id, cause: error)
+            }
+            do { try await client.abortMultipartUpload(key: key, uploadID: id) } catch {
+                client.logger.warning("could not abort the upload of \(client.displayName(key)): \(error)")
+            }
+            throw error
         }
     }
 
-    deinit {
-        if !finished { closeAndJoin() }
+    /// Lists the stored parts of the upload to resume (and adopts their part size and checksum).
+    private func adopt(uploadID id: String) async throws {
+        let parts = try await client.listParts(key: key, uploadID: id)
+        // Parts of one upload must carry the checksum it declared, whatever the configuration says now.
+        if let declared = parts.lazy.compactMap(\.checksumAlgorithm).first { checksum = declared }
+        existingParts = Dictionary(parts.map { ($0.partNumber, $0) }, uniquingKeysWith: { a, _ in a })
+        if let first = existingParts[1], first.size > 0, parts.count > 1 { partSize = first.size }
+        uploadID = id
+        client.logger.debug("resuming upload of \(client.displayName(key)): \(parts.count) part(s) already stored")
+    }
+
+    /// Runs `produce` beside the part workers (a bounded task group), then completes the object.
+    private func run(_ produce: (S3ObjectWriter) async throws -> Void) async throws -> S3Client.UploadResult {
+        let workers = max(1, options.concurrency)
+        let stored = try await withThrowingTaskGroup(of: Stored.self) { group -> Stored in
+            for _ in 0..<workers {
+                group.addTask { [jobs, free, client, key, existingParts, checksum] in
+                    var stored = Stored()
+                    do {
+                        while let job = try await jobs.receive() {
+                            let (part, reused) = try await S3ObjectWriter.send(
+                                job, client: client, key: key, checksum: checksum, existing: existingParts)
+                            stored.parts.append(part)
+                            if reused { stored.reused += 1 }
+                            if let buffer = job.buffer, !buffer.isMapping { free.put(buffer) }
+                        }
+                    } catch {
+                        jobs.fail(error)  // the producer's next hand-off throws it
+                        throw error
+                    }
+                    return stored
+                }
+            }
+            do {
+                try await produce(self)
+                if uploadID != nil, let last = current, last.filled > 0 || partNumber == 0 {
+                    current = nil
+                    try await submit(Job(partNumber: 0, uploadID: "", buffer: last))
+                }
+                jobs.finish()
+            } catch {
+                jobs.fail(error)
+                group.cancelAll()
+                throw error
+            }
+            var all = Stored()
+            for try await part in group {
+                all.parts += part.parts
+                all.reused += part.reused
+            }
+            return all
+        }
+        guard let id = uploadID else {
+            // Everything fit in one part: one PutObject.
+            let buffer = current
+            let length = buffer?.filled ?? 0
+            let payload: S3Payload =
+                buffer.map { .buffer(UnsafeRawBufferPointer(rebasing: $0.memory[0..<length])) } ?? .bytes([])
+            var result = try await client.putObject(key: key, payload: payload, contentType: options.contentType)
+            withExtendedLifetime(buffer) {}
+            current = nil
+            result.reusedParts = 0
+            return result
+        }
+        let parts = stored.parts.sorted { $0.partNumber < $1.partNumber }
+        guard parts.count == partNumber, parts.last?.partNumber == partNumber else {
+            throw QSnapError(.failure("s3.upload"), "upload of \(client.displayName(key)) lost track of its parts")
+        }
+        let etag = try await client.completeMultipartUpload(key: key, uploadID: id, parts: parts)
+        return S3Client.UploadResult(
+            etag: etag, size: total, uploadID: id, partCount: parts.count, reusedParts: stored.reused)
     }
 
     /// Bytes accepted so far.
     public var bytesWritten: Int64 { total }
-    /// Parts that a resumed upload did not need to send again.
-    public var reusedParts: Int { shared.condition.lock(); defer { shared.condition.unlock() }; return shared.reused }
 
     // MARK: - Producer
 
-    /// Appends bytes to the object. Blocks while all part buffers are in flight.
+    /// Appends bytes to the object. Waits while every part buffer is in flight.
     /// - Throws: the first upload error of any part.
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        precondition(!finished, "S3ObjectWriter used after finish or abort")
+    public func write(_ bytes: UnsafeRawBufferPointer) async throws {
         var offset = 0
         while offset < bytes.count {
-            let buffer = try currentBuffer()
+            let buffer = try await currentBuffer()
             let n = min(buffer.memory.count - buffer.filled, bytes.count - offset)
             (buffer.memory.baseAddress! + buffer.filled).copyMemory(from: bytes.baseAddress! + offset, byteCount: n)
             buffer.filled += n
@@ -149,15 +247,37 @@ public final class S3ObjectWriter {
         }
     }
 
-    /// Reads `fd` to its end straight into part buffers (no intermediate copy). - Returns: bytes read.
+    /// Appends bytes to the object. Waits while every part buffer is in flight.
+    public func write(_ bytes: [UInt8]) async throws {
+        var offset = 0
+        while offset < bytes.count {
+            let buffer = try await currentBuffer()
+            let n = min(buffer.memory.count - buffer.filled, bytes.count - offset)
+            bytes.withUnsafeBytes { source in
+                (buffer.memory.baseAddress! + buffer.filled).copyMemory(
+                    from: source.baseAddress! + offset, byteCount: n)
+            }
+            buffer.filled += n
+            offset += n
+            total += Int64(n)
+        }
+    }
+
+    /// Reads `fd` to its end straight into part buffers (no intermediate copy). A pipe or terminal is polled, so
+    /// waiting for its writer never blocks a thread. - Returns: bytes read.
     @discardableResult
-    public func write(fromFileDescriptor fd: Int32) throws -> Int64 {
-        precondition(!finished, "S3ObjectWriter used after finish or abort")
+    public func write(fromFileDescriptor fd: Int32) async throws -> Int64 {
         var count: Int64 = 0
         while true {
-            let buffer = try currentBuffer()
+            try Task.checkCancellation()
+            var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&ready, 1, 0) == 0 {
+                try await Task.sleep(for: .milliseconds(5))
+                continue
+            }
+            let buffer = try await currentBuffer()
             let got = read(fd, buffer.memory.baseAddress! + buffer.filled, buffer.memory.count - buffer.filled)
-            if got < 0 && errno == EINTR { continue }
+            if got < 0 && (errno == EINTR || errno == EAGAIN) { continue }
             if got < 0 {
                 throw QSnapError(
                     .failure("s3.read"), "reading the data to upload failed: \(String(cString: strerror(errno)))")
@@ -174,14 +294,14 @@ public final class S3ObjectWriter {
     /// (hash, then send), so memory stays bounded whatever the size, for slightly more CPU.
     public static let mappedBudget: Int64 = 24 << 20
 
-    /// Uploads a whole regular file without copying it through part buffers: each part is mapped read-only,
-    /// hashed and sent from the mapping (at most `concurrency` parts mapped at a time), or, when that would map more than
-    /// ``mappedBudget``, hashed and sent by reading the file range. Call it on a fresh writer, then
-    /// ``finish()``. A file that fits in one part is sent with one PutObject. The file must not change meanwhile.
+    /// Uploads a whole regular file without copying it through part buffers: each part is mapped read-only, hashed
+    /// and sent from the mapping (at most `concurrency + 1` parts mapped at a time), or, when that would map more than
+    /// ``mappedBudget``, hashed and sent by reading the file range. Call it first and alone. A file that fits in one
+    /// part is sent with one PutObject. The file must not change meanwhile.
     /// - Returns: the number of bytes.
     @discardableResult
-    public func write(filePath path: String) throws -> Int64 {
-        precondition(!finished && total == 0 && current == nil, "write(filePath:) needs a fresh writer")
+    public func write(filePath path: String) async throws -> Int64 {
+        precondition(total == 0 && current == nil, "write(filePath:) needs a fresh writer")
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw QSnapError(.usage("s3.read"), "cannot open \(path): \(String(cString: strerror(errno)))")
@@ -189,97 +309,56 @@ public final class S3ObjectWriter {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            return try write(fromFileDescriptor: fd)
+            return try await write(fromFileDescriptor: fd)
         }
         let size = Int64(info.st_size)
         let pageSize = Int64(sysconf(Int32(_SC_PAGESIZE)))
-        guard size > partSize else { return try write(fromFileDescriptor: fd) }
+        guard size > partSize else { return try await write(fromFileDescriptor: fd) }
         let mapParts =
             partSize * Int64(max(1, options.concurrency)) <= S3ObjectWriter.mappedBudget
             && partSize % pageSize == 0
         var offset: Int64 = 0
         while offset < size {
             let length = min(partSize, size - offset)
-            try acquireMappingSlot()
-            var job = Job(partNumber: 0)
+            var job = Job(partNumber: 0, uploadID: "")
             if mapParts {
                 guard let base = mmap(nil, Int(length), PROT_READ, MAP_SHARED | MAP_POPULATE, fd, off_t(offset)),
                     base != MAP_FAILED
                 else {
-                    releaseMappingSlot()
                     throw QSnapError(.failure("s3.read"), "cannot map \(path): \(String(cString: strerror(errno)))")
                 }
                 job.buffer = PartBuffer(mapping: base, length: Int(length))
             } else {
                 job.fileRange = (path, offset, length)
             }
-            do { try submit(job) } catch {
-                releaseMappingSlot()
-                throw error
-            }
+            try await submit(job)
             offset += length
             total += length
         }
         return size
     }
 
-    private func acquireMappingSlot() throws {
-        let s = shared
-        s.condition.lock()
-        defer { s.condition.unlock() }
-        while true {
-            if let error = s.error { throw error }
-            if s.mapped < max(1, options.concurrency) {
-                s.mapped += 1
-                return
-            }
-            s.condition.wait()
-        }
-    }
-
-    private func releaseMappingSlot() {
-        shared.condition.lock()
-        shared.mapped -= 1
-        shared.condition.broadcast()
-        shared.condition.unlock()
-    }
-
     /// The buffer being filled; a full one is handed to the workers first.
-    private func currentBuffer() throws -> PartBuffer {
+    private func currentBuffer() async throws -> PartBuffer {
         if let current, current.filled < current.memory.count { return current }
         if let full = current {
-            try submit(full)
             current = nil
+            try await submit(Job(partNumber: 0, uploadID: "", buffer: full))
         }
-        let fresh = try acquireBuffer()
+        let fresh =
+            free.take().map {
+                $0.filled = 0
+                return $0
+            } ?? PartBuffer(capacity: Int(partSize))
         current = fresh
         return fresh
     }
 
-    private func acquireBuffer() throws -> PartBuffer {
-        let s = shared
-        s.condition.lock()
-        defer { s.condition.unlock() }
-        while true {
-            if let error = s.error { throw error }
-            if let buffer = s.free.popLast() {
-                buffer.filled = 0
-                return buffer
-            }
-            if s.allocated < max(2, options.concurrency) {
-                s.allocated += 1
-                return PartBuffer(capacity: Int(partSize))
-            }
-            s.condition.wait()
-        }
-    }
-
-    private func submit(_ buffer: PartBuffer) throws { try submit(Job(partNumber: 0, buffer: buffer)) }
-
-    private func submit(_ job: Job) throws {
+    /// Numbers `job` and hands it to a worker (waiting until one takes it); starts the multipart upload first.
+    private func submit(_ job: Job) async throws {
         if uploadID == nil {
-            uploadID = try client.createMultipartUpload(key: key, contentType: options.contentType, checksum: checksum)
-            startWorkers()
+            uploadID = try await client.createMultipartUpload(
+                key: key, contentType: options.contentType, checksum: checksum)
         }
         partNumber += 1
         guard partNumber <= S3PartSizing.maximumParts else {
@@ -288,100 +367,13 @@ public final class S3ObjectWriter {
                 "\(client.displayName(key)) would need more than 10000 parts of \(partSize) bytes; give the expected "
                     + "size or a larger part size")
         }
-        let s = shared
-        s.condition.lock()
-        defer { s.condition.unlock() }
-        if let error = s.error { throw error }
         var numbered = job
         numbered.partNumber = partNumber
-        s.queue.append(numbered)
-        s.condition.broadcast()
-    }
-
-    /// Waits until every queued part was handled.
-    private func drain() {
-        let s = shared
-        s.condition.lock()
-        while (!s.queue.isEmpty || s.inProgress > 0) && s.running > 0 { s.condition.wait() }
-        s.condition.unlock()
-    }
-
-    /// Uploads what is left and completes the object.
-    /// - Returns: ETag, size, upload id and part count.
-    /// - Throws: the first part error or the Complete error; the multipart upload is then kept for a resume.
-    @discardableResult
-    public func finish() throws -> S3Client.UploadResult {
-        precondition(!finished, "S3ObjectWriter finished twice")
-        if uploadID == nil {
-            finished = true
-            let buffer = current
-            let length = buffer?.filled ?? 0
-            let payload: S3Payload =
-                buffer.map { .buffer(UnsafeRawBufferPointer(rebasing: $0.memory[0..<length])) } ?? .bytes([])
-            let result = try withExtendedLifetime(buffer) {
-                try client.putObject(key: key, payload: payload, contentType: options.contentType)
-            }
-            current = nil
-            return result
-        }
-        if let last = current, last.filled > 0 || partNumber == 0 {
-            try submit(last)
-            current = nil
-        }
-        closeAndJoin()
-        finished = true
-        let s = shared
-        if let error = s.error { throw error }
-        let parts = (1...max(partNumber, 1)).compactMap { s.results[$0] }
-        guard parts.count == partNumber, let id = uploadID else {
-            throw QSnapError(.failure("s3.upload"), "upload of \(client.displayName(key)) lost track of its parts")
-        }
-        let etag = try client.completeMultipartUpload(key: key, uploadID: id, parts: parts)
-        return S3Client.UploadResult(etag: etag, size: total, uploadID: id, partCount: parts.count)
-    }
-
-    /// Stops the workers and aborts the multipart upload (if any), discarding stored parts.
-    public func abort() {
-        closeAndJoin()
-        finished = true
-        if let id = uploadID {
-            do { try client.abortMultipartUpload(key: key, uploadID: id) } catch {
-                client.logger.warning("could not abort the upload of \(client.displayName(key)): \(error)")
-            }
-        }
-    }
-
-    private func closeAndJoin() {
-        let s = shared
-        s.condition.lock()
-        s.closed = true
-        s.condition.broadcast()
-        while s.running > 0 { s.condition.wait() }
-        s.condition.unlock()
+        numbered.uploadID = uploadID!
+        try await jobs.send(numbered)
     }
 
     // MARK: - Workers
-
-    private func startWorkers() {
-        let s = shared
-        let client = self.client
-        let key = self.key
-        let existing = self.existingParts
-        let id = uploadID ?? ""
-        let checksum = self.checksum
-        let count = max(1, options.concurrency)
-        s.condition.lock()
-        s.running += count
-        s.condition.unlock()
-        for index in 0..<count {
-            let thread = Thread {
-                S3ObjectWriter.workerLoop(
-                    shared: s, client: client, key: key, uploadID: id, checksum: checksum, existing: existing)
-            }
-            thread.name = "qsnap-s3-part-\(index)"
-            thread.start()
-        }
-    }
 
     /// Whether a stored part holds the bytes whose digests are given: its recorded checksum matches (and its ETag,
     /// when it is a plain MD5, too), or, without a recorded checksum, its ETag is their MD5.
@@ -406,68 +398,31 @@ public final class S3ObjectWriter {
         }
     }
 
-    private static func workerLoop(
-        shared s: Shared, client: S3Client, key: String, uploadID: String, checksum declared: S3ChecksumAlgorithm?,
-        existing: [Int: S3Part]
-    ) {
-        while true {
-            s.condition.lock()
-            while s.queue.isEmpty && !s.closed { s.condition.wait() }
-            if s.queue.isEmpty {
-                s.running -= 1
-                s.condition.broadcast()
-                s.condition.unlock()
-                return
-            }
-            var job: Job? = s.queue.removeFirst()
-            let partNumber = job!.partNumber
-            let isMapping = job!.buffer?.isMapping ?? true
-            s.inProgress += 1
-            let skip = s.error != nil
-            s.condition.unlock()
-
-            var part: S3Part?
-            var failure: (any Error)?
-            var reused = false
-            if !skip {
-                do {
-                    let payload: S3Payload
-                    if let buffer = job!.buffer {
-                        payload = .buffer(UnsafeRawBufferPointer(rebasing: buffer.memory[0..<buffer.filled]))
-                    } else {
-                        let range = job!.fileRange!
-                        payload = .file(path: range.path, offset: range.offset, length: range.length)
-                    }
-                    let stored = existing[partNumber]
-                    let checksum = client.effectiveChecksum(declared) ?? stored?.checksumAlgorithm
-                    let digests = try payload.digests(
-                        signed: client.configuration.signsPayload, checksum: checksum,
-                        md5: stored != nil || client.sendsContentMD5)
-                    if let stored, stored.size == payload.length, Self.isSame(stored, digests) {
-                        part = S3Part(
-                            partNumber: partNumber, etag: stored.etag, size: stored.size, algorithm: checksum,
-                            digests: digests)
-                        reused = true
-                    } else {
-                        part = try client.uploadPart(
-                            key: key, uploadID: uploadID, partNumber: partNumber, payload: payload, digests: digests,
-                            checksum: declared)
-                    }
-                } catch {
-                    failure = error
-                }
-            }
-            // Unmap a mapped part before its slot is given back, so at most `concurrency` parts are mapped.
-            let reusable = isMapping ? nil : job?.buffer  // file ranges count as mapped slots
-            job = nil
-            s.condition.lock()
-            if let part { s.results[partNumber] = part }
-            if reused { s.reused += 1 }
-            if let failure, s.error == nil { s.error = failure }
-            if let reusable { s.free.append(reusable) } else { s.mapped -= 1 }
-            s.inProgress -= 1
-            s.condition.broadcast()
-            s.condition.unlock()
+    /// Hashes one part and uploads it, or reuses the stored part of a resumed upload that holds the same bytes.
+    private static func send(
+        _ job: Job, client: S3Client, key: String, checksum declared: S3ChecksumAlgorithm?, existing: [Int: S3Part]
+    ) async throws -> (S3Part, reused: Bool) {
+        let payload: S3Payload
+        if let buffer = job.buffer {
+            payload = .buffer(UnsafeRawBufferPointer(rebasing: buffer.memory[0..<buffer.filled]))
+        } else {
+            let range = job.fileRange!
+            payload = .file(path: range.path, offset: range.offset, length: range.length)
         }
+        let stored = existing[job.partNumber]
+        let checksum = client.effectiveChecksum(declared) ?? stored?.checksumAlgorithm
+        let digests = try payload.digests(
+            signed: client.configuration.signsPayload, checksum: checksum, md5: stored != nil || client.sendsContentMD5)
+        if let stored, stored.size == payload.length, isSame(stored, digests) {
+            let part = S3Part(
+                partNumber: job.partNumber, etag: stored.etag, size: stored.size, algorithm: checksum,
+                digests: digests)
+            return (part, true)
+        }
+        let part = try await client.uploadPart(
+            key: key, uploadID: job.uploadID, partNumber: job.partNumber, payload: payload, digests: digests,
+            checksum: declared)
+        withExtendedLifetime(job.buffer) {}
+        return (part, false)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import QSnapCore
 import Qdrant
 
@@ -26,20 +27,25 @@ public struct BackupResult: Sendable, Codable {
 /// The caller holds the repository lock (`qsnap backup` takes it, `qsnap run` holds it for the whole job) and passes
 /// it in: the journal records its owner as the writer, every step checks the lock is still held, and a journal is
 /// resumed only when ``JournalResumePolicy`` says its writer is gone.
-public final class BackupRunner: @unchecked Sendable {
+public final class BackupRunner: Sendable {
     private let repository: any Repository
     private let source: DiscoveredSource
-    private var options: BackupOptions
+    private let options: BackupOptions
     private let heldLock: HeldRepositoryLock?
     /// This run's identity, recorded in the journal: the lock's owner, else this process.
     private let writer: RepositoryLock.Owner
     private let logger: Logger
     public let progress = TransferProgress()
 
-    private let lock = NSLock()
-    private var journal: BackupProgress
-    private var failure: (any Error)?
-    private var queue: [BackupPlanner.Item] = []
+    /// The run's journal, shared by the transfers (one save at a time, in the order of the changes).
+    private let journal: BackupJournal
+    /// Counts the transfers report.
+    private let tally = Mutex(Tally())
+
+    private struct Tally {
+        var checksumless = false
+        var serverSideCopies = 0
+    }
 
     /// Creates a runner.
     /// - Parameter lock: the repository lock the caller holds (checked before every step; its owner is the
@@ -56,11 +62,12 @@ public final class BackupRunner: @unchecked Sendable {
         self.heldLock = lock
         self.writer = lock?.current.owner ?? RepositoryLocker.currentOwner()
         self.logger = logger
-        journal = BackupProgress(id: "", fingerprint: "", startedAt: "")
+        journal = BackupJournal(repository: repository)
     }
 
-    /// Runs the backup to completion (blocking; call from a dedicated thread).
-    public func run() throws -> BackupResult {
+    /// Runs the backup to completion: up to `parallel` transfers at once (a bounded task group); the first failure
+    /// cancels the others.
+    public func run() async throws -> BackupResult {
         let started = Date()
         for tag in options.tags { try BackupLabels.validate(tag: tag) }
         if options.serverSide == .always, !(repository is S3Repository) {
@@ -74,17 +81,18 @@ public final class BackupRunner: @unchecked Sendable {
         if let first = source.topology.nodes.first.flatMap({ source.clients[$0.peerId] }) {
             let check = QdrantAccessCheck(role: "source", client: first, logger: logger)
             if options.kind == .full {
-                try check.require(.manage(operation: "a full-storage backup (it creates a full snapshot)"))
+                try await check.require(.manage(operation: "a full-storage backup (it creates a full snapshot)"))
             } else {
-                try check.require(
+                try await check.require(
                     .writeCollections(source.collections.map(\.name), operation: "backup (it creates snapshots)"))
             }
         }
         let fingerprint = BackupProgress.fingerprint(kind: options.kind, topology: source.topology)
-        try ensureMarker()
+        try await ensureMarker()
 
         var resumed = false
-        if options.resume, var previous = try findResumable(fingerprint: fingerprint) {
+        var journal: BackupProgress
+        if options.resume, var previous = try await findResumable(fingerprint: fingerprint) {
             previous.writer = writer
             journal = previous
             resumed = true
@@ -98,18 +106,18 @@ public final class BackupRunner: @unchecked Sendable {
             journal.storage = current.continuing(journal.storage)
         }
         let id = journal.id
-        let aborted = try repository.abortIncompleteUploads(prefix: BackupLayout.folder(id))
+        let aborted = try await repository.abortIncompleteUploads(prefix: BackupLayout.folder(id))
         if aborted > 0 { logger.notice("discarded \(aborted) unfinished upload(s) of the interrupted run") }
 
         // Objects a previous run stored and that are still intact in size are reused.
         var reused: [BackupProgress.Finished] = []
         for done in journal.finished where plan.contains(where: { $0.unit == done.unit }) {
-            if let head = try repository.head(key: done.object.key), head.size == done.object.expectedStoredSize {
+            if let head = try await repository.head(key: done.object.key), head.size == done.object.expectedStoredSize {
                 reused.append(done)
             }
         }
         journal.finished = reused
-        try saveJournal()
+        try await self.journal.start(journal)
         if !options.keepServerSnapshots {
             // The interrupted run may have stopped between storing an object and deleting its server snapshot.
             for done in reused {
@@ -119,49 +127,47 @@ public final class BackupRunner: @unchecked Sendable {
                 let t = SnapshotTransfer(
                     item: item, client: client, repository: repository, backupID: journal.id,
                     options: options, progress: progress, logger: logger)
-                if (try? client.listSnapshots(t.scope).contains { $0.name == done.object.snapshotName }) == true {
-                    t.deleteServerSnapshot(done.object.snapshotName)
+                if await (try? client.listSnapshots(t.scope).contains { $0.name == done.object.snapshotName }) == true {
+                    await t.deleteServerSnapshot(done.object.snapshotName)
                 }
             }
         }
 
-        queue = plan.filter { item in !reused.contains { $0.unit == item.unit } }
+        let queue = plan.filter { item in !reused.contains { $0.unit == item.unit } }
         for item in plan { progress.plan(node: item.node.url, objects: 1) }
         for done in reused { progress.objectDone(node: done.object.nodeURL) }
         logger.notice("backup \(id): \(plan.count) object(s) to \(repository.displayURL), \(queue.count) to transfer")
 
-        let workers = max(1, min(options.parallel, queue.count))
-        var threads: [Thread] = []
-        let group = DispatchGroup()
-        for _ in 0..<workers {
-            group.enter()
-            let thread = Thread { [self] in
-                defer { group.leave() }
-                self.workLoop()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var pending = queue.makeIterator()
+            for _ in 0..<max(1, min(options.parallel, queue.count)) {
+                guard let item = pending.next() else { break }
+                group.addTask { try await self.transfer(item) }
             }
-            thread.stackSize = 1 << 20
-            threads.append(thread)
-            thread.start()
+            while try await group.next() != nil {
+                guard let item = pending.next() else { continue }
+                group.addTask { try await self.transfer(item) }
+            }
         }
-        group.wait()
-        if let failure { throw failure }
+        journal = self.journal.current
+        let (checksumless, serverSideCopies) = tally.withLock { ($0.checksumless, $0.serverSideCopies) }
 
         // Remove objects of earlier attempts that the final set does not reference (e.g. a crash between an
         // upload and the journal update left an object under an older snapshot name).
         let keep = Set(journal.finished.map(\.object.key))
-        let strays = try repository.list(prefix: BackupLayout.objectsFolder(id)).map(\.key).filter {
+        let strays = try await repository.list(prefix: BackupLayout.objectsFolder(id)).map(\.key).filter {
             !keep.contains($0)
         }
         if !strays.isEmpty {
             logger.notice("removing \(strays.count) object(s) left by an interrupted attempt")
-            try repository.delete(keys: strays)
+            try await repository.delete(keys: strays)
         }
         // Every object is stored; uploads of failed attempts whose abort itself failed (e.g. under S3 faults) are
         // discarded now, then checked once more.
-        if try !repository.incompleteUploads(prefix: BackupLayout.folder(id)).isEmpty {
-            try repository.abortIncompleteUploads(prefix: BackupLayout.folder(id))
+        if try await !repository.incompleteUploads(prefix: BackupLayout.folder(id)).isEmpty {
+            try await repository.abortIncompleteUploads(prefix: BackupLayout.folder(id))
         }
-        let leftovers = try repository.incompleteUploads(prefix: BackupLayout.folder(id))
+        let leftovers = try await repository.incompleteUploads(prefix: BackupLayout.folder(id))
         guard leftovers.isEmpty else {
             throw QSnapError(
                 .failure("backup.orphan-uploads"),
@@ -183,8 +189,8 @@ public final class BackupRunner: @unchecked Sendable {
             checksumsVerifiedAgainstQdrant: !checksumless, resumedFrom: resumed ? id : nil,
             tags: BackupLabels(tags: options.tags).tags, pinned: false, storage: journal.storage)
         try heldLock?.ensureHeld()
-        try ManifestStore.write(manifest, to: repository)
-        try? repository.delete(keys: [BackupLayout.progress(id)])
+        try await ManifestStore.write(manifest, to: repository)
+        try? await repository.delete(keys: [BackupLayout.progress(id)])
         return BackupResult(
             id: id, repository: repository.displayURL, kind: options.kind, objects: ordered.count,
             bytes: manifest.totalBytes, reusedObjects: reused.count, serverSideCopies: serverSideCopies,
@@ -192,87 +198,58 @@ public final class BackupRunner: @unchecked Sendable {
             durationSeconds: completed.timeIntervalSince(started), collections: source.collections.map(\.name))
     }
 
-    private var checksumless = false
-    private var serverSideCopies = 0
-
-    private func workLoop() {
-        while true {
-            let next: BackupPlanner.Item? = lock.withLock {
-                guard failure == nil, !queue.isEmpty else { return nil }
-                return queue.removeFirst()
-            }
-            guard let item = next else { return }
-            do {
-                try ProcessStop.check()
-                try heldLock?.ensureHeld()
-                try transfer(item)
-            } catch {
-                lock.withLock { if failure == nil { failure = error } }
-                return
-            }
-        }
-    }
-
-    private func transfer(_ item: BackupPlanner.Item) throws {
+    /// Snapshots one unit and stores it; records each step in the journal.
+    private func transfer(_ item: BackupPlanner.Item) async throws {
+        try ProcessStop.check()
+        try heldLock?.ensureHeld()
         guard let client = source.clients[item.node.peerId] else {
             throw QSnapError(.failure("backup.node"), "no client for peer \(item.node.peerId)")
         }
+        let current = journal.current
         let t = SnapshotTransfer(
-            item: item, client: client, repository: repository, backupID: journal.id,
+            item: item, client: client, repository: repository, backupID: current.id,
             options: options, progress: progress, logger: logger)
         let pendingKey = item.unit.pathComponent
-        let (pending, creating) = lock.withLock { (journal.pending[pendingKey], journal.creating[pendingKey]) }
-        let snapshot = try t.obtainSnapshot(
-            reusing: pending, creatingBefore: creating,
-            onCreating: { names in
-                try self.lock.withLock {
-                    self.journal.creating[pendingKey] = names
-                    try self.saveJournal()
-                }
-            },
+        let snapshot = try await t.obtainSnapshot(
+            reusing: current.pending[pendingKey], creatingBefore: current.creating[pendingKey],
+            onCreating: { names in try await self.journal.update { $0.creating[pendingKey] = names } },
             onCreated: { name in
-                try self.lock.withLock {
-                    self.journal.pending[pendingKey] = name
-                    self.journal.creating[pendingKey] = nil
-                    try self.saveJournal()
+                try await self.journal.update {
+                    $0.pending[pendingKey] = name
+                    $0.creating[pendingKey] = nil
                 }
             })
-        if snapshot.checksum == nil { lock.withLock { checksumless = true } }
+        if snapshot.checksum == nil { tally.withLock { $0.checksumless = true } }
         let object: BackupManifest.Object
-        if let copied = try t.copyServerSide(snapshot) {
+        if let copied = try await t.copyServerSide(snapshot) {
             object = copied
-            lock.withLock { serverSideCopies += 1 }
+            tally.withLock { $0.serverSideCopies += 1 }
         } else {
-            object = try t.upload(snapshot)
+            object = try await t.upload(snapshot)
         }
-        try lock.withLock {
-            journal.finished.append(BackupProgress.Finished(unit: item.unit, object: object))
-            journal.pending[pendingKey] = nil
-            try saveJournal()
+        try await journal.update {
+            $0.finished.append(BackupProgress.Finished(unit: item.unit, object: object))
+            $0.pending[pendingKey] = nil
         }
-        if !options.keepServerSnapshots { t.deleteServerSnapshot(snapshot.name) }
+        if !options.keepServerSnapshots { await t.deleteServerSnapshot(snapshot.name) }
     }
 
-    private func saveJournal() throws {
-        try repository.put(key: BackupLayout.progress(journal.id), bytes: ManifestStore.encode(journal))
-    }
-
-    private func ensureMarker() throws {
-        if try repository.head(key: BackupLayout.marker) == nil {
+    private func ensureMarker() async throws {
+        if try await repository.head(key: BackupLayout.marker) == nil {
             let marker: JSONValue = .object(["format": .string("qsnap"), "formatVersion": .number(1)])
-            try repository.put(key: BackupLayout.marker, bytes: Array(marker.description.utf8))
+            try await repository.put(key: BackupLayout.marker, bytes: Array(marker.description.utf8))
         }
     }
 
     /// The newest journal of the same backup whose writer is gone (``JournalResumePolicy``).
-    private func findResumable(fingerprint: String) throws -> BackupProgress? {
-        let keys = try repository.list(prefix: BackupLayout.backupsFolder).map(\.key)
+    private func findResumable(fingerprint: String) async throws -> BackupProgress? {
+        let keys = try await repository.list(prefix: BackupLayout.backupsFolder).map(\.key)
         let manifests = Set(keys.filter { $0.hasSuffix("/manifest.json") }.compactMap(BackupLayout.backupID(inKey:)))
         let deleting = Set(keys.filter { $0.hasSuffix("/deleting.json") }.compactMap(BackupLayout.backupID(inKey:)))
         let journals = keys.filter { $0.hasSuffix("/progress.json") }.compactMap(BackupLayout.backupID(inKey:))
-        let holder = journals.isEmpty ? nil : currentLockHolder()
+        let holder = await journals.isEmpty ? nil : currentLockHolder()
         for id in journals.sorted(by: >) where !manifests.contains(id) && !deleting.contains(id) {
-            guard let bytes = try? repository.getAll(key: BackupLayout.progress(id)),
+            guard let bytes = try? await repository.getAll(key: BackupLayout.progress(id)),
                 let journal = try? JSONDecoder().decode(BackupProgress.self, from: Data(bytes)),
                 journal.fingerprint == fingerprint
             else { continue }
@@ -288,9 +265,9 @@ public final class BackupRunner: @unchecked Sendable {
     }
 
     /// The owner of the repository lock as stored now (`nil` when there is none or it cannot be read).
-    private func currentLockHolder() -> RepositoryLock.Owner? {
+    private func currentLockHolder() async -> RepositoryLock.Owner? {
         let store = RepositoryLocker.reader(for: repository)
-        guard let bytes = try? store.read() else { return nil }
+        guard let bytes = try? await store.read() else { return nil }
         return (try? RepositoryLock.decode(bytes, location: store.location))?.owner
     }
 

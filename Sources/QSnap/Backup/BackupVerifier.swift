@@ -44,13 +44,13 @@ public struct BackupVerifier {
 
     /// Verifies backup `id`; records a successful verification as `backups/<id>/verification.json`.
     /// - Throws: `verificationFailed("verify.failed")` when any object is missing, differs or is not a sound archive.
-    public func verify(_ id: String) throws -> Outcome {
-        let manifest = try ManifestStore.read(id, from: repository)
+    public func verify(_ id: String) async throws -> Outcome {
+        let manifest = try await ManifestStore.read(id, from: repository)
         var results: [ObjectResult] = []
         progress.plan(node: "verify \(id)", objects: manifest.objects.count)
         progress.expect(node: "verify \(id)", bytes: manifest.totalBytes)
         for object in manifest.objects {
-            results.append(check(object))
+            await results.append(check(object))
             progress.add(node: "verify \(id)", bytes: object.size)
             progress.objectDone(node: "verify \(id)")
         }
@@ -60,7 +60,7 @@ public struct BackupVerifier {
             verifiedAt: ISO8601DateFormatter().string(from: Date()),
             unrecorded: manifest.objects.filter { $0.sha256 == nil }.map(\.key))
         if ok {
-            try repository.put(key: BackupLayout.folder(id) + "verification.json", bytes: ManifestStore.encode(result))
+            try await repository.put(key: BackupLayout.folder(id) + "verification.json", bytes: ManifestStore.encode(result))
         }
         return result
     }
@@ -70,10 +70,10 @@ public struct BackupVerifier {
     /// check against it. Only after a verification that passed; the manifest is rewritten atomically (the caller
     /// holds the repository lock, checked just before the write).
     /// - Returns: `outcome` with ``Outcome/recorded`` set.
-    public func recordChecksums(of outcome: Outcome, lock: HeldRepositoryLock?) throws -> Outcome {
+    public func recordChecksums(of outcome: Outcome, lock: HeldRepositoryLock?) async throws -> Outcome {
         var outcome = outcome
         guard outcome.ok, !outcome.unrecorded.isEmpty else { return outcome }
-        var manifest = try ManifestStore.read(outcome.id, from: repository)
+        var manifest = try await ManifestStore.read(outcome.id, from: repository)
         let computed = Dictionary(
             outcome.objects.compactMap { r in r.sha256.map { (r.key, $0) } }, uniquingKeysWith: { a, _ in a })
         var count = 0
@@ -84,7 +84,7 @@ public struct BackupVerifier {
         }
         guard count > 0 else { return outcome }
         try lock?.ensureHeld()
-        try ManifestStore.write(manifest, to: repository)
+        try await ManifestStore.write(manifest, to: repository)
         outcome.recorded = count
         outcome.unrecorded = manifest.objects.filter { $0.sha256 == nil }.map(\.key)
         logger.notice(
@@ -92,10 +92,10 @@ public struct BackupVerifier {
         return outcome
     }
 
-    func check(_ object: BackupManifest.Object) -> ObjectResult {
+    func check(_ object: BackupManifest.Object) async -> ObjectResult {
         var result = ObjectResult(key: object.key, ok: false, size: 0, sha256: nil, kind: nil, problem: nil, code: nil)
         do {
-            let report = try inspect(object)
+            let report = try await inspect(object)
             result.size = report.archive.bytes
             result.sha256 = report.archive.sha256
             result.kind = report.kind.rawValue
@@ -118,9 +118,9 @@ public struct BackupVerifier {
     /// snapshot at every level (deep inspection).
     /// - Throws: `verificationFailed` (missing, size or checksum mismatch) or `refused` (unsafe or damaged archive),
     ///   naming the object and the defect.
-    public func inspect(_ object: BackupManifest.Object) throws -> SnapshotReport {
-        try Self.checkPresent(object, in: repository)
-        let report = try inspectStream(object)
+    public func inspect(_ object: BackupManifest.Object) async throws -> SnapshotReport {
+        try await Self.checkPresent(object, in: repository)
+        let report = try await inspectStream(object)
         guard report.archive.bytes == object.size else {
             throw QSnapError(
                 .verificationFailed("verify.size"),
@@ -131,8 +131,8 @@ public struct BackupVerifier {
 
     /// The object is in `repository` with the manifest's size (a HEAD, no read).
     /// - Throws: `verificationFailed` (`verify.missing` or `verify.size`).
-    static func checkPresent(_ object: BackupManifest.Object, in repository: any Repository) throws {
-        guard let head = try repository.head(key: object.key) else {
+    static func checkPresent(_ object: BackupManifest.Object, in repository: any Repository) async throws {
+        guard let head = try await repository.head(key: object.key) else {
             throw QSnapError(.verificationFailed("verify.missing"), "\(object.key) is missing from the repository")
         }
         // An encrypted object's chunks authenticate its length and completeness as it is read, naming the exact
@@ -149,44 +149,66 @@ public struct BackupVerifier {
         InspectOptions(expectedSHA256: object.sha256, checksumSource: "manifest", computeSHA256: true, deep: true)
     }
 
-    /// Streams the object through a pipe into the inspector (deep, hashing), on two threads.
-    private func inspectStream(_ object: BackupManifest.Object) throws -> SnapshotReport {
-        if let local = repository as? LocalRepository {
-            return try SnapshotInspector.inspect(path: try local.path(object.key), options: options(for: object))
-        }
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw QSnapError(.failure("verify.pipe"), "cannot create a pipe") }
-        let readEnd = fds[0], writeEnd = fds[1]
-        final class Box: @unchecked Sendable { var error: (any Error)? }
-        let box = Box()
-        let repository = self.repository
-        let done = DispatchSemaphore(value: 0)
+    /// Streams the object into the inspector (deep, hashing) on an ``ArchiveWorkers`` thread; a local object is
+    /// read from its file there.
+    private func inspectStream(_ object: BackupManifest.Object) async throws -> SnapshotReport {
+        let options = options(for: object)
         let key = object.key
-        let thread = Thread {
-            defer {
-                close(writeEnd)
-                done.signal()
-            }
-            do {
-                try repository.get(key: key) { chunk in
-                    guard POSIXFile.writeAll(writeEnd, chunk) else {
-                        throw QSnapError(.failure("verify.pipe"), "the inspector stopped reading")
+        if let root = repository.localRoot {
+            let path = try LocalRepository.path(of: key, root: root)
+            return try await ArchiveWorkers.run { try SnapshotInspector.inspect(path: path, options: options) }
+        }
+        let feed = ArchiveFeed()
+        let repository = self.repository
+        let name = (key as NSString).lastPathComponent
+        return try await withThrowingTaskGroup(of: StreamPart.self) { group in
+            group.addTask {
+                do {
+                    try await repository.get(key: key) { bytes in
+                        if !bytes.isEmpty { try await feed.push(ArchiveChunk(copying: bytes)) }
                     }
+                    feed.finish()
+                    return .read(nil)
+                } catch let error as QSnapError where error.code.identifier == "archive.feed-closed" {
+                    return .read(nil)  // the inspector stopped reading: its verdict is the outcome
+                } catch {
+                    let failure =
+                        (error as? QSnapError) ?? QSnapError(.failure("verify.read"), "reading \(key) failed: \(error)")
+                    feed.finish(failure)
+                    return .read(failure)
                 }
-            } catch {
-                box.error = error
             }
+            group.addTask {
+                do {
+                    return .inspected(
+                        .success(
+                            try await ArchiveWorkers.run {
+                                try SnapshotInspector.inspect(
+                                    feed: feed, displayPath: key, fileName: name, options: options)
+                            }))
+                } catch {
+                    feed.close()
+                    return .inspected(
+                        .failure((error as? QSnapError) ?? QSnapError(.failure("verify.inspect"), "\(error)")))
+                }
+            }
+            var readFailure: QSnapError?
+            var inspected: Result<SnapshotReport, QSnapError>?
+            for try await part in group {
+                switch part {
+                case .read(let failure): readFailure = failure
+                case .inspected(let result): inspected = result
+                }
+            }
+            // A failed read from the repository explains a truncated stream better than the inspector's complaint.
+            if let readFailure { throw readFailure }
+            return try inspected!.get()
         }
-        thread.start()
-        let name = (object.key as NSString).lastPathComponent
-        let outcome = Result<SnapshotReport, any Error> {
-            try SnapshotInspector.inspect(
-                fileDescriptor: readEnd, displayPath: object.key, fileName: name, options: options(for: object))
-        }
-        close(readEnd)  // unblocks the writer if the inspector stopped early
-        done.wait()
-        // A failed read from the repository explains a truncated stream better than the inspector's complaint.
-        if let error = box.error, (error as? QSnapError)?.code.identifier != "verify.pipe" { throw error }
-        return try outcome.get()
+    }
+
+    /// What each half of ``inspectStream(_:)`` ends with.
+    private enum StreamPart: Sendable {
+        case read(QSnapError?)
+        case inspected(Result<SnapshotReport, QSnapError>)
     }
 }

@@ -20,7 +20,7 @@ public struct DiscoveredNodes: Sendable {
     /// (after the p2p/REST port offset of the first node). A peer reachable no way is logged and left out.
     /// - Throws: `usage("backup.qdrant")` when `urls` is empty; the first probe's failure; `usage("qdrant.node-url")`
     ///   when a `--node-url` answers as another peer.
-    public static func discover(urls: [String], connection: QdrantConnection, logger: Logger) throws -> DiscoveredNodes
+    public static func discover(urls: [String], connection: QdrantConnection, logger: Logger) async throws -> DiscoveredNodes
     {
         guard !urls.isEmpty else {
             throw QSnapError(.usage("backup.qdrant"), "give the source with --qdrant URL[,URL…]")
@@ -31,7 +31,7 @@ public struct DiscoveredNodes: Sendable {
         var knownPeers: [UInt64: String] = [:]
 
         for url in urls {
-            let (client, node, cluster) = try probe(url, connection: connection, logger: logger)
+            let (client, node, cluster) = try await probe(url, connection: connection, logger: logger)
             clusterEnabled = clusterEnabled || cluster.enabled
             if clients[node.peerId] == nil {
                 clients[node.peerId] = client
@@ -46,7 +46,7 @@ public struct DiscoveredNodes: Sendable {
         }
         if clusterEnabled {
             for (peer, url) in connection.nodeURLs.sorted(by: { $0.key < $1.key }) {
-                let (client, node, _) = try probe(url, connection: connection, logger: logger)
+                let (client, node, _) = try await probe(url, connection: connection, logger: logger)
                 guard node.peerId == peer else {
                     throw QSnapError(
                         .usage("qdrant.node-url"),
@@ -55,7 +55,7 @@ public struct DiscoveredNodes: Sendable {
                 }
                 adopt(client, node)
             }
-            let cloud = try nodeEndpoints(
+            let cloud = try await nodeEndpoints(
                 beside: urls[0], peers: knownPeers.count, connection: connection, logger: logger)
             for (client, node) in cloud where connection.nodeURLs[node.peerId] == nil { adopt(client, node) }
             if !cloud.isEmpty {
@@ -79,7 +79,7 @@ public struct DiscoveredNodes: Sendable {
                     candidate.host = parts.host
                     candidate.port = port
                     guard let derived = candidate.string,
-                        let (client, node, _) = try? probe(derived, connection: connection, logger: logger),
+                        let (client, node, _) = try? await probe(derived, connection: connection, logger: logger),
                         node.peerId == peer
                     else { continue }
                     adopt(client, node)
@@ -99,7 +99,7 @@ public struct DiscoveredNodes: Sendable {
 
     /// Qdrant Cloud's node-specific endpoints beside the cluster endpoint `url`: the host prefixed with `node-{n}-`,
     /// n = 0…peers−1, same scheme and port. Empty when `node-0-…` does not answer (not such a cluster).
-    static func nodeEndpoints(beside url: String, peers: Int, connection: QdrantConnection, logger: Logger) throws
+    static func nodeEndpoints(beside url: String, peers: Int, connection: QdrantConnection, logger: Logger) async throws
         -> [(QdrantClient, SourceTopology.Node)]
     {
         guard peers > 0, var parts = URLComponents(string: url), let host = parts.host, !host.isEmpty,
@@ -109,7 +109,7 @@ public struct DiscoveredNodes: Sendable {
         for n in 0..<peers {
             parts.host = "node-\(n)-\(host)"
             guard let candidate = parts.string,
-                let (client, node, _) = try? probe(candidate, connection: connection, logger: logger)
+                let (client, node, _) = try? await probe(candidate, connection: connection, logger: logger)
             else {
                 if n == 0 { return [] }
                 throw QSnapError(
@@ -127,22 +127,22 @@ public struct DiscoveredNodes: Sendable {
 
     /// A standalone node has no peer id in `GET /cluster`, but `GET /collections/{c}/cluster` names one: adopts it,
     /// so that replicas and the node agree. Does nothing in cluster mode or when the call fails.
-    public mutating func adoptStandalonePeerId(from collection: String) {
+    public mutating func adoptStandalonePeerId(from collection: String) async {
         guard !clusterEnabled, nodes.count == 1, let first = clients[nodes[0].peerId],
-            let view = try? first.collectionCluster(collection), view.peerId != nodes[0].peerId
+            let view = try? await first.collectionCluster(collection), view.peerId != nodes[0].peerId
         else { return }
         clients[view.peerId] = clients.removeValue(forKey: nodes[0].peerId)
         nodes[0].peerId = view.peerId
     }
 
-    static func probe(_ url: String, connection: QdrantConnection, logger: Logger) throws
+    static func probe(_ url: String, connection: QdrantConnection, logger: Logger) async throws
         -> (QdrantClient, SourceTopology.Node, ClusterInfo)
     {
         let client = connection.client(url, logger: logger)
-        let info = try client.serverInfo()
+        let info = try await client.serverInfo()
         let cluster: ClusterInfo
         do {
-            cluster = try client.cluster()
+            cluster = try await client.cluster()
         } catch let error as QSnapError
             where error.qdrantFailure?.status == 403
             && !(error.qdrantFailure?.serverMessage.contains("Signature") ?? false)

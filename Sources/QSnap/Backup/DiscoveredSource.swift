@@ -30,12 +30,12 @@ public struct DiscoveredSource: Sendable {
     public static func discover(
         urls: [String], connection: QdrantConnection, collections selection: [String]?,
         samples: Int = sampleSize, logger: Logger
-    ) throws -> DiscoveredSource {
-        var found = try DiscoveredNodes.discover(urls: urls, connection: connection, logger: logger)
+    ) async throws -> DiscoveredSource {
+        var found = try await DiscoveredNodes.discover(urls: urls, connection: connection, logger: logger)
         let clusterEnabled = found.clusterEnabled
         let first = found.client(found.nodes[0])
 
-        let available = try first.listCollections()
+        let available = try await first.listCollections()
         let names: [String]
         if let selection, !selection.isEmpty {
             for name in selection where !available.contains(name) {
@@ -51,18 +51,18 @@ public struct DiscoveredSource: Sendable {
 
         // A standalone node has no peer id in GET /cluster, but GET /collections/{c}/cluster names one: adopt it,
         // so that replicas and the node agree.
-        if let name = names.first { found.adoptStandalonePeerId(from: name) }
+        if let name = names.first { await found.adoptStandalonePeerId(from: name) }
         let nodes = found.nodes, clients = found.clients
 
         var placements: [SourceTopology.Collection] = []
         var records: [BackupManifest.Collection] = []
         for name in names {
-            let info = try first.collectionInfo(name)
-            let count = try first.countPoints(name, exact: true)
+            let info = try await first.collectionInfo(name)
+            let count = try await first.countPoints(name, exact: true)
             var shards: [Int: [BackupManifest.Replica]] = [:]
             var shardCount = info.config["params"]?["shard_number"]?.intValue ?? 1
             for node in nodes {
-                let view = try clients[node.peerId]!.collectionCluster(name)
+                let view = try await clients[node.peerId]!.collectionCluster(name)
                 shardCount = max(shardCount, view.shardCount)
                 for local in view.localShards {
                     add(
@@ -80,7 +80,7 @@ public struct DiscoveredSource: Sendable {
             }
             placements.append(SourceTopology.Collection(name: name, shardCount: shardCount, shards: shards))
             let lowest = nodes.map(\.version).min() ?? QdrantVersion(major: 0, minor: 0, patch: 0)
-            let sampled = try PointSampler(client: first, version: lowest).sample(name, count: samples)
+            let sampled = try await PointSampler(client: first, version: lowest).sample(name, count: samples)
             records.append(
                 BackupManifest.Collection(
                     name: name, config: info.config, payloadSchema: info.payloadSchema, pointsCount: count,
@@ -91,7 +91,7 @@ public struct DiscoveredSource: Sendable {
                     samples: sampled.compactMap(BackupManifest.PointSample.init(point:))))
         }
         let selected = Set(names)
-        let aliases = try first.listAliases()
+        let aliases = try await first.listAliases()
             .filter { selected.contains($0.collectionName) }
             .map { BackupManifest.Alias(alias: $0.aliasName, collection: $0.collectionName) }
             .sorted { $0.alias < $1.alias }

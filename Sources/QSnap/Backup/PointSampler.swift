@@ -14,14 +14,14 @@ struct PointSampler {
     let version: QdrantVersion
 
     /// Up to `count` distinct points of `collection` (fewer when it holds fewer), each with payload and vectors.
-    func sample(_ collection: String, count: Int) throws -> [JSONValue] {
+    func sample(_ collection: String, count: Int) async throws -> [JSONValue] {
         guard count > 0 else { return [] }
         if version >= Self.randomQuerySince {
             let body: JSONValue = .object([
                 "query": .object(["sample": .string("random")]), "limit": .integer(Int64(count)),
                 "with_payload": .bool(true), "with_vector": .bool(true),
             ])
-            let points = try client.query(collection, body: body)["points"]?.arrayValue ?? []
+            let points = try await client.query(collection, body: body)["points"]?.arrayValue ?? []
             var seen: Set<JSONValue> = []
             return points.filter { $0["id"].map { seen.insert($0).inserted } ?? false }
         }
@@ -30,7 +30,7 @@ struct PointSampler {
         var offset: JSONValue?
         var rng = SystemRandomNumberGenerator()
         repeat {
-            let page = try client.scroll(
+            let page = try await client.scroll(
                 collection, limit: 1000, offset: offset, withVectors: false, withPayload: false)
             for point in page.points {
                 guard let id = point["id"] else { continue }
@@ -44,6 +44,6 @@ struct PointSampler {
             }
             offset = page.next
         } while offset != nil
-        return reservoir.isEmpty ? [] : try client.retrieve(collection, ids: reservoir, withVectors: true)
+        return await reservoir.isEmpty ? [] : try client.retrieve(collection, ids: reservoir, withVectors: true)
     }
 }

@@ -11,7 +11,7 @@ extension SnapshotTransfer {
     /// - Returns: the manifest record, or `nil` when the snapshot is not in the nodes' S3 store (stream it instead).
     /// - Throws: `usage("backup.server-side")` with ``ServerSideMode/always`` when it cannot be copied server-side;
     ///   S3 errors of the copy.
-    func copyServerSide(_ snapshot: SnapshotDescription) throws -> BackupManifest.Object? {
+    func copyServerSide(_ snapshot: SnapshotDescription) async throws -> BackupManifest.Object? {
         guard options.serverSide != .never else { return nil }
         guard let s3 = repository as? S3Repository else {
             return try refuse(
@@ -28,7 +28,7 @@ extension SnapshotTransfer {
         let bucket = store.bucket ?? s3.client.configuration.bucket
         let source = S3ObjectReference(bucket: bucket, key: store.key(for: item.unit, snapshotName: snapshot.name))
         let sourceClient = try s3.client.sibling(bucket: bucket)
-        guard let found = try sourceClient.headObject(key: source.key) else {
+        guard let found = try await sourceClient.headObject(key: source.key) else {
             return try refuse(
                 "\(source.display) does not exist: pass --snapshots-bucket and --snapshots-prefix as the "
                     + "nodes' storage.snapshots_config.s3_config bucket and snapshots_path say")
@@ -41,9 +41,9 @@ extension SnapshotTransfer {
         let key = BackupLayout.objectKey(backup: backupID, unit: item.unit, snapshotName: snapshot.name)
         let node = item.node.url
         progress.expect(node: node, bytes: found.size)
-        let copied = try s3.client.copyObject(
+        let copied = try await s3.client.copyObject(
             from: source, size: found.size, to: s3.full(key), partSize: options.copyPartSize)
-        guard let stored = try s3.head(key: key), stored.size == found.size else {
+        guard let stored = try await s3.head(key: key), stored.size == found.size else {
             throw QSnapError(
                 .verificationFailed("backup.store-size"),
                 "the server-side copy of \(source.display) to \(s3.displayURL)/\(key) does not hold \(found.size) bytes"

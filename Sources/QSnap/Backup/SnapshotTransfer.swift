@@ -31,10 +31,10 @@ struct SnapshotTransfer {
     ///   - onCreating: called with the current names just before a creation is requested (journal it).
     ///   - onCreated: called with the new snapshot's name.
     func obtainSnapshot(
-        reusing pending: String?, creatingBefore: [String]?, onCreating: ([String]) throws -> Void,
-        onCreated: (String) throws -> Void
-    ) throws -> SnapshotDescription {
-        let existing = try ownSnapshots()
+        reusing pending: String?, creatingBefore: [String]?, onCreating: ([String]) async throws -> Void,
+        onCreated: (String) async throws -> Void
+    ) async throws -> SnapshotDescription {
+        let existing = try await ownSnapshots()
         if let pending, let found = existing.first(where: { $0.name == pending }) {
             logger.info("reusing snapshot \(pending) of \(item.unit) left by the interrupted run")
             return found
@@ -45,72 +45,74 @@ struct SnapshotTransfer {
             let known = Set(before)
             var adopted = existing.filter { !known.contains($0.name) }.max { QdrantClient.isOlder($0, than: $1) }
             if adopted == nil {
-                adopted = try? client.waitForSnapshot(
+                adopted = try? await client.waitForSnapshot(
                     scope, excluding: known, peer: item.node.peerId, timeout: options.adoptTimeout,
                     poll: options.pollInterval, vanishGrace: options.vanishGrace)
             }
             if let adopted {
                 logger.info("adopting snapshot \(adopted.name) of \(item.unit) requested by the interrupted run")
-                for stray in try ownSnapshots() where !known.contains(stray.name) && stray.name != adopted.name {
-                    deleteServerSnapshot(stray.name)
+                for stray in try await ownSnapshots() where !known.contains(stray.name) && stray.name != adopted.name {
+                    await deleteServerSnapshot(stray.name)
                 }
-                try onCreated(adopted.name)
+                try await onCreated(adopted.name)
                 return adopted
             }
         }
         let before = Set(existing.map(\.name))
-        try onCreating(existing.map(\.name))
+        try await onCreating(existing.map(\.name))
         let created: SnapshotDescription
-        if let direct = try client.createSnapshot(scope, wait: false) {
+        if let direct = try await client.createSnapshot(scope, wait: false) {
             created = direct
         } else {
-            created = try client.waitForSnapshot(
+            created = try await client.waitForSnapshot(
                 scope, excluding: before, peer: item.node.peerId, timeout: options.snapshotTimeout,
                 poll: options.pollInterval, vanishGrace: options.vanishGrace)
         }
-        try onCreated(created.name)
+        try await onCreated(created.name)
         return created
     }
 
     /// The node's snapshots of the unit's scope. A node storing its snapshots on S3 lists the other nodes'
     /// collection snapshots too (one prefix per collection): those are never this node's to adopt or delete.
-    func ownSnapshots() throws -> [SnapshotDescription] {
-        try client.listSnapshots(scope).filter { SnapshotName.canBelong($0.name, toPeer: item.node.peerId) }
+    func ownSnapshots() async throws -> [SnapshotDescription] {
+        try await client.listSnapshots(scope).filter { SnapshotName.canBelong($0.name, toPeer: item.node.peerId) }
     }
 
     /// Streams `snapshot` into the repository; retries the whole object on transport errors and corrupt downloads.
-    func upload(_ snapshot: SnapshotDescription) throws -> BackupManifest.Object {
+    func upload(_ snapshot: SnapshotDescription) async throws -> BackupManifest.Object {
         let key = BackupLayout.objectKey(backup: backupID, unit: item.unit, snapshotName: snapshot.name)
         let node = item.node.url
         var attempt = 0
         while true {
             attempt += 1
-            let writer = try repository.makeWriter(key: key, expectedSize: snapshot.size)
             let digest = Digest(.sha256)
             var received: Int64 = 0
+            var sha = ""
             progress.expect(node: node, bytes: snapshot.size)
             do {
-                let (_, contentLength) = try client.downloadSnapshot(
-                    scope, name: snapshot.name,
-                    onBody: { chunk in
-                        digest.update(chunk)
-                        try writer.write(chunk)
-                        received += Int64(chunk.count)
-                        progress.add(node: node, bytes: Int64(chunk.count))
-                    })
-                let sha = digest.hexDigest()
-                if let contentLength, contentLength != received {
-                    throw corrupt("the node sent \(received) bytes but announced \(contentLength)", snapshot)
+                // Nothing is visible under `key` unless the whole download passed the checks below.
+                let stored = try await repository.write(key: key, expectedSize: snapshot.size) { writer in
+                    let (_, contentLength) = try await client.downloadSnapshot(
+                        scope, name: snapshot.name,
+                        onBody: { chunk in
+                            digest.update(chunk)
+                            try await writer.write(chunk)
+                            received += Int64(chunk.count)
+                            progress.add(node: node, bytes: Int64(chunk.count))
+                        })
+                    sha = digest.hexDigest()
+                    if let contentLength, contentLength != received {
+                        throw corrupt("the node sent \(received) bytes but announced \(contentLength)", snapshot)
+                    }
+                    if received != snapshot.size {
+                        throw corrupt(
+                            "the node sent \(received) bytes but listed the snapshot with \(snapshot.size)", snapshot)
+                    }
+                    if let expected = snapshot.checksum, expected.lowercased() != sha {
+                        throw corrupt(
+                            "SHA-256 of the download is \(sha), Qdrant's checksum is \(expected.lowercased())", snapshot)
+                    }
                 }
-                if received != snapshot.size {
-                    throw corrupt(
-                        "the node sent \(received) bytes but listed the snapshot with \(snapshot.size)", snapshot)
-                }
-                if let expected = snapshot.checksum, expected.lowercased() != sha {
-                    throw corrupt(
-                        "SHA-256 of the download is \(sha), Qdrant's checksum is \(expected.lowercased())", snapshot)
-                }
-                let stored = try writer.finish()
                 guard stored.size == received else {
                     throw QSnapError(
                         .verificationFailed("backup.store-size"),
@@ -122,7 +124,6 @@ struct SnapshotTransfer {
                 )
                 return record(snapshot, key: key, size: received, sha256: sha, stored: stored)
             } catch {
-                writer.abort()
                 progress.rewind(node: node, bytes: received, expected: snapshot.size)
                 let retriable = Self.isRetriable(error)
                 guard retriable, attempt < options.attemptsPerObject, !ProcessStop.isRequested else { throw error }
@@ -130,7 +131,7 @@ struct SnapshotTransfer {
                 logger.warning(
                     "\(item.unit): attempt \(attempt) failed (\(error)); retrying in \(String(format: "%.1f", delay)) s"
                 )
-                Thread.sleep(forTimeInterval: delay)
+                try await Task.sleep(for: .seconds(delay))
             }
         }
     }
@@ -149,9 +150,9 @@ struct SnapshotTransfer {
     }
 
     /// Deletes the server-side snapshot (they fill the nodes' disks).
-    func deleteServerSnapshot(_ name: String) {
+    func deleteServerSnapshot(_ name: String) async {
         do {
-            try client.deleteSnapshot(scope, name: name)
+            try await client.deleteSnapshot(scope, name: name)
         } catch {
             logger.warning(
                 "could not delete snapshot \(name) of \(item.unit) on \(item.node.url): \(error); delete it by hand")

@@ -64,7 +64,7 @@ public final class CloudAPIClient: Sendable {
     func call(
         _ rpc: CloudRPC, id: String? = nil, query: [(String, String)] = [], body: (any Encodable & Sendable)? = nil,
         resourceID: String? = nil
-    ) throws -> [UInt8] {
+    ) async throws -> [UInt8] {
         let path = rpc.path(accountID: accountID, id: id)
         var headers = [
             HTTPHeader(name: "Accept", value: "application/json"),
@@ -86,7 +86,7 @@ public final class CloudAPIClient: Sendable {
             let started = DispatchTime.now().uptimeNanoseconds
             let failure: CloudAPIFailure
             do {
-                let response = try http.perform(request, body: payload)
+                let response = try await http.execute(request, body: payload)
                 log(rpc, path: path, status: response.status, started: started)
                 if (200..<300).contains(response.status) { return response.body }
                 failure = answerFailure(
@@ -103,7 +103,7 @@ public final class CloudAPIClient: Sendable {
             }
             let delay = retryPolicy.delay(forAttempt: attempt, throttled: failure.status == 429)
             logger.debug("cloud \(rpc.name): \(failure); retry \(attempt + 1) in \(Int(delay * 1000)) ms")
-            if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+            if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
             attempt += 1
         }
     }
@@ -112,8 +112,8 @@ public final class CloudAPIClient: Sendable {
     func decode<T: Decodable>(
         _ type: T.Type, _ rpc: CloudRPC, id: String? = nil, query: [(String, String)] = [],
         body: (any Encodable & Sendable)? = nil, resourceID: String? = nil
-    ) throws -> T {
-        let bytes = try call(rpc, id: id, query: query, body: body, resourceID: resourceID)
+    ) async throws -> T {
+        let bytes = try await call(rpc, id: id, query: query, body: body, resourceID: resourceID)
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch {
@@ -129,14 +129,14 @@ public final class CloudAPIClient: Sendable {
     func listAll<Item: Decodable & Sendable>(
         _ type: Item.Type, _ rpc: CloudRPC, query: [(String, String)],
         pageSize: Int, resourceID: String? = nil
-    ) throws -> [Item] {
+    ) async throws -> [Item] {
         var items: [Item] = []
         var token: String?
         var seen: Set<String> = []
         for _ in 0..<100_000 {
             var q = query + [("pageSize", String(pageSize))]
             if let token { q.append(("pageToken", token)) }
-            let page = try decode(CloudListPage<Item>.self, rpc, query: q, resourceID: resourceID)
+            let page = try await decode(CloudListPage<Item>.self, rpc, query: q, resourceID: resourceID)
             items += page.items
             guard let next = page.nextPageToken else { return items }
             guard seen.insert(next).inserted else {

@@ -16,8 +16,8 @@ public struct CloudBackupRPOProbe: Sendable {
     }
 
     /// Lists the cluster's backups and measures the RPO at `now`.
-    public func measure(at now: Date) throws -> CloudBackupRPO {
-        CloudBackupRPO(
+    public func measure(at now: Date) async throws -> CloudBackupRPO {
+        await CloudBackupRPO(
             accountID: client.accountID, clusterID: clusterID,
             backups: try client.listBackups(clusterID: clusterID), at: now)
     }

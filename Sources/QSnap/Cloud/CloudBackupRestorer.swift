@@ -24,8 +24,8 @@ public struct CloudBackupRestorer: Sendable {
 
     /// The backup to restore, checked: it exists, is SUCCEEDED and belongs to `expectedClusterID` when given.
     /// - Throws: `usage("cloud.not-found")`, `usage("cloud.cluster-mismatch")`, `refused("cloud.backup-not-ready")`.
-    public func check(_ backupID: String, expectedClusterID: String?) throws -> CloudBackup {
-        let backup = try client.getBackup(backupID)
+    public func check(_ backupID: String, expectedClusterID: String?) async throws -> CloudBackup {
+        let backup = try await client.getBackup(backupID)
         if let expectedClusterID, let cluster = backup.clusterID, cluster.lowercased() != expectedClusterID.lowercased()
         {
             throw QSnapError(
@@ -43,15 +43,15 @@ public struct CloudBackupRestorer: Sendable {
     }
 
     /// Starts the restore of the checked `backup` and, with `wait`, waits for it to succeed.
-    public func restore(_ backup: CloudBackup, wait: CloudWaitOptions?) throws -> Outcome {
+    public func restore(_ backup: CloudBackup, wait: CloudWaitOptions?) async throws -> Outcome {
         guard let backupID = backup.id, let clusterID = backup.clusterID else {
             throw QSnapError(.failure("cloud.response"), "Qdrant Cloud sent a backup without id or cluster id")
         }
-        let earlier = wait == nil ? [] : Set(try client.listBackupRestores(clusterID: clusterID).compactMap(\.id))
+        let earlier = await wait == nil ? [] : Set(try client.listBackupRestores(clusterID: clusterID).compactMap(\.id))
         logger.notice("restoring backup \(backupID) (\(backup.label)) into cluster \(clusterID) in place")
-        try client.restoreBackup(backupID)
+        try await client.restoreBackup(backupID)
         guard let wait else { return Outcome(backup: backup, restore: nil) }
-        let restore = try CloudOperationWaiter(client: client, options: wait, logger: logger)
+        let restore = try await CloudOperationWaiter(client: client, options: wait, logger: logger)
             .restore(of: backupID, clusterID: clusterID, earlier: earlier)
         return Outcome(backup: backup, restore: restore)
     }

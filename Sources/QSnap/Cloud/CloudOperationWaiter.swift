@@ -19,9 +19,9 @@ public struct CloudOperationWaiter: Sendable {
     /// Waits until backup `backupID` is SUCCEEDED and returns it.
     /// - Throws: `failure("cloud.backup-failed")` when it ends in another final status,
     ///   `failure("cloud.wait-timeout")` when it is still running at the deadline, or the API's error.
-    public func backup(_ backupID: String) throws -> CloudBackup {
-        try poll(what: "backup \(backupID)") {
-            let backup = try client.getBackup(backupID)
+    public func backup(_ backupID: String) async throws -> CloudBackup {
+        try await poll(what: "backup \(backupID)") {
+            let backup = try await client.getBackup(backupID)
             switch backup.currentStatus.phase {
             case .succeeded: return (backup, backup.currentStatus.description)
             case .inProgress: return (nil, backup.currentStatus.description)
@@ -45,9 +45,9 @@ public struct CloudOperationWaiter: Sendable {
     /// `earlier`) is SUCCEEDED, and returns it.
     /// - Throws: `failure("cloud.restore-failed")` when it ends in another final status,
     ///   `failure("cloud.wait-timeout")` at the deadline, or the API's error.
-    public func restore(of backupID: String, clusterID: String, earlier: Set<String>) throws -> CloudBackupRestore {
-        try poll(what: "the restore of backup \(backupID)") {
-            let restores = try client.listBackupRestores(clusterID: clusterID)
+    public func restore(of backupID: String, clusterID: String, earlier: Set<String>) async throws -> CloudBackupRestore {
+        try await poll(what: "the restore of backup \(backupID)") {
+            let restores = try await client.listBackupRestores(clusterID: clusterID)
             guard
                 let restore = restores.filter({ $0.backupID == backupID && !earlier.contains($0.id ?? "") })
                     .max(by: { ($0.createdDate ?? .distantPast) < ($1.createdDate ?? .distantPast) })
@@ -72,30 +72,32 @@ public struct CloudOperationWaiter: Sendable {
 
     /// Calls `check` every poll interval until it returns a value or throws; `timeout` makes the error for the
     /// last status seen once the deadline passes.
-    private func poll<T>(what: String, _ check: () throws -> (T?, String), timeout: (String) -> QSnapError) throws -> T
+    private func poll<T>(
+        what: String, _ check: () async throws -> (T?, String), timeout: (String) -> QSnapError
+    ) async throws -> T
     {
         let deadline = Date().addingTimeInterval(options.timeout)
         var last = ""
         while true {
             try ProcessStop.check()
-            let (value, status) = try check()
+            let (value, status) = try await check()
             if let value { return value }
             if status != last { logger.notice("\(what): \(status)") }
             last = status
             let remaining = deadline.timeIntervalSinceNow
             guard remaining > 0 else { throw timeout(status) }
-            try Self.sleep(min(options.pollInterval, remaining))
+            try await Self.sleep(min(options.pollInterval, remaining))
         }
     }
 
     /// Sleeps `seconds` in short steps, throwing as soon as a stop is asked for.
-    static func sleep(_ seconds: Double) throws {
+    static func sleep(_ seconds: Double) async throws {
         let until = Date().addingTimeInterval(seconds)
         while true {
             try ProcessStop.check()
             let left = until.timeIntervalSinceNow
             if left <= 0 { return }
-            Thread.sleep(forTimeInterval: min(left, 0.25))
+            try await Task.sleep(for: .seconds(min(left, 0.25)))
         }
     }
 

@@ -39,12 +39,12 @@ public struct Doctor: Sendable {
     }
 
     /// Runs every check; never throws (a failure is a FAIL line).
-    public func run() -> DoctorReport {
+    public func run() async -> DoctorReport {
         var report = DoctorReport()
         var sourceFacts: ClusterFacts?
         var targetFacts: ClusterFacts?
-        if let source { sourceFacts = check(source, role: "source", into: &report) }
-        if let target { targetFacts = check(target, role: "target", into: &report) }
+        if let source { sourceFacts = await check(source, role: "source", into: &report) }
+        if let target { targetFacts = await check(target, role: "target", into: &report) }
         if let s = sourceFacts, let t = targetFacts {
             let gate = VersionGate.evaluate(source: s.lowestVersion, target: t.lowestVersion)
             report.checks.append(
@@ -72,7 +72,7 @@ public struct Doctor: Sendable {
         }
         if let repository {
             switch repository {
-            case .success(let repo): RepositoryProbe(repository: repo, logger: logger).run(into: &report)
+            case .success(let repo): await RepositoryProbe(repository: repo, logger: logger).run(into: &report)
             case .failure(let error):
                 report.checks.append(.init(scope: "repository", check: "open", status: .fail, detail: error.message))
             }
@@ -88,7 +88,7 @@ public struct Doctor: Sendable {
         var ram: Int64?
     }
 
-    private func check(_ cluster: Cluster, role: String, into report: inout DoctorReport) -> ClusterFacts? {
+    private func check(_ cluster: Cluster, role: String, into report: inout DoctorReport) async -> ClusterFacts? {
         func add(_ check: String, _ status: DoctorReport.Status, _ detail: String) {
             report.checks.append(.init(scope: role, check: check, status: status, detail: detail))
         }
@@ -98,7 +98,7 @@ public struct Doctor: Sendable {
         let started = Date()
         let version: QdrantVersion
         do {
-            version = try client.serverInfo().version
+            version = try await client.serverInfo().version
         } catch let error as QSnapError {
             let tls = (error.qdrantFailure?.isTLS ?? false)
             add(tls ? "tls" : "reachable", .fail, error.message)
@@ -121,11 +121,12 @@ public struct Doctor: Sendable {
         }
         // Auth and permission level, against what this role's operations need.
         do {
-            let level = try QdrantAccessCheck(role: role, client: client, logger: logger).level()
+            let level = try await QdrantAccessCheck(role: role, client: client, logger: logger).level()
             let origin =
                 cluster.connection.credential.map { " (\($0.isJWT ? "JWT" : "api key") from \($0.origin))" } ?? ""
             if role == "source" {
-                let names = collections ?? (try? client.listCollections()) ?? []
+                var names = collections ?? []
+                if collections == nil { names = (try? await client.listCollections()) ?? [] }
                 let denied = names.filter { !level.canWrite($0) }
                 if denied.isEmpty {
                     add(
@@ -157,7 +158,7 @@ public struct Doctor: Sendable {
         // Every node, its version, and whether each could be reached.
         let found: DiscoveredNodes
         do {
-            found = try DiscoveredNodes.discover(urls: cluster.urls, connection: cluster.connection, logger: logger)
+            found = try await DiscoveredNodes.discover(urls: cluster.urls, connection: cluster.connection, logger: logger)
         } catch let error as QSnapError {
             add("nodes", .fail, error.message)
             return nil
@@ -166,7 +167,7 @@ public struct Doctor: Sendable {
             return nil
         }
         let versions = found.nodes.map { "peer \($0.peerId) \($0.version) (\($0.url))" }
-        let known = (try? client.cluster().peers.count) ?? found.nodes.count
+        let known = await (try? client.cluster().peers.count) ?? found.nodes.count
         let lowest = found.nodes.map(\.version).min() ?? version
         if found.clusterEnabled, known > found.nodes.count {
             add(
@@ -181,10 +182,11 @@ public struct Doctor: Sendable {
         // Cluster health: every replica of every collection Active, no transfer running.
         var bad: [String] = []
         var replicas = 0
-        let names = collections ?? (try? client.listCollections()) ?? []
+        var names = collections ?? []
+        if collections == nil { names = (try? await client.listCollections()) ?? [] }
         for name in names {
             for node in found.nodes {
-                guard let view = try? found.client(node).collectionCluster(name) else {
+                guard let view = try? await found.client(node).collectionCluster(name) else {
                     bad.append("\(name) on peer \(node.peerId): unreadable")
                     continue
                 }
@@ -206,9 +208,9 @@ public struct Doctor: Sendable {
         var ram: Int64?
         for node in found.nodes {
             let c = found.client(node)
-            guard let telemetry = try? c.telemetry(detailsLevel: 1) else { continue }
+            guard let telemetry = try? await c.telemetry(detailsLevel: 1) else { continue }
             ram = (ram ?? 0) + (telemetry.ramSizeBytes ?? 0)
-            if let size = telemetry.diskSizeBytes, let quotas = try? c.quotas(),
+            if let size = telemetry.diskSizeBytes, let quotas = try? await c.quotas(),
                 let percent = quotas.peers[node.peerId]?.diskUsagePercent ?? quotas.diskUsagePercent
             {
                 let f = Double(DiskGate.freeBytes(diskSizeBytes: size, usagePercent: percent))

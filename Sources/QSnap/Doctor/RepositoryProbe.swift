@@ -10,7 +10,7 @@ struct RepositoryProbe {
     let repository: any Repository
     let logger: Logger
 
-    func run(into report: inout DoctorReport) {
+    func run(into report: inout DoctorReport) async {
         func add(_ check: String, _ status: DoctorReport.Status, _ detail: String) {
             report.checks.append(.init(scope: "repository", check: check, status: status, detail: detail))
         }
@@ -19,15 +19,15 @@ struct RepositoryProbe {
         let bytes = (0..<1024).map { _ in UInt8.random(in: 0...255) }
         let started = Date()
         do {
-            try repository.put(key: small, bytes: bytes)
-            guard try repository.getAll(key: small) == bytes else {
+            try await repository.put(key: small, bytes: bytes)
+            guard try await repository.getAll(key: small) == bytes else {
                 throw QSnapError(.failure("doctor.get"), "the object read back differs from the one written")
             }
-            guard try repository.list(prefix: "doctor/").contains(where: { $0.key == small }) else {
+            guard try await repository.list(prefix: "doctor/").contains(where: { $0.key == small }) else {
                 throw QSnapError(.failure("doctor.list"), "the object written is not listed")
             }
-            try repository.delete(keys: [small])
-            guard try repository.head(key: small) == nil else {
+            try await repository.delete(keys: [small])
+            guard try await repository.head(key: small) == nil else {
                 throw QSnapError(.failure("doctor.delete"), "the object deleted is still there")
             }
             add(
@@ -36,7 +36,7 @@ struct RepositoryProbe {
                     format: "%@: all four work (%.0f ms)", repository.displayURL,
                     Date().timeIntervalSince(started) * 1000))
         } catch {
-            try? repository.delete(keys: [small])
+            try? await repository.delete(keys: [small])
             add(
                 "put/get/list/delete", .fail,
                 "\(repository.displayURL): \((error as? QSnapError)?.message ?? "\(error)"): "
@@ -46,38 +46,33 @@ struct RepositoryProbe {
         let big = "doctor/qsnap-doctor-\(token).multipart"
         let size = 5 << 20 + 4096  // over one minimum part: two parts
         do {
-            let writer = try repository.makeWriter(key: big, expectedSize: Int64(size))
             let chunk = [UInt8](repeating: 0x71, count: 1 << 20)
-            var left = size
-            do {
+            let object = try await repository.write(key: big, expectedSize: Int64(size)) { writer in
+                var left = size
                 while left > 0 {
                     let n = min(left, chunk.count)
-                    try chunk.withUnsafeBytes { try writer.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                    try await writer.write(n == chunk.count ? chunk : Array(chunk[0..<n]))
                     left -= n
                 }
-                let object = try writer.finish()
-                guard object.size == Int64(size) else {
-                    throw QSnapError(.failure("doctor.multipart"), "stored \(object.size) bytes of \(size)")
-                }
-            } catch {
-                writer.abort()
-                throw error
             }
-            try repository.delete(keys: [big])
+            guard object.size == Int64(size) else {
+                throw QSnapError(.failure("doctor.multipart"), "stored \(object.size) bytes of \(size)")
+            }
+            try await repository.delete(keys: [big])
             add(
                 "multipart", .pass,
-                "a \(ByteCount.format(Int64(size))) streamed write (\(repository is S3Repository ? "two multipart parts" : "temporary file and rename")) completed and removed"
+                "a \(ByteCount.format(Int64(size))) streamed write (\(repository.localRoot == nil ? "two multipart parts" : "temporary file and rename")) completed and removed"
             )
         } catch {
-            try? repository.delete(keys: [big])
-            _ = try? repository.abortIncompleteUploads(prefix: "doctor/")
+            try? await repository.delete(keys: [big])
+            _ = try? await repository.abortIncompleteUploads(prefix: "doctor/")
             add(
                 "multipart", .fail,
                 "\((error as? QSnapError)?.message ?? "\(error)"): check s3:AbortMultipartUpload and "
                     + "s3:ListMultipartUploadParts, or the store's multipart support")
         }
         if let s3 = repository as? S3Repository {
-            let (status, detail) = clockSkew(s3)
+            let (status, detail) = await clockSkew(s3)
             add("clock", status, detail)
         } else {
             add("clock", .pass, "a local directory: no store clock to compare")
@@ -85,11 +80,11 @@ struct RepositoryProbe {
     }
 
     /// The store's `Date` header against this host's clock.
-    private func clockSkew(_ s3: S3Repository) -> (DoctorReport.Status, String) {
+    private func clockSkew(_ s3: S3Repository) async -> (DoctorReport.Status, String) {
         let http = HTTPClient(caBundlePath: s3.client.configuration.caBundlePath)
         do {
             let before = Date()
-            let response = try http.perform(
+            let response = try await http.execute(
                 HTTPRequest(method: "GET", url: s3.client.configuration.endpoint, timeout: 30))
             let after = Date()
             guard let header = response.headers.first(where: { $0.name.lowercased() == "date" })?.value,

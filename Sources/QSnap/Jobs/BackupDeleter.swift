@@ -24,7 +24,7 @@ public struct BackupDeleter {
     ///   - reason: recorded in the marker (`retention`, `forget`).
     ///   - resumed: the folder already carries a marker (an interrupted deletion being finished).
     ///   - abortUploads: the folder has unfinished uploads to discard.
-    public func delete(_ entry: RepositoryInventory.Entry, reason: String, resumed: Bool, abortUploads: Bool) throws
+    public func delete(_ entry: RepositoryInventory.Entry, reason: String, resumed: Bool, abortUploads: Bool) async throws
         -> PruneReport.DeletedBackup
     {
         try lock?.ensureHeld()
@@ -36,17 +36,17 @@ public struct BackupDeleter {
                 "backup_id": .string(id), "started": .string(UTCCivilTime.iso8601(Date())),
                 "reason": .string(reason),
             ])
-            try repository.put(key: marker, bytes: Array(note.description.utf8))
+            try await repository.put(key: marker, bytes: Array(note.description.utf8))
         }
-        if abortUploads { try repository.abortIncompleteUploads(prefix: BackupLayout.folder(id)) }
+        if abortUploads { try await repository.abortIncompleteUploads(prefix: BackupLayout.folder(id)) }
         let rest = entry.objects.map(\.key).filter { $0 != manifest && $0 != marker }
         // Snapshot objects first, then the small records (journal, verification), then the manifest.
         let ordered =
             rest.filter { $0.hasPrefix(BackupLayout.objectsFolder(id)) }
             + rest.filter { !$0.hasPrefix(BackupLayout.objectsFolder(id)) }
-        try repository.delete(keys: ordered)
-        try repository.delete(keys: [manifest])
-        try repository.delete(keys: [marker])
+        try await repository.delete(keys: ordered)
+        try await repository.delete(keys: [manifest])
+        try await repository.delete(keys: [marker])
         return .init(
             id: id, objects: entry.objects.filter { $0.key != marker }.count, bytes: entry.bytes, resumed: resumed)
     }
@@ -54,9 +54,9 @@ public struct BackupDeleter {
     /// The ids of backups with unfinished uploads. The stores describe an upload by its key (local: relative to
     /// the repository; S3: with the bucket prefix, followed by the upload id), so the id is found after the last
     /// `backups/` that is followed by a valid id.
-    public static func backupIDs(withUploadsIn repository: any Repository) throws -> Set<String> {
+    public static func backupIDs(withUploadsIn repository: any Repository) async throws -> Set<String> {
         var ids: Set<String> = []
-        for description in try repository.incompleteUploads(prefix: BackupLayout.backupsFolder) {
+        for description in try await repository.incompleteUploads(prefix: BackupLayout.backupsFolder) {
             var search = description[...]
             while let range = search.range(of: BackupLayout.backupsFolder) {
                 if let id = BackupLayout.backupID(inKey: String(description[range.lowerBound...])) { ids.insert(id) }

@@ -32,14 +32,14 @@ public struct BackupLabeler {
     /// Applies `edit` to backup `idOrLatest` (`latest`: the newest complete backup).
     /// - Throws: `usage("backup.tag")` for an invalid tag, `usage("backup.not-found")`/`usage("backup.id")` for an
     ///   unknown backup, `verificationFailed("backup.manifest")` for an unreadable manifest.
-    public func apply(_ edit: BackupLabelEdit, to idOrLatest: String) throws -> Result {
+    public func apply(_ edit: BackupLabelEdit, to idOrLatest: String) async throws -> Result {
         switch edit {
         case .tag(let tags), .untag(let tags):
             for tag in tags { try BackupLabels.validate(tag: tag) }
         case .pin, .unpin: break
         }
-        let id = try ManifestStore.resolve(idOrLatest, in: repository)
-        var manifest = try ManifestStore.read(id, from: repository)
+        let id = try await ManifestStore.resolve(idOrLatest, in: repository)
+        var manifest = try await ManifestStore.read(id, from: repository)
         let before = manifest.labels
         let after = before.applying(edit)
         let changed = after != before
@@ -47,7 +47,7 @@ public struct BackupLabeler {
         if changed || manifest.tags == nil || manifest.pinned == nil {
             manifest.labels = after
             try lock?.ensureHeld()
-            try ManifestStore.write(manifest, to: repository)
+            try await ManifestStore.write(manifest, to: repository)
         }
         return Result(id: id, action: edit.name, tags: after.tags, pinned: after.pinned, changed: changed)
     }

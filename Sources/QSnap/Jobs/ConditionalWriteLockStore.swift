@@ -20,27 +20,27 @@ public struct ConditionalWriteLockStore: LockObjectStore {
 
     public var mechanism: String { "conditional-write" }
 
-    public func read() throws -> Data? { try repository.getWithETag(key: Self.key).map { Data($0.bytes) } }
+    public func read() async throws -> Data? { try await repository.getWithETag(key: Self.key).map { Data($0.bytes) } }
 
-    public func create(_ data: Data) throws -> Bool {
-        try repository.putConditionally(key: Self.key, bytes: Array(data), condition: .ifNoneMatch)
+    public func create(_ data: Data) async throws -> Bool {
+        try await repository.putConditionally(key: Self.key, bytes: Array(data), condition: .ifNoneMatch)
     }
 
-    public func replace(expected: Data, with new: Data) throws -> Bool {
-        guard let current = try repository.getWithETag(key: Self.key), Data(current.bytes) == expected else {
+    public func replace(expected: Data, with new: Data) async throws -> Bool {
+        guard let current = try await repository.getWithETag(key: Self.key), Data(current.bytes) == expected else {
             return false
         }
-        return try repository.putConditionally(key: Self.key, bytes: Array(new), condition: .ifMatch(current.etag))
+        return try await repository.putConditionally(key: Self.key, bytes: Array(new), condition: .ifMatch(current.etag))
     }
 
-    public func renew(expected: Data, with new: Data) throws -> Bool {
-        try replace(expected: expected, with: new)
+    public func renew(expected: Data, with new: Data) async throws -> Bool {
+        try await replace(expected: expected, with: new)
     }
 
     @discardableResult
-    public func delete(expected: Data) throws -> Bool {
-        guard try read() == expected else { return false }
-        try repository.delete(keys: [Self.key])
+    public func delete(expected: Data) async throws -> Bool {
+        guard try await read() == expected else { return false }
+        try await repository.delete(keys: [Self.key])
         return true
     }
 }

@@ -61,11 +61,11 @@ public struct DrillRunner {
     /// - Returns: the report (check ``DrillReport/passed``).
     /// - Throws: only when there is nothing to drill (no such backup, unreadable manifest) or, with
     ///   ``Options/cloudBackups``, when the Qdrant Cloud API refuses the listing: no report then, and nothing restored.
-    public func run() throws -> DrillReport {
+    public func run() async throws -> DrillReport {
         let started = Date()
-        let id = try ManifestStore.resolve(options.backup, in: repository)
-        let manifest = try ManifestStore.read(id, from: repository)
-        let cloud = try options.cloudBackups?.measure(at: started)
+        let id = try await ManifestStore.resolve(options.backup, in: repository)
+        let manifest = try await ManifestStore.read(id, from: repository)
+        let cloud = try await options.cloudBackups?.measure(at: started)
         let backupTime = Self.date(manifest.startedAt) ?? BackupLayout.date(ofID: id) ?? started
         let token = Hex.encode((0..<3).map { _ in UInt8.random(in: 0...255) })
         let redactor = Redactor(secrets: connection.credential.map { [$0.secret] } ?? [])
@@ -79,7 +79,7 @@ public struct DrillRunner {
         var restoreStarted = Date()
         var restoreFinished = restoreStarted
         do {
-            var target = try RestoreTarget.discover(
+            var target = try await RestoreTarget.discover(
                 urls: targetURLs, connection: connection, storagePath: nil, logger: logger)
             client = target.nodes[0].client
             // The backup's aliases stay out of the drill: only the scratch alias is created on the target.
@@ -93,12 +93,12 @@ public struct DrillRunner {
                 let restoreOptions = RestoreOptions(collections: [collection.name], asName: base, alias: base)
                 var restored: Int64?
                 do {
-                    try target.refresh()
-                    let plan = try RestorePlanner(manifest: scratchManifest, target: target, options: restoreOptions)
+                    try await target.refresh()
+                    let plan = try await RestorePlanner(manifest: scratchManifest, target: target, options: restoreOptions)
                         .plan()
                     if let refusal = plan.refusal { throw refusal }
                     logger.notice("drill: restoring \(collection.name) of backup \(id) into \(name)")
-                    let result = try RestoreRunner(
+                    let result = try await RestoreRunner(
                         manifest: scratchManifest, target: target, plan: plan, repository: repository,
                         options: restoreOptions, logger: logger
                     ).run()
@@ -106,7 +106,7 @@ public struct DrillRunner {
                     let detail = result.collections.map { $0.checks.map(\.line).joined(separator: "; ") }
                         .joined(separator: " | ")
                     checks.append(.init(name: "restore and verify \(collection.name)", passed: true, detail: detail))
-                    restored = Int64(try target.nodes[0].client.countPoints(name, exact: true))
+                    restored = await Int64(try target.nodes[0].client.countPoints(name, exact: true))
                     checks.append(
                         .init(
                             name: "exact count \(collection.name)", passed: restored == Int64(collection.pointsCount),
@@ -130,7 +130,7 @@ public struct DrillRunner {
             failure = failure ?? redactor.redact((error as? QSnapError)?.message ?? "\(error)")
         }
 
-        let cleanup = cleanUp(client: client, token: token, scratch: scratch)
+        let cleanup = await cleanUp(client: client, token: token, scratch: scratch)
         return DrillReport(
             backupID: id, backupTime: backupTime, sourceVersion: manifest.source.qdrantVersion,
             target: targetURLs.map { SafeURL.display($0) }.joined(separator: ","), started: started,
@@ -167,7 +167,7 @@ public struct DrillRunner {
 
     /// Deletes every scratch alias and collection of this drill (also any the target shows with this drill's
     /// prefix), retrying each deletion, then lists the target again to report what is left.
-    private func cleanUp(client: QdrantClient?, token: String, scratch: [(name: String, alias: String)])
+    private func cleanUp(client: QdrantClient?, token: String, scratch: [(name: String, alias: String)]) async
         -> DrillReport.Cleanup
     {
         let prefix = Self.scratchPrefix + token + "-"
@@ -178,30 +178,30 @@ public struct DrillRunner {
         var removed: [String] = []
         var names = scratch.map(\.name)
         do {
-            for a in try client.listAliases() where a.aliasName.hasPrefix(prefix) {
-                try? client.updateAliases([.delete(alias: a.aliasName)])
+            for a in try await client.listAliases() where a.aliasName.hasPrefix(prefix) {
+                try? await client.updateAliases([.delete(alias: a.aliasName)])
             }
-            for c in try client.listCollections() where c.hasPrefix(prefix) && !names.contains(c) { names.append(c) }
+            for c in try await client.listCollections() where c.hasPrefix(prefix) && !names.contains(c) { names.append(c) }
         } catch {
             logger.warning("drill cleanup: listing the target failed: \(error); deleting the known scratch collections")
         }
         for name in names {
             for attempt in 1...options.cleanupAttempts {
                 do {
-                    if try client.collectionExists(name) {
-                        try client.deleteCollection(name)
+                    if try await client.collectionExists(name) {
+                        try await client.deleteCollection(name)
                         removed.append(name)
                         logger.notice("drill cleanup: removed \(name)")
                     }
                     break
                 } catch {
                     logger.warning("drill cleanup: deleting \(name) failed (attempt \(attempt)): \(error)")
-                    if attempt < options.cleanupAttempts { Thread.sleep(forTimeInterval: Double(attempt)) }
+                    if attempt < options.cleanupAttempts { try? await Task.sleep(for: .seconds(Double(attempt))) }
                 }
             }
         }
         do {
-            let left = try client.listCollections().filter { $0.hasPrefix(prefix) }.sorted()
+            let left = try await client.listCollections().filter { $0.hasPrefix(prefix) }.sorted()
             return DrillReport.Cleanup(removed: removed, leftover: left)
         } catch {
             logger.error("drill cleanup: cannot confirm the scratch collections are gone: \(error)")

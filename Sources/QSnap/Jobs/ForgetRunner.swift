@@ -42,8 +42,8 @@ public struct ForgetRunner {
 
     /// Checks every id, then (with ``Options/execute``) deletes the backups oldest first. Blocking.
     /// - Throws: `usage` for unknown ids, `refused("forget.protected")` for protected backups without `force`.
-    public func run() throws -> ForgetReport {
-        let inventory = try RepositoryInventory.scan(repository)
+    public func run() async throws -> ForgetReport {
+        let inventory = try await RepositoryInventory.scan(repository)
         let targets = try resolve(inventory)
 
         var labels: [String: BackupLabels] = [:]
@@ -51,7 +51,7 @@ public struct ForgetRunner {
         let now = Date()
         for entry in targets where !entry.beingDeleted {
             do {
-                let protection = try ManifestStore.protection(entry.id, from: repository)
+                let protection = try await ManifestStore.protection(entry.id, from: repository)
                 labels[entry.id] = protection.labels
                 if protection.lock.isLocked(at: now) { locked.append((entry.id, protection.lock)) }
             } catch let error as QSnapError where options.force {
@@ -75,13 +75,13 @@ public struct ForgetRunner {
 
         var deleted: [PruneReport.DeletedBackup] = []
         if options.execute {
-            let uploading = try BackupDeleter.backupIDs(withUploadsIn: repository)
+            let uploading = try await BackupDeleter.backupIDs(withUploadsIn: repository)
             let deleter = BackupDeleter(repository: repository, lock: lock)
             for entry in targets {
                 logger.notice(
                     entry.beingDeleted
                         ? "finishing the interrupted deletion of backup \(entry.id)" : "deleting backup \(entry.id)")
-                deleted.append(
+                await deleted.append(
                     try deleter.delete(
                         entry, reason: "forget", resumed: entry.beingDeleted, abortUploads: uploading.contains(entry.id)
                     ))

@@ -1,70 +1,68 @@
 import Foundation
 import Logging
 import QSnapCore
+import Synchronization
 
-/// A repository lock this run holds: renewed in the background every half TTL (on a dedicated thread, never on
-/// the Swift cooperative pool) and released at the end.
+/// A repository lock this run holds: renewed in the background every half TTL (by a task the lock owns, cancelled
+/// and awaited by ``release()``) and released at the end.
 ///
 /// A renewal only replaces the stored lock while it is still exactly the one this run wrote; if it is not (the
 /// lock was broken as stale, or deleted by hand) the lock is *lost* and ``ensureHeld()`` throws, so the run stops
 /// at its next step instead of interleaving with another run.
-public final class HeldRepositoryLock: @unchecked Sendable {
+public final class HeldRepositoryLock: Sendable {
+    private struct State {
+        var lock: RepositoryLock
+        var bytes: Data
+        var lost: String?
+        var released = false
+        var renewer: Task<Void, Never>?
+    }
+
     private let store: any LockObjectStore
     private let policy: RepositoryLockPolicy
     private let logger: Logger
-    private let state = NSCondition()
-    /// Serialises store operations of renewal and release.
-    private let io = NSLock()
-    private var lock: RepositoryLock
-    private var bytes: Data
-    private var lost: String?
-    private var stopping = false
-    private var renewer: Thread?
-    private var released = false
+    private let state: Mutex<State>
 
     init(store: any LockObjectStore, lock: RepositoryLock, bytes: Data, policy: RepositoryLockPolicy, logger: Logger) {
         self.store = store
-        self.lock = lock
-        self.bytes = bytes
         self.policy = policy
         self.logger = logger
+        self.state = Mutex(State(lock: lock, bytes: bytes))
     }
 
     /// The lock as last written.
-    public var current: RepositoryLock { state.withLock { lock } }
+    public var current: RepositoryLock { state.withLock { $0.lock } }
 
-    /// Starts the renewal thread.
+    /// Starts renewing in the background until ``release()``.
     public func startRenewing() {
-        state.withLock {
-            guard renewer == nil else { return }
-            let thread = Thread { [self] in self.renewLoop() }
-            thread.name = "qsnap-lock-renewal"
-            renewer = thread
-            thread.start()
+        state.withLock { s in
+            guard s.renewer == nil, !s.released else { return }
+            // An unstructured task owned by the lock: it outlives the call that took the lock and ends in `release()`.
+            s.renewer = Task { [self] in await self.renewLoop() }
         }
     }
 
     /// Renews the lock now if it is due; returns `false` when the lock was lost.
     @discardableResult
-    public func renewIfDue(now: Date = Date()) -> Bool {
-        io.lock()
-        defer { io.unlock() }
-        let (current, currentBytes, alreadyLost, done) = state.withLock { (lock, bytes, lost, released) }
+    public func renewIfDue(now: Date = Date()) async -> Bool {
+        let (current, currentBytes, alreadyLost, done) = state.withLock { ($0.lock, $0.bytes, $0.lost, $0.released) }
         if alreadyLost != nil { return false }
         if done { return true }
         guard policy.renewalDue(for: current, now: now) else { return true }
         let renewed = current.renewed(now: now, ttl: policy.ttl)
         let renewedBytes = renewed.jsonData()
         do {
-            if try store.renew(expected: currentBytes, with: renewedBytes) {
+            if try await store.renew(expected: currentBytes, with: renewedBytes) {
                 state.withLock {
-                    lock = renewed
-                    bytes = renewedBytes
+                    $0.lock = renewed
+                    $0.bytes = renewedBytes
                 }
                 logger.debug("renewed the repository lock until \(UTCCivilTime.iso8601(renewed.expires))")
                 return true
             }
             markLost("the lock object \(store.location) no longer holds this run's lock (broken as stale or removed)")
+        } catch is CancellationError {
+            return true
         } catch {
             // A transient store error: try again at the next tick while the lock is still valid.
             logger.warning("renewing the repository lock failed: \(error)")
@@ -74,34 +72,32 @@ public final class HeldRepositoryLock: @unchecked Sendable {
                 )
             }
         }
-        return state.withLock { lost == nil }
+        return state.withLock { $0.lost == nil }
     }
 
     /// Throws when the lock was lost (`.failure("lock.lost")`): another run may now use the repository.
     public func ensureHeld() throws {
-        if let reason = state.withLock({ lost }) {
+        if let reason = state.withLock({ $0.lost }) {
             throw QSnapError(
                 .failure("lock.lost"), "stopped: \(reason); no further changes were made to the repository")
         }
     }
 
-    /// Stops renewing and deletes the lock object if it is still this run's.
-    public func release() {
-        let thread: Thread? = state.withLock {
-            stopping = true
-            state.broadcast()
-            return renewer
+    /// Stops renewing (and waits until the renewal task ended) and deletes the lock object if it is still this run's.
+    public func release() async {
+        let renewer = state.withLock { s -> Task<Void, Never>? in
+            defer { s.renewer = nil }
+            return s.renewer
         }
-        _ = thread
-        io.lock()
-        defer { io.unlock() }
-        let (currentBytes, wasReleased) = state.withLock { () -> (Data, Bool) in
-            defer { released = true }
-            return (bytes, released)
+        renewer?.cancel()
+        await renewer?.value
+        let (currentBytes, wasReleased) = state.withLock { s -> (Data, Bool) in
+            defer { s.released = true }
+            return (s.bytes, s.released)
         }
         guard !wasReleased else { return }
         do {
-            if try store.delete(expected: currentBytes) {
+            if try await store.delete(expected: currentBytes) {
                 logger.info("released the repository lock")
             } else {
                 logger.warning("the repository lock was no longer this run's at release; left it alone")
@@ -114,19 +110,15 @@ public final class HeldRepositoryLock: @unchecked Sendable {
     }
 
     private func markLost(_ reason: String) {
-        state.withLock { if lost == nil { lost = reason } }
+        state.withLock { if $0.lost == nil { $0.lost = reason } }
         logger.error("\(reason)")
     }
 
-    private func renewLoop() {
-        while true {
+    private func renewLoop() async {
+        while !Task.isCancelled {
             let tick = min(5, max(0.2, policy.ttl / 20))
-            let stop = state.withLock { () -> Bool in
-                if !stopping { _ = state.wait(until: Date().addingTimeInterval(tick)) }
-                return stopping
-            }
-            if stop { return }
-            if !renewIfDue() { return }
+            do { try await Task.sleep(for: .seconds(tick)) } catch { return }
+            if await !renewIfDue() { return }
         }
     }
 }

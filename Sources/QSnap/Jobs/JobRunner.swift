@@ -68,7 +68,7 @@ public struct JobRunner {
 
     /// Runs the job. Blocking: call from a dedicated thread. Never throws: the report carries the error, and
     /// ``JobRunOutcome/error`` the `QSnapError` to exit with.
-    public func run() -> JobRunOutcome {
+    public func run() async -> JobRunOutcome {
         let started = Date()
         let owner = RepositoryLocker.currentOwner()
         var report = JobRunReport(
@@ -78,18 +78,18 @@ public struct JobRunner {
         var held: HeldRepositoryLock?
         do {
             let policy = try Self.retentionPolicy(of: spec)
-            let locker = RepositoryLocker(
+            let locker = await RepositoryLocker(
                 store: try RepositoryLocker.store(for: repository, settleDelay: options.lockSettleDelay),
                 policy: spec.lockPolicy, owner: owner, purpose: "run \(spec.name)",
                 pollInterval: options.lockPollInterval, logger: logger)
-            let lock = try locker.acquire(wait: options.lockWait)
+            let lock = try await locker.acquire(wait: options.lockWait)
             held = lock
             report.lockAcquired = Date().timeIntervalSince1970
             lock.startRenewing()
 
             logger.notice(
                 "job \(spec.name): backup of \(spec.source.urls.joined(separator: ",")) into \(repository.displayURL)")
-            let source = try DiscoveredSource.discover(
+            let source = try await DiscoveredSource.discover(
                 urls: spec.source.urls, connection: connection,
                 collections: spec.selection.collections.isEmpty ? nil : spec.selection.collections, logger: logger)
             var backupOptions = BackupOptions(
@@ -97,7 +97,7 @@ public struct JobRunner {
                 collections: spec.selection.collections.isEmpty ? nil : spec.selection.collections)
             backupOptions.nodeSnapshotStore = spec.source.snapshotStore
             // The job already holds the lock: the backup runs under it (it does not take it again).
-            let backup = try BackupRunner(
+            let backup = try await BackupRunner(
                 repository: repository, source: source, options: backupOptions, lock: lock, logger: logger
             ).run()
             report.backup = backup
@@ -107,7 +107,7 @@ public struct JobRunner {
                 logger.notice("job \(spec.name): verifying backup \(backup.id)")
                 let verifier = BackupVerifier(repository: repository, logger: logger)
                 // Server-side copies get the SHA-256 this verification computed recorded in their manifest.
-                let outcome = try verifier.recordChecksums(of: try verifier.verify(backup.id), lock: lock)
+                let outcome = try await verifier.recordChecksums(of: try verifier.verify(backup.id), lock: lock)
                 report.verified = outcome.ok
                 guard outcome.ok else {
                     throw QSnapError(
@@ -120,7 +120,7 @@ public struct JobRunner {
 
             if let policy {
                 logger.notice("job \(spec.name): pruning with the retention policy")
-                report.prune = try PruneRunner(
+                report.prune = try await PruneRunner(
                     repository: repository,
                     options: .init(policy: policy, execute: true, interruptedGrace: options.interruptedGrace),
                     lock: lock, logger: logger
@@ -134,7 +134,7 @@ public struct JobRunner {
             failure = QSnapError(.failure("run.internal"), "unexpected error: \(error)")
         }
         if let held {
-            held.release()
+            await held.release()
             report.lockReleased = Date().timeIntervalSince1970
         }
         let finished = Date()

@@ -15,21 +15,21 @@ public protocol LockObjectStore: Sendable {
     var mechanism: String { get }
 
     /// The stored lock object's bytes, or `nil` when there is none.
-    func read() throws -> Data?
+    func read() async throws -> Data?
 
     /// Creates the lock object only if none exists; returns `false` when another one exists or won the race.
-    func create(_ data: Data) throws -> Bool
+    func create(_ data: Data) async throws -> Bool
 
     /// Replaces the lock object by `new` only while it still holds exactly `expected`; returns `false` otherwise.
-    func replace(expected: Data, with new: Data) throws -> Bool
+    func replace(expected: Data, with new: Data) async throws -> Bool
 
     /// Renews this run's own lock: replaces `expected` by `new` without the lock ever being absent in between
     /// (a waiting run must never see a gap). Returns `false` when the stored lock is no longer `expected`.
-    func renew(expected: Data, with new: Data) throws -> Bool
+    func renew(expected: Data, with new: Data) async throws -> Bool
 
     /// Deletes the lock object only while it still holds exactly `expected`; returns `false` otherwise.
     @discardableResult
-    func delete(expected: Data) throws -> Bool
+    func delete(expected: Data) async throws -> Bool
 }
 
 extension LockObjectStore {

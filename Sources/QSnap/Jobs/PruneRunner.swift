@@ -48,11 +48,11 @@ public struct PruneRunner {
     }
 
     /// Plans and (with ``Options/execute``) deletes. Blocking: call from a dedicated thread.
-    public func run() throws -> PruneReport {
-        let inventory = try RepositoryInventory.scan(repository)
+    public func run() async throws -> PruneReport {
+        let inventory = try await RepositoryInventory.scan(repository)
         let byID = Dictionary(uniqueKeysWithValues: inventory.entries.map { ($0.id, $0) })
         // One listing of unfinished uploads for the whole run (a local listing walks the whole directory tree).
-        let uploading = options.execute ? try BackupDeleter.backupIDs(withUploadsIn: repository) : []
+        let uploading = await options.execute ? try BackupDeleter.backupIDs(withUploadsIn: repository) : []
         let deleter = BackupDeleter(repository: repository, lock: lock)
         var deleted: [PruneReport.DeletedBackup] = []
 
@@ -60,7 +60,7 @@ public struct PruneRunner {
         for entry in inventory.entries where entry.beingDeleted {
             if options.execute {
                 logger.notice("finishing the interrupted deletion of backup \(entry.id)")
-                deleted.append(
+                await deleted.append(
                     try deleter.delete(
                         entry, reason: "retention", resumed: true, abortUploads: uploading.contains(entry.id)))
             } else {
@@ -70,7 +70,7 @@ public struct PruneRunner {
 
         // 2. Retention, with the tags, pins and Object Lock retention of the manifests: a locked backup is kept
         //    (reason `object lock until …`), never sent to a delete that S3 would refuse or hide behind delete markers.
-        let protections = try ManifestStore.protections(of: inventory, in: repository)
+        let protections = try await ManifestStore.protections(of: inventory, in: repository)
         let plan = try RetentionPlanner.plan(
             backups: inventory.retentionBackups(labels: protections.labels, locks: protections.locks),
             policy: options.policy, now: options.now)
@@ -78,7 +78,7 @@ public struct PruneRunner {
             guard let entry = byID[backup.id] else { continue }
             if options.execute {
                 logger.notice("deleting backup \(entry.id)")
-                deleted.append(
+                await deleted.append(
                     try deleter.delete(
                         entry, reason: "retention", resumed: false, abortUploads: uploading.contains(entry.id)))
             } else {
@@ -93,7 +93,7 @@ public struct PruneRunner {
             var record = PruneReport.InterruptedBackup(
                 id: entry.id, ageSeconds: age, objects: entry.objects.count, bytes: entry.bytes,
                 action: "kept: within grace", abortedUploads: 0)
-            let lockedUntil = age > options.interruptedGrace ? journalLock(entry) : nil
+            let lockedUntil = await age > options.interruptedGrace ? journalLock(entry) : nil
             if let until = lockedUntil {
                 record.action = "kept: object lock until \(UTCCivilTime.iso8601(until))"
             } else if age > options.interruptedGrace {
@@ -101,14 +101,14 @@ public struct PruneRunner {
                     try lock?.ensureHeld()
                     logger.notice("removing interrupted backup \(entry.id) (\(WallClockDuration.format(age)) old)")
                     if uploading.contains(entry.id) {
-                        record.abortedUploads = try repository.abortIncompleteUploads(
+                        record.abortedUploads = try await repository.abortIncompleteUploads(
                             prefix: BackupLayout.folder(entry.id))
                     }
                     // Objects first, the journal last: a half-removed folder still shows it was a backup.
                     let journal = BackupLayout.progress(entry.id)
                     let keys = entry.objects.map(\.key)
-                    try repository.delete(keys: keys.filter { $0 != journal })
-                    try repository.delete(keys: keys.filter { $0 == journal })
+                    try await repository.delete(keys: keys.filter { $0 != journal })
+                    try await repository.delete(keys: keys.filter { $0 == journal })
                     record.action = "deleted"
                 } else {
                     record.action = "would delete"
@@ -124,8 +124,8 @@ public struct PruneRunner {
 
     /// The Object Lock retention an interrupted backup's journal records, when it has not passed yet: its objects
     /// cannot be deleted before then. `nil` without a journal (nothing says they are locked) or a lock.
-    private func journalLock(_ entry: RepositoryInventory.Entry) -> Date? {
-        guard entry.hasProgress, let bytes = try? repository.getAll(key: BackupLayout.progress(entry.id)),
+    private func journalLock(_ entry: RepositoryInventory.Entry) async -> Date? {
+        guard entry.hasProgress, let bytes = try? await repository.getAll(key: BackupLayout.progress(entry.id)),
             let journal = try? JSONDecoder().decode(BackupProgress.self, from: Data(bytes)),
             let seconds = journal.storage?.objectLock?.retainUntilSeconds
         else { return nil }

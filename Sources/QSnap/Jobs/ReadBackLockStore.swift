@@ -29,45 +29,45 @@ public struct ReadBackLockStore: LockObjectStore {
     public var mechanism: String { "write-settle-read-back" }
 
     /// The lock object's bytes, or `nil` when there is none.
-    public func read() throws -> Data? {
-        guard try repository.head(key: Self.key) != nil else { return nil }
+    public func read() async throws -> Data? {
+        guard try await repository.head(key: Self.key) != nil else { return nil }
         do {
-            return Data(try repository.getAll(key: Self.key, limit: 1 << 20))
+            return await Data(try repository.getAll(key: Self.key, limit: 1 << 20))
         } catch {
             // Deleted between HEAD and GET.
-            if try repository.head(key: Self.key) == nil { return nil }
+            if try await repository.head(key: Self.key) == nil { return nil }
             throw error
         }
     }
 
     /// Writes `data` when no lock exists, then confirms it by reading it back after the settle delay.
-    public func create(_ data: Data) throws -> Bool {
-        guard try read() == nil else { return false }
-        return try writeAndConfirm(data)
+    public func create(_ data: Data) async throws -> Bool {
+        guard try await read() == nil else { return false }
+        return try await writeAndConfirm(data)
     }
 
     /// Writes `new` while the lock still reads `expected`, then confirms it by reading it back.
-    public func replace(expected: Data, with new: Data) throws -> Bool {
-        guard try read() == expected else { return false }
-        return try writeAndConfirm(new)
+    public func replace(expected: Data, with new: Data) async throws -> Bool {
+        guard try await read() == expected else { return false }
+        return try await writeAndConfirm(new)
     }
 
     /// The same as ``replace(expected:with:)``: S3 overwrites atomically, so the lock is never absent.
-    public func renew(expected: Data, with new: Data) throws -> Bool {
-        try replace(expected: expected, with: new)
+    public func renew(expected: Data, with new: Data) async throws -> Bool {
+        try await replace(expected: expected, with: new)
     }
 
     /// Deletes the lock object while it still reads `expected`.
     @discardableResult
-    public func delete(expected: Data) throws -> Bool {
-        guard try read() == expected else { return false }
-        try repository.delete(keys: [Self.key])
+    public func delete(expected: Data) async throws -> Bool {
+        guard try await read() == expected else { return false }
+        try await repository.delete(keys: [Self.key])
         return true
     }
 
-    private func writeAndConfirm(_ data: Data) throws -> Bool {
-        try repository.put(key: Self.key, bytes: Array(data))
-        if settleDelay > 0 { Thread.sleep(forTimeInterval: settleDelay) }
-        return try read() == data
+    private func writeAndConfirm(_ data: Data) async throws -> Bool {
+        try await repository.put(key: Self.key, bytes: Array(data))
+        if settleDelay > 0 { try await Task.sleep(for: .seconds(settleDelay)) }
+        return try await read() == data
     }
 }

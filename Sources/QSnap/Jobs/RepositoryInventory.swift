@@ -36,9 +36,9 @@ public struct RepositoryInventory: Sendable {
     public static func deletionMarkerKey(_ id: String) -> String { BackupLayout.folder(id) + "deleting.json" }
 
     /// Lists `backups/` once and groups the objects by backup id (keys that are not below a valid id are ignored).
-    public static func scan(_ repository: any Repository) throws -> RepositoryInventory {
+    public static func scan(_ repository: any Repository) async throws -> RepositoryInventory {
         var groups: [String: [RepositoryObject]] = [:]
-        for object in try repository.list(prefix: BackupLayout.backupsFolder) {
+        for object in try await repository.list(prefix: BackupLayout.backupsFolder) {
             guard let id = BackupLayout.backupID(inKey: object.key) else { continue }
             groups[id, default: []].append(object)
         }

@@ -41,11 +41,11 @@ public struct RepositoryLocker: Sendable {
     public static func acquireForCommand(
         _ repository: any Repository, purpose: String, wait: TimeInterval, settleDelay: TimeInterval,
         owner: RepositoryLock.Owner = RepositoryLocker.currentOwner(), logger: Logger
-    ) throws -> HeldRepositoryLock {
-        let locker = RepositoryLocker(
+    ) async throws -> HeldRepositoryLock {
+        let locker = await RepositoryLocker(
             store: try store(for: repository, settleDelay: settleDelay), policy: RepositoryLockPolicy(), owner: owner,
             purpose: purpose, logger: logger)
-        let held = try locker.acquire(wait: wait)
+        let held = try await locker.acquire(wait: wait)
         held.startRenewing()
         return held
     }
@@ -53,17 +53,17 @@ public struct RepositoryLocker: Sendable {
     /// The lock store suited to `repository`: exclusive file creation for local directories; conditional writes
     /// (`If-None-Match: *`, `If-Match`) for an S3 store that honours them (probed once, see
     /// ``S3Repository/probeConditionalWrites()``); write-then-read-back for every other store.
-    public static func store(for repository: any Repository, settleDelay: TimeInterval = 2) throws
+    public static func store(for repository: any Repository, settleDelay: TimeInterval = 2) async throws
         -> any LockObjectStore
     {
         // The lock of an encrypted repository is the store's own, in plain text (host, pid and run id only).
         if let encrypted = repository as? EncryptedRepository {
-            return try store(for: encrypted.inner, settleDelay: settleDelay)
+            return try await store(for: encrypted.inner, settleDelay: settleDelay)
         }
         if let local = repository as? LocalRepository {
             return ExclusiveFileLockStore(root: local.root)
         }
-        if let s3 = repository as? S3Repository, try s3.probeConditionalWrites() {
+        if let s3 = repository as? S3Repository, try await s3.probeConditionalWrites() {
             return ConditionalWriteLockStore(repository: s3)
         }
         return ReadBackLockStore(repository: repository, settleDelay: settleDelay)
@@ -87,12 +87,12 @@ public struct RepositoryLocker: Sendable {
     ///   ``HeldRepositoryLock/release()``.
     /// - Throws: `QSnapError` `.busy("repository.locked")` (exit 5) when another run still holds the lock after
     ///   `wait`; `.refused("lock.unreadable")` when the lock object is not a qsnap lock.
-    public func acquire(wait: TimeInterval, now: () -> Date = Date.init) throws -> HeldRepositoryLock {
+    public func acquire(wait: TimeInterval, now: () -> Date = Date.init) async throws -> HeldRepositoryLock {
         let deadline = now().addingTimeInterval(max(0, wait))
         var announced = false
         while true {
             try ProcessStop.check()
-            let existingBytes = try store.read()
+            let existingBytes = try await store.read()
             let existing = try existingBytes.map { try RepositoryLock.decode($0, location: store.location) }
             let alive = existing.flatMap { $0.owner.host == owner.host ? liveness($0.owner) : nil }
             let decision = RepositoryLockDecision.decide(
@@ -101,14 +101,14 @@ public struct RepositoryLocker: Sendable {
             case .acquire(var lock):
                 lock.mechanism = store.mechanism
                 let bytes = lock.jsonData()
-                if try store.create(bytes) {
+                if try await store.create(bytes) {
                     logger.info("took the repository lock \(store.location)")
                     return HeldRepositoryLock(store: store, lock: lock, bytes: bytes, policy: policy, logger: logger)
                 }
             case .renew(var lock):
                 lock.mechanism = store.mechanism
                 let bytes = lock.jsonData()
-                if let existingBytes, try store.replace(expected: existingBytes, with: bytes) {
+                if let existingBytes, try await store.replace(expected: existingBytes, with: bytes) {
                     return HeldRepositoryLock(store: store, lock: lock, bytes: bytes, policy: policy, logger: logger)
                 }
             case .breakStale(let stale, var replacement):
@@ -116,7 +116,7 @@ public struct RepositoryLocker: Sendable {
                 let why = alive == false ? " (its process is gone)" : ""
                 logger.warning("breaking the stale repository lock of \(stale.holderDescription)\(why)")
                 let bytes = replacement.jsonData()
-                if let existingBytes, try store.replace(expected: existingBytes, with: bytes) {
+                if let existingBytes, try await store.replace(expected: existingBytes, with: bytes) {
                     return HeldRepositoryLock(
                         store: store, lock: replacement, bytes: bytes, policy: policy, logger: logger)
                 }
@@ -129,11 +129,11 @@ public struct RepositoryLocker: Sendable {
                     )
                     announced = true
                 }
-                Thread.sleep(forTimeInterval: min(pollInterval, remaining))
+                try await Task.sleep(for: .seconds(min(pollInterval, remaining)))
                 continue
             }
             // Lost a race between reading and writing: look again after a short pause.
-            Thread.sleep(forTimeInterval: min(pollInterval, 0.2))
+            try await Task.sleep(for: .seconds(min(pollInterval, 0.2)))
         }
     }
 }

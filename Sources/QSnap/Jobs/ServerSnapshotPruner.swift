@@ -37,27 +37,27 @@ public struct ServerSnapshotPruner {
     }
 
     /// Plans and (with ``PruneRunner/Options/execute``) deletes. Blocking: call from a dedicated thread.
-    public func run() throws -> [Group] {
+    public func run() async throws -> [Group] {
         var groups: [Group] = []
         for url in urls {
             let client = connection.client(url, logger: logger)
             var scopes: [SnapshotScope] = [.full]
-            for collection in try client.listCollections().sorted() {
+            for collection in try await client.listCollections().sorted() {
                 scopes.append(.collection(collection))
-                for shard in try client.collectionCluster(collection).localShards.map(\.shardId).sorted() {
+                for shard in try await client.collectionCluster(collection).localShards.map(\.shardId).sorted() {
                     scopes.append(.shard(collection, shard))
                 }
             }
             for scope in scopes {
-                let snapshots = try client.listSnapshots(scope)
+                let snapshots = try await client.listSnapshots(scope)
                 guard !snapshots.isEmpty else { continue }
-                if let group = try prune(snapshots, scope: scope, client: client) { groups.append(group) }
+                if let group = try await prune(snapshots, scope: scope, client: client) { groups.append(group) }
             }
         }
         return groups
     }
 
-    private func prune(_ snapshots: [SnapshotDescription], scope: SnapshotScope, client: QdrantClient) throws -> Group?
+    private func prune(_ snapshots: [SnapshotDescription], scope: SnapshotScope, client: QdrantClient) async throws -> Group?
     {
         var dated: [RetentionBackup] = []
         var undated: [String] = []
@@ -72,7 +72,7 @@ public struct ServerSnapshotPruner {
         let node = SafeURL.display(client.baseURL)
         for snapshot in plan.forgotten where options.execute {
             logger.notice("deleting snapshot \(snapshot.id) of \(scope) on \(node)")
-            try client.deleteSnapshot(scope, name: snapshot.id)
+            try await client.deleteSnapshot(scope, name: snapshot.id)
         }
         return Group(
             node: node, scope: scope.description, kept: plan.kept.map(\.id), forgotten: plan.forgotten.map(\.id),

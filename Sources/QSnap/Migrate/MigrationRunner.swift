@@ -39,25 +39,25 @@ public final class MigrationRunner: Sendable {
     /// Runs the migration.
     /// - Throws: `usage` (bad vector changes), `refused` (an existing target, a changed source on resume, an in-place
     ///   change the source cannot take), `verificationFailed` (exit 4), or a transport/server failure.
-    public func run() throws -> MigrationResult {
+    public func run() async throws -> MigrationResult {
         let started = Date()
         let collection = options.plan.collection
-        let info = try source.collectionInfo(collection)
+        let info = try await source.collectionInfo(collection)
         if options.inPlace {
-            try QdrantAccessCheck(role: "source", client: source, logger: logger)
+            try await QdrantAccessCheck(role: "source", client: source, logger: logger)
                 .require(.writeCollections([collection], operation: "--in-place (it adds a vector to the collection)"))
-            return try addInPlace(config: info.config, started: started)
+            return try await addInPlace(config: info.config, started: started)
         }
-        try QdrantAccessCheck(role: "target", client: target, logger: logger)
+        try await QdrantAccessCheck(role: "target", client: target, logger: logger)
             .require(.manage(operation: "migrate (it creates the target collection)"))
         let plan = try MigrationPlan(sourceConfig: info.config, options: options.plan)
-        let expected = try source.countPoints(collection, filter: options.plan.filter)
+        let expected = try await source.countPoints(collection, filter: options.plan.filter)
         let store = MigrationJournalStore(
             directory: options.stateDirectory, sourceURL: sourceURL, collection: collection,
             targetURL: targetURL, target: plan.options.target)
-        var (journal, resumed) = try openJournal(store: store, plan: plan)
+        var (journal, resumed) = try await openJournal(store: store, plan: plan)
         if !journal.targetCreated {
-            guard !(try target.collectionExists(plan.options.target)) else {
+            guard await !(try target.collectionExists(plan.options.target)) else {
                 throw QSnapError(
                     .refused("migrate.target-exists"),
                     "the target collection \(plan.options.target) already exists on \(targetURL); migrate "
@@ -66,9 +66,9 @@ public final class MigrationRunner: Sendable {
             journal.targetCreated = true  // the intent first: a rerun after a kill here creates it again if missing
             try store.save(journal)
         }
-        if !(try target.collectionExists(plan.options.target)) {
+        if await !(try target.collectionExists(plan.options.target)) {
             logger.notice("creating \(plan.options.target) on \(targetURL) (HNSW held back for the load)")
-            try target.createCollection(plan.options.target, config: plan.createBody)
+            try await target.createCollection(plan.options.target, config: plan.createBody)
         }
         let before = journal.written
         progress.plan(node: Self.progressLine(plan), objects: 0)
@@ -76,22 +76,22 @@ public final class MigrationRunner: Sendable {
             node: Self.progressLine(plan), bytes: Int64(max(0, expected - journal.written)))
         let t0 = Date()
         if !journal.loaded {
-            journal = try load(plan: plan, journal: journal, store: store)
+            journal = try await load(plan: plan, journal: journal, store: store)
             for field in PayloadIndexSchema(info.payloadSchema).fields {
                 logger.notice("creating the payload index on \(field.name) (\(field.dataType))")
-                try target.createPayloadIndex(plan.options.target, field: field.name, schema: field.fieldSchema)
+                try await target.createPayloadIndex(plan.options.target, field: field.name, schema: field.fieldSchema)
             }
             logger.notice("restoring hnsw_config.m = \(plan.hnswM): the index is built once, now")
-            try target.updateCollection(
+            try await target.updateCollection(
                 plan.options.target, body: .object(["hnsw_config": .object(["m": .integer(Int64(plan.hnswM))])]))
             journal.loaded = true
             try store.save(journal)
         }
         let loadSeconds = Date().timeIntervalSince(t0)
-        let checks = try MigrationVerifier(source: source, target: target, plan: plan, logger: logger)
+        let checks = try await MigrationVerifier(source: source, target: target, plan: plan, logger: logger)
             .verify(expected: expected, samples: options.verifySamples)
         var previous: [String: String] = [:]
-        if let alias = options.alias { previous = try switchAlias(alias, to: plan.options.target) }
+        if let alias = options.alias { previous = try await switchAlias(alias, to: plan.options.target) }
         store.remove()
         let written = journal.written - before
         return MigrationResult(
@@ -103,7 +103,7 @@ public final class MigrationRunner: Sendable {
 
     // MARK: - Journal
 
-    private func openJournal(store: MigrationJournalStore, plan: MigrationPlan) throws -> (MigrationJournal, Bool) {
+    private func openJournal(store: MigrationJournalStore, plan: MigrationPlan) async throws -> (MigrationJournal, Bool) {
         if let existing = try store.load() {
             if options.resume {
                 guard existing.fingerprint == plan.fingerprint else {
@@ -118,13 +118,13 @@ public final class MigrationRunner: Sendable {
                     "resuming the migration started \(existing.startedAt): \(existing.written) point(s) written")
                 return (existing, true)
             }
-            if existing.targetCreated, try target.collectionExists(existing.target) {
+            if existing.targetCreated, try await target.collectionExists(existing.target) {
                 logger.notice("--no-resume: deleting \(existing.target), the target of the interrupted migration")
-                try target.deleteCollection(existing.target)
+                try await target.deleteCollection(existing.target)
             }
             store.remove()
         }
-        let streams = try plannedStreams(plan: plan)
+        let streams = try await plannedStreams(plan: plan)
         let journal = MigrationJournal(
             fingerprint: plan.fingerprint, source: plan.options.collection,
             target: plan.options.target, streams: streams,
@@ -134,9 +134,9 @@ public final class MigrationRunner: Sendable {
     }
 
     /// One stream per range of ids: boundaries from a random sample of ids (Qdrant ≥ 1.11), else a single stream.
-    private func plannedStreams(plan: MigrationPlan) throws -> [MigrationJournal.Stream] {
+    private func plannedStreams(plan: MigrationPlan) async throws -> [MigrationJournal.Stream] {
         guard options.parallel > 1 else { return [MigrationJournal.Stream(start: nil, end: nil)] }
-        let version = try source.serverInfo().version
+        let version = try await source.serverInfo().version
         guard version >= PointSampler.randomQuerySince else {
             logger.notice("the source (\(version)) has no random sampling: one stream")
             return [MigrationJournal.Stream(start: nil, end: nil)]
@@ -146,7 +146,7 @@ public final class MigrationRunner: Sendable {
             "with_payload": .bool(false), "with_vector": .bool(false),
         ]
         if let filter = options.plan.filter { body["filter"] = filter }
-        let ids = (try source.query(plan.options.collection, body: .object(body))["points"]?.arrayValue ?? [])
+        let ids = await (try source.query(plan.options.collection, body: .object(body))["points"]?.arrayValue ?? [])
             .compactMap { $0["id"] }
         let bounds = PointIdOrder.boundaries(sample: ids, count: options.parallel)
         var streams: [MigrationJournal.Stream] = []
@@ -161,37 +161,33 @@ public final class MigrationRunner: Sendable {
 
     // MARK: - Load
 
-    /// The streams run on `parallel` joined threads sharing one journal; the first failure stops the others after
-    /// their current batch.
-    private func load(plan: MigrationPlan, journal: MigrationJournal, store: MigrationJournalStore) throws
+    /// The streams run `parallel` at once (a bounded task group) sharing one journal; the first failure stops the
+    /// others after their current batch.
+    private func load(plan: MigrationPlan, journal: MigrationJournal, store: MigrationJournalStore) async throws
         -> MigrationJournal
     {
         let shared = SharedJournal(journal)
         let pending = journal.streams.indices.filter { !journal.streams[$0].done }
-        let next = Mutex(0)
-        var threads: [JoinableThread] = []
         let workers = min(options.parallel, pending.count)
         logger.notice(
             "loading \(plan.options.collection) → \(plan.options.target): \(journal.streams.count) stream(s), \(workers) at once, \(options.batch) points per batch"
         )
-        for w in 0..<workers {
-            // Joined threads, one per stream: the Qdrant client blocks; a bounded task group replaces them.
-            threads.append(
-                try JoinableThread(name: "qsnap-migrate-\(w)") { [self] in
-                    while shared.failure == nil {
-                        let k = next.withLock { n -> Int? in
-                            guard n < pending.count else { return nil }
-                            n += 1
-                            return pending[n - 1]
-                        }
-                        guard let k else { return }
-                        do { try stream(k, plan: plan, shared: shared, store: store) } catch {
-                            shared.fail((error as? QSnapError) ?? QSnapError(.failure("migrate.stream"), "\(error)"))
-                        }
+        await withTaskGroup(of: Void.self) { group in
+            var queue = pending.makeIterator()
+            func start(_ k: Int) {
+                group.addTask { [self] in
+                    do { try await stream(k, plan: plan, shared: shared, store: store) } catch {
+                        shared.fail((error as? QSnapError) ?? QSnapError(.failure("migrate.stream"), "\(error)"))
                     }
-                })
+                }
+            }
+            for _ in 0..<workers {
+                if let k = queue.next() { start(k) }
+            }
+            for await _ in group where shared.failure == nil {
+                if let k = queue.next() { start(k) }
+            }
         }
-        for thread in threads { thread.join() }
         if let failure = shared.failure { throw failure }
         return shared.value
     }
@@ -200,13 +196,13 @@ public final class MigrationRunner: Sendable {
     static func progressLine(_ plan: MigrationPlan) -> String { "\(plan.options.collection) → \(plan.options.target)" }
 
     /// Scrolls stream `k` from its checkpoint to the end of its range, upserting every page.
-    private func stream(_ k: Int, plan: MigrationPlan, shared: SharedJournal, store: MigrationJournalStore) throws {
+    private func stream(_ k: Int, plan: MigrationPlan, shared: SharedJournal, store: MigrationJournalStore) async throws {
         let state = shared.value.streams[k]
         let endKey = state.end.flatMap(PointIdOrder.key)
         var offset = state.next ?? state.start
         while shared.failure == nil {
             try ProcessStop.check()
-            let page = try source.scroll(
+            let page = try await source.scroll(
                 plan.options.collection, filter: options.plan.filter, limit: options.batch,
                 offset: offset)
             var points: [JSONValue] = []
@@ -219,7 +215,7 @@ public final class MigrationRunner: Sendable {
                 points.append(plan.rewrite(point))
             }
             if !points.isEmpty {
-                try target.upsert(plan.options.target, points: points)
+                try await target.upsert(plan.options.target, points: points)
                 progress.add(node: Self.progressLine(plan), bytes: Int64(points.count))
             }
             offset = page.next
@@ -237,14 +233,14 @@ public final class MigrationRunner: Sendable {
 
     /// Points `alias` at `collection` in one request; the collection it pointed at before keeps
     /// `<alias>-qsnap-previous` for rollback.
-    private func switchAlias(_ alias: String, to collection: String) throws -> [String: String] {
-        if try target.collectionExists(alias), !(try target.listAliases().contains { $0.aliasName == alias }) {
+    private func switchAlias(_ alias: String, to collection: String) async throws -> [String: String] {
+        if try await target.collectionExists(alias), await !(try target.listAliases().contains { $0.aliasName == alias }) {
             throw QSnapError(
                 .refused("migrate.alias"),
                 "a collection named \(alias) exists on \(targetURL): Qdrant cannot create an alias with a "
                     + "collection's name. The migrated collection \(collection) is verified; pick another --alias")
         }
-        let old = try target.listAliases().first { $0.aliasName == alias }?.collectionName
+        let old = try await target.listAliases().first { $0.aliasName == alias }?.collectionName
         var actions: [AliasAction] = [.delete(alias: alias), .create(collection: collection, alias: alias)]
         var previous: [String: String] = [:]
         if let old, old != collection {
@@ -253,14 +249,14 @@ public final class MigrationRunner: Sendable {
             previous[rollback] = old
         }
         logger.notice("switching alias \(alias) → \(collection)")
-        try target.updateAliases(actions)
+        try await target.updateAliases(actions)
         return previous
     }
 
     /// `--in-place`: adds each vector to the source collection (Qdrant ≥ 1.18, named vectors); nothing is copied.
-    private func addInPlace(config: JSONValue, started: Date) throws -> MigrationResult {
+    private func addInPlace(config: JSONValue, started: Date) async throws -> MigrationResult {
         let collection = options.plan.collection
-        let version = try source.serverInfo().version
+        let version = try await source.serverInfo().version
         guard version >= QdrantVersion(major: 1, minor: 18, patch: 0) else {
             throw QSnapError(
                 .refused("migrate.in-place-version"),
@@ -283,9 +279,9 @@ public final class MigrationRunner: Sendable {
         }
         for addition in options.plan.additions {
             logger.notice("adding the vector \(addition.name) to \(collection) on \(sourceURL)")
-            try source.addVector(collection, vector: addition.name, config: addition.schemaBody)
+            try await source.addVector(collection, vector: addition.name, config: addition.schemaBody)
         }
-        let vectors = try source.collectionInfo(collection).config["params"]?["vectors"]
+        let vectors = try await source.collectionInfo(collection).config["params"]?["vectors"]
         let missing = options.plan.additions.filter { vectors?[$0.name] == nil }.map(\.name)
         guard missing.isEmpty else {
             throw QSnapError(
@@ -295,7 +291,7 @@ public final class MigrationRunner: Sendable {
         let check = VerificationCheck(
             name: "vectors", outcome: .passed,
             detail: "added " + options.plan.additions.map(\.name).joined(separator: ", "))
-        return MigrationResult(
+        return await MigrationResult(
             source: collection, target: collection, mode: "in-place",
             points: try source.countPoints(collection, exact: true),
             written: 0, streams: 0, resumed: false, checks: [check], alias: nil, previous: [:],
@@ -303,7 +299,7 @@ public final class MigrationRunner: Sendable {
     }
 }
 
-/// The journal shared by the stream threads.
+/// The journal shared by the stream tasks.
 final class SharedJournal: Sendable {
     private let state: Mutex<(journal: MigrationJournal, failure: QSnapError?)>
 

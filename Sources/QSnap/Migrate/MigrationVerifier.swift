@@ -14,10 +14,10 @@ struct MigrationVerifier {
     let logger: Logger
 
     /// - Throws: `verificationFailed` (exit 4) naming the first check that failed.
-    func verify(expected: Int, samples: Int) throws -> [VerificationCheck] {
+    func verify(expected: Int, samples: Int) async throws -> [VerificationCheck] {
         let name = plan.options.target
         var checks: [VerificationCheck] = []
-        let count = try target.countPoints(name, filter: nil)
+        let count = try await target.countPoints(name, filter: nil)
         guard count == expected else {
             throw QSnapError(
                 .verificationFailed("migrate.count"),
@@ -33,7 +33,7 @@ struct MigrationVerifier {
             return checks
         }
         let drawn =
-            try target.query(
+            try await target.query(
                 name,
                 body: .object([
                     "query": .object(["sample": .string("random")]), "limit": .integer(Int64(samples)),
@@ -41,7 +41,7 @@ struct MigrationVerifier {
                 ]))["points"]?.arrayValue ?? []
         let ids = drawn.compactMap { $0["id"] }
         var originals: [JSONValue: JSONValue] = [:]
-        for p in try source.retrieve(plan.options.collection, ids: ids, withVectors: true) {
+        for p in try await source.retrieve(plan.options.collection, ids: ids, withVectors: true) {
             if let id = p["id"] { originals[id] = plan.rewrite(p) }
         }
         var bad: [String] = []
@@ -76,7 +76,7 @@ struct MigrationVerifier {
             return checks
         }
         for q in queries {
-            let hits = (try? target.query(name, body: q.body))?["points"]?.arrayValue ?? []
+            let hits = await (try? target.query(name, body: q.body))?["points"]?.arrayValue ?? []
             guard !hits.isEmpty else {
                 throw QSnapError(
                     .verificationFailed("migrate.query"), "a nearest query (\(q.label)) on \(name) returned no points")

@@ -34,22 +34,28 @@ public struct EncryptedRepository: Repository {
         key == BackupLayout.marker || key.hasPrefix(config.keys) || key.hasPrefix("locks/")
     }
 
-    public func makeWriter(key: String, expectedSize: Int64?) throws -> any RepositoryObjectWriter {
-        if isPlain(key) { return try inner.makeWriter(key: key, expectedSize: expectedSize) }
+    public func write(
+        key: String, expectedSize: Int64?, _ produce: (any RepositoryObjectWriter) async throws -> Void
+    ) async throws -> RepositoryObject {
+        if isPlain(key) { return try await inner.write(key: key, expectedSize: expectedSize, produce) }
         let encryptor = ObjectEncryptor(
             master: secrets.masterKey, identity: key, compression: secrets.compression,
             chunkSize: config.chunkSize)
         // An upper bound of the stored size (zstd may expand incompressible data a little; frames add 32 bytes per
         // chunk): S3 sizes its parts by it.
         let bound = expectedSize.map { $0 + $0 / 64 + Int64(($0 / Int64(config.chunkSize) + 2) * 32) + 4096 }
-        return EncryptingObjectWriter(
-            inner: try inner.makeWriter(key: key, expectedSize: bound), encryptor: encryptor,
-            key: key)
+        let stored = try await inner.write(key: key, expectedSize: bound) { sink in
+            try await produce(EncryptingObjectWriter(sink: sink, encryptor: encryptor))
+            var sealed: [[UInt8]] = []
+            try encryptor.finish { sealed.append(Array($0)) }
+            for chunk in sealed { try await sink.write(chunk) }
+        }
+        return RepositoryObject(key: key, size: encryptor.plaintextBytes, etag: stored.etag, storedSize: stored.size)
     }
 
-    public func put(key: String, bytes: [UInt8]) throws {
-        if isPlain(key) { return try inner.put(key: key, bytes: bytes) }
-        try inner.put(
+    public func put(key: String, bytes: [UInt8]) async throws {
+        if isPlain(key) { return try await inner.put(key: key, bytes: bytes) }
+        try await inner.put(
             key: key,
             bytes: ObjectEncryptor.seal(
                 bytes, master: secrets.masterKey, identity: key,
@@ -57,54 +63,47 @@ public struct EncryptedRepository: Repository {
     }
 
     @discardableResult
-    public func get(key: String, cancellation: CancellationFlag?, onBody: (UnsafeRawBufferPointer) throws -> Void)
-        throws -> Int64
-    {
-        if isPlain(key) { return try inner.get(key: key, cancellation: cancellation, onBody: onBody) }
+    public func get(key: String, onBody: ([UInt8]) async throws -> Void) async throws -> Int64 {
+        if isPlain(key) { return try await inner.get(key: key, onBody: onBody) }
         let decryptor = ObjectDecryptor(
             master: secrets.masterKey, identity: key, label: key, chunkSize: config.chunkSize)
-        try inner.get(key: key, cancellation: cancellation) { stored in try decryptor.push(stored, emit: onBody) }
+        try await inner.get(key: key) { stored in
+            var plain: [[UInt8]] = []
+            try stored.withUnsafeBytes { try decryptor.push($0) { plain.append(Array($0)) } }
+            for chunk in plain { try await onBody(chunk) }
+        }
         try decryptor.finish()
         return decryptor.plaintextBytes
     }
 
     /// The stored object (its size is the stored size; ``BackupManifest/Object/expectedStoredSize`` compares).
-    public func head(key: String) throws -> RepositoryObject? { try inner.head(key: key) }
+    public func head(key: String) async throws -> RepositoryObject? { try await inner.head(key: key) }
 
-    public func list(prefix: String) throws -> [RepositoryObject] { try inner.list(prefix: prefix) }
+    public func list(prefix: String) async throws -> [RepositoryObject] { try await inner.list(prefix: prefix) }
 
-    public func delete(keys: [String]) throws { try inner.delete(keys: keys) }
+    public func delete(keys: [String]) async throws { try await inner.delete(keys: keys) }
 
-    public func incompleteUploads(prefix: String) throws -> [String] { try inner.incompleteUploads(prefix: prefix) }
+    public func incompleteUploads(prefix: String) async throws -> [String] { try await inner.incompleteUploads(prefix: prefix) }
 
     @discardableResult
-    public func abortIncompleteUploads(prefix: String) throws -> Int {
-        try inner.abortIncompleteUploads(prefix: prefix)
+    public func abortIncompleteUploads(prefix: String) async throws -> Int {
+        try await inner.abortIncompleteUploads(prefix: prefix)
     }
 }
 
 /// Compresses and encrypts one object into the store's writer (S3: parallel multipart parts of the stored bytes).
 final class EncryptingObjectWriter: RepositoryObjectWriter {
-    private let inner: any RepositoryObjectWriter
+    private let sink: any RepositoryObjectWriter
     private let encryptor: ObjectEncryptor
-    private let key: String
 
-    init(inner: any RepositoryObjectWriter, encryptor: ObjectEncryptor, key: String) {
-        self.inner = inner
+    init(sink: any RepositoryObjectWriter, encryptor: ObjectEncryptor) {
+        self.sink = sink
         self.encryptor = encryptor
-        self.key = key
     }
 
-    func write(_ bytes: UnsafeRawBufferPointer) throws {
-        try encryptor.write(bytes) { try inner.write($0) }
+    func write(_ bytes: [UInt8]) async throws {
+        var sealed: [[UInt8]] = []
+        try bytes.withUnsafeBytes { plain in try encryptor.write(plain) { sealed.append(Array($0)) } }
+        for chunk in sealed { try await sink.write(chunk) }
     }
-
-    /// The object with `size` = plaintext bytes and `storedSize` = the bytes the store holds.
-    func finish() throws -> RepositoryObject {
-        try encryptor.finish { try inner.write($0) }
-        let stored = try inner.finish()
-        return RepositoryObject(key: key, size: encryptor.plaintextBytes, etag: stored.etag, storedSize: stored.size)
-    }
-
-    func abort() { inner.abort() }
 }

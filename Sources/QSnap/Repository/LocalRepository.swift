@@ -31,7 +31,11 @@ public struct LocalRepository: Repository {
     public var displayURL: String { root }
 
     /// The file path of `key` (refusing keys that are not plain relative paths).
-    public func path(_ key: String) throws -> String {
+    public func path(_ key: String) throws -> String { try Self.path(of: key, root: root) }
+
+    /// The file path of `key` below the repository directory `root` (refusing keys that are not plain relative
+    /// paths).
+    public static func path(of key: String, root: String) throws -> String {
         let parts = key.split(separator: "/", omittingEmptySubsequences: false)
         guard !key.isEmpty, !key.hasPrefix("/"), !parts.contains(".."), !parts.contains("."), !key.contains("\0") else {
             throw QSnapError(
@@ -40,25 +44,27 @@ public struct LocalRepository: Repository {
         return root + "/" + key
     }
 
-    public func makeWriter(key: String, expectedSize: Int64?) throws -> any RepositoryObjectWriter {
-        try LocalObjectWriter(finalPath: path(key), key: key)
-    }
+    public var localRoot: String? { root }
 
-    public func put(key: String, bytes: [UInt8]) throws {
-        let writer = try makeWriter(key: key, expectedSize: Int64(bytes.count))
+    public func write(
+        key: String, expectedSize: Int64?, _ produce: (any RepositoryObjectWriter) async throws -> Void
+    ) async throws -> RepositoryObject {
+        let writer = try LocalObjectWriter(finalPath: path(key), key: key)
         do {
-            try bytes.withUnsafeBytes { try writer.write($0) }
-            _ = try writer.finish()
+            try await produce(writer)
+            return try writer.finish()
         } catch {
             writer.abort()
             throw error
         }
     }
 
+    public func put(key: String, bytes: [UInt8]) async throws {
+        _ = try await write(key: key, expectedSize: Int64(bytes.count)) { try await $0.write(bytes) }
+    }
+
     @discardableResult
-    public func get(key: String, cancellation: CancellationFlag?, onBody: (UnsafeRawBufferPointer) throws -> Void)
-        throws -> Int64
-    {
+    public func get(key: String, onBody: ([UInt8]) async throws -> Void) async throws -> Int64 {
         let p = try path(key)
         let fd = open(p, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
@@ -66,19 +72,18 @@ public struct LocalRepository: Repository {
                 .failure("repo.missing-object"), "\(p) cannot be read: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var total: Int64 = 0
         while true {
-            if let cancellation, cancellation.isCancelled { throw CancellationFlag.cancelledError("reading \(p)") }
-            let n = read(fd, buffer.baseAddress, buffer.count)
+            try Task.checkCancellation()
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             guard n >= 0 else {
                 throw QSnapError(.failure("repo.read"), "reading \(p) failed: \(String(cString: strerror(errno)))")
             }
             if n == 0 { return total }
             total += Int64(n)
-            try onBody(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            try await onBody(n == buffer.count ? buffer : Array(buffer[0..<n]))
         }
     }
 
@@ -144,7 +149,7 @@ public struct LocalRepository: Repository {
     }
 }
 
-/// Writes one local object through a temporary file.
+/// Writes one local object through a temporary file (``LocalRepository/write(key:expectedSize:_:)``).
 final class LocalObjectWriter: RepositoryObjectWriter {
     private let finalPath: String
     private let tempPath: String
@@ -167,6 +172,8 @@ final class LocalObjectWriter: RepositoryObjectWriter {
     }
 
     deinit { if fd >= 0 { abort() } }
+
+    func write(_ bytes: [UInt8]) async throws { try bytes.withUnsafeBytes { try write($0) } }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard fd >= 0 else { throw QSnapError(.failure("repo.write"), "write after finish or abort of \(key)") }

@@ -10,30 +10,30 @@ public enum ManifestStore {
     }
 
     /// Writes a manifest atomically (the last write of a backup).
-    public static func write(_ manifest: BackupManifest, to repository: any Repository) throws {
-        try repository.put(key: BackupLayout.manifest(manifest.id), bytes: encode(manifest))
+    public static func write(_ manifest: BackupManifest, to repository: any Repository) async throws {
+        try await repository.put(key: BackupLayout.manifest(manifest.id), bytes: encode(manifest))
     }
 
     /// Reads the manifest of a backup.
     /// - Throws: `usage("backup.not-found")` when the backup has no manifest.
-    public static func read(_ id: String, from repository: any Repository) throws -> BackupManifest {
+    public static func read(_ id: String, from repository: any Repository) async throws -> BackupManifest {
         guard BackupLayout.isValidID(id) else {
             throw QSnapError(
                 .usage("backup.id"),
                 "\(id.prefix(80)) is not a backup id (they look like 20261121T103000Z-1a2b3c); see qsnap list")
         }
-        guard try repository.head(key: BackupLayout.folder(id) + "deleting.json") == nil else {
+        guard try await repository.head(key: BackupLayout.folder(id) + "deleting.json") == nil else {
             throw QSnapError(
                 .usage("backup.being-deleted"),
                 "backup \(id) is being deleted by a prune (backups/\(id)/deleting.json); run qsnap prune --yes again to finish"
             )
         }
-        guard try repository.head(key: BackupLayout.manifest(id)) != nil else {
+        guard try await repository.head(key: BackupLayout.manifest(id)) != nil else {
             throw QSnapError(
                 .usage("backup.not-found"),
                 "backup \(id) does not exist in \(repository.displayURL) (no manifest); see qsnap list")
         }
-        let bytes = try repository.getAll(key: BackupLayout.manifest(id))
+        let bytes = try await repository.getAll(key: BackupLayout.manifest(id))
         do {
             return try JSONDecoder().decode(BackupManifest.self, from: Data(bytes))
         } catch {
@@ -45,8 +45,8 @@ public enum ManifestStore {
     /// The tags and pin of one manifest, read leniently (only those two fields; absent ones default).
     /// - Throws: `verificationFailed("backup.manifest")` when the manifest is not JSON with such fields: a prune
     ///   cannot know whether it is pinned, so it must not plan around it.
-    public static func labels(_ id: String, from repository: any Repository) throws -> BackupLabels {
-        let bytes = try repository.getAll(key: BackupLayout.manifest(id))
+    public static func labels(_ id: String, from repository: any Repository) async throws -> BackupLabels {
+        let bytes = try await repository.getAll(key: BackupLayout.manifest(id))
         do {
             return try JSONDecoder().decode(BackupLabels.self, from: Data(bytes))
         } catch {
@@ -58,17 +58,17 @@ public enum ManifestStore {
     }
 
     /// The labels of every complete backup of `inventory`, by id.
-    public static func labels(of inventory: RepositoryInventory, in repository: any Repository) throws
+    public static func labels(of inventory: RepositoryInventory, in repository: any Repository) async throws
         -> [String: BackupLabels]
     {
-        try protections(of: inventory, in: repository).labels
+        try await protections(of: inventory, in: repository).labels
     }
 
     /// The labels and Object Lock retention of one backup, from one read of its manifest.
-    public static func protection(_ id: String, from repository: any Repository) throws
+    public static func protection(_ id: String, from repository: any Repository) async throws
         -> (labels: BackupLabels, lock: BackupObjectLock)
     {
-        let bytes = try repository.getAll(key: BackupLayout.manifest(id))
+        let bytes = try await repository.getAll(key: BackupLayout.manifest(id))
         do {
             return (
                 try JSONDecoder().decode(BackupLabels.self, from: Data(bytes)),
@@ -83,13 +83,13 @@ public enum ManifestStore {
     }
 
     /// The labels and Object Lock retention of every complete backup of `inventory`, by id (one read each).
-    public static func protections(of inventory: RepositoryInventory, in repository: any Repository) throws
+    public static func protections(of inventory: RepositoryInventory, in repository: any Repository) async throws
         -> (labels: [String: BackupLabels], locks: [String: BackupObjectLock])
     {
         var labels: [String: BackupLabels] = [:]
         var locks: [String: BackupObjectLock] = [:]
         for entry in inventory.completeEntries {
-            let p = try protection(entry.id, from: repository)
+            let p = try await protection(entry.id, from: repository)
             labels[entry.id] = p.labels
             locks[entry.id] = p.lock
         }
@@ -98,8 +98,8 @@ public enum ManifestStore {
 
     /// Ids of every complete backup (those with a manifest), oldest first. A backup a prune has started to delete
     /// (`backups/<id>/deleting.json`) is no longer one, even while its manifest still exists.
-    public static func backupIDs(in repository: any Repository) throws -> [String] {
-        let keys = try repository.list(prefix: BackupLayout.backupsFolder).map(\.key)
+    public static func backupIDs(in repository: any Repository) async throws -> [String] {
+        let keys = try await repository.list(prefix: BackupLayout.backupsFolder).map(\.key)
         let deleting = Set(keys.filter { $0.hasSuffix("/deleting.json") }.compactMap(BackupLayout.backupID(inKey:)))
         return keys.filter { $0.hasSuffix("/manifest.json") }
             .compactMap(BackupLayout.backupID(inKey:))
@@ -108,9 +108,9 @@ public enum ManifestStore {
     }
 
     /// Resolves `latest` or an id to an id.
-    public static func resolve(_ idOrLatest: String, in repository: any Repository) throws -> String {
+    public static func resolve(_ idOrLatest: String, in repository: any Repository) async throws -> String {
         guard idOrLatest == "latest" else { return idOrLatest }
-        guard let last = try backupIDs(in: repository).last else {
+        guard let last = try await backupIDs(in: repository).last else {
             throw QSnapError(.usage("backup.none"), "\(repository.displayURL) holds no backup yet")
         }
         return last

@@ -6,9 +6,9 @@ import QSnapCore
 public enum RepositoryKeyring {
     /// The repository's config, or `nil` when it has none yet (a new directory, or a plain repository before its
     /// first backup).
-    public static func config(of raw: any Repository) throws -> RepositoryConfig? {
-        guard try raw.head(key: BackupLayout.marker) != nil else { return nil }
-        return try RepositoryConfig(
+    public static func config(of raw: any Repository) async throws -> RepositoryConfig? {
+        guard try await raw.head(key: BackupLayout.marker) != nil else { return nil }
+        return try await RepositoryConfig(
             parsing: raw.getAll(key: BackupLayout.marker, limit: 1 << 16),
             location: "\(raw.displayURL)/\(BackupLayout.marker)")
     }
@@ -17,22 +17,22 @@ public enum RepositoryKeyring {
     /// for an encrypted repository).
     /// - Throws: `usage("key.password-missing")` when an encrypted repository gets no password;
     ///   `keyRejected("key.wrong-password")` (exit 6) when it opens none of the key files.
-    public static func open(_ raw: any Repository, password: () throws -> String?) throws -> any Repository {
-        guard let config = try config(of: raw), let encryption = config.encryption else { return raw }
+    public static func open(_ raw: any Repository, password: () throws -> String?) async throws -> any Repository {
+        guard let config = try await config(of: raw), let encryption = config.encryption else { return raw }
         guard let password = try password(), !password.isEmpty else {
             throw QSnapError(
                 .usage("key.password-missing"),
                 "\(raw.displayURL) is an encrypted repository: give its password with QSNAP_PASSWORD, QSNAP_PASSWORD_FILE or --password-command"
             )
         }
-        return try unlock(raw, encryption: encryption, password: password)
+        return try await unlock(raw, encryption: encryption, password: password)
     }
 
     /// Tries `password` on every key file.
-    static func unlock(_ raw: any Repository, encryption: RepositoryConfig.Encryption, password: String) throws
+    static func unlock(_ raw: any Repository, encryption: RepositoryConfig.Encryption, password: String) async throws
         -> EncryptedRepository
     {
-        let files = try keyFiles(raw, encryption: encryption)
+        let files = try await keyFiles(raw, encryption: encryption)
         guard !files.isEmpty else {
             throw QSnapError(
                 .keyRejected("key.none"),
@@ -50,17 +50,18 @@ public enum RepositoryKeyring {
     }
 
     /// Every key file, by id.
-    static func keyFiles(_ raw: any Repository, encryption: RepositoryConfig.Encryption) throws -> [KeyFile] {
-        try raw.list(prefix: encryption.keys).filter { $0.key.hasSuffix(".json") }.map { object in
+    static func keyFiles(_ raw: any Repository, encryption: RepositoryConfig.Encryption) async throws -> [KeyFile] {
+        var files: [KeyFile] = []
+        for object in try await raw.list(prefix: encryption.keys) where object.key.hasSuffix(".json") {
+            let bytes = try await raw.getAll(key: object.key, limit: 1 << 16)
             do {
-                return try JSONDecoder().decode(KeyFile.self, from: Data(raw.getAll(key: object.key, limit: 1 << 16)))
-            } catch let error as QSnapError {
-                throw error
+                files.append(try JSONDecoder().decode(KeyFile.self, from: Data(bytes)))
             } catch {
                 throw QSnapError(
                     .refused("key.file"), "\(raw.displayURL)/\(object.key) is not a qsnap key file: \(error)")
             }
-        }.sorted { $0.created == $1.created ? $0.id < $1.id : $0.created < $1.created }
+        }
+        return files.sorted { $0.created == $1.created ? $0.id < $1.id : $0.created < $1.created }
     }
 
     /// What `repo init` made.
@@ -77,14 +78,14 @@ public enum RepositoryKeyring {
     public static func initialize(
         _ raw: any Repository, encrypted: Bool, compression: ObjectCompression,
         password: String?
-    ) throws -> Initialized {
-        if let existing = try config(of: raw) {
+    ) async throws -> Initialized {
+        if let existing = try await config(of: raw) {
             throw QSnapError(
                 .refused("repo.initialized"),
                 "\(raw.displayURL) is already a qsnap repository (\(existing.encryption == nil ? "plain" : "encrypted")); nothing was changed"
             )
         }
-        guard try raw.list(prefix: BackupLayout.backupsFolder).isEmpty else {
+        guard try await raw.list(prefix: BackupLayout.backupsFolder).isEmpty else {
             throw QSnapError(
                 .refused("repo.has-backups"),
                 "\(raw.displayURL) already holds backups: it stays a plain repository (encrypt by backing up into a new one); nothing was changed"
@@ -96,7 +97,7 @@ public enum RepositoryKeyring {
                     .usage("repo.compression"),
                     "--compression needs --encryption aes-256-gcm: a plain repository stores the snapshots as they are")
             }
-            try raw.put(key: BackupLayout.marker, bytes: RepositoryConfig.plain.bytes)
+            try await raw.put(key: BackupLayout.marker, bytes: RepositoryConfig.plain.bytes)
             return Initialized(repository: raw.displayURL, encryption: "none", compression: "none", keyID: nil)
         }
         guard let password, !password.isEmpty else {
@@ -107,8 +108,8 @@ public enum RepositoryKeyring {
         let config = RepositoryConfig.encrypted()
         let secrets = RepositorySecrets(masterKey: .random(), compression: compression)
         let file = try KeyFile.wrap(secrets, password: password, created: now(), host: ProcessInfo.processInfo.hostName)
-        try raw.put(key: config.encryption!.keys + file.id + ".json", bytes: file.bytes)
-        try raw.put(key: BackupLayout.marker, bytes: config.bytes)
+        try await raw.put(key: config.encryption!.keys + file.id + ".json", bytes: file.bytes)
+        try await raw.put(key: BackupLayout.marker, bytes: config.bytes)
         return Initialized(
             repository: raw.displayURL, encryption: "aes-256-gcm", compression: compression.description,
             keyID: file.id)
@@ -123,14 +124,14 @@ public enum RepositoryKeyring {
     }
 
     /// The keys of an open encrypted repository; `current` marks the one its password opened.
-    public static func list(_ repository: EncryptedRepository) throws -> [KeySummary] {
-        try keyFiles(repository.inner, encryption: repository.config).map {
+    public static func list(_ repository: EncryptedRepository) async throws -> [KeySummary] {
+        try await keyFiles(repository.inner, encryption: repository.config).map {
             KeySummary(id: $0.id, created: $0.created, host: $0.host, current: $0.id == repository.keyID)
         }
     }
 
     /// Wraps the master key under a new password as a new key file.
-    public static func add(to repository: EncryptedRepository, password: String) throws -> KeySummary {
+    public static func add(to repository: EncryptedRepository, password: String) async throws -> KeySummary {
         guard !password.isEmpty else {
             throw QSnapError(
                 .usage("key.password-missing"),
@@ -140,14 +141,14 @@ public enum RepositoryKeyring {
         let file = try KeyFile.wrap(
             repository.secrets, password: password, created: now(),
             host: ProcessInfo.processInfo.hostName)
-        try repository.inner.put(key: repository.config.keys + file.id + ".json", bytes: file.bytes)
+        try await repository.inner.put(key: repository.config.keys + file.id + ".json", bytes: file.bytes)
         return KeySummary(id: file.id, created: file.created, host: file.host, current: false)
     }
 
     /// Removes key `id` (not the one in use: open the repository with another key's password to remove it).
     /// - Throws: `usage("key.not-found")`, `refused("key.in-use")`.
-    public static func remove(_ id: String, from repository: EncryptedRepository) throws {
-        guard KeyFile.isValidID(id), try repository.inner.head(key: repository.config.keys + id + ".json") != nil else {
+    public static func remove(_ id: String, from repository: EncryptedRepository) async throws {
+        guard KeyFile.isValidID(id), try await repository.inner.head(key: repository.config.keys + id + ".json") != nil else {
             throw QSnapError(
                 .usage("key.not-found"), "\(repository.displayURL) has no key \(id.prefix(40)); see qsnap key list")
         }
@@ -157,7 +158,7 @@ public enum RepositoryKeyring {
                 "key \(id) is the one this password opened: open the repository with another key's password to remove it (a repository keeps at least one key)"
             )
         }
-        try repository.inner.delete(keys: [repository.config.keys + id + ".json"])
+        try await repository.inner.delete(keys: [repository.config.keys + id + ".json"])
     }
 
     private static func now() -> String { ISO8601DateFormatter().string(from: Date()) }

@@ -34,32 +34,38 @@ public struct S3Repository: Repository {
         prefix.isEmpty ? key : String(key.dropFirst(prefix.count + 1))
     }
 
-    public func makeWriter(key: String, expectedSize: Int64?) throws -> any RepositoryObjectWriter {
+    public func write(
+        key: String, expectedSize: Int64?, _ produce: (any RepositoryObjectWriter) async throws -> Void
+    ) async throws -> RepositoryObject {
         var options = writerOptions
         options.expectedSize = expectedSize
-        return S3RepositoryWriter(
-            writer: try S3ObjectWriter(client: client, key: full(key), options: options), key: key)
+        let result = try await S3ObjectWriter.upload(client: client, key: full(key), options: options) { writer in
+            try await produce(S3RepositoryWriter(writer: writer))
+        }
+        return RepositoryObject(key: key, size: result.size, etag: result.etag)
     }
 
-    public func put(key: String, bytes: [UInt8]) throws {
+    public func presignedURL(key: String, expires: Int) async throws -> String? {
+        try await client.presignGET(key: full(key), expires: expires)
+    }
+
+    public func put(key: String, bytes: [UInt8]) async throws {
         let isManifest = key.hasSuffix("/manifest.json") && BackupLayout.backupID(inKey: key) != nil
-        _ = try client.putObject(
+        _ = try await client.putObject(
             key: full(key), payload: .bytes(bytes), contentType: "application/json",
             role: isManifest ? .record : .control)
     }
 
     @discardableResult
-    public func get(key: String, cancellation: CancellationFlag?, onBody: (UnsafeRawBufferPointer) throws -> Void)
-        throws -> Int64
-    {
-        try client.getObject(key: full(key), cancellation: cancellation, onBody: onBody).size
+    public func get(key: String, onBody: ([UInt8]) async throws -> Void) async throws -> Int64 {
+        try await client.getObject(key: full(key), onBody: onBody).size
     }
 
     /// An object's bytes and ETag, `nil` when it does not exist.
-    public func getWithETag(key: String) throws -> (bytes: [UInt8], etag: String)? {
+    public func getWithETag(key: String) async throws -> (bytes: [UInt8], etag: String)? {
         var bytes: [UInt8] = []
         do {
-            let info = try client.getObject(key: full(key)) { bytes.append(contentsOf: $0) }
+            let info = try await client.getObject(key: full(key)) { bytes.append(contentsOf: $0) }
             return (bytes, info.etag)
         } catch let error as QSnapError where error.code.identifier == "s3.not-found" {
             return nil
@@ -67,9 +73,9 @@ public struct S3Repository: Repository {
     }
 
     /// A PutObject under `condition`; `false` when the condition does not hold (412, 409, or 404 for `If-Match`).
-    public func putConditionally(key: String, bytes: [UInt8], condition: S3WriteCondition) throws -> Bool {
+    public func putConditionally(key: String, bytes: [UInt8], condition: S3WriteCondition) async throws -> Bool {
         do {
-            _ = try client.putObject(
+            _ = try await client.putObject(
                 key: full(key), payload: .bytes(bytes), contentType: "application/json", role: .control,
                 condition: condition)
             return true
@@ -84,22 +90,25 @@ public struct S3Repository: Repository {
     /// value by writing a probe object under `locks/`: a create must succeed, a second create and a replace with a
     /// wrong ETag must both be refused. A store that ignores the headers (it overwrites) or rejects them
     /// (`NotImplemented`, 400, 501) answers no. The probe is deleted afterwards.
-    public func probeConditionalWrites() throws -> Bool {
+    public func probeConditionalWrites() async throws -> Bool {
         if let known = conditionalWrites.withLock({ $0 }) { return known }
         let probe = "locks/conditional-write-probe-\(UUID().uuidString.lowercased()).json"
         let body = Array("{\"probe\":true}".utf8)
-        defer { try? delete(keys: [probe]) }
         let supported: Bool
         do {
-            let created = try putConditionally(key: probe, bytes: body, condition: .ifNoneMatch)
-            let again = try putConditionally(key: probe, bytes: body, condition: .ifNoneMatch)
-            let wrongETag = try putConditionally(
+            let created = try await putConditionally(key: probe, bytes: body, condition: .ifNoneMatch)
+            let again = try await putConditionally(key: probe, bytes: body, condition: .ifNoneMatch)
+            let wrongETag = try await putConditionally(
                 key: probe, bytes: body, condition: .ifMatch("00000000000000000000000000000000"))
             supported = created && !again && !wrongETag
         } catch let error as QSnapError where Self.meansUnsupported(error) {
             client.logger.debug("S3 conditional writes: not supported by the store (\(error.message))")
             supported = false
+        } catch {
+            try? await delete(keys: [probe])
+            throw error
         }
+        try? await delete(keys: [probe])
         client.logger.debug(
             "repository lock on \(displayURL): \(supported ? "conditional writes (If-None-Match / If-Match)" : "write, settle, read back (the store has no conditional writes)")"
         )
@@ -112,38 +121,38 @@ public struct S3Repository: Repository {
         return failure.code == "NotImplemented" || failure.status == 501 || failure.status == 400
     }
 
-    public func head(key: String) throws -> RepositoryObject? {
-        try client.headObject(key: full(key)).map { RepositoryObject(key: key, size: $0.size, etag: $0.etag) }
+    public func head(key: String) async throws -> RepositoryObject? {
+        try await client.headObject(key: full(key)).map { RepositoryObject(key: key, size: $0.size, etag: $0.etag) }
     }
 
-    public func list(prefix sub: String) throws -> [RepositoryObject] {
-        try client.listObjectsV2(prefix: full(sub)).objects
+    public func list(prefix sub: String) async throws -> [RepositoryObject] {
+        try await client.listObjectsV2(prefix: full(sub)).objects
             .map { RepositoryObject(key: relative($0.key), size: $0.size, etag: $0.etag) }
             .sorted { $0.key < $1.key }
     }
 
-    public func delete(keys: [String]) throws {
+    public func delete(keys: [String]) async throws {
         guard !keys.isEmpty else { return }
-        try client.deleteObjects(keys: keys.map(full))
+        try await client.deleteObjects(keys: keys.map(full))
     }
 
-    public func incompleteUploads(prefix sub: String) throws -> [String] {
-        try uploads(sub).map { "\($0.key) (upload \($0.uploadID.prefix(12))…)" }
+    public func incompleteUploads(prefix sub: String) async throws -> [String] {
+        try await uploads(sub).map { "\($0.key) (upload \($0.uploadID.prefix(12))…)" }
     }
 
     /// ListMultipartUploads; rclone answers 404 NoSuchUpload when there are none, which means an empty list.
-    private func uploads(_ sub: String) throws -> [S3MultipartUploadInfo] {
+    private func uploads(_ sub: String) async throws -> [S3MultipartUploadInfo] {
         do {
-            return try client.listMultipartUploads(prefix: full(sub))
+            return try await client.listMultipartUploads(prefix: full(sub))
         } catch let error as QSnapError where error.code.identifier == "s3.no-such-upload" {
             return []
         }
     }
 
     @discardableResult
-    public func abortIncompleteUploads(prefix sub: String) throws -> Int {
-        let uploads = try uploads(sub)
-        for upload in uploads { try client.abortMultipartUpload(key: upload.key, uploadID: upload.uploadID) }
+    public func abortIncompleteUploads(prefix sub: String) async throws -> Int {
+        let uploads = try await uploads(sub)
+        for upload in uploads { try await client.abortMultipartUpload(key: upload.key, uploadID: upload.uploadID) }
         return uploads.count
     }
 }
@@ -151,21 +160,10 @@ public struct S3Repository: Repository {
 /// Adapts ``S3ObjectWriter`` to ``RepositoryObjectWriter``.
 final class S3RepositoryWriter: RepositoryObjectWriter {
     private let writer: S3ObjectWriter
-    private let key: String
 
-    init(writer: S3ObjectWriter, key: String) {
-        self.writer = writer
-        self.key = key
-    }
+    init(writer: S3ObjectWriter) { self.writer = writer }
 
-    func write(_ bytes: UnsafeRawBufferPointer) throws { try writer.write(bytes) }
-
-    func finish() throws -> RepositoryObject {
-        let result = try writer.finish()
-        return RepositoryObject(key: key, size: result.size, etag: result.etag)
-    }
-
-    func abort() { writer.abort() }
+    func write(_ bytes: [UInt8]) async throws { try await writer.write(bytes) }
 }
 
 /// The cached answer of ``S3Repository/probeConditionalWrites()``, shared by copies of the repository value.

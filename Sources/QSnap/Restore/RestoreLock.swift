@@ -74,7 +74,7 @@ struct RestoreLock {
     /// - Returns: the staging collections of a gone holder whose lock was taken over (leftovers to remove).
     /// - Throws: `busy("restore.locked")` (exit 5) when another restore of the same base holds it.
     @discardableResult
-    func acquire(backupID: String, staging: [String]) throws -> [String] {
+    func acquire(backupID: String, staging: [String]) async throws -> [String] {
         let holder = Holder(
             host: ProcessInfo.processInfo.hostName, pid: getpid(), backup: backupID,
             started: ISO8601DateFormatter().string(from: Date()), staging: staging)
@@ -88,14 +88,14 @@ struct RestoreLock {
         var tookOver = false
         for _ in 0..<5 {
             do {
-                try client.createCollection(lock, config: .object(body))
+                try await client.createCollection(lock, config: .object(body))
                 logger.info("holding the restore lock \(lock)")
                 return inherited
             } catch let error as QSnapError {
-                guard try client.collectionExists(lock) else { throw error }
+                guard try await client.collectionExists(lock) else { throw error }
                 let current: Holder?
                 do {
-                    current = hasMetadata ? Holder(metadata: try client.collectionInfo(lock).config["metadata"]) : nil
+                    current = await hasMetadata ? Holder(metadata: try client.collectionInfo(lock).config["metadata"]) : nil
                 } catch let gone as QSnapError where gone.qdrantFailure?.status == 404 {
                     continue  // released between our create and our look: try again
                 }
@@ -103,7 +103,7 @@ struct RestoreLock {
                 if let current, current == holder { return inherited }
                 if !tookOver, let current, current.isGoneFromThisHost {
                     logger.notice("taking over \(lock): its holder (pid \(current.pid) on this host) is gone")
-                    try client.deleteCollection(lock)
+                    try await client.deleteCollection(lock)
                     inherited = current.staging
                     tookOver = true
                     continue
@@ -124,10 +124,10 @@ struct RestoreLock {
 
     /// The holder of a lock left by a restore that is gone (it ran on this host and its process no longer exists),
     /// or `nil` when there is no such lock.
-    static func orphan(base: String, client: QdrantClient) throws -> Holder? {
+    static func orphan(base: String, client: QdrantClient) async throws -> Holder? {
         let lock = name(base: base)
-        guard try client.collectionExists(lock),
-            let holder = Holder(metadata: try client.collectionInfo(lock).config["metadata"]),
+        guard try await client.collectionExists(lock),
+            let holder = await Holder(metadata: try client.collectionInfo(lock).config["metadata"]),
             holder.isGoneFromThisHost
         else { return nil }
         return holder
@@ -135,9 +135,9 @@ struct RestoreLock {
 
     /// Deletes the lock collection (best effort: a failure is logged, and the next restore takes the lock over on
     /// this host or names it for removal by hand).
-    func release() {
+    func release() async {
         let lock = Self.name(base: base)
-        do { try client.deleteCollection(lock) } catch {
+        do { try await client.deleteCollection(lock) } catch {
             logger.warning("could not remove the restore lock \(lock): \(error)")
         }
     }

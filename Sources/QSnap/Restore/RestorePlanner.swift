@@ -52,7 +52,7 @@ public struct RestorePlanner: Sendable {
     }
 
     /// Builds the plan and evaluates every gate.
-    public func plan() throws -> RestorePlan {
+    public func plan() async throws -> RestorePlan {
         let selected = try selectedCollections()
         if selected.count > 1, options.asName != nil || options.alias != nil {
             throw QSnapError(
@@ -93,8 +93,8 @@ public struct RestorePlanner: Sendable {
             for a in aliases { if let t = target.aliases[a] { current[a] = t } }
             let replacedName = target.aliases[mainAlias] ?? (target.collections.contains(mainAlias) ? mainAlias : nil)
             var replacedConfig: JSONValue?
-            if let replacedName { replacedConfig = try target.nodes[0].client.collectionInfo(replacedName).config }
-            let foreign = try target.collections.contains(staging) && !target.isMarkedStaging(staging)
+            if let replacedName { replacedConfig = try await target.nodes[0].client.collectionInfo(replacedName).config }
+            let foreign = try await target.collections.contains(staging) ? !target.isMarkedStaging(staging) : false
             topologyResults.append(
                 TopologyGate.evaluate(
                     TopologyGate.Input(
@@ -108,7 +108,7 @@ public struct RestorePlanner: Sendable {
                     name: c.name, footprintBytes: MemoryFootprint.bytes(config: c.config, points: c.pointsCount),
                     replicas: replicas))
             allAliases += aliases
-            plans.append(
+            await plans.append(
                 RestorePlan.CollectionPlan(
                     source: c.name, base: base, staging: staging, aliases: aliases, currentTargets: current,
                     stale: try target.staleStaging(base: base),

@@ -65,24 +65,34 @@ public final class RestoreRunner: @unchecked Sendable {
     /// Runs the restore.
     /// - Throws: the first failure (`verificationFailed` for a verification mismatch), after the staging
     ///   collections were deleted.
-    public func run() throws -> RestoreResult {
+    public func run() async throws -> RestoreResult {
         if let refusal = plan.refusal { throw refusal }
-        defer { sender.finishCleanups() }
         // Before anything changes: a read-only key or a JWT without manage access is refused here, not by a 403 mid-way.
-        try QdrantAccessCheck(role: "target", client: target.nodes[0].client, logger: logger)
+        try await QdrantAccessCheck(role: "target", client: target.nodes[0].client, logger: logger)
             .require(.manage(operation: "restore (it creates collections, recovers snapshots and switches aliases)"))
         // One restore of a collection at a time on this target: the second is refused (exit 5), not interleaved.
         var locks: [RestoreLock] = []
-        defer { for lock in locks.reversed() { lock.release() } }
-        for base in Set(plan.collections.map(\.base)).sorted() {
-            let lock = RestoreLock(
-                client: target.nodes[0].client, base: base,
-                hasMetadata: target.hasCollectionMetadata, logger: logger)
-            inherited.formUnion(
-                try lock.acquire(
-                    backupID: manifest.id, staging: plan.collections.filter { $0.base == base }.map(\.staging)))
-            locks.append(lock)
+        do {
+            for base in Set(plan.collections.map(\.base)).sorted() {
+                let lock = RestoreLock(
+                    client: target.nodes[0].client, base: base,
+                    hasMetadata: target.hasCollectionMetadata, logger: logger)
+                inherited.formUnion(
+                    try await lock.acquire(
+                        backupID: manifest.id, staging: plan.collections.filter { $0.base == base }.map(\.staging)))
+                locks.append(lock)
+            }
+            let result = try await runSteps()
+            for lock in locks.reversed() { await lock.release() }
+            return result
+        } catch {
+            for lock in locks.reversed() { await lock.release() }
+            throw error
         }
+    }
+
+    /// The restore's steps, with the restore locks held.
+    private func runSteps() async throws -> RestoreResult {
         let started = Date()
         if plan.transport != askedTransport && askedTransport != .auto {
             let why =
@@ -91,7 +101,7 @@ public final class RestoreRunner: @unchecked Sendable {
                 : "Qdrant Cloud nodes cannot download from a URL"
             logger.notice("using the upload transport instead of --transport \(askedTransport.rawValue): \(why)")
         }
-        if plan.transport == .url || manifest.kind == .full { try inspectObjects() }
+        if plan.transport == .url || manifest.kind == .full { try await inspectObjects() }
         var machine = RestoreStateMachine()
         var action = machine.event(.start)
         while true {
@@ -107,15 +117,15 @@ public final class RestoreRunner: @unchecked Sendable {
             }
             switch action {
             case .cleanStale:
-                action = machine.event(attempt { try cleanStale() } ?? .cleaned)
+                action = machine.event(await attempt { try await cleanStale() } ?? .cleaned)
             case .recoverNext:
-                action = machine.event(attempt { try recoverNext() } ?? .recovered(remaining: queue.count))
+                action = machine.event(await attempt { try await recoverNext() } ?? .recovered(remaining: queue.count))
             case .verify:
-                action = machine.event(attempt { try verifyAll() } ?? .verified)
+                action = machine.event(await attempt { try await verifyAll() } ?? .verified)
             case .switchAliases:
-                action = machine.event(attempt { try switchAliases() } ?? .switched)
+                action = machine.event(await attempt { try await switchAliases() } ?? .switched)
             case .deleteStaging:
-                action = machine.event(deleteStaging())
+                action = await machine.event(deleteStaging())
             case .finish:
                 let (aliases, previous) = aliasTargets()
                 return RestoreResult(
@@ -132,9 +142,9 @@ public final class RestoreRunner: @unchecked Sendable {
     }
 
     /// Runs `body`; on error records it and returns the `failed` event, else `nil`.
-    private func attempt(_ body: () throws -> Void) -> RestoreStateMachine.Event? {
+    private func attempt(_ body: () async throws -> Void) async -> RestoreStateMachine.Event? {
         do {
-            try body()
+            try await body()
             return nil
         } catch {
             let wrapped = (error as? QSnapError) ?? QSnapError(.failure("restore.failed"), "\(error)")
@@ -155,12 +165,12 @@ public final class RestoreRunner: @unchecked Sendable {
     /// node receives the object's last bytes only once the whole object passed, so an unsafe or damaged object is
     /// never recovered either; the restore then fails with the same exit code (3 or 4) and removes the staging
     /// collection when an earlier object had created it.
-    private func inspectObjects() throws {
+    private func inspectObjects() async throws {
         var reports: [String: SnapshotReport?] = [:]
         for c in plan.collections.indices {
             for object in objects(of: c) where reports[object.key] == nil {
                 do {
-                    let inspected = try sender.inspect(object)
+                    let inspected = try await sender.inspect(object)
                     reports[object.key] = inspected.report
                     if object.sha256 == nil { computedSHA256[object.key] = inspected.sha256 }
                 } catch let error as QSnapError {
@@ -184,13 +194,13 @@ public final class RestoreRunner: @unchecked Sendable {
         }
     }
 
-    private func cleanStale() throws {
-        try target.refresh()
+    private func cleanStale() async throws {
+        try await target.refresh()
         let client = target.nodes[0].client
         for c in plan.collections {
-            for name in try target.staleStaging(base: c.base, inherited: inherited) {
+            for name in try await target.staleStaging(base: c.base, inherited: inherited) {
                 logger.notice("removing \(name), left by an interrupted restore")
-                try client.deleteCollection(name)
+                try await client.deleteCollection(name)
                 removedStale.append(name)
             }
         }
@@ -201,19 +211,19 @@ public final class RestoreRunner: @unchecked Sendable {
         manifest.objects(of: plan.collections[collection].source)
     }
 
-    private func recoverNext() throws {
+    private func recoverNext() async throws {
         guard !queue.isEmpty else { return }
         switch queue.removeFirst() {
         case .start(let c):
-            try start(collection: c)
+            try await start(collection: c)
         case .send(let c, let o, let n, let scope):
-            try send(collection: c, object: o, node: n, scope: scope)
+            try await send(collection: c, object: o, node: n, scope: scope)
         case .indexes(let c):
-            try createIndexes(collection: c)
+            try await createIndexes(collection: c)
         }
     }
 
-    private func send(collection c: Int, object o: Int, node n: Int, scope: SnapshotScope) throws {
+    private func send(collection c: Int, object o: Int, node n: Int, scope: SnapshotScope) async throws {
         var object = objects(of: c)[o]
         // A server-side copy not yet verified: the node checks the SHA-256 qsnap computed in its inspection.
         if object.sha256 == nil { object.sha256 = computedSHA256[object.key] }
@@ -226,9 +236,9 @@ public final class RestoreRunner: @unchecked Sendable {
                 throw QSnapError(
                     .failure("restore.internal"), "\(object.key) was not inspected before sending \(source)")
             }
-            try sender.sendNested(object, nested: file, collection: name, to: node)
+            try await sender.sendNested(object, nested: file, collection: name, to: node)
         } else {
-            try sender.send(object, scope: scope, to: node)
+            try await sender.send(object, scope: scope, to: node)
         }
         progress.add(node: node.url, bytes: object.size)
         progress.objectDone(node: node.url)
@@ -238,7 +248,7 @@ public final class RestoreRunner: @unchecked Sendable {
                 seconds: Date().timeIntervalSince(t0)))
     }
 
-    private func start(collection c: Int) throws {
+    private func start(collection c: Int) async throws {
         let cp = plan.collections[c]
         let objects = self.objects(of: c)
         created.append(cp.staging)
@@ -253,7 +263,7 @@ public final class RestoreRunner: @unchecked Sendable {
                 fields["metadata"] = .object(metadata)
                 body = .object(fields)
             }
-            try target.nodes[0].client.createCollection(cp.staging, config: body)
+            try await target.nodes[0].client.createCollection(cp.staging, config: body)
         } else {
             // The first recovery creates the collection from the snapshot's own config (with payload indexes).
             let candidates = objects.indices.filter { cp.objects[$0].needed }
@@ -261,18 +271,18 @@ public final class RestoreRunner: @unchecked Sendable {
                 throw QSnapError(.failure("restore.no-objects"), "backup \(manifest.id) has no object for \(cp.source)")
             }
             let node = cp.objects[first].nodeIndex
-            try send(collection: c, object: first, node: node, scope: .collection(cp.staging))
+            try await send(collection: c, object: first, node: node, scope: .collection(cp.staging))
             // Marked at once: only a collection that carries the marker is ever removed as a leftover.
             if target.hasCollectionMetadata {
-                try target.nodes[0].client.updateCollectionMetadata(cp.staging, metadata: marker)
+                try await target.nodes[0].client.updateCollectionMetadata(cp.staging, metadata: marker)
             }
-            let local = try target.nodes[node].client.collectionCluster(cp.staging).localShards.map(\.shardId)
+            let local = try await target.nodes[node].client.collectionCluster(cp.staging).localShards.map(\.shardId)
             // A full snapshot comes from one standalone node, which held every shard.
             restored = Set(local).intersection(shards(of: objects[first], collection: c))
         }
         var nodeShards: [[Int]] = []
         for node in target.nodes {
-            nodeShards.append(try node.client.collectionCluster(cp.staging).localShards.map(\.shardId))
+            await nodeShards.append(try node.client.collectionCluster(cp.staging).localShards.map(\.shardId))
         }
         var work: [Work] = []
         if manifest.kind == .shard {
@@ -308,12 +318,12 @@ public final class RestoreRunner: @unchecked Sendable {
         queue.insert(contentsOf: work, at: 0)
     }
 
-    private func createIndexes(collection c: Int) throws {
+    private func createIndexes(collection c: Int) async throws {
         let cp = plan.collections[c]
         guard let record = manifest.collections.first(where: { $0.name == cp.source }) else { return }
         for field in PayloadIndexSchema(record.payloadSchema).fields {
             logger.notice("creating the payload index on \(field.name) (\(field.dataType)) of \(cp.staging)")
-            try target.nodes[0].client.createPayloadIndex(cp.staging, field: field.name, schema: field.fieldSchema)
+            try await target.nodes[0].client.createPayloadIndex(cp.staging, field: field.name, schema: field.fieldSchema)
         }
     }
 
@@ -324,11 +334,11 @@ public final class RestoreRunner: @unchecked Sendable {
         return Array(0..<max(record?.shardNumber ?? 1, 1))
     }
 
-    private func verifyAll() throws {
+    private func verifyAll() async throws {
         for (c, cp) in plan.collections.enumerated() {
             let record = manifest.collections.first { $0.name == cp.source }!
             let verifier = RestoreVerifier(nodes: target.nodes, logger: logger, settleTimeout: verifyTimeout)
-            let checks = try verifier.verify(collection: cp.staging, expected: record)
+            let checks = try await verifier.verify(collection: cp.staging, expected: record)
             let samples = checks.contains { $0.name == "samples" && $0.outcome == .passed } ? record.samples.count : 0
             verified.append(
                 RestoreResult.Restored(
@@ -350,8 +360,8 @@ public final class RestoreRunner: @unchecked Sendable {
         return (aliases, previous)
     }
 
-    private func switchAliases() throws {
-        try target.refresh()
+    private func switchAliases() async throws {
+        try await target.refresh()
         var actions: [AliasAction] = []
         let (aliases, previous) = aliasTargets()
         for cp in plan.collections {
@@ -364,14 +374,14 @@ public final class RestoreRunner: @unchecked Sendable {
             actions.append(.create(collection: old, alias: alias))
         }
         logger.notice("switching \(aliases.count) alias(es) in one request")
-        try target.nodes[0].client.updateAliases(actions)
+        try await target.nodes[0].client.updateAliases(actions)
     }
 
-    private func deleteStaging() -> RestoreStateMachine.Event {
+    private func deleteStaging() async -> RestoreStateMachine.Event {
         var problems: [String] = []
         for name in created.reversed() {
             do {
-                try target.nodes[0].client.deleteCollection(name)
+                try await target.nodes[0].client.deleteCollection(name)
                 logger.notice("removed the staging collection \(name)")
             } catch {
                 problems.append("\(name): \(error)")

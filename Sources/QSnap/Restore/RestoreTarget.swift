@@ -43,7 +43,7 @@ public struct RestoreTarget: Sendable {
     ///   - connection: credential, TLS settings and node URLs of the target.
     ///   - storagePath: a local path on the target's storage filesystem; its statvfs free space replaces the
     ///     telemetry estimate (single-node targets on this host).
-    public static func discover(urls: [String], connection: QdrantConnection, storagePath: String?, logger: Logger)
+    public static func discover(urls: [String], connection: QdrantConnection, storagePath: String?, logger: Logger) async
         throws
         -> RestoreTarget
     {
@@ -52,17 +52,17 @@ public struct RestoreTarget: Sendable {
         }
         var seen: [UInt64: String] = [:]
         for url in urls where urls.count > 1 {
-            let cluster = try connection.client(url, logger: logger).cluster()
+            let cluster = try await connection.client(url, logger: logger).cluster()
             if let peer = cluster.peerId, let other = seen[peer] {
                 throw QSnapError(
                     .usage("restore.target"), "\(SafeURL.display(url)) is the same node (peer \(peer)) as \(other)")
             }
             if let peer = cluster.peerId { seen[peer] = SafeURL.display(url) }
         }
-        let found = try DiscoveredNodes.discover(urls: urls, connection: connection, logger: logger)
+        let found = try await DiscoveredNodes.discover(urls: urls, connection: connection, logger: logger)
         let clusterEnabled = found.clusterEnabled
         if clusterEnabled {
-            let known = Set(try found.client(found.nodes[0]).cluster().peers.keys)
+            let known = await Set(try found.client(found.nodes[0]).cluster().peers.keys)
             let missing = known.subtracting(found.nodes.map(\.peerId))
             if !missing.isEmpty {
                 throw QSnapError(
@@ -75,8 +75,8 @@ public struct RestoreTarget: Sendable {
         var nodes: [Node] = []
         for discovered in found.nodes {
             let client = found.client(discovered)
-            let cluster = try client.cluster()
-            let telemetry = try client.telemetry(detailsLevel: 1)
+            let cluster = try await client.cluster()
+            let telemetry = try await client.telemetry(detailsLevel: 1)
             var free: Int64?
             var source = "telemetry+quotas"
             if let storagePath {
@@ -88,7 +88,7 @@ public struct RestoreTarget: Sendable {
                         .usage("restore.storage-path"),
                         "cannot read the free space of --storage-path \(storagePath); give an existing path")
                 }
-            } else if let size = telemetry.diskSizeBytes, let quotas = try client.quotas() {
+            } else if let size = telemetry.diskSizeBytes, let quotas = try await client.quotas() {
                 let percent = cluster.peerId.flatMap { quotas.peers[$0]?.diskUsagePercent } ?? quotas.diskUsagePercent
                 free = percent.map { DiskGate.freeBytes(diskSizeBytes: size, usagePercent: $0) }
             }
@@ -105,9 +105,9 @@ public struct RestoreTarget: Sendable {
             )
         }
         let first = nodes[0].client
-        let collections = try first.listCollections()
+        let collections = try await first.listCollections()
         var aliases: [String: String] = [:]
-        for a in try first.listAliases() { aliases[a.aliasName] = a.collectionName }
+        for a in try await first.listAliases() { aliases[a.aliasName] = a.collectionName }
         return RestoreTarget(nodes: nodes, clusterEnabled: clusterEnabled, collections: collections, aliases: aliases)
     }
 
@@ -122,28 +122,34 @@ public struct RestoreTarget: Sendable {
     /// True when the collection `name` exists and was made by a qsnap restore: it carries qsnap's staging marker (by
     /// name alone on targets without collection metadata), or the restore lock left by a killed restore on this host
     /// lists it (killed after Qdrant created it, before qsnap marked it).
-    public func isMarkedStaging(_ name: String) throws -> Bool {
+    public func isMarkedStaging(_ name: String) async throws -> Bool {
         guard let (base, _) = RestoreNaming.parse(name), collections.contains(name) else { return false }
-        let metadata = hasCollectionMetadata ? try nodes[0].client.collectionInfo(name).config["metadata"] : nil
+        let metadata = await hasCollectionMetadata ? try nodes[0].client.collectionInfo(name).config["metadata"] : nil
         if RestoreNaming.isMarkedStaging(name, metadata: metadata, hasMetadata: hasCollectionMetadata) { return true }
-        return try RestoreLock.orphan(base: base, client: nodes[0].client)?.staging.contains(name) ?? false
+        return try await RestoreLock.orphan(base: base, client: nodes[0].client)?.staging.contains(name) ?? false
     }
 
     /// Leftovers of interrupted or failed restores of `base`: qsnap's staging collections (see
     /// ``isMarkedStaging(_:)``) that no alias points at. A collection that only looks like one by name is never among
     /// them.
     /// - Parameter inherited: staging collections of a gone restore whose lock this one took over.
-    public func staleStaging(base: String, inherited: Set<String> = []) throws -> [String] {
-        try RestoreNaming.staleStaging(base: base, collections: collections, aliases: aliases).filter {
-            try inherited.contains($0) || isMarkedStaging($0)
+    public func staleStaging(base: String, inherited: Set<String> = []) async throws -> [String] {
+        var stale: [String] = []
+        for name in RestoreNaming.staleStaging(base: base, collections: collections, aliases: aliases) {
+            if inherited.contains(name) {
+                stale.append(name)
+            } else if try await isMarkedStaging(name) {
+                stale.append(name)
+            }
         }
+        return stale
     }
 
     /// Re-reads the collections and aliases.
-    public mutating func refresh() throws {
-        collections = try nodes[0].client.listCollections()
+    public mutating func refresh() async throws {
+        collections = try await nodes[0].client.listCollections()
         var map: [String: String] = [:]
-        for a in try nodes[0].client.listAliases() { map[a.aliasName] = a.collectionName }
+        for a in try await nodes[0].client.listAliases() { map[a.aliasName] = a.collectionName }
         aliases = map
     }
 }

@@ -15,10 +15,10 @@ struct RestoreVerifier {
 
     /// Verifies; returns every check made, in order.
     /// - Throws: `verificationFailed` naming the first check that failed.
-    func verify(collection: String, expected: BackupManifest.Collection) throws -> [VerificationCheck] {
+    func verify(collection: String, expected: BackupManifest.Collection) async throws -> [VerificationCheck] {
         let client = nodes[0].client
         var checks: [VerificationCheck] = []
-        let count = try client.countPoints(collection, exact: true)
+        let count = try await client.countPoints(collection, exact: true)
         guard count == expected.pointsCount else {
             throw QSnapError(
                 .verificationFailed("restore.count"),
@@ -26,23 +26,23 @@ struct RestoreVerifier {
                     + "the staging collection was removed")
         }
         checks.append(VerificationCheck(name: "count", outcome: .passed, detail: "\(count) points, as in the backup"))
-        checks.append(try waitActive(collection: collection, shardNumber: expected.shardNumber))
-        checks.append(try checkPayloadIndexes(collection: collection, expected: expected.payloadSchema))
-        let (samples, points) = try checkSamples(collection: collection, samples: expected.samples)
+        await checks.append(try waitActive(collection: collection, shardNumber: expected.shardNumber))
+        await checks.append(try checkPayloadIndexes(collection: collection, expected: expected.payloadSchema))
+        let (samples, points) = try await checkSamples(collection: collection, samples: expected.samples)
         checks.append(samples)
-        checks.append(try checkQuery(collection: collection, points: points))
+        await checks.append(try checkQuery(collection: collection, points: points))
         logger.notice("verified \(collection): \(checks.map(\.line).joined(separator: "; "))")
         return checks
     }
 
-    private func waitActive(collection: String, shardNumber: Int?) throws -> VerificationCheck {
+    private func waitActive(collection: String, shardNumber: Int?) async throws -> VerificationCheck {
         let deadline = Date().addingTimeInterval(settleTimeout)
         while true {
             try ProcessStop.check()
             var problems: [String] = []
             var replicas = 0
             for node in nodes {
-                let view = try node.client.collectionCluster(collection)
+                let view = try await node.client.collectionCluster(collection)
                 replicas += view.localShards.count
                 if let shardNumber, view.shardCount != shardNumber {
                     problems.append("\(node.url) reports \(view.shardCount) shards, expected \(shardNumber)")
@@ -66,17 +66,17 @@ struct RestoreVerifier {
                     .verificationFailed("restore.shards"),
                     "the restored \(collection) is not healthy: " + problems.joined(separator: "; "))
             }
-            Thread.sleep(forTimeInterval: 0.5)
+            try await Task.sleep(for: .seconds(0.5))
         }
     }
 
-    private func checkPayloadIndexes(collection: String, expected: JSONValue) throws -> VerificationCheck {
+    private func checkPayloadIndexes(collection: String, expected: JSONValue) async throws -> VerificationCheck {
         let recorded = PayloadIndexSchema(expected)
         guard !recorded.fields.isEmpty else {
             return VerificationCheck(
                 name: "payload-indexes", outcome: .notChecked, detail: "the backup recorded no payload index")
         }
-        let actual = PayloadIndexSchema(try nodes[0].client.collectionInfo(collection).payloadSchema)
+        let actual = await PayloadIndexSchema(try nodes[0].client.collectionInfo(collection).payloadSchema)
         let differences = recorded.differences(from: actual)
         guard differences.isEmpty else {
             throw QSnapError(
@@ -89,7 +89,7 @@ struct RestoreVerifier {
     }
 
     /// Compares the sampled points; returns the check and the points as retrieved (with vectors).
-    private func checkSamples(collection: String, samples: [BackupManifest.PointSample]) throws
+    private func checkSamples(collection: String, samples: [BackupManifest.PointSample]) async throws
         -> (VerificationCheck, [JSONValue])
     {
         guard !samples.isEmpty else {
@@ -98,7 +98,7 @@ struct RestoreVerifier {
                     name: "samples", outcome: .notChecked, detail: "the backup recorded no sampled point"), []
             )
         }
-        let points = try nodes[0].client.retrieve(collection, ids: samples.map(\.id), withVectors: true)
+        let points = try await nodes[0].client.retrieve(collection, ids: samples.map(\.id), withVectors: true)
         var byID: [JSONValue: BackupManifest.PointSample] = [:]
         for p in points { if let s = BackupManifest.PointSample(point: p) { byID[s.id] = s } }
         var bad: [String] = []
@@ -123,7 +123,7 @@ struct RestoreVerifier {
     }
 
     /// One nearest query per vector the sampled points carry (the first point that has it), each of which must answer.
-    private func checkQuery(collection: String, points: [JSONValue]) throws -> VerificationCheck {
+    private func checkQuery(collection: String, points: [JSONValue]) async throws -> VerificationCheck {
         var queries: [(label: String, body: JSONValue)] = []
         var seen: Set<String> = []
         for point in points {
@@ -139,7 +139,7 @@ struct RestoreVerifier {
         for q in queries {
             let answer: JSONValue
             do {
-                answer = try nodes[0].client.query(collection, body: q.body)
+                answer = try await nodes[0].client.query(collection, body: q.body)
             } catch {
                 throw QSnapError(
                     .verificationFailed("restore.query"),

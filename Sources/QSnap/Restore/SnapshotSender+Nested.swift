@@ -2,6 +2,7 @@ import Archive
 import Foundation
 import QSnapCore
 import Qdrant
+import Synchronization
 
 /// One collection snapshot inside a full-storage snapshot, as the deep inspection of the whole object found it.
 struct NestedSnapshot: Sendable, Equatable {
@@ -31,70 +32,101 @@ extension SnapshotSender {
     func sendNested(
         _ object: BackupManifest.Object, nested: NestedSnapshot, collection: String,
         to node: RestoreTarget.Node
-    ) throws {
+    ) async throws {
         let key = object.key
-        let reader: ArchiveReader
-        var stop: () -> Void = {}
-        if let local = repository as? LocalRepository {
-            // A file: the reader seeks over the other collections' files.
-            reader = try ArchiveReader(.path(try local.path(key)), label: key, allowSeek: true)
-        } else {
-            // A stream: one thread pumps the repository's bytes into a feed that libarchive reads.
-            let feed = ArchiveFeed()
-            let cancel = CancellationFlag()
-            let repository = self.repository
-            // A joined thread: the repository read blocks; feeding libarchive from an async sequence replaces it.
-            let pump = try JoinableThread(name: "qsnap-full-read") {
-                do {
-                    try repository.get(key: key, cancellation: cancel) { bytes in
-                        var rest = bytes
-                        while !rest.isEmpty {
-                            let chunk = ArchiveChunk(capacity: min(rest.count, ObjectInspection.chunkSize))
-                            chunk.mutableBytes.copyMemory(
-                                from: UnsafeRawBufferPointer(rebasing: rest[..<chunk.capacity]))
-                            chunk.count = chunk.capacity
-                            try feed.push(chunk)
-                            rest = UnsafeRawBufferPointer(rebasing: rest[chunk.capacity...])
+        let extracted = ArchiveFeed()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var path: String?
+            var pumped: ArchiveFeed?
+            if let root = repository.localRoot {
+                // A file: the reader seeks over the other collections' files.
+                path = try LocalRepository.path(of: key, root: root)
+            } else {
+                // A stream: a child task pumps the repository's bytes into a feed that libarchive reads.
+                let feed = ArchiveFeed()
+                pumped = feed
+                let repository = self.repository
+                group.addTask {
+                    do {
+                        try await repository.get(key: key) { bytes in
+                            if !bytes.isEmpty { try await feed.push(ArchiveChunk(copying: bytes)) }
                         }
+                        feed.finish()
+                    } catch {
+                        feed.finish(
+                            (error as? QSnapError)
+                                ?? QSnapError(.failure("restore.read"), "reading \(key) failed: \(error)"))
                     }
-                    feed.finish()
-                } catch {
-                    feed.finish(
-                        (error as? QSnapError)
-                            ?? QSnapError(.failure("restore.read"), "reading \(key) failed: \(error)"))
                 }
             }
-            stop = {
-                cancel.cancel()
-                feed.close()
-                pump.join()
+            let file = path, input = pumped
+            group.addTask {
+                do {
+                    try await ArchiveWorkers.run {
+                        let source: ArchiveReader.Source = file.map { .path($0) } ?? .feed(input!)
+                        try Self.extract(nested, from: source, label: key, seekable: file != nil, into: extracted)
+                    }
+                } catch {
+                    extracted.finish(
+                        (error as? QSnapError) ?? QSnapError(.failure("restore.read"), "reading \(key) failed: \(error)"))
+                }
             }
-            do {
-                reader = try ArchiveReader(.feed(feed), label: key, allowSeek: false)
-            } catch {
-                stop()
-                throw error
+            defer {
+                // Whatever happened, the read and the extraction stop now (the group awaits them).
+                pumped?.close()
+                extracted.close()
+                group.cancelAll()
             }
+            // The first bytes (or the end) arrive once the entry was found with its inspected size: nothing goes to
+            // the node before.
+            let first = try await extracted.nextChunk()
+            logger.notice(
+                "recovering \(collection) from \(nested.file) (\(ByteCount.format(nested.size))) of \(key) on \(node.url)"
+            )
+            let pending = PendingChunk(first)
+            try await node.client.uploadSnapshot(
+                .collection(collection), fileName: nested.file, length: nested.size, checksum: nested.sha256,
+                priority: .snapshot, wait: true,
+                next: {
+                    if let chunk = pending.take() { return chunk }
+                    return try await extracted.nextChunk().map { Array($0.bytes) }
+                })
         }
-        defer { stop() }
+        await removeUploaded(file: nested.file, of: collection, on: node)
+    }
+
+    /// Finds `nested` in the archive and pushes its bytes into `feed` (on a pool thread: libarchive blocks).
+    private static func extract(
+        _ nested: NestedSnapshot, from source: ArchiveReader.Source, label: String, seekable: Bool,
+        into feed: ArchiveFeed
+    ) throws {
+        let reader = try ArchiveReader(source, label: label, allowSeek: seekable)
         while let entry = try reader.nextEntry() {
             guard entry.normalizedPath == nested.file else { continue }
             guard entry.size == nested.size else {
                 throw QSnapError(
                     .verificationFailed("restore.nested-size"),
-                    "\(key)!\(nested.file) is \(entry.size) bytes now, \(nested.size) when it was inspected")
+                    "\(label)!\(nested.file) is \(entry.size) bytes now, \(nested.size) when it was inspected")
             }
-            logger.notice(
-                "recovering \(collection) from \(nested.file) (\(ByteCount.format(nested.size))) of \(key) on \(node.url)"
-            )
-            try node.client.uploadSnapshot(
-                .collection(collection), fileName: nested.file, length: nested.size, checksum: nested.sha256,
-                priority: .snapshot, wait: true, read: { buffer in try reader.read(into: buffer) })
-            removeUploaded(file: nested.file, of: collection, on: node)
+            while true {
+                let chunk = ArchiveChunk(capacity: 1 << 20)
+                let n = try reader.read(into: chunk.mutableBytes)
+                if n == 0 { break }
+                chunk.count = n
+                try feed.pushBlocking(chunk)
+            }
+            feed.finish()
             return
         }
         throw QSnapError(
             .verificationFailed("restore.nested-missing"),
-            "\(key) no longer holds \(nested.file); run qsnap verify on the backup")
+            "\(label) no longer holds \(nested.file); run qsnap verify on the backup")
     }
+}
+
+/// The first chunk of an upload, taken once by its body producer.
+private final class PendingChunk: Sendable {
+    private let chunk: Mutex<[UInt8]?>
+    init(_ first: ArchiveChunk?) { chunk = Mutex(first.map { Array($0.bytes) }) }
+    func take() -> [UInt8]? { chunk.withLock { c in defer { c = nil }; return c } }
 }

@@ -3,12 +3,6 @@ import Logging
 import QSnapCore
 import Qdrant
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Moves one snapshot object from the repository onto a target node and recovers it there, by ``RestoreTransport``.
 struct SnapshotSender: Sendable {
     let repository: any Repository
@@ -25,23 +19,15 @@ struct SnapshotSender: Sendable {
     /// `--transport auto`: a node that fails to recover from the URL (it cannot reach the store, or refuses URLs)
     /// gets the object uploaded instead.
     var fallBackToUpload = false
-    /// Clean-ups left running in the background (removing uploaded snapshot files); ``finishCleanups()`` waits.
-    let cleanups = DispatchGroup()
-
-    /// Waits for the background clean-ups to end.
-    func finishCleanups() {
-        cleanups.wait()
-    }
-
     /// Recovers `object` into `scope` on `node` with `priority` (default `snapshot`) and the manifest's SHA-256 as
     /// checksum.
     func send(
         _ object: BackupManifest.Object, scope: SnapshotScope, to node: RestoreTarget.Node,
         priority: SnapshotPriority = .snapshot
-    ) throws {
+    ) async throws {
         switch transport {
         case .upload, .auto:
-            try upload(object, scope: scope, to: node, priority: priority)
+            try await upload(object, scope: scope, to: node, priority: priority)
         case .url:
             guard !(repository is EncryptedRepository) else {
                 throw QSnapError(
@@ -49,15 +35,15 @@ struct SnapshotSender: Sendable {
                     "an encrypted repository cannot be restored with --transport url: the node would download bytes it cannot decrypt; use --transport upload (the default)"
                 )
             }
-            let location = try locationURL(for: object.key)
+            let location = try await locationURL(for: object.key)
             do {
-                try node.client.recoverSnapshot(
+                try await node.client.recoverSnapshot(
                     scope, location: location, priority: priority, checksum: object.sha256,
                     wait: true)
             } catch let error as QSnapError where Self.refusesURLRecovery(error) {
                 // Qdrant Cloud blocks outbound traffic, and self-hosted nodes may disable URL recovery.
                 logger.notice("\(node.url) refuses recovery from a URL: uploading \(object.key) instead")
-                try upload(object, scope: scope, to: node, priority: priority)
+                try await upload(object, scope: scope, to: node, priority: priority)
             } catch let error as QSnapError
                 where fallBackToUpload && error.qdrantFailure != nil && !ProcessStop.isRequested
             {
@@ -66,7 +52,7 @@ struct SnapshotSender: Sendable {
                 logger.notice(
                     "\(node.url) could not recover \(object.key) from its presigned URL (\(error.message)); uploading it instead"
                 )
-                try upload(object, scope: scope, to: node, priority: priority)
+                try await upload(object, scope: scope, to: node, priority: priority)
             }
         }
     }
@@ -77,67 +63,12 @@ struct SnapshotSender: Sendable {
     /// - Returns: what the inspection found (for a full snapshot: each nested collection file and its SHA-256), and
     ///   the object's SHA-256 (computed where the manifest has none: a server-side copy not yet verified).
     @discardableResult
-    func inspect(_ object: BackupManifest.Object) throws -> (report: SnapshotReport?, sha256: String?) {
-        try BackupVerifier.checkPresent(object, in: repository)
-        let (source, cleanup) = try openObject(object)
-        defer { cleanup() }
-        let inspection = ObjectInspection(object: object, source: source)
-        defer { inspection.cancel() }
-        try inspection.run()
-        return (inspection.report, inspection.sha256)
-    }
-
-    /// A reader of the object's bytes (a file, or a producer thread streaming from the repository), and what to do
-    /// when done with it.
-    func openObject(_ object: BackupManifest.Object) throws
-        -> (source: (UnsafeMutableRawBufferPointer) throws -> Int, cleanup: () -> Void)
-    {
-        if let local = repository as? LocalRepository {
-            let path = try local.path(object.key)
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else {
-                throw QSnapError(
-                    .failure("restore.object-missing"),
-                    "cannot open \(path) of the backup: \(String(cString: strerror(errno))). Run qsnap verify.")
-            }
-            #if canImport(Glibc)
-                _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
-            #endif
-            return (
-                { buffer in
-                    while true {
-                        let n = read(fd, buffer.baseAddress, buffer.count)
-                        if n >= 0 { return n }
-                        if errno == EINTR { continue }
-                        throw QSnapError(
-                            .failure("restore.read"), "reading \(path) failed: \(String(cString: strerror(errno)))")
-                    }
-                }, { close(fd) }
-            )
+    func inspect(_ object: BackupManifest.Object) async throws -> (report: SnapshotReport?, sha256: String?) {
+        try await BackupVerifier.checkPresent(object, in: repository)
+        return try await ObjectInspection.check(object, in: repository) { inspection in
+            let report = try await inspection.run()
+            return (report, await inspection.sha256)
         }
-        let pipe = ByteStreamPipe()
-        let stop = CancellationFlag()
-        let repository = self.repository
-        let key = object.key
-        let producer = try JoinableThread(name: "qsnap-repo-read") {
-            do {
-                try repository.get(key: key, cancellation: stop) { chunk in try pipe.write(chunk) }
-                pipe.finish(nil)
-            } catch {
-                pipe.finish(error)
-            }
-        }
-        // Cancelling makes the producer's next write throw and stops its GET within about a second even while
-        // stalled; joining waits until its thread has exited, so none is left running when the process exits (e.g.
-        // right after a refusal).
-        return (
-            { buffer in try pipe.read(into: buffer) },
-            {
-                stop.cancel()
-                pipe.cancel()
-                producer.join()
-            }
-        )
     }
 
     /// Streams the object into `…/snapshots/upload` through an ``ObjectInspection``: the node receives the last
@@ -145,30 +76,29 @@ struct SnapshotSender: Sendable {
     private func upload(
         _ object: BackupManifest.Object, scope: SnapshotScope, to node: RestoreTarget.Node,
         priority: SnapshotPriority
-    ) throws {
+    ) async throws {
         let backup = subject ?? backupID.map { "backup \($0)" } ?? "the backup"
-        do { try BackupVerifier.checkPresent(object, in: repository) } catch let error as QSnapError {
+        do { try await BackupVerifier.checkPresent(object, in: repository) } catch let error as QSnapError {
             throw QSnapError(
                 error.code, "refusing to restore \(backup): \(error.message); nothing was sent to \(node.url)")
         }
-        let (source, cleanup) = try openObject(object)
-        defer { cleanup() }
-        let inspection = ObjectInspection(object: object, source: source)
-        defer { inspection.cancel() }
-        do {
-            try node.client.uploadSnapshot(
-                scope, fileName: object.snapshotName, length: object.size, checksum: object.sha256, priority: priority,
-                wait: true, read: { buffer in try inspection.read(into: buffer) })
-        } catch {
-            if let refusal = inspection.refusal {
-                throw QSnapError(
-                    refusal.code,
-                    "refusing to restore \(backup): \(refusal.message); the upload to "
-                        + "\(node.url) was aborted before the node could recover it")
+        let passed = try await ObjectInspection.check(object, in: repository) { inspection in
+            do {
+                try await node.client.uploadSnapshot(
+                    scope, fileName: object.snapshotName, length: object.size, checksum: object.sha256,
+                    priority: priority, wait: true, next: { try await inspection.next() })
+            } catch {
+                if let refusal = await inspection.refusal {
+                    throw QSnapError(
+                        refusal.code,
+                        "refusing to restore \(backup): \(refusal.message); the upload to "
+                            + "\(node.url) was aborted before the node could recover it")
+                }
+                throw error
             }
-            throw error
+            return await inspection.passed
         }
-        guard inspection.passed else {
+        guard passed else {
             // Only a node answering before it received the whole body gets here; it cannot have recovered it.
             throw QSnapError(
                 .failure("restore.upload"),
@@ -176,18 +106,15 @@ struct SnapshotSender: Sendable {
         }
         // Qdrant keeps an uploaded collection snapshot in its snapshots directory: remove it (best effort), beside
         // what the restore does next.
-        if case .collection(let name) = scope { removeUploaded(file: object.snapshotName, of: name, on: node) }
+        if case .collection(let name) = scope {
+            await removeUploaded(file: object.snapshotName, of: name, on: node)
+        }
     }
 
-    /// Removes (best effort, in the background) the copy of an uploaded collection snapshot that Qdrant keeps in its
-    /// snapshots directory.
-    func removeUploaded(file: String, of collection: String, on node: RestoreTarget.Node) {
-        let client = node.client, logger = self.logger, url = node.url
-        // GCD: a fire-and-forget clean-up joined by `finishCleanups()`; a task group replaces it.
-        DispatchQueue.global().async(group: cleanups) {
-            do { try client.deleteSnapshot(.collection(collection), name: file) } catch {
-                logger.debug("could not remove the uploaded \(file) on \(url): \(error)")
-            }
+    /// Removes (best effort) the copy of an uploaded collection snapshot that Qdrant keeps in its snapshots directory.
+    func removeUploaded(file: String, of collection: String, on node: RestoreTarget.Node) async {
+        do { try await node.client.deleteSnapshot(.collection(collection), name: file) } catch {
+            logger.debug("could not remove the uploaded \(file) on \(node.url): \(error)")
         }
     }
 
@@ -198,11 +125,8 @@ struct SnapshotSender: Sendable {
     }
 
     /// The URL the node downloads `key` from. A presigned URL is a secret: it is never logged or printed.
-    func locationURL(for key: String) throws -> String {
-        if let s3 = repository as? S3Repository {
-            return try s3.client.presignGET(
-                key: s3.prefix.isEmpty ? key : s3.prefix + "/" + key, expires: presignExpiry)
-        }
+    func locationURL(for key: String) async throws -> String {
+        if let url = try await repository.presignedURL(key: key, expires: presignExpiry) { return url }
         guard var base = objectBaseURL else {
             throw QSnapError(
                 .usage("restore.transport"),

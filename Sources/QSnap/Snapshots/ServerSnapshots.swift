@@ -24,8 +24,8 @@ public struct ServerSnapshots: Sendable {
     }
 
     /// Discovers the deployment from `urls` (cluster peers included, as `qsnap backup` does).
-    public static func connect(urls: [String], connection: QdrantConnection, logger: Logger) throws -> ServerSnapshots {
-        ServerSnapshots(
+    public static func connect(urls: [String], connection: QdrantConnection, logger: Logger) async throws -> ServerSnapshots {
+        await ServerSnapshots(
             nodes: try DiscoveredNodes.discover(urls: urls, connection: connection, logger: logger),
             connection: connection,
             logger: logger)
@@ -37,13 +37,13 @@ public struct ServerSnapshots: Sendable {
     /// replica of any of its shards (a standalone node always); for a shard the nodes holding it locally.
     /// - Throws: `usage` when the collection or shard does not exist; `failure("snapshot.no-holder")` when no node
     ///   reached holds it.
-    public func holders(of scope: SnapshotScope) throws -> [SourceTopology.Node] {
+    public func holders(of scope: SnapshotScope) async throws -> [SourceTopology.Node] {
         guard let collection = scope.collection else { return nodes.nodes }
-        try requireCollection(collection)
+        try await requireCollection(collection)
         var found: [SourceTopology.Node] = []
         var shardCount = 0
         for node in nodes.nodes {
-            let view = try nodes.client(node).collectionCluster(collection)
+            let view = try await nodes.client(node).collectionCluster(collection)
             shardCount = max(shardCount, view.shardCount)
             let local = Set(view.localShards.map(\.shardId))
             switch scope {
@@ -65,17 +65,17 @@ public struct ServerSnapshots: Sendable {
     }
 
     /// The nodes whose listing of `scope` answers: every node, except for a shard (only its holders list it).
-    func listers(of scope: SnapshotScope) throws -> [SourceTopology.Node] {
-        if case .shard = scope { return try holders(of: scope) }
-        if let collection = scope.collection { try requireCollection(collection) }
+    func listers(of scope: SnapshotScope) async throws -> [SourceTopology.Node] {
+        if case .shard = scope { return try await holders(of: scope) }
+        if let collection = scope.collection { try await requireCollection(collection) }
         return nodes.nodes
     }
 
-    private func requireCollection(_ name: String) throws {
+    private func requireCollection(_ name: String) async throws {
         let client = nodes.client(nodes.nodes[0])
-        let collections = try client.listCollections()
+        let collections = try await client.listCollections()
         if collections.contains(name) { return }
-        if try client.listAliases().contains(where: { $0.aliasName == name }) { return }
+        if try await client.listAliases().contains(where: { $0.aliasName == name }) { return }
         throw QSnapError(
             .usage("snapshot.collection"),
             "collection \(name) does not exist; the deployment has: \(collections.sorted().joined(separator: ", "))")
@@ -93,21 +93,28 @@ public struct ServerSnapshots: Sendable {
     /// - Throws: `refused("snapshot.full-in-cluster")` for full-storage snapshots of a cluster (Qdrant restores them
     ///   only at start-up of one node); the first node's failure once every node finished (snapshots made on the
     ///   other nodes stay there and are logged).
-    public func create(_ scope: SnapshotScope, timeout: Double, poll: Double = 1) throws -> [ServerSnapshotEntry] {
-        try requireWrite(scope, operation: "snapshot create")
+    public func create(_ scope: SnapshotScope, timeout: Double, poll: Double = 1) async throws -> [ServerSnapshotEntry] {
+        try await requireWrite(scope, operation: "snapshot create")
         if case .full = scope, nodes.clusterEnabled || nodes.nodes.count > 1 {
             throw QSnapError(
                 .refused("snapshot.full-in-cluster"),
                 "full-storage snapshots are for single-node deployments: Qdrant restores them only when one node starts "
                     + "(--storage-snapshot). In a cluster, snapshot each collection (--collection) or shard (--shard)")
         }
-        let targets = try holders(of: scope)
-        let results = ResultSlots<ServerSnapshotEntry>(count: targets.count)
-        // One blocking creation per node at once (the client blocks); a bounded task group replaces this.
-        DispatchQueue.concurrentPerform(iterations: targets.count) { i in
-            results.set(i, Result { try createOne(scope, on: targets[i], timeout: timeout, poll: poll) })
+        let targets = try await holders(of: scope)
+        // One creation per node at once.
+        var slots = [Result<ServerSnapshotEntry, any Error>?](repeating: nil, count: targets.count)
+        await withTaskGroup(of: (Int, Result<ServerSnapshotEntry, any Error>).self) { group in
+            for (i, target) in targets.enumerated() {
+                group.addTask {
+                    do { return (i, .success(try await createOne(scope, on: target, timeout: timeout, poll: poll))) } catch {
+                        return (i, .failure(error))
+                    }
+                }
+            }
+            for await (i, outcome) in group { slots[i] = outcome }
         }
-        let outcomes = results.values
+        let outcomes = slots.map { $0! }
         if let failure = outcomes.firstIndex(where: { if case .failure = $0 { true } else { false } }) {
             for case .success(let made) in outcomes {
                 logger.warning("snapshot \(made.name) was created on \(made.node) and left there")
@@ -119,28 +126,28 @@ public struct ServerSnapshots: Sendable {
         return outcomes.compactMap { try? $0.get() }
     }
 
-    private func createOne(_ scope: SnapshotScope, on node: SourceTopology.Node, timeout: Double, poll: Double) throws
+    private func createOne(_ scope: SnapshotScope, on node: SourceTopology.Node, timeout: Double, poll: Double) async throws
         -> ServerSnapshotEntry
     {
         let client = nodes.client(node)
-        let before = Set(try client.listSnapshots(scope).map(\.name))
+        let before = Set(try await client.listSnapshots(scope).map(\.name))
         logger.info("creating a snapshot of \(scope) on \(node.url)")
         let made: SnapshotDescription
-        if let direct = try client.createSnapshot(scope, wait: false) {
+        if let direct = try await client.createSnapshot(scope, wait: false) {
             made = direct
         } else {
-            made = try client.waitForSnapshot(scope, excluding: before, peer: node.peerId, timeout: timeout, poll: poll)
+            made = try await client.waitForSnapshot(scope, excluding: before, peer: node.peerId, timeout: timeout, poll: poll)
         }
         return entry(made, scope: scope, node: node)
     }
 
     /// Every node's snapshots of `scope` (nodes in peer order, names sorted).
-    public func list(_ scope: SnapshotScope) throws -> [ServerSnapshotEntry] {
+    public func list(_ scope: SnapshotScope) async throws -> [ServerSnapshotEntry] {
         var all: [ServerSnapshotEntry] = []
-        for node in try listers(of: scope) {
+        for node in try await listers(of: scope) {
             do {
                 // A node storing snapshots on S3 lists the other nodes' collection snapshots too: each once, at its maker.
-                all += try nodes.client(node).listSnapshots(scope)
+                all += try await nodes.client(node).listSnapshots(scope)
                     .filter { SnapshotName.canBelong($0.name, toPeer: node.peerId) }
                     .map { entry($0, scope: scope, node: node) }
             } catch {
@@ -155,14 +162,15 @@ public struct ServerSnapshots: Sendable {
     /// - Throws: `usage("snapshot.not-found")` when no node lists it, `usage("snapshot.ambiguous")` when several do,
     ///   `usage("snapshot.node")` when `node` is not one of the nodes; `refused("qdrant.snapshot-name")` for a name
     ///   that is not a bare file name.
-    public func locate(_ scope: SnapshotScope, name: String, node: String?) throws
+    public func locate(_ scope: SnapshotScope, name: String, node: String?) async throws
         -> (node: SourceTopology.Node, snapshot: SnapshotDescription)
     {
         try SnapshotName.validate(name)
-        let candidates = try node.map { [try resolveNode($0)] } ?? listers(of: scope)
+        let candidates: [SourceTopology.Node]
+        if let node { candidates = await [try resolveNode(node)] } else { candidates = try await listers(of: scope) }
         var found: [(SourceTopology.Node, SnapshotDescription)] = []
         for candidate in candidates {
-            if let hit = try nodes.client(candidate).listSnapshots(scope).first(where: {
+            if let hit = try await nodes.client(candidate).listSnapshots(scope).first(where: {
                 $0.name == name && SnapshotName.canBelong($0.name, toPeer: candidate.peerId)
             }) {
                 found.append((candidate, hit))
@@ -185,11 +193,11 @@ public struct ServerSnapshots: Sendable {
 
     /// Deletes the snapshot `name` of `scope` (and its checksum sidecar) from the node that has it.
     /// - Returns: what was deleted.
-    public func delete(_ scope: SnapshotScope, name: String, node: String?) throws -> ServerSnapshotEntry {
-        try requireWrite(scope, operation: "snapshot delete")
-        let (holder, snapshot) = try locate(scope, name: name, node: node)
+    public func delete(_ scope: SnapshotScope, name: String, node: String?) async throws -> ServerSnapshotEntry {
+        try await requireWrite(scope, operation: "snapshot delete")
+        let (holder, snapshot) = try await locate(scope, name: name, node: node)
         do {
-            try nodes.client(holder).deleteSnapshot(scope, name: snapshot.name)
+            try await nodes.client(holder).deleteSnapshot(scope, name: snapshot.name)
         } catch {
             throw Self.annotate(error, node: holder.url)
         }
@@ -197,10 +205,10 @@ public struct ServerSnapshots: Sendable {
     }
 
     /// The node `url` names: one of the nodes by its display URL, else by the peer id it answers with.
-    func resolveNode(_ url: String) throws -> SourceTopology.Node {
+    func resolveNode(_ url: String) async throws -> SourceTopology.Node {
         let wanted = SafeURL.display(url)
         if let node = nodes.nodes.first(where: { $0.url == wanted }) { return node }
-        if let (_, probed, _) = try? DiscoveredNodes.probe(url, connection: connection, logger: logger),
+        if let (_, probed, _) = try? await DiscoveredNodes.probe(url, connection: connection, logger: logger),
             let node = nodes.nodes.first(where: { $0.peerId == probed.peerId && nodes.clusterEnabled })
         {
             return node
@@ -224,12 +232,12 @@ public struct ServerSnapshots: Sendable {
 
     /// Collection snapshots need write access to the collection, full snapshots manage access: checked before any
     /// node is asked.
-    private func requireWrite(_ scope: SnapshotScope, operation: String) throws {
+    private func requireWrite(_ scope: SnapshotScope, operation: String) async throws {
         guard let first = nodes.nodes.first else { return }
         let check = QdrantAccessCheck(role: "node", client: nodes.client(first), logger: logger)
         switch scope {
-        case .full: try check.require(.manage(operation: operation + " (full-storage)"))
-        case .collection(let c), .shard(let c, _): try check.require(.writeCollections([c], operation: operation))
+        case .full: try await check.require(.manage(operation: operation + " (full-storage)"))
+        case .collection(let c), .shard(let c, _): try await check.require(.writeCollections([c], operation: operation))
         }
     }
 

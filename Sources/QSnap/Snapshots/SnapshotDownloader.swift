@@ -27,15 +27,15 @@ public struct SnapshotDownloader: Sendable {
     /// - Throws: `usage` for an existing destination or a missing directory, or when the snapshot is not found;
     ///   `verificationFailed("snapshot.checksum")` / `("snapshot.size")` / `("qdrant.download-length")` when the bytes
     ///   are not the ones Qdrant listed (no file is left).
-    public func download(_ scope: SnapshotScope, name: String, node: String?, output: String) throws
+    public func download(_ scope: SnapshotScope, name: String, node: String?, output: String) async throws
         -> SnapshotDownloadResult
     {
-        let (holder, listed) = try snapshots.locate(scope, name: name, node: node)
+        let (holder, listed) = try await snapshots.locate(scope, name: name, node: node)
         let destination = try Self.destination(output: output, name: listed.name)
         let client = snapshots.nodes.client(holder)
         var expected = listed.checksum?.lowercased()
         var source: String? = expected == nil ? nil : "listing"
-        if expected == nil, let sidecar = Self.sidecar(client, scope: scope, name: listed.name) {
+        if expected == nil, let sidecar = await Self.sidecar(client, scope: scope, name: listed.name) {
             (expected, source) = (sidecar, "sidecar")
         }
         if expected == nil {
@@ -46,38 +46,38 @@ public struct SnapshotDownloader: Sendable {
         let directory = (destination as NSString).deletingLastPathComponent
         let fileName = (destination as NSString).lastPathComponent
         let repository = try LocalRepository(root: directory)
-        let writer = try repository.makeWriter(key: fileName, expectedSize: listed.size)
         let digest = Digest(.sha256)
         var received: Int64 = 0
-        let sha: String
+        var sha = ""
         do {
-            try client.downloadSnapshot(scope, name: listed.name) { chunk in
-                digest.update(chunk)
-                try writer.write(chunk)
-                received += Int64(chunk.count)
+            // Nothing is kept under the destination unless the whole download passed the checks below.
+            _ = try await repository.write(key: fileName, expectedSize: listed.size) { writer in
+                try await client.downloadSnapshot(scope, name: listed.name) { chunk in
+                    digest.update(chunk)
+                    try await writer.write(chunk)
+                    received += Int64(chunk.count)
+                }
+                sha = digest.hexDigest()
+                guard received == listed.size else {
+                    throw QSnapError(
+                        .verificationFailed("snapshot.size"),
+                        "\(listed.name) from \(holder.url): received \(received) bytes, the node lists \(listed.size); "
+                            + "nothing was kept")
+                }
+                if let expected, expected != sha {
+                    throw QSnapError(
+                        .verificationFailed("snapshot.checksum"),
+                        "\(listed.name) from \(holder.url): SHA-256 of the download is \(sha), Qdrant's checksum "
+                            + "(\(source ?? "")) is \(expected); the download is corrupt and nothing was kept")
+                }
             }
-            sha = digest.hexDigest()
-            guard received == listed.size else {
-                throw QSnapError(
-                    .verificationFailed("snapshot.size"),
-                    "\(listed.name) from \(holder.url): received \(received) bytes, the node lists \(listed.size); "
-                        + "nothing was kept")
-            }
-            if let expected, expected != sha {
-                throw QSnapError(
-                    .verificationFailed("snapshot.checksum"),
-                    "\(listed.name) from \(holder.url): SHA-256 of the download is \(sha), Qdrant's checksum "
-                        + "(\(source ?? "")) is \(expected); the download is corrupt and nothing was kept")
-            }
-            _ = try writer.finish()
         } catch {
-            writer.abort()
             throw ServerSnapshots.annotate(error, node: holder.url)
         }
         var sidecar: String?
         if expected != nil {
             sidecar = destination + ".checksum"
-            try repository.put(key: fileName + ".checksum", bytes: Array(sha.utf8))
+            try await repository.put(key: fileName + ".checksum", bytes: Array(sha.utf8))
         }
         logger.info(
             "\(listed.name) from \(holder.url) → \(destination) (\(ByteCount.format(received)), sha256 \(sha.prefix(12))…)"
@@ -114,10 +114,10 @@ public struct SnapshotDownloader: Sendable {
     }
 
     /// The node's `<name>.checksum` sidecar when it serves one holding a SHA-256; `nil` otherwise.
-    static func sidecar(_ client: QdrantClient, scope: SnapshotScope, name: String) -> String? {
+    static func sidecar(_ client: QdrantClient, scope: SnapshotScope, name: String) async -> String? {
         var bytes: [UInt8] = []
         do {
-            try client.downloadSnapshot(scope, name: name + ".checksum") { chunk in
+            try await client.downloadSnapshot(scope, name: name + ".checksum") { chunk in
                 guard bytes.count + chunk.count <= 1024 else {
                     throw QSnapError(.failure("snapshot.sidecar"), "the checksum sidecar is too large")
                 }

@@ -32,7 +32,7 @@ public struct SnapshotRecovery: Sendable {
     public func recover(
         file: String, into scope: SnapshotScope, url: String, connection: QdrantConnection,
         priority: SnapshotPriority, checksum: String?
-    ) throws -> SnapshotRecoveryResult {
+    ) async throws -> SnapshotRecoveryResult {
         var st = stat()
         guard stat(file, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
             throw QSnapError(.usage("recover.file"), "\(file) is not a readable file")
@@ -52,11 +52,9 @@ public struct SnapshotRecovery: Sendable {
         }
 
         // 1. Before any node sees it: deep inspection and SHA-256 in one pass.
-        let report = try SnapshotInspector.inspect(
-            path: file,
-            options: InspectOptions(
-                expectedSHA256: checksum, checksumSource: checksum == nil ? nil : "flag",
-                computeSHA256: true, deep: true))
+        let options = InspectOptions(
+            expectedSHA256: checksum, checksumSource: checksum == nil ? nil : "flag", computeSHA256: true, deep: true)
+        let report = try await ArchiveWorkers.run { try SnapshotInspector.inspect(path: file, options: options) }
         guard report.archive.compression.isEmpty else {
             throw QSnapError(
                 .refused("recover.compressed"),
@@ -83,9 +81,9 @@ public struct SnapshotRecovery: Sendable {
 
         // 2. Upload with the same sender and inspection as `qsnap restore --transport upload`.
         let client = connection.client(url, logger: logger)
-        try QdrantAccessCheck(role: "target", client: client, logger: logger)
+        try await QdrantAccessCheck(role: "target", client: client, logger: logger)
             .require(.manage(operation: "snapshot recover (it recovers a collection or shard)"))
-        let info = try client.serverInfo()
+        let info = try await client.serverInfo()
         let node = RestoreTarget.Node(
             url: SafeURL.display(url), client: client, peerId: nil, version: info.version,
             freeBytes: nil, freeSource: "", ramBytes: nil)
@@ -100,8 +98,7 @@ public struct SnapshotRecovery: Sendable {
             repository: repository, transport: .upload, objectBaseURL: nil, presignExpiry: 0,
             logger: logger)
         sender.subject = "snapshot file \(file)"
-        defer { sender.finishCleanups() }
-        try sender.send(object, scope: scope, to: node, priority: priority)
+        try await sender.send(object, scope: scope, to: node, priority: priority)
         logger.info("\(file) recovered into \(scope) on \(node.url)")
         return SnapshotRecoveryResult(
             node: node.url, collection: scope.collection ?? "", shard: shardId, file: file, size: Int64(st.st_size),
