@@ -41,7 +41,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Hours a backup without manifest must age before the prune removes it.")
     var interruptedGraceHours: Double = 24
 
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     func validate() throws {
         if let waitLock, waitLock < 0 { throw ValidationError("--wait-lock must be ≥ 0") }
@@ -65,9 +65,7 @@ struct RunCommand: AsyncParsableCommand {
             let s3 = self.s3
             // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let outcome: JobRunOutcome = try await Blocking.run {
-                // A relative directory is relative to the job file, like the policy and metrics files.
-                let location = spec.repository.contains("://") ? spec.repository : spec.resolvedPath(spec.repository)
-                let repository = try RepositoryOpener.open(location, s3: s3, logger: logger)
+                let repository = try s3.open(spec.repository, logger: logger)
                 return JobRunner(
                     spec: spec, repository: repository, connection: connection, options: options, logger: logger
                 ).run()
