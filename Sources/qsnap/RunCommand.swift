@@ -32,11 +32,7 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "The job file (YAML).")
     var job: String
 
-    @Option(help: "Seconds to wait for another run's lock (default: the job's lock.wait).")
-    var waitLock: Double?
-
-    @Option(help: "Seconds between writing the lock and reading it back on S3.")
-    var lockSettle: Double = 2
+    @OptionGroup var lock: LockOptions
 
     @Option(help: "Hours a backup without manifest must age before the prune removes it.")
     var interruptedGraceHours: Double = 24
@@ -44,8 +40,6 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var s3: RepositoryOptions
 
     func validate() throws {
-        if let waitLock, waitLock < 0 { throw ValidationError("--wait-lock must be ≥ 0") }
-        guard lockSettle >= 0 else { throw ValidationError("--lock-settle must be ≥ 0") }
         guard interruptedGraceHours >= 0 else { throw ValidationError("--interrupted-grace-hours must be ≥ 0") }
     }
 
@@ -60,7 +54,7 @@ struct RunCommand: AsyncParsableCommand {
                 apiKey: key, keyEnv: spec.source.apiKeyEnv ?? "QDRANT_API_KEY")
             _ = try JobRunner.retentionPolicy(of: spec)  // a bad policy file is a usage error before any lock
             let options = JobRunner.Options(
-                lockWait: waitLock ?? spec.lockWait, lockSettleDelay: lockSettle,
+                lockWait: lock.requestedWaitLock ?? spec.lockWait, lockSettleDelay: lock.lockSettle,
                 interruptedGrace: interruptedGraceHours * 3600)
             let s3 = self.s3
             // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
