@@ -35,46 +35,15 @@ struct AliasSwitchCommand: AsyncParsableCommand {
 
     @OptionGroup var connectionOptions: QdrantConnectionOptions
 
-    /// What the switch did.
-    struct Outcome: Codable {
-        var alias: String
-        var from: String?
-        var to: String
-    }
-
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (alias, to, url, connection) = (
                 self.alias, self.to, self.qdrant, try connectionOptions.connection(apiKey: apiKey)
             )
             // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let outcome: Outcome = try await Blocking.run {
-                let client = connection.client(url, logger: logger)
-                try QdrantAccessCheck(role: "target", client: client, logger: logger).require(
-                    .manage(operation: "alias switch"))
-                let collections = try client.listCollections()
-                guard collections.contains(to) else {
-                    throw QSnapError(
-                        .usage("alias.target"),
-                        "collection \(to) does not exist (an alias is not accepted as target); it has: "
-                            + collections.joined(separator: ", "))
-                }
-                if collections.contains(alias) {
-                    throw QSnapError(
-                        .refused("alias.collision"),
-                        "\(alias) is a collection, not an alias; Qdrant cannot create an alias with a "
-                            + "collection's name")
-                }
-                let info = try client.collectionInfo(to)
-                guard info.status == "green" else {
-                    throw QSnapError(
-                        .refused("alias.not-green"),
-                        "collection \(to) is \(info.status), not green; wait for its optimisation to finish, then switch"
-                    )
-                }
-                let from = try client.listAliases().first { $0.aliasName == alias }?.collectionName
-                try client.updateAliases([.delete(alias: alias), .create(collection: to, alias: alias)])
-                return Outcome(alias: alias, from: from, to: to)
+            let outcome: AliasSwitch.Outcome = try await Blocking.run {
+                try AliasSwitch(client: connection.client(url, logger: logger), logger: logger).run(
+                    alias: alias, to: to)
             }
             if globals.json {
                 try JSONOutput.print(outcome)

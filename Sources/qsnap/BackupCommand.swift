@@ -41,8 +41,10 @@ struct BackupCommand: AsyncParsableCommand {
     @Option(help: "REST URL(s) of the source node(s), comma-separated.")
     var qdrant: String
 
-    @Option(help: "The repository: a directory, file:///path, or s3://bucket/prefix.")
-    var to: String
+    @Option(
+        help: "The repository: a directory, file:///path, or s3://bucket/prefix.",
+        transform: RepositoryLocation.init(parsing:))
+    var to: RepositoryLocation
 
     @Option(name: .customLong("collection"), help: "A collection to back up (repeatable; default: all).")
     var collections: [String] = []
@@ -96,7 +98,7 @@ struct BackupCommand: AsyncParsableCommand {
 
     @OptionGroup var lock: LockOptions
 
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     func validate() throws {
         guard BackupKind(rawValue: kind) != nil else {
@@ -132,7 +134,7 @@ struct BackupCommand: AsyncParsableCommand {
             let samples = verifySamples
             // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let result: BackupResult = try await Blocking.run {
-                let repository = try RepositoryOpener.open(repositoryURL, s3: s3, logger: logger)
+                let repository = try s3.open(repositoryURL, logger: logger)
                 let held = try RepositoryLocker.acquireForCommand(
                     repository, purpose: "backup", wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger)
                 defer { held.release() }

@@ -31,8 +31,10 @@ struct DoctorCommand: AsyncParsableCommand {
     @Option(help: "REST URL(s) of the target, comma-separated (one endpoint is enough for a cluster).")
     var target: String?
 
-    @Option(help: "The repository: a directory, file:///path, or s3://bucket/prefix.")
-    var repo: String?
+    @Option(
+        help: "The repository: a directory, file:///path, or s3://bucket/prefix.",
+        transform: RepositoryLocation.init(parsing:))
+    var repo: RepositoryLocation?
 
     @Option(name: .customLong("collection"), help: "A collection to check (repeatable; default: all).")
     var collections: [String] = []
@@ -45,7 +47,7 @@ struct DoctorCommand: AsyncParsableCommand {
 
     @OptionGroup var connectionOptions: QdrantConnectionOptions
 
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     func validate() throws {
         guard qdrant != nil || target != nil || repo != nil else {
@@ -72,7 +74,7 @@ struct DoctorCommand: AsyncParsableCommand {
             // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let report: DoctorReport = try await Blocking.run {
                 let repository: Result<any Repository, QSnapError>? = repo.map { location in
-                    Result { try RepositoryOpener.open(location, s3: s3, logger: logger) }
+                    Result { try s3.open(location, logger: logger) }
                         .mapError { ($0 as? QSnapError) ?? QSnapError(.failure("doctor.repo"), "\($0)") }
                 }
                 return Doctor(

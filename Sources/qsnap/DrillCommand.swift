@@ -34,8 +34,10 @@ struct DrillCommand: AsyncParsableCommand {
 
     @OptionGroup var globals: GlobalOptions
 
-    @Option(help: "The repository: a directory, file:///path, or s3://bucket/prefix.")
-    var repo: String
+    @Option(
+        help: "The repository: a directory, file:///path, or s3://bucket/prefix.",
+        transform: RepositoryLocation.init(parsing:))
+    var repo: RepositoryLocation
 
     @Option(help: "REST URL(s) of every node of the target deployment, comma-separated.")
     var target: String
@@ -57,7 +59,7 @@ struct DrillCommand: AsyncParsableCommand {
 
     @OptionGroup var connectionOptions: QdrantConnectionOptions
 
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     @Flag(help: "Also report the Qdrant Cloud Backups RPO of --cluster-id (needs --account-id, QDRANT_CLOUD_API_KEY).")
     var cloudBackups = false
@@ -101,7 +103,7 @@ struct DrillCommand: AsyncParsableCommand {
             let (repo, s3, reportDir) = (self.repo, self.s3, self.reportDir)
             // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let (report, paths): (DrillReport, (json: String, markdown: String)) = try await Blocking.run {
-                let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
+                let repository = try s3.open(repo, logger: logger)
                 let report = try DrillRunner(
                     repository: repository, targetURLs: urls, connection: connection, options: options, logger: logger
                 ).run()

@@ -29,8 +29,10 @@ struct ForgetCommand: AsyncParsableCommand {
     @Argument(help: "The backup ids ('latest' for the newest).")
     var ids: [String]
 
-    @Option(help: "The repository: a directory, file:///path, or s3://bucket/prefix.")
-    var repo: String
+    @Option(
+        help: "The repository: a directory, file:///path, or s3://bucket/prefix.",
+        transform: RepositoryLocation.init(parsing:))
+    var repo: RepositoryLocation
 
     @Flag(help: "Delete; without it nothing is changed.")
     var yes = false
@@ -40,7 +42,7 @@ struct ForgetCommand: AsyncParsableCommand {
 
     @OptionGroup var lock: LockOptions
 
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     func validate() throws {
         guard !ids.isEmpty else { throw ValidationError("name at least one backup id (or latest)") }
@@ -52,7 +54,7 @@ struct ForgetCommand: AsyncParsableCommand {
             let (repo, s3, lock) = (self.repo, self.s3, self.lock)
             // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let report: ForgetReport = try await Blocking.run {
-                let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
+                let repository = try s3.open(repo, logger: logger)
                 let held =
                     options.execute
                     ? try RepositoryLocker.acquireForCommand(

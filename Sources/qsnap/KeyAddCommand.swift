@@ -11,8 +11,10 @@ struct KeyAddCommand: AsyncParsableCommand {
 
     @OptionGroup var globals: GlobalOptions
 
-    @Option(help: "The repository: a directory, file:///path, or s3://bucket/prefix.")
-    var repo: String
+    @Option(
+        help: "The repository: a directory, file:///path, or s3://bucket/prefix.",
+        transform: RepositoryLocation.init(parsing:))
+    var repo: RepositoryLocation
 
     @Option(
         name: .customLong("new-password-file"), help: "A file holding the new password (default: QSNAP_NEW_PASSWORD).")
@@ -21,7 +23,7 @@ struct KeyAddCommand: AsyncParsableCommand {
     @Option(name: .customLong("new-password-command"), help: "A shell command printing the new password.")
     var newPasswordCommand: String?
 
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in

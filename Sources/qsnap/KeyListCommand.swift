@@ -11,10 +11,12 @@ struct KeyListCommand: AsyncParsableCommand {
 
     @OptionGroup var globals: GlobalOptions
 
-    @Option(help: "The repository: a directory, file:///path, or s3://bucket/prefix.")
-    var repo: String
+    @Option(
+        help: "The repository: a directory, file:///path, or s3://bucket/prefix.",
+        transform: RepositoryLocation.init(parsing:))
+    var repo: RepositoryLocation
 
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in

@@ -5,8 +5,10 @@ import QSnapCore
 
 /// Opens `--repo` for the key commands: it must be an encrypted repository.
 enum KeyOpening {
-    static func open(_ url: String, s3: RepoS3Options, logger: Logger) throws -> EncryptedRepository {
-        let repository = try RepositoryOpener.open(url, s3: s3, logger: logger)
+    static func open(_ location: RepositoryLocation, s3: RepositoryOptions, logger: Logger) throws
+        -> EncryptedRepository
+    {
+        let repository = try s3.open(location, logger: logger)
         guard let encrypted = repository as? EncryptedRepository else {
             throw QSnapError(
                 .usage("key.plain-repository"),

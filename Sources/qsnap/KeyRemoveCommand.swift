@@ -16,10 +16,12 @@ struct KeyRemoveCommand: AsyncParsableCommand {
     @Argument(help: "The key id (see qsnap key list).")
     var id: String
 
-    @Option(help: "The repository: a directory, file:///path, or s3://bucket/prefix.")
-    var repo: String
+    @Option(
+        help: "The repository: a directory, file:///path, or s3://bucket/prefix.",
+        transform: RepositoryLocation.init(parsing:))
+    var repo: RepositoryLocation
 
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in

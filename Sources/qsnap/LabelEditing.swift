@@ -7,13 +7,13 @@ import QSnapCore
 /// manifest, print the result.
 enum LabelEditing {
     static func run(
-        _ edit: BackupLabelEdit, id: String, repo: String, s3: RepoS3Options, lock: LockOptions,
+        _ edit: BackupLabelEdit, id: String, repo: RepositoryLocation, s3: RepositoryOptions, lock: LockOptions,
         globals: GlobalOptions
     ) async throws {
         try await CommandRunner.run(globals) { logger in
             // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let result: BackupLabeler.Result = try await Blocking.run {
-                let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
+                let repository = try s3.open(repo, logger: logger)
                 let held = try RepositoryLocker.acquireForCommand(
                     repository, purpose: edit.name, wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger)
                 defer { held.release() }

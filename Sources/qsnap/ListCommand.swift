@@ -11,10 +11,12 @@ struct ListCommand: AsyncParsableCommand {
 
     @OptionGroup var globals: GlobalOptions
 
-    @Option(help: "The repository: a directory, file:///path, or s3://bucket/prefix.")
-    var repo: String
+    @Option(
+        help: "The repository: a directory, file:///path, or s3://bucket/prefix.",
+        transform: RepositoryLocation.init(parsing:))
+    var repo: RepositoryLocation
 
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     struct Row: Codable {
         var id: String
@@ -34,7 +36,7 @@ struct ListCommand: AsyncParsableCommand {
             let (repo, s3) = (self.repo, self.s3)
             // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let (rows, interrupted): ([Row], [String]) = try await Blocking.run {
-                let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
+                let repository = try s3.open(repo, logger: logger)
                 let keys = try repository.list(prefix: BackupLayout.backupsFolder).map(\.key)
                 let ids = try ManifestStore.backupIDs(in: repository)
                 let rows = try ids.map { id -> Row in

@@ -18,12 +18,14 @@ struct PinCommand: AsyncParsableCommand {
     @Argument(help: "The backup id, or 'latest'.")
     var id: String
 
-    @Option(help: "The repository: a directory, file:///path, or s3://bucket/prefix.")
-    var repo: String
+    @Option(
+        help: "The repository: a directory, file:///path, or s3://bucket/prefix.",
+        transform: RepositoryLocation.init(parsing:))
+    var repo: RepositoryLocation
 
     @OptionGroup var lock: LockOptions
 
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     func run() async throws {
         try await LabelEditing.run(.pin, id: id, repo: repo, s3: s3, lock: lock, globals: globals)

@@ -31,8 +31,10 @@ struct PruneCommand: AsyncParsableCommand {
 
     @OptionGroup var globals: GlobalOptions
 
-    @Option(help: "The repository: a directory, file:///path, or s3://bucket/prefix.")
-    var repo: String
+    @Option(
+        help: "The repository: a directory, file:///path, or s3://bucket/prefix.",
+        transform: RepositoryLocation.init(parsing:))
+    var repo: RepositoryLocation
 
     @Option(help: "The retention policy file (YAML).")
     var policy: String
@@ -53,7 +55,7 @@ struct PruneCommand: AsyncParsableCommand {
 
     @OptionGroup var lock: LockOptions
 
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     func validate() throws {
         guard interruptedGraceHours >= 0 else { throw ValidationError("--interrupted-grace-hours must be ≥ 0") }
@@ -75,7 +77,7 @@ struct PruneCommand: AsyncParsableCommand {
             let (repo, s3, yes, lock) = (self.repo, self.s3, self.yes, self.lock)
             // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let report: PruneReport = try await Blocking.run {
-                let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
+                let repository = try s3.open(repo, logger: logger)
                 let held =
                     yes
                     ? try RepositoryLocker.acquireForCommand(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HTTP
+import QSnap
 import QSnapCore
 import S3
 
@@ -17,7 +18,7 @@ struct RepoCopyCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var globals: GlobalOptions
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     @Flag(help: "Continue the newest incomplete upload of the same key instead of starting over.")
     var resume = false
@@ -25,51 +26,37 @@ struct RepoCopyCommand: AsyncParsableCommand {
     @Option(name: .customLong("upload-id"), help: "Continue this multipart upload id.")
     var uploadID: String?
 
-    @Argument(help: "The source: a file, -, or s3://BUCKET/KEY.")
-    var source: String
+    @Argument(help: "The source: a file, -, or s3://BUCKET/KEY.", transform: RepositoryLocation.init(parsing:))
+    var source: RepositoryLocation
 
-    @Argument(help: "The destination: s3://BUCKET/KEY, a file, or -.")
-    var destination: String
+    @Argument(help: "The destination: s3://BUCKET/KEY, a file, or -.", transform: RepositoryLocation.init(parsing:))
+    var destination: RepositoryLocation
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
-            let from = try RepoLocation(source)
-            let to = try RepoLocation(destination)
             let options = s3
-            switch (from, to) {
-            case (.local(let path), .s3(let bucket, var key)):
-                if key.isEmpty || key.hasSuffix("/") { key += (path as NSString).lastPathComponent }
+            if case .s3(let bucket, let key) = destination, let local = ObjectCopy.LocalEnd(source) {
                 let resume = self.resume
                 let uploadID = self.uploadID
-                let uploadKey = key
                 // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
                 let result = try await Blocking.run {
                     let client = try options.makeClient(bucket: bucket, logger: logger)
-                    return try RepoTransfer.upload(
-                        client: client, from: path, key: uploadKey, options: options.writerOptions, resume: resume,
-                        uploadID: uploadID)
+                    return try ObjectCopy(client: client).upload(
+                        from: local, to: key, options: options.writerOptions, resume: resume, uploadID: uploadID)
                 }
                 logger.notice(
-                    "uploaded \(result.size) bytes to s3://\(bucket)/\(key) (\(result.partCount) part(s), ETag \(result.etag))"
+                    "uploaded \(result.stored.size) bytes to s3://\(bucket)/\(result.key) (\(result.stored.partCount) part(s), ETag \(result.stored.etag))"
                 )
-            case (.s3(let bucket, let key), .local(let path)):
+            } else if case .s3(let bucket, let key) = source, let local = ObjectCopy.LocalEnd(destination) {
                 guard !key.isEmpty else {
                     throw QSnapError(.usage("repo.url"), "'\(source)' names no object; write s3://BUCKET/KEY")
                 }
-                var target = path
-                var isDirectory: ObjCBool = false
-                if path != "-", FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
-                    isDirectory.boolValue
-                {
-                    target = path + "/" + (key as NSString).lastPathComponent
-                }
-                let output = target
                 // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
                 try await Blocking.run {
                     let client = try options.makeClient(bucket: bucket, logger: logger)
-                    try RepoTransfer.download(client: client, key: key, to: output)
+                    _ = try ObjectCopy(client: client).download(key: key, to: local)
                 }
-            default:
+            } else {
                 throw QSnapError(
                     .usage("repo.cp"),
                     "cp copies between a local file and S3; one side must be s3://BUCKET/KEY, the other a path or -")

@@ -21,8 +21,10 @@ struct RepoInitCommand: AsyncParsableCommand {
 
     @OptionGroup var globals: GlobalOptions
 
-    @Argument(help: "The repository: a directory, file:///path, or s3://bucket/prefix.")
-    var repo: String
+    @Argument(
+        help: "The repository: a directory, file:///path, or s3://bucket/prefix.",
+        transform: RepositoryLocation.init(parsing:))
+    var repo: RepositoryLocation
 
     @Option(help: "none (default) or aes-256-gcm.")
     var encryption: String = "none"
@@ -30,7 +32,7 @@ struct RepoInitCommand: AsyncParsableCommand {
     @Option(help: "With encryption: none, zstd (level 3) or zstd:LEVEL (1…19). Default none.")
     var compression: String = "none"
 
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     func validate() throws {
         guard ["none", "aes-256-gcm"].contains(encryption) else {
@@ -44,7 +46,7 @@ struct RepoInitCommand: AsyncParsableCommand {
             let compression = try ObjectCompression(parsing: self.compression)
             // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let result = try await Blocking.run {
-                let raw = try RepositoryOpener.openStore(repo, s3: s3, logger: logger)
+                let raw = try s3.openStore(repo, logger: logger)
                 let password = encrypted ? try PasswordSource.current(command: s3.passwordCommand) : nil
                 return try RepositoryKeyring.initialize(
                     raw, encrypted: encrypted, compression: compression,

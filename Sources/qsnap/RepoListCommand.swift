@@ -9,17 +9,17 @@ struct RepoListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List objects under a prefix.")
 
     @OptionGroup var globals: GlobalOptions
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
-    @Argument(help: "s3://BUCKET[/PREFIX]")
-    var location: String
+    @Argument(help: "s3://BUCKET[/PREFIX]", transform: RepositoryLocation.init(parsing:))
+    var location: RepositoryLocation
 
     @Flag(help: "Group by '/' and show sub-prefixes instead of every object.")
     var delimited = false
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
-            guard case .s3(let bucket, let prefix) = try RepoLocation(location) else {
+            guard case .s3(let bucket, let prefix) = location else {
                 throw QSnapError(.usage("repo.url"), "ls needs an s3://BUCKET/PREFIX location, not '\(location)'")
             }
             let options = s3

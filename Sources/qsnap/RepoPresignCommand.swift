@@ -11,17 +11,17 @@ struct RepoPresignCommand: AsyncParsableCommand {
         discussion: "The URL grants read access to anyone holding it until it expires: treat it as a secret.")
 
     @OptionGroup var globals: GlobalOptions
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     @Option(help: "Validity in seconds (at most 604800 = 7 days).")
     var expires: Int = 3600
 
-    @Argument(help: "s3://BUCKET/KEY")
-    var location: String
+    @Argument(help: "s3://BUCKET/KEY", transform: RepositoryLocation.init(parsing:))
+    var location: RepositoryLocation
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
-            guard case .s3(let bucket, let key) = try RepoLocation(location), !key.isEmpty else {
+            guard case .s3(let bucket, let key) = location, !key.isEmpty else {
                 throw QSnapError(.usage("repo.url"), "presign needs an s3://BUCKET/KEY location, not '\(location)'")
             }
             let url = try s3.makeClient(bucket: bucket, logger: logger).presignGET(key: key, expires: expires)

@@ -9,21 +9,21 @@ struct RepoRemoveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rm", abstract: "Delete objects.")
 
     @OptionGroup var globals: GlobalOptions
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     @Flag(help: "Treat each location as a prefix and delete every object under it.")
     var recursive = false
 
-    @Argument(help: "s3://BUCKET/KEY (all in the same bucket)")
-    var locations: [String]
+    @Argument(help: "s3://BUCKET/KEY (all in the same bucket)", transform: RepositoryLocation.init(parsing:))
+    var locations: [RepositoryLocation]
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             var bucket: String?
             var keys: [String] = []
-            for text in locations {
-                guard case .s3(let b, let k) = try RepoLocation(text), !k.isEmpty || recursive else {
-                    throw QSnapError(.usage("repo.url"), "rm needs s3://BUCKET/KEY locations, not '\(text)'")
+            for location in locations {
+                guard case .s3(let b, let k) = location, !k.isEmpty || recursive else {
+                    throw QSnapError(.usage("repo.url"), "rm needs s3://BUCKET/KEY locations, not '\(location)'")
                 }
                 if let bucket, bucket != b {
                     throw QSnapError(.usage("repo.url"), "rm works on one bucket at a time ('\(bucket)' and '\(b)')")

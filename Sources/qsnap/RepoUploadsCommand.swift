@@ -11,17 +11,17 @@ struct RepoUploadsCommand: AsyncParsableCommand {
         abstract: "List incomplete multipart uploads (they are billed until completed or aborted).")
 
     @OptionGroup var globals: GlobalOptions
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     @Flag(help: "Abort the listed uploads, discarding their parts.")
     var abort = false
 
-    @Argument(help: "s3://BUCKET[/PREFIX]")
-    var location: String
+    @Argument(help: "s3://BUCKET[/PREFIX]", transform: RepositoryLocation.init(parsing:))
+    var location: RepositoryLocation
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
-            guard case .s3(let bucket, let prefix) = try RepoLocation(location) else {
+            guard case .s3(let bucket, let prefix) = location else {
                 throw QSnapError(.usage("repo.url"), "uploads needs an s3://BUCKET/PREFIX location, not '\(location)'")
             }
             let options = s3

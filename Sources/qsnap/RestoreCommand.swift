@@ -129,8 +129,10 @@ struct RestoreSelectionOptions: ParsableArguments {
     @Argument(help: "The backup id, or 'latest'.")
     var backup: String
 
-    @Option(help: "The repository: a directory, file:///path, or s3://bucket/prefix.")
-    var repo: String
+    @Option(
+        help: "The repository: a directory, file:///path, or s3://bucket/prefix.",
+        transform: RepositoryLocation.init(parsing:))
+    var repo: RepositoryLocation
 
     @Option(help: "REST URL(s) of every target node, comma-separated.")
     var target: String
@@ -168,7 +170,7 @@ struct RestoreSelectionOptions: ParsableArguments {
     @Flag(help: "Skip the topology gate.") var forceTopology = false
     @Flag(help: "Switch aliases that point at collections qsnap did not restore.") var takeOverAlias = false
 
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     var targetURLs: [String] {
         target.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -211,7 +213,7 @@ struct RestoreSelectionOptions: ParsableArguments {
 
     /// Opens the repository, reads the manifest and probes the target (blocking).
     func load(logger: Logger) throws -> (any Repository, BackupManifest, RestoreTarget) {
-        let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
+        let repository = try s3.open(repo, logger: logger)
         let manifest = try ManifestStore.read(try ManifestStore.resolve(backup, in: repository), from: repository)
         let target = try RestoreTarget.discover(
             urls: targetURLs, connection: try targetConnection(), storagePath: storagePath,

@@ -32,20 +32,14 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "The job file (YAML).")
     var job: String
 
-    @Option(help: "Seconds to wait for another run's lock (default: the job's lock.wait).")
-    var waitLock: Double?
-
-    @Option(help: "Seconds between writing the lock and reading it back on S3.")
-    var lockSettle: Double = 2
+    @OptionGroup var lock: LockOptions
 
     @Option(help: "Hours a backup without manifest must age before the prune removes it.")
     var interruptedGraceHours: Double = 24
 
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     func validate() throws {
-        if let waitLock, waitLock < 0 { throw ValidationError("--wait-lock must be ≥ 0") }
-        guard lockSettle >= 0 else { throw ValidationError("--lock-settle must be ≥ 0") }
         guard interruptedGraceHours >= 0 else { throw ValidationError("--interrupted-grace-hours must be ≥ 0") }
     }
 
@@ -60,14 +54,12 @@ struct RunCommand: AsyncParsableCommand {
                 apiKey: key, keyEnv: spec.source.apiKeyEnv ?? "QDRANT_API_KEY")
             _ = try JobRunner.retentionPolicy(of: spec)  // a bad policy file is a usage error before any lock
             let options = JobRunner.Options(
-                lockWait: waitLock ?? spec.lockWait, lockSettleDelay: lockSettle,
+                lockWait: lock.requestedWaitLock ?? spec.lockWait, lockSettleDelay: lock.lockSettle,
                 interruptedGrace: interruptedGraceHours * 3600)
             let s3 = self.s3
             // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let outcome: JobRunOutcome = try await Blocking.run {
-                // A relative directory is relative to the job file, like the policy and metrics files.
-                let location = spec.repository.contains("://") ? spec.repository : spec.resolvedPath(spec.repository)
-                let repository = try RepositoryOpener.open(location, s3: s3, logger: logger)
+                let repository = try s3.open(spec.repository, logger: logger)
                 return JobRunner(
                     spec: spec, repository: repository, connection: connection, options: options, logger: logger
                 ).run()

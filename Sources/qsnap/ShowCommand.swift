@@ -13,17 +13,19 @@ struct ShowCommand: AsyncParsableCommand {
     @Argument(help: "The backup id, or 'latest'.")
     var id: String
 
-    @Option(help: "The repository: a directory, file:///path, or s3://bucket/prefix.")
-    var repo: String
+    @Option(
+        help: "The repository: a directory, file:///path, or s3://bucket/prefix.",
+        transform: RepositoryLocation.init(parsing:))
+    var repo: RepositoryLocation
 
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (repo, s3, id) = (self.repo, self.s3, self.id)
             // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             var m: BackupManifest = try await Blocking.run {
-                let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
+                let repository = try s3.open(repo, logger: logger)
                 return try ManifestStore.read(try ManifestStore.resolve(id, in: repository), from: repository)
             }
             m.labels = m.labels  // older manifests lack tags and pinned: show them explicitly

@@ -23,12 +23,14 @@ struct TagCommand: AsyncParsableCommand {
     @Argument(help: "The tags to add.")
     var tags: [String]
 
-    @Option(help: "The repository: a directory, file:///path, or s3://bucket/prefix.")
-    var repo: String
+    @Option(
+        help: "The repository: a directory, file:///path, or s3://bucket/prefix.",
+        transform: RepositoryLocation.init(parsing:))
+    var repo: RepositoryLocation
 
     @OptionGroup var lock: LockOptions
 
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     func validate() throws {
         guard !tags.isEmpty else { throw ValidationError("name at least one tag") }

@@ -21,12 +21,14 @@ struct UntagCommand: AsyncParsableCommand {
     @Argument(help: "The tags to remove.")
     var tags: [String]
 
-    @Option(help: "The repository: a directory, file:///path, or s3://bucket/prefix.")
-    var repo: String
+    @Option(
+        help: "The repository: a directory, file:///path, or s3://bucket/prefix.",
+        transform: RepositoryLocation.init(parsing:))
+    var repo: RepositoryLocation
 
     @OptionGroup var lock: LockOptions
 
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     func validate() throws {
         guard !tags.isEmpty else { throw ValidationError("name at least one tag") }

@@ -21,10 +21,12 @@ struct VerifyCommand: AsyncParsableCommand {
     @Argument(help: "The backup id, or 'latest'.")
     var id: String
 
-    @Option(help: "The repository: a directory, file:///path, or s3://bucket/prefix.")
-    var repo: String
+    @Option(
+        help: "The repository: a directory, file:///path, or s3://bucket/prefix.",
+        transform: RepositoryLocation.init(parsing:))
+    var repo: RepositoryLocation
 
-    @OptionGroup var s3: RepoS3Options
+    @OptionGroup var s3: RepositoryOptions
 
     @OptionGroup var lock: LockOptions
 
@@ -33,7 +35,7 @@ struct VerifyCommand: AsyncParsableCommand {
             let (repo, s3, id, lock, globals) = (self.repo, self.s3, self.id, self.lock, self.globals)
             // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
             let outcome: BackupVerifier.Outcome = try await Blocking.run {
-                let repository = try RepositoryOpener.open(repo, s3: s3, logger: logger)
+                let repository = try s3.open(repo, logger: logger)
                 let resolved = try ManifestStore.resolve(id, in: repository)
                 let verifier = BackupVerifier(repository: repository, logger: logger)
                 let display = globals.progressDisplay(verifier.progress, logger: logger)

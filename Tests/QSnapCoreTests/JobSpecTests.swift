@@ -26,7 +26,7 @@ import Testing
         let job = try JobSpec.parse(yaml: Self.minimal, file: "jobs/nightly.yaml")
         #expect(job.name == "nightly")  // from the file name
         #expect(job.source == JobSpec.Source(urls: ["http://localhost:6333"]))
-        #expect(job.repository == "file:///backups/qdrant")
+        #expect(job.repository == .local("/backups/qdrant"))
         #expect(job.selection == JobSpec.Selection(kind: .collection, collections: []))
         #expect(job.retention == nil)
         #expect(job.verify)
@@ -55,7 +55,7 @@ import Testing
         #expect(job.name == "prod-nightly")
         #expect(job.source.urls.count == 2)
         #expect(job.source.apiKeyEnv == "QDRANT_API_KEY")
-        #expect(job.repository == "s3://qdrant-backups/prod")
+        #expect(job.repository == .s3(bucket: "qdrant-backups", key: "prod"))
         #expect(job.selection == JobSpec.Selection(kind: .collection, collections: ["products", "users"]))
         #expect(job.retention == .file("../retention/gfs.yaml"))
         #expect(job.resolvedPath("../retention/gfs.yaml") == "policies/jobs/../retention/gfs.yaml")
@@ -119,6 +119,15 @@ import Testing
         #expect(!atRoot.message.contains("sup3r"))
     }
 
+    @Test func aRelativeRepositoryIsTakenRelativeToTheJobFile() throws {
+        let yaml = "source: {urls: [http://h:6333]}\nrepository: backups/qdrant\n"
+        #expect(
+            try JobSpec.parse(yaml: yaml, file: "/etc/qsnap/j.yaml").repository == .local("/etc/qsnap/backups/qdrant"))
+        #expect(try JobSpec.parse(yaml: yaml, file: "j.yaml").repository == .local("backups/qdrant"))
+        let absolute = "source: {urls: [http://h:6333]}\nrepository: /srv/b\n"
+        #expect(try JobSpec.parse(yaml: absolute, file: "/etc/qsnap/j.yaml").repository == .local("/srv/b"))
+    }
+
     @Test(arguments: [
         ("repository: /b\n", 1, "missing 'source:'"),
         ("source: {urls: [http://h:6333]}\n", 1, "missing 'repository:'"),
@@ -132,6 +141,7 @@ import Testing
         ("source: {urls: [http://h:6333]}\nrepository: gs://b/p\n", 2, "scheme 'gs' is not supported"),
         ("source: {urls: [http://h:6333]}\nrepository: 's3://AKIA:secret@b/p'\n", 2, "must not carry credentials"),
         ("source: {urls: [http://h:6333]}\nrepository: s3:///p\n", 2, "needs a bucket"),
+        ("source: {urls: [http://h:6333]}\nrepository: '-'\n", 2, "not a directory"),
         (
             "source: {urls: [http://h:6333]}\nrepository: /b\nselection: {kind: point}\n", 3,
             "selection kind 'point' is unknown"

@@ -39,7 +39,7 @@ extension JobSpec {
         guard let repository = try root.string("repository") else {
             throw root.error(root.line, "missing 'repository:' (s3://bucket/prefix or file:///backups/qdrant)")
         }
-        try validateRepository(repository, root)
+        let location = try parseRepository(repository, root)
 
         var selection = Selection()
         if let sel = try root.mapping("selection") {
@@ -113,10 +113,13 @@ extension JobSpec {
             lockGrace = try zeroOrDuration("grace", example: "5m") ?? lockGrace
         }
 
-        return JobSpec(
-            name: name, source: source, repository: repository, selection: selection, retention: retention,
+        var spec = JobSpec(
+            name: name, source: source, repository: location, selection: selection, retention: retention,
             verify: try root.boolean("verify") ?? true, metricsTextfile: metricsTextfile, lockTTL: lockTTL,
             lockWait: lockWait, lockGrace: lockGrace, file: file)
+        // A relative directory is relative to the job file, like the policy and metrics files.
+        if case .local(let path) = location { spec.repository = .local(spec.resolvedPath(path)) }
+        return spec
     }
 
     private static let secretKeys: Set<String> = [
@@ -174,11 +177,24 @@ extension JobSpec {
         return Source(urls: urls, apiKeyEnv: env, snapshotStore: store)
     }
 
+    /// The repository, after the job file's own rules (no query, no credentials, an absolute `file://` path).
+    private static func parseRepository(_ repository: String, _ root: ConfigYAMLMapping) throws -> RepositoryLocation {
+        try validateRepository(repository, root)
+        do {
+            return try RepositoryLocation(parsing: repository)
+        } catch let error as QSnapError {
+            throw root.error(root.line(of: "repository"), error.message)
+        }
+    }
+
     private static func validateRepository(_ repository: String, _ root: ConfigYAMLMapping) throws {
         let line = root.line(of: "repository")
         guard repository.contains("://") else {
             guard !repository.contains("?") else {
                 throw root.error(line, "repository path must not contain '?'")
+            }
+            guard repository != "-" else {
+                throw root.error(line, "repository '-' is not a directory; give s3://bucket/prefix or a directory")
             }
             return
         }

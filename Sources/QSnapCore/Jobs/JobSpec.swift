@@ -60,8 +60,9 @@ public struct JobSpec: Sendable, Equatable {
     public var name: String
     /// The Qdrant source.
     public var source: Source
-    /// The repository URL: `s3://bucket/prefix`, `file:///dir` or a directory path.
-    public var repository: String
+    /// The repository: `s3://bucket/prefix`, `file:///dir` or a directory path, a relative one already taken
+    /// relative to the job file's directory.
+    public var repository: RepositoryLocation
     /// What the backup covers.
     public var selection: Selection
     /// The retention policy, or `nil` when the job never prunes.
@@ -81,7 +82,7 @@ public struct JobSpec: Sendable, Equatable {
 
     /// Creates a job.
     public init(
-        name: String, source: Source, repository: String, selection: Selection = Selection(),
+        name: String, source: Source, repository: RepositoryLocation, selection: Selection = Selection(),
         retention: Retention? = nil, verify: Bool = true, metricsTextfile: String? = nil,
         lockTTL: TimeInterval = 3600, lockWait: TimeInterval = 0, lockGrace: TimeInterval = 300,
         file: String = "job.yaml"

@@ -9,8 +9,9 @@ import S3
 extension S3PayloadSigning: ExpressibleByArgument {}
 extension S3ChecksumChoice: ExpressibleByArgument {}
 
-/// Options that say how to reach S3; unset ones come from the AWS environment and profile files.
-struct RepoS3Options: ParsableArguments {
+/// How to open a repository: how to reach S3 (unset options come from the AWS environment and profile files), how
+/// objects are written, and an encrypted repository's password.
+struct RepositoryOptions: ParsableArguments {
     @Option(
         name: .customLong("endpoint-url"),
         help: "The S3 endpoint (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's endpoint_url, else AWS).")
@@ -119,6 +120,33 @@ struct RepoS3Options: ParsableArguments {
         if attempts < 1 || attempts > 20 { throw ValidationError("--attempts must be 1…20") }
     }
 
+    /// Opens the repository at `location`: a plain one as it is, an encrypted one with its password
+    /// (``PasswordSource``).
+    func open(_ location: RepositoryLocation, logger: Logger) throws -> any Repository {
+        let raw = try openStore(location, logger: logger)
+        let repository = try RepositoryKeyring.open(raw) { try PasswordSource.current(command: passwordCommand) }
+        if let encrypted = repository as? EncryptedRepository {
+            logger.debug("\(raw.displayURL): encrypted repository opened with key \(encrypted.keyID)")
+        }
+        return repository
+    }
+
+    /// Opens the store at `location` itself, without looking at its config (`repo init`).
+    func openStore(_ location: RepositoryLocation, logger: Logger) throws -> any Repository {
+        switch location {
+        case .s3(let bucket, let prefix):
+            return S3Repository(
+                client: try makeClient(bucket: bucket, logger: logger), prefix: prefix, writerOptions: writerOptions)
+        case .local(let path):
+            return try LocalRepository(root: path)
+        case .standardStream:
+            throw QSnapError(
+                .usage("repo.url"),
+                "'-' is standard input/output, not a repository; use s3://BUCKET/PREFIX or a directory")
+        }
+    }
+
+    /// An S3 client for `bucket` with these options' endpoint, credentials, retries and object settings.
     func makeClient(bucket: String, logger: Logger) throws -> S3Client {
         let style: S3Configuration.AddressingStyle? = pathStyle ? .path : (virtualHosted ? .virtualHosted : nil)
         let resolved = try S3CredentialResolver().resolve(
@@ -150,6 +178,7 @@ struct RepoS3Options: ParsableArguments {
         return try S3Client(configuration: configured, userAgent: "qsnap/\(QSnapInfo.version)", logger: logger)
     }
 
+    /// The part size and parallelism of multipart uploads.
     var writerOptions: S3ObjectWriter.Options {
         S3ObjectWriter.Options(partSize: Int64(partSizeMiB) << 20, concurrency: concurrency)
     }
