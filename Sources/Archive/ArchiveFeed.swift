@@ -3,7 +3,7 @@ import QSnapCore
 
 /// A bounded queue of ``ArchiveChunk``s between a task and a libarchive job on ``ArchiveWorkers``, in either
 /// direction: a task pushes the bytes it streams elsewhere (``push(_:)``) and an ``ArchiveReader`` on a pool thread
-/// pulls them (``next()``); or a pool thread pushes what it extracts (``pushBlocking(_:)``) and a task pulls it
+/// pulls them (``next()``); or a pool thread pushes what it extracts (``pushOnThread(_:)``) and a task pulls it
 /// (``nextChunk()``). The blocking calls are for pool threads only, the async ones for tasks.
 ///
 /// The producer waits while ``limit`` bytes are queued. Either side can stop the other: ``finish(_:)`` ends the
@@ -42,7 +42,7 @@ public final class ArchiveFeed: Sendable {
 
     /// Producer thread (a pool job): queues `chunk`, blocking while the feed is full.
     /// - Throws: `failure("archive.feed-closed")` once the consumer has closed the feed.
-    public func pushBlocking(_ chunk: ArchiveChunk) throws {
+    public func pushOnThread(_ chunk: ArchiveChunk) throws {
         let waiters = try state.wait { s -> [CheckedContinuation<Void, Never>]? in
             if s.closed { throw Self.closedError }
             if s.queued >= limit { return nil }

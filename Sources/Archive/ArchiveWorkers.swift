@@ -22,11 +22,18 @@ public enum ArchiveWorkers {
 
     private static let state = ConditionLock(State())
 
+    /// Jobs queued or running now (for diagnostics: 0 once every caller of ``run(_:)`` has resumed).
+    public static var jobsInFlight: Int { state.withLock { $0.queue.count + $0.busy } }
+
     /// Runs `body` on a pool thread and returns what it returns.
     /// - Throws: what `body` throws, or `failure("thread.create")` when no thread can be started.
     public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let job: @Sendable () -> Void = { continuation.resume(with: Result { try body() }) }
+            let job: @Sendable () -> Void = {
+                let result = Result { try body() }
+                state.withLock { $0.busy -= 1 }  // before the caller resumes: it sees the job done
+                continuation.resume(with: result)
+            }
             let start = state.withLock { s -> Bool in
                 s.queue.append(job)
                 // More jobs waiting than threads free to take them: one more thread, up to the maximum.
@@ -73,7 +80,6 @@ public enum ArchiveWorkers {
                 return s.queue.removeFirst()
             }
             job()
-            state.withLock { $0.busy -= 1 }
         }
     }
 }

@@ -11,8 +11,10 @@ extension QdrantClient {
 
     /// `GET /collections/{c}/aliases`: the aliases pointing at one collection, sorted by alias name.
     public func collectionAliases(_ name: String) async throws -> [AliasDescription] {
-        try await result(Aliases.self, Call(method: "GET", segments: ["collections", name, "aliases"], idempotent: true))
-            .aliases.sorted { $0.aliasName < $1.aliasName }
+        try await result(
+            Aliases.self, Call(method: "GET", segments: ["collections", name, "aliases"], idempotent: true)
+        )
+        .aliases.sorted { $0.aliasName < $1.aliasName }
     }
 
     /// `POST /collections/aliases`: applies `actions` in order in one request (no rollback: when an action fails,

@@ -33,7 +33,8 @@ extension QdrantClient {
 
     /// `DELETE /collections/{c}` (also removes the collection's aliases).
     public func deleteCollection(_ name: String) async throws {
-        _ = try await outcome(JSONValue.self, Call(method: "DELETE", segments: ["collections", name], idempotent: false))
+        _ = try await outcome(
+            JSONValue.self, Call(method: "DELETE", segments: ["collections", name], idempotent: false))
     }
 
     /// `POST /collections/{c}/points/count`; `exact: true` for verification (the collection info count is
@@ -50,10 +51,12 @@ extension QdrantClient {
 
     /// `POST /collections/{c}/points/scroll`: one page of points (verbatim records) and the offset of the next page
     /// (`nil` at the end).
-    public func scroll(_ name: String, limit: Int, offset: JSONValue?, withVectors: Bool, withPayload: Bool) async throws
+    public func scroll(_ name: String, limit: Int, offset: JSONValue?, withVectors: Bool, withPayload: Bool)
+        async throws
         -> (points: [JSONValue], next: JSONValue?)
     {
-        try await scroll(name, filter: nil, limit: limit, offset: offset, withVectors: withVectors, withPayload: withPayload)
+        try await scroll(
+            name, filter: nil, limit: limit, offset: offset, withVectors: withVectors, withPayload: withPayload)
     }
 
     /// `POST /collections/{c}/points`: the records with the given ids (payload included), verbatim.

@@ -227,7 +227,8 @@ public final class QdrantClient: Sendable {
             retriable: true)
     }
 
-    func pause(afterAttempt attempt: Int, throttled: Bool, retryAfter: Double?, call: Call, reason: String) async throws {
+    func pause(afterAttempt attempt: Int, throttled: Bool, retryAfter: Double?, call: Call, reason: String) async throws
+    {
         var delay = retryPolicy.delay(forAttempt: attempt, throttled: throttled)
         if let retryAfter, retryAfter > delay { delay = min(retryAfter, retryPolicy.maxDelay) }
         logger.debug("qdrant \(call.method) \(call.path): \(reason); retry \(attempt + 1) in \(Int(delay * 1000)) ms")

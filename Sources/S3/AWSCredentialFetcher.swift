@@ -62,11 +62,13 @@ struct AWSCredentialFetcher: Sendable {
         if let duration = a.durationSeconds { parameters.append(("DurationSeconds", String(duration))) }
         let body = STSResponse.formBody(action: "AssumeRole", parameters: parameters)
         let signer = SigV4Signer(credentials: credentials, region: a.stsRegion, service: "sts", normalizePath: true)
-        return try await callSTS(endpoint: a.stsEndpoint, action: "AssumeRole", role: a.roleARN, body: body, signer: signer)
+        return try await callSTS(
+            endpoint: a.stsEndpoint, action: "AssumeRole", role: a.roleARN, body: body, signer: signer)
     }
 
     /// POSTs an STS form (signed when `signer` is given), with up to 3 attempts for retriable failures.
-    private func callSTS(endpoint: String, action: String, role: String, body: String, signer: SigV4Signer?) async throws
+    private func callSTS(endpoint: String, action: String, role: String, body: String, signer: SigV4Signer?)
+        async throws
         -> AWSTemporaryCredentials
     {
         guard let parts = S3Configuration.URLParts(endpoint) else {

@@ -5,7 +5,8 @@ import QSnapCore
 extension S3Client {
     /// CreateMultipartUpload, declaring the part checksum (by default the configuration's: SHA-256 with signed
     /// payloads, else CRC-32), with the configuration's encryption, storage class and tags. - Returns: the upload id.
-    public func createMultipartUpload(key: String, contentType: String? = nil, checksum: S3ChecksumAlgorithm? = nil) async
+    public func createMultipartUpload(key: String, contentType: String? = nil, checksum: S3ChecksumAlgorithm? = nil)
+        async
         throws -> String
     {
         let declared = effectiveChecksum(checksum ?? configuration.checksumAlgorithm)

@@ -40,11 +40,10 @@ struct AliasSwitchCommand: AsyncParsableCommand {
             let (alias, to, url, connection) = (
                 self.alias, self.to, self.qdrant, try connectionOptions.connection(apiKey: apiKey)
             )
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let outcome: AliasSwitch.Outcome = try await Blocking.run {
-                try AliasSwitch(client: connection.client(url, logger: logger), logger: logger).run(
-                    alias: alias, to: to)
-            }
+            let outcome: AliasSwitch.Outcome = try await AliasSwitch(
+                client: connection.client(url, logger: logger), logger: logger
+            ).run(
+                alias: alias, to: to)
             if globals.json {
                 try JSONOutput.print(outcome)
             } else if !globals.quiet {

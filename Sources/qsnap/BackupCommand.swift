@@ -132,13 +132,11 @@ struct BackupCommand: AsyncParsableCommand {
             let repositoryURL = to
             let (s3, lock) = (self.s3, self.lock)
             let samples = verifySamples
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let result: BackupResult = try await Blocking.run {
-                let repository = try s3.open(repositoryURL, logger: logger)
-                let held = try RepositoryLocker.acquireForCommand(
-                    repository, purpose: "backup", wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger)
-                defer { held.release() }
-                let source = try DiscoveredSource.discover(
+            let repository = try await s3.open(repositoryURL, logger: logger)
+            let result = try await RepositoryLocker.withCommandLock(
+                repository, purpose: "backup", wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger
+            ) { held in
+                let source = try await DiscoveredSource.discover(
                     urls: urls, connection: connection, collections: backupOptions.collections,
                     samples: samples, logger: logger)
                 let runner = BackupRunner(
@@ -146,7 +144,7 @@ struct BackupCommand: AsyncParsableCommand {
                 let display = globals.progressDisplay(runner.progress, logger: logger)
                 display.start()
                 defer { display.stop() }
-                return try runner.run()
+                return try await runner.run()
             }
             if globals.json {
                 try JSONOutput.print(result)

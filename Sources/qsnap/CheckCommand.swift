@@ -28,11 +28,9 @@ struct CheckCommand: AsyncParsableCommand {
         try await CommandRunner.run(globals) { logger in
             let options = try selection.options()
             let selection = self.selection
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let plan: RestorePlan = try await Blocking.run {
-                let (_, manifest, target) = try selection.load(logger: logger)
-                return try RestorePlanner(manifest: manifest, target: target, options: options).plan()
-            }
+            let (_, manifest, target) = try await selection.load(logger: logger)
+            let plan: RestorePlan = try await RestorePlanner(manifest: manifest, target: target, options: options)
+                .plan()
             if globals.json { try JSONOutput.print(plan) } else if !globals.quiet { Self.render(plan, dryRun: false) }
             if let refusal = plan.refusal { try CheckCommand.refuse(refusal, json: globals.json) }
         }

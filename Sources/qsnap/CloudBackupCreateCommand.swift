@@ -40,13 +40,12 @@ struct CloudBackupCreateCommand: AsyncParsableCommand {
             let retention = try self.retention.map { try CloudRetention(parsing: $0) }
             let wait = try waitFlags.options()
             let client = try api.client(logger: logger)
-            // Blocking: the Cloud API client is synchronous like the other clients (its requests wait on the event loop).
-            let backup = try await Blocking.run {
-                let created = try client.createBackup(clusterID: cluster, displayName: name, retention: retention)
-                logger.notice(
-                    "backup \(created.id ?? "?") (\(name)) of cluster \(cluster) started: \(created.currentStatus)")
-                guard let wait, let id = created.id, created.currentStatus != .succeeded else { return created }
-                return try CloudOperationWaiter(client: client, options: wait, logger: logger).backup(id)
+            let created = try await client.createBackup(clusterID: cluster, displayName: name, retention: retention)
+            logger.notice(
+                "backup \(created.id ?? "?") (\(name)) of cluster \(cluster) started: \(created.currentStatus)")
+            var backup = created
+            if let wait, let id = created.id, created.currentStatus != .succeeded {
+                backup = try await CloudOperationWaiter(client: client, options: wait, logger: logger).backup(id)
             }
             if globals.json {
                 try JSONOutput.print(["backup": backup])

@@ -30,8 +30,7 @@ struct CloudBackupDeleteCommand: AsyncParsableCommand {
         try await CommandRunner.run(globals) { logger in
             let id = try CloudID.validate(backupId, what: "the backup id")
             let (client, force) = (try api.client(logger: logger), self.force)
-            // Blocking: the Cloud API client is synchronous like the other clients (its requests wait on the event loop).
-            try await Blocking.run { try client.deleteBackup(id, force: force) }
+            try await client.deleteBackup(id, force: force)
             if globals.json {
                 try JSONOutput.print(["deleted": id])
             } else if !globals.quiet {

@@ -24,8 +24,7 @@ struct CloudBackupGetCommand: AsyncParsableCommand {
         try await CommandRunner.run(globals) { logger in
             let id = try CloudID.validate(backupId, what: "the backup id")
             let client = try api.client(logger: logger)
-            // Blocking: the Cloud API client is synchronous like the other clients (its requests wait on the event loop).
-            let backup = try await Blocking.run { try client.getBackup(id) }
+            let backup = try await client.getBackup(id)
             if globals.json {
                 try JSONOutput.print(["backup": backup])
             } else if !globals.quiet {

@@ -35,10 +35,7 @@ struct CloudBackupListCommand: AsyncParsableCommand {
             let cluster = try clusterId.map { try CloudID.validate($0, what: "--cluster-id") }
             let schedule = try scheduleId.map { try CloudID.validate($0, what: "--schedule-id") }
             let (client, pageSize) = (try api.client(logger: logger), self.pageSize)
-            // Blocking: the Cloud API client is synchronous like the other clients (its requests wait on the event loop).
-            let backups = try await Blocking.run {
-                try client.listBackups(clusterID: cluster, scheduleID: schedule, pageSize: pageSize)
-            }
+            let backups = try await client.listBackups(clusterID: cluster, scheduleID: schedule, pageSize: pageSize)
             if globals.json {
                 try JSONOutput.print(["backups": backups])
             } else if !globals.quiet {

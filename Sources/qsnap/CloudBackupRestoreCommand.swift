@@ -39,19 +39,16 @@ struct CloudBackupRestoreCommand: AsyncParsableCommand {
             let cluster = try clusterId.map { try CloudID.validate($0, what: "--cluster-id") }
             let wait = try waitFlags.options()
             let (client, confirmed) = (try api.client(logger: logger), yes)
-            // Blocking: the Cloud API client is synchronous like the other clients (its requests wait on the event loop).
-            let outcome = try await Blocking.run {
-                let restorer = CloudBackupRestorer(client: client, logger: logger)
-                let backup = try restorer.check(id, expectedClusterID: cluster)
-                guard confirmed else {
-                    throw QSnapError(
-                        .refused("cloud.restore-unconfirmed"),
-                        "restoring backup \(id) (\(backup.label), created \(backup.createdAt ?? "?")) reverts cluster "
-                            + "\(backup.clusterID ?? "?") to that moment and takes it down meanwhile; every change "
-                            + "since is lost. Rerun with --yes to restore it.")
-                }
-                return try restorer.restore(backup, wait: wait)
+            let restorer = CloudBackupRestorer(client: client, logger: logger)
+            let backup = try await restorer.check(id, expectedClusterID: cluster)
+            guard confirmed else {
+                throw QSnapError(
+                    .refused("cloud.restore-unconfirmed"),
+                    "restoring backup \(id) (\(backup.label), created \(backup.createdAt ?? "?")) reverts cluster "
+                        + "\(backup.clusterID ?? "?") to that moment and takes it down meanwhile; every change "
+                        + "since is lost. Rerun with --yes to restore it.")
             }
+            let outcome = try await restorer.restore(backup, wait: wait)
             if globals.json {
                 try JSONOutput.print(outcome)
             } else if !globals.quiet {

@@ -37,8 +37,7 @@ struct CloudScheduleCreateCommand: AsyncParsableCommand {
                 displayName: try CloudDisplayName.validate(name),
                 retention: try retention.map { try CloudRetention(parsing: $0) })
             let client = try api.client(logger: logger)
-            // Blocking: the Cloud API client is synchronous like the other clients (its requests wait on the event loop).
-            let created = try await Blocking.run { try client.createBackupSchedule(request) }
+            let created = try await client.createBackupSchedule(request)
             if globals.json {
                 try JSONOutput.print(["backupSchedule": created])
             } else if !globals.quiet {

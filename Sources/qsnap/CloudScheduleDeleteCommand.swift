@@ -27,8 +27,7 @@ struct CloudScheduleDeleteCommand: AsyncParsableCommand {
         try await CommandRunner.run(globals) { logger in
             let id = try CloudID.validate(scheduleId, what: "the schedule id")
             let (client, deleteBackups) = (try api.client(logger: logger), self.deleteBackups)
-            // Blocking: the Cloud API client is synchronous like the other clients (its requests wait on the event loop).
-            try await Blocking.run { try client.deleteBackupSchedule(id, deleteBackups: deleteBackups) }
+            try await client.deleteBackupSchedule(id, deleteBackups: deleteBackups)
             if globals.json {
                 try JSONOutput.print(["deleted": id])
             } else if !globals.quiet {

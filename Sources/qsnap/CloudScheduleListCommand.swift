@@ -30,10 +30,7 @@ struct CloudScheduleListCommand: AsyncParsableCommand {
         try await CommandRunner.run(globals) { logger in
             let cluster = try clusterId.map { try CloudID.validate($0, what: "--cluster-id") }
             let (client, pageSize) = (try api.client(logger: logger), self.pageSize)
-            // Blocking: the Cloud API client is synchronous like the other clients (its requests wait on the event loop).
-            let schedules = try await Blocking.run {
-                try client.listBackupSchedules(clusterID: cluster, pageSize: pageSize)
-            }
+            let schedules = try await client.listBackupSchedules(clusterID: cluster, pageSize: pageSize)
             if globals.json {
                 try JSONOutput.print(["backupSchedules": schedules])
             } else if !globals.quiet {

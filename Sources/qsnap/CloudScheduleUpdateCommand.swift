@@ -44,8 +44,7 @@ struct CloudScheduleUpdateCommand: AsyncParsableCommand {
                 retention: try retention.map { try CloudRetention(parsing: $0) },
                 displayName: try name.map { try CloudDisplayName.validate($0) })
             let client = try api.client(logger: logger)
-            // Blocking: the Cloud API client is synchronous like the other clients (its requests wait on the event loop).
-            let updated = try await Blocking.run { try client.updateBackupSchedule(request) }
+            let updated = try await client.updateBackupSchedule(request)
             if globals.json {
                 try JSONOutput.print(["backupSchedule": updated])
             } else if !globals.quiet {

@@ -71,17 +71,17 @@ struct DoctorCommand: AsyncParsableCommand {
                 Doctor.Cluster(urls: $0, connection: try connectionOptions.connection(keyEnv: targetApiKeyEnv))
             }
             let (repo, s3, collections) = (self.repo, self.s3, self.collections)
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let report: DoctorReport = try await Blocking.run {
-                let repository: Result<any Repository, QSnapError>? = repo.map { location in
-                    Result { try s3.open(location, logger: logger) }
-                        .mapError { ($0 as? QSnapError) ?? QSnapError(.failure("doctor.repo"), "\($0)") }
+            var repository: Result<any Repository, QSnapError>?
+            if let location = repo {
+                do { repository = .success(try await s3.open(location, logger: logger)) } catch {
+                    repository = .failure(
+                        (error as? QSnapError) ?? QSnapError(.failure("doctor.repo"), "\(error)"))
                 }
-                return Doctor(
-                    source: source, target: target, repository: repository,
-                    collections: collections.isEmpty ? nil : collections, logger: logger
-                ).run()
             }
+            let report: DoctorReport = await Doctor(
+                source: source, target: target, repository: repository,
+                collections: collections.isEmpty ? nil : collections, logger: logger
+            ).run()
             if globals.json { try JSONOutput.print(report) } else { print(report.text, terminator: "") }
             if report.failed { throw ExitCode(ExitStatus.refused) }
         }

@@ -101,14 +101,11 @@ struct DrillCommand: AsyncParsableCommand {
                 backup: backup, collections: collections.isEmpty ? nil : collections,
                 cloudBackups: try cloudProbe(logger: logger))
             let (repo, s3, reportDir) = (self.repo, self.s3, self.reportDir)
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let (report, paths): (DrillReport, (json: String, markdown: String)) = try await Blocking.run {
-                let repository = try s3.open(repo, logger: logger)
-                let report = try DrillRunner(
-                    repository: repository, targetURLs: urls, connection: connection, options: options, logger: logger
-                ).run()
-                return (report, try DrillRunner.write(report, to: reportDir))
-            }
+            let repository = try await s3.open(repo, logger: logger)
+            let report = try await DrillRunner(
+                repository: repository, targetURLs: urls, connection: connection, options: options, logger: logger
+            ).run()
+            let paths = try DrillRunner.write(report, to: reportDir)
             if globals.json {
                 FileHandle.standardOutput.write(report.jsonData())
             } else if !globals.quiet {

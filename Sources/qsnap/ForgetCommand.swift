@@ -52,17 +52,17 @@ struct ForgetCommand: AsyncParsableCommand {
         try await CommandRunner.run(globals) { logger in
             let options = ForgetRunner.Options(ids: ids, force: force, execute: yes)
             let (repo, s3, lock) = (self.repo, self.s3, self.lock)
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let report: ForgetReport = try await Blocking.run {
-                let repository = try s3.open(repo, logger: logger)
-                let held =
-                    options.execute
-                    ? try RepositoryLocker.acquireForCommand(
-                        repository, purpose: "forget", wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger
-                    )
-                    : nil
-                defer { held?.release() }
-                return try ForgetRunner(repository: repository, options: options, lock: held, logger: logger).run()
+            let repository = try await s3.open(repo, logger: logger)
+            let report: ForgetReport
+            if options.execute {
+                report = try await RepositoryLocker.withCommandLock(
+                    repository, purpose: "forget", wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger
+                ) { held in
+                    try await ForgetRunner(repository: repository, options: options, lock: held, logger: logger).run()
+                }
+            } else {
+                report = try await ForgetRunner(repository: repository, options: options, lock: nil, logger: logger)
+                    .run()
             }
             if globals.json {
                 try JSONOutput.print(report)

@@ -28,16 +28,13 @@ struct KeyAddCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (repo, s3, file, command) = (self.repo, self.s3, newPasswordFile, newPasswordCommand)
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let added = try await Blocking.run {
-                let repository = try KeyOpening.open(repo, s3: s3, logger: logger)
-                guard let password = try PasswordSource.new(file: file, command: command) else {
-                    throw QSnapError(
-                        .usage("key.password-missing"),
-                        "give the new password with QSNAP_NEW_PASSWORD, --new-password-file or --new-password-command")
-                }
-                return try RepositoryKeyring.add(to: repository, password: password)
+            let repository = try await KeyOpening.open(repo, s3: s3, logger: logger)
+            guard let password = try PasswordSource.new(file: file, command: command) else {
+                throw QSnapError(
+                    .usage("key.password-missing"),
+                    "give the new password with QSNAP_NEW_PASSWORD, --new-password-file or --new-password-command")
             }
+            let added = try await RepositoryKeyring.add(to: repository, password: password)
             if globals.json { try JSONOutput.print(added) } else { print("added key \(added.id)") }
         }
     }

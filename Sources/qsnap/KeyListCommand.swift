@@ -21,10 +21,7 @@ struct KeyListCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (repo, s3) = (self.repo, self.s3)
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let keys = try await Blocking.run {
-                try RepositoryKeyring.list(KeyOpening.open(repo, s3: s3, logger: logger))
-            }
+            let keys = try await RepositoryKeyring.list(await KeyOpening.open(repo, s3: s3, logger: logger))
             if globals.json {
                 struct Listing: Encodable { var keys: [RepositoryKeyring.KeySummary] }
                 try JSONOutput.print(Listing(keys: keys))

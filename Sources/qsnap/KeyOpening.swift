@@ -5,10 +5,10 @@ import QSnapCore
 
 /// Opens `--repo` for the key commands: it must be an encrypted repository.
 enum KeyOpening {
-    static func open(_ location: RepositoryLocation, s3: RepositoryOptions, logger: Logger) throws
+    static func open(_ location: RepositoryLocation, s3: RepositoryOptions, logger: Logger) async throws
         -> EncryptedRepository
     {
-        let repository = try s3.open(location, logger: logger)
+        let repository = try await s3.open(location, logger: logger)
         guard let encrypted = repository as? EncryptedRepository else {
             throw QSnapError(
                 .usage("key.plain-repository"),

@@ -26,10 +26,7 @@ struct KeyRemoveCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (repo, s3, id) = (self.repo, self.s3, self.id)
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            try await Blocking.run {
-                try RepositoryKeyring.remove(id, from: KeyOpening.open(repo, s3: s3, logger: logger))
-            }
+            try await RepositoryKeyring.remove(id, from: KeyOpening.open(repo, s3: s3, logger: logger))
             if globals.json {
                 try JSONOutput.print(["removed": id])
             } else {

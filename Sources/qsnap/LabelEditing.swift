@@ -11,13 +11,11 @@ enum LabelEditing {
         globals: GlobalOptions
     ) async throws {
         try await CommandRunner.run(globals) { logger in
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let result: BackupLabeler.Result = try await Blocking.run {
-                let repository = try s3.open(repo, logger: logger)
-                let held = try RepositoryLocker.acquireForCommand(
-                    repository, purpose: edit.name, wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger)
-                defer { held.release() }
-                return try BackupLabeler(repository: repository, lock: held).apply(edit, to: id)
+            let repository = try await s3.open(repo, logger: logger)
+            let result = try await RepositoryLocker.withCommandLock(
+                repository, purpose: edit.name, wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger
+            ) { held in
+                try await BackupLabeler(repository: repository, lock: held).apply(edit, to: id)
             }
             if globals.json {
                 try JSONOutput.print(result)

@@ -34,24 +34,22 @@ struct ListCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (repo, s3) = (self.repo, self.s3)
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let (rows, interrupted): ([Row], [String]) = try await Blocking.run {
-                let repository = try s3.open(repo, logger: logger)
-                let keys = try repository.list(prefix: BackupLayout.backupsFolder).map(\.key)
-                let ids = try ManifestStore.backupIDs(in: repository)
-                let rows = try ids.map { id -> Row in
-                    let m = try ManifestStore.read(id, from: repository)
-                    return Row(
+            let repository = try await s3.open(repo, logger: logger)
+            let keys = try await repository.list(prefix: BackupLayout.backupsFolder).map(\.key)
+            let ids = try await ManifestStore.backupIDs(in: repository)
+            var rows: [Row] = []
+            for id in ids {
+                let m = try await ManifestStore.read(id, from: repository)
+                rows.append(
+                    Row(
                         id: id, completedAt: m.completedAt, kind: m.kind, qdrantVersion: m.source.qdrantVersion,
                         collections: m.collections.map(\.name), objects: m.objects.count, bytes: m.totalBytes,
-                        incomplete: false, tags: m.labels.tags, pinned: m.labels.pinned)
-                }
-                let interrupted = Set(
-                    keys.filter { $0.hasSuffix("/progress.json") }.compactMap(BackupLayout.backupID(inKey:))
-                )
-                .subtracting(ids).sorted()
-                return (rows, interrupted)
+                        incomplete: false, tags: m.labels.tags, pinned: m.labels.pinned))
             }
+            let interrupted = Set(
+                keys.filter { $0.hasSuffix("/progress.json") }.compactMap(BackupLayout.backupID(inKey:))
+            )
+            .subtracting(ids).sorted()
             if globals.json {
                 try JSONOutput.print([
                     "backups": rows.map { AnyEncodable($0) }, "interrupted": interrupted.map { AnyEncodable($0) },

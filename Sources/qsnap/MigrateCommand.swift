@@ -135,16 +135,13 @@ struct MigrateCommand: AsyncParsableCommand {
             let source = try connectionOptions.connection(keyEnv: sourceApiKeyEnv)
             let target = try connectionOptions.connection(keyEnv: targetApiKeyEnv)
             let (from, to, finalOptions) = (self.from, self.to, options)
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let result: MigrationResult = try await Blocking.run {
-                let runner = MigrationRunner(
-                    sourceURL: from, source: source, targetURL: to, target: target,
-                    options: finalOptions, logger: logger)
-                let display = globals.progressDisplay(runner.progress, logger: logger)
-                display.start()
-                defer { display.stop() }
-                return try runner.run()
-            }
+            let runner = MigrationRunner(
+                sourceURL: from, source: source, targetURL: to, target: target,
+                options: finalOptions, logger: logger)
+            let display = globals.progressDisplay(runner.progress, logger: logger)
+            display.start()
+            defer { display.stop() }
+            let result: MigrationResult = try await runner.run()
             if globals.json {
                 try JSONOutput.print(result)
             } else if !globals.quiet {

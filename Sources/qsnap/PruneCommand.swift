@@ -75,22 +75,24 @@ struct PruneCommand: AsyncParsableCommand {
                 .filter { !$0.isEmpty }
             let connection = try connectionOptions.connection(apiKey: apiKey)
             let (repo, s3, yes, lock) = (self.repo, self.s3, self.yes, self.lock)
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let report: PruneReport = try await Blocking.run {
-                let repository = try s3.open(repo, logger: logger)
-                let held =
-                    yes
-                    ? try RepositoryLocker.acquireForCommand(
-                        repository, purpose: "prune", wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger)
-                    : nil
-                defer { held?.release() }
-                var report = try PruneRunner(repository: repository, options: options, lock: held, logger: logger).run()
+            let repository = try await s3.open(repo, logger: logger)
+            @Sendable func prune(_ held: HeldRepositoryLock?) async throws -> PruneReport {
+                var report = try await PruneRunner(repository: repository, options: options, lock: held, logger: logger)
+                    .run()
                 if !urls.isEmpty {
-                    report.serverSnapshots = try ServerSnapshotPruner(
+                    report.serverSnapshots = try await ServerSnapshotPruner(
                         urls: urls, connection: connection, options: options, logger: logger
                     ).run()
                 }
                 return report
+            }
+            let report: PruneReport
+            if yes {
+                report = try await RepositoryLocker.withCommandLock(
+                    repository, purpose: "prune", wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger,
+                    prune)
+            } else {
+                report = try await prune(nil)
             }
             if globals.json {
                 try JSONOutput.print(report)

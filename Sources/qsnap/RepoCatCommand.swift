@@ -21,11 +21,8 @@ struct RepoCatCommand: AsyncParsableCommand {
                 throw QSnapError(.usage("repo.url"), "cat needs an s3://BUCKET/KEY location, not '\(location)'")
             }
             let options = s3
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            try await Blocking.run {
-                let client = try options.makeClient(bucket: bucket, logger: logger)
-                _ = try ObjectCopy(client: client).download(key: key, to: .standardStream)
-            }
+            let client = try await options.makeClient(bucket: bucket, logger: logger)
+            _ = try await ObjectCopy(client: client).download(key: key, to: .standardStream)
         }
     }
 }

@@ -38,12 +38,9 @@ struct RepoCopyCommand: AsyncParsableCommand {
             if case .s3(let bucket, let key) = destination, let local = ObjectCopy.LocalEnd(source) {
                 let resume = self.resume
                 let uploadID = self.uploadID
-                // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-                let result = try await Blocking.run {
-                    let client = try options.makeClient(bucket: bucket, logger: logger)
-                    return try ObjectCopy(client: client).upload(
-                        from: local, to: key, options: options.writerOptions, resume: resume, uploadID: uploadID)
-                }
+                let client = try await options.makeClient(bucket: bucket, logger: logger)
+                let result = try await ObjectCopy(client: client).upload(
+                    from: local, to: key, options: options.writerOptions, resume: resume, uploadID: uploadID)
                 logger.notice(
                     "uploaded \(result.stored.size) bytes to s3://\(bucket)/\(result.key) (\(result.stored.partCount) part(s), ETag \(result.stored.etag))"
                 )
@@ -51,11 +48,8 @@ struct RepoCopyCommand: AsyncParsableCommand {
                 guard !key.isEmpty else {
                     throw QSnapError(.usage("repo.url"), "'\(source)' names no object; write s3://BUCKET/KEY")
                 }
-                // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-                try await Blocking.run {
-                    let client = try options.makeClient(bucket: bucket, logger: logger)
-                    _ = try ObjectCopy(client: client).download(key: key, to: local)
-                }
+                let client = try await options.makeClient(bucket: bucket, logger: logger)
+                _ = try await ObjectCopy(client: client).download(key: key, to: local)
             } else {
                 throw QSnapError(
                     .usage("repo.cp"),

@@ -44,14 +44,11 @@ struct RepoInitCommand: AsyncParsableCommand {
         try await CommandRunner.run(globals) { logger in
             let (repo, s3, encrypted) = (self.repo, self.s3, encryption == "aes-256-gcm")
             let compression = try ObjectCompression(parsing: self.compression)
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let result = try await Blocking.run {
-                let raw = try s3.openStore(repo, logger: logger)
-                let password = encrypted ? try PasswordSource.current(command: s3.passwordCommand) : nil
-                return try RepositoryKeyring.initialize(
-                    raw, encrypted: encrypted, compression: compression,
-                    password: password)
-            }
+            let raw = try await s3.openStore(repo, logger: logger)
+            let password = encrypted ? try PasswordSource.current(command: s3.passwordCommand) : nil
+            let result = try await RepositoryKeyring.initialize(
+                raw, encrypted: encrypted, compression: compression,
+                password: password)
             if globals.json {
                 try JSONOutput.print(result)
             } else {

@@ -24,11 +24,8 @@ struct RepoListCommand: AsyncParsableCommand {
             }
             let options = s3
             let delimited = self.delimited
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let (objects, prefixes) = try await Blocking.run {
-                try options.makeClient(bucket: bucket, logger: logger)
-                    .listObjectsV2(prefix: prefix, delimiter: delimited ? "/" : nil)
-            }
+            let (objects, prefixes) = try await options.makeClient(bucket: bucket, logger: logger)
+                .listObjectsV2(prefix: prefix, delimiter: delimited ? "/" : nil)
             if globals.json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -24,7 +24,7 @@ struct RepoPresignCommand: AsyncParsableCommand {
             guard case .s3(let bucket, let key) = location, !key.isEmpty else {
                 throw QSnapError(.usage("repo.url"), "presign needs an s3://BUCKET/KEY location, not '\(location)'")
             }
-            let url = try s3.makeClient(bucket: bucket, logger: logger).presignGET(key: key, expires: expires)
+            let url = try await s3.makeClient(bucket: bucket, logger: logger).presignGET(key: key, expires: expires)
             FileHandle.standardOutput.write(Data((url + "\n").utf8))
         }
     }

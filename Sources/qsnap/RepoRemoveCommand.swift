@@ -35,20 +35,18 @@ struct RepoRemoveCommand: AsyncParsableCommand {
             let options = s3
             let recursive = self.recursive
             let prefixes = keys
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let deleted = try await Blocking.run { () -> Int in
-                let client = try options.makeClient(bucket: bucket, logger: logger)
-                var targets = prefixes
-                if recursive {
-                    targets = try prefixes.flatMap { try client.listObjectsV2(prefix: $0).objects.map(\.key) }
-                }
-                if targets.count == 1 {
-                    try client.deleteObject(key: targets[0])
-                } else if !targets.isEmpty {
-                    try client.deleteObjects(keys: targets)
-                }
-                return targets.count
+            let client = try await options.makeClient(bucket: bucket, logger: logger)
+            var targets = prefixes
+            if recursive {
+                targets = []
+                for prefix in prefixes { targets += try await client.listObjectsV2(prefix: prefix).objects.map(\.key) }
             }
+            if targets.count == 1 {
+                try await client.deleteObject(key: targets[0])
+            } else if !targets.isEmpty {
+                try await client.deleteObjects(keys: targets)
+            }
+            let deleted = targets.count
             logger.notice("deleted \(deleted) object(s)")
         }
     }

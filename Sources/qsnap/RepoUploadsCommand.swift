@@ -26,13 +26,9 @@ struct RepoUploadsCommand: AsyncParsableCommand {
             }
             let options = s3
             let abort = self.abort
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let uploads = try await Blocking.run { () -> [S3MultipartUploadInfo] in
-                let client = try options.makeClient(bucket: bucket, logger: logger)
-                let uploads = try client.listMultipartUploads(prefix: prefix)
-                if abort { for u in uploads { try client.abortMultipartUpload(key: u.key, uploadID: u.uploadID) } }
-                return uploads
-            }
+            let client = try await options.makeClient(bucket: bucket, logger: logger)
+            let uploads = try await client.listMultipartUploads(prefix: prefix)
+            if abort { for u in uploads { try await client.abortMultipartUpload(key: u.key, uploadID: u.uploadID) } }
             var out = ""
             for u in uploads { out += "\(u.initiated) \(u.uploadID) \(u.key)\(abort ? " (aborted)" : "")\n" }
             FileHandle.standardOutput.write(Data(out.utf8))

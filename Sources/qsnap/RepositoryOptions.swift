@@ -122,9 +122,9 @@ struct RepositoryOptions: ParsableArguments {
 
     /// Opens the repository at `location`: a plain one as it is, an encrypted one with its password
     /// (``PasswordSource``).
-    func open(_ location: RepositoryLocation, logger: Logger) throws -> any Repository {
-        let raw = try openStore(location, logger: logger)
-        let repository = try RepositoryKeyring.open(raw) { try PasswordSource.current(command: passwordCommand) }
+    func open(_ location: RepositoryLocation, logger: Logger) async throws -> any Repository {
+        let raw = try await openStore(location, logger: logger)
+        let repository = try await RepositoryKeyring.open(raw) { try PasswordSource.current(command: passwordCommand) }
         if let encrypted = repository as? EncryptedRepository {
             logger.debug("\(raw.displayURL): encrypted repository opened with key \(encrypted.keyID)")
         }
@@ -132,10 +132,10 @@ struct RepositoryOptions: ParsableArguments {
     }
 
     /// Opens the store at `location` itself, without looking at its config (`repo init`).
-    func openStore(_ location: RepositoryLocation, logger: Logger) throws -> any Repository {
+    func openStore(_ location: RepositoryLocation, logger: Logger) async throws -> any Repository {
         switch location {
         case .s3(let bucket, let prefix):
-            return S3Repository(
+            return await S3Repository(
                 client: try makeClient(bucket: bucket, logger: logger), prefix: prefix, writerOptions: writerOptions)
         case .local(let path):
             return try LocalRepository(root: path)
@@ -147,7 +147,7 @@ struct RepositoryOptions: ParsableArguments {
     }
 
     /// An S3 client for `bucket` with these options' endpoint, credentials, retries and object settings.
-    func makeClient(bucket: String, logger: Logger) throws -> S3Client {
+    func makeClient(bucket: String, logger: Logger) async throws -> S3Client {
         let style: S3Configuration.AddressingStyle? = pathStyle ? .path : (virtualHosted ? .virtualHosted : nil)
         let resolved = try S3CredentialResolver().resolve(
             .init(profile: profile, region: region, endpoint: endpointURL, addressingStyle: style, caBundle: caBundle))
@@ -160,7 +160,7 @@ struct RepositoryOptions: ParsableArguments {
             source: resolved.credentialSource, userAgent: "qsnap/\(QSnapInfo.version)", caBundlePath: resolved.caBundle,
             logger: logger, onSecret: { SecretRegistry.register($0) })
         // Fetch once now: a source that cannot supply credentials is reported before any work starts.
-        let first = try provider.current()
+        let first = try await provider.current()
         logger.debug(
             "S3 endpoint \(resolved.endpoint), region \(resolved.region), \(resolved.addressingStyle.rawValue)-style, access key \(first.credentials.accessKeyID) from \(resolved.credentialSource)"
         )

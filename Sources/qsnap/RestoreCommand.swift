@@ -70,32 +70,30 @@ struct RestoreCommand: AsyncParsableCommand {
             options.presignExpiry = presignExpiry
             let (selection, dryRun, globals) = (self.selection, self.dryRun, self.globals)
             let finalOptions = options
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let outcome: (RestorePlan, RestoreResult?) = try await Blocking.run {
-                let (repository, manifest, target) = try selection.load(logger: logger)
-                let finalOptions = finalOptions.resolvingTransport(for: repository)
-                let plan = try RestorePlanner(manifest: manifest, target: target, options: finalOptions).plan()
-                if dryRun || plan.refused { return (plan, nil) }
-                if finalOptions.transport == .url, repository is EncryptedRepository {
+            let (repository, manifest, target) = try await selection.load(logger: logger)
+            let resolved = finalOptions.resolvingTransport(for: repository)
+            let plan = try await RestorePlanner(manifest: manifest, target: target, options: resolved).plan()
+            var result: RestoreResult?
+            if !dryRun && !plan.refused {
+                if resolved.transport == .url, repository is EncryptedRepository {
                     throw QSnapError(
                         .usage("restore.transport-encrypted"),
                         "an encrypted repository cannot be restored with --transport url: the node would download bytes it cannot decrypt; use --transport upload"
                     )
                 }
-                if finalOptions.transport == .url, repository is LocalRepository, finalOptions.objectBaseURL == nil {
+                if resolved.transport == .url, repository.localRoot != nil, resolved.objectBaseURL == nil {
                     throw QSnapError(
                         .usage("restore.transport"),
                         "--transport url with a directory repository needs --object-base-url")
                 }
                 let runner = RestoreRunner(
                     manifest: manifest, target: target, plan: plan, repository: repository,
-                    options: finalOptions, logger: logger)
+                    options: resolved, logger: logger)
                 let display = globals.progressDisplay(runner.progress, logger: logger)
                 display.start()
                 defer { display.stop() }
-                return (plan, try runner.run())
+                result = try await runner.run()
             }
-            let (plan, result) = outcome
             if let result {
                 if globals.json {
                     try JSONOutput.print(result)
@@ -212,10 +210,10 @@ struct RestoreSelectionOptions: ParsableArguments {
     }
 
     /// Opens the repository, reads the manifest and probes the target (blocking).
-    func load(logger: Logger) throws -> (any Repository, BackupManifest, RestoreTarget) {
-        let repository = try s3.open(repo, logger: logger)
-        let manifest = try ManifestStore.read(try ManifestStore.resolve(backup, in: repository), from: repository)
-        let target = try RestoreTarget.discover(
+    func load(logger: Logger) async throws -> (any Repository, BackupManifest, RestoreTarget) {
+        let repository = try await s3.open(repo, logger: logger)
+        let manifest = try await ManifestStore.read(try ManifestStore.resolve(backup, in: repository), from: repository)
+        let target = try await RestoreTarget.discover(
             urls: targetURLs, connection: try targetConnection(), storagePath: storagePath,
             logger: logger)
         return (repository, manifest, target)

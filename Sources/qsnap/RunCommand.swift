@@ -57,13 +57,10 @@ struct RunCommand: AsyncParsableCommand {
                 lockWait: lock.requestedWaitLock ?? spec.lockWait, lockSettleDelay: lock.lockSettle,
                 interruptedGrace: interruptedGraceHours * 3600)
             let s3 = self.s3
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let outcome: JobRunOutcome = try await Blocking.run {
-                let repository = try s3.open(spec.repository, logger: logger)
-                return JobRunner(
-                    spec: spec, repository: repository, connection: connection, options: options, logger: logger
-                ).run()
-            }
+            let repository = try await s3.open(spec.repository, logger: logger)
+            let outcome: JobRunOutcome = await JobRunner(
+                spec: spec, repository: repository, connection: connection, options: options, logger: logger
+            ).run()
             if globals.json {
                 try JSONOutput.print(outcome.report)
             } else if !globals.quiet, outcome.error == nil {

@@ -23,11 +23,9 @@ struct ShowCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (repo, s3, id) = (self.repo, self.s3, self.id)
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            var m: BackupManifest = try await Blocking.run {
-                let repository = try s3.open(repo, logger: logger)
-                return try ManifestStore.read(try ManifestStore.resolve(id, in: repository), from: repository)
-            }
+            let repository = try await s3.open(repo, logger: logger)
+            var m: BackupManifest = try await ManifestStore.read(
+                try await ManifestStore.resolve(id, in: repository), from: repository)
             m.labels = m.labels  // older manifests lack tags and pinned: show them explicitly
             if globals.json { try JSONOutput.print(m); return }
             print("backup \(m.id) (\(m.kind.rawValue)), \(m.startedAt) → \(m.completedAt), qsnap \(m.qsnapVersion)")

@@ -32,10 +32,9 @@ struct SnapshotCreateCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (urls, scope, key, timeout) = (target.urls, target.scope, try target.connection(), self.timeout)
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let made: [ServerSnapshotEntry] = try await Blocking.run {
-                try ServerSnapshots.connect(urls: urls, connection: key, logger: logger).create(scope, timeout: timeout)
-            }
+            let made: [ServerSnapshotEntry] = try await ServerSnapshots.connect(
+                urls: urls, connection: key, logger: logger
+            ).create(scope, timeout: timeout)
             if globals.json {
                 try JSONOutput.print(["snapshots": made])
             } else if !globals.quiet {

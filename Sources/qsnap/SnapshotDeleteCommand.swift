@@ -29,11 +29,10 @@ struct SnapshotDeleteCommand: AsyncParsableCommand {
             let (urls, scope, key, name, node) = (
                 target.urls, target.scope, try target.connection(), self.name, self.node
             )
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let deleted: ServerSnapshotEntry = try await Blocking.run {
-                try ServerSnapshots.connect(urls: urls, connection: key, logger: logger).delete(
-                    scope, name: name, node: node)
-            }
+            let deleted: ServerSnapshotEntry = try await ServerSnapshots.connect(
+                urls: urls, connection: key, logger: logger
+            ).delete(
+                scope, name: name, node: node)
             if globals.json {
                 try JSONOutput.print(["deleted": deleted])
             } else if !globals.quiet {

@@ -37,12 +37,9 @@ struct SnapshotDownloadCommand: AsyncParsableCommand {
         try await CommandRunner.run(globals) { logger in
             let (urls, scope, key) = (target.urls, target.scope, try target.connection())
             let (name, node, output) = (self.name, self.node, self.output)
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let result: SnapshotDownloadResult = try await Blocking.run {
-                let snapshots = try ServerSnapshots.connect(urls: urls, connection: key, logger: logger)
-                return try SnapshotDownloader(snapshots: snapshots, logger: logger)
-                    .download(scope, name: name, node: node, output: output)
-            }
+            let snapshots = try await ServerSnapshots.connect(urls: urls, connection: key, logger: logger)
+            let result: SnapshotDownloadResult = try await SnapshotDownloader(snapshots: snapshots, logger: logger)
+                .download(scope, name: name, node: node, output: output)
             if globals.json {
                 try JSONOutput.print(result)
             } else if !globals.quiet {

@@ -21,10 +21,9 @@ struct SnapshotListCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (urls, scope, key) = (target.urls, target.scope, try target.connection())
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let listed: [ServerSnapshotEntry] = try await Blocking.run {
-                try ServerSnapshots.connect(urls: urls, connection: key, logger: logger).list(scope)
-            }
+            let listed: [ServerSnapshotEntry] = try await ServerSnapshots.connect(
+                urls: urls, connection: key, logger: logger
+            ).list(scope)
             if globals.json {
                 try JSONOutput.print(["snapshots": listed])
             } else if !globals.quiet {

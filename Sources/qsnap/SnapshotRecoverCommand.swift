@@ -64,12 +64,9 @@ struct SnapshotRecoverCommand: AsyncParsableCommand {
                 self.file, self.qdrant, try connectionOptions.connection(apiKey: apiKey), self.checksum
             )
             let priority = SnapshotPriority(rawValue: self.priority)!
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let result: SnapshotRecoveryResult = try await Blocking.run {
-                try SnapshotRecovery(logger: logger).recover(
-                    file: file, into: scope, url: url, connection: key,
-                    priority: priority, checksum: checksum)
-            }
+            let result: SnapshotRecoveryResult = try await SnapshotRecovery(logger: logger).recover(
+                file: file, into: scope, url: url, connection: key,
+                priority: priority, checksum: checksum)
             if globals.json {
                 try JSONOutput.print(result)
             } else if !globals.quiet {

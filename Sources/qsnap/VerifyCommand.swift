@@ -33,23 +33,22 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (repo, s3, id, lock, globals) = (self.repo, self.s3, self.id, self.lock, self.globals)
-            // Blocking: the operation is synchronous (its requests wait on the libcurl event loop); task groups replace this bridge.
-            let outcome: BackupVerifier.Outcome = try await Blocking.run {
-                let repository = try s3.open(repo, logger: logger)
-                let resolved = try ManifestStore.resolve(id, in: repository)
-                let verifier = BackupVerifier(repository: repository, logger: logger)
-                let display = globals.progressDisplay(verifier.progress, logger: logger)
-                display.start()
-                let outcome: BackupVerifier.Outcome
-                do {
-                    defer { display.stop() }
-                    outcome = try verifier.verify(resolved)
+            let repository = try await s3.open(repo, logger: logger)
+            let resolved = try await ManifestStore.resolve(id, in: repository)
+            let verifier = BackupVerifier(repository: repository, logger: logger)
+            let display = globals.progressDisplay(verifier.progress, logger: logger)
+            display.start()
+            var outcome: BackupVerifier.Outcome
+            do {
+                defer { display.stop() }
+                outcome = try await verifier.verify(resolved)
+            }
+            if outcome.ok, !outcome.unrecorded.isEmpty {
+                outcome = try await RepositoryLocker.withCommandLock(
+                    repository, purpose: "verify", wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger
+                ) { held in
+                    try await verifier.recordChecksums(of: outcome, lock: held)
                 }
-                guard outcome.ok, !outcome.unrecorded.isEmpty else { return outcome }
-                let held = try RepositoryLocker.acquireForCommand(
-                    repository, purpose: "verify", wait: lock.waitLock, settleDelay: lock.lockSettle, logger: logger)
-                defer { held.release() }
-                return try verifier.recordChecksums(of: outcome, lock: held)
             }
             if globals.json {
                 try JSONOutput.print(outcome)

@@ -31,7 +31,7 @@ import Testing
                 while i < data.count {
                     let end = min(i + sizes[next % sizes.count], data.count)
                     next += 1
-                    try feed.push(chunk(data[i..<end]))
+                    try await feed.push(chunk(data[i..<end]))
                     i = end
                 }
                 feed.finish()
@@ -56,7 +56,7 @@ import Testing
         #expect(join() == nil)
     }
 
-    @Test func aTakenChunkIsFreedWhenItsConsumerLetsGoOfIt() throws {
+    @Test func aTakenChunkIsFreedWhenItsConsumerLetsGoOfIt() async throws {
         // The feed must not keep consumed chunks: memory stays at what is queued plus what consumers hold.
         let feed = ArchiveFeed()
         weak var first: ArchiveChunk?
@@ -74,7 +74,7 @@ import Testing
         #expect(try feed.next()?.count == 2)
     }
 
-    @Test func aFailedStreamThrowsTheProducersError() throws {
+    @Test func aFailedStreamThrowsTheProducersError() async throws {
         let feed = ArchiveFeed()
         try feed.push(Self.chunk([1, 2, 3][...]))
         feed.finish(QSnapError(.failure("test.source"), "the source broke"))

@@ -19,39 +19,40 @@ import Testing
             collections: [], aliases: [], objects: [], checksumsVerifiedAgainstQdrant: true)
     }
 
-    @Test func editsRoundTripThroughTheManifestAndKeepEverythingElse() throws {
+    @Test func editsRoundTripThroughTheManifestAndKeepEverythingElse() async throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let repo = try LocalRepository(root: root)
         let old = "20261001T120000Z-aaaaaa", new = "20261002T120000Z-bbbbbb"
-        try ManifestStore.write(manifest(old), to: repo)
-        try ManifestStore.write(manifest(new), to: repo)
+        try await ManifestStore.write(manifest(old), to: repo)
+        try await ManifestStore.write(manifest(new), to: repo)
         let labeler = BackupLabeler(repository: repo, lock: nil)
 
-        let tagged = try labeler.apply(.tag(["release", "audited"]), to: old)
+        let tagged = try await labeler.apply(.tag(["release", "audited"]), to: old)
         #expect(tagged == .init(id: old, action: "tag", tags: ["audited", "release"], pinned: false, changed: true))
-        #expect(try labeler.apply(.tag(["release"]), to: old).changed == false)
-        #expect(try labeler.apply(.pin, to: "latest").id == new)
-        #expect(try labeler.apply(.untag(["audited"]), to: old).tags == ["release"])
+        await #expect(try labeler.apply(.tag(["release"]), to: old).changed == false)
+        await #expect(try labeler.apply(.pin, to: "latest").id == new)
+        await #expect(try labeler.apply(.untag(["audited"]), to: old).tags == ["release"])
 
         var expected = manifest(old)
         expected.labels = BackupLabels(tags: ["release"])
-        #expect(try ManifestStore.read(old, from: repo) == expected, "only the labels changed (u64 peer ids exact)")
-        #expect(try ManifestStore.read(new, from: repo).labels == BackupLabels(pinned: true))
-        #expect(try labeler.apply(.unpin, to: new).pinned == false)
+        await #expect(
+            try ManifestStore.read(old, from: repo) == expected, "only the labels changed (u64 peer ids exact)")
+        await #expect(try ManifestStore.read(new, from: repo).labels == BackupLabels(pinned: true))
+        await #expect(try labeler.apply(.unpin, to: new).pinned == false)
         #expect(try repo.incompleteUploads(prefix: "").isEmpty, "written through a temporary file and renamed")
     }
 
-    @Test func refusesBadTagsAndUnknownBackupsBeforeWriting() throws {
+    @Test func refusesBadTagsAndUnknownBackupsBeforeWriting() async throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let repo = try LocalRepository(root: root)
         let id = "20261001T120000Z-aaaaaa"
-        try ManifestStore.write(manifest(id), to: repo)
-        let before = try repo.getAll(key: BackupLayout.manifest(id))
+        try await ManifestStore.write(manifest(id), to: repo)
+        let before = try await repo.getAll(key: BackupLayout.manifest(id))
         let labeler = BackupLabeler(repository: repo, lock: nil)
         #expect(throws: QSnapError.self) { try labeler.apply(.tag(["a,b"]), to: id) }
         #expect(throws: QSnapError.self) { try labeler.apply(.pin, to: "20261009T120000Z-cccccc") }
-        #expect(try repo.getAll(key: BackupLayout.manifest(id)) == before)
+        await #expect(try repo.getAll(key: BackupLayout.manifest(id)) == before)
     }
 }

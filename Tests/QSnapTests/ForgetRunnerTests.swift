@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import QSnapCore
+import QSnapTestSupport
 import Testing
 
 @testable import QSnap
@@ -9,25 +10,25 @@ import Testing
     let logger = Logger(label: "test")
     let helper = PruneRunnerTests()
 
-    func withRepo(_ body: (PruneRecordingRepository) throws -> Void) throws {
+    func withRepo(_ body: (PruneRecordingRepository) async throws -> Void) async throws {
         let root = helper.scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        try body(try PruneRecordingRepository(root: root))
+        try await body(try PruneRecordingRepository(root: root))
     }
 
-    func forget(_ repo: any Repository, _ ids: [String], force: Bool = false, execute: Bool = true) throws
+    func forget(_ repo: any Repository, _ ids: [String], force: Bool = false, execute: Bool = true) async throws
         -> ForgetReport
     {
-        try ForgetRunner(
+        try await ForgetRunner(
             repository: repo, options: .init(ids: ids, force: force, execute: execute), lock: nil,
             logger: logger
         ).run()
     }
 
     @Test func aDryRunChangesNothing() throws {
-        try withRepo { repo in
-            let ids = try (1...3).map { try helper.addBackup(repo, day: $0) }
-            let report = try forget(repo, [ids[1]], execute: false)
+        try await withRepo { repo in
+            let ids = try await (1...3).asyncMap { try await helper.addBackup(repo, day: $0) }
+            let report = try await forget(repo, [ids[1]], execute: false)
             #expect(!report.executed && report.deleted.map(\.id) == [ids[1]] && report.deleted[0].objects == 3)
             #expect(repo.deletions.isEmpty)
             #expect(report.textLines().last?.contains("--yes") == true)
@@ -35,10 +36,10 @@ import Testing
     }
 
     @Test func deletesEverythingOfTheBackupsInPrunesOrder() throws {
-        try withRepo { repo in
-            let ids = try (1...4).map { try helper.addBackup(repo, day: $0, verified: $0 == 1) }
-            try repo.put(key: BackupLayout.progress(ids[2]), bytes: Array("{}".utf8))
-            let report = try forget(repo, [ids[2], "latest", ids[2]])
+        try await withRepo { repo in
+            let ids = try await (1...4).asyncMap { try await helper.addBackup(repo, day: $0, verified: $0 == 1) }
+            try await repo.put(key: BackupLayout.progress(ids[2]), bytes: Array("{}".utf8))
+            let report = try await forget(repo, [ids[2], "latest", ids[2]])
             #expect(report.deleted.map(\.id) == [ids[2], ids[3]], "each once, oldest first; latest resolved")
             #expect(try ManifestStore.backupIDs(in: repo.base) == [ids[0], ids[1]])
             for id in [ids[2], ids[3]] {
@@ -52,13 +53,13 @@ import Testing
     }
 
     @Test func refusesPinnedAndNewestVerifiedUnlessForced() throws {
-        try withRepo { repo in
-            let pinned = try helper.addBackup(repo, day: 1, labels: #","pinned":true"#)
-            let verified = try helper.addBackup(repo, day: 2, verified: true)
-            let plain = try helper.addBackup(repo, day: 3)
+        try await withRepo { repo in
+            let pinned = try await helper.addBackup(repo, day: 1, labels: #","pinned":true"#)
+            let verified = try await helper.addBackup(repo, day: 2, verified: true)
+            let plain = try await helper.addBackup(repo, day: 3)
             for target in [pinned, verified] {
                 do {
-                    _ = try forget(repo, [plain, target])
+                    _ = try await forget(repo, [plain, target])
                     Issue.record("expected a refusal for \(target)")
                 } catch let error as QSnapError {
                     #expect(error.code == .refused("forget.protected") && error.code.exitStatus == 3)
@@ -66,7 +67,7 @@ import Testing
                 }
             }
             #expect(repo.deletions.isEmpty, "a refusal deletes nothing, not even the unprotected ones")
-            let report = try forget(repo, [pinned, verified], force: true)
+            let report = try await forget(repo, [pinned, verified], force: true)
             #expect(report.deleted.map(\.id) == [pinned, verified])
             #expect(Set(report.forced.map(\.protection)) == [.pinned, .newestVerified])
             #expect(try ManifestStore.backupIDs(in: repo.base) == [plain])
@@ -74,16 +75,16 @@ import Testing
     }
 
     @Test func unknownAndInterruptedIdsAreUsageErrors() throws {
-        try withRepo { repo in
-            let kept = try helper.addBackup(repo, day: 1)
+        try await withRepo { repo in
+            let kept = try await helper.addBackup(repo, day: 1)
             let interrupted = BackupLayout.newID(at: Date(), random: [1, 2, 3])
-            try repo.put(key: BackupLayout.progress(interrupted), bytes: Array("{}".utf8))
+            try await repo.put(key: BackupLayout.progress(interrupted), bytes: Array("{}".utf8))
             for (ids, needle) in [
                 ([interrupted], "interrupted"), (["20990101T000000Z-000000"], "does not exist"),
                 (["../etc"], "not a backup id"),
             ] {
                 do {
-                    _ = try forget(repo, [kept] + ids)
+                    _ = try await forget(repo, [kept] + ids)
                     Issue.record("expected a usage error for \(ids)")
                 } catch let error as QSnapError {
                     #expect(error.code.exitStatus == 2 && error.message.contains(needle), "\(error.message)")
@@ -94,21 +95,21 @@ import Testing
     }
 
     @Test func finishesAnInterruptedDeletion() throws {
-        try withRepo { repo in
-            let ids = try (1...2).map { try helper.addBackup(repo, day: $0) }
+        try await withRepo { repo in
+            let ids = try await (1...2).asyncMap { try await helper.addBackup(repo, day: $0) }
             repo.failOnDelete = { $0.hasSuffix("/manifest.json") }
             #expect(throws: QSnapError.self) { try forget(repo, [ids[0]]) }
             repo.failOnDelete = { _ in false }
-            let report = try forget(repo, [ids[0]])
+            let report = try await forget(repo, [ids[0]])
             #expect(report.deleted.map(\.resumed) == [true])
             #expect(try repo.list(prefix: BackupLayout.folder(ids[0])).isEmpty)
         }
     }
 
     @Test func anUnreadableManifestNeedsForce() throws {
-        try withRepo { repo in
-            let ids = try (1...2).map { try helper.addBackup(repo, day: $0) }
-            try repo.put(key: BackupLayout.manifest(ids[0]), bytes: Array("garbage".utf8))
+        try await withRepo { repo in
+            let ids = try await (1...2).asyncMap { try await helper.addBackup(repo, day: $0) }
+            try await repo.put(key: BackupLayout.manifest(ids[0]), bytes: Array("garbage".utf8))
             #expect(throws: QSnapError.self) { try forget(repo, [ids[0]]) }
             #expect(try forget(repo, [ids[0]], force: true).deleted.map(\.id) == [ids[0]])
         }

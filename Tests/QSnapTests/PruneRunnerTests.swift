@@ -1,46 +1,57 @@
 import Foundation
 import Logging
 import QSnapCore
+import QSnapTestSupport
+import Synchronization
 import Testing
 
 @testable import QSnap
 
 /// A repository that records every deletion and can fail on a chosen key (an interrupted prune).
-final class PruneRecordingRepository: Repository, @unchecked Sendable {
+final class PruneRecordingRepository: Repository, Sendable {
     let base: LocalRepository
-    private let lock = NSLock()
-    private var deletedKeys: [String] = []
-    /// Deleting a key for which this returns true throws (simulating a crash at that point).
-    var failOnDelete: @Sendable (String) -> Bool = { _ in false }
+    private let state = Mutex<(deleted: [String], failOnDelete: @Sendable (String) -> Bool, uploads: [String]?)>(
+        ([], { _ in false }, nil))
 
     init(root: String) throws { base = try LocalRepository(root: root) }
 
-    var deletions: [String] { lock.withLock { deletedKeys } }
-    var displayURL: String { base.displayURL }
-    func makeWriter(key: String, expectedSize: Int64?) throws -> any RepositoryObjectWriter {
-        try base.makeWriter(key: key, expectedSize: expectedSize)
-    }
-    func put(key: String, bytes: [UInt8]) throws { try base.put(key: key, bytes: bytes) }
-    func get(key: String, cancellation: CancellationFlag?, onBody: (UnsafeRawBufferPointer) throws -> Void) throws
-        -> Int64
-    {
-        try base.get(key: key, cancellation: cancellation, onBody: onBody)
-    }
-    func head(key: String) throws -> RepositoryObject? { try base.head(key: key) }
-    func list(prefix: String) throws -> [RepositoryObject] { try base.list(prefix: prefix) }
-    func delete(keys: [String]) throws {
-        for key in keys {
-            if failOnDelete(key) { throw QSnapError(.failure("test.crash"), "simulated crash before deleting \(key)") }
-            try base.delete(keys: [key])
-            lock.withLock { deletedKeys.append(key) }
-        }
+    var deletions: [String] { state.withLock { $0.deleted } }
+    /// Deleting a key for which this returns true throws (simulating a crash at that point).
+    var failOnDelete: @Sendable (String) -> Bool {
+        get { state.withLock { $0.failOnDelete } }
+        set { state.withLock { $0.failOnDelete = newValue } }
     }
     /// Replaces the unfinished-upload listing (to mimic the S3 form of the descriptions).
-    var uploadsOverride: [String]?
-    func incompleteUploads(prefix: String) throws -> [String] {
-        try uploadsOverride ?? base.incompleteUploads(prefix: prefix)
+    var uploadsOverride: [String]? {
+        get { state.withLock { $0.uploads } }
+        set { state.withLock { $0.uploads = newValue } }
     }
-    func abortIncompleteUploads(prefix: String) throws -> Int { try base.abortIncompleteUploads(prefix: prefix) }
+    var displayURL: String { base.displayURL }
+    func write(
+        key: String, expectedSize: Int64?, _ produce: (any RepositoryObjectWriter) async throws -> Void
+    ) async throws -> RepositoryObject {
+        try await base.write(key: key, expectedSize: expectedSize, produce)
+    }
+    func put(key: String, bytes: [UInt8]) async throws { try await base.put(key: key, bytes: bytes) }
+    func get(key: String, onBody: ([UInt8]) async throws -> Void) async throws -> Int64 {
+        try await base.get(key: key, onBody: onBody)
+    }
+    func head(key: String) async throws -> RepositoryObject? { try await base.head(key: key) }
+    func list(prefix: String) async throws -> [RepositoryObject] { try await base.list(prefix: prefix) }
+    func delete(keys: [String]) async throws {
+        for key in keys {
+            if failOnDelete(key) { throw QSnapError(.failure("test.crash"), "simulated crash before deleting \(key)") }
+            try await base.delete(keys: [key])
+            state.withLock { $0.deleted.append(key) }
+        }
+    }
+    func incompleteUploads(prefix: String) async throws -> [String] {
+        if let uploads = uploadsOverride { return uploads }
+        return try await base.incompleteUploads(prefix: prefix)
+    }
+    func abortIncompleteUploads(prefix: String) async throws -> Int {
+        try await base.abortIncompleteUploads(prefix: prefix)
+    }
 }
 
 @Suite struct PruneRunnerTests {
@@ -51,28 +62,29 @@ final class PruneRecordingRepository: Repository, @unchecked Sendable {
     }
 
     /// Writes a fake complete backup: two objects and a manifest.
-    func addBackup(_ repo: any Repository, day: Int, verified: Bool = false, labels: String = "") throws -> String {
+    func addBackup(_ repo: any Repository, day: Int, verified: Bool = false, labels: String = "") async throws -> String
+    {
         let date = UTCCivilTime.parseISO8601(String(format: "2026-10-%02dT12:00:00Z", day))!
         let id = BackupLayout.newID(at: date, random: [0xab, 0xcd, UInt8(day)])
         for name in ["a", "b"] {
-            try repo.put(
+            try await repo.put(
                 key: BackupLayout.objectsFolder(id) + "docs/peer-\(name)/x.snapshot",
                 bytes: Array(repeating: 7, count: 100))
         }
-        try repo.put(key: BackupLayout.manifest(id), bytes: Array("{\"id\":\"\(id)\"\(labels)}".utf8))
-        if verified { try repo.put(key: RepositoryInventory.verificationKey(id), bytes: Array("{}".utf8)) }
+        try await repo.put(key: BackupLayout.manifest(id), bytes: Array("{\"id\":\"\(id)\"\(labels)}".utf8))
+        if verified { try await repo.put(key: RepositoryInventory.verificationKey(id), bytes: Array("{}".utf8)) }
         return id
     }
 
     func now() -> Date { UTCCivilTime.parseISO8601("2026-10-31T00:00:00Z")! }
 
-    @Test func dryRunDeletesNothing() throws {
+    @Test func dryRunDeletesNothing() async throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let repo = try PruneRecordingRepository(root: root)
-        let ids = try (1...6).map { try addBackup(repo, day: $0) }
+        let ids = try await (1...6).asyncMap { try await addBackup(repo, day: $0) }
         let before = try repo.list(prefix: "")
-        let report = try PruneRunner(
+        let report = try await PruneRunner(
             repository: repo, options: .init(policy: RetentionPolicy(keepLast: 2), execute: false, now: now()),
             logger: logger
         ).run()
@@ -81,18 +93,18 @@ final class PruneRecordingRepository: Repository, @unchecked Sendable {
         #expect(try repo.list(prefix: "") == before)
     }
 
-    @Test func deletesObjectsBeforeTheManifestAndOnlyPlannedBackups() throws {
+    @Test func deletesObjectsBeforeTheManifestAndOnlyPlannedBackups() async throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let repo = try PruneRecordingRepository(root: root)
-        let ids = try (1...5).map { try addBackup(repo, day: $0, verified: $0 == 2) }
+        let ids = try await (1...5).asyncMap { try await addBackup(repo, day: $0, verified: $0 == 2) }
         let policy = RetentionPolicy(keepLast: 1, pins: [ids[0]])
-        let report = try PruneRunner(
+        let report = try await PruneRunner(
             repository: repo, options: .init(policy: policy, execute: true, now: now()), logger: logger
         ).run()
         // Kept: the newest (keep-last), the pinned one, and the newest verified one (day 2).
         #expect(report.deleted.map(\.id) == [ids[2], ids[3]])
-        #expect(try ManifestStore.backupIDs(in: repo.base) == [ids[0], ids[1], ids[4]])
+        await #expect(try ManifestStore.backupIDs(in: repo.base) == [ids[0], ids[1], ids[4]])
         for id in [ids[2], ids[3]] {
             let mine = repo.deletions.enumerated().filter { $0.element.hasPrefix(BackupLayout.folder(id)) }
             let manifestIndex = try #require(mine.firstIndex { $0.element == BackupLayout.manifest(id) })
@@ -106,11 +118,11 @@ final class PruneRecordingRepository: Repository, @unchecked Sendable {
         #expect(!repo.deletions.contains { $0.hasPrefix(BackupLayout.folder(ids[0])) })
     }
 
-    @Test func anInterruptedPruneLeavesAMarkedBackupThatTheNextPruneFinishes() throws {
+    @Test func anInterruptedPruneLeavesAMarkedBackupThatTheNextPruneFinishes() async throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let repo = try PruneRecordingRepository(root: root)
-        let ids = try (1...3).map { try addBackup(repo, day: $0) }
+        let ids = try await (1...3).asyncMap { try await addBackup(repo, day: $0) }
         repo.failOnDelete = { $0.hasSuffix("/manifest.json") }  // crash between the objects and the manifest
         let options = PruneRunner.Options(policy: RetentionPolicy(keepLast: 1), execute: true, now: now())
         #expect(throws: QSnapError.self) { try PruneRunner(repository: repo, options: options, logger: logger).run() }
@@ -118,12 +130,12 @@ final class PruneRecordingRepository: Repository, @unchecked Sendable {
         let victim = ids[0]
         #expect(try repo.head(key: BackupLayout.manifest(victim)) != nil, "the manifest is deleted last")
         #expect(try repo.list(prefix: BackupLayout.objectsFolder(victim)).isEmpty, "its objects went first")
-        let inventory = try RepositoryInventory.scan(repo)
+        let inventory = try await RepositoryInventory.scan(repo)
         #expect(inventory.entries.first { $0.id == victim }?.beingDeleted == true)
         #expect(!inventory.retentionBackups().contains { $0.id == victim }, "a half-deleted backup is not a backup")
 
         repo.failOnDelete = { _ in false }
-        let report = try PruneRunner(repository: repo, options: options, logger: logger).run()
+        let report = try await PruneRunner(repository: repo, options: options, logger: logger).run()
         #expect(report.deleted.first?.id == victim && report.deleted.first?.resumed == true)
         #expect(report.deleted.map(\.id) == [ids[0], ids[1]])
         #expect(
@@ -132,7 +144,7 @@ final class PruneRecordingRepository: Repository, @unchecked Sendable {
             })
     }
 
-    @Test func findsTheBackupsWithUnfinishedUploadsInLocalAndS3Descriptions() throws {
+    @Test func findsTheBackupsWithUnfinishedUploadsInLocalAndS3Descriptions() async throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let repo = try PruneRecordingRepository(root: root)
@@ -141,27 +153,30 @@ final class PruneRecordingRepository: Repository, @unchecked Sendable {
             "backups/backups/20261002T120000Z-123456/objects/c/peer-1/x.snapshot (upload 2~AbCdEf…)",
             "backups/not-an-id/objects/x (upload 1…)",
         ]
-        #expect(
+        await #expect(
             try BackupDeleter.backupIDs(withUploadsIn: repo) == ["20261001T120000Z-abcdef", "20261002T120000Z-123456"])
     }
 
-    @Test func interruptedBackupsAreRemovedOnlyAfterTheGracePeriod() throws {
+    @Test func interruptedBackupsAreRemovedOnlyAfterTheGracePeriod() async throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let repo = try PruneRecordingRepository(root: root)
-        let kept = try addBackup(repo, day: 1)
+        let kept = try await addBackup(repo, day: 1)
         let old = BackupLayout.newID(at: now().addingTimeInterval(-3 * 86_400), random: [1, 2, 3])
         let young = BackupLayout.newID(at: now().addingTimeInterval(-3600), random: [4, 5, 6])
         for id in [old, young] {
-            try repo.put(key: BackupLayout.objectsFolder(id) + "docs/peer-1/x.snapshot", bytes: [1, 2, 3])
-            try repo.put(key: BackupLayout.progress(id), bytes: Array("{}".utf8))
+            try await repo.put(key: BackupLayout.objectsFolder(id) + "docs/peer-1/x.snapshot", bytes: [1, 2, 3])
+            try await repo.put(key: BackupLayout.progress(id), bytes: Array("{}".utf8))
         }
         // An unfinished upload of the old interrupted backup (a partial file; a multipart upload on S3).
-        let partial = try repo.makeWriter(
-            key: BackupLayout.objectsFolder(old) + "docs/peer-2/y.snapshot", expectedSize: nil)
-        try [9, 9].withUnsafeBytes { try partial.write($0) }
+        let partial = try repo.base.path(BackupLayout.objectsFolder(old) + "docs/peer-2/y.snapshot")
+        try FileManager.default.createDirectory(
+            atPath: (partial as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        #expect(
+            FileManager.default.createFile(
+                atPath: partial + LocalRepository.partialMarker + "0a0b", contents: Data([9, 9])))
         #expect(try repo.incompleteUploads(prefix: BackupLayout.folder(old)).count == 1)
-        let report = try PruneRunner(
+        let report = try await PruneRunner(
             repository: repo,
             options: .init(policy: RetentionPolicy(keepLast: 5), execute: true, interruptedGrace: 86_400, now: now()),
             logger: logger
@@ -179,23 +194,23 @@ final class PruneRecordingRepository: Repository, @unchecked Sendable {
         #expect(try repo.head(key: BackupLayout.manifest(kept)) != nil)
     }
 
-    @Test func objectLockedBackupsAreNeverDeleted() throws {
+    @Test func objectLockedBackupsAreNeverDeleted() async throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let repo = try PruneRecordingRepository(root: root)
         let lock = #","storage":{"objectLock":{"mode":"COMPLIANCE","retainUntil":"2026-11-15T00:00:00Z"}}"#
         let expired = #","storage":{"objectLock":{"mode":"GOVERNANCE","retainUntil":"2026-10-20T00:00:00Z"}}"#
-        let locked = try addBackup(repo, day: 1, labels: lock)
-        let unlocked = try addBackup(repo, day: 2, labels: expired)
-        let newest = try addBackup(repo, day: 3)
+        let locked = try await addBackup(repo, day: 1, labels: lock)
+        let unlocked = try await addBackup(repo, day: 2, labels: expired)
+        let newest = try await addBackup(repo, day: 3)
         // An interrupted backup whose journal records a retention that has not passed: left alone too.
         let interrupted = BackupLayout.newID(at: now().addingTimeInterval(-3 * 86_400), random: [7, 7, 7])
-        try repo.put(key: BackupLayout.objectsFolder(interrupted) + "docs/peer-1/x.snapshot", bytes: [1])
+        try await repo.put(key: BackupLayout.objectsFolder(interrupted) + "docs/peer-1/x.snapshot", bytes: [1])
         var journal = BackupProgress(id: interrupted, fingerprint: "f", startedAt: "2026-10-28T00:00:00Z")
         journal.storage = ObjectStorageSettings(
             objectLock: .init(mode: .compliance, retainUntil: "2026-11-15T00:00:00Z"))
-        try repo.put(key: BackupLayout.progress(interrupted), bytes: Array(try JSONEncoder().encode(journal)))
-        let report = try PruneRunner(
+        try await repo.put(key: BackupLayout.progress(interrupted), bytes: Array(try JSONEncoder().encode(journal)))
+        let report = try await PruneRunner(
             repository: repo, options: .init(policy: RetentionPolicy(keepLast: 1), execute: true, now: now()),
             logger: logger
         ).run()
@@ -207,35 +222,35 @@ final class PruneRecordingRepository: Repository, @unchecked Sendable {
         #expect(try repo.head(key: BackupLayout.manifest(newest)) != nil)
     }
 
-    @Test func pinnedAndTaggedManifestsAreKept() throws {
+    @Test func pinnedAndTaggedManifestsAreKept() async throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let repo = try PruneRecordingRepository(root: root)
-        let pinned = try addBackup(repo, day: 1, labels: #","pinned":true"#)
-        let release = try addBackup(repo, day: 2, labels: #","tags":["audited","release"]"#)
-        let halfTagged = try addBackup(repo, day: 3, labels: #","tags":["release"],"pinned":false"#)
-        let plain = try addBackup(repo, day: 4)
-        let newest = try addBackup(repo, day: 5)
+        let pinned = try await addBackup(repo, day: 1, labels: #","pinned":true"#)
+        let release = try await addBackup(repo, day: 2, labels: #","tags":["audited","release"]"#)
+        let halfTagged = try await addBackup(repo, day: 3, labels: #","tags":["release"],"pinned":false"#)
+        let plain = try await addBackup(repo, day: 4)
+        let newest = try await addBackup(repo, day: 5)
         let policy = RetentionPolicy(keepLast: 1, keepTags: [["release", "audited"]])
-        let report = try PruneRunner(
+        let report = try await PruneRunner(
             repository: repo, options: .init(policy: policy, execute: true, now: now()), logger: logger
         ).run()
         #expect(report.deleted.map(\.id) == [halfTagged, plain])
-        #expect(try ManifestStore.backupIDs(in: repo.base) == [pinned, release, newest])
+        await #expect(try ManifestStore.backupIDs(in: repo.base) == [pinned, release, newest])
         let reasons = report.planText.joined(separator: "\n")
         #expect(reasons.contains("pin"), "the plan names the pin: \(reasons)")
     }
 
-    @Test func anUnreadableManifestStopsThePlanBeforeAnyDeletion() throws {
+    @Test func anUnreadableManifestStopsThePlanBeforeAnyDeletion() async throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let repo = try PruneRecordingRepository(root: root)
-        let broken = try addBackup(repo, day: 1)
-        _ = try addBackup(repo, day: 2)
-        try repo.put(key: BackupLayout.manifest(broken), bytes: Array("not json".utf8))
+        let broken = try await addBackup(repo, day: 1)
+        _ = try await addBackup(repo, day: 2)
+        try await repo.put(key: BackupLayout.manifest(broken), bytes: Array("not json".utf8))
         let options = PruneRunner.Options(policy: RetentionPolicy(keepLast: 1), execute: true, now: now())
         do {
-            _ = try PruneRunner(repository: repo, options: options, logger: logger).run()
+            _ = try await PruneRunner(repository: repo, options: options, logger: logger).run()
             Issue.record("expected an error")
         } catch let error as QSnapError {
             #expect(error.code == .verificationFailed("backup.manifest") && error.message.contains(broken))

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import QSnapCore
+import Synchronization
 import Testing
 
 @testable import QSnap
@@ -27,19 +28,19 @@ import Testing
         ]
     }
 
-    @Test func secondRunIsRefusedWithBusyUntilTheFirstReleases() throws {
+    @Test func secondRunIsRefusedWithBusyUntilTheFirstReleases() async throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         for store in try stores(root) {
-            let first = try locker(store, run: "one").acquire(wait: 0)
+            let first = try await locker(store, run: "one").acquire(wait: 0)
             let error = #expect(throws: QSnapError.self) { try locker(store, run: "two").acquire(wait: 0.2) }
             #expect(error?.code.exitStatus == 5)
             #expect(error?.message.contains("run one") == true)
-            first.release()
-            #expect(try store.read() == nil)
-            let second = try locker(store, run: "two").acquire(wait: 0)
+            await first.release()
+            await #expect(try store.read() == nil)
+            let second = try await locker(store, run: "two").acquire(wait: 0)
             #expect(second.current.owner.runID == "two")
-            second.release()
+            await second.release()
         }
     }
 
@@ -47,41 +48,36 @@ import Testing
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let store = ExclusiveFileLockStore(root: root)
-        let first = try locker(store, run: "one").acquire(wait: 0)
-        let releaser = Thread {
-            Thread.sleep(forTimeInterval: 0.3)
-            first.release()
+        let first = try await locker(store, run: "one").acquire(wait: 0)
+        let releaser = Task {
+            try await Task.sleep(for: .seconds(0.3))
+            await first.release()
         }
-        releaser.start()
         let started = Date()
-        let second = try locker(store, run: "two").acquire(wait: 10)
+        let second = try await locker(store, run: "two").acquire(wait: 10)
         #expect(Date().timeIntervalSince(started) >= 0.25)
         #expect(second.current.owner.runID == "two")
-        second.release()
+        await second.release()
+        try await releaser.value
     }
 
-    @Test func onlyOneOfManyConcurrentRunsWins() throws {
+    @Test func onlyOneOfManyConcurrentRunsWins() async throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let store = ExclusiveFileLockStore(root: root)
-        let winners = NSLock()
-        nonisolated(unsafe) var held: [HeldRepositoryLock] = []
-        let group = DispatchGroup()
-        for i in 0..<8 {
-            group.enter()
-            Thread {
-                defer { group.leave() }
-                if let lock = try? locker(store, run: "run-\(i)").acquire(wait: 0) {
-                    winners.withLock { held.append(lock) }
-                }
-            }.start()
+        let held = await withTaskGroup(of: HeldRepositoryLock?.self) { group in
+            for i in 0..<8 {
+                group.addTask { try? await locker(store, run: "run-\(i)").acquire(wait: 0) }
+            }
+            var won: [HeldRepositoryLock] = []
+            for await lock in group { if let lock { won.append(lock) } }
+            return won
         }
-        group.wait()
         #expect(held.count == 1)
-        held.forEach { $0.release() }
+        for lock in held { await lock.release() }
     }
 
-    @Test func aStaleLockIsBrokenButAnExpiredOneWithinGraceIsNot() throws {
+    @Test func aStaleLockIsBrokenButAnExpiredOneWithinGraceIsNot() async throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         for store in try stores(root) {
@@ -89,27 +85,27 @@ import Testing
             let stale = RepositoryLock(
                 owner: .init(host: "gone", pid: 9, runID: "dead"), created: old, expires: old.addingTimeInterval(60),
                 purpose: "run")
-            #expect(try store.create(stale.jsonData()))
+            await #expect(try store.create(stale.jsonData()))
             // Expired long ago, grace 300 s: broken.
-            let taker = try locker(store, run: "new").acquire(wait: 0)
+            let taker = try await locker(store, run: "new").acquire(wait: 0)
             #expect(taker.current.owner.runID == "new")
-            taker.release()
+            await taker.release()
 
             // Expired a minute ago, grace 1 h: still respected.
             let recent = RepositoryLock(
                 owner: .init(host: "slow", pid: 9, runID: "late"), created: Date().addingTimeInterval(-120),
                 expires: Date().addingTimeInterval(-60), purpose: "run")
-            #expect(try store.create(recent.jsonData()))
+            await #expect(try store.create(recent.jsonData()))
             #expect(throws: QSnapError.self) { try locker(store, run: "new2", grace: 3600).acquire(wait: 0) }
-            #expect(try store.delete(expected: recent.jsonData()))
+            await #expect(try store.delete(expected: recent.jsonData()))
         }
     }
 
-    @Test func renewalExtendsTheLockAndALostLockStopsTheRun() throws {
+    @Test func renewalExtendsTheLockAndALostLockStopsTheRun() async throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let store = ExclusiveFileLockStore(root: root)
-        let held = try locker(store, run: "one", ttl: 100).acquire(wait: 0)
+        let held = try await locker(store, run: "one", ttl: 100).acquire(wait: 0)
         let first = held.current.expires
         #expect(held.renewIfDue(now: Date().addingTimeInterval(60)))  // past half the TTL
         #expect(held.current.expires > first)
@@ -120,54 +116,53 @@ import Testing
 
         // Someone removes the lock by hand and another run takes it: the next renewal notices.
         #expect(try store.delete(expected: held.current.jsonData()))
-        let other = try locker(store, run: "two").acquire(wait: 0)
+        let other = try await locker(store, run: "two").acquire(wait: 0)
         #expect(!held.renewIfDue(now: Date().addingTimeInterval(200)))
         #expect(throws: QSnapError.self) { try held.ensureHeld() }
-        held.release()
+        await held.release()
         #expect(try store.read() == other.current.jsonData(), "releasing a lost lock leaves the new holder's lock")
-        other.release()
+        await other.release()
     }
 
-    @Test func theBackgroundThreadRenewsTheLockWhileTheRunWorks() throws {
+    @Test func theBackgroundTaskRenewsTheLockWhileTheRunWorks() async throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let store = ExclusiveFileLockStore(root: root)
-        let held = try locker(store, run: "long", ttl: 2, grace: 0).acquire(wait: 0)
+        let held = try await locker(store, run: "long", ttl: 2, grace: 0).acquire(wait: 0)
         let initial = try #require(try store.read())
         held.startRenewing()
-        Thread.sleep(forTimeInterval: 3.5)  // longer than the TTL: without renewal the lock would be breakable
+        try await Task.sleep(for: .seconds(3.5))  // longer than the TTL: without renewal the lock would be breakable
         try held.ensureHeld()
         let now = try #require(try store.read())
         #expect(now != initial)
         #expect(try RepositoryLock.decode(now, location: "test").expires > Date())
         #expect(throws: QSnapError.self) { try locker(store, run: "other", ttl: 2, grace: 0).acquire(wait: 0) }
-        held.release()
+        await held.release()
         #expect(try store.read() == nil)
     }
 
-    @Test func renewingALocalLockNeverLeavesAGapForAWaitingRun() throws {
+    @Test func renewingALocalLockNeverLeavesAGapForAWaitingRun() async throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let store = ExclusiveFileLockStore(root: root)
-        let held = try locker(store, run: "holder", ttl: 100).acquire(wait: 0)
-        let stop = NSLock()
-        nonisolated(unsafe) var done = false
-        nonisolated(unsafe) var gaps = 0
-        let watcher = Thread {
-            while !stop.withLock({ done }) {
-                if (try? store.read()) == nil { stop.withLock { gaps += 1 } }
+        let held = try await locker(store, run: "holder", ttl: 100).acquire(wait: 0)
+        let done = Mutex(false)
+        let watcher = Task {
+            var gaps = 0
+            while !done.withLock({ $0 }) {
+                if (try? await store.read()) == nil { gaps += 1 }
+                await Task.yield()
             }
+            return gaps
         }
-        watcher.start()
         var now = Date()
         for _ in 0..<200 {
             now = now.addingTimeInterval(60)
-            #expect(held.renewIfDue(now: now))
+            #expect(await held.renewIfDue(now: now))
         }
-        stop.withLock { done = true }
-        Thread.sleep(forTimeInterval: 0.05)
-        #expect(stop.withLock { gaps } == 0)
-        held.release()
+        done.withLock { $0 = true }
+        #expect(await watcher.value == 0)
+        await held.release()
     }
 
     @Test func anUnreadableLockIsRefusedNotBroken() throws {

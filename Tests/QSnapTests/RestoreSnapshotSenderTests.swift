@@ -33,7 +33,7 @@ import Testing
         #expect(error.code == .usage("restore.transport"))
     }
 
-    @Test func s3RepositoriesGetPresignedURLsOfThePrefixedKey() throws {
+    @Test func s3RepositoriesGetPresignedURLsOfThePrefixedKey() async throws {
         let client = try S3Client(
             configuration: S3Configuration(
                 endpoint: "http://127.0.0.1:9000", bucket: "bkt",
@@ -42,7 +42,7 @@ import Testing
         let sender = SnapshotSender(
             repository: repo, transport: .url, objectBaseURL: nil, presignExpiry: 900,
             logger: Logger(label: "t"))
-        let url = try sender.locationURL(for: "backups/x/objects/docs/peer-1/a.snapshot")
+        let url = try await sender.locationURL(for: "backups/x/objects/docs/peer-1/a.snapshot")
         #expect(url.hasPrefix("http://127.0.0.1:9000/bkt/qdrant/prod/backups/x/objects/docs/peer-1/a.snapshot?"))
         #expect(url.contains("X-Amz-Expires=900"))
         #expect(url.contains("X-Amz-Signature="))

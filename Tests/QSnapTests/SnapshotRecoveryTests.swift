@@ -37,14 +37,14 @@ import Testing
     func recover(
         _ path: String, scope: SnapshotScope = .shard("c", 0), server: LoopbackServer,
         priority: SnapshotPriority = .replica, checksum: String? = nil
-    ) throws -> SnapshotRecoveryResult {
-        try SnapshotRecovery(logger: Logger(label: "t")).recover(
+    ) async throws -> SnapshotRecoveryResult {
+        try await SnapshotRecovery(logger: Logger(label: "t")).recover(
             file: path, into: scope, url: "http://127.0.0.1:\(server.port)", connection: QdrantConnection(),
             priority: priority,
             checksum: checksum)
     }
 
-    @Test func aGoodArchiveIsUploadedWithItsSHA256AndPriority() throws {
+    @Test func aGoodArchiveIsUploadedWithItsSHA256AndPriority() async throws {
         let data = ObjectInspectionTests.shardSnapshot(walBytes: 10_000)
         let path = try write(data)
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
@@ -61,7 +61,7 @@ import Testing
         #expect(upload.body.firstRange(of: data) != nil)  // the archive, framed as multipart/form-data
     }
 
-    @Test func aMatchingSidecarIsCheckedFirst() throws {
+    @Test func aMatchingSidecarIsCheckedFirst() async throws {
         let data = ObjectInspectionTests.shardSnapshot(walBytes: 1000)
         let path = try write(data, sidecar: Digest.sha256Hex(data) + "\n")
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }

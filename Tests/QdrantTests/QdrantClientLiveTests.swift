@@ -1,20 +1,20 @@
 import Foundation
 import HTTP
 import QSnapCore
+import Synchronization
 import Testing
 
 @testable import Qdrant
 
 /// The client against the Qdrant test double (`Tests/Testbed`, started per test on free loopback ports).
 ///
-/// Every blocking call runs on a dedicated thread (`Blocking.run`); expectations are checked on the test's task.
 @Suite(
     .serialized, .timeLimit(.minutes(3)),
     .enabled(if: TestbedProcess.available, "skipped: .venv/bin/python is missing — run `make setup` first"))
 struct QdrantClientLiveTests {
-    /// Runs blocking work off the cooperative pool.
-    func io<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await Blocking.run(body)
+    /// Runs one step of the test against the double.
+    func io<T>(_ body: () async throws -> T) async throws -> T {
+        try await body()
     }
 
     /// Runs `body` with a fresh test double that is stopped in every case.
@@ -45,7 +45,7 @@ struct QdrantClientLiveTests {
     ])
 
     /// The code of a thrown `QSnapError`, or `nil`.
-    func code(_ body: @escaping @Sendable () throws -> Void) async -> QSnapError.Code? {
+    func code(_ body: () async throws -> Void) async -> QSnapError.Code? {
         do {
             try await io(body)
             return nil
@@ -55,11 +55,11 @@ struct QdrantClientLiveTests {
     }
 
     /// Downloads into memory; returns the bytes, status and announced length.
-    static func download(_ client: QdrantClient, _ scope: SnapshotScope, _ name: String) throws
+    static func download(_ client: QdrantClient, _ scope: SnapshotScope, _ name: String) async throws
         -> (bytes: [UInt8], status: Int, length: Int64?)
     {
         let sink = ByteSink()
-        let (status, length) = try client.downloadSnapshot(scope, name: name) { sink.bytes += $0 }
+        let (status, length) = try await client.downloadSnapshot(scope, name: name) { sink.bytes += $0 }
         return (sink.bytes, status, length)
     }
 
@@ -70,20 +70,20 @@ struct QdrantClientLiveTests {
     @Test func collectionsAndPoints() async throws {
         try await withTestbed { tb in
             let client = QdrantClient(baseURL: tb.url + "/")
-            let server = try await io { try client.serverInfo() }
+            let server = try await io { try await client.serverInfo() }
             #expect(server.version == QdrantVersion(major: 1, minor: 19, patch: 0))
             #expect(server.title == "qdrant - vector search engine")
 
-            try await io { try client.createCollection("live-docs", config: Self.config) }
+            try await io { try await client.createCollection("live-docs", config: Self.config) }
             #expect(
                 await code { try client.createCollection("live-docs", config: Self.config) }
                     == .failure("qdrant.conflict"))
-            try await io { try tb.upsert("live-docs", points: Self.points(1...25)) }
+            try await io { try await tb.upsert("live-docs", points: Self.points(1...25)) }
 
             #expect(try await io { try client.listCollections() } == ["live-docs"])
             #expect(try await io { try client.collectionExists("live-docs") })
             #expect(try await !io { try client.collectionExists("nope") })
-            let info = try await io { try client.collectionInfo("live-docs") }
+            let info = try await io { try await client.collectionInfo("live-docs") }
             #expect(info.pointsCount == 25)
             #expect(info.status == "green")
             #expect(info.config["params"]?["shard_number"] == .number(2))
@@ -95,7 +95,7 @@ struct QdrantClientLiveTests {
             repeat {
                 let from = offset
                 let page = try await io {
-                    try client.scroll("live-docs", limit: 7, offset: from, withVectors: false, withPayload: true)
+                    try await client.scroll("live-docs", limit: 7, offset: from, withVectors: false, withPayload: true)
                 }
                 seen += page.points
                 offset = page.next
@@ -106,13 +106,13 @@ struct QdrantClientLiveTests {
             #expect(seen.allSatisfy { $0["payload"]?["n"] == $0["id"] })
 
             let records = try await io {
-                try client.retrieve("live-docs", ids: [.number(3), .number(7)], withVectors: true)
+                try await client.retrieve("live-docs", ids: [.number(3), .number(7)], withVectors: true)
             }
             #expect(records.compactMap { $0["id"]?.intValue }.sorted() == [3, 7])
             #expect(records.allSatisfy { $0["vector"]?.arrayValue?.count == 4 })
 
             let hits = try await io {
-                try client.query(
+                try await client.query(
                     "live-docs",
                     body: .object([
                         "query": .array([
@@ -125,10 +125,10 @@ struct QdrantClientLiveTests {
             #expect(hits["points"]?.arrayValue?.count == 3)
             #expect(hits["points"]?[0]?["id"] == .number(25))
 
-            let missing = await code { _ = try client.collectionInfo("missing") }
+            let missing = await code { _ = try await client.collectionInfo("missing") }
             #expect(missing == .failure("qdrant.not-found"))
 
-            try await io { try client.deleteCollection("live-docs") }
+            try await io { try await client.deleteCollection("live-docs") }
             #expect(try await !io { try client.collectionExists("live-docs") })
         }
     }
@@ -137,8 +137,8 @@ struct QdrantClientLiveTests {
         try await withTestbed { tb in
             let client = QdrantClient(baseURL: tb.url)
             try await io {
-                try client.createCollection("live-docs", config: Self.config)
-                try tb.upsert("live-docs", points: Self.points(1...30))
+                try await client.createCollection("live-docs", config: Self.config)
+                try await tb.upsert("live-docs", points: Self.points(1...30))
             }
             let scope = SnapshotScope.collection("live-docs")
             let created = try #require(try await io { try client.createSnapshot(scope) })
@@ -147,28 +147,30 @@ struct QdrantClientLiveTests {
             let checksum = try #require(created.checksum)
             #expect(try await io { try client.listSnapshots(scope) }.map(\.name) == [created.name])
 
-            let download = try await io { try Self.download(client, scope, created.name) }
+            let download = try await io { try await Self.download(client, scope, created.name) }
             #expect(download.status == 200)
             #expect(Int64(download.bytes.count) == created.size)
             #expect(download.length == created.size)
             #expect(Digest.sha256Hex(download.bytes) == checksum)
 
-            let missing = await code { _ = try Self.download(client, scope, "nothing.snapshot") }
+            let missing = await code { _ = try await Self.download(client, scope, "nothing.snapshot") }
             #expect(missing == .failure("qdrant.not-found"))
             #expect(
                 await code { _ = try Self.download(client, scope, "../../etc/passwd") }
                     == .refused("qdrant.snapshot-name"))
 
             // wait=false: 202, then poll.
-            let before = Set(try await io { try client.listSnapshots(scope) }.map(\.name))
+            let before = Set(try await io { try await client.listSnapshots(scope) }.map(\.name))
             try await Task.sleep(for: .milliseconds(1100))  // names have one-second resolution
             #expect(try await io { try client.createSnapshot(scope, wait: false) } == nil)
             let background = try await io {
-                try client.waitForSnapshot(scope, excluding: before, timeout: 30, poll: 0.2)
+                try await client.waitForSnapshot(scope, excluding: before, timeout: 30, poll: 0.2)
             }
             #expect(!before.contains(background.name))
             #expect(background.checksum != nil)
-            let byName = try await io { try client.waitForSnapshot(scope, name: created.name, timeout: 5, poll: 0.1) }
+            let byName = try await io {
+                try await client.waitForSnapshot(scope, name: created.name, timeout: 5, poll: 0.1)
+            }
             #expect(byName == created)
             #expect(
                 await code { _ = try client.waitForSnapshot(scope, name: "never.snapshot", timeout: 0.3, poll: 0.1) }
@@ -178,10 +180,10 @@ struct QdrantClientLiveTests {
             let bytes = download.bytes
             let uploaded = try await io {
                 let cursor = Cursor(bytes)
-                return try client.uploadSnapshot(
+                return try await client.uploadSnapshot(
                     .collection("live-restored"), fileName: created.name,
                     length: Int64(bytes.count), checksum: checksum, priority: .snapshot,
-                    read: cursor.read)
+                    next: { cursor.next() })
             }
             #expect(uploaded)
             #expect(try await io { try client.countPoints("live-restored") } == 30)
@@ -189,9 +191,9 @@ struct QdrantClientLiveTests {
             // Upload chunked (unknown length), in small pieces.
             try await io {
                 let cursor = Cursor(bytes, piece: 1000)
-                try client.uploadSnapshot(
+                try await client.uploadSnapshot(
                     .collection("live-chunked"), fileName: "chunked.snapshot", length: nil,
-                    read: cursor.read)
+                    next: { cursor.next() })
             }
             #expect(try await io { try client.countPoints("live-chunked") } == 30)
 
@@ -199,9 +201,9 @@ struct QdrantClientLiveTests {
             let wrong = String(repeating: "0", count: 64)
             let mismatch = await code {
                 let cursor = Cursor(bytes)
-                try client.uploadSnapshot(
+                try await client.uploadSnapshot(
                     .collection("live-bad"), fileName: "bad.snapshot",
-                    length: Int64(bytes.count), checksum: wrong, read: cursor.read)
+                    length: Int64(bytes.count), checksum: wrong, next: { cursor.next() })
             }
             #expect(mismatch == .failure("qdrant.bad-request"))
 
@@ -213,7 +215,7 @@ struct QdrantClientLiveTests {
                 })
             #expect(try await io { try client.countPoints("live-from-url") } == 30)
 
-            try await io { try client.deleteSnapshot(scope, name: created.name) }
+            try await io { try await client.deleteSnapshot(scope, name: created.name) }
             #expect(!(try await io { try client.listSnapshots(scope) }.map(\.name).contains(created.name)))
             #expect(await code { try client.deleteSnapshot(scope, name: created.name) } == .failure("qdrant.not-found"))
         }
@@ -225,8 +227,8 @@ struct QdrantClientLiveTests {
         try await withTestbed { tb in
             let client = QdrantClient(baseURL: tb.url)
             try await io {
-                try client.createCollection("live-gone", config: Self.config)
-                try tb.upsert("live-gone", points: Self.points(1...10))
+                try await client.createCollection("live-gone", config: Self.config)
+                try await tb.upsert("live-gone", points: Self.points(1...10))
             }
             let scope = SnapshotScope.collection("live-gone")
             let started = Date()
@@ -235,7 +237,7 @@ struct QdrantClientLiveTests {
                     _ = try client.waitForSnapshot(
                         scope, name: "never.snapshot", timeout: 600, poll: 0.1, vanishGrace: 0.5)
                 } == .failure("qdrant.snapshot-vanished"))
-            let before = Set(try await io { try client.listSnapshots(scope) }.map(\.name))
+            let before = Set(try await io { try await client.listSnapshots(scope) }.map(\.name))
             #expect(
                 await code {
                     _ = try client.waitForSnapshot(scope, excluding: before, timeout: 600, poll: 0.1, vanishGrace: 0.5)
@@ -248,23 +250,23 @@ struct QdrantClientLiveTests {
         try await withTestbed { tb in
             let client = QdrantClient(baseURL: tb.url)
             try await io {
-                try client.createCollection("live-docs", config: Self.config)
-                try tb.upsert("live-docs", points: Self.points(1...20))
+                try await client.createCollection("live-docs", config: Self.config)
+                try await tb.upsert("live-docs", points: Self.points(1...20))
             }
             let shard = SnapshotScope.shard("live-docs", 1)
             let shardSnap = try #require(try await io { try client.createSnapshot(shard) })
             let parsed = try #require(SnapshotName.parse(shardSnap.name))
             #expect(parsed.kind == .shard && parsed.shardId == 1 && parsed.collection == "live-docs")
             #expect(try await io { try client.listSnapshots(shard) }.map(\.name) == [shardSnap.name])
-            let shardBytes = try await io { try Self.download(client, shard, shardSnap.name) }.bytes
+            let shardBytes = try await io { try await Self.download(client, shard, shardSnap.name) }.bytes
             #expect(Digest.sha256Hex(shardBytes) == shardSnap.checksum)
-            try await io { try client.deleteSnapshot(shard, name: shardSnap.name) }
+            try await io { try await client.deleteSnapshot(shard, name: shardSnap.name) }
             #expect(try await io { try client.listSnapshots(shard) }.isEmpty)
 
             let streamed = try await io {
                 let sink = ByteSink()
                 let headers = HeaderBox()
-                let (status, _) = try client.streamShardSnapshot(
+                let (status, _) = try await client.streamShardSnapshot(
                     collection: "live-docs", shard: 0, onResponse: { headers.headers = $1 },
                     onBody: { sink.bytes += $0 })
                 return (status, sink.bytes, QdrantClient.attachmentFileName(headers.headers))
@@ -277,10 +279,10 @@ struct QdrantClientLiveTests {
             let full = try #require(try await io { try client.createSnapshot(.full) })
             #expect(SnapshotName.parse(full.name)?.kind == .full)
             #expect(try await io { try client.listSnapshots(.full) }.map(\.name).contains(full.name))
-            let fullBytes = try await io { try Self.download(client, .full, full.name) }.bytes
+            let fullBytes = try await io { try await Self.download(client, .full, full.name) }.bytes
             #expect(Int64(fullBytes.count) == full.size)
             #expect(Digest.sha256Hex(fullBytes) == full.checksum)
-            try await io { try client.deleteSnapshot(.full, name: full.name) }
+            try await io { try await client.deleteSnapshot(.full, name: full.name) }
             #expect(try await !io { try client.listSnapshots(.full) }.map(\.name).contains(full.name))
         }
     }
@@ -293,9 +295,9 @@ struct QdrantClientLiveTests {
         ]) { tb in
             let client = QdrantClient(baseURL: tb.url)
             try await io {
-                try client.createCollection("v1", config: Self.config)
-                try client.createCollection("v2", config: Self.config)
-                try client.updateAliases([.create(collection: "v1", alias: "prod")])
+                try await client.createCollection("v1", config: Self.config)
+                try await client.createCollection("v2", config: Self.config)
+                try await client.updateAliases([.create(collection: "v1", alias: "prod")])
             }
             #expect(
                 try await io { try client.listAliases() } == [AliasDescription(aliasName: "prod", collectionName: "v1")]
@@ -303,27 +305,27 @@ struct QdrantClientLiveTests {
             #expect(try await io { try client.collectionAliases("v2") }.isEmpty)
             // The atomic switch: delete + create in one request.
             try await io {
-                try client.updateAliases([.delete(alias: "prod"), .create(collection: "v2", alias: "prod")])
+                try await client.updateAliases([.delete(alias: "prod"), .create(collection: "v2", alias: "prod")])
             }
             #expect(try await io { try client.collectionAliases("v2") }.map(\.aliasName) == ["prod"])
-            try await io { try client.updateAliases([.rename(old: "prod", new: "live")]) }
+            try await io { try await client.updateAliases([.rename(old: "prod", new: "live")]) }
             #expect(
                 try await io { try client.listAliases() } == [AliasDescription(aliasName: "live", collectionName: "v2")]
             )
             #expect(
                 await code { try client.updateAliases([.create(collection: "v2", alias: "v1")]) }
                     == .failure("qdrant.conflict"))
-            try await io { try client.updateAliases([.delete(alias: "live")]) }
+            try await io { try await client.updateAliases([.delete(alias: "live")]) }
             #expect(try await io { try client.listAliases() }.isEmpty)
 
-            let cluster = try await io { try client.cluster() }
+            let cluster = try await io { try await client.cluster() }
             #expect(!cluster.enabled && cluster.peers.isEmpty)
-            let placement = try await io { try client.collectionCluster("v1") }
+            let placement = try await io { try await client.collectionCluster("v1") }
             #expect(placement.shardCount == 2)
             #expect(placement.localShards.map(\.shardId).sorted() == [0, 1])
             #expect(placement.allActive)
 
-            let telemetry = try await io { try client.telemetry() }
+            let telemetry = try await io { try await client.telemetry() }
             #expect(telemetry.version == QdrantVersion(major: 1, minor: 19, patch: 0))
             #expect(telemetry.diskSizeBytes == 10 * gib)
             #expect(telemetry.ramSizeBytes == 4 * gib)
@@ -336,20 +338,20 @@ struct QdrantClientLiveTests {
     @Test func distributedClusterView() async throws {
         try await withTestbed(peers: 3) { tb in
             let client = QdrantClient(baseURL: tb.urls[1])
-            let cluster = try await io { try client.cluster() }
+            let cluster = try await io { try await client.cluster() }
             #expect(cluster.enabled)
             #expect(cluster.peers.count == 3)
             let me = try #require(cluster.peerId)
             #expect(cluster.peers[me] != nil)
             try await io {
-                try client.createCollection(
+                try await client.createCollection(
                     "spread",
                     config: .object([
                         "vectors": .object(["size": .number(4), "distance": .string("Dot")]),
                         "shard_number": .number(3),
                     ]))
             }
-            let placement = try await io { try client.collectionCluster("spread") }
+            let placement = try await io { try await client.collectionCluster("spread") }
             #expect(placement.peerId == me)
             #expect(placement.shardCount == 3)
             #expect(placement.localShards.count + Set(placement.remoteShards.map(\.shardId)).count >= 3)
@@ -365,7 +367,7 @@ struct QdrantClientLiveTests {
             let anonymous = QdrantClient(baseURL: tb.url)
             #expect(try await io { try anonymous.serverInfo() }.version.minor == 19)  // GET / needs no key
             do {
-                _ = try await io { try anonymous.listCollections() }
+                _ = try await io { try await anonymous.listCollections() }
                 Issue.record("expected a refusal")
             } catch let error as QSnapError {
                 #expect(error.code == .refused("qdrant.auth"))
@@ -378,7 +380,7 @@ struct QdrantClientLiveTests {
             let readOnly = QdrantClient(baseURL: tb.url, apiKey: "live-read-key")
             #expect(try await io { try readOnly.listCollections() }.isEmpty)
             do {
-                try await io { try readOnly.createCollection("x", config: Self.config) }
+                try await io { try await readOnly.createCollection("x", config: Self.config) }
                 Issue.record("expected a refusal")
             } catch let error as QSnapError {
                 #expect(error.code == .refused("qdrant.auth"))
@@ -388,13 +390,13 @@ struct QdrantClientLiveTests {
             // An upload refused before its body is read still reports the refusal, not a broken connection.
             let refusedUpload = await code {
                 let cursor = Cursor([UInt8](repeating: 7, count: 3 << 20), piece: 64 << 10)
-                try readOnly.uploadSnapshot(
+                try await readOnly.uploadSnapshot(
                     .collection("x"), fileName: "x.snapshot", length: 3 << 20,
-                    read: cursor.read)
+                    next: { cursor.next() })
             }
             #expect(refusedUpload == .refused("qdrant.auth"))
             let admin = QdrantClient(baseURL: tb.url, apiKey: "live-secret-key")
-            try await io { try admin.createCollection("x", config: Self.config) }
+            try await io { try await admin.createCollection("x", config: Self.config) }
             #expect(try await io { try admin.listCollections() } == ["x"])
         }
     }
@@ -404,22 +406,22 @@ struct QdrantClientLiveTests {
             let policy = RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05)
             let client = QdrantClient(baseURL: tb.url, retryPolicy: policy)
             try await io {
-                try client.createCollection("c", config: Self.config)
-                try tb.upsert("c", points: Self.points(1...10))
+                try await client.createCollection("c", config: Self.config)
+                try await tb.upsert("c", points: Self.points(1...10))
             }
             // Two 503s on a GET: retried, then succeeds.
             try await io {
-                try tb.setFaults(#"{"errors":[{"method":"GET","path":"/collections","times":2,"status":503}]}"#)
+                try await tb.setFaults(#"{"errors":[{"method":"GET","path":"/collections","times":2,"status":503}]}"#)
             }
             #expect(try await io { try client.listCollections() } == ["c"])
 
             // Three 500s exhaust the three attempts.
             try await io {
-                try tb.setFaults(
+                try await tb.setFaults(
                     #"{"errors":[{"method":"GET","path":"/collections","times":3,"status":500,"message":"boom"}]}"#)
             }
             do {
-                _ = try await io { try client.listCollections() }
+                _ = try await io { try await client.listCollections() }
                 Issue.record("expected a failure")
             } catch let error as QSnapError {
                 #expect(error.code == .failure("qdrant.server"))
@@ -428,45 +430,49 @@ struct QdrantClientLiveTests {
 
             // A failing create is not retried: the first call fails, the next one succeeds.
             try await io {
-                try tb.setFaults(
+                try await tb.setFaults(
                     #"{"errors":[{"method":"POST","path":"/collections/c/snapshots","times":1,"status":500}]}"#)
             }
             #expect(await code { _ = try client.createSnapshot(.collection("c")) } == .failure("qdrant.server"))
             let snapshot = try #require(try await io { try client.createSnapshot(.collection("c")) })
 
             // A truncated download fails; the sink never sees more than was announced.
-            try await io { try tb.setFaults(#"{"truncate_downloads":{"after_bytes":1000}}"#) }
+            try await io { try await tb.setFaults(#"{"truncate_downloads":{"after_bytes":1000}}"#) }
             let sink = ByteSink()
             let truncated = await code {
-                _ = try client.downloadSnapshot(.collection("c"), name: snapshot.name) { sink.bytes += $0 }
+                _ = try await client.downloadSnapshot(.collection("c"), name: snapshot.name) { sink.bytes += $0 }
             }
             #expect(truncated != nil)
             #expect(Int64(sink.bytes.count) < snapshot.size)
 
             // A 404 on /quotas (servers before 1.19) reads as "no quotas".
-            try await io { try tb.setFaults(#"{"errors":[{"method":"GET","path":"/quotas","times":1,"status":404}]}"#) }
+            try await io {
+                try await tb.setFaults(#"{"errors":[{"method":"GET","path":"/quotas","times":1,"status":404}]}"#)
+            }
             #expect(try await io { try client.quotas() } == nil)
-            try await io { try tb.setFaults("{}") }
+            try await io { try await tb.setFaults("{}") }
             #expect(try await io { try client.quotas() } != nil)
         }
     }
 }
 
 /// Hands out bytes in pieces of at most `piece` bytes (an upload source).
-final class Cursor: @unchecked Sendable {
+/// Hands out `bytes` in pieces of at most `piece` bytes, as an upload's body source.
+final class Cursor: Sendable {
     let bytes: [UInt8]
     let piece: Int
-    var offset = 0
-    init(_ bytes: [UInt8], piece: Int = .max) {
+    private let offset = Mutex(0)
+    init(_ bytes: [UInt8], piece: Int = 1 << 20) {
         self.bytes = bytes
         self.piece = piece
     }
-    func read(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let n = min(buffer.count, piece, bytes.count - offset)
-        guard n > 0 else { return 0 }
-        bytes.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: n) }
-        offset += n
-        return n
+    func next() -> [UInt8]? {
+        offset.withLock { offset in
+            guard offset < bytes.count else { return nil }
+            let n = min(piece, bytes.count - offset)
+            defer { offset += n }
+            return Array(bytes[offset..<offset + n])
+        }
     }
 }
 

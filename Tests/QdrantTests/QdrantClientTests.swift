@@ -36,7 +36,7 @@ import Testing
             try client.recoverSnapshot(.full, location: "http://x/s.snapshot")
         } throws: { ($0 as? QSnapError)?.code == .refused("qdrant.full-recover") }
         #expect {
-            try client.uploadSnapshot(.full, fileName: "s.snapshot", length: 0) { _ in 0 }
+            try await client.uploadSnapshot(.full, fileName: "s.snapshot", length: 0) { nil }
         } throws: { ($0 as? QSnapError)?.code == .refused("qdrant.full-recover") }
     }
 
@@ -47,12 +47,12 @@ import Testing
         } throws: { ($0 as? QSnapError)?.code == .usage("qdrant.checksum") }
     }
 
-    @Test func unreachableServerIsARetriableServerFailureWithoutTheKey() throws {
+    @Test func unreachableServerIsARetriableServerFailureWithoutTheKey() async throws {
         let client = QdrantClient(
             baseURL: "http://127.0.0.1:9", apiKey: "very-secret-key",
             retryPolicy: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.01))
         do {
-            _ = try client.collectionInfo("c")
+            _ = try await client.collectionInfo("c")
             Issue.record("expected a failure")
         } catch let error as QSnapError {
             #expect(error.code == .failure("qdrant.server"))

@@ -21,7 +21,7 @@ import Testing
         ) -> AWSCredentialProvider {
             AWSCredentialProvider(source: source, clock: { self.now.withLock { $0 } }) { source, base in
                 if self.failing.withLock({ $0 }) { throw QSnapError(.failure("s3.credentials"), "STS down") }
-                let signing = try base?.credentials().accessKeyID
+                let signing = try await base?.credentials().accessKeyID
                 let n = self.fetches.withLock { list -> Int in
                     list.append("\(source.kind.rawValue)\(signing.map { " signed by \($0)" } ?? "")")
                     return list.count
@@ -44,49 +44,49 @@ import Testing
         #expect(p.fetchCount == 1)
     }
 
-    @Test func refreshesFiveMinutesBeforeExpiry() throws {
+    @Test func refreshesFiveMinutesBeforeExpiry() async throws {
         let fake = Fake()
         let p = fake.provider()
-        _ = try p.credentials()
+        _ = try await p.credentials()
         fake.now.withLock { $0 += 3600 - 299 }
-        #expect(try p.credentials().accessKeyID == "ASIA2")
+        await #expect(try p.credentials().accessKeyID == "ASIA2")
         #expect(p.redact("x secret-1 token-2 y") == "x *** *** y")
     }
 
-    @Test func advisoryFailureKeepsTheCurrentCredentialsMandatoryFailureThrows() throws {
+    @Test func advisoryFailureKeepsTheCurrentCredentialsMandatoryFailureThrows() async throws {
         let fake = Fake()
         let p = fake.provider()
-        _ = try p.credentials()
+        _ = try await p.credentials()
         fake.failing.withLock { $0 = true }
         fake.now.withLock { $0 += 3600 - 200 }
-        #expect(try p.credentials().accessKeyID == "ASIA1")
+        await #expect(try p.credentials().accessKeyID == "ASIA1")
         fake.now.withLock { $0 += 170 }  // 30 s before expiry
         #expect(throws: QSnapError.self) { try p.credentials() }
         fake.failing.withLock { $0 = false }
-        #expect(try p.credentials().accessKeyID == "ASIA2")
+        await #expect(try p.credentials().accessKeyID == "ASIA2")
     }
 
-    @Test func invalidateAfterExpiredTokenFetchesNewOnes() throws {
+    @Test func invalidateAfterExpiredTokenFetchesNewOnes() async throws {
         let fake = Fake()
         let p = fake.provider()
-        let first = try p.credentials()
+        let first = try await p.credentials()
         #expect(p.invalidate(first))
-        #expect(try p.credentials().accessKeyID == "ASIA2")
+        await #expect(try p.credentials().accessKeyID == "ASIA2")
         // A stale rejection (credentials already replaced) does not drop the new ones.
         p.invalidate(first)
-        #expect(try p.credentials().accessKeyID == "ASIA2")
+        await #expect(try p.credentials().accessKeyID == "ASIA2")
     }
 
-    @Test func staticKeysAreNeverFetched() throws {
+    @Test func staticKeysAreNeverFetched() async throws {
         let fake = Fake()
         let keys = SigV4Credentials(accessKeyID: "AKENV", secretAccessKey: "s")
         let p = fake.provider(.environment(keys))
-        #expect(try p.credentials() == keys)
+        await #expect(try p.credentials() == keys)
         #expect(!p.invalidate(keys))
         #expect(fake.fetches.withLock { $0 }.isEmpty)
     }
 
-    @Test func assumeRoleSignsWithTheSourceCredentials() throws {
+    @Test func assumeRoleSignsWithTheSourceCredentials() async throws {
         let fake = Fake()
         let role = AWSCredentialSource.assumeRole(
             .init(
@@ -94,16 +94,16 @@ import Testing
                 source: .profile(
                     name: "base", credentials: SigV4Credentials(accessKeyID: "AKBASE", secretAccessKey: "b")),
                 stsEndpoint: "http://sts", stsRegion: "us-east-1"))
-        #expect(try fake.provider(role).credentials().accessKeyID == "ASIA1")
+        await #expect(try fake.provider(role).credentials().accessKeyID == "ASIA1")
         #expect(fake.fetches.withLock { $0 } == ["assume-role signed by AKBASE"])
     }
 
-    @Test func concurrentCallersShareOneFetch() throws {
+    @Test func concurrentCallersShareOneFetch() async throws {
         let fake = Fake()
         let p = fake.provider()
-        let threads = (0..<16).map { _ in Thread { _ = try? p.credentials() } }
-        threads.forEach { $0.start() }
-        while threads.contains(where: { !$0.isFinished }) { Thread.sleep(forTimeInterval: 0.01) }
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<16 { group.addTask { _ = try? await p.credentials() } }
+        }
         #expect(p.fetchCount == 1)
     }
 }

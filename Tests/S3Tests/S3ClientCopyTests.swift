@@ -12,12 +12,12 @@ import Testing
     static func xml(_ text: String) -> [UInt8] { Array(text.utf8) }
     static let source = S3ObjectReference(bucket: "nodes", key: "snapshots/docs/docs 1+2.snapshot")
 
-    @Test func aSmallObjectIsOneCopyObjectNamingItsEncodedSource() throws {
+    @Test func aSmallObjectIsOneCopyObjectNamingItsEncodedSource() async throws {
         let server = try LoopbackServer { _ in
             .init(status: 200, body: Self.xml("<CopyObjectResult><ETag>\"c1\"</ETag></CopyObjectResult>"))
         }
         defer { server.stop() }
-        let result = try S3ClientTests.client(port: server.port)
+        let result = try await S3ClientTests.client(port: server.port)
             .copyObject(from: Self.source, size: 100, to: "backups/b/o.snapshot", partSize: 5 << 20)
         #expect(result.etag == "c1")
         #expect(result.partCount == 1)
@@ -40,7 +40,7 @@ import Testing
         }
     }
 
-    @Test func aLargerObjectIsCopiedInRangesAndCompleted() throws {
+    @Test func aLargerObjectIsCopiedInRangesAndCompleted() async throws {
         let mib: Int64 = 1 << 20
         let server = try LoopbackServer { request in
             if request.target.contains("uploads") && request.method == "POST" {
@@ -57,7 +57,7 @@ import Testing
         }
         defer { server.stop() }
         let size = 12 * mib + 1
-        let result = try S3ClientTests.client(port: server.port).copyObject(
+        let result = try await S3ClientTests.client(port: server.port).copyObject(
             from: Self.source, size: size, to: "o", partSize: 5 * mib)
         #expect(result.etag == "m-3")
         #expect(result.partCount == 3)
@@ -70,7 +70,7 @@ import Testing
         #expect(complete.contains("<PartNumber>3</PartNumber><ETag>\"p3\"</ETag>"))
     }
 
-    @Test func aStoreWithoutUploadPartCopyGetsOneCopyObject() throws {
+    @Test func aStoreWithoutUploadPartCopyGetsOneCopyObject() async throws {
         let server = try LoopbackServer { request in
             if request.target.contains("uploads") && request.method == "POST" {
                 return .init(
@@ -84,7 +84,7 @@ import Testing
             return .init(body: Self.xml("<CopyObjectResult><ETag>\"whole\"</ETag></CopyObjectResult>"))
         }
         defer { server.stop() }
-        let result = try S3ClientTests.client(port: server.port, attempts: 1).copyObject(
+        let result = try await S3ClientTests.client(port: server.port, attempts: 1).copyObject(
             from: Self.source, size: 11 << 20, to: "o", partSize: 5 << 20)
         #expect(result.etag == "whole")
         let methods = server.requests.map(\.method)

@@ -10,7 +10,7 @@ import Testing
 @Suite struct S3ClientCredentialsAndChecksumTests {
     static func xml(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-    @Test func expiredTokenFetchesNewCredentialsAndSignsAgain() throws {
+    @Test func expiredTokenFetchesNewCredentialsAndSignsAgain() async throws {
         let server = try LoopbackServer { request in
             if request.header("Authorization")?.contains("Credential=ASIA1/") == true {
                 return .init(
@@ -32,14 +32,14 @@ import Testing
         let client = try S3Client(
             configuration: S3Configuration(
                 endpoint: "http://127.0.0.1:\(server.port)", bucket: "bkt", credentialProvider: provider))
-        _ = try client.putObject(key: "k", payload: .bytes([1, 2, 3]))
+        _ = try await client.putObject(key: "k", payload: .bytes([1, 2, 3]))
         let requests = server.requests
         #expect(requests.count == 2)
         #expect(requests[1].header("Authorization")?.contains("Credential=ASIA2/") == true)
         #expect(requests[1].header("x-amz-security-token") == "t2")
     }
 
-    @Test func rejectedChecksumHeadersFallBackToContentMD5() throws {
+    @Test func rejectedChecksumHeadersFallBackToContentMD5() async throws {
         let server = try LoopbackServer { request in
             if request.headers.contains(where: {
                 $0.name.lowercased().hasPrefix("x-amz-checksum")
@@ -59,8 +59,8 @@ import Testing
                 endpoint: "http://127.0.0.1:\(server.port)", bucket: "bkt",
                 credentials: SigV4Credentials(accessKeyID: "AK", secretAccessKey: "secret")))
         let body = Array("payload".utf8)
-        _ = try client.putObject(key: "a", payload: .bytes(body))
-        _ = try client.putObject(key: "b", payload: .bytes(body))
+        _ = try await client.putObject(key: "a", payload: .bytes(body))
+        _ = try await client.putObject(key: "b", payload: .bytes(body))
         let requests = server.requests
         #expect(requests.count == 3)  // one rejection, then Content-MD5 from the start
         #expect(client.fellBackToContentMD5)

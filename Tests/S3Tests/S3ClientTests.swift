@@ -41,7 +41,7 @@ import Testing
         #expect(server.requests.count == 1)
     }
 
-    @Test func slowDownIsRetriedWithAFreshSignature() throws {
+    @Test func slowDownIsRetriedWithAFreshSignature() async throws {
         let count = Mutex(0)
         let server = try LoopbackServer { _ in
             let n = count.withLock {
@@ -52,7 +52,7 @@ import Testing
         }
         defer { server.stop() }
         let body = Array("payload".utf8)
-        let result = try Self.client(port: server.port).putObject(key: "a b+c", payload: .bytes(body))
+        let result = try await Self.client(port: server.port).putObject(key: "a b+c", payload: .bytes(body))
         #expect(result.etag == "e1")
         let requests = server.requests
         #expect(requests.count == 3)
@@ -81,14 +81,14 @@ import Testing
         #expect(configuration("http://s3.example", .auto).checksumAlgorithm == .sha256)
     }
 
-    @Test func unsignedPutCarriesCRC32() throws {
+    @Test func unsignedPutCarriesCRC32() async throws {
         let server = try LoopbackServer { _ in .init(status: 200, headers: [("ETag", "\"e1\"")]) }
         defer { server.stop() }
         var configuration = try Self.client(port: server.port).configuration
         configuration.payloadSigning = .unsigned
         configuration.sendContentMD5 = true
         let body = Array("payload".utf8)
-        try S3Client(configuration: configuration).putObject(key: "k", payload: .bytes(body))
+        try await S3Client(configuration: configuration).putObject(key: "k", payload: .bytes(body))
         let r = try #require(server.requests.first)
         #expect(r.header("x-amz-content-sha256") == "UNSIGNED-PAYLOAD")
         #expect(r.header("x-amz-checksum-crc32") == CRC32.checksum(body).base64)
@@ -96,13 +96,13 @@ import Testing
         #expect(r.header("Authorization")?.contains("SignedHeaders=content-md5;host;x-amz-checksum-crc32;") == true)
     }
 
-    @Test func authenticationErrorsAreNotRetried() throws {
+    @Test func authenticationErrorsAreNotRetried() async throws {
         let server = try LoopbackServer { _ in
             .init(status: 403, body: Self.xml("<Error><Code>SignatureDoesNotMatch</Code><Message>no</Message></Error>"))
         }
         defer { server.stop() }
         do {
-            _ = try Self.client(port: server.port).listObjectsV2(prefix: "")
+            _ = try await Self.client(port: server.port).listObjectsV2(prefix: "")
             Issue.record("expected an error")
         } catch let error as QSnapError {
             #expect(error.code == .failure("s3.auth"))
@@ -113,7 +113,7 @@ import Testing
         #expect(server.requests.count == 1)
     }
 
-    @Test func clockSkewIsCorrectedFromServerTime() throws {
+    @Test func clockSkewIsCorrectedFromServerTime() async throws {
         let count = Mutex(0)
         let serverNow = AmzDate(secondsSince1970: Int64(Date().timeIntervalSince1970) + 7200)
         let server = try LoopbackServer { _ in
@@ -130,14 +130,14 @@ import Testing
             return .init(status: 204)
         }
         defer { server.stop() }
-        try Self.client(port: server.port, attempts: 1).deleteObject(key: "k")
+        try await Self.client(port: server.port, attempts: 1).deleteObject(key: "k")
         let requests = server.requests
         #expect(requests.count == 2)
         let second = try #require(AmzDate(iso8601: requests[1].header("x-amz-date") ?? ""))
         #expect(abs(second.secondsSince1970 - serverNow.secondsSince1970) < 60)
     }
 
-    @Test func completeWithAnErrorInsideA200IsRetried() throws {
+    @Test func completeWithAnErrorInsideA200IsRetried() async throws {
         let count = Mutex(0)
         let server = try LoopbackServer { _ in
             let n = count.withLock {
@@ -149,7 +149,7 @@ import Testing
                 body: Self.xml("<CompleteMultipartUploadResult><ETag>\"abc-2\"</ETag></CompleteMultipartUploadResult>"))
         }
         defer { server.stop() }
-        let etag = try Self.client(port: server.port).completeMultipartUpload(
+        let etag = try await Self.client(port: server.port).completeMultipartUpload(
             key: "k", uploadID: "u1",
             parts: [S3Part(partNumber: 2, etag: "b", size: 1), S3Part(partNumber: 1, etag: "a", size: 5)])
         #expect(etag == "abc-2")
@@ -160,13 +160,13 @@ import Testing
         #expect(server.requests[1].target == "/bkt/k?uploadId=u1")
     }
 
-    @Test func notFoundIsAClearError() throws {
+    @Test func notFoundIsAClearError() async throws {
         let server = try LoopbackServer { _ in
             .init(status: 404, body: Self.xml("<Error><Code>NoSuchKey</Code></Error>"))
         }
         defer { server.stop() }
         let client = try Self.client(port: server.port)
-        #expect(try client.headObject(key: "missing") == nil)
+        await #expect(try client.headObject(key: "missing") == nil)
         #expect(throws: QSnapError.self) { try client.getObject(key: "missing") { _ in } }
     }
 
@@ -181,8 +181,8 @@ import Testing
         #expect(virtual.url(path: "/k", query: "") == "http://bkt.127.0.0.1:9000/k")
     }
 
-    @Test func presignedURL() throws {
-        let url = try Self.client(port: 9000).presignGET(key: "a b", expires: 900)
+    @Test func presignedURL() async throws {
+        let url = try await Self.client(port: 9000).presignGET(key: "a b", expires: 900)
         #expect(
             url.hasPrefix("http://127.0.0.1:9000/bkt/a%20b?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKUNIT%2F")
         )

@@ -86,17 +86,18 @@ import Testing
 
     static func data(_ count: Int) -> [UInt8] { (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 7) } }
 
-    @Test func multipartInOrderWithBoundedBuffers() throws {
+    @Test func multipartInOrderWithBoundedBuffers() async throws {
         let fake = FakeMultipart()
         let server = try LoopbackServer { fake.handle($0) }
         defer { server.stop() }
         let input = Self.data(5 * 1024 * 1024 / 2)  // 2.5 MiB → 3 parts of 1 MiB
-        let writer = try S3ObjectWriter(
-            client: try Self.client(server.port), key: "obj", options: .init(partSize: 1 << 20, concurrency: 2))
-        for start in stride(from: 0, to: input.count, by: 100_000) {
-            try input[start..<min(start + 100_000, input.count)].withUnsafeBytes { try writer.write($0) }
+        let result = try await S3ObjectWriter.upload(
+            client: try Self.client(server.port), key: "obj", options: .init(partSize: 1 << 20, concurrency: 2)
+        ) { writer in
+            for start in stride(from: 0, to: input.count, by: 100_000) {
+                try await writer.write(Array(input[start..<min(start + 100_000, input.count)]))
+            }
         }
-        let result = try writer.finish()
         #expect(result.partCount == 3)
         #expect(result.uploadID == "U1")
         #expect(result.size == Int64(input.count))
@@ -105,45 +106,72 @@ import Testing
         #expect(fake.parts.withLock { $0[1]?.count } == 1 << 20)
     }
 
-    @Test func smallObjectIsOnePut() throws {
+    @Test func smallObjectIsOnePut() async throws {
         let fake = FakeMultipart()
         let server = try LoopbackServer { fake.handle($0) }
         defer { server.stop() }
         let input = Self.data(1 << 20)  // exactly one part
-        let writer = try S3ObjectWriter(
-            client: try Self.client(server.port), key: "small", options: .init(partSize: 1 << 20))
-        try input.withUnsafeBytes { try writer.write($0) }
-        let result = try writer.finish()
+        let result = try await S3ObjectWriter.upload(
+            client: try Self.client(server.port), key: "small", options: .init(partSize: 1 << 20)
+        ) { try await $0.write(input) }
         #expect(result.uploadID == nil && result.etag == "single")
         #expect(fake.objects.withLock { $0["/bkt/small"] } == input)
         #expect(server.requests.count == 1)
     }
 
-    @Test func stoppedUploadResumesSkippingStoredParts() throws {
+    @Test func stoppedUploadResumesSkippingStoredParts() async throws {
         let fake = FakeMultipart()
         let server = try LoopbackServer { fake.handle($0) }
         defer { server.stop() }
         let client = try Self.client(server.port)
         let input = Self.data(4 << 20)  // 4 parts
         fake.acceptedParts.withLock { $0 = 2 }
-        let first = try S3ObjectWriter(client: client, key: "r", options: .init(partSize: 1 << 20, concurrency: 1))
-        #expect(throws: QSnapError.self) {
-            try input.withUnsafeBytes { try first.write($0) }; try first.finish()
+        var keep = S3ObjectWriter.Options(partSize: 1 << 20, concurrency: 1)
+        keep.keepPartsOnFailure = true
+        await #expect(throws: S3ObjectWriter.Interrupted.self) {
+            try await S3ObjectWriter.upload(client: client, key: "r", options: keep) { try await $0.write(input) }
         }
         #expect(fake.parts.withLock { $0.count } == 2)
         fake.acceptedParts.withLock { $0 = .max }
         let putsBefore = server.requests.filter { $0.method == "PUT" }.count
-        let second = try S3ObjectWriter(
-            client: client, key: "r", options: .init(partSize: 1 << 20, concurrency: 2, resumeUploadID: "U1"))
-        try input.withUnsafeBytes { try second.write($0) }
-        let result = try second.finish()
-        #expect(second.reusedParts == 2)
+        let result = try await S3ObjectWriter.upload(
+            client: client, key: "r", options: .init(partSize: 1 << 20, concurrency: 2, resumeUploadID: "U1")
+        ) { try await $0.write(input) }
+        #expect(result.reusedParts == 2)
         #expect(result.partCount == 4)
         #expect(server.requests.filter { $0.method == "PUT" }.count - putsBefore == 2)
         #expect(fake.objects.withLock { $0["/bkt/r"] } == input)
     }
 
-    @Test(arguments: [1, 8]) func wholeFileMappedOrReadTwice(concurrency: Int) throws {
+    /// A refused part fails the upload with the store's error, and the multipart upload is aborted: no parts are
+    /// left behind. So is a failure of the producer itself.
+    @Test func failureAbortsTheMultipartUpload() async throws {
+        let fake = FakeMultipart()
+        let server = try LoopbackServer { fake.handle($0) }
+        defer { server.stop() }
+        let client = try Self.client(server.port)
+        let input = Self.data(4 << 20)
+        fake.acceptedParts.withLock { $0 = 1 }
+        await #expect {
+            try await S3ObjectWriter.upload(client: client, key: "a", options: .init(partSize: 1 << 20)) {
+                try await $0.write(input)
+            }
+        } throws: { ($0 as? QSnapError)?.code == .failure("s3.access-denied") }
+        #expect(server.requests.contains { $0.method == "DELETE" && $0.target.contains("uploadId=U1") })
+        struct Boom: Error {}
+        fake.acceptedParts.withLock { $0 = .max }
+        let deletes = server.requests.filter { $0.method == "DELETE" }.count
+        await #expect(throws: Boom.self) {
+            try await S3ObjectWriter.upload(client: client, key: "b", options: .init(partSize: 1 << 20)) { writer in
+                try await writer.write(Self.data(3 << 20))
+                throw Boom()
+            }
+        }
+        #expect(server.requests.filter { $0.method == "DELETE" }.count == deletes + 1)
+        #expect(fake.objects.withLock { $0["/bkt/b"] } == nil)
+    }
+
+    @Test(arguments: [1, 8]) func wholeFileMappedOrReadTwice(concurrency: Int) async throws {
         // 1 × 1 MiB fits the mapping budget; 8 × 4 MiB does not, so those parts are read from the file range.
         let fake = FakeMultipart()
         let server = try LoopbackServer { fake.handle($0) }
@@ -153,26 +181,27 @@ import Testing
         let path = NSTemporaryDirectory() + "qsnap-writer-\(getpid())-\(concurrency).bin"
         _ = FileManager.default.createFile(atPath: path, contents: Data(input))
         defer { unlink(path) }
-        let writer = try S3ObjectWriter(
+        let result = try await S3ObjectWriter.upload(
             client: try Self.client(server.port), key: "f", options: .init(partSize: partSize, concurrency: concurrency)
-        )
-        #expect(try writer.write(filePath: path) == Int64(input.count))
-        let result = try writer.finish()
+        ) { writer in
+            #expect(try await writer.write(filePath: path) == Int64(input.count))
+        }
         #expect(result.partCount == 3 && result.size == Int64(input.count))
         #expect(fake.objects.withLock { $0["/bkt/f"] } == input)
     }
 
-    @Test func unsignedUploadsCarryCRC32Checksums() throws {
+    @Test func unsignedUploadsCarryCRC32Checksums() async throws {
         let fake = FakeMultipart()
         let server = try LoopbackServer { fake.handle($0) }
         defer { server.stop() }
         let input = Self.data(5 * 1024 * 1024 / 2)  // 3 parts of ≤ 1 MiB
-        let writer = try S3ObjectWriter(
+        try await S3ObjectWriter.upload(
             client: try Self.client(server.port, signing: .unsigned), key: "u",
-            options: .init(partSize: 1 << 20, concurrency: 2))
-        #expect(writer.checksum == .crc32)
-        try input.withUnsafeBytes { try writer.write($0) }
-        try writer.finish()
+            options: .init(partSize: 1 << 20, concurrency: 2)
+        ) { writer in
+            #expect(writer.checksum == .crc32)
+            try await writer.write(input)
+        }
         #expect(fake.objects.withLock { $0["/bkt/u"] } == input)
         let requests = server.requests
         let create = try #require(requests.first { $0.method == "POST" && $0.target.hasSuffix("?uploads=") })
@@ -196,16 +225,17 @@ import Testing
         #expect(!xml.contains("ChecksumSHA256"))
     }
 
-    @Test func signedUploadsCarrySHA256Checksums() throws {
+    @Test func signedUploadsCarrySHA256Checksums() async throws {
         let fake = FakeMultipart()
         let server = try LoopbackServer { fake.handle($0) }
         defer { server.stop() }
         let input = Self.data(3 << 19)  // 2 parts
-        let writer = try S3ObjectWriter(
-            client: try Self.client(server.port), key: "s", options: .init(partSize: 1 << 20, concurrency: 1))
-        #expect(writer.checksum == .sha256)  // auto over http:// signs
-        try input.withUnsafeBytes { try writer.write($0) }
-        try writer.finish()
+        try await S3ObjectWriter.upload(
+            client: try Self.client(server.port), key: "s", options: .init(partSize: 1 << 20, concurrency: 1)
+        ) { writer in
+            #expect(writer.checksum == .sha256)  // auto over http:// signs
+            try await writer.write(input)
+        }
         for part in server.requests.filter({ $0.method == "PUT" }) {
             #expect(part.header("x-amz-content-sha256") == Digest.sha256Hex(part.body))
             #expect(
@@ -215,26 +245,27 @@ import Testing
         }
     }
 
-    @Test func resumeKeepsTheChecksumTheUploadDeclared() throws {
+    @Test func resumeKeepsTheChecksumTheUploadDeclared() async throws {
         let fake = FakeMultipart()
         let server = try LoopbackServer { fake.handle($0) }
         defer { server.stop() }
         let input = Self.data(3 << 20)  // 3 parts
         fake.acceptedParts.withLock { $0 = 1 }
-        let signed = try S3ObjectWriter(
-            client: try Self.client(server.port, signing: .signed), key: "m",
-            options: .init(partSize: 1 << 20, concurrency: 1))
-        #expect(throws: QSnapError.self) {
-            try input.withUnsafeBytes { try signed.write($0) }; try signed.finish()
+        var keep = S3ObjectWriter.Options(partSize: 1 << 20, concurrency: 1)
+        keep.keepPartsOnFailure = true
+        let signed = try Self.client(server.port, signing: .signed)
+        await #expect(throws: S3ObjectWriter.Interrupted.self) {
+            try await S3ObjectWriter.upload(client: signed, key: "m", options: keep) { try await $0.write(input) }
         }
         fake.acceptedParts.withLock { $0 = .max }
         // Resumed by a client configured for unsigned payloads: the stored parts say SHA-256, so SHA-256 it stays.
-        let resumed = try S3ObjectWriter(
+        let resumed = try await S3ObjectWriter.upload(
             client: try Self.client(server.port, signing: .unsigned), key: "m",
-            options: .init(partSize: 1 << 20, concurrency: 1, resumeUploadID: "U1"))
-        #expect(resumed.checksum == .sha256)
-        try input.withUnsafeBytes { try resumed.write($0) }
-        try resumed.finish()
+            options: .init(partSize: 1 << 20, concurrency: 1, resumeUploadID: "U1")
+        ) { writer in
+            #expect(writer.checksum == .sha256)
+            try await writer.write(input)
+        }
         #expect(resumed.reusedParts == 1)
         #expect(fake.objects.withLock { $0["/bkt/m"] } == input)
         #expect(fake.checksums.withLock { $0.values.allSatisfy { $0.name == "x-amz-checksum-sha256" } })

@@ -41,10 +41,10 @@ public struct AliasSwitch: Sendable {
     /// - Throws: `QSnapError` `.usage("alias.target")` when `collection` does not exist, `.refused("alias.collision")`
     ///   when `alias` is a collection's name, `.refused("alias.not-green")` when `collection` is not green, the
     ///   access check's refusal, or the server's failure.
-    public func run(alias: String, to collection: String) throws -> Outcome {
-        try QdrantAccessCheck(role: "target", client: client, logger: logger).require(
+    public func run(alias: String, to collection: String) async throws -> Outcome {
+        try await QdrantAccessCheck(role: "target", client: client, logger: logger).require(
             .manage(operation: "alias switch"))
-        let collections = try client.listCollections()
+        let collections = try await client.listCollections()
         guard collections.contains(collection) else {
             throw QSnapError(
                 .usage("alias.target"),
@@ -56,15 +56,15 @@ public struct AliasSwitch: Sendable {
                 .refused("alias.collision"),
                 "\(alias) is a collection, not an alias; Qdrant cannot create an alias with a collection's name")
         }
-        let info = try client.collectionInfo(collection)
+        let info = try await client.collectionInfo(collection)
         guard info.status == "green" else {
             throw QSnapError(
                 .refused("alias.not-green"),
                 "collection \(collection) is \(info.status), not green; wait for its optimisation to finish, then switch"
             )
         }
-        let from = try client.listAliases().first { $0.aliasName == alias }?.collectionName
-        try client.updateAliases([.delete(alias: alias), .create(collection: collection, alias: alias)])
+        let from = try await client.listAliases().first { $0.aliasName == alias }?.collectionName
+        try await client.updateAliases([.delete(alias: alias), .create(collection: collection, alias: alias)])
         return Outcome(alias: alias, from: from, to: collection)
     }
 }

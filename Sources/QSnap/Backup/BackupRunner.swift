@@ -1,8 +1,8 @@
 import Foundation
 import Logging
-import Synchronization
 import QSnapCore
 import Qdrant
+import Synchronization
 
 /// The result of a backup run.
 public struct BackupResult: Sendable, Codable {

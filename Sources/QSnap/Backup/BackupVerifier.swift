@@ -60,7 +60,8 @@ public struct BackupVerifier {
             verifiedAt: ISO8601DateFormatter().string(from: Date()),
             unrecorded: manifest.objects.filter { $0.sha256 == nil }.map(\.key))
         if ok {
-            try await repository.put(key: BackupLayout.folder(id) + "verification.json", bytes: ManifestStore.encode(result))
+            try await repository.put(
+                key: BackupLayout.folder(id) + "verification.json", bytes: ManifestStore.encode(result))
         }
         return result
     }

@@ -20,7 +20,8 @@ public struct DiscoveredNodes: Sendable {
     /// (after the p2p/REST port offset of the first node). A peer reachable no way is logged and left out.
     /// - Throws: `usage("backup.qdrant")` when `urls` is empty; the first probe's failure; `usage("qdrant.node-url")`
     ///   when a `--node-url` answers as another peer.
-    public static func discover(urls: [String], connection: QdrantConnection, logger: Logger) async throws -> DiscoveredNodes
+    public static func discover(urls: [String], connection: QdrantConnection, logger: Logger) async throws
+        -> DiscoveredNodes
     {
         guard !urls.isEmpty else {
             throw QSnapError(.usage("backup.qdrant"), "give the source with --qdrant URL[,URL…]")

@@ -110,7 +110,8 @@ struct SnapshotTransfer {
                     }
                     if let expected = snapshot.checksum, expected.lowercased() != sha {
                         throw corrupt(
-                            "SHA-256 of the download is \(sha), Qdrant's checksum is \(expected.lowercased())", snapshot)
+                            "SHA-256 of the download is \(sha), Qdrant's checksum is \(expected.lowercased())", snapshot
+                        )
                     }
                 }
                 guard stored.size == received else {

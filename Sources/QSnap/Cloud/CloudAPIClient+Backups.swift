@@ -19,9 +19,12 @@ extension CloudAPIClient {
     }
 
     /// CreateBackup: starts a backup of `clusterID`; the answer is usually still RUNNING.
-    public func createBackup(clusterID: String, displayName: String, retention: CloudRetention?) async throws -> CloudBackup {
+    public func createBackup(clusterID: String, displayName: String, retention: CloudRetention?) async throws
+        -> CloudBackup
+    {
         let body = CloudRequests.CreateBackup(clusterID: clusterID, displayName: displayName, retention: retention)
-        return try await decode(BackupEnvelope.self, .createBackup, body: body, resourceID: "cluster \(clusterID)").backup
+        return try await decode(BackupEnvelope.self, .createBackup, body: body, resourceID: "cluster \(clusterID)")
+            .backup
     }
 
     /// DeleteBackup; `force` (hybrid clusters only) drops it from the records without the agent's confirmation.

@@ -45,7 +45,8 @@ public struct CloudOperationWaiter: Sendable {
     /// `earlier`) is SUCCEEDED, and returns it.
     /// - Throws: `failure("cloud.restore-failed")` when it ends in another final status,
     ///   `failure("cloud.wait-timeout")` at the deadline, or the API's error.
-    public func restore(of backupID: String, clusterID: String, earlier: Set<String>) async throws -> CloudBackupRestore {
+    public func restore(of backupID: String, clusterID: String, earlier: Set<String>) async throws -> CloudBackupRestore
+    {
         try await poll(what: "the restore of backup \(backupID)") {
             let restores = try await client.listBackupRestores(clusterID: clusterID)
             guard
@@ -74,8 +75,7 @@ public struct CloudOperationWaiter: Sendable {
     /// last status seen once the deadline passes.
     private func poll<T>(
         what: String, _ check: () async throws -> (T?, String), timeout: (String) -> QSnapError
-    ) async throws -> T
-    {
+    ) async throws -> T {
         let deadline = Date().addingTimeInterval(options.timeout)
         var last = ""
         while true {

@@ -158,7 +158,8 @@ public struct Doctor: Sendable {
         // Every node, its version, and whether each could be reached.
         let found: DiscoveredNodes
         do {
-            found = try await DiscoveredNodes.discover(urls: cluster.urls, connection: cluster.connection, logger: logger)
+            found = try await DiscoveredNodes.discover(
+                urls: cluster.urls, connection: cluster.connection, logger: logger)
         } catch let error as QSnapError {
             add("nodes", .fail, error.message)
             return nil

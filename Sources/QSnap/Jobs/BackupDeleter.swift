@@ -24,7 +24,8 @@ public struct BackupDeleter {
     ///   - reason: recorded in the marker (`retention`, `forget`).
     ///   - resumed: the folder already carries a marker (an interrupted deletion being finished).
     ///   - abortUploads: the folder has unfinished uploads to discard.
-    public func delete(_ entry: RepositoryInventory.Entry, reason: String, resumed: Bool, abortUploads: Bool) async throws
+    public func delete(_ entry: RepositoryInventory.Entry, reason: String, resumed: Bool, abortUploads: Bool)
+        async throws
         -> PruneReport.DeletedBackup
     {
         try lock?.ensureHeld()

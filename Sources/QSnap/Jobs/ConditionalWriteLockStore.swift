@@ -30,7 +30,8 @@ public struct ConditionalWriteLockStore: LockObjectStore {
         guard let current = try await repository.getWithETag(key: Self.key), Data(current.bytes) == expected else {
             return false
         }
-        return try await repository.putConditionally(key: Self.key, bytes: Array(new), condition: .ifMatch(current.etag))
+        return try await repository.putConditionally(
+            key: Self.key, bytes: Array(new), condition: .ifMatch(current.etag))
     }
 
     public func renew(expected: Data, with new: Data) async throws -> Bool {

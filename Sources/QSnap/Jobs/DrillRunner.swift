@@ -94,8 +94,10 @@ public struct DrillRunner {
                 var restored: Int64?
                 do {
                     try await target.refresh()
-                    let plan = try await RestorePlanner(manifest: scratchManifest, target: target, options: restoreOptions)
-                        .plan()
+                    let plan = try await RestorePlanner(
+                        manifest: scratchManifest, target: target, options: restoreOptions
+                    )
+                    .plan()
                     if let refusal = plan.refusal { throw refusal }
                     logger.notice("drill: restoring \(collection.name) of backup \(id) into \(name)")
                     let result = try await RestoreRunner(
@@ -181,7 +183,9 @@ public struct DrillRunner {
             for a in try await client.listAliases() where a.aliasName.hasPrefix(prefix) {
                 try? await client.updateAliases([.delete(alias: a.aliasName)])
             }
-            for c in try await client.listCollections() where c.hasPrefix(prefix) && !names.contains(c) { names.append(c) }
+            for c in try await client.listCollections() where c.hasPrefix(prefix) && !names.contains(c) {
+                names.append(c)
+            }
         } catch {
             logger.warning("drill cleanup: listing the target failed: \(error); deleting the known scratch collections")
         }

@@ -42,12 +42,32 @@ public struct RepositoryLocker: Sendable {
         _ repository: any Repository, purpose: String, wait: TimeInterval, settleDelay: TimeInterval,
         owner: RepositoryLock.Owner = RepositoryLocker.currentOwner(), logger: Logger
     ) async throws -> HeldRepositoryLock {
-        let locker = await RepositoryLocker(
-            store: try store(for: repository, settleDelay: settleDelay), policy: RepositoryLockPolicy(), owner: owner,
+        let locker = RepositoryLocker(
+            store: try await store(for: repository, settleDelay: settleDelay), policy: RepositoryLockPolicy(),
+            owner: owner,
             purpose: purpose, logger: logger)
         let held = try await locker.acquire(wait: wait)
         held.startRenewing()
         return held
+    }
+
+    /// Runs `body` holding the lock of `repository` (``acquireForCommand(_:purpose:wait:settleDelay:owner:logger:)``)
+    /// and releases it afterwards, whether `body` returned or threw.
+    public static func withCommandLock<R>(
+        _ repository: any Repository, purpose: String, wait: TimeInterval, settleDelay: TimeInterval,
+        owner: RepositoryLock.Owner = RepositoryLocker.currentOwner(), logger: Logger,
+        _ body: (HeldRepositoryLock) async throws -> R
+    ) async throws -> R {
+        let held = try await acquireForCommand(
+            repository, purpose: purpose, wait: wait, settleDelay: settleDelay, owner: owner, logger: logger)
+        do {
+            let result = try await body(held)
+            await held.release()
+            return result
+        } catch {
+            await held.release()
+            throw error
+        }
     }
 
     /// The lock store suited to `repository`: exclusive file creation for local directories; conditional writes

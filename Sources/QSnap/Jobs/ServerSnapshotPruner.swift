@@ -57,7 +57,8 @@ public struct ServerSnapshotPruner {
         return groups
     }
 
-    private func prune(_ snapshots: [SnapshotDescription], scope: SnapshotScope, client: QdrantClient) async throws -> Group?
+    private func prune(_ snapshots: [SnapshotDescription], scope: SnapshotScope, client: QdrantClient) async throws
+        -> Group?
     {
         var dated: [RetentionBackup] = []
         var undated: [String] = []

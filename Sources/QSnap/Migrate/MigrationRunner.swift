@@ -103,7 +103,8 @@ public final class MigrationRunner: Sendable {
 
     // MARK: - Journal
 
-    private func openJournal(store: MigrationJournalStore, plan: MigrationPlan) async throws -> (MigrationJournal, Bool) {
+    private func openJournal(store: MigrationJournalStore, plan: MigrationPlan) async throws -> (MigrationJournal, Bool)
+    {
         if let existing = try store.load() {
             if options.resume {
                 guard existing.fingerprint == plan.fingerprint else {
@@ -196,7 +197,8 @@ public final class MigrationRunner: Sendable {
     static func progressLine(_ plan: MigrationPlan) -> String { "\(plan.options.collection) → \(plan.options.target)" }
 
     /// Scrolls stream `k` from its checkpoint to the end of its range, upserting every page.
-    private func stream(_ k: Int, plan: MigrationPlan, shared: SharedJournal, store: MigrationJournalStore) async throws {
+    private func stream(_ k: Int, plan: MigrationPlan, shared: SharedJournal, store: MigrationJournalStore) async throws
+    {
         let state = shared.value.streams[k]
         let endKey = state.end.flatMap(PointIdOrder.key)
         var offset = state.next ?? state.start
@@ -234,7 +236,9 @@ public final class MigrationRunner: Sendable {
     /// Points `alias` at `collection` in one request; the collection it pointed at before keeps
     /// `<alias>-qsnap-previous` for rollback.
     private func switchAlias(_ alias: String, to collection: String) async throws -> [String: String] {
-        if try await target.collectionExists(alias), await !(try target.listAliases().contains { $0.aliasName == alias }) {
+        if try await target.collectionExists(alias),
+            await !(try target.listAliases().contains { $0.aliasName == alias })
+        {
             throw QSnapError(
                 .refused("migrate.alias"),
                 "a collection named \(alias) exists on \(targetURL): Qdrant cannot create an alias with a "

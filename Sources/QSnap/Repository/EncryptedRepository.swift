@@ -83,7 +83,9 @@ public struct EncryptedRepository: Repository {
 
     public func delete(keys: [String]) async throws { try await inner.delete(keys: keys) }
 
-    public func incompleteUploads(prefix: String) async throws -> [String] { try await inner.incompleteUploads(prefix: prefix) }
+    public func incompleteUploads(prefix: String) async throws -> [String] {
+        try await inner.incompleteUploads(prefix: prefix)
+    }
 
     @discardableResult
     public func abortIncompleteUploads(prefix: String) async throws -> Int {

@@ -96,11 +96,11 @@ public struct ObjectCopy: Sendable {
     ///
     /// - Throws: `QSnapError` `.failure("repo.write")` when the file cannot be created or written, or the store's
     ///   error.
-    public func download(key: String, to destination: LocalEnd) throws -> Download {
+    public func download(key: String, to destination: LocalEnd) async throws -> Download {
         let target = Self.downloadTarget(destination, for: key)
         var bytes: Int64 = 0
         guard case .file(let path) = target else {
-            try client.getObject(key: key) { chunk in
+            try await client.getObject(key: key) { chunk in
                 try Self.writeAll(STDOUT_FILENO, chunk)
                 bytes += Int64(chunk.count)
             }
@@ -118,7 +118,7 @@ public struct ObjectCopy: Sendable {
             close(fd)
             if !ok { unlink(temp) }
         }
-        try client.getObject(key: key) { chunk in
+        try await client.getObject(key: key) { chunk in
             try Self.writeAll(fd, chunk)
             bytes += Int64(chunk.count)
         }
@@ -130,8 +130,8 @@ public struct ObjectCopy: Sendable {
         return Download(key: key, destination: target, bytes: bytes)
     }
 
-    private static func writeAll(_ fd: Int32, _ chunk: UnsafeRawBufferPointer) throws {
-        guard POSIXFile.writeAll(fd, chunk) else {
+    private static func writeAll(_ fd: Int32, _ chunk: [UInt8]) throws {
+        guard chunk.withUnsafeBytes({ POSIXFile.writeAll(fd, $0) }) else {
             throw QSnapError(.failure("repo.write"), "writing the object failed: \(String(cString: strerror(errno)))")
         }
     }
@@ -144,7 +144,7 @@ public struct ObjectCopy: Sendable {
     public func upload(
         from source: LocalEnd, to key: String, options baseOptions: S3ObjectWriter.Options, resume: Bool,
         uploadID: String?
-    ) throws -> Upload {
+    ) async throws -> Upload {
         let key = Self.uploadKey(key, for: source)
         let path = source.path
         let fd = source == .standardStream ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
@@ -158,35 +158,38 @@ public struct ObjectCopy: Sendable {
         if let uploadID {
             options.resumeUploadID = uploadID
         } else if resume {
-            let candidates = try client.listMultipartUploads(prefix: key).filter { $0.key == key }
+            let candidates = try await client.listMultipartUploads(prefix: key).filter { $0.key == key }
             if let newest = candidates.max(by: { $0.initiated < $1.initiated }) {
                 options.resumeUploadID = newest.uploadID
             } else {
                 client.logger.notice("no incomplete upload of \(client.displayName(key)) to resume; starting a new one")
             }
         }
-        let writer = try S3ObjectWriter(client: client, key: key, options: options)
+        let fromFile = options.expectedSize != nil && source != .standardStream
+        // Only a file's parts can be resumed: they are kept when its upload fails.
+        options.keepPartsOnFailure = fromFile
         do {
-            if options.expectedSize != nil && source != .standardStream {
-                try writer.write(filePath: path)
-            } else {
-                try writer.write(fromFileDescriptor: fd)
+            let result = try await S3ObjectWriter.upload(client: client, key: key, options: options) { writer in
+                if fromFile {
+                    try await writer.write(filePath: path)
+                } else {
+                    try await writer.write(fromFileDescriptor: fd)
+                }
             }
-            let result = try writer.finish()
-            if writer.reusedParts > 0 {
-                client.logger.notice("resumed: \(writer.reusedParts) part(s) were already stored")
+            if result.reusedParts > 0 {
+                client.logger.notice("resumed: \(result.reusedParts) part(s) were already stored")
             }
-            return Upload(key: key, stored: result, reusedParts: writer.reusedParts)
-        } catch let error as QSnapError {
-            guard let id = writer.uploadID else { throw error }
-            if source == .standardStream || options.expectedSize == nil {
-                writer.abort()
-                throw error
-            }
+            return Upload(key: key, stored: result, reusedParts: result.reusedParts)
+        } catch let interrupted as S3ObjectWriter.Interrupted {
+            let error =
+                (interrupted.cause as? QSnapError)
+                ?? QSnapError(
+                    .failure("s3.upload"), "the upload of \(client.displayName(key)) failed: \(interrupted.cause)")
             throw QSnapError(
                 error.code,
-                error.message + ". The parts stored so far are kept (upload id \(id)): run the same command with "
-                    + "--resume to continue, or `qsnap repo uploads --abort \(client.displayName(key))` to discard them",
+                error.message + ". The parts stored so far are kept (upload id \(interrupted.uploadID)): run the same "
+                    + "command with --resume to continue, or `qsnap repo uploads --abort \(client.displayName(key))` "
+                    + "to discard them",
                 cause: error.cause)
         }
     }

@@ -148,7 +148,8 @@ public enum RepositoryKeyring {
     /// Removes key `id` (not the one in use: open the repository with another key's password to remove it).
     /// - Throws: `usage("key.not-found")`, `refused("key.in-use")`.
     public static func remove(_ id: String, from repository: EncryptedRepository) async throws {
-        guard KeyFile.isValidID(id), try await repository.inner.head(key: repository.config.keys + id + ".json") != nil else {
+        guard KeyFile.isValidID(id), try await repository.inner.head(key: repository.config.keys + id + ".json") != nil
+        else {
             throw QSnapError(
                 .usage("key.not-found"), "\(repository.displayURL) has no key \(id.prefix(40)); see qsnap key list")
         }

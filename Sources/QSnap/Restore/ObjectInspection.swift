@@ -180,7 +180,8 @@ actor ObjectInspection {
             feed.finish()
             do {
                 guard let report = try await verdict.receive() else {
-                    throw QSnapError(.failure("restore.inspect"), "the inspection of \(object.key) ended without a verdict")
+                    throw QSnapError(
+                        .failure("restore.inspect"), "the inspection of \(object.key) ended without a verdict")
                 }
                 let actual = digest.hexDigest()
                 computedSHA256 = actual

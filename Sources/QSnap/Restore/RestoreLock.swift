@@ -95,7 +95,8 @@ struct RestoreLock {
                 guard try await client.collectionExists(lock) else { throw error }
                 let current: Holder?
                 do {
-                    current = await hasMetadata ? Holder(metadata: try client.collectionInfo(lock).config["metadata"]) : nil
+                    current =
+                        await hasMetadata ? Holder(metadata: try client.collectionInfo(lock).config["metadata"]) : nil
                 } catch let gone as QSnapError where gone.qdrantFailure?.status == 404 {
                     continue  // released between our create and our look: try again
                 }

@@ -93,7 +93,9 @@ public struct RestorePlanner: Sendable {
             for a in aliases { if let t = target.aliases[a] { current[a] = t } }
             let replacedName = target.aliases[mainAlias] ?? (target.collections.contains(mainAlias) ? mainAlias : nil)
             var replacedConfig: JSONValue?
-            if let replacedName { replacedConfig = try await target.nodes[0].client.collectionInfo(replacedName).config }
+            if let replacedName {
+                replacedConfig = try await target.nodes[0].client.collectionInfo(replacedName).config
+            }
             let foreign = try await target.collections.contains(staging) ? !target.isMarkedStaging(staging) : false
             topologyResults.append(
                 TopologyGate.evaluate(

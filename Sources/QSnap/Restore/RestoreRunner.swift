@@ -323,7 +323,8 @@ public final class RestoreRunner: @unchecked Sendable {
         guard let record = manifest.collections.first(where: { $0.name == cp.source }) else { return }
         for field in PayloadIndexSchema(record.payloadSchema).fields {
             logger.notice("creating the payload index on \(field.name) (\(field.dataType)) of \(cp.staging)")
-            try await target.nodes[0].client.createPayloadIndex(cp.staging, field: field.name, schema: field.fieldSchema)
+            try await target.nodes[0].client.createPayloadIndex(
+                cp.staging, field: field.name, schema: field.fieldSchema)
         }
     }
 

@@ -43,7 +43,8 @@ public struct RestoreTarget: Sendable {
     ///   - connection: credential, TLS settings and node URLs of the target.
     ///   - storagePath: a local path on the target's storage filesystem; its statvfs free space replaces the
     ///     telemetry estimate (single-node targets on this host).
-    public static func discover(urls: [String], connection: QdrantConnection, storagePath: String?, logger: Logger) async
+    public static func discover(urls: [String], connection: QdrantConnection, storagePath: String?, logger: Logger)
+        async
         throws
         -> RestoreTarget
     {

@@ -68,7 +68,8 @@ extension SnapshotSender {
                     }
                 } catch {
                     extracted.finish(
-                        (error as? QSnapError) ?? QSnapError(.failure("restore.read"), "reading \(key) failed: \(error)"))
+                        (error as? QSnapError)
+                            ?? QSnapError(.failure("restore.read"), "reading \(key) failed: \(error)"))
                 }
             }
             defer {
@@ -113,7 +114,7 @@ extension SnapshotSender {
                 let n = try reader.read(into: chunk.mutableBytes)
                 if n == 0 { break }
                 chunk.count = n
-                try feed.pushBlocking(chunk)
+                try feed.pushOnThread(chunk)
             }
             feed.finish()
             return
@@ -128,5 +129,9 @@ extension SnapshotSender {
 private final class PendingChunk: Sendable {
     private let chunk: Mutex<[UInt8]?>
     init(_ first: ArchiveChunk?) { chunk = Mutex(first.map { Array($0.bytes) }) }
-    func take() -> [UInt8]? { chunk.withLock { c in defer { c = nil }; return c } }
+    func take() -> [UInt8]? {
+        chunk.withLock { c in
+            defer { c = nil }; return c
+        }
+    }
 }

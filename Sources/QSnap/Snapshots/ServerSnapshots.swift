@@ -24,7 +24,9 @@ public struct ServerSnapshots: Sendable {
     }
 
     /// Discovers the deployment from `urls` (cluster peers included, as `qsnap backup` does).
-    public static func connect(urls: [String], connection: QdrantConnection, logger: Logger) async throws -> ServerSnapshots {
+    public static func connect(urls: [String], connection: QdrantConnection, logger: Logger) async throws
+        -> ServerSnapshots
+    {
         await ServerSnapshots(
             nodes: try DiscoveredNodes.discover(urls: urls, connection: connection, logger: logger),
             connection: connection,
@@ -93,7 +95,8 @@ public struct ServerSnapshots: Sendable {
     /// - Throws: `refused("snapshot.full-in-cluster")` for full-storage snapshots of a cluster (Qdrant restores them
     ///   only at start-up of one node); the first node's failure once every node finished (snapshots made on the
     ///   other nodes stay there and are logged).
-    public func create(_ scope: SnapshotScope, timeout: Double, poll: Double = 1) async throws -> [ServerSnapshotEntry] {
+    public func create(_ scope: SnapshotScope, timeout: Double, poll: Double = 1) async throws -> [ServerSnapshotEntry]
+    {
         try await requireWrite(scope, operation: "snapshot create")
         if case .full = scope, nodes.clusterEnabled || nodes.nodes.count > 1 {
             throw QSnapError(
@@ -107,7 +110,9 @@ public struct ServerSnapshots: Sendable {
         await withTaskGroup(of: (Int, Result<ServerSnapshotEntry, any Error>).self) { group in
             for (i, target) in targets.enumerated() {
                 group.addTask {
-                    do { return (i, .success(try await createOne(scope, on: target, timeout: timeout, poll: poll))) } catch {
+                    do {
+                        return (i, .success(try await createOne(scope, on: target, timeout: timeout, poll: poll)))
+                    } catch {
                         return (i, .failure(error))
                     }
                 }
@@ -126,7 +131,8 @@ public struct ServerSnapshots: Sendable {
         return outcomes.compactMap { try? $0.get() }
     }
 
-    private func createOne(_ scope: SnapshotScope, on node: SourceTopology.Node, timeout: Double, poll: Double) async throws
+    private func createOne(_ scope: SnapshotScope, on node: SourceTopology.Node, timeout: Double, poll: Double)
+        async throws
         -> ServerSnapshotEntry
     {
         let client = nodes.client(node)
@@ -136,7 +142,8 @@ public struct ServerSnapshots: Sendable {
         if let direct = try await client.createSnapshot(scope, wait: false) {
             made = direct
         } else {
-            made = try await client.waitForSnapshot(scope, excluding: before, peer: node.peerId, timeout: timeout, poll: poll)
+            made = try await client.waitForSnapshot(
+                scope, excluding: before, peer: node.peerId, timeout: timeout, poll: poll)
         }
         return entry(made, scope: scope, node: node)
     }

@@ -56,11 +56,11 @@ import Testing
             logger: logger)
     }
 
-    @Test func switchesInOneUpdateAndReportsThePreviousTarget() throws {
+    @Test func switchesInOneUpdateAndReportsThePreviousTarget() async throws {
         let node = FakeNode()
         let server = try LoopbackServer { node.handle($0) }
         defer { server.stop() }
-        let outcome = try switcher(server).run(alias: "prod", to: "docs-v2")
+        let outcome = try await switcher(server).run(alias: "prod", to: "docs-v2")
         #expect(outcome == AliasSwitch.Outcome(alias: "prod", from: "docs-v1", to: "docs-v2"))
         let updates = node.aliasUpdates.withLock { $0 }
         #expect(updates.count == 1)
@@ -68,11 +68,11 @@ import Testing
         #expect(body.contains("delete_alias") && body.contains("create_alias") && body.contains("docs-v2"))
     }
 
-    @Test func aNewAliasHasNoPreviousTarget() throws {
+    @Test func aNewAliasHasNoPreviousTarget() async throws {
         let node = FakeNode()
         let server = try LoopbackServer { node.handle($0) }
         defer { server.stop() }
-        let outcome = try switcher(server).run(alias: "staging", to: "docs-v2")
+        let outcome = try await switcher(server).run(alias: "staging", to: "docs-v2")
         #expect(outcome.from == nil)
     }
 

@@ -27,7 +27,7 @@ import Testing
         json(status, #"{"code":\#(code),"message":"\#(message)","details":[]}"#)
     }
 
-    @Test func sendsTheKeyAsApikeyAndFollowsPages() throws {
+    @Test func sendsTheKeyAsApikeyAndFollowsPages() async throws {
         let server = try LoopbackServer { request in
             if request.target.contains("pageToken=t%2B2") {
                 return Self.json(200, #"{"items":[{"id":"b3","status":"BACKUP_STATUS_RUNNING"}],"totalSize":3}"#)
@@ -36,7 +36,7 @@ import Testing
                 200, #"{"items":[{"id":"b1"},{"id":"b2","status":4}],"totalSize":3,"nextPageToken":"t+2"}"#)
         }
         defer { server.stop() }
-        let backups = try Self.client(server).listBackups(clusterID: Self.backupID, pageSize: 2)
+        let backups = try await Self.client(server).listBackups(clusterID: Self.backupID, pageSize: 2)
         #expect(backups.map(\.id) == ["b1", "b2", "b3"] && backups[1].currentStatus == .succeeded)
         let requests = server.requests
         #expect(requests.count == 2)
@@ -66,7 +66,7 @@ import Testing
                 && server.requests[3].target.hasSuffix("/backups/\(Self.backupID)/restore"))
     }
 
-    @Test func mapsErrorsToExitCodesWithoutTheKey() throws {
+    @Test func mapsErrorsToExitCodesWithoutTheKey() async throws {
         let cases: [(LoopbackServer.Response, String, Int32, String)] = [
             (
                 Self.rpcError(16, 401, "bad key \(Self.key)"), "cloud.auth", 3,
@@ -92,7 +92,7 @@ import Testing
             let server = try LoopbackServer { _ in response }
             defer { server.stop() }
             do {
-                try Self.client(server).deleteBackup(Self.backupID)
+                try await Self.client(server).deleteBackup(Self.backupID)
                 Issue.record("no error for \(code)")
             } catch let error as QSnapError {
                 #expect(error.code.identifier == code)

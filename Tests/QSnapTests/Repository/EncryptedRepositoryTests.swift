@@ -11,69 +11,70 @@ import Testing
         return (dir, try LocalRepository(root: dir))
     }
 
-    @Test func objectsAreEncryptedAndTheConfigKeysAndLockStayPlain() throws {
+    @Test func objectsAreEncryptedAndTheConfigKeysAndLockStayPlain() async throws {
         let (root, raw) = try scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let made = try RepositoryKeyring.initialize(
+        let made = try await RepositoryKeyring.initialize(
             raw, encrypted: true, compression: ObjectCompression(algorithm: "zstd", level: 3),
             password: "pw")
-        let repo = try #require(try RepositoryKeyring.open(raw) { "pw" } as? EncryptedRepository)
+        let repo = try await #require(try RepositoryKeyring.open(raw) { "pw" } as? EncryptedRepository)
         #expect(repo.keyID == made.keyID)
         let plain = Array(String(repeating: "payload canary ", count: 100_000).utf8)
-        let writer = try repo.makeWriter(key: "backups/x/objects/a.snapshot", expectedSize: Int64(plain.count))
-        for start in stride(from: 0, to: plain.count, by: 300_000) {
-            try plain[start..<min(plain.count, start + 300_000)].withUnsafeBytes { try writer.write($0) }
+        let done = try await repo.write(key: "backups/x/objects/a.snapshot", expectedSize: Int64(plain.count)) {
+            writer in
+            for start in stride(from: 0, to: plain.count, by: 300_000) {
+                try await writer.write(Array(plain[start..<min(plain.count, start + 300_000)]))
+            }
         }
-        let done = try writer.finish()
         #expect(done.size == Int64(plain.count))
         let stored = try #require(done.storedSize)
         #expect(try raw.head(key: "backups/x/objects/a.snapshot")?.size == stored && stored < Int64(plain.count) / 20)
-        #expect(try repo.getAll(key: "backups/x/objects/a.snapshot", limit: 8 << 20) == plain)
-        #expect(Array(try raw.getAll(key: "backups/x/objects/a.snapshot").prefix(8)) == Array("QSNAPENC".utf8))
+        await #expect(try repo.getAll(key: "backups/x/objects/a.snapshot", limit: 8 << 20) == plain)
+        await #expect(Array(try raw.getAll(key: "backups/x/objects/a.snapshot").prefix(8)) == Array("QSNAPENC".utf8))
 
-        try repo.put(key: "backups/x/manifest.json", bytes: Array(#"{"id":"x"}"#.utf8))
-        #expect(try repo.getAll(key: "backups/x/manifest.json") == Array(#"{"id":"x"}"#.utf8))
-        #expect(Array(try raw.getAll(key: "backups/x/manifest.json").prefix(8)) == Array("QSNAPENC".utf8))
-        try repo.put(key: "locks/repository.json", bytes: Array("{}".utf8))
-        #expect(try raw.getAll(key: "locks/repository.json") == Array("{}".utf8))
-        #expect(try RepositoryLocker.store(for: repo, settleDelay: 0) is ExclusiveFileLockStore)
+        try await repo.put(key: "backups/x/manifest.json", bytes: Array(#"{"id":"x"}"#.utf8))
+        await #expect(try repo.getAll(key: "backups/x/manifest.json") == Array(#"{"id":"x"}"#.utf8))
+        await #expect(Array(try raw.getAll(key: "backups/x/manifest.json").prefix(8)) == Array("QSNAPENC".utf8))
+        try await repo.put(key: "locks/repository.json", bytes: Array("{}".utf8))
+        await #expect(try raw.getAll(key: "locks/repository.json") == Array("{}".utf8))
+        await #expect(try RepositoryLocker.store(for: repo, settleDelay: 0) is ExclusiveFileLockStore)
         // a plain object put behind the repository's back is refused, not passed through
-        try raw.put(key: "backups/x/objects/b.snapshot", bytes: Array("plain tar".utf8))
+        try await raw.put(key: "backups/x/objects/b.snapshot", bytes: Array("plain tar".utf8))
         #expect(throws: QSnapError.self) { try repo.getAll(key: "backups/x/objects/b.snapshot") }
     }
 
-    @Test func keysOpenRotateAndRefuse() throws {
+    @Test func keysOpenRotateAndRefuse() async throws {
         let (root, raw) = try scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        _ = try RepositoryKeyring.initialize(raw, encrypted: true, compression: .none, password: "old")
+        _ = try await RepositoryKeyring.initialize(raw, encrypted: true, compression: .none, password: "old")
         #expect(throws: QSnapError.self) {
             _ = try RepositoryKeyring.initialize(raw, encrypted: true, compression: .none, password: "x")
         }
-        let old = try #require(try RepositoryKeyring.open(raw) { "old" } as? EncryptedRepository)
-        try old.put(key: "backups/x/manifest.json", bytes: Array("m".utf8))
-        let added = try RepositoryKeyring.add(to: old, password: "new")
-        #expect(try RepositoryKeyring.list(old).map(\.current).sorted { !$0 && $1 } == [false, true])
+        let old = try await #require(try RepositoryKeyring.open(raw) { "old" } as? EncryptedRepository)
+        try await old.put(key: "backups/x/manifest.json", bytes: Array("m".utf8))
+        let added = try await RepositoryKeyring.add(to: old, password: "new")
+        await #expect(try RepositoryKeyring.list(old).map(\.current).sorted { !$0 && $1 } == [false, true])
         let wrong = #expect(throws: QSnapError.self) { _ = try RepositoryKeyring.open(raw) { "nope" } }
         #expect(wrong?.code.exitStatus == 6 && wrong?.code.identifier == "key.wrong-password")
         let missing = #expect(throws: QSnapError.self) { _ = try RepositoryKeyring.open(raw) { nil } }
         #expect(missing?.code.identifier == "key.password-missing")
-        let new = try #require(try RepositoryKeyring.open(raw) { "new" } as? EncryptedRepository)
+        let new = try await #require(try RepositoryKeyring.open(raw) { "new" } as? EncryptedRepository)
         #expect(new.keyID == added.id)
         #expect(throws: QSnapError.self) { try RepositoryKeyring.remove(new.keyID, from: new) }
-        try RepositoryKeyring.remove(old.keyID, from: new)
+        try await RepositoryKeyring.remove(old.keyID, from: new)
         #expect(throws: QSnapError.self) { _ = try RepositoryKeyring.open(raw) { "old" } }
-        let reopened = try #require(try RepositoryKeyring.open(raw) { "new" } as? EncryptedRepository)
-        #expect(try reopened.getAll(key: "backups/x/manifest.json") == Array("m".utf8))
+        let reopened = try await #require(try RepositoryKeyring.open(raw) { "new" } as? EncryptedRepository)
+        await #expect(try reopened.getAll(key: "backups/x/manifest.json") == Array("m".utf8))
     }
 
-    @Test func plainRepositoriesStayPlain() throws {
+    @Test func plainRepositoriesStayPlain() async throws {
         let (root, raw) = try scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        #expect(
+        await #expect(
             try RepositoryKeyring.open(raw) {
                 Issue.record("no password asked for a new repository"); return nil
             } is LocalRepository)
-        try raw.put(key: "backups/20261206T000000Z-abcdef/manifest.json", bytes: Array("{}".utf8))
+        try await raw.put(key: "backups/20261206T000000Z-abcdef/manifest.json", bytes: Array("{}".utf8))
         let refused = #expect(throws: QSnapError.self) {
             _ = try RepositoryKeyring.initialize(raw, encrypted: true, compression: .none, password: "pw")
         }

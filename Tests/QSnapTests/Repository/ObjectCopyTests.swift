@@ -71,7 +71,7 @@ import Testing
         #expect(ObjectCopy.downloadTarget(.standardStream, for: "a/b.bin") == .standardStream)
     }
 
-    @Test func aDownloadWritesTheWholeObjectAndNoTemporaryFile() throws {
+    @Test func aDownloadWritesTheWholeObjectAndNoTemporaryFile() async throws {
         let bucket = FakeBucket()
         let payload = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         bucket.objects.withLock { $0["dir/obj.bin"] = payload }
@@ -80,7 +80,7 @@ import Testing
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
 
-        let download = try Self.copier(server).download(key: "dir/obj.bin", to: .file(directory))
+        let download = try await Self.copier(server).download(key: "dir/obj.bin", to: .file(directory))
         #expect(download.destination == .file(directory + "/obj.bin"))
         #expect(download.bytes == Int64(payload.count))
         #expect(FileManager.default.contents(atPath: directory + "/obj.bin") == Data(payload))
@@ -99,7 +99,7 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
     }
 
-    @Test func anUploadOfAFileStoresItUnderThePrefix() throws {
+    @Test func anUploadOfAFileStoresItUnderThePrefix() async throws {
         let bucket = FakeBucket()
         let server = try LoopbackServer { bucket.handle($0) }
         defer { server.stop() }
@@ -109,7 +109,7 @@ import Testing
         let content = Data("hello, bucket\n".utf8)
         try content.write(to: URL(fileURLWithPath: file))
 
-        let upload = try Self.copier(server).upload(
+        let upload = try await Self.copier(server).upload(
             from: .file(file), to: "docs/", options: S3ObjectWriter.Options(), resume: false, uploadID: nil)
         #expect(upload.key == "docs/notes.txt")
         #expect(upload.stored.size == Int64(content.count))

@@ -113,20 +113,20 @@ final class TestbedProcess: @unchecked Sendable {
     /// Sends a raw JSON request (for what the client does not cover, e.g. upserting points) and returns the status
     /// and the parsed body.
     @discardableResult
-    func raw(_ method: String, _ path: String, json: String? = nil, node: Int = 0, apiKey: String? = nil) throws
+    func raw(_ method: String, _ path: String, json: String? = nil, node: Int = 0, apiKey: String? = nil) async throws
         -> (status: Int, body: JSONValue?)
     {
         var headers = [HTTPHeader(name: "Content-Type", value: "application/json")]
         if let apiKey { headers.append(HTTPHeader(name: "api-key", value: apiKey)) }
-        let response = try HTTPClient().perform(
+        let response = try await HTTPClient().execute(
             HTTPRequest(method: method, url: urls[node] + path, headers: headers, timeout: 30),
             body: json.map { .bytes(Array($0.utf8)) } ?? .none)
         return (response.status, try? JSONValue.parse(response.body))
     }
 
     /// Upserts points given as a JSON array text.
-    func upsert(_ collection: String, points: String, apiKey: String? = nil) throws {
-        let (status, body) = try raw(
+    func upsert(_ collection: String, points: String, apiKey: String? = nil) async throws {
+        let (status, body) = try await raw(
             "PUT", "/collections/\(collection)/points?wait=true",
             json: #"{"points":\#(points)}"#, apiKey: apiKey)
         guard status == 200 else {
@@ -135,8 +135,8 @@ final class TestbedProcess: @unchecked Sendable {
     }
 
     /// Replaces the fault configuration (`/__testbed/faults`).
-    func setFaults(_ json: String) throws {
-        let (status, _) = try raw("POST", "/__testbed/faults", json: json)
+    func setFaults(_ json: String) async throws {
+        let (status, _) = try await raw("POST", "/__testbed/faults", json: json)
         guard status == 200 else { throw QSnapError(.failure("test.faults"), "setting faults failed: HTTP \(status)") }
     }
 }
