@@ -185,6 +185,20 @@ public final class HTTPClient: Sendable {
         if let completion = head.2, completion.code != 0 || completion.error != nil, completion.status < 400 {
             try HTTPClient.check(completion, label: label, redactor: redactor)
         }
+        if head.2 == nil, head.0 >= 300, case .producer = body.kind {
+            // Refused before the body was sent (e.g. 401/403 on an upload): the server will not read the rest, so
+            // stop producing and let libcurl end the request instead of waiting to send what nobody reads.
+            let task = transfer.state.withLock { state -> Task<Void, Never>? in
+                state.upload.removeAll()
+                state.uploadQueued = 0
+                state.uploadOffset = 0
+                state.uploadEnded = true
+                state.sendPaused = false
+                return state.producer
+            }
+            task?.cancel()
+            CurlEventLoop.shared.resume(transfer)
+        }
         return HTTPStreamingResponse(status: head.0, headers: head.1, body: responseBody)
     }
 

@@ -13,18 +13,14 @@ import Testing
         return c
     }
 
-    /// Pushes `data` in `size`-byte chunks from another thread, then finishes; returns the thread's push error, if any.
-    static func produce(_ data: [UInt8], into feed: ArchiveFeed, size: Int = 1000) -> @Sendable () -> (any Error)? {
+    /// Pushes `data` in `size`-byte chunks from a task, then finishes; the task ends with the push error, if any.
+    static func produce(_ data: [UInt8], into feed: ArchiveFeed, size: Int = 1000) -> Task<(any Error)?, Never> {
         produce(data, into: feed, sizes: [size])
     }
 
-    /// Pushes `data` in chunks of the sizes in `sizes` (cycling through them) from another thread, then finishes.
-    static func produce(_ data: [UInt8], into feed: ArchiveFeed, sizes: [Int]) -> @Sendable () -> (any Error)? {
-        final class Box: @unchecked Sendable { var error: (any Error)? }
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            defer { done.signal() }
+    /// Pushes `data` in chunks of the sizes in `sizes` (cycling through them) from a task, then finishes.
+    static func produce(_ data: [UInt8], into feed: ArchiveFeed, sizes: [Int]) -> Task<(any Error)?, Never> {
+        Task {
             var i = 0
             var next = 0
             do {
@@ -35,25 +31,49 @@ import Testing
                     i = end
                 }
                 feed.finish()
+                return nil
             } catch {
-                box.error = error
+                return error
             }
-        }
-        thread.start()
-        return {
-            done.wait()
-            return box.error
         }
     }
 
-    @Test func chunksArriveInOrderAndTheFeedEnds() throws {
+    @Test func chunksArriveInOrderAndTheFeedEnds() async throws {
         let feed = ArchiveFeed(limit: 4096)
         let data = (0..<100_000).map { UInt8($0 % 251) }
-        let join = Self.produce(data, into: feed, size: 777)
-        var out: [UInt8] = []
-        while let c = try feed.next() { withExtendedLifetime(c) { out += c.bytes } }
+        let producer = Self.produce(data, into: feed, size: 777)
+        let out = try await ArchiveWorkers.run {
+            var out: [UInt8] = []
+            while let c = try feed.next() { withExtendedLifetime(c) { out += c.bytes } }
+            return out
+        }
         #expect(out == data)
-        #expect(join() == nil)
+        #expect(await producer.value == nil)
+    }
+
+    @Test func aPoolThreadFeedsATask() async throws {
+        // The other direction: a pool job pushes (waiting while the feed is full), a task pulls.
+        let feed = ArchiveFeed(limit: 1000)
+        let data = (0..<50_000).map { UInt8($0 % 253) }
+        async let pushed: Void = ArchiveWorkers.run {
+            for start in stride(from: 0, to: data.count, by: 300) {
+                try feed.pushOnThread(Self.chunk(data[start..<min(start + 300, data.count)]))
+            }
+            feed.finish()
+        }
+        var out: [UInt8] = []
+        while let c = try await feed.nextChunk() { out += Array(c.bytes) }
+        try await pushed
+        #expect(out == data)
+    }
+
+    @Test func cancellingAWaitingProducerEndsItsPush() async throws {
+        let feed = ArchiveFeed(limit: 10)
+        try await feed.push(Self.chunk([UInt8](repeating: 1, count: 10)[...]))
+        let blocked = Task { try await feed.push(Self.chunk([2][...])) }
+        try await Task.sleep(for: .milliseconds(50))
+        blocked.cancel()
+        await #expect(throws: CancellationError.self) { try await blocked.value }
     }
 
     @Test func aTakenChunkIsFreedWhenItsConsumerLetsGoOfIt() async throws {
@@ -63,46 +83,48 @@ import Testing
         do {
             let a = Self.chunk([1, 2, 3][...])
             first = a
-            try feed.push(a)
+            try await feed.push(a)
         }
-        try feed.push(Self.chunk([4, 5][...]))
+        try await feed.push(Self.chunk([4, 5][...]))
         do {
-            let taken = try #require(try feed.next())
+            let taken = try #require(try await feed.nextChunk())
             #expect(taken.count == 3)
         }
         #expect(first == nil, "the feed still references a chunk its consumer has dropped")
-        #expect(try feed.next()?.count == 2)
+        #expect(try await feed.nextChunk()?.count == 2)
     }
 
     @Test func aFailedStreamThrowsTheProducersError() async throws {
         let feed = ArchiveFeed()
-        try feed.push(Self.chunk([1, 2, 3][...]))
+        try await feed.push(Self.chunk([1, 2, 3][...]))
         feed.finish(QSnapError(.failure("test.source"), "the source broke"))
-        let error = try #require(throws: QSnapError.self) { _ = try feed.next() }
+        let error = try await #require(throws: QSnapError.self) { _ = try await feed.nextChunk() }
         #expect(error.code == .failure("test.source"))
     }
 
-    @Test func closingStopsABlockedProducer() throws {
+    @Test func closingStopsAWaitingProducer() async throws {
         let feed = ArchiveFeed(limit: 10)
-        let join = Self.produce([UInt8](repeating: 1, count: 10_000), into: feed, size: 10)
-        _ = try feed.next()
+        let producer = Self.produce([UInt8](repeating: 1, count: 10_000), into: feed, size: 10)
+        _ = try await feed.nextChunk()
         feed.close()
-        let error = try #require(join() as? QSnapError)
+        let error = try #require(await producer.value as? QSnapError)
         #expect(error.code == .failure("archive.feed-closed"))
     }
 
-    @Test func inspectingAFeedReportsWhatInspectingTheFileDoes() throws {
+    @Test func inspectingAFeedReportsWhatInspectingTheFileDoes() async throws {
         let archive = SyntheticSnapshots.clusterCollection()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("feed-\(UUID().uuidString).snapshot")
             .path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        FileManager.default.createFile(atPath: path, contents: Data(archive))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(archive)))
         let feed = ArchiveFeed(limit: 2048)
-        let join = Self.produce(archive, into: feed, size: 1500)
+        let producer = Self.produce(archive, into: feed, size: 1500)
         let options = InspectOptions(computeSHA256: true)
-        let fromFeed = try SnapshotInspector.inspect(feed: feed, displayPath: "x.snapshot", options: options)
+        let fromFeed = try await ArchiveWorkers.run {
+            try SnapshotInspector.inspect(feed: feed, displayPath: "x.snapshot", options: options)
+        }
         let fromFile = try SnapshotInspector.inspect(path: path, options: options)
-        #expect(join() == nil)
+        #expect(await producer.value == nil)
         #expect(fromFeed.kind == .collection)
         #expect(fromFeed.totals == fromFile.totals)
         #expect(fromFeed.collections == fromFile.collections)
@@ -110,18 +132,18 @@ import Testing
         #expect(fromFeed.archive.bytes == Int64(archive.count))
     }
 
-    @Test func anUnsafeArchiveIsRefusedAndItsProducerStopped() throws {
+    @Test func anUnsafeArchiveIsRefusedAndItsProducerStopped() async throws {
         // The absolute path comes first, then a lot of data the inspection never needs to read.
         var t = TestTar()
         t.file("/etc/cron.d/evil", "* * * * * root sh")
         t.file("0/wal/open-1", [UInt8](repeating: 0, count: 1 << 20))
         let feed = ArchiveFeed(limit: 4096)
-        let join = Self.produce(t.archive(), into: feed, size: 512)
-        let error = try #require(throws: QSnapError.self) {
-            try SnapshotInspector.inspect(feed: feed, displayPath: "evil.snapshot")
+        let producer = Self.produce(t.archive(), into: feed, size: 512)
+        let error = try await #require(throws: QSnapError.self) {
+            try await ArchiveWorkers.run { try SnapshotInspector.inspect(feed: feed, displayPath: "evil.snapshot") }
         }
         #expect(error.code.category == "refused")
-        let stopped = try #require(join() as? QSnapError)
+        let stopped = try #require(await producer.value as? QSnapError)
         #expect(stopped.code == .failure("archive.feed-closed"))
     }
 
@@ -158,7 +180,7 @@ import Testing
     }
 
     @Test(arguments: [1, 511, 512, 513, 4096, 65537, 0])
-    func aFeedInChunksOfAnySizeReportsWhatTheFileDoes(_ size: Int) throws {
+    func aFeedInChunksOfAnySizeReportsWhatTheFileDoes(_ size: Int) async throws {
         let dir = try ScratchDirectory()
         for path in try Self.equivalenceArchives(in: dir) {
             let archive = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
@@ -167,10 +189,11 @@ import Testing
             let name = (path as NSString).lastPathComponent
             for options in [InspectOptions(computeSHA256: true, deep: true), InspectOptions(deep: false)] {
                 let feed = ArchiveFeed(limit: 8192)
-                let join = Self.produce(archive, into: feed, sizes: sizes)
-                let fromFeed = try SnapshotInspector.inspect(
-                    feed: feed, displayPath: path, fileName: name, options: options)
-                #expect(join() == nil)
+                let producer = Self.produce(archive, into: feed, sizes: sizes)
+                let fromFeed = try await ArchiveWorkers.run {
+                    try SnapshotInspector.inspect(feed: feed, displayPath: path, fileName: name, options: options)
+                }
+                #expect(await producer.value == nil)
                 let fromFile = try SnapshotInspector.inspect(path: path, options: options)
                 #expect(fromFeed == fromFile, "\(name), chunks of \(size), deep \(options.deep)")
                 #expect(fromFeed.archive.bytes == Int64(archive.count))

@@ -46,7 +46,7 @@ private func threadNames() -> [String] {
             }
         }
         let bodies = try await withThrowingTaskGroup(of: (Int, String).self) { group in
-            for i in 0..<50 {
+            for i in 0..<200 {
                 group.addTask {
                     let response = try await client.execute(
                         HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/r\(i)", timeout: 30))
@@ -60,15 +60,16 @@ private func threadNames() -> [String] {
         sampling.store(false, ordering: .relaxed)
         await sampler.value
         let after = threadNames()
-        #expect(bodies.count == 50)
-        for i in 0..<50 { #expect(bodies[i] == "/r\(i)") }
+        #expect(bodies.count == 200)
+        for i in 0..<200 { #expect(bodies[i] == "/r\(i)") }
         #expect(!after.contains("qsnap-blocking"))
-        // Other suites may run concurrently and start a few threads of their own; 50 requests on threads would add 50.
+        // Suites running meanwhile start threads of their own (a test server each: a few dozen at most); 200 requests
+        // on threads would add 200.
         print(
-            "threads: before \(before.count), peak during 50 requests \(peak.load(ordering: .relaxed)), after \(after.count)"
+            "threads: before \(before.count), peak during 200 requests \(peak.load(ordering: .relaxed)), after \(after.count)"
         )
-        #expect(peak.load(ordering: .relaxed) <= before.count + 8)
-        #expect(after.count <= before.count + 8)
+        #expect(peak.load(ordering: .relaxed) < before.count + 100)
+        #expect(after.count < before.count + 100)
     }
 
     @Test func aSlowConsumerPausesTheTransfer() async throws {

@@ -7,12 +7,12 @@ import Testing
 @testable import HTTP
 
 @Suite struct HTTPClientTests {
-    @Test func getReturnsStatusHeadersAndBody() throws {
+    @Test func getReturnsStatusHeadersAndBody() async throws {
         let server = try LoopbackServer { _ in
             .init(status: 200, headers: [("X-Test", "yes")], body: Array("hello".utf8))
         }
         defer { server.stop() }
-        let response = try HTTPClient().perform(
+        let response = try await HTTPClient().execute(
             HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/a%20b/./c"))
         #expect(response.status == 200)
         #expect(response.header("x-test") == "yes")
@@ -20,14 +20,14 @@ import Testing
         #expect(server.requests.first?.target == "/a%20b/./c", "the path is sent exactly as given")
     }
 
-    @Test func putSendsBytesWithLengthAndNoExpect() throws {
+    @Test func putSendsBytesWithLengthAndNoExpect() async throws {
         let server = try LoopbackServer { _ in .init(status: 201) }
         defer { server.stop() }
         let payload = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         let request = HTTPRequest(
             method: "PUT", url: "http://127.0.0.1:\(server.port)/k",
             headers: [HTTPHeader(name: "x-amz-meta-a", value: "1")])
-        let response = try HTTPClient().perform(request, body: .bytes(payload))
+        let response = try await HTTPClient().execute(request, body: .bytes(payload))
         #expect(response.status == 201)
         let got = try #require(server.requests.first)
         #expect(got.method == "PUT")
@@ -37,7 +37,7 @@ import Testing
         #expect(got.header("x-amz-meta-a") == "1")
     }
 
-    @Test func fileRangeBodyAndPost() throws {
+    @Test func fileRangeBodyAndPost() async throws {
         let server = try LoopbackServer { _ in .init(status: 200) }
         defer { server.stop() }
         let path = NSTemporaryDirectory() + "qsnap-http-\(getpid()).bin"
@@ -45,7 +45,7 @@ import Testing
         _ = FileManager.default.createFile(atPath: path, contents: Data(content))
         defer { unlink(path) }
         let client = HTTPClient()
-        _ = try client.perform(
+        _ = try await client.execute(
             HTTPRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/f"),
             body: .file(path: path, offset: 1000, length: 50_000))
         let got = try #require(server.requests.first)
@@ -53,14 +53,14 @@ import Testing
         #expect(got.body == Array(content[1000..<51_000]))
     }
 
-    @Test func streamedBodyAndBodySink() throws {
+    @Test func streamedBodyAndBodySink() async throws {
         let server = try LoopbackServer { request in .init(status: 200, body: request.body.reversed()) }
         defer { server.stop() }
         var produced = 0
         let total = 70_000
         var sunk: [UInt8] = []
         var order: [String] = []
-        let response = try HTTPClient().perform(
+        let response = try await HTTPClient().execute(
             HTTPRequest(method: "PUT", url: "http://127.0.0.1:\(server.port)/s"),
             body: .stream(length: Int64(total)) { buffer in
                 let n = min(buffer.count, total - produced, 4096)
@@ -80,7 +80,7 @@ import Testing
 
     struct Stop: Error {}
 
-    @Test func aRaisedCancellationStopsAStalledTransfer() throws {
+    @Test func aRaisedCancellationStopsAStalledTransfer() async throws {
         // The server holds its answer back; without the flag the transfer would end in the low-speed timeout
         // (`http.transport`), so the error code tells which stopped it.
         let release = DispatchSemaphore(value: 0)
@@ -97,41 +97,41 @@ import Testing
         request.lowSpeedTime = 20
         request.cancellation = flag
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { flag.cancel() }
-        let error = try #require(throws: QSnapError.self) { try HTTPClient().perform(request) }
+        let error = try await #require(throws: QSnapError.self) { try await HTTPClient().execute(request) }
         #expect(error.code == .failure("cancelled"))
         #expect(error.message == "GET http://127.0.0.1:\(server.port)/stalled was cancelled")
     }
 
-    @Test func aCancelledRequestIsNotSent() throws {
+    @Test func aCancelledRequestIsNotSent() async throws {
         let server = try LoopbackServer { _ in .init(status: 200) }
         defer { server.stop() }
         var request = HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/x")
         request.cancellation = CancellationFlag()
         request.cancellation?.cancel()
-        let error = try #require(throws: QSnapError.self) { try HTTPClient().perform(request) }
+        let error = try await #require(throws: QSnapError.self) { try await HTTPClient().execute(request) }
         #expect(error.code == .failure("cancelled"))
         #expect(server.requests.isEmpty)
         // An unraised flag changes nothing.
         request.cancellation = CancellationFlag()
-        #expect(try HTTPClient().perform(request).status == 200)
+        #expect(try await HTTPClient().execute(request).status == 200)
     }
 
-    @Test func throwingFromTheSinkAbortsAndRethrows() throws {
+    @Test func throwingFromTheSinkAbortsAndRethrows() async throws {
         let server = try LoopbackServer { _ in .init(status: 200, body: [UInt8](repeating: 1, count: 100_000)) }
         defer { server.stop() }
-        #expect(throws: Stop.self) {
-            _ = try HTTPClient().perform(
+        await #expect(throws: Stop.self) {
+            _ = try await HTTPClient().execute(
                 HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/x"), onBody: { _ in throw Stop() })
         }
     }
 
-    @Test func connectionRefusedIsARetriableTransportErrorWithoutTheQuery() throws {
+    @Test func connectionRefusedIsARetriableTransportErrorWithoutTheQuery() async throws {
         let server = try LoopbackServer { _ in .init() }
         let port = server.port
         server.stop()
         let url = "http://127.0.0.1:\(port)/b/k?X-Amz-Credential=AK%2F&X-Amz-Signature=deadbeef"
         do {
-            _ = try HTTPClient().perform(HTTPRequest(method: "GET", url: url, timeout: 5))
+            _ = try await HTTPClient().execute(HTTPRequest(method: "GET", url: url, timeout: 5))
             Issue.record("expected a transport error")
         } catch let error as QSnapError {
             #expect(error.code == .failure("http.transport"))
@@ -148,7 +148,7 @@ import Testing
         #expect(!HTTPTransportError(curlCode: 3, curlMessage: "malformed").isRetriable)
     }
 
-    @Test func aPooledHandleCarriesNothingOverToTheNextTransfer() throws {
+    @Test func aPooledHandleCarriesNothingOverToTheNextTransfer() async throws {
         // One pooled handle, reused: a streamed PUT with progress, a body sink and its own header, then transfers
         // without any of them. A handle still holding the first transfer's callbacks or their data would call into a
         // freed transfer (a crash, or a report under the address sanitizer) or send its options again.
@@ -163,7 +163,7 @@ import Testing
         }
         let calls = Calls()
         var produced = 0
-        let first = try client.perform(
+        let first = try await client.execute(
             HTTPRequest(
                 method: "PUT", url: "http://127.0.0.1:\(server.port)/first",
                 headers: [HTTPHeader(name: "X-Only-First", value: "1")]),
@@ -178,7 +178,8 @@ import Testing
         #expect(calls.sunk == "PUT /first".utf8.count)
         let (progress, sunk) = (calls.progress, calls.sunk)
         for i in 0..<3 {
-            let next = try client.perform(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/next\(i)"))
+            let next = try await client.execute(
+                HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/next\(i)"))
             #expect(next.status == 404)
             #expect(next.bodyText == "GET /next\(i)")
         }
@@ -192,15 +193,5 @@ import Testing
             #expect(request.header("Content-Length") == nil)
             #expect(request.body.isEmpty)
         }
-    }
-
-    @Test func blockingRunsOffThePool() async throws {
-        let value = try await Blocking.run { () -> Int in
-            Thread.sleep(forTimeInterval: 0.01)
-            return 42
-        }
-        #expect(value == 42)
-        struct Boom: Error {}
-        await #expect(throws: Boom.self) { try await Blocking.run { () -> Int in throw Boom() } }
     }
 }

@@ -51,8 +51,8 @@ import Testing
         try await ManifestStore.write(manifest(id), to: repo)
         let before = try await repo.getAll(key: BackupLayout.manifest(id))
         let labeler = BackupLabeler(repository: repo, lock: nil)
-        #expect(throws: QSnapError.self) { try labeler.apply(.tag(["a,b"]), to: id) }
-        #expect(throws: QSnapError.self) { try labeler.apply(.pin, to: "20261009T120000Z-cccccc") }
+        await #expect(throws: QSnapError.self) { try await labeler.apply(.tag(["a,b"]), to: id) }
+        await #expect(throws: QSnapError.self) { try await labeler.apply(.pin, to: "20261009T120000Z-cccccc") }
         await #expect(try repo.getAll(key: BackupLayout.manifest(id)) == before)
     }
 }

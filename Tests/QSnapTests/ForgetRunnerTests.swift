@@ -25,7 +25,7 @@ import Testing
         ).run()
     }
 
-    @Test func aDryRunChangesNothing() throws {
+    @Test func aDryRunChangesNothing() async throws {
         try await withRepo { repo in
             let ids = try await (1...3).asyncMap { try await helper.addBackup(repo, day: $0) }
             let report = try await forget(repo, [ids[1]], execute: false)
@@ -35,15 +35,15 @@ import Testing
         }
     }
 
-    @Test func deletesEverythingOfTheBackupsInPrunesOrder() throws {
+    @Test func deletesEverythingOfTheBackupsInPrunesOrder() async throws {
         try await withRepo { repo in
             let ids = try await (1...4).asyncMap { try await helper.addBackup(repo, day: $0, verified: $0 == 1) }
             try await repo.put(key: BackupLayout.progress(ids[2]), bytes: Array("{}".utf8))
             let report = try await forget(repo, [ids[2], "latest", ids[2]])
             #expect(report.deleted.map(\.id) == [ids[2], ids[3]], "each once, oldest first; latest resolved")
-            #expect(try ManifestStore.backupIDs(in: repo.base) == [ids[0], ids[1]])
+            await #expect(try await ManifestStore.backupIDs(in: repo.base) == [ids[0], ids[1]])
             for id in [ids[2], ids[3]] {
-                #expect(try repo.list(prefix: BackupLayout.folder(id)).isEmpty)
+                await #expect(try await repo.list(prefix: BackupLayout.folder(id)).isEmpty)
                 let mine = repo.deletions.filter { $0.hasPrefix(BackupLayout.folder(id)) }
                 let manifest = try #require(mine.firstIndex(of: BackupLayout.manifest(id)))
                 #expect(mine.indices.filter { mine[$0].contains("/objects/") }.allSatisfy { $0 < manifest })
@@ -52,7 +52,7 @@ import Testing
         }
     }
 
-    @Test func refusesPinnedAndNewestVerifiedUnlessForced() throws {
+    @Test func refusesPinnedAndNewestVerifiedUnlessForced() async throws {
         try await withRepo { repo in
             let pinned = try await helper.addBackup(repo, day: 1, labels: #","pinned":true"#)
             let verified = try await helper.addBackup(repo, day: 2, verified: true)
@@ -70,11 +70,11 @@ import Testing
             let report = try await forget(repo, [pinned, verified], force: true)
             #expect(report.deleted.map(\.id) == [pinned, verified])
             #expect(Set(report.forced.map(\.protection)) == [.pinned, .newestVerified])
-            #expect(try ManifestStore.backupIDs(in: repo.base) == [plain])
+            await #expect(try await ManifestStore.backupIDs(in: repo.base) == [plain])
         }
     }
 
-    @Test func unknownAndInterruptedIdsAreUsageErrors() throws {
+    @Test func unknownAndInterruptedIdsAreUsageErrors() async throws {
         try await withRepo { repo in
             let kept = try await helper.addBackup(repo, day: 1)
             let interrupted = BackupLayout.newID(at: Date(), random: [1, 2, 3])
@@ -94,24 +94,24 @@ import Testing
         }
     }
 
-    @Test func finishesAnInterruptedDeletion() throws {
+    @Test func finishesAnInterruptedDeletion() async throws {
         try await withRepo { repo in
             let ids = try await (1...2).asyncMap { try await helper.addBackup(repo, day: $0) }
             repo.failOnDelete = { $0.hasSuffix("/manifest.json") }
-            #expect(throws: QSnapError.self) { try forget(repo, [ids[0]]) }
+            await #expect(throws: QSnapError.self) { try await forget(repo, [ids[0]]) }
             repo.failOnDelete = { _ in false }
             let report = try await forget(repo, [ids[0]])
             #expect(report.deleted.map(\.resumed) == [true])
-            #expect(try repo.list(prefix: BackupLayout.folder(ids[0])).isEmpty)
+            await #expect(try await repo.list(prefix: BackupLayout.folder(ids[0])).isEmpty)
         }
     }
 
-    @Test func anUnreadableManifestNeedsForce() throws {
+    @Test func anUnreadableManifestNeedsForce() async throws {
         try await withRepo { repo in
             let ids = try await (1...2).asyncMap { try await helper.addBackup(repo, day: $0) }
             try await repo.put(key: BackupLayout.manifest(ids[0]), bytes: Array("garbage".utf8))
-            #expect(throws: QSnapError.self) { try forget(repo, [ids[0]]) }
-            #expect(try forget(repo, [ids[0]], force: true).deleted.map(\.id) == [ids[0]])
+            await #expect(throws: QSnapError.self) { try await forget(repo, [ids[0]]) }
+            await #expect(try await forget(repo, [ids[0]], force: true).deleted.map(\.id) == [ids[0]])
         }
     }
 }

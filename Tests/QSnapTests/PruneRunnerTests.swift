@@ -81,16 +81,16 @@ final class PruneRecordingRepository: Repository, Sendable {
     @Test func dryRunDeletesNothing() async throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let repo = try PruneRecordingRepository(root: root)
+        let repo = try await PruneRecordingRepository(root: root)
         let ids = try await (1...6).asyncMap { try await addBackup(repo, day: $0) }
-        let before = try repo.list(prefix: "")
+        let before = try await repo.list(prefix: "")
         let report = try await PruneRunner(
             repository: repo, options: .init(policy: RetentionPolicy(keepLast: 2), execute: false, now: now()),
             logger: logger
         ).run()
         #expect(report.deleted.map(\.id) == Array(ids.prefix(4)))
         #expect(repo.deletions.isEmpty)
-        #expect(try repo.list(prefix: "") == before)
+        await #expect(try await repo.list(prefix: "") == before)
     }
 
     @Test func deletesObjectsBeforeTheManifestAndOnlyPlannedBackups() async throws {
@@ -113,7 +113,7 @@ final class PruneRecordingRepository: Repository, Sendable {
             #expect(objectIndices.allSatisfy { $0 < manifestIndex }, "objects go before the manifest")
             #expect(
                 mine.last?.element == RepositoryInventory.deletionMarkerKey(id), "the marker goes after the manifest")
-            #expect(try repo.list(prefix: BackupLayout.folder(id)).isEmpty)
+            await #expect(try await repo.list(prefix: BackupLayout.folder(id)).isEmpty)
         }
         #expect(!repo.deletions.contains { $0.hasPrefix(BackupLayout.folder(ids[0])) })
     }
@@ -125,11 +125,13 @@ final class PruneRecordingRepository: Repository, Sendable {
         let ids = try await (1...3).asyncMap { try await addBackup(repo, day: $0) }
         repo.failOnDelete = { $0.hasSuffix("/manifest.json") }  // crash between the objects and the manifest
         let options = PruneRunner.Options(policy: RetentionPolicy(keepLast: 1), execute: true, now: now())
-        #expect(throws: QSnapError.self) { try PruneRunner(repository: repo, options: options, logger: logger).run() }
+        await #expect(throws: QSnapError.self) {
+            try await PruneRunner(repository: repo, options: options, logger: logger).run()
+        }
 
         let victim = ids[0]
-        #expect(try repo.head(key: BackupLayout.manifest(victim)) != nil, "the manifest is deleted last")
-        #expect(try repo.list(prefix: BackupLayout.objectsFolder(victim)).isEmpty, "its objects went first")
+        await #expect(try await repo.head(key: BackupLayout.manifest(victim)) != nil, "the manifest is deleted last")
+        await #expect(try await repo.list(prefix: BackupLayout.objectsFolder(victim)).isEmpty, "its objects went first")
         let inventory = try await RepositoryInventory.scan(repo)
         #expect(inventory.entries.first { $0.id == victim }?.beingDeleted == true)
         #expect(!inventory.retentionBackups().contains { $0.id == victim }, "a half-deleted backup is not a backup")
@@ -138,7 +140,7 @@ final class PruneRecordingRepository: Repository, Sendable {
         let report = try await PruneRunner(repository: repo, options: options, logger: logger).run()
         #expect(report.deleted.first?.id == victim && report.deleted.first?.resumed == true)
         #expect(report.deleted.map(\.id) == [ids[0], ids[1]])
-        #expect(
+        await #expect(
             try repo.list(prefix: BackupLayout.backupsFolder).allSatisfy {
                 $0.key.hasPrefix(BackupLayout.folder(ids[2]))
             })
@@ -175,7 +177,7 @@ final class PruneRecordingRepository: Repository, Sendable {
         #expect(
             FileManager.default.createFile(
                 atPath: partial + LocalRepository.partialMarker + "0a0b", contents: Data([9, 9])))
-        #expect(try repo.incompleteUploads(prefix: BackupLayout.folder(old)).count == 1)
+        await #expect(try await repo.incompleteUploads(prefix: BackupLayout.folder(old)).count == 1)
         let report = try await PruneRunner(
             repository: repo,
             options: .init(policy: RetentionPolicy(keepLast: 5), execute: true, interruptedGrace: 86_400, now: now()),
@@ -185,13 +187,13 @@ final class PruneRecordingRepository: Repository, Sendable {
         #expect(
             Dictionary(uniqueKeysWithValues: report.interrupted.map { ($0.id, $0.action) })
                 == [old: "deleted", young: "kept: within grace"])
-        #expect(try repo.list(prefix: BackupLayout.folder(old)).isEmpty)
-        #expect(
+        await #expect(try await repo.list(prefix: BackupLayout.folder(old)).isEmpty)
+        await #expect(
             try repo.incompleteUploads(prefix: BackupLayout.folder(old)).isEmpty, "its unfinished upload was aborted")
         #expect(report.interrupted.first { $0.id == old }?.abortedUploads == 1)
         #expect(repo.deletions.last == BackupLayout.progress(old), "the journal goes last")
-        #expect(try repo.head(key: BackupLayout.progress(young)) != nil)
-        #expect(try repo.head(key: BackupLayout.manifest(kept)) != nil)
+        await #expect(try await repo.head(key: BackupLayout.progress(young)) != nil)
+        await #expect(try await repo.head(key: BackupLayout.manifest(kept)) != nil)
     }
 
     @Test func objectLockedBackupsAreNeverDeleted() async throws {
@@ -219,7 +221,7 @@ final class PruneRecordingRepository: Repository, Sendable {
             report.planText.contains { $0.contains(locked) && $0.contains("object lock until 2026-11-15T00:00:00Z") })
         #expect(report.interrupted.map(\.action) == ["kept: object lock until 2026-11-15T00:00:00Z"])
         #expect(!repo.deletions.contains { $0.contains(locked) || $0.contains(interrupted) })
-        #expect(try repo.head(key: BackupLayout.manifest(newest)) != nil)
+        await #expect(try await repo.head(key: BackupLayout.manifest(newest)) != nil)
     }
 
     @Test func pinnedAndTaggedManifestsAreKept() async throws {

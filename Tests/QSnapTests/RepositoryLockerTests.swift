@@ -33,7 +33,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: root) }
         for store in try stores(root) {
             let first = try await locker(store, run: "one").acquire(wait: 0)
-            let error = #expect(throws: QSnapError.self) { try locker(store, run: "two").acquire(wait: 0.2) }
+            let error = await #expect(throws: QSnapError.self) {
+                try await locker(store, run: "two").acquire(wait: 0.2)
+            }
             #expect(error?.code.exitStatus == 5)
             #expect(error?.message.contains("run one") == true)
             await first.release()
@@ -96,7 +98,9 @@ import Testing
                 owner: .init(host: "slow", pid: 9, runID: "late"), created: Date().addingTimeInterval(-120),
                 expires: Date().addingTimeInterval(-60), purpose: "run")
             await #expect(try store.create(recent.jsonData()))
-            #expect(throws: QSnapError.self) { try locker(store, run: "new2", grace: 3600).acquire(wait: 0) }
+            await #expect(throws: QSnapError.self) {
+                try await locker(store, run: "new2", grace: 3600).acquire(wait: 0)
+            }
             await #expect(try store.delete(expected: recent.jsonData()))
         }
     }
@@ -107,7 +111,7 @@ import Testing
         let store = ExclusiveFileLockStore(root: root)
         let held = try await locker(store, run: "one", ttl: 100).acquire(wait: 0)
         let first = held.current.expires
-        #expect(held.renewIfDue(now: Date().addingTimeInterval(60)))  // past half the TTL
+        #expect(await held.renewIfDue(now: Date().addingTimeInterval(60)))  // past half the TTL
         #expect(held.current.expires > first)
         let stored = try RepositoryLock.decode(try #require(try store.read()), location: "test")
         #expect(stored.expires.timeIntervalSince(first) >= 59, "the stored lock carries the new expiry")
@@ -115,9 +119,10 @@ import Testing
         try held.ensureHeld()
 
         // Someone removes the lock by hand and another run takes it: the next renewal notices.
-        #expect(try store.delete(expected: held.current.jsonData()))
+        let deleted = try await store.delete(expected: held.current.jsonData())
+        #expect(deleted)
         let other = try await locker(store, run: "two").acquire(wait: 0)
-        #expect(!held.renewIfDue(now: Date().addingTimeInterval(200)))
+        #expect(await !held.renewIfDue(now: Date().addingTimeInterval(200)))
         #expect(throws: QSnapError.self) { try held.ensureHeld() }
         await held.release()
         #expect(try store.read() == other.current.jsonData(), "releasing a lost lock leaves the new holder's lock")
@@ -128,15 +133,22 @@ import Testing
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let store = ExclusiveFileLockStore(root: root)
-        let held = try await locker(store, run: "long", ttl: 2, grace: 0).acquire(wait: 0)
+        let held = try await locker(store, run: "long", ttl: 4, grace: 0).acquire(wait: 0)
         let initial = try #require(try store.read())
         held.startRenewing()
-        try await Task.sleep(for: .seconds(3.5))  // longer than the TTL: without renewal the lock would be breakable
+        // A renewal is due after half the TTL; under a loaded test run it may come late, so wait for it (30 s at most).
+        let deadline = Date().addingTimeInterval(30)
+        var now = initial
+        while now == initial, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            now = try #require(try store.read())
+        }
         try held.ensureHeld()
-        let now = try #require(try store.read())
         #expect(now != initial)
         #expect(try RepositoryLock.decode(now, location: "test").expires > Date())
-        #expect(throws: QSnapError.self) { try locker(store, run: "other", ttl: 2, grace: 0).acquire(wait: 0) }
+        await #expect(throws: QSnapError.self) {
+            try await locker(store, run: "other", ttl: 4, grace: 0).acquire(wait: 0)
+        }
         await held.release()
         #expect(try store.read() == nil)
     }
@@ -165,12 +177,12 @@ import Testing
         await held.release()
     }
 
-    @Test func anUnreadableLockIsRefusedNotBroken() throws {
+    @Test func anUnreadableLockIsRefusedNotBroken() async throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let store = ExclusiveFileLockStore(root: root)
         #expect(try store.create(Data("garbage".utf8)))
-        let error = #expect(throws: QSnapError.self) { try locker(store, run: "x").acquire(wait: 0) }
+        let error = await #expect(throws: QSnapError.self) { try await locker(store, run: "x").acquire(wait: 0) }
         #expect(error?.code.exitStatus == 3)
         #expect(try store.read() == Data("garbage".utf8))
     }

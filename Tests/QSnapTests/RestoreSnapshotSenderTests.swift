@@ -12,24 +12,24 @@ import Testing
             root: FileManager.default.temporaryDirectory.appendingPathComponent("qsnap-rs-\(UUID().uuidString)").path)
     }
 
-    @Test func directoryRepositoryURLsAreBasePlusEncodedKey() throws {
+    @Test func directoryRepositoryURLsAreBasePlusEncodedKey() async throws {
         let repo = try localRepository()
         defer { try? FileManager.default.removeItem(atPath: repo.root) }
         let sender = SnapshotSender(
             repository: repo, transport: .url, objectBaseURL: "http://127.0.0.1:8000/repo//",
             presignExpiry: 60, logger: Logger(label: "t"))
         #expect(
-            try sender.locationURL(for: "backups/x/objects/my docs/peer-1/a#b?.snapshot")
+            try await sender.locationURL(for: "backups/x/objects/my docs/peer-1/a#b?.snapshot")
                 == "http://127.0.0.1:8000/repo/backups/x/objects/my%20docs/peer-1/a%23b%3F.snapshot")
     }
 
-    @Test func directoryRepositoryWithoutBaseURLIsAUsageError() throws {
+    @Test func directoryRepositoryWithoutBaseURLIsAUsageError() async throws {
         let repo = try localRepository()
         defer { try? FileManager.default.removeItem(atPath: repo.root) }
         let sender = SnapshotSender(
             repository: repo, transport: .url, objectBaseURL: nil, presignExpiry: 60,
             logger: Logger(label: "t"))
-        let error = try #require(throws: QSnapError.self) { try sender.locationURL(for: "backups/x") }
+        let error = try await #require(throws: QSnapError.self) { try await sender.locationURL(for: "backups/x") }
         #expect(error.code == .usage("restore.transport"))
     }
 

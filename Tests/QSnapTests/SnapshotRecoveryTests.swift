@@ -46,11 +46,11 @@ import Testing
 
     @Test func aGoodArchiveIsUploadedWithItsSHA256AndPriority() async throws {
         let data = ObjectInspectionTests.shardSnapshot(walBytes: 10_000)
-        let path = try write(data)
+        let path = try await write(data)
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
-        let server = try node()
+        let server = try await node()
         defer { server.stop() }
-        let result = try recover(path, server: server)
+        let result = try await recover(path, server: server)
         let sha = Digest.sha256Hex(data)
         #expect(result.sha256 == sha && result.kind == "shard" && result.shard == 0 && result.priority == "replica")
         #expect(result.checksumSource == nil)
@@ -67,10 +67,10 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         let server = try node()
         defer { server.stop() }
-        #expect(try recover(path, server: server).checksumSource == "sidecar")
+        await #expect(try await recover(path, server: server).checksumSource == "sidecar")
     }
 
-    @Test func anUnsafeArchiveIsRefusedBeforeTheNodeIsContacted() throws {
+    @Test func anUnsafeArchiveIsRefusedBeforeTheNodeIsContacted() async throws {
         // A hard link that escapes the archive root, after a sound shard.
         var data = ObjectInspectionTests.shardSnapshot(walBytes: 1000)
         data.removeLast(1024)
@@ -81,45 +81,49 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         let server = try node()
         defer { server.stop() }
-        let error = try #require(throws: QSnapError.self) { try recover(path, server: server) }
+        let error = try await #require(throws: QSnapError.self) { try await recover(path, server: server) }
         #expect(error.code.exitStatus == ExitStatus.refused)
         #expect(server.requests.isEmpty)
     }
 
-    @Test func aChecksumMismatchFailsVerificationBeforeTheNodeIsContacted() throws {
+    @Test func aChecksumMismatchFailsVerificationBeforeTheNodeIsContacted() async throws {
         let data = ObjectInspectionTests.shardSnapshot(walBytes: 1000)
         let server = try node()
         defer { server.stop() }
         let path = try write(data)
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
-        let error = try #require(throws: QSnapError.self) {
-            try recover(path, server: server, checksum: String(repeating: "0", count: 64))
+        let error = try await #require(throws: QSnapError.self) {
+            try await recover(path, server: server, checksum: String(repeating: "0", count: 64))
         }
         #expect(error.code == .verificationFailed("archive.checksum"))
         let wrongSidecar = try write(data, sidecar: String(repeating: "e", count: 64))
         defer { try? FileManager.default.removeItem(atPath: (wrongSidecar as NSString).deletingLastPathComponent) }
-        let sidecarError = try #require(throws: QSnapError.self) { try recover(wrongSidecar, server: server) }
+        let sidecarError = try await #require(throws: QSnapError.self) {
+            try await recover(wrongSidecar, server: server)
+        }
         #expect(sidecarError.code == .verificationFailed("archive.checksum"))
         #expect(server.requests.isEmpty)
     }
 
-    @Test func theArchiveMustBeOfTheScopesKind() throws {
+    @Test func theArchiveMustBeOfTheScopesKind() async throws {
         let path = try write(ObjectInspectionTests.shardSnapshot(walBytes: 100))
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         let server = try node()
         defer { server.stop() }
-        let error = try #require(throws: QSnapError.self) { try recover(path, scope: .collection("c"), server: server) }
+        let error = try await #require(throws: QSnapError.self) {
+            try await recover(path, scope: .collection("c"), server: server)
+        }
         #expect(error.code == .refused("recover.kind"))
-        let full = try #require(throws: QSnapError.self) { try recover(path, scope: .full, server: server) }
+        let full = try await #require(throws: QSnapError.self) { try await recover(path, scope: .full, server: server) }
         #expect(full.code == .refused("qdrant.full-recover"))
         #expect(server.requests.isEmpty)
     }
 
-    @Test func aMissingFileIsAUsageError() throws {
+    @Test func aMissingFileIsAUsageError() async throws {
         let server = try node()
         defer { server.stop() }
-        let error = try #require(throws: QSnapError.self) {
-            try recover("/nonexistent/\(UUID().uuidString).snapshot", server: server)
+        let error = try await #require(throws: QSnapError.self) {
+            try await recover("/nonexistent/\(UUID().uuidString).snapshot", server: server)
         }
         #expect(error.code == .usage("recover.file"))
     }

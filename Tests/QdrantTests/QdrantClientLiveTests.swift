@@ -22,14 +22,14 @@ struct QdrantClientLiveTests {
         peers: Int = 1, arguments: [String] = [],
         _ body: (TestbedProcess) async throws -> Void
     ) async throws {
-        let testbed = try await io { try TestbedProcess.start(peers: peers, arguments: arguments) }
+        let testbed = try await io { try await TestbedProcess.start(peers: peers, arguments: arguments) }
         do {
             try await body(testbed)
         } catch {
-            try? await io { testbed.stop() }
+            try? await io { await testbed.stop() }
             throw error
         }
-        try await io { testbed.stop() }
+        try await io { await testbed.stop() }
     }
 
     /// `count` points with 4-dimensional vectors and a payload, as a JSON array.
@@ -76,18 +76,18 @@ struct QdrantClientLiveTests {
 
             try await io { try await client.createCollection("live-docs", config: Self.config) }
             #expect(
-                await code { try client.createCollection("live-docs", config: Self.config) }
+                await code { try await client.createCollection("live-docs", config: Self.config) }
                     == .failure("qdrant.conflict"))
             try await io { try await tb.upsert("live-docs", points: Self.points(1...25)) }
 
-            #expect(try await io { try client.listCollections() } == ["live-docs"])
-            #expect(try await io { try client.collectionExists("live-docs") })
-            #expect(try await !io { try client.collectionExists("nope") })
+            #expect(try await io { try await client.listCollections() } == ["live-docs"])
+            #expect(try await io { try await client.collectionExists("live-docs") })
+            #expect(try await !io { try await client.collectionExists("nope") })
             let info = try await io { try await client.collectionInfo("live-docs") }
             #expect(info.pointsCount == 25)
             #expect(info.status == "green")
             #expect(info.config["params"]?["shard_number"] == .number(2))
-            #expect(try await io { try client.countPoints("live-docs") } == 25)
+            #expect(try await io { try await client.countPoints("live-docs") } == 25)
 
             var seen: [JSONValue] = []
             var offset: JSONValue? = nil
@@ -129,7 +129,7 @@ struct QdrantClientLiveTests {
             #expect(missing == .failure("qdrant.not-found"))
 
             try await io { try await client.deleteCollection("live-docs") }
-            #expect(try await !io { try client.collectionExists("live-docs") })
+            #expect(try await !io { try await client.collectionExists("live-docs") })
         }
     }
 
@@ -141,11 +141,11 @@ struct QdrantClientLiveTests {
                 try await tb.upsert("live-docs", points: Self.points(1...30))
             }
             let scope = SnapshotScope.collection("live-docs")
-            let created = try #require(try await io { try client.createSnapshot(scope) })
+            let created = try #require(try await io { try await client.createSnapshot(scope) })
             let parsed = try #require(SnapshotName.parse(created.name))
             #expect(parsed.kind == .collection && parsed.collection == "live-docs" && parsed.peerId != nil)
             let checksum = try #require(created.checksum)
-            #expect(try await io { try client.listSnapshots(scope) }.map(\.name) == [created.name])
+            #expect(try await io { try await client.listSnapshots(scope) }.map(\.name) == [created.name])
 
             let download = try await io { try await Self.download(client, scope, created.name) }
             #expect(download.status == 200)
@@ -156,13 +156,13 @@ struct QdrantClientLiveTests {
             let missing = await code { _ = try await Self.download(client, scope, "nothing.snapshot") }
             #expect(missing == .failure("qdrant.not-found"))
             #expect(
-                await code { _ = try Self.download(client, scope, "../../etc/passwd") }
+                await code { _ = try await Self.download(client, scope, "../../etc/passwd") }
                     == .refused("qdrant.snapshot-name"))
 
             // wait=false: 202, then poll.
             let before = Set(try await io { try await client.listSnapshots(scope) }.map(\.name))
             try await Task.sleep(for: .milliseconds(1100))  // names have one-second resolution
-            #expect(try await io { try client.createSnapshot(scope, wait: false) } == nil)
+            #expect(try await io { try await client.createSnapshot(scope, wait: false) } == nil)
             let background = try await io {
                 try await client.waitForSnapshot(scope, excluding: before, timeout: 30, poll: 0.2)
             }
@@ -173,7 +173,9 @@ struct QdrantClientLiveTests {
             }
             #expect(byName == created)
             #expect(
-                await code { _ = try client.waitForSnapshot(scope, name: "never.snapshot", timeout: 0.3, poll: 0.1) }
+                await code {
+                    _ = try await client.waitForSnapshot(scope, name: "never.snapshot", timeout: 0.3, poll: 0.1)
+                }
                     == .failure("qdrant.snapshot-timeout"))
 
             // Upload with a known length, with the checksum verified by the server.
@@ -186,7 +188,7 @@ struct QdrantClientLiveTests {
                     next: { cursor.next() })
             }
             #expect(uploaded)
-            #expect(try await io { try client.countPoints("live-restored") } == 30)
+            #expect(try await io { try await client.countPoints("live-restored") } == 30)
 
             // Upload chunked (unknown length), in small pieces.
             try await io {
@@ -195,7 +197,7 @@ struct QdrantClientLiveTests {
                     .collection("live-chunked"), fileName: "chunked.snapshot", length: nil,
                     next: { cursor.next() })
             }
-            #expect(try await io { try client.countPoints("live-chunked") } == 30)
+            #expect(try await io { try await client.countPoints("live-chunked") } == 30)
 
             // A wrong checksum is refused by the server before recovering.
             let wrong = String(repeating: "0", count: 64)
@@ -211,13 +213,16 @@ struct QdrantClientLiveTests {
             let location = "\(tb.url)/collections/live-docs/snapshots/\(created.name)"
             #expect(
                 try await io {
-                    try client.recoverSnapshot(.collection("live-from-url"), location: location, checksum: checksum)
+                    try await client.recoverSnapshot(
+                        .collection("live-from-url"), location: location, checksum: checksum)
                 })
-            #expect(try await io { try client.countPoints("live-from-url") } == 30)
+            #expect(try await io { try await client.countPoints("live-from-url") } == 30)
 
             try await io { try await client.deleteSnapshot(scope, name: created.name) }
-            #expect(!(try await io { try client.listSnapshots(scope) }.map(\.name).contains(created.name)))
-            #expect(await code { try client.deleteSnapshot(scope, name: created.name) } == .failure("qdrant.not-found"))
+            #expect(!(try await io { try await client.listSnapshots(scope) }.map(\.name).contains(created.name)))
+            #expect(
+                await code { try await client.deleteSnapshot(scope, name: created.name) }
+                    == .failure("qdrant.not-found"))
         }
     }
 
@@ -234,13 +239,14 @@ struct QdrantClientLiveTests {
             let started = Date()
             #expect(
                 await code {
-                    _ = try client.waitForSnapshot(
+                    _ = try await client.waitForSnapshot(
                         scope, name: "never.snapshot", timeout: 600, poll: 0.1, vanishGrace: 0.5)
                 } == .failure("qdrant.snapshot-vanished"))
             let before = Set(try await io { try await client.listSnapshots(scope) }.map(\.name))
             #expect(
                 await code {
-                    _ = try client.waitForSnapshot(scope, excluding: before, timeout: 600, poll: 0.1, vanishGrace: 0.5)
+                    _ = try await client.waitForSnapshot(
+                        scope, excluding: before, timeout: 600, poll: 0.1, vanishGrace: 0.5)
                 } == .failure("qdrant.snapshot-vanished"))
             #expect(Date().timeIntervalSince(started) < 30)
         }
@@ -254,14 +260,14 @@ struct QdrantClientLiveTests {
                 try await tb.upsert("live-docs", points: Self.points(1...20))
             }
             let shard = SnapshotScope.shard("live-docs", 1)
-            let shardSnap = try #require(try await io { try client.createSnapshot(shard) })
+            let shardSnap = try #require(try await io { try await client.createSnapshot(shard) })
             let parsed = try #require(SnapshotName.parse(shardSnap.name))
             #expect(parsed.kind == .shard && parsed.shardId == 1 && parsed.collection == "live-docs")
-            #expect(try await io { try client.listSnapshots(shard) }.map(\.name) == [shardSnap.name])
+            #expect(try await io { try await client.listSnapshots(shard) }.map(\.name) == [shardSnap.name])
             let shardBytes = try await io { try await Self.download(client, shard, shardSnap.name) }.bytes
             #expect(Digest.sha256Hex(shardBytes) == shardSnap.checksum)
             try await io { try await client.deleteSnapshot(shard, name: shardSnap.name) }
-            #expect(try await io { try client.listSnapshots(shard) }.isEmpty)
+            #expect(try await io { try await client.listSnapshots(shard) }.isEmpty)
 
             let streamed = try await io {
                 let sink = ByteSink()
@@ -276,14 +282,14 @@ struct QdrantClientLiveTests {
             #expect(streamed.1.suffix(1024).allSatisfy { $0 == 0 })  // tar end marker
             #expect(streamed.2.flatMap(SnapshotName.parse)?.kind == .shard)
 
-            let full = try #require(try await io { try client.createSnapshot(.full) })
+            let full = try #require(try await io { try await client.createSnapshot(.full) })
             #expect(SnapshotName.parse(full.name)?.kind == .full)
-            #expect(try await io { try client.listSnapshots(.full) }.map(\.name).contains(full.name))
+            #expect(try await io { try await client.listSnapshots(.full) }.map(\.name).contains(full.name))
             let fullBytes = try await io { try await Self.download(client, .full, full.name) }.bytes
             #expect(Int64(fullBytes.count) == full.size)
             #expect(Digest.sha256Hex(fullBytes) == full.checksum)
             try await io { try await client.deleteSnapshot(.full, name: full.name) }
-            #expect(try await !io { try client.listSnapshots(.full) }.map(\.name).contains(full.name))
+            #expect(try await !io { try await client.listSnapshots(.full) }.map(\.name).contains(full.name))
         }
     }
 
@@ -300,23 +306,27 @@ struct QdrantClientLiveTests {
                 try await client.updateAliases([.create(collection: "v1", alias: "prod")])
             }
             #expect(
-                try await io { try client.listAliases() } == [AliasDescription(aliasName: "prod", collectionName: "v1")]
+                try await io { try await client.listAliases() } == [
+                    AliasDescription(aliasName: "prod", collectionName: "v1")
+                ]
             )
-            #expect(try await io { try client.collectionAliases("v2") }.isEmpty)
+            #expect(try await io { try await client.collectionAliases("v2") }.isEmpty)
             // The atomic switch: delete + create in one request.
             try await io {
                 try await client.updateAliases([.delete(alias: "prod"), .create(collection: "v2", alias: "prod")])
             }
-            #expect(try await io { try client.collectionAliases("v2") }.map(\.aliasName) == ["prod"])
+            #expect(try await io { try await client.collectionAliases("v2") }.map(\.aliasName) == ["prod"])
             try await io { try await client.updateAliases([.rename(old: "prod", new: "live")]) }
             #expect(
-                try await io { try client.listAliases() } == [AliasDescription(aliasName: "live", collectionName: "v2")]
+                try await io { try await client.listAliases() } == [
+                    AliasDescription(aliasName: "live", collectionName: "v2")
+                ]
             )
             #expect(
-                await code { try client.updateAliases([.create(collection: "v2", alias: "v1")]) }
+                await code { try await client.updateAliases([.create(collection: "v2", alias: "v1")]) }
                     == .failure("qdrant.conflict"))
             try await io { try await client.updateAliases([.delete(alias: "live")]) }
-            #expect(try await io { try client.listAliases() }.isEmpty)
+            #expect(try await io { try await client.listAliases() }.isEmpty)
 
             let cluster = try await io { try await client.cluster() }
             #expect(!cluster.enabled && cluster.peers.isEmpty)
@@ -329,7 +339,7 @@ struct QdrantClientLiveTests {
             #expect(telemetry.version == QdrantVersion(major: 1, minor: 19, patch: 0))
             #expect(telemetry.diskSizeBytes == 10 * gib)
             #expect(telemetry.ramSizeBytes == 4 * gib)
-            let quotas = try #require(try await io { try client.quotas() })
+            let quotas = try #require(try await io { try await client.quotas() })
             #expect(quotas.diskUsagePercent == 87)
             #expect(quotas.peers.isEmpty)
         }
@@ -356,7 +366,7 @@ struct QdrantClientLiveTests {
             #expect(placement.shardCount == 3)
             #expect(placement.localShards.count + Set(placement.remoteShards.map(\.shardId)).count >= 3)
             #expect(placement.remoteShards.allSatisfy { cluster.peers[$0.peerId] != nil })
-            let quotas = try #require(try await io { try client.quotas() })
+            let quotas = try #require(try await io { try await client.quotas() })
             #expect(quotas.peers.count == 3)
         }
     }
@@ -365,7 +375,7 @@ struct QdrantClientLiveTests {
         try await withTestbed(arguments: ["--api-key", "live-secret-key", "--read-only-api-key", "live-read-key"]) {
             tb in
             let anonymous = QdrantClient(baseURL: tb.url)
-            #expect(try await io { try anonymous.serverInfo() }.version.minor == 19)  // GET / needs no key
+            #expect(try await io { try await anonymous.serverInfo() }.version.minor == 19)  // GET / needs no key
             do {
                 _ = try await io { try await anonymous.listCollections() }
                 Issue.record("expected a refusal")
@@ -375,10 +385,10 @@ struct QdrantClientLiveTests {
                 #expect(error.message.contains("QDRANT_API_KEY"))
             }
             let wrong = QdrantClient(baseURL: tb.url, apiKey: "not-the-key")
-            #expect(await code { _ = try wrong.listCollections() } == .refused("qdrant.auth"))
+            #expect(await code { _ = try await wrong.listCollections() } == .refused("qdrant.auth"))
 
             let readOnly = QdrantClient(baseURL: tb.url, apiKey: "live-read-key")
-            #expect(try await io { try readOnly.listCollections() }.isEmpty)
+            #expect(try await io { try await readOnly.listCollections() }.isEmpty)
             do {
                 try await io { try await readOnly.createCollection("x", config: Self.config) }
                 Issue.record("expected a refusal")
@@ -397,7 +407,7 @@ struct QdrantClientLiveTests {
             #expect(refusedUpload == .refused("qdrant.auth"))
             let admin = QdrantClient(baseURL: tb.url, apiKey: "live-secret-key")
             try await io { try await admin.createCollection("x", config: Self.config) }
-            #expect(try await io { try admin.listCollections() } == ["x"])
+            #expect(try await io { try await admin.listCollections() } == ["x"])
         }
     }
 
@@ -413,7 +423,7 @@ struct QdrantClientLiveTests {
             try await io {
                 try await tb.setFaults(#"{"errors":[{"method":"GET","path":"/collections","times":2,"status":503}]}"#)
             }
-            #expect(try await io { try client.listCollections() } == ["c"])
+            #expect(try await io { try await client.listCollections() } == ["c"])
 
             // Three 500s exhaust the three attempts.
             try await io {
@@ -433,8 +443,8 @@ struct QdrantClientLiveTests {
                 try await tb.setFaults(
                     #"{"errors":[{"method":"POST","path":"/collections/c/snapshots","times":1,"status":500}]}"#)
             }
-            #expect(await code { _ = try client.createSnapshot(.collection("c")) } == .failure("qdrant.server"))
-            let snapshot = try #require(try await io { try client.createSnapshot(.collection("c")) })
+            #expect(await code { _ = try await client.createSnapshot(.collection("c")) } == .failure("qdrant.server"))
+            let snapshot = try #require(try await io { try await client.createSnapshot(.collection("c")) })
 
             // A truncated download fails; the sink never sees more than was announced.
             try await io { try await tb.setFaults(#"{"truncate_downloads":{"after_bytes":1000}}"#) }
@@ -449,9 +459,9 @@ struct QdrantClientLiveTests {
             try await io {
                 try await tb.setFaults(#"{"errors":[{"method":"GET","path":"/quotas","times":1,"status":404}]}"#)
             }
-            #expect(try await io { try client.quotas() } == nil)
+            #expect(try await io { try await client.quotas() } == nil)
             try await io { try await tb.setFaults("{}") }
-            #expect(try await io { try client.quotas() } != nil)
+            #expect(try await io { try await client.quotas() } != nil)
         }
     }
 }

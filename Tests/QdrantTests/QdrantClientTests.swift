@@ -6,44 +6,44 @@ import Testing
 
 /// Client behaviour that needs no server.
 @Suite struct QdrantClientTests {
-    @Test func badBaseURLFailsEveryCallWithUsage() {
+    @Test func badBaseURLFailsEveryCallWithUsage() async {
         let client = QdrantClient(baseURL: "localhost:6333")
-        #expect {
-            _ = try client.listCollections()
+        await #expect {
+            _ = try await client.listCollections()
         } throws: { ($0 as? QSnapError)?.code == .usage("qdrant.url") }
     }
 
-    @Test func baseURLIsNormalised() {
+    @Test func baseURLIsNormalised() async {
         #expect(QdrantClient(baseURL: "http://h:6333///").baseURL == "http://h:6333")
     }
 
-    @Test func snapshotNamesAreValidatedBeforeSending() {
+    @Test func snapshotNamesAreValidatedBeforeSending() async {
         // Port 9 (discard) on a closed loopback port: any request would fail with a transport error instead.
         let client = QdrantClient(baseURL: "http://127.0.0.1:9", retryPolicy: .none)
         for name in ["../../../../etc/passwd", "/etc/passwd", "..", ".", "", "a/b.snapshot"] {
-            #expect {
-                try client.deleteSnapshot(.collection("c"), name: name)
+            await #expect {
+                try await client.deleteSnapshot(.collection("c"), name: name)
             } throws: { ($0 as? QSnapError)?.code == .refused("qdrant.snapshot-name") }
-            #expect {
-                try client.downloadSnapshot(.full, name: name) { _ in }
+            await #expect {
+                try await client.downloadSnapshot(.full, name: name) { _ in }
             } throws: { ($0 as? QSnapError)?.code == .refused("qdrant.snapshot-name") }
         }
     }
 
-    @Test func fullSnapshotsCannotBeRecoveredOverREST() {
+    @Test func fullSnapshotsCannotBeRecoveredOverREST() async {
         let client = QdrantClient(baseURL: "http://127.0.0.1:9", retryPolicy: .none)
-        #expect {
-            try client.recoverSnapshot(.full, location: "http://x/s.snapshot")
+        await #expect {
+            try await client.recoverSnapshot(.full, location: "http://x/s.snapshot")
         } throws: { ($0 as? QSnapError)?.code == .refused("qdrant.full-recover") }
-        #expect {
+        await #expect {
             try await client.uploadSnapshot(.full, fileName: "s.snapshot", length: 0) { nil }
         } throws: { ($0 as? QSnapError)?.code == .refused("qdrant.full-recover") }
     }
 
-    @Test func malformedChecksumsAreUsageErrors() {
+    @Test func malformedChecksumsAreUsageErrors() async {
         let client = QdrantClient(baseURL: "http://127.0.0.1:9", retryPolicy: .none)
-        #expect {
-            try client.recoverSnapshot(.collection("c"), location: "http://x/s.snapshot", checksum: "abc")
+        await #expect {
+            try await client.recoverSnapshot(.collection("c"), location: "http://x/s.snapshot", checksum: "abc")
         } throws: { ($0 as? QSnapError)?.code == .usage("qdrant.checksum") }
     }
 
@@ -62,7 +62,7 @@ import Testing
         }
     }
 
-    @Test func deadlinesSetTotalAndStallLimits() throws {
+    @Test func deadlinesSetTotalAndStallLimits() async throws {
         let client = QdrantClient(baseURL: "http://h:6333", timeout: 300)
         let endpoint = try QdrantEndpoint(baseURL: "http://h:6333")
         func request(_ deadline: QdrantClient.Deadline) -> HTTPRequest {
@@ -81,13 +81,13 @@ import Testing
         #expect(work.timeout == nil && work.lowSpeedTime >= 3600)
     }
 
-    @Test func apiKeyTravelsAsHeaderOnly() throws {
+    @Test func apiKeyTravelsAsHeaderOnly() async throws {
         let client = QdrantClient(baseURL: "http://h", apiKey: "k-123456")
         #expect(client.baseHeaders().contains(HTTPHeader(name: "api-key", value: "k-123456")))
         #expect(!QdrantClient(baseURL: "http://h", apiKey: "").baseHeaders().contains { $0.name == "api-key" })
     }
 
-    @Test func attachmentFileNameIsParsed() {
+    @Test func attachmentFileNameIsParsed() async {
         func name(_ value: String) -> String? {
             QdrantClient.attachmentFileName([HTTPHeader(name: "Content-Disposition", value: value)])
         }

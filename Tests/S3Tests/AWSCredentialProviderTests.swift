@@ -35,12 +35,12 @@ import Testing
         }
     }
 
-    @Test func fetchesOnceThenCaches() throws {
+    @Test func fetchesOnceThenCaches() async throws {
         let fake = Fake()
         let p = fake.provider()
-        #expect(try p.credentials().accessKeyID == "ASIA1")
+        #expect(try await p.credentials().accessKeyID == "ASIA1")
         fake.now.withLock { $0 += 3000 }
-        #expect(try p.credentials().accessKeyID == "ASIA1")
+        #expect(try await p.credentials().accessKeyID == "ASIA1")
         #expect(p.fetchCount == 1)
     }
 
@@ -49,7 +49,7 @@ import Testing
         let p = fake.provider()
         _ = try await p.credentials()
         fake.now.withLock { $0 += 3600 - 299 }
-        await #expect(try p.credentials().accessKeyID == "ASIA2")
+        await #expect(try await p.credentials().accessKeyID == "ASIA2")
         #expect(p.redact("x secret-1 token-2 y") == "x *** *** y")
     }
 
@@ -59,11 +59,11 @@ import Testing
         _ = try await p.credentials()
         fake.failing.withLock { $0 = true }
         fake.now.withLock { $0 += 3600 - 200 }
-        await #expect(try p.credentials().accessKeyID == "ASIA1")
+        await #expect(try await p.credentials().accessKeyID == "ASIA1")
         fake.now.withLock { $0 += 170 }  // 30 s before expiry
-        #expect(throws: QSnapError.self) { try p.credentials() }
+        await #expect(throws: QSnapError.self) { try await p.credentials() }
         fake.failing.withLock { $0 = false }
-        await #expect(try p.credentials().accessKeyID == "ASIA2")
+        await #expect(try await p.credentials().accessKeyID == "ASIA2")
     }
 
     @Test func invalidateAfterExpiredTokenFetchesNewOnes() async throws {
@@ -71,17 +71,17 @@ import Testing
         let p = fake.provider()
         let first = try await p.credentials()
         #expect(p.invalidate(first))
-        await #expect(try p.credentials().accessKeyID == "ASIA2")
+        await #expect(try await p.credentials().accessKeyID == "ASIA2")
         // A stale rejection (credentials already replaced) does not drop the new ones.
         p.invalidate(first)
-        await #expect(try p.credentials().accessKeyID == "ASIA2")
+        await #expect(try await p.credentials().accessKeyID == "ASIA2")
     }
 
     @Test func staticKeysAreNeverFetched() async throws {
         let fake = Fake()
         let keys = SigV4Credentials(accessKeyID: "AKENV", secretAccessKey: "s")
         let p = fake.provider(.environment(keys))
-        await #expect(try p.credentials() == keys)
+        await #expect(try await p.credentials() == keys)
         #expect(!p.invalidate(keys))
         #expect(fake.fetches.withLock { $0 }.isEmpty)
     }
@@ -94,7 +94,7 @@ import Testing
                 source: .profile(
                     name: "base", credentials: SigV4Credentials(accessKeyID: "AKBASE", secretAccessKey: "b")),
                 stsEndpoint: "http://sts", stsRegion: "us-east-1"))
-        await #expect(try fake.provider(role).credentials().accessKeyID == "ASIA1")
+        await #expect(try await fake.provider(role).credentials().accessKeyID == "ASIA1")
         #expect(fake.fetches.withLock { $0 } == ["assume-role signed by AKBASE"])
     }
 

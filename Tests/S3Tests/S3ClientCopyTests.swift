@@ -29,13 +29,13 @@ import Testing
         #expect(r.body.isEmpty)
     }
 
-    @Test func anErrorInsideA200CopyIsAnError() throws {
+    @Test func anErrorInsideA200CopyIsAnError() async throws {
         let server = try LoopbackServer { _ in
             .init(status: 200, body: Self.xml("<Error><Code>AccessDenied</Code><Message>no</Message></Error>"))
         }
         defer { server.stop() }
-        #expect(throws: QSnapError.self) {
-            try S3ClientTests.client(port: server.port, attempts: 1)
+        await #expect(throws: QSnapError.self) {
+            try await S3ClientTests.client(port: server.port, attempts: 1)
                 .copyObject(from: Self.source, size: 100, to: "o", partSize: 5 << 20)
         }
     }

@@ -20,7 +20,7 @@ import Testing
 
     static func xml(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-    @Test func aCancelledGetStopsWhileStalledAndIsNotRetried() throws {
+    @Test func aCancelledGetStopsWhileStalledAndIsNotRetried() async throws {
         // The store holds its answer back; without the flag the GET would wait out the low-speed timeout (60 s) and
         // then be retried.
         let release = DispatchSemaphore(value: 0)
@@ -34,8 +34,8 @@ import Testing
         }
         let flag = CancellationFlag()
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { flag.cancel() }
-        let error = try #require(throws: QSnapError.self) {
-            try Self.client(port: server.port).getObject(key: "backups/o.snapshot", cancellation: flag) { _ in }
+        let error = try await #require(throws: QSnapError.self) {
+            try await Self.client(port: server.port).getObject(key: "backups/o.snapshot", cancellation: flag) { _ in }
         }
         #expect(error.code == .failure("cancelled"))
         #expect(server.requests.count == 1)
@@ -167,7 +167,7 @@ import Testing
         defer { server.stop() }
         let client = try Self.client(port: server.port)
         await #expect(try client.headObject(key: "missing") == nil)
-        #expect(throws: QSnapError.self) { try client.getObject(key: "missing") { _ in } }
+        await #expect(throws: QSnapError.self) { try await client.getObject(key: "missing") { _ in } }
     }
 
     @Test func addressingStyles() throws {
@@ -188,7 +188,9 @@ import Testing
         )
         #expect(url.contains("X-Amz-Expires=900&X-Amz-SignedHeaders=host&X-Amz-Signature="))
         #expect(!url.contains(Self.secret))
-        #expect(throws: QSnapError.self) { try Self.client(port: 9000).presignGET(key: "k", expires: 604_801) }
+        await #expect(throws: QSnapError.self) {
+            try await Self.client(port: 9000).presignGET(key: "k", expires: 604_801)
+        }
     }
 
     @Test func invalidConfigurationIsAUsageError() {

@@ -76,30 +76,36 @@ import Testing
         #expect(outcome.from == nil)
     }
 
-    @Test func aMissingTargetIsAUsageErrorAndChangesNothing() throws {
+    @Test func aMissingTargetIsAUsageErrorAndChangesNothing() async throws {
         let node = FakeNode()
         let server = try LoopbackServer { node.handle($0) }
         defer { server.stop() }
-        let error = try #require(throws: QSnapError.self) { try switcher(server).run(alias: "prod", to: "docs-v3") }
+        let error = try await #require(throws: QSnapError.self) {
+            try await switcher(server).run(alias: "prod", to: "docs-v3")
+        }
         #expect(error.code == .usage("alias.target"))
         #expect(error.message.contains("docs-v1, docs-v2"))
         #expect(node.aliasUpdates.withLock { $0.isEmpty })
     }
 
-    @Test func anAliasNamedLikeACollectionIsRefused() throws {
+    @Test func anAliasNamedLikeACollectionIsRefused() async throws {
         let node = FakeNode()
         let server = try LoopbackServer { node.handle($0) }
         defer { server.stop() }
-        let error = try #require(throws: QSnapError.self) { try switcher(server).run(alias: "docs-v1", to: "docs-v2") }
+        let error = try await #require(throws: QSnapError.self) {
+            try await switcher(server).run(alias: "docs-v1", to: "docs-v2")
+        }
         #expect(error.code == .refused("alias.collision"))
         #expect(node.aliasUpdates.withLock { $0.isEmpty })
     }
 
-    @Test func aTargetThatIsNotGreenIsRefused() throws {
+    @Test func aTargetThatIsNotGreenIsRefused() async throws {
         let node = FakeNode(status: "yellow")
         let server = try LoopbackServer { node.handle($0) }
         defer { server.stop() }
-        let error = try #require(throws: QSnapError.self) { try switcher(server).run(alias: "prod", to: "docs-v2") }
+        let error = try await #require(throws: QSnapError.self) {
+            try await switcher(server).run(alias: "prod", to: "docs-v2")
+        }
         #expect(error.code == .refused("alias.not-green"))
         #expect(error.message.contains("yellow"))
         #expect(node.aliasUpdates.withLock { $0.isEmpty })

@@ -46,20 +46,20 @@ import Testing
                 == "/api/cluster/backup/v1/accounts/\(Self.account)/backups?clusterId=\(Self.backupID)&pageSize=2")
     }
 
-    @Test func refusesARepeatedPageToken() throws {
+    @Test func refusesARepeatedPageToken() async throws {
         let server = try LoopbackServer { _ in Self.json(200, #"{"items":[],"nextPageToken":"same"}"#) }
         defer { server.stop() }
-        #expect(throws: QSnapError.self) { try Self.client(server).listBackupSchedules() }
+        await #expect(throws: QSnapError.self) { try await Self.client(server).listBackupSchedules() }
         #expect(server.requests.count == 2)
     }
 
-    @Test func retriesReadsButNeverWrites() throws {
+    @Test func retriesReadsButNeverWrites() async throws {
         let server = try LoopbackServer { _ in Self.rpcError(14, 503, "unavailable") }
         defer { server.stop() }
         let client = try Self.client(server)
-        #expect(throws: QSnapError.self) { try client.getBackup(Self.backupID) }
+        await #expect(throws: QSnapError.self) { try await client.getBackup(Self.backupID) }
         #expect(server.requests.count == 3, "a read is tried maxAttempts times")
-        #expect(throws: QSnapError.self) { try client.restoreBackup(Self.backupID) }
+        await #expect(throws: QSnapError.self) { try await client.restoreBackup(Self.backupID) }
         #expect(server.requests.count == 4, "RestoreBackup is sent once")
         #expect(
             server.requests[3].method == "POST"

@@ -40,29 +40,29 @@ import Testing
         await #expect(try RepositoryLocker.store(for: repo, settleDelay: 0) is ExclusiveFileLockStore)
         // a plain object put behind the repository's back is refused, not passed through
         try await raw.put(key: "backups/x/objects/b.snapshot", bytes: Array("plain tar".utf8))
-        #expect(throws: QSnapError.self) { try repo.getAll(key: "backups/x/objects/b.snapshot") }
+        await #expect(throws: QSnapError.self) { try await repo.getAll(key: "backups/x/objects/b.snapshot") }
     }
 
     @Test func keysOpenRotateAndRefuse() async throws {
         let (root, raw) = try scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         _ = try await RepositoryKeyring.initialize(raw, encrypted: true, compression: .none, password: "old")
-        #expect(throws: QSnapError.self) {
-            _ = try RepositoryKeyring.initialize(raw, encrypted: true, compression: .none, password: "x")
+        await #expect(throws: QSnapError.self) {
+            _ = try await RepositoryKeyring.initialize(raw, encrypted: true, compression: .none, password: "x")
         }
         let old = try await #require(try RepositoryKeyring.open(raw) { "old" } as? EncryptedRepository)
         try await old.put(key: "backups/x/manifest.json", bytes: Array("m".utf8))
         let added = try await RepositoryKeyring.add(to: old, password: "new")
         await #expect(try RepositoryKeyring.list(old).map(\.current).sorted { !$0 && $1 } == [false, true])
-        let wrong = #expect(throws: QSnapError.self) { _ = try RepositoryKeyring.open(raw) { "nope" } }
+        let wrong = await #expect(throws: QSnapError.self) { _ = try await RepositoryKeyring.open(raw) { "nope" } }
         #expect(wrong?.code.exitStatus == 6 && wrong?.code.identifier == "key.wrong-password")
-        let missing = #expect(throws: QSnapError.self) { _ = try RepositoryKeyring.open(raw) { nil } }
+        let missing = await #expect(throws: QSnapError.self) { _ = try await RepositoryKeyring.open(raw) { nil } }
         #expect(missing?.code.identifier == "key.password-missing")
         let new = try await #require(try RepositoryKeyring.open(raw) { "new" } as? EncryptedRepository)
         #expect(new.keyID == added.id)
-        #expect(throws: QSnapError.self) { try RepositoryKeyring.remove(new.keyID, from: new) }
+        await #expect(throws: QSnapError.self) { try await RepositoryKeyring.remove(new.keyID, from: new) }
         try await RepositoryKeyring.remove(old.keyID, from: new)
-        #expect(throws: QSnapError.self) { _ = try RepositoryKeyring.open(raw) { "old" } }
+        await #expect(throws: QSnapError.self) { _ = try await RepositoryKeyring.open(raw) { "old" } }
         let reopened = try await #require(try RepositoryKeyring.open(raw) { "new" } as? EncryptedRepository)
         await #expect(try reopened.getAll(key: "backups/x/manifest.json") == Array("m".utf8))
     }
@@ -75,8 +75,8 @@ import Testing
                 Issue.record("no password asked for a new repository"); return nil
             } is LocalRepository)
         try await raw.put(key: "backups/20261206T000000Z-abcdef/manifest.json", bytes: Array("{}".utf8))
-        let refused = #expect(throws: QSnapError.self) {
-            _ = try RepositoryKeyring.initialize(raw, encrypted: true, compression: .none, password: "pw")
+        let refused = await #expect(throws: QSnapError.self) {
+            _ = try await RepositoryKeyring.initialize(raw, encrypted: true, compression: .none, password: "pw")
         }
         #expect(refused?.code.identifier == "repo.has-backups")
         #expect(try raw.head(key: BackupLayout.marker) == nil, "nothing was written")

@@ -87,14 +87,14 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["obj.bin"])
     }
 
-    @Test func aFailedDownloadLeavesNothingBehind() throws {
+    @Test func aFailedDownloadLeavesNothingBehind() async throws {
         let server = try LoopbackServer { FakeBucket().handle($0) }
         defer { server.stop() }
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
 
-        #expect(throws: QSnapError.self) {
-            try Self.copier(server).download(key: "missing.bin", to: .file(directory + "/out.bin"))
+        await #expect(throws: QSnapError.self) {
+            try await Self.copier(server).download(key: "missing.bin", to: .file(directory + "/out.bin"))
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
     }
@@ -118,11 +118,11 @@ import Testing
         #expect(bucket.objects.withLock { $0["docs/notes.txt"] } == Array(content))
     }
 
-    @Test func anUploadOfAMissingFileIsAUsageError() throws {
+    @Test func anUploadOfAMissingFileIsAUsageError() async throws {
         let server = try LoopbackServer { FakeBucket().handle($0) }
         defer { server.stop() }
-        let error = try #require(throws: QSnapError.self) {
-            try Self.copier(server).upload(
+        let error = try await #require(throws: QSnapError.self) {
+            try await Self.copier(server).upload(
                 from: .file("/nonexistent/qsnap/file"), to: "k", options: S3ObjectWriter.Options(), resume: false,
                 uploadID: nil)
         }

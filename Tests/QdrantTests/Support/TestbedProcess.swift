@@ -33,7 +33,7 @@ final class TestbedProcess: @unchecked Sendable {
     }
 
     /// Starts the double and waits (up to `timeout` seconds) until it listens.
-    static func start(peers: Int = 1, arguments: [String] = [], timeout: Double = 60) throws -> TestbedProcess {
+    static func start(peers: Int = 1, arguments: [String] = [], timeout: Double = 60) async throws -> TestbedProcess {
         let storage = FileManager.default.temporaryDirectory
             .appendingPathComponent("qsnap-qdrant-live-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
@@ -64,25 +64,27 @@ final class TestbedProcess: @unchecked Sendable {
         process.standardInput = input
         try process.run()
 
-        // A watchdog kills a double that never gets ready, so the read below ends.
-        let ready = DispatchSemaphore(value: 0)
-        let watchdog = Thread {
-            if ready.wait(timeout: .now() + timeout) == .timedOut, process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-            }
-        }
-        watchdog.start()
+        // Reads the READY line without blocking a thread (this runs in a test's task): the pipe is polled until the
+        // deadline, after which a double that never got ready is killed.
+        let fd = out.fileHandleForReading.fileDescriptor
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        let deadline = Date().addingTimeInterval(timeout)
         var text = ""
         var urls: [String]?
-        while urls == nil {
-            let data = out.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while urls == nil, Date() < deadline {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n == 0 { break }
+            if n < 0 {
+                guard errno == EAGAIN || errno == EINTR else { break }
+                try await Task.sleep(for: .milliseconds(20))
+                continue
+            }
+            text += String(decoding: buffer[0..<n], as: UTF8.self)
             if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("READY ") }) {
                 urls = line.dropFirst(6).split(separator: ",").map(String.init)
             }
         }
-        ready.signal()
         guard let urls, urls.count == peers else {
             let stderr = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
@@ -98,15 +100,15 @@ final class TestbedProcess: @unchecked Sendable {
     var url: String { urls[0] }
 
     /// Stops the double (SIGTERM, SIGKILL after 5 s) and removes its storage.
-    func stop() {
+    func stop() async {
         try? input.fileHandleForWriting.close()
         if process.isRunning {
             process.terminate()
             let deadline = Date().addingTimeInterval(5)
-            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
-        process.waitUntilExit()
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
         try? FileManager.default.removeItem(at: storage)
     }
 
