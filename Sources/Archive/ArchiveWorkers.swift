@@ -22,9 +22,6 @@ public enum ArchiveWorkers {
 
     private static let state = ConditionLock(State())
 
-    /// Jobs queued or running now (for diagnostics: 0 once every caller of ``run(_:)`` has resumed).
-    public static var jobsInFlight: Int { state.withLock { $0.queue.count + $0.busy } }
-
     /// Runs `body` on a pool thread and returns what it returns.
     /// - Throws: what `body` throws, or `failure("thread.create")` when no thread can be started.
     public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
