@@ -145,6 +145,21 @@ import Testing
         #expect(try store.read() == nil)
     }
 
+    @Test func aReleasedLockIsFreedOnceItsRenewalThreadEnds() throws {
+        let root = scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        weak var freed: HeldRepositoryLock?
+        do {
+            let held = try locker(ExclusiveFileLockStore(root: root), run: "short", ttl: 2, grace: 0).acquire(wait: 0)
+            held.startRenewing()
+            held.release()
+            freed = held
+        }
+        let deadline = Date().addingTimeInterval(10)  // the renewal thread notices the release within one tick
+        while freed != nil, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(freed == nil, "the lock and its renewal thread keep each other alive")
+    }
+
     @Test func renewingALocalLockNeverLeavesAGapForAWaitingRun() throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -90,6 +90,7 @@ public final class HeldRepositoryLock: @unchecked Sendable {
         let thread: Thread? = state.withLock {
             stopping = true
             state.broadcast()
+            defer { renewer = nil }  // the thread's block holds self: keeping the thread would keep both for ever
             return renewer
         }
         _ = thread
