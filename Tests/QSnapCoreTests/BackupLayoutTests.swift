@@ -7,11 +7,28 @@ import Testing
     @Test func idsAreSortableValidAndCarryTheirTime() throws {
         let date = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18T11:06:40Z
         let id = BackupLayout.newID(at: date, random: [0xab, 0xcd, 0xef])
-        #expect(id == "20261118T110640Z-abcdef")
+        #expect(id == "20261118T110640Z-000def")  // millisecond 0, the low 14 bits of the random bytes
         #expect(BackupLayout.isValidID(id))
         #expect(BackupLayout.date(ofID: id) == date)
         let later = BackupLayout.newID(at: date.addingTimeInterval(1), random: [0, 0, 0])
         #expect(later > id)
+    }
+
+    /// Backups started in the same second sort by start time whatever their random bits: `latest` and `list` go by
+    /// id, so a random order within a second made `latest` and keep-last pick the older backup.
+    @Test(arguments: [
+        ([UInt8](repeating: 0, count: 3), [UInt8](repeating: 0xff, count: 3)), ([0xff, 0xff, 0xff], [0, 0, 0]),
+    ])
+    func idsOfOneSecondSortByStartTime(earlierRandom: [UInt8], laterRandom: [UInt8]) {
+        let second = Date(timeIntervalSince1970: 1_795_000_000)
+        let earlier = BackupLayout.newID(at: second.addingTimeInterval(0.25), random: earlierRandom)
+        let later = BackupLayout.newID(at: second.addingTimeInterval(0.251), random: laterRandom)
+        #expect(earlier < later)
+        #expect(BackupLayout.isValidID(earlier) && BackupLayout.isValidID(later))
+        #expect(BackupLayout.date(ofID: earlier) == second && BackupLayout.date(ofID: later) == second)
+        let lastMillisecond = BackupLayout.newID(at: second.addingTimeInterval(0.9999), random: earlierRandom)
+        #expect(lastMillisecond.hasPrefix("20261118T110640Z-"))
+        #expect(lastMillisecond < BackupLayout.newID(at: second.addingTimeInterval(1), random: laterRandom))
     }
 
     @Test(arguments: [

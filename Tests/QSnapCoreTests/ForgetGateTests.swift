@@ -41,13 +41,13 @@ import Testing
         #expect(forced == [.init(id: "b3", protection: .newestVerified)])
     }
 
-    @Test func newestVerifiedTiesBreakByIdAscending() {
-        let tied = [RetentionBackup(id: "x2", time: Self.at(5)), RetentionBackup(id: "x1", time: Self.at(5))]
-        #expect(ForgetGate.refusals(forgetting: ["x1"], among: tied).map(\.protection) == [.newestVerified])
-        #expect(ForgetGate.refusals(forgetting: ["x2"], among: tied).isEmpty)
+    @Test func newestVerifiedTiesBreakByIdDescending() {
+        let tied = [RetentionBackup(id: "x1", time: Self.at(5)), RetentionBackup(id: "x2", time: Self.at(5))]
+        #expect(ForgetGate.refusals(forgetting: ["x2"], among: tied).map(\.protection) == [.newestVerified])
+        #expect(ForgetGate.refusals(forgetting: ["x1"], among: tied).isEmpty)
         #expect(
             ForgetGate.refusals(
-                forgetting: ["x1"],
+                forgetting: ["x2"],
                 among: tied.map {
                     var b = $0; b.verified = false; return b
                 }

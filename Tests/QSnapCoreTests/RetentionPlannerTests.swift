@@ -213,7 +213,25 @@ import Testing
         let p2 = try RetentionPlanner.plan(
             backups: backups.reversed(), policy: RetentionPolicy(keepLast: 1), now: Self.now)
         #expect(p1 == p2)
-        #expect(p1.decisions.map(\.backup.id) == ["a", "b", "c"])
+        #expect(p1.decisions.map(\.backup.id) == ["c", "b", "a"])
+    }
+
+    /// Two backups started in the same second: the later id is the newer backup (as for `latest` and `list`), so
+    /// keep-last keeps the one started last whatever the random bits of the ids.
+    @Test(arguments: [
+        ([UInt8](repeating: 0, count: 3), [UInt8](repeating: 0xff, count: 3)), ([0xff, 0xff, 0xff], [0, 0, 0]),
+    ])
+    func theLaterOfTwoBackupsInOneSecondIsTheNewest(olderRandom: [UInt8], newerRandom: [UInt8]) throws {
+        let second = Self.at("2026-11-20T10:00:00Z")
+        let older = BackupLayout.newID(at: second.addingTimeInterval(0.1), random: olderRandom)
+        let newer = BackupLayout.newID(at: second.addingTimeInterval(0.6), random: newerRandom)
+        let backups = [older, newer].map { RetentionBackup(id: $0, time: BackupLayout.date(ofID: $0)!) }
+        for order in [backups, backups.reversed()] {
+            let plan = try RetentionPlanner.plan(backups: order, policy: RetentionPolicy(keepLast: 1), now: Self.now)
+            #expect(plan.decisions.map(\.backup.id) == [newer, older])
+            #expect(keptIDs(plan) == [newer])
+            #expect(plan.forgotten.map(\.id) == [older])
+        }
     }
 
     @Test func duplicateIDsAreRefused() {

@@ -73,9 +73,9 @@ import Testing
         }
     }
 
-    /// Newest first, ties by id (the documented order).
+    /// Newest first, ties by id descending (the documented order).
     static func newestFirst(_ a: RetentionBackup, _ b: RetentionBackup) -> Bool {
-        a.time != b.time ? a.time > b.time : a.id < b.id
+        a.time != b.time ? a.time > b.time : a.id > b.id
     }
 
     /// The ids the reference keeps for one bucket rule with count `n`.

@@ -153,6 +153,20 @@ import Testing
         #expect(try store.read() == nil)
     }
 
+    @Test func aReleasedLockIsFreedOnceItsRenewalTaskEnds() async throws {
+        let root = scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        weak var freed: HeldRepositoryLock?
+        do {
+            let held = try await locker(ExclusiveFileLockStore(root: root), run: "short", ttl: 2, grace: 0).acquire(
+                wait: 0)
+            held.startRenewing()
+            await held.release()
+            freed = held
+        }
+        #expect(freed == nil, "the lock and its renewal task keep each other alive")
+    }
+
     @Test func renewingALocalLockNeverLeavesAGapForAWaitingRun() async throws {
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }

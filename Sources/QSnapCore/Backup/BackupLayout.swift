@@ -39,12 +39,19 @@ public enum BackupLayout {
         return isValidID(id) ? id : nil
     }
 
-    /// Makes a new backup id from the start time and random bytes: `YYYYMMDDTHHMMSSZ-xxxxxx`.
+    /// Makes a new backup id from the start time and random bytes: `YYYYMMDDTHHMMSSZ-xxxxxx`. The six hex digits
+    /// are the millisecond of the start time (the top 10 of their 24 bits) and 14 bits of `random`, so the ids of
+    /// backups started in the same second also sort by start time (`latest`, `list` and retention go by id).
     public static func newID(at date: Date, random: [UInt8]) -> String {
         var stamp = SnapshotName.timestamp(date)  // YYYY-MM-DD-HH-MM-SS
         stamp = stamp.replacingOccurrences(of: "-", with: "")
         let date8 = stamp.prefix(8), time6 = stamp.dropFirst(8)
-        return "\(date8)T\(time6)Z-\(Hex.encode(random.prefix(3)))"
+        let seconds = date.timeIntervalSince1970
+        let millisecond = min(999, max(0, Int(((seconds - seconds.rounded(.down)) * 1000).rounded())))
+        let noise = random.prefix(3).reduce(0) { $0 << 8 | Int($1) } & 0x3fff
+        let suffix = millisecond << 14 | noise
+        let bytes = [UInt8(suffix >> 16), UInt8(suffix >> 8 & 0xff), UInt8(suffix & 0xff)]
+        return "\(date8)T\(time6)Z-\(Hex.encode(bytes))"
     }
 
     /// True for ids this layout produces (also the only ids accepted from users: no path characters).

@@ -1,7 +1,7 @@
 /// Decides whether `qsnap forget` may delete the backups it was given. Pure.
 ///
 /// Two kinds of backup are protected, the same ones a prune never deletes: a **pinned** backup (its manifest says
-/// so) and the **newest verified** backup (newest by time, ties by id ascending, as ``RetentionPlanner`` orders
+/// so) and the **newest verified** backup (newest by time, ties by id descending, as ``RetentionPlanner`` orders
 /// them). Forgetting either needs `--force`.
 public enum ForgetGate {
     /// Why a backup is protected.
@@ -40,7 +40,7 @@ public enum ForgetGate {
         let byID = Dictionary(backups.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let newestVerified =
             backups
-            .sorted { a, b in a.time != b.time ? a.time > b.time : a.id < b.id }
+            .sorted { a, b in a.time != b.time ? a.time > b.time : a.id > b.id }
             .first { $0.verified }?.id
         var out: [Refusal] = []
         for id in ids {

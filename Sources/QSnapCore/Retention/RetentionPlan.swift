@@ -12,7 +12,7 @@ public struct RetentionPlan: Sendable, Equatable {
         public var reasons: [RetentionReason]
     }
 
-    /// The decisions, newest backup first (ties by id), one per backup.
+    /// The decisions, newest backup first (ties: the later id first), one per backup.
     public var decisions: [Decision]
     /// The planning time.
     public var now: Date

@@ -3,7 +3,8 @@ import Foundation
 /// Decides which backups a retention policy keeps — restic's `forget` algorithm plus qsnap's rails. Pure.
 ///
 /// The algorithm, applied to all given backups as one group:
-/// 1. Sort newest first (ties: id ascending). Duplicate ids are refused.
+/// 1. Sort newest first (ties: id descending, the later id is the newer backup as for `latest`; ids sort by start
+///    time within a second, see ``BackupLayout/newID(at:random:)``). Duplicate ids are refused.
 /// 2. Walk from newest to oldest. For each bucket rule with count left, compute the backup's bucket (UTC hour,
 ///    day, ISO week, month, year; `keep-last` gives every backup its own bucket). If it differs from the last
 ///    bucket that rule kept — or the backup is the oldest of all and the rule still has count left — keep it,
@@ -75,7 +76,7 @@ public enum RetentionPlanner {
                 "two backups share the id '\(backup.id)'; the repository listing is inconsistent, run a verify before pruning"
             )
         }
-        let sorted = backups.sorted { a, b in a.time != b.time ? a.time > b.time : a.id < b.id }
+        let sorted = backups.sorted { a, b in a.time != b.time ? a.time > b.time : a.id > b.id }
         guard let newest = sorted.first else { return RetentionPlan(decisions: [], now: now) }
 
         var reasons = Array(repeating: [RetentionReason](), count: sorted.count)
