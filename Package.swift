@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(
             name: "QSnapTests",
             dependencies: [
-                "QSnap", "Qdrant", "S3", "Archive", "QSnapCore", "QSnapTestSupport",
+                "QSnap", "Qdrant", "S3", "HTTP", "Archive", "QSnapCore", "QSnapTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
     ],

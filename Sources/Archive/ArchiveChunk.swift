@@ -6,6 +6,7 @@
 /// The storage is freed when the chunk is: a pointer from ``bytes`` or ``mutableBytes`` is valid only while the chunk is
 /// alive, so use it inside `withExtendedLifetime(chunk) { … }` (an optimised build may release a chunk right after its
 /// last use, which a raw pointer does not count as).
+// @unchecked: written by its producer only before it is pushed, read-only after.
 public final class ArchiveChunk: @unchecked Sendable {
     private let storage: UnsafeMutableRawBufferPointer
     /// Valid bytes, from the start of the storage.

@@ -73,7 +73,6 @@ final class CurlTransfer: @unchecked Sendable {
     var status = 0
     var headers: [HTTPHeader] = []
     var headPosted = false
-    var cancellation: CancellationFlag?
     /// False for a transfer that started after the process was asked to stop (clean-up): it is not aborted.
     var abortOnStop = !ProcessStop.isRequested
     /// Whether the driver wants progress reports.
@@ -284,14 +283,10 @@ let curlSeekCallback: curl_seek_callback = { userdata, offset, origin in
     return transfer.seek(to: Int64(offset)) ? Int32(CURL_SEEKFUNC_OK) : Int32(CURL_SEEKFUNC_CANTSEEK)
 }
 
-/// Reports progress and stops a cancelled transfer: libcurl calls it often while data flows and about once a second
-/// while the transfer is stalled; a non-zero return aborts the transfer.
+/// Reports progress and stops the transfers running when the process is asked to stop: libcurl calls it often while
+/// data flows and about once a second while the transfer is stalled; a non-zero return aborts the transfer.
 let curlProgressCallback: curl_xferinfo_callback = { userdata, _, received, _, sent in
     let transfer = CurlTransfer.from(userdata)
-    if let cancellation = transfer.cancellation, cancellation.isCancelled {
-        if transfer.callbackError == nil { transfer.callbackError = CancellationFlag.cancelledError(transfer.label) }
-        return 1
-    }
     // A stop asked of the process (SIGTERM, SIGINT) aborts the transfers that were running then.
     if transfer.abortOnStop, let stopped = ProcessStop.stoppedError {
         if transfer.callbackError == nil { transfer.callbackError = stopped }

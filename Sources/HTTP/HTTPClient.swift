@@ -9,6 +9,7 @@ import Synchronization
 ///
 /// Thread-safe: each transfer borrows an easy handle from a small pool.
 public final class HTTPClient: Sendable {
+    // @unchecked: an idle easy handle, used by one transfer at a time.
     private struct Handle: @unchecked Sendable { let pointer: UnsafeMutableRawPointer }
 
     static let globalInit: Int32 = {
@@ -86,9 +87,9 @@ public final class HTTPClient: Sendable {
     ///   - onBody: receives the body in chunks; when given, the returned ``HTTPResponse/body`` stays empty.
     ///   - onProgress: bytes sent and received so far.
     /// - Returns: the response (any status: HTTP errors are not thrown).
-    /// - Throws: `CancellationError` when the task was cancelled, what a callback or the body source threw,
-    ///   `failure("cancelled")` once the request's ``HTTPRequest/cancellation`` is raised, or a
-    ///   ``QSnapCore/QSnapError`` `http.transport` whose cause is an ``HTTPTransportError``.
+    /// - Throws: `CancellationError` when the task was cancelled, what a callback or the body source threw, the
+    ///   process's stop (`interrupted`, SIGTERM or SIGINT), or a ``QSnapCore/QSnapError`` `http.transport` whose
+    ///   cause is an ``HTTPTransportError``.
     public func execute(
         _ request: HTTPRequest, body: HTTPRequestBody = .none,
         onResponse: ((Int, [HTTPHeader]) throws -> Void)? = nil,
@@ -135,8 +136,8 @@ public final class HTTPClient: Sendable {
     ///   - request: method, URL (sent as is), headers and timeouts.
     ///   - body: the request body; a ``HTTPAsyncBody/producer(length:_:)`` is pulled while libcurl has room.
     /// - Returns: status, headers and the body sequence.
-    /// - Throws: `CancellationError`, a body producer's failure (`http.body`), `failure("cancelled")` for a raised
-    ///   ``HTTPRequest/cancellation``, or `http.transport`.
+    /// - Throws: `CancellationError`, a body producer's failure (`http.body`), the process's stop (`interrupted`), or
+    ///   `http.transport`.
     public func stream(_ request: HTTPRequest, body: HTTPAsyncBody = .none) async throws -> HTTPStreamingResponse {
         try Task.checkCancellation()
         var owned: UnsafeMutableRawBufferPointer?
@@ -224,9 +225,6 @@ public final class HTTPClient: Sendable {
     private func makeTransfer(
         _ request: HTTPRequest, body: HTTPRequestBody, source: CurlTransfer.Source, consumer: Wake, producer: Wake
     ) throws -> CurlTransfer {
-        if let cancellation = request.cancellation, cancellation.isCancelled {
-            throw CancellationFlag.cancelledError("\(request.method.uppercased()) \(redacted(request.url))")
-        }
         let hasBody: Bool
         if case .none = body { hasBody = false } else { hasBody = true }
         let bodyLength = body.length
@@ -255,7 +253,6 @@ public final class HTTPClient: Sendable {
         _ = ccurl_setopt_header_function(handle, curlHeaderCallback)
         _ = ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, transfer.opaque)
         transfer.label = "\(request.method.uppercased()) \(redacted(request.url))"
-        transfer.cancellation = request.cancellation
         // Always: the callback also aborts a transfer when the process is asked to stop (SIGTERM, SIGINT) and stops
         // a cancelled one; it reports progress only when asked (``CurlTransfer/reportsProgress``).
         _ = ccurl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)

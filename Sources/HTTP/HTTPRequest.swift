@@ -16,9 +16,6 @@ public struct HTTPRequest: Sendable {
     public var connectTimeout: Double
     /// Seconds below 1 byte/s after which a stalled transfer is aborted.
     public var lowSpeedTime: Int
-    /// When raised, the transfer stops within about a second — even while stalled — and ``HTTPClient/execute(_:body:onResponse:onBody:onProgress:)``
-    /// throws `failure("cancelled")`.
-    public var cancellation: CancellationFlag?
 
     /// Creates a request.
     /// - Parameters:
@@ -33,6 +30,5 @@ public struct HTTPRequest: Sendable {
         self.timeout = timeout
         self.connectTimeout = 10
         self.lowSpeedTime = 60
-        self.cancellation = nil
     }
 }

@@ -35,14 +35,18 @@ public struct HTTPAsyncBody: Sendable {
     static func startProducer(_ next: @escaping @Sendable () async throws -> [UInt8]?, for transfer: CurlTransfer) {
         let task = Task {
             while true {
-                let room = transfer.state.withLock { $0.completion == nil ? CurlTransfer.bound - $0.uploadQueued : -1 }
-                if room < 0 || Task.isCancelled { return }
-                if room == 0 {
+                // `nil` once the transfer ended. A chunk may overshoot the bound: the room is then negative, and the
+                // producer waits until libcurl took enough.
+                let room = transfer.state.withLock { $0.completion == nil ? CurlTransfer.bound - $0.uploadQueued : nil }
+                guard let room, !Task.isCancelled else { return }
+                if room <= 0 {
                     await transfer.producer.wait()
                     continue
                 }
                 let chunk: [UInt8]?
                 do { chunk = try await next() } catch {
+                    // Cancelled because the transfer ended (or the server refused the request early): not a failure.
+                    if Task.isCancelled { return }
                     let failure = HTTPBodyError(message: "the request body producer failed: \(error)")
                     CurlEventLoop.shared.abort(transfer, error: failure)
                     return

@@ -30,14 +30,25 @@ final class MultipartBodyProducer: Sendable {
     /// What the source threw, or the length mismatch, once the body failed.
     var failure: (any Error)? { state.withLock { $0.failure } }
 
-    /// The next piece of the request body, `nil` at its end.
+    /// The next piece of the request body, `nil` at its end. The framing goes out with the first body bytes (or the
+    /// end), never alone: a source that fails before its first bytes leaves nothing sent to the server.
     func next() async throws -> [UInt8]? {
         switch state.withLock({ $0.phase }) {
         case .prefix:
             state.withLock { $0.phase = .body }
-            return framing.prefix
+            guard let first = try await body() else { return framing.prefix + framing.suffix }
+            return framing.prefix + first
         case .body:
-            do {
+            return try await body() ?? framing.suffix
+        case .done:
+            return nil
+        }
+    }
+
+    /// The source's next chunk, counted against the declared length; `nil` at its end (the phase is then `done`).
+    private func body() async throws -> [UInt8]? {
+        do {
+            while true {
                 guard let chunk = try await source() else {
                     let sent = state.withLock { $0.bodyBytes }
                     if let declaredLength, sent != declaredLength {
@@ -46,8 +57,9 @@ final class MultipartBodyProducer: Sendable {
                             "the snapshot body ended after \(sent) bytes; \(declaredLength) were announced")
                     }
                     state.withLock { $0.phase = .done }
-                    return framing.suffix
+                    return nil
                 }
+                if chunk.isEmpty { continue }
                 let sent = state.withLock { s -> Int64 in
                     s.bodyBytes += Int64(chunk.count)
                     return s.bodyBytes
@@ -58,12 +70,11 @@ final class MultipartBodyProducer: Sendable {
                         "the snapshot body is longer than the \(declaredLength) bytes announced")
                 }
                 return chunk
-            } catch {
-                state.withLock { if $0.failure == nil { $0.failure = error } }
-                throw error
             }
-        case .done:
-            return nil
+        } catch {
+            // A cancelled producer was stopped by the transfer's end, not by its source.
+            if !(error is CancellationError) { state.withLock { if $0.failure == nil { $0.failure = error } } }
+            throw error
         }
     }
 }

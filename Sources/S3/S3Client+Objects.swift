@@ -101,13 +101,14 @@ extension S3Client {
     /// - Parameters:
     ///   - key: the object key.
     ///   - range: an inclusive byte range, or `nil` for the whole object.
-    ///   - cancellation: when raised, the GET stops within about a second, even while stalled, and throws
-    ///     `failure("cancelled")`; nothing is resumed or retried after that.
-    ///   - onBody: receives the data.
+    ///   - onBody: receives the data, in this task (the transfer waits while it works).
+    ///
+    /// Cancelling the task stops the GET at once, even while stalled (`CancellationError`); nothing is resumed or
+    /// retried after that.
     /// - Returns: the object's ETag and the number of bytes delivered (in `size`).
     @discardableResult
     public func getObject(
-        key: String, range: ClosedRange<Int64>? = nil, cancellation: CancellationFlag? = nil,
+        key: String, range: ClosedRange<Int64>? = nil,
         onBody: ([UInt8]) async throws -> Void
     ) async throws -> S3ObjectInfo {
         var delivered: Int64 = 0
@@ -116,7 +117,6 @@ extension S3Client {
         var resumes = 0
         while true {
             var call = Call(method: "GET", key: key)
-            call.cancellation = cancellation
             let start = (range?.lowerBound ?? 0) + delivered
             if range != nil || delivered > 0 {
                 call.headers.append(("Range", "bytes=\(start)-\(range.map { String($0.upperBound) } ?? "")"))
@@ -136,7 +136,7 @@ extension S3Client {
                 return S3ObjectInfo(key: key, size: delivered, etag: etag ?? "", lastModified: lastModified)
             } catch let error as QSnapError where error.isRetriableTransportFailure && delivered > 0 {
                 resumes += 1
-                guard configuration.retryPolicy.shouldRetry(afterAttempt: resumes), cancellation?.isCancelled != true
+                guard configuration.retryPolicy.shouldRetry(afterAttempt: resumes)
                 else { throw error }
                 if etag == nil { etag = try await headObject(key: key)?.etag }
                 logger.debug("S3 GET \(displayName(key)) interrupted after \(delivered) bytes; resuming")

@@ -133,8 +133,6 @@ public final class S3Client: Sendable {
         var payloadHash: String = SigV4Signer.emptyPayloadHash
         /// A 200 answer may carry an `<Error>` document (CompleteMultipartUpload).
         var errorIn200 = false
-        /// Stops the call, its retries included.
-        var cancellation: CancellationFlag?
     }
 
     /// Signs, sends and retries `call`.
@@ -166,7 +164,6 @@ public final class S3Client: Sendable {
             var httpRequest = HTTPRequest(
                 method: call.method, url: url(path: path, query: request.canonicalQuery), headers: headers,
                 timeout: configuration.requestTimeout)
-            httpRequest.cancellation = call.cancellation
 
             var delivered: Int64 = 0
             var errorBody: [UInt8] = []
@@ -190,7 +187,7 @@ public final class S3Client: Sendable {
             } catch let failure as SinkError {
                 throw failure.error
             } catch let error as QSnapError where error.isRetriableTransportFailure {
-                guard delivered == 0, policy.shouldRetry(afterAttempt: attempt), call.cancellation?.isCancelled != true
+                guard delivered == 0, policy.shouldRetry(afterAttempt: attempt)
                 else { throw error }
                 let wait = policy.delay(forAttempt: attempt)
                 logger.debug(

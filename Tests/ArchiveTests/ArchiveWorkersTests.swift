@@ -19,7 +19,11 @@ import Testing
         // Jobs that block (as libarchive does while waiting for bytes): at most `maximumThreads` run at once.
         final class Counter: Sendable {
             let state = Mutex((running: 0, peak: 0))
-            func enter() { state.withLock { $0.running += 1; $0.peak = max($0.peak, $0.running) } }
+            func enter() {
+                state.withLock {
+                    $0.running += 1; $0.peak = max($0.peak, $0.running)
+                }
+            }
             func leave() { state.withLock { $0.running -= 1 } }
         }
         let counter = Counter()

@@ -170,6 +170,26 @@ private func threadNames() -> [String] {
         #expect(got.body[65536 * 5] == 5)
     }
 
+    /// Chunks larger than what the transfer still has room for (here 700 KiB against a 1 MiB bound) overshoot it;
+    /// the producer then waits for libcurl instead of stopping, and the whole body arrives.
+    @Test(arguments: [700 * 1024, 1024 * 1024 + 200])
+    func chunksThatOvershootTheBoundStillStreamWhole(chunk: Int) async throws {
+        let server = try LoopbackServer { request in .init(status: 200, body: Array("\(request.body.count)".utf8)) }
+        defer { server.stop() }
+        let total = 5 * chunk
+        let produced = Atomic<Int>(0)
+        let body = HTTPAsyncBody.producer(length: Int64(total)) {
+            let done = produced.load(ordering: .relaxed)
+            guard done < total else { return nil }
+            produced.add(chunk, ordering: .relaxed)
+            return [UInt8](repeating: 7, count: chunk)
+        }
+        let response = try await HTTPClient().stream(
+            HTTPRequest(method: "PUT", url: "http://127.0.0.1:\(server.port)/up", timeout: 30), body: body)
+        #expect(response.status == 200)
+        #expect(String(decoding: try await response.body.collect(), as: UTF8.self) == "\(total)")
+    }
+
     @Test func executeReturnsTheWholeResponseAndMapsErrorsAsPerform() async throws {
         let server = try LoopbackServer { request in .init(status: 201, body: request.body.reversed()) }
         let port = server.port

@@ -71,6 +71,15 @@ import Testing
         } throws: { ($0 as? QSnapError)?.message.contains("longer") == true }
     }
 
+    @Test func nothingIsProducedBeforeTheFirstBodyBytes() async throws {
+        struct Boom: Error {}
+        let producer = MultipartBodyProducer(framing: framing, length: nil) { throw Boom() }
+        await #expect(throws: Boom.self) { _ = try await producer.next() }
+        let source = Source(payload, piece: 100)
+        let framed = MultipartBodyProducer(framing: framing, length: nil) { source.next() }
+        #expect(try await framed.next() == framing.prefix + Array(payload[0..<100]))
+    }
+
     @Test func sourceErrorsPassThrough() async {
         struct Boom: Error {}
         let producer = MultipartBodyProducer(framing: framing, length: nil) { throw Boom() }

@@ -3,6 +3,7 @@ import HTTP
 import Logging
 import QSnapCore
 import Qdrant
+import S3
 
 /// Takes one snapshot on a node and streams it into the repository: create (wait=false and poll), download with
 /// SHA-256 in the same pass straight into the repository writer (no local file), check size and Qdrant's checksum,
@@ -166,11 +167,13 @@ struct SnapshotTransfer {
             "download of \(snapshot.name) from \(item.node.url) is not intact: \(what); nothing was recorded for it")
     }
 
+    /// Whether a failed object is worth another attempt, decided on the failure's type: a download that was not
+    /// intact, a retriable Qdrant failure (no answer, a 5xx), a retriable transport failure (the store's connection)
+    /// or a retriable S3 error (throttling, 5xx).
     static func isRetriable(_ error: any Error) -> Bool {
         guard let e = error as? QSnapError else { return false }
-        switch e.code.identifier {
-        case "backup.corrupt-download", "http.transport", "qdrant.server": return true
-        default: return e.code.identifier.hasPrefix("http.") || e.code.identifier.hasPrefix("s3.transport")
-        }
+        if e.code == .verificationFailed("backup.corrupt-download") { return true }
+        if e.isRetriableQdrantFailure || e.isRetriableTransportFailure { return true }
+        return (e.cause as? S3ServiceError)?.isRetriable ?? false
     }
 }

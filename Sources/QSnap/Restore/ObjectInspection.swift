@@ -34,7 +34,7 @@ actor ObjectInspection {
 
     /// Reads `object` from `repository` through the checks while `body` pulls its bytes with ``next()``; the read
     /// and the inspection end (and are awaited) before this returns.
-    /// - Throws: what `body` throws; a refusal of the inspection is preferred over an upload error it caused.
+    /// - Throws: what `body` throws (a caller whose upload failed asks ``refusal`` whether the inspection caused it).
     static func check<R: Sendable>(
         _ object: BackupManifest.Object, in repository: any Repository,
         body: @Sendable (ObjectInspection) async throws -> R
@@ -74,12 +74,7 @@ actor ObjectInspection {
                 feed.finish(stop)
                 group.cancelAll()
             }
-            do {
-                return try await body(inspection)
-            } catch {
-                if let refusal = await inspection.refusal { throw refusal }
-                throw error
-            }
+            return try await body(inspection)
         }
     }
 

@@ -6,7 +6,7 @@ import Qdrant
 /// Performs a planned restore, driven by ``RestoreStateMachine``: remove stale staging collections, recover every
 /// object into fresh staging collections, verify them, then switch every alias in one `POST /collections/aliases`.
 /// Any failure before the switch deletes the staging collections; aliases and old collections stay untouched.
-public final class RestoreRunner: @unchecked Sendable {
+public final class RestoreRunner {
     let manifest: BackupManifest
     var target: RestoreTarget
     let plan: RestorePlan
