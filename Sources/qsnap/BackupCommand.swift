@@ -130,7 +130,6 @@ struct BackupCommand: AsyncParsableCommand {
             let backupOptions = options
             let connection = try connectionOptions.connection(apiKey: apiKey, keyEnv: sourceApiKeyEnv)
             let repositoryURL = to
-            let (s3, lock) = (self.s3, self.lock)
             let samples = verifySamples
             let repository = try await s3.open(repositoryURL, logger: logger)
             let result = try await RepositoryLocker.withCommandLock(

@@ -70,7 +70,6 @@ struct DoctorCommand: AsyncParsableCommand {
             let target = try urls(self.target).map {
                 Doctor.Cluster(urls: $0, connection: try connectionOptions.connection(keyEnv: targetApiKeyEnv))
             }
-            let (repo, s3, collections) = (self.repo, self.s3, self.collections)
             var repository: Result<any Repository, QSnapError>?
             if let location = repo {
                 do { repository = .success(try await s3.open(location, logger: logger)) } catch {

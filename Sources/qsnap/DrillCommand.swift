@@ -100,7 +100,6 @@ struct DrillCommand: AsyncParsableCommand {
             let options = DrillRunner.Options(
                 backup: backup, collections: collections.isEmpty ? nil : collections,
                 cloudBackups: try cloudProbe(logger: logger))
-            let (repo, s3, reportDir) = (self.repo, self.s3, self.reportDir)
             let repository = try await s3.open(repo, logger: logger)
             let report = try await DrillRunner(
                 repository: repository, targetURLs: urls, connection: connection, options: options, logger: logger

@@ -51,7 +51,6 @@ struct ForgetCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let options = ForgetRunner.Options(ids: ids, force: force, execute: yes)
-            let (repo, s3, lock) = (self.repo, self.s3, self.lock)
             let repository = try await s3.open(repo, logger: logger)
             let report: ForgetReport
             if options.execute {

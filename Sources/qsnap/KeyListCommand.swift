@@ -20,7 +20,6 @@ struct KeyListCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
-            let (repo, s3) = (self.repo, self.s3)
             let keys = try await RepositoryKeyring.list(await KeyOpening.open(repo, s3: s3, logger: logger))
             if globals.json {
                 struct Listing: Encodable { var keys: [RepositoryKeyring.KeySummary] }

@@ -25,7 +25,6 @@ struct KeyRemoveCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
-            let (repo, s3, id) = (self.repo, self.s3, self.id)
             try await RepositoryKeyring.remove(id, from: KeyOpening.open(repo, s3: s3, logger: logger))
             if globals.json {
                 try JSONOutput.print(["removed": id])

@@ -33,7 +33,6 @@ struct ListCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
-            let (repo, s3) = (self.repo, self.s3)
             let repository = try await s3.open(repo, logger: logger)
             let keys = try await repository.list(prefix: BackupLayout.backupsFolder).map(\.key)
             let ids = try await ManifestStore.backupIDs(in: repository)

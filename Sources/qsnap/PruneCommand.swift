@@ -74,7 +74,6 @@ struct PruneCommand: AsyncParsableCommand {
             let urls = (qdrant ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }
             let connection = try connectionOptions.connection(apiKey: apiKey)
-            let (repo, s3, yes, lock) = (self.repo, self.s3, self.yes, self.lock)
             let repository = try await s3.open(repo, logger: logger)
             @Sendable func prune(_ held: HeldRepositoryLock?) async throws -> PruneReport {
                 var report = try await PruneRunner(repository: repository, options: options, lock: held, logger: logger)

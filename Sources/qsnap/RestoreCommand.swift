@@ -68,7 +68,6 @@ struct RestoreCommand: AsyncParsableCommand {
             options.verifyTimeout = verifyTimeout
             options.objectBaseURL = objectBaseURL
             options.presignExpiry = presignExpiry
-            let (selection, dryRun, globals) = (self.selection, self.dryRun, self.globals)
             let finalOptions = options
             let (repository, manifest, target) = try await selection.load(logger: logger)
             let resolved = finalOptions.resolvingTransport(for: repository)

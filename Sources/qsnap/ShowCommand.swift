@@ -22,7 +22,6 @@ struct ShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
-            let (repo, s3, id) = (self.repo, self.s3, self.id)
             let repository = try await s3.open(repo, logger: logger)
             var m: BackupManifest = try await ManifestStore.read(
                 try await ManifestStore.resolve(id, in: repository), from: repository)

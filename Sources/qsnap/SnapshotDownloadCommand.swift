@@ -36,7 +36,6 @@ struct SnapshotDownloadCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             let (urls, scope, key) = (target.urls, target.scope, try target.connection())
-            let (name, node, output) = (self.name, self.node, self.output)
             let snapshots = try await ServerSnapshots.connect(urls: urls, connection: key, logger: logger)
             let result: SnapshotDownloadResult = try await SnapshotDownloader(snapshots: snapshots, logger: logger)
                 .download(scope, name: name, node: node, output: output)

@@ -32,7 +32,6 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
-            let (repo, s3, id, lock, globals) = (self.repo, self.s3, self.id, self.lock, self.globals)
             let repository = try await s3.open(repo, logger: logger)
             let resolved = try await ManifestStore.resolve(id, in: repository)
             let verifier = BackupVerifier(repository: repository, logger: logger)

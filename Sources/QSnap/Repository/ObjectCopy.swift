@@ -38,13 +38,12 @@ public struct ObjectCopy: Sendable {
         /// What the store answered: ETag, size, upload id and part count.
         public var stored: S3Client.UploadResult
         /// Parts of a resumed upload that were already stored (and identical), 0 for a new upload.
-        public var reusedParts: Int
+        public var reusedParts: Int { stored.reusedParts }
 
         /// Creates a result.
-        public init(key: String, stored: S3Client.UploadResult, reusedParts: Int = 0) {
+        public init(key: String, stored: S3Client.UploadResult) {
             self.key = key
             self.stored = stored
-            self.reusedParts = reusedParts
         }
     }
 
@@ -179,7 +178,7 @@ public struct ObjectCopy: Sendable {
             if result.reusedParts > 0 {
                 client.logger.notice("resumed: \(result.reusedParts) part(s) were already stored")
             }
-            return Upload(key: key, stored: result, reusedParts: result.reusedParts)
+            return Upload(key: key, stored: result)
         } catch let interrupted as S3ObjectWriter.Interrupted {
             let error =
                 (interrupted.cause as? QSnapError)
