@@ -6,7 +6,8 @@ import Synchronization
 /// Streams an object of unknown or known size into S3 with bounded memory: ``upload(client:key:options:_:)``.
 ///
 /// Bytes pushed with ``write(_:)`` fill one part buffer at a time; full parts are handed to `concurrency` child tasks
-/// that hash and upload them while the producer keeps filling. Memory is at most `concurrency + 1` part buffers. An
+/// that hash and upload them while the producer keeps filling. Memory is at most `max(2, concurrency)` part buffers
+/// (the producer waits for a sent part's buffer when all are in use). An
 /// object that fits in one part is sent with a single PutObject. With ``Options/resumeUploadID`` the upload continues
 /// an interrupted multipart upload: parts already stored with the same size and checksum (or MD5 ETag) are not sent
 /// again.
@@ -97,15 +98,12 @@ public final class S3ObjectWriter {
     public private(set) var checksum: S3ChecksumAlgorithm?
     private var existingParts: [Int: S3Part] = [:]
     private let jobs = BoundedChannel<Job>(capacity: 0)
-    /// Buffers the workers are done with.
-    private let free = FreeBuffers()
-
-    /// The buffers workers hand back for reuse.
-    final class FreeBuffers: Sendable {
-        private let list = Mutex<[PartBuffer]>([])
-        func put(_ buffer: PartBuffer) { list.withLock { $0.append(buffer) } }
-        func take() -> PartBuffer? { list.withLock { $0.popLast() } }
-    }
+    /// Buffers the workers are done with, handed back to the producer (never more than ``bufferLimit`` exist).
+    private let free: BoundedChannel<PartBuffer>
+    /// The most part buffers that exist at once: the one being filled and those being sent.
+    private let bufferLimit: Int
+    /// Part buffers made so far.
+    private var allocated = 0
     private var current: PartBuffer?
     private var partNumber = 0
     private var total: Int64 = 0
@@ -121,6 +119,8 @@ public final class S3ObjectWriter {
         self.options = options
         self.partSize = S3PartSizing.partSize(configured: options.partSize, expectedSize: options.expectedSize)
         self.checksum = client.configuration.checksumAlgorithm
+        self.bufferLimit = max(2, options.concurrency)
+        self.free = BoundedChannel(capacity: bufferLimit)
     }
 
     /// Uploads the bytes `produce` writes as `key`: a PutObject when they fit in one part, else a multipart upload
@@ -179,10 +179,11 @@ public final class S3ObjectWriter {
                                 job, client: client, key: key, checksum: checksum, existing: existingParts)
                             stored.parts.append(part)
                             if reused { stored.reused += 1 }
-                            if let buffer = job.buffer, !buffer.isMapping { free.put(buffer) }
+                            if let buffer = job.buffer, !buffer.isMapping { try await free.send(buffer) }
                         }
                     } catch {
                         jobs.fail(error)  // the producer's next hand-off throws it
+                        free.fail(error)  // and so does its wait for a buffer
                         throw error
                     }
                     return stored
@@ -345,11 +346,16 @@ public final class S3ObjectWriter {
             current = nil
             try await submit(Job(partNumber: 0, uploadID: "", buffer: full))
         }
-        let fresh =
-            free.take().map {
-                $0.filled = 0
-                return $0
-            } ?? PartBuffer(capacity: Int(partSize))
+        let fresh: PartBuffer
+        if allocated < bufferLimit {
+            fresh = PartBuffer(capacity: Int(partSize))
+            allocated += 1
+        } else {
+            // Every buffer is being filled or sent: wait for a worker to finish one.
+            guard let reused = try await free.receive() else { throw CancellationError() }
+            reused.filled = 0
+            fresh = reused
+        }
         current = fresh
         return fresh
     }
