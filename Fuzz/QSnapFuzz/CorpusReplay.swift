@@ -40,7 +40,7 @@ enum CorpusReplay {
         let t = harness.tally
         let refusals = t.refusals.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         print(
-            "replayed \(t.inputs) inputs: \(t.accepted) accepted by both modes; refusals: \(refusals.isEmpty ? "none" : refusals)"
+            "replayed \(t.inputs) inputs: \(t.accepted) accepted by every mode; refusals: \(refusals.isEmpty ? "none" : refusals)"
         )
         return 0
     }

@@ -2,9 +2,10 @@ import Archive
 import Foundation
 import QSnapCore
 
-/// Runs one input through the archive inspector the two ways qsnap reads archives: streamed from a file descriptor
-/// with every entry and nested segment archive checked (as `verify` and `inspect -` do), and by path in the default
-/// header mode that seeks over entry data (as `inspect FILE` does).
+/// Runs one input through the archive inspector the three ways qsnap reads archives: streamed from a file descriptor
+/// with every entry and nested segment archive checked (as `verify` and `inspect -` do), by path in the default
+/// header mode that seeks over entry data (as `inspect FILE` does), and pulled from an ``ArchiveFeed`` in chunks (as a
+/// restore inspects what it streams to a node).
 ///
 /// The input lives in an unlinked memory-backed file (tmpfs), rewritten for every input; the path mode opens it again
 /// through `/proc/self/fd`. Any thrown error is an accepted outcome (a refusal); a crash is a finding.
@@ -39,7 +40,7 @@ final class FuzzHarness {
 
     deinit { close(fd) }
 
-    /// Inspects `data` both ways.
+    /// Inspects `data` the three ways.
     func run(_ data: UnsafeRawBufferPointer) {
         tally.inputs += 1
         load(data)
@@ -53,7 +54,31 @@ final class FuzzHarness {
                 try SnapshotInspector.inspect(fileDescriptor: self.fd, displayPath: "fuzz-input", options: streamed)
             } && accepted
         accepted = inspect { try SnapshotInspector.inspect(path: self.procPath, options: headers) } && accepted
+        accepted =
+            inspect {
+                try SnapshotInspector.inspect(feed: Self.feed(data), displayPath: "fuzz-input", options: streamed)
+            } && accepted
         if accepted { tally.accepted += 1 }
+    }
+
+    /// A finished feed holding `data` in chunks of varied sizes (picked from the input's length), so chunk
+    /// boundaries fall inside headers and entries. The whole input fits under the feed's limit, so pushing never waits.
+    static func feed(_ data: UnsafeRawBufferPointer) throws -> ArchiveFeed {
+        let feed = ArchiveFeed(limit: max(1, data.count) + 1)
+        let sizes = [1, 7, 512, 4093, 65536]
+        var offset = 0
+        var turn = data.count
+        while offset < data.count {
+            let n = min(sizes[turn % sizes.count], data.count - offset)
+            let chunk = ArchiveChunk(capacity: n)
+            chunk.mutableBytes.copyMemory(from: UnsafeRawBufferPointer(rebasing: data[offset..<offset + n]))
+            chunk.count = n
+            try feed.pushOnThread(chunk)
+            offset += n
+            turn += 1
+        }
+        feed.finish()
+        return feed
     }
 
     private func load(_ data: UnsafeRawBufferPointer) {
