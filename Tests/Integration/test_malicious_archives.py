@@ -191,7 +191,8 @@ def test_restore_refuses(qsnap_bin, base_repo, archives, restore_target, kind, t
 
 def test_fuzz_corpus_replays_without_a_crash(qsnap_bin, tmp_path):
     """The fuzz target's replay tool (QSnapFuzz, built beside qsnap) runs the seed corpus made from the real
-    fixtures and the generated archives through both inspection modes: every input is handled, none crashes."""
+    fixtures and the generated archives through all three inspection modes (file, path, feed): every input is
+    handled, none crashes."""
     tool = pathlib.Path(qsnap_bin).with_name("QSnapFuzz")
     if not tool.exists():
         pytest.skip(f"{tool} is not built (swift build --product QSnapFuzz)")
