@@ -16,7 +16,7 @@ public final class ArchiveFeed: Sendable {
         var head = 0
         var queued = 0
         var finished = false
-        var failure: QSnapError?
+        var failure: (any Error & Sendable)?
         var closed = false
         /// Tasks waiting for a change (room, a chunk, the end); each re-checks when resumed.
         var waiters: [CheckedContinuation<Void, Never>] = []
@@ -30,7 +30,7 @@ public final class ArchiveFeed: Sendable {
     public init(limit: Int = 16 << 20) { self.limit = limit }
 
     /// Producer task: queues `chunk` (which must not change afterwards), waiting while the feed is full.
-    /// - Throws: `failure("archive.feed-closed")` once the consumer has closed the feed; `CancellationError`.
+    /// - Throws: ``ArchiveError`` `archive.feed-closed` once the consumer has closed the feed; `CancellationError`.
     public func push(_ chunk: ArchiveChunk) async throws {
         _ = try await waitInTask { s -> Bool? in
             if s.closed { throw Self.closedError }
@@ -41,7 +41,7 @@ public final class ArchiveFeed: Sendable {
     }
 
     /// Producer thread (a pool job): queues `chunk`, blocking while the feed is full.
-    /// - Throws: `failure("archive.feed-closed")` once the consumer has closed the feed.
+    /// - Throws: ``ArchiveError`` `archive.feed-closed` once the consumer has closed the feed.
     public func pushOnThread(_ chunk: ArchiveChunk) throws {
         let waiters = try state.wait { s -> [CheckedContinuation<Void, Never>]? in
             if s.closed { throw Self.closedError }
@@ -53,7 +53,7 @@ public final class ArchiveFeed: Sendable {
     }
 
     /// Producer: the end of the stream, or (with an error) its failure, which the consumer's next pull throws.
-    public func finish(_ error: QSnapError? = nil) {
+    public func finish(_ error: (any Error & Sendable)? = nil) {
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
             if !s.finished {
                 s.finished = true
@@ -103,8 +103,8 @@ public final class ArchiveFeed: Sendable {
 
     // MARK: - State
 
-    private static var closedError: QSnapError {
-        QSnapError(.failure("archive.feed-closed"), "the archive reader stopped reading")
+    private static var closedError: ArchiveError {
+        ArchiveError(.feedClosed, "the archive reader stopped reading")
     }
 
     private static func append(_ chunk: ArchiveChunk, to s: inout State) {

@@ -38,7 +38,7 @@ public final class ArchiveReader {
     ///   - hashing: compute the SHA-256 of the raw input bytes (disables seeking).
     ///   - allowSeek: skip over unread entry data with `lseek` when the input is a seekable file.
     ///   - expansionLimit: how far compressed input may expand (see ``ExpansionLimit``).
-    /// - Throws: ``QSnapError`` when the file cannot be opened or the input is not a tar archive.
+    /// - Throws: ``ArchiveError`` when the file cannot be opened or the input is not a tar archive.
     public init(
         _ source: Source, label: String, hashing: Bool = false, allowSeek: Bool = true,
         expansionLimit: ExpansionLimit = .default
@@ -51,7 +51,7 @@ public final class ArchiveReader {
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else {
                 let reason = String(cString: strerror(errno))
-                throw QSnapError(.usage("archive.open"), "cannot open \(path): \(reason); check the path")
+                throw ArchiveError(.open, "cannot open \(path): \(reason); check the path")
             }
             input = RawInput(fd: fd, ownsFD: true, parent: nil, hashing: hashing, allowSeek: allowSeek)
         case .fileDescriptor(let fd):
@@ -74,8 +74,8 @@ public final class ArchiveReader {
             let message = currentError()
             // deinit frees the handle and closes the input (every stored property is set by now).
             throw input.pendingError
-                ?? QSnapError(
-                    .refused("archive.not-tar"),
+                ?? ArchiveError(
+                    .notTar,
                     "\(label) is not a readable tar archive (\(message)); Qdrant snapshots are plain tar, optionally gzip or zstd compressed"
                 )
         }
@@ -88,7 +88,7 @@ public final class ArchiveReader {
     }
 
     /// The next entry header, or `nil` at the end of the archive.
-    /// - Throws: ``QSnapError`` `.refused("archive.corrupt")` for truncated or corrupt archives.
+    /// - Throws: ``ArchiveError`` `.corrupt` for truncated or corrupt archives.
     public func nextEntry() throws -> ArchiveEntry? {
         guard !finished else { return nil }
         // libarchive would skip the rest of the current entry inside one call, unpacking without bound.
@@ -102,21 +102,21 @@ public final class ArchiveReader {
         }
         guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let e = entryPointer else {
             throw input.pendingError
-                ?? QSnapError(.refused("archive.corrupt"), "\(label): corrupt or truncated archive: \(currentError())")
+                ?? ArchiveError(.corrupt, "\(label): corrupt or truncated archive: \(currentError())")
         }
         inEntry = true
         return Self.describe(e)
     }
 
     /// Reads data of the current entry; returns 0 at its end.
-    /// - Throws: ``QSnapError`` `.refused("archive.corrupt")` when the data is truncated.
+    /// - Throws: ``ArchiveError`` `.corrupt` when the data is truncated.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         let n = withExtendedLifetime(input) { archive_read_data(handle, base, buffer.count) }
         if n < 0 {
             throw input.pendingError
-                ?? QSnapError(
-                    .refused("archive.corrupt"), "\(label): truncated or corrupt entry data: \(currentError())")
+                ?? ArchiveError(
+                    .corrupt, "\(label): truncated or corrupt entry data: \(currentError())")
         }
         if compressed { try checkExpansion() }
         return n
@@ -131,8 +131,8 @@ public final class ArchiveReader {
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])
             if out.count > limit {
-                throw QSnapError(
-                    .refused("archive.oversized"),
+                throw ArchiveError(
+                    .oversized,
                     "\(label): entry \(entryName) is larger than \(limit) bytes, which no Qdrant metadata file is")
             }
         }
@@ -148,7 +148,7 @@ public final class ArchiveReader {
         let status = withExtendedLifetime(input) { archive_read_data_skip(handle) }
         if status != ARCHIVE_OK && status != ARCHIVE_WARN {
             throw input.pendingError
-                ?? QSnapError(.refused("archive.corrupt"), "\(label): truncated archive: \(currentError())")
+                ?? ArchiveError(.corrupt, "\(label): truncated archive: \(currentError())")
         }
     }
 
@@ -203,8 +203,8 @@ public final class ArchiveReader {
             }
             if status != ARCHIVE_OK && status != ARCHIVE_WARN {
                 throw input.pendingError
-                    ?? QSnapError(
-                        .refused("archive.corrupt"), "\(label): truncated or corrupt entry data: \(currentError())")
+                    ?? ArchiveError(
+                        .corrupt, "\(label): truncated or corrupt entry data: \(currentError())")
             }
             try checkExpansion()
         }
@@ -215,8 +215,8 @@ public final class ArchiveReader {
         let unpacked = unpackedBytes
         let packed = archive_filter_bytes(handle, -1)
         guard expansionLimit.isExceeded(unpacked: unpacked, packed: packed) else { return }
-        throw QSnapError(
-            .refused("archive.expansion"),
+        throw ArchiveError(
+            .expansion,
             "\(label): the compressed archive unpacks to more than \(unpacked) bytes from \(packed) "
                 + "(over \(expansionLimit.ratio)× its size): a decompression bomb, not a Qdrant snapshot. Refusing it; nothing was written."
         )

@@ -46,8 +46,8 @@ public enum ArchiveWorkers {
                 }
                 if dropped != nil {
                     continuation.resume(
-                        throwing: QSnapError(
-                            .failure("thread.create"), "cannot start a thread for libarchive: the system refused"))
+                        throwing: ArchiveError(
+                            .threadCreate, "cannot start a thread for libarchive: the system refused"))
                 }
             }
         }

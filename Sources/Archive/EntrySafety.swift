@@ -20,24 +20,24 @@ struct EntrySafety {
     mutating func check(_ entry: ArchiveEntry, index: Int) throws {
         guard let path = entry.path else {
             let hex = Hex.encode(entry.rawPath.prefix(64))
-            throw refuse("archive.invalid-name", "entry #\(index) has a name that is not valid UTF-8 (hex \(hex))")
+            throw refuse(.invalidName, "entry #\(index) has a name that is not valid UTF-8 (hex \(hex))")
         }
         let shown = String(path.prefix(200))
         if path.utf8.count > Self.maxPathBytes {
             throw refuse(
-                "archive.overlong-name",
+                .overlongName,
                 "entry \(shown)… has a \(path.utf8.count)-byte name (limit \(Self.maxPathBytes))")
         }
         if path.hasPrefix("/") {
-            throw refuse("archive.absolute-path", "entry \(shown) has an absolute path")
+            throw refuse(.absolutePath, "entry \(shown) has an absolute path")
         }
         let components = path.split(separator: "/", omittingEmptySubsequences: true)
         if components.contains("..") {
-            throw refuse("archive.path-traversal", "entry \(shown) climbs out of the archive with '..'")
+            throw refuse(.pathTraversal, "entry \(shown) climbs out of the archive with '..'")
         }
         if let long = components.first(where: { $0.utf8.count > Self.maxComponentBytes }) {
             throw refuse(
-                "archive.overlong-name",
+                .overlongName,
                 "entry \(shown) has a \(long.utf8.count)-byte path component (limit \(Self.maxComponentBytes))")
         }
         switch entry.kind {
@@ -47,27 +47,27 @@ struct EntrySafety {
             let target = entry.linkTarget ?? ""
             let escapes = Self.linkEscapes(from: path, target: target, hard: entry.kind == .hardlink)
             throw refuse(
-                "archive.link",
+                .link,
                 "entry \(shown) is a \(entry.kind == .symlink ? "symbolic" : "hard") link to \(target.prefix(200))"
                     + (escapes ? " that escapes the archive root" : "")
                     + "; Qdrant snapshots contain no links and Qdrant refuses them")
         case .characterDevice, .blockDevice, .fifo, .socket, .unknown:
             throw refuse(
-                "archive.special-file",
+                .specialFile,
                 "entry \(shown) is a \(entry.kind.rawValue) entry; Qdrant snapshots hold only files and directories")
         }
         let key = entry.normalizedPath
         if !key.isEmpty {
             guard seen.insert(key).inserted else {
                 throw refuse(
-                    "archive.duplicate-entry",
+                    .duplicateEntry,
                     "entry \(shown) appears twice; a second copy would silently replace the first on restore")
             }
         }
     }
 
-    private func refuse(_ id: String, _ what: String) -> QSnapError {
-        QSnapError(.refused(id), "\(archiveLabel): unsafe archive: \(what). Refusing it; nothing was written.")
+    private func refuse(_ code: ArchiveError.Code, _ what: String) -> ArchiveError {
+        ArchiveError(code, "\(archiveLabel): unsafe archive: \(what). Refusing it; nothing was written.")
     }
 
     /// True when a link target resolves outside the archive root.

@@ -50,8 +50,8 @@ struct LevelScan {
         if checkEndMarker {
             endMarker = ended
             if !ended {
-                throw QSnapError(
-                    .refused("archive.truncated"),
+                throw ArchiveError(
+                    .truncated,
                     "\(reader.label): the archive ends without the tar end-of-archive marker; it was cut short. Refusing it."
                 )
             }
@@ -144,8 +144,8 @@ struct LevelScan {
             if !deep, format != nil { return format! }
         }
         if deep, !(try nested.finish()) {
-            throw QSnapError(
-                .refused("archive.truncated"),
+            throw ArchiveError(
+                .truncated,
                 "\(nested.label): the segment archive ends without the tar end-of-archive marker; it was cut short. Refusing it."
             )
         }
@@ -176,8 +176,8 @@ struct LevelScan {
     /// The level as a collection snapshot.
     func collectionReport(bytes: Int64) throws -> CollectionReport {
         guard let configBytes = rootFiles["config.json"] else {
-            throw QSnapError(
-                .refused("archive.not-qdrant"), "\(label): no config.json at the root: not a Qdrant collection snapshot"
+            throw ArchiveError(
+                .notQdrant, "\(label): no config.json at the root: not a Qdrant collection snapshot"
             )
         }
         let config = try parseJSON(configBytes, "config.json")
@@ -228,8 +228,8 @@ struct LevelScan {
         do {
             return try JSONValue.parse(bytes)
         } catch {
-            throw QSnapError(
-                .refused("archive.bad-metadata"), "\(label): \(name) is not valid JSON; the snapshot is damaged")
+            throw ArchiveError(
+                .badMetadata, "\(label): \(name) is not valid JSON; the snapshot is damaged")
         }
     }
 }

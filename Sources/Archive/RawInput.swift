@@ -24,7 +24,7 @@ final class RawInput {
     private(set) var seekedBytes: Int64 = 0
     private var tail = [UInt8](repeating: 0xff, count: 1024)
     private var tailFill = 0
-    var pendingError: QSnapError?
+    var pendingError: (any Error)?
     private var closed = false
     private var atEOF = false
 
@@ -82,7 +82,7 @@ final class RawInput {
             var r: Int
             repeat { r = Foundation.read(fd, buffer, Self.bufferSize) } while r < 0 && errno == EINTR
             if r < 0 {
-                throw QSnapError(.failure("archive.read"), "read failed: \(String(cString: strerror(errno)))")
+                throw ArchiveError(.read, "read failed: \(String(cString: strerror(errno)))")
             }
             n = r
         }
@@ -138,12 +138,9 @@ let rawReadCallback:
             let n = try input.pull()
             out?.pointee = input.window
             return n
-        } catch let error as QSnapError {
-            input.pendingError = error
-            if let archive { carchive_set_error_string(archive, -1, error.message) }
-            return -1
         } catch {
-            if let archive { carchive_set_error_string(archive, -1, "\(error)") }
+            input.pendingError = error
+            if let archive { carchive_set_error_string(archive, -1, (error as? ArchiveError)?.message ?? "\(error)") }
             return -1
         }
     }

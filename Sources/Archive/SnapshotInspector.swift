@@ -5,8 +5,8 @@ import QSnapCore
 public enum SnapshotInspector {
     /// Inspects the archive at `path`. A `<path>.checksum` sidecar (Qdrant's format: 64 hex digits) is verified when
     /// present and no checksum was given.
-    /// - Throws: ``QSnapError``: `.refused` for unsafe, truncated or non-Qdrant archives, `.verificationFailed` for a
-    ///   checksum mismatch, `.usage` when the file cannot be opened.
+    /// - Throws: ``ArchiveError``: a refusal (exit 3 once mapped) for unsafe, truncated or non-Qdrant archives,
+    ///   `.checksum` (exit 4) for a checksum mismatch, `.open` (exit 2) when the file cannot be opened.
     public static func inspect(path: String, options: InspectOptions = InspectOptions()) throws -> SnapshotReport {
         var options = options
         if options.expectedSHA256 == nil, let sidecar = try readSidecar(path + ".checksum") {
@@ -55,8 +55,8 @@ public enum SnapshotInspector {
         if let expected = options.expectedSHA256,
             !Hex.isSHA256(expected.trimmingCharacters(in: .whitespacesAndNewlines))
         {
-            throw QSnapError(
-                .usage("inspect.checksum"),
+            throw ArchiveError(
+                .inspectChecksum,
                 "--checksum must be 64 hexadecimal digits (a SHA-256), got \(expected.count) characters")
         }
         var scan = LevelScan(options: options, label: reader.label)
@@ -73,8 +73,8 @@ public enum SnapshotInspector {
             let actual = reader.sha256 ?? ""
             facts.checksumVerified = actual == expected
             guard actual == expected else {
-                throw QSnapError(
-                    .verificationFailed("archive.checksum"),
+                throw ArchiveError(
+                    .checksum,
                     "\(reader.label): SHA-256 is \(actual) but the \(facts.checksumSource ?? "given") checksum is \(expected); "
                         + "the archive is corrupt or is not the one the checksum belongs to")
             }
@@ -104,8 +104,8 @@ public enum SnapshotInspector {
                 name: parsedName.map(SnapshotReport.NameFacts.init), collections: [], shard: shard, aliases: nil,
                 totals: totals)
         }
-        throw QSnapError(
-            .refused("archive.not-qdrant"),
+        throw ArchiveError(
+            .notQdrant,
             "\(reader.label) is a tar archive but not a Qdrant snapshot: it has no config.json, shard directories or shard files"
         )
     }
@@ -120,8 +120,8 @@ public enum SnapshotInspector {
         totals: SnapshotReport.Totals
     ) throws -> SnapshotReport {
         guard let bytes = scan.rootFiles["config.json"] else {
-            throw QSnapError(
-                .refused("archive.not-qdrant"),
+            throw ArchiveError(
+                .notQdrant,
                 "\(facts.path): nested snapshots but no config.json: not a Qdrant full snapshot")
         }
         let config = try scan.parseJSON(bytes, "config.json")
@@ -135,8 +135,8 @@ public enum SnapshotInspector {
         }
         let present = Set(collections.compactMap(\.snapshotFile))
         if let missing = mapping.first(where: { !present.contains($0.value) }) {
-            throw QSnapError(
-                .refused("archive.incomplete"),
+            throw ArchiveError(
+                .incomplete,
                 "\(facts.path): config.json maps collection \(missing.key) to \(missing.value), which is not in the archive"
             )
         }
@@ -150,13 +150,13 @@ public enum SnapshotInspector {
     private static func readSidecar(_ path: String) throws -> String? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path), data.count < 1024 else {
-            throw QSnapError(.usage("inspect.sidecar"), "cannot read the checksum sidecar \(path)")
+            throw ArchiveError(.inspectSidecar, "cannot read the checksum sidecar \(path)")
         }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         let hex = String(text.prefix { !$0.isWhitespace })
         guard Hex.isSHA256(hex) else {
-            throw QSnapError(
-                .usage("inspect.sidecar"), "the checksum sidecar \(path) does not hold a SHA-256 (64 hex digits)")
+            throw ArchiveError(
+                .inspectSidecar, "the checksum sidecar \(path) does not hold a SHA-256 (64 hex digits)")
         }
         return hex.lowercased()
     }

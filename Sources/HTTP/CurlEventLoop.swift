@@ -1,5 +1,6 @@
 internal import CCurl
 import Foundation
+import QSnapCore
 import Synchronization
 
 /// The one thread that runs every libcurl transfer of the process, over one multi handle.

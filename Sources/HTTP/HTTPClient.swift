@@ -88,7 +88,7 @@ public final class HTTPClient: Sendable {
     ///   - onProgress: bytes sent and received so far.
     /// - Returns: the response (any status: HTTP errors are not thrown).
     /// - Throws: `CancellationError` when the task was cancelled, what a callback or the body source threw, the
-    ///   process's stop (`interrupted`, SIGTERM or SIGINT), or a ``QSnapCore/QSnapError`` `http.transport` whose
+    ///   process's stop (`interrupted`, SIGTERM or SIGINT), or an ``HTTPError`` `http.transport` whose
     ///   cause is an ``HTTPTransportError``.
     public func execute(
         _ request: HTTPRequest, body: HTTPRequestBody = .none,
@@ -212,8 +212,8 @@ public final class HTTPClient: Sendable {
         case .file(let path, let offset, let length):
             fileDescriptor = open(path, O_RDONLY | O_CLOEXEC)
             guard fileDescriptor >= 0 else {
-                throw QSnapError(
-                    .failure("http.body"),
+                throw HTTPError(
+                    .body,
                     "cannot open \(path) to send it: \(String(cString: strerror(errno)))")
             }
             return .file(fd: fileDescriptor, offset: offset, length: length)
@@ -336,14 +336,14 @@ public final class HTTPClient: Sendable {
         guard completion.code == 0 else {
             let cause = HTTPTransportError(
                 curlCode: Int(completion.code), curlMessage: redactor.redact(completion.message))
-            throw QSnapError(.failure("http.transport"), "\(label): \(cause.curlMessage)", cause: cause)
+            throw HTTPError(.transport, "\(label): \(cause.curlMessage)", cause: cause)
         }
     }
 
     /// A body source's failure as `http.body`; anything else unchanged.
     static func mapped(_ error: any Error, label: String) -> any Error {
         if let bodyError = error as? HTTPBodyError {
-            return QSnapError(.failure("http.body"), "\(label): \(bodyError.message)")
+            return HTTPError(.body, "\(label): \(bodyError.message)")
         }
         return error
     }

@@ -2,7 +2,7 @@ import QSnapCore
 
 /// A transfer that failed below HTTP: connection refused or reset, timeout, truncated body, TLS.
 ///
-/// Thrown as the `cause` of a ``QSnapCore/QSnapError`` with code `http.transport`.
+/// Thrown as the `cause` of an ``HTTPError`` with code `http.transport`.
 public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
     /// The libcurl result code (`CURLcode`).
     public var curlCode: Int
@@ -38,9 +38,10 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
     public var description: String { "curl \(curlCode): \(curlMessage)" }
 }
 
-extension QSnapError {
+extension HTTPError {
+    /// The libcurl failure behind an `http.transport` error.
+    public var transport: HTTPTransportError? { cause as? HTTPTransportError }
+
     /// Whether this error wraps a retriable ``HTTPTransportError``.
-    public var isRetriableTransportFailure: Bool {
-        (cause as? HTTPTransportError)?.isRetriable ?? false
-    }
+    public var isRetriableTransportFailure: Bool { transport?.isRetriable ?? false }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import QSnapCore
 import Synchronization
 
 /// Wakes whoever drives one side of a transfer (the body consumer or the body producer) after the event loop changed

@@ -34,9 +34,10 @@ public enum AdviceFactCollector {
         let shown = AdviseURL.withoutCredentials(url)
         do {
             return try await read(url, shown: shown, collection: collection, connection: connection, logger: logger)
-        } catch let error as QSnapError {
+        } catch {
+            guard let error = QSnapError(mapping: error) else { throw error }
             throw QSnapError(
-                .failure("advice.live"), "cannot read facts from \(shown): \(error.message)", cause: error.cause)
+                .adviceLive, "cannot read facts from \(shown): \(error.message)", cause: error.cause)
         }
     }
 
@@ -54,7 +55,7 @@ public enum AdviceFactCollector {
                 return try await read()
             } catch {
                 logger.notice(
-                    "advise: cannot read \(what) of \(shown) (\((error as? QSnapError)?.message ?? "\(error)")); the facts it gives stay unknown"
+                    "advise: cannot read \(what) of \(shown) (\(QSnapError(mapping: error)?.message ?? "\(error)")); the facts it gives stay unknown"
                 )
                 return nil
             }

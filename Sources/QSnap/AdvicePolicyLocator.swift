@@ -19,7 +19,7 @@ public enum AdvicePolicyLocator {
     }
 
     /// Finds and loads the rule files.
-    /// - Throws: `QSnapError` `.usage("advice.policy")` for a missing named directory, an empty one or an
+    /// - Throws: `QSnapError` `.advicePolicy` for a missing named directory, an empty one or an
     ///   invalid file (with its line).
     public static func load(
         flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -33,7 +33,7 @@ public enum AdvicePolicyLocator {
             guard let adviceDir = adviceDirectory(candidate.directory), !(try yamlFiles(adviceDir)).isEmpty else {
                 if candidate.required {
                     throw QSnapError(
-                        .usage("advice.policy"),
+                        .advicePolicy,
                         "\(candidate.origin) names \(candidate.directory), which holds no advice rule files (expected DIR/advice/*.yaml or DIR/*.yaml)"
                     )
                 }
@@ -68,17 +68,17 @@ public enum AdvicePolicyLocator {
                 .sorted()
                 .map { (dir as NSString).appendingPathComponent($0) }
         } catch {
-            throw QSnapError(.usage("advice.policy"), "cannot list \(dir): \(error.localizedDescription)")
+            throw QSnapError(.advicePolicy, "cannot list \(dir): \(error.localizedDescription)")
         }
     }
 
     static func parse(_ dir: String) throws -> [AdvicePolicy] {
         let files = try yamlFiles(dir).map { path -> (name: String, text: String) in
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw QSnapError(.usage("advice.policy"), "\(path): cannot read the file")
+                throw QSnapError(.advicePolicy, "\(path): cannot read the file")
             }
             guard let text = String(data: data, encoding: .utf8) else {
-                throw QSnapError(.usage("advice.policy"), "\(path):1: the file is not UTF-8 text")
+                throw QSnapError(.advicePolicy, "\(path):1: the file is not UTF-8 text")
             }
             return (path, text)
         }

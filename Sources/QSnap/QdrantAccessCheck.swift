@@ -42,7 +42,7 @@ public struct QdrantAccessCheck: Sendable {
                         ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double($0)))
                     } ?? "?"
                 throw QSnapError(
-                    .refused("qdrant.jwt-expired"),
+                    .qdrantJwtExpired,
                     "the \(role) JWT (\(credential.origin)) expired at \(when): issue a new token and pass it again")
             }
             return claims.access
@@ -58,14 +58,14 @@ public struct QdrantAccessCheck: Sendable {
         case .manage(let operation):
             guard level.canManage else {
                 throw QSnapError(
-                    .refused("qdrant.access"),
+                    .qdrantAccess,
                     "the \(role) key\(origin) is \(level): \(operation) needs a read-write key with manage access "
                         + "(an api_key, or a JWT with access \"m\"); nothing was changed")
             }
         case .writeCollections(let collections, let operation):
             if let denied = collections.first(where: { !level.canWrite($0) }) {
                 throw QSnapError(
-                    .refused("qdrant.access"),
+                    .qdrantAccess,
                     "the \(role) key\(origin) is \(level): \(operation) needs write access to collection \(denied) "
                         + "(a read-write key, or a JWT with access rw on it); nothing was changed")
             }
@@ -80,7 +80,7 @@ public struct QdrantAccessCheck: Sendable {
         do {
             try await client.deleteCollection(probe)
             return true
-        } catch let error as QSnapError {
+        } catch let error as QdrantError {
             if let failure = error.qdrantFailure, let status = failure.status {
                 if status == 403 { return false }
                 if status == 404 || status == 400 { return true }

@@ -17,34 +17,34 @@ public struct AdviceFacts: Sendable, Equatable {
     public subscript(name: String) -> AdviceValue? { values[name] }
 
     /// Sets an input fact.
-    /// - Throws: `QSnapError` `.usage("advice.fact")` for an unknown or derived fact or a value of the wrong type.
+    /// - Throws: `QSnapError` `.adviceFact` for an unknown or derived fact or a value of the wrong type.
     public mutating func set(_ name: String, _ value: AdviceValue, origin: String = "flag") throws {
         guard let def = AdviceFactCatalog.definition(name) else {
             throw QSnapError(
-                .usage("advice.fact"),
+                .adviceFact,
                 "unknown fact '\(name)'; known facts: "
                     + AdviceFactCatalog.inputs.map(\.name).joined(separator: ", "))
         }
         guard !def.derived else {
             throw QSnapError(
-                .usage("advice.fact"), "fact '\(name)' is computed (\(def.summary)); set its inputs instead")
+                .adviceFact, "fact '\(name)' is computed (\(def.summary)); set its inputs instead")
         }
         guard def.type.accepts(value) else {
-            throw QSnapError(.usage("advice.fact"), "fact '\(name)' must be \(def.type), not '\(value)'")
+            throw QSnapError(.adviceFact, "fact '\(name)' must be \(def.type), not '\(value)'")
         }
         values[name] = value
         origins[name] = origin
     }
 
     /// Sets an input fact from its text form (`100GiB`, `1.18`, `true`, `pinecone`).
-    /// - Throws: `QSnapError` `.usage("advice.fact")` when the name is unknown or the text does not parse.
+    /// - Throws: `QSnapError` `.adviceFact` when the name is unknown or the text does not parse.
     public mutating func set(_ name: String, parsing text: String, origin: String = "flag") throws {
         guard let def = AdviceFactCatalog.definition(name) else {
             try set(name, .text(text), origin: origin)  // reports the unknown name
             return
         }
         guard let value = def.type.parse(text) else {
-            throw QSnapError(.usage("advice.fact"), "fact '\(name)' must be \(def.type), not '\(text)'")
+            throw QSnapError(.adviceFact, "fact '\(name)' must be \(def.type), not '\(text)'")
         }
         try set(name, value, origin: origin)
     }

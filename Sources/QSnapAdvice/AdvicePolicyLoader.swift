@@ -9,7 +9,7 @@ public enum AdvicePolicyLoader {
     /// - Parameters:
     ///   - text: the YAML text.
     ///   - file: the name used in error messages and in the report (a path or `embedded:<name>`).
-    /// - Throws: `QSnapError` `.usage("advice.policy")` whose message starts with `FILE:LINE:`.
+    /// - Throws: `QSnapError` `.advicePolicy` whose message starts with `FILE:LINE:`.
     public static func parse(_ text: String, file: String) throws -> AdvicePolicy {
         let root: Node
         do {
@@ -46,7 +46,7 @@ public enum AdvicePolicyLoader {
     }
 
     static func refusal(_ file: String, _ line: Int, _ reason: String) -> QSnapError {
-        QSnapError(.usage("advice.policy"), "\(file):\(line): \(reason)")
+        QSnapError(.advicePolicy, "\(file):\(line): \(reason)")
     }
 
     static func syntaxRefusal(_ error: YamlError, file: String) -> QSnapError {

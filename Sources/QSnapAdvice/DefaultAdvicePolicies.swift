@@ -12,11 +12,11 @@ public enum DefaultAdvicePolicies {
     public static var directory: URL? { Bundle.module.url(forResource: "advice", withExtension: nil) }
 
     /// `(file name, YAML text)` pairs of the default rule files, in name order (their evaluation order).
-    /// - Throws: `QSnapError` `.failure("advice.defaults")` when the resource bundle or a file in it cannot be read.
+    /// - Throws: `QSnapError` `.adviceDefaults` when the resource bundle or a file in it cannot be read.
     public static func files() throws -> [(name: String, text: String)] {
         guard let directory else {
             throw QSnapError(
-                .failure("advice.defaults"),
+                .adviceDefaults,
                 "the default advice rules are missing from \(Bundle.module.bundlePath); reinstall qsnap or pass --policies DIR"
             )
         }
@@ -27,12 +27,12 @@ public enum DefaultAdvicePolicies {
                 .sorted()
         } catch {
             throw QSnapError(
-                .failure("advice.defaults"),
+                .adviceDefaults,
                 "cannot list the default advice rules in \(directory.path): \(error.localizedDescription)")
         }
         guard !names.isEmpty else {
             throw QSnapError(
-                .failure("advice.defaults"),
+                .adviceDefaults,
                 "\(directory.path) holds no default advice rules; reinstall qsnap or pass --policies DIR")
         }
         return try names.map { name in
@@ -40,7 +40,7 @@ public enum DefaultAdvicePolicies {
                 return (name, try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8))
             } catch {
                 throw QSnapError(
-                    .failure("advice.defaults"),
+                    .adviceDefaults,
                     "cannot read the default advice rule file \(directory.path)/\(name): \(error.localizedDescription)")
             }
         }

@@ -40,6 +40,6 @@ public enum ProcessStop {
     public static var stoppedError: QSnapError? {
         guard let s = signal else { return nil }
         let name = s == 15 ? "SIGTERM" : s == 2 ? "SIGINT" : "signal \(s)"
-        return QSnapError(.failure("interrupted"), "stopped by \(name)")
+        return QSnapError(.interrupted, "stopped by \(name)")
     }
 }

@@ -13,8 +13,8 @@ public enum RepositoryLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses a location.
     ///
-    /// - Throws: `QSnapError` `.usage("repo.url")` for an `s3://` location without a bucket or with credentials, or
-    ///   for a scheme other than `s3://` and `file://`; `.usage("repo.path")` for an empty path.
+    /// - Throws: `QSnapError` `.repoUrl` for an `s3://` location without a bucket or with credentials, or
+    ///   for a scheme other than `s3://` and `file://`; `.repoPath` for an empty path.
     public init(parsing text: String) throws {
         if text == "-" {
             self = .standardStream
@@ -22,11 +22,11 @@ public enum RepositoryLocation: Sendable, Hashable, CustomStringConvertible {
             let rest = text.dropFirst("s3://".count)
             let bucket = rest.prefix { $0 != "/" }
             guard !bucket.isEmpty else {
-                throw QSnapError(.usage("repo.url"), "'\(text)' has no bucket; write s3://BUCKET/PREFIX")
+                throw QSnapError(.repoUrl, "'\(text)' has no bucket; write s3://BUCKET/PREFIX")
             }
             guard !bucket.contains("@") else {
                 throw QSnapError(
-                    .usage("repo.url"),
+                    .repoUrl,
                     "an s3:// location must not carry credentials (user:password@); credentials come from the "
                         + "environment or the AWS profile")
             }
@@ -37,7 +37,7 @@ public enum RepositoryLocation: Sendable, Hashable, CustomStringConvertible {
         } else if text.contains("://") {
             let scheme = text.prefix { $0 != ":" }
             throw QSnapError(
-                .usage("repo.url"),
+                .repoUrl,
                 "unsupported repository scheme '\(scheme)://'; use s3://BUCKET/PREFIX or a directory")
         } else {
             self = .local(try Self.path(text))
@@ -46,7 +46,7 @@ public enum RepositoryLocation: Sendable, Hashable, CustomStringConvertible {
 
     private static func path(_ text: String) throws -> String {
         guard !text.isEmpty else {
-            throw QSnapError(.usage("repo.path"), "the repository path is empty; give a directory such as ./backups")
+            throw QSnapError(.repoPath, "the repository path is empty; give a directory such as ./backups")
         }
         return text
     }

@@ -110,7 +110,7 @@ public struct SnapshotName: Hashable, Sendable, CustomStringConvertible {
         guard isBareFileName(name) else {
             let shown = name.isEmpty ? "an empty name" : "\"\(name.prefix(200))\""
             throw QSnapError(
-                .refused("qdrant.snapshot-name"),
+                .qdrantSnapshotName,
                 "Refusing snapshot name \(shown): a snapshot name must be a bare file name (no '/' or '\\', "
                     + "not '.', '..' or empty). Use a name exactly as listed by the server.")
         }

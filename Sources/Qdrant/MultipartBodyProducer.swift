@@ -52,8 +52,8 @@ final class MultipartBodyProducer: Sendable {
                 guard let chunk = try await source() else {
                     let sent = state.withLock { $0.bodyBytes }
                     if let declaredLength, sent != declaredLength {
-                        throw QSnapError(
-                            .failure("qdrant.upload-length"),
+                        throw QdrantError(
+                            .uploadLength,
                             "the snapshot body ended after \(sent) bytes; \(declaredLength) were announced")
                     }
                     state.withLock { $0.phase = .done }
@@ -65,8 +65,8 @@ final class MultipartBodyProducer: Sendable {
                     return s.bodyBytes
                 }
                 if let declaredLength, sent > declaredLength {
-                    throw QSnapError(
-                        .failure("qdrant.upload-length"),
+                    throw QdrantError(
+                        .uploadLength,
                         "the snapshot body is longer than the \(declaredLength) bytes announced")
                 }
                 return chunk

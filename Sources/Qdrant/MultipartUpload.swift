@@ -35,8 +35,8 @@ public struct MultipartUpload: Sendable, Hashable {
         guard SnapshotName.isBareFileName(fileName),
             !fileName.unicodeScalars.contains(where: { $0 == "\"" || $0.value < 0x20 || $0.value == 0x7f })
         else {
-            throw QSnapError(
-                .usage("qdrant.upload-name"),
+            throw QdrantError(
+                .uploadName,
                 "Cannot upload a snapshot as \"\(fileName.prefix(200))\": the upload name must be a bare file name "
                     + "without quotes or control characters, e.g. my-collection.snapshot.")
         }

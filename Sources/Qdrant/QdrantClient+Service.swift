@@ -35,7 +35,7 @@ extension QdrantClient {
     public func quotas() async throws -> QuotaInfo? {
         do {
             return try await result(QuotaInfo.self, Call(method: "GET", segments: ["quotas"], idempotent: true))
-        } catch let error as QSnapError where error.qdrantFailure?.status == 404 {
+        } catch let error as QdrantError where error.qdrantFailure?.status == 404 {
             return nil
         }
     }

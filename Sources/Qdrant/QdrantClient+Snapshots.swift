@@ -16,8 +16,8 @@ extension QdrantClient {
         case .ok(let description?): return description
         case .ok(nil):
             if !wait { return nil }
-            throw QSnapError(
-                .failure("qdrant.bad-response"),
+            throw QdrantError(
+                .badResponse,
                 "Qdrant \(call.method) \(call.path) answered without a snapshot description. Check that the URL "
                     + "points at a Qdrant server.")
         }
@@ -160,8 +160,8 @@ extension QdrantClient {
             }
             previous = candidate
             guard Date() < deadline else {
-                throw QSnapError(
-                    .failure("qdrant.snapshot-timeout"),
+                throw QdrantError(
+                    .snapshotTimeout,
                     "The snapshot of \(scope) \(name.map { "\"\($0)\" " } ?? "")was not complete after \(Int(timeout)) s. "
                         + "It may still be running on the server (GET /telemetry?details_level=2 shows "
                         + "running_snapshots); wait longer or look again later.")
@@ -170,8 +170,8 @@ extension QdrantClient {
         }
     }
 
-    private func vanished(_ scope: SnapshotScope, _ what: String) -> QSnapError {
-        QSnapError(.failure("qdrant.snapshot-vanished"), "Waiting for the snapshot of \(scope) stopped: \(what).")
+    private func vanished(_ scope: SnapshotScope, _ what: String) -> QdrantError {
+        QdrantError(.snapshotVanished, "Waiting for the snapshot of \(scope) stopped: \(what).")
     }
 
     /// Snapshot creations running for the scope's collection per telemetry; `nil` when unknown.
@@ -191,8 +191,8 @@ extension QdrantClient {
 
     static func requireRecoverable(_ scope: SnapshotScope) throws {
         if case .full = scope {
-            throw QSnapError(
-                .refused("qdrant.full-recover"),
+            throw QdrantError(
+                .fullRecover,
                 "Qdrant has no REST endpoint that recovers a full-storage snapshot. Restore it when starting the "
                     + "server (--storage-snapshot), or recover the collection snapshots it contains one by one.")
         }
@@ -200,8 +200,8 @@ extension QdrantClient {
 
     static func validateChecksum(_ checksum: String?) throws {
         if let checksum, !Hex.isSHA256(checksum) {
-            throw QSnapError(
-                .usage("qdrant.checksum"),
+            throw QdrantError(
+                .checksum,
                 "The checksum \"\(checksum.prefix(80))\" is not a SHA-256: give exactly 64 hexadecimal digits.")
         }
     }

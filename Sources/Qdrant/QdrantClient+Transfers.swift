@@ -198,8 +198,8 @@ extension QdrantClient {
                 throw failure.error
             }
             if let expected = contentLength, expected != delivered {
-                throw QSnapError(
-                    .verificationFailed("qdrant.download-length"),
+                throw QdrantError(
+                    .downloadLength,
                     "Qdrant \(call.method) \(call.path) announced \(expected) bytes but delivered \(delivered). "
                         + "The download is incomplete; retry it.")
             }
@@ -217,8 +217,8 @@ extension QdrantClient {
             let encoding = headers.first(where: { $0.name.lowercased() == "content-encoding" })?.value
                 .trimmingCharacters(in: .whitespaces).lowercased(), !encoding.isEmpty, encoding != "identity"
         else { return }
-        throw QSnapError(
-            .failure("qdrant.download-encoding"),
+        throw QdrantError(
+            .downloadEncoding,
             "Qdrant \(call.method) \(call.path) answered with Content-Encoding \"\(encoding)\" although qsnap asked "
                 + "for the raw bytes (Accept-Encoding: identity). A proxy in between may be compressing responses; "
                 + "disable that for snapshot downloads.")

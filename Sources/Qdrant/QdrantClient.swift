@@ -7,7 +7,7 @@ import QSnapCore
 /// and snapshots.
 ///
 /// Every method blocks its calling thread on network I/O: call it from a dedicated thread (`Blocking.run`), never
-/// from the Swift cooperative pool. Failures are `QSnapError`s whose `cause` is a ``QdrantFailure`` (status,
+/// from the Swift cooperative pool. Failures are ``QdrantError``s whose `cause` is a ``QdrantFailure`` (status,
 /// method, path, server message); the API key never appears in them.
 ///
 /// Idempotent reads (GETs and the read-only point queries) are retried with ``retryPolicy`` after a 5xx, 408 or
@@ -25,7 +25,7 @@ public final class QdrantClient: Sendable {
     /// How idempotent reads are retried.
     public let retryPolicy: RetryPolicy
 
-    let endpoint: Result<QdrantEndpoint, QSnapError>
+    let endpoint: Result<QdrantEndpoint, QdrantError>
     /// The credential sent with every request (never logged).
     public let credential: QdrantCredential?
     let http: HTTPClient
@@ -47,7 +47,7 @@ public final class QdrantClient: Sendable {
         timeout: Double = 300, retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4),
         logger: Logger = Logger(label: "qsnap.qdrant")
     ) {
-        let endpoint = Result { try QdrantEndpoint(baseURL: baseURL) }.mapError { $0 as! QSnapError }
+        let endpoint = Result { try QdrantEndpoint(baseURL: baseURL) }.mapError { $0 as! QdrantError }
         self.endpoint = endpoint
         self.baseURL = (try? endpoint.get().base) ?? baseURL
         self.credential = credential
@@ -194,7 +194,7 @@ public final class QdrantClient: Sendable {
     /// The failure for an error thrown by the transport (no response).
     func transportFailure(_ error: any Error, call: Call) -> QdrantFailure {
         let text: String
-        if let q = error as? QSnapError {
+        if let q = error as? HTTPError {
             text = (q.cause as? HTTPTransportError)?.curlMessage ?? q.message
             if let transport = q.cause as? HTTPTransportError, transport.isTLSFailure {
                 let host = (try? endpoint.get().displayBase) ?? "the server"
@@ -213,7 +213,7 @@ public final class QdrantClient: Sendable {
         var hint = ""
         // A server that requires a client certificate rejects it after the TLS 1.3 handshake: depending on timing the
         // client reads the alert (a TLS failure above) or finds the connection closed under its request (55/56).
-        if let transport = (error as? QSnapError)?.cause as? HTTPTransportError, [55, 56].contains(transport.curlCode),
+        if let transport = (error as? HTTPError)?.transport, [55, 56].contains(transport.curlCode),
             baseURL.lowercased().hasPrefix("https://"), !http.presentsClientCertificate
         {
             hint =

@@ -18,16 +18,16 @@ struct QdrantEndpoint: Sendable, Hashable {
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://"),
             let schemeEnd = text.range(of: "://")
         else {
-            throw QSnapError(
-                .usage("qdrant.url"),
+            throw QdrantError(
+                .url,
                 "The Qdrant URL \"\(QdrantEndpoint.stripUserInfo(text))\" is not an http:// or https:// URL. "
                     + "Give it as, for example, http://localhost:6333.")
         }
         let rest = text[schemeEnd.upperBound...]
         let host = rest.prefix { $0 != "/" }
         guard !host.isEmpty, !text.contains("?"), !text.contains("#"), !text.contains(" ") else {
-            throw QSnapError(
-                .usage("qdrant.url"),
+            throw QdrantError(
+                .url,
                 "The Qdrant URL \"\(QdrantEndpoint.stripUserInfo(text))\" needs a host and no query, fragment or "
                     + "spaces, for example http://localhost:6333.")
         }

@@ -5,7 +5,7 @@ import QSnapCore
 ///
 /// * 200 → the `result` (which may be `null` or, for a few handlers, absent);
 /// * 202 → accepted: the operation continues in the background, there is no `result`;
-/// * anything else → a `QSnapError` built from `{"status":{"error":…}}`, `{"status":"already_in_progress"}` or a
+/// * anything else → a ``QdrantError`` built from `{"status":{"error":…}}`, `{"status":"already_in_progress"}` or a
 ///   plain-text body (download endpoints, 401/403).
 enum QdrantEnvelope {
     /// Longest server message kept in an error.
@@ -23,7 +23,7 @@ enum QdrantEnvelope {
         var result: T?
     }
 
-    /// Decodes a response to `method path`, throwing the mapped `QSnapError` for errors.
+    /// Decodes a response to `method path`, throwing a ``QdrantError`` for errors.
     static func decode<T: Decodable>(
         _ type: T.Type, status: Int, headers: [(String, String)] = [], body: [UInt8], method: String, path: String,
         redactor: Redactor
@@ -52,8 +52,8 @@ enum QdrantEnvelope {
         {
         case .ok(let value?): return value
         case .ok(nil), .accepted:
-            throw QSnapError(
-                .failure("qdrant.bad-response"),
+            throw QdrantError(
+                .badResponse,
                 "Qdrant \(method) \(path) answered HTTP \(status) without a result; qsnap expected one. "
                     + "Check that the URL points at a Qdrant server.")
         }
@@ -94,11 +94,11 @@ enum QdrantEnvelope {
     }
 
     static func badResponse(method: String, path: String, body: [UInt8], error: any Error, redactor: Redactor)
-        -> QSnapError
+        -> QdrantError
     {
         let excerpt = serverMessage(Array(body.prefix(300)), redactor: redactor)
-        return QSnapError(
-            .failure("qdrant.bad-response"),
+        return QdrantError(
+            .badResponse,
             "Qdrant \(method) \(path) returned a response qsnap cannot read (\(describe(error))); body starts: "
                 + "\(excerpt.isEmpty ? "(empty)" : excerpt). Check that the URL points at a Qdrant 1.17 or newer server."
         )

@@ -76,27 +76,27 @@ public struct AWSCredentialChain: Sendable {
     /// Decides the source.
     /// - Parameters:
     ///   - explicitProfile: `--profile`: only that profile is considered.
-    /// - Throws: a usage ``QSnapCore/QSnapError`` naming the inconsistent or missing setting and what to do.
+    /// - Throws: an ``S3Error`` (`s3.credentials` or `s3.profile`, usage errors once mapped) naming the inconsistent or missing setting and what to do.
     public func plan(explicitProfile: String? = nil) throws -> AWSCredentialSource {
         if let name = explicitProfile {
             guard let section = profile(name) else { throw missingProfile(name, flag: "--profile") }
             if let source = try profileSource(name, section, visited: []) { return source }
-            throw QSnapError(
-                .usage("s3.credentials"),
+            throw S3Error(
+                .credentials,
                 "the AWS profile '\(name)' has no credentials: add aws_access_key_id and aws_secret_access_key, "
                     + "role_arn with source_profile, or credential_process to it in \(credentialsPath) or \(configPath)"
             )
         }
         if let ak = env("AWS_ACCESS_KEY_ID") {
             guard let sk = env("AWS_SECRET_ACCESS_KEY") else {
-                throw QSnapError(
-                    .usage("s3.credentials"), "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not; set both")
+                throw S3Error(
+                    .credentials, "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not; set both")
             }
             return .environment(
                 SigV4Credentials(accessKeyID: ak, secretAccessKey: sk, sessionToken: env("AWS_SESSION_TOKEN")))
         } else if env("AWS_SECRET_ACCESS_KEY") != nil {
-            throw QSnapError(
-                .usage("s3.credentials"), "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not; set both")
+            throw S3Error(
+                .credentials, "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not; set both")
         }
         if let webIdentity = try environmentWebIdentity() { return webIdentity }
         let profileName = env("AWS_PROFILE") ?? "default"
@@ -107,17 +107,17 @@ public struct AWSCredentialChain: Sendable {
         }
         if let container = try containerSource() { return container }
         if let imds = instanceMetadataSource() { return imds }
-        throw QSnapError(
-            .usage("s3.credentials"),
+        throw S3Error(
+            .credentials,
             "no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_WEB_IDENTITY_TOKEN_FILE and "
                 + "AWS_ROLE_ARN, or add aws_access_key_id and aws_secret_access_key (or role_arn, credential_process) "
                 + "to profile '\(profileName)' in \(credentialsPath); container credentials are not configured and "
                 + "instance metadata is disabled (AWS_EC2_METADATA_DISABLED)")
     }
 
-    private func missingProfile(_ name: String, flag: String) -> QSnapError {
-        QSnapError(
-            .usage("s3.profile"),
+    private func missingProfile(_ name: String, flag: String) -> S3Error {
+        S3Error(
+            .profile,
             "the AWS profile '\(name)' is not in \(credentialsPath) or \(configPath); check \(flag)")
     }
 
@@ -127,8 +127,8 @@ public struct AWSCredentialChain: Sendable {
         switch (tokenFile, role) {
         case (nil, nil): return nil
         case (.some, nil):
-            throw QSnapError(
-                .usage("s3.credentials"),
+            throw S3Error(
+                .credentials,
                 "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not; set the role to assume (on EKS the "
                     + "service account's eks.amazonaws.com/role-arn annotation sets both)")
         case (nil, .some):
@@ -152,8 +152,8 @@ public struct AWSCredentialChain: Sendable {
                     || "_+=,.@-".unicodeScalars.contains(c)
             }
         guard allowed else {
-            throw QSnapError(
-                .usage("s3.credentials"),
+            throw S3Error(
+                .credentials,
                 "\(setting) '\(name)' is not a valid role session name (2–64 characters: letters, digits, _+=,.@-)")
         }
         return name
@@ -162,8 +162,8 @@ public struct AWSCredentialChain: Sendable {
     /// The source a profile configures, `nil` when it configures none (only a region, say).
     func profileSource(_ name: String, _ section: [String: String], visited: [String]) throws -> AWSCredentialSource? {
         if visited.contains(name) {
-            throw QSnapError(
-                .usage("s3.credentials"),
+            throw S3Error(
+                .credentials,
                 "the AWS profiles form a source_profile loop (\((visited + [name]).joined(separator: " → "))); fix "
                     + "source_profile in \(configPath)")
         }
@@ -178,16 +178,16 @@ public struct AWSCredentialChain: Sendable {
         if section["sso_session"] != nil || section["sso_start_url"] != nil || section["sso_account_id"] != nil,
             keys == nil
         {
-            throw QSnapError(
-                .usage("s3.credentials"),
+            throw S3Error(
+                .credentials,
                 "the AWS profile '\(name)' uses IAM Identity Center (SSO), which qsnap does not sign in to; run "
                     + "`aws configure export-credentials --profile \(name) --format env` and pass the result as "
                     + "environment variables, or use a profile with keys, role_arn or credential_process")
         }
         if let keys { return .profile(name: name, credentials: keys) }
         if section["aws_access_key_id"] != nil || section["aws_secret_access_key"] != nil {
-            throw QSnapError(
-                .usage("s3.credentials"),
+            throw S3Error(
+                .credentials,
                 "the AWS profile '\(name)' has only one of aws_access_key_id and aws_secret_access_key; set both")
         }
         if let command = section["credential_process"] { return .process(profile: name, command: command) }
@@ -202,8 +202,8 @@ public struct AWSCredentialChain: Sendable {
         let sourceProfile = section["source_profile"]
         let credentialSource = section["credential_source"]
         if sourceProfile != nil && credentialSource != nil {
-            throw QSnapError(
-                .usage("s3.credentials"),
+            throw S3Error(
+                .credentials,
                 "the AWS profile '\(name)' sets both source_profile and credential_source; keep one")
         }
         if sourceProfile == nil, credentialSource == nil, let tokenFile = section["web_identity_token_file"] {
@@ -218,14 +218,14 @@ public struct AWSCredentialChain: Sendable {
                 base = .profile(name: name, credentials: keys)
             } else {
                 guard let sourceSection = profile(source) else {
-                    throw QSnapError(
-                        .usage("s3.profile"),
+                    throw S3Error(
+                        .profile,
                         "the AWS profile '\(name)' names source_profile '\(source)', which is not in "
                             + "\(credentialsPath) or \(configPath)")
                 }
                 guard let found = try profileSource(source, sourceSection, visited: visited + [name]) else {
-                    throw QSnapError(
-                        .usage("s3.credentials"),
+                    throw S3Error(
+                        .credentials,
                         "source_profile '\(source)' of AWS profile '\(name)' has no credentials; add "
                             + "aws_access_key_id and aws_secret_access_key to it in \(credentialsPath)")
                 }
@@ -235,8 +235,8 @@ public struct AWSCredentialChain: Sendable {
             switch credentialSource {
             case "Environment":
                 guard let ak = env("AWS_ACCESS_KEY_ID"), let sk = env("AWS_SECRET_ACCESS_KEY") else {
-                    throw QSnapError(
-                        .usage("s3.credentials"),
+                    throw S3Error(
+                        .credentials,
                         "the AWS profile '\(name)' has credential_source = Environment but AWS_ACCESS_KEY_ID and "
                             + "AWS_SECRET_ACCESS_KEY are not both set")
                 }
@@ -244,44 +244,44 @@ public struct AWSCredentialChain: Sendable {
                     SigV4Credentials(accessKeyID: ak, secretAccessKey: sk, sessionToken: env("AWS_SESSION_TOKEN")))
             case "EcsContainer":
                 guard let container = try containerSource() else {
-                    throw QSnapError(
-                        .usage("s3.credentials"),
+                    throw S3Error(
+                        .credentials,
                         "the AWS profile '\(name)' has credential_source = EcsContainer but neither "
                             + "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set")
                 }
                 base = container
             case "Ec2InstanceMetadata":
                 guard let imds = instanceMetadataSource() else {
-                    throw QSnapError(
-                        .usage("s3.credentials"),
+                    throw S3Error(
+                        .credentials,
                         "the AWS profile '\(name)' has credential_source = Ec2InstanceMetadata but "
                             + "AWS_EC2_METADATA_DISABLED is true")
                 }
                 base = imds
             default:
-                throw QSnapError(
-                    .usage("s3.credentials"),
+                throw S3Error(
+                    .credentials,
                     "credential_source '\(credentialSource)' of AWS profile '\(name)' is not one of Environment, "
                         + "EcsContainer, Ec2InstanceMetadata")
             }
         } else {
-            throw QSnapError(
-                .usage("s3.credentials"),
+            throw S3Error(
+                .credentials,
                 "the AWS profile '\(name)' has role_arn but no source_profile, credential_source or "
                     + "web_identity_token_file to assume it with; add one in \(configPath)")
         }
         var duration: Int?
         if let text = section["duration_seconds"] {
             guard let value = Int(text), (900...43200).contains(value) else {
-                throw QSnapError(
-                    .usage("s3.credentials"),
+                throw S3Error(
+                    .credentials,
                     "duration_seconds '\(text)' of AWS profile '\(name)' must be a whole number of seconds, 900…43200")
             }
             duration = value
         }
         if section["mfa_serial"] != nil {
-            throw QSnapError(
-                .usage("s3.credentials"),
+            throw S3Error(
+                .credentials,
                 "the AWS profile '\(name)' needs an MFA code (mfa_serial), which a non-interactive backup cannot "
                     + "ask for; use a role without MFA for qsnap")
         }
@@ -298,8 +298,8 @@ public struct AWSCredentialChain: Sendable {
             env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE").map { .file($0) }
             ?? env("AWS_CONTAINER_AUTHORIZATION_TOKEN").map { .value($0) }
         if case .value(let token) = authorization, token.contains("\r") || token.contains("\n") {
-            throw QSnapError(
-                .usage("s3.credentials"), "AWS_CONTAINER_AUTHORIZATION_TOKEN contains a line break; it must be one line"
+            throw S3Error(
+                .credentials, "AWS_CONTAINER_AUTHORIZATION_TOKEN contains a line break; it must be one line"
             )
         }
         if let relative = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
@@ -308,13 +308,13 @@ public struct AWSCredentialChain: Sendable {
         }
         guard let full = env("AWS_CONTAINER_CREDENTIALS_FULL_URI") else { return nil }
         guard let parts = S3Configuration.URLParts(full) else {
-            throw QSnapError(
-                .usage("s3.credentials"),
+            throw S3Error(
+                .credentials,
                 "AWS_CONTAINER_CREDENTIALS_FULL_URI '\(full)' is not an http:// or https:// URL")
         }
         guard parts.scheme == "https" || AWSCredentialChain.isAllowedContainerHost(parts.host) else {
-            throw QSnapError(
-                .usage("s3.credentials"),
+            throw S3Error(
+                .credentials,
                 "AWS_CONTAINER_CREDENTIALS_FULL_URI '\(full)' uses http:// to host \(parts.host); plain http is "
                     + "allowed only to a loopback address, 169.254.170.2, 169.254.170.23 or fd00:ec2::23 (the ECS and "
                     + "EKS Pod Identity agents); use https:// otherwise")

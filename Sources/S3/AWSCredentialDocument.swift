@@ -21,31 +21,31 @@ public enum AWSCredentialDocument {
         -> AWSTemporaryCredentials
     {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
-            throw QSnapError(.failure("s3.credentials"), "\(origin) did not answer a JSON object of credentials")
+            throw S3Error(.credentialsUnavailable, "\(origin) did not answer a JSON object of credentials")
         }
         func string(_ key: String) -> String? {
             guard let value = object[key] as? String, !value.isEmpty else { return nil }
             return value
         }
         if format == .instanceMetadata, let code = string("Code"), code != "Success" {
-            throw QSnapError(.failure("s3.credentials"), "\(origin) answered Code \(code) instead of Success")
+            throw S3Error(.credentialsUnavailable, "\(origin) answered Code \(code) instead of Success")
         }
         if format == .process {
             guard let version = object["Version"] as? Int, version == 1 else {
-                throw QSnapError(
-                    .failure("s3.credentials"),
+                throw S3Error(
+                    .credentialsUnavailable,
                     "\(origin) printed JSON without \"Version\": 1 (the only version defined)")
             }
         }
         guard let ak = string("AccessKeyId"), let sk = string("SecretAccessKey") else {
-            throw QSnapError(
-                .failure("s3.credentials"), "\(origin) answered JSON without AccessKeyId and SecretAccessKey")
+            throw S3Error(
+                .credentialsUnavailable, "\(origin) answered JSON without AccessKeyId and SecretAccessKey")
         }
         let token = string(format == .process ? "SessionToken" : "Token")
         var expiration: Int64?
         if let text = string("Expiration") {
             guard let parsed = parseExpiration(text) else {
-                throw QSnapError(.failure("s3.credentials"), "\(origin) answered an unreadable Expiration '\(text)'")
+                throw S3Error(.credentialsUnavailable, "\(origin) answered an unreadable Expiration '\(text)'")
             }
             expiration = parsed
         }

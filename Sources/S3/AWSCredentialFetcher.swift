@@ -36,15 +36,15 @@ struct AWSCredentialFetcher: Sendable {
 
     private func webIdentity(_ w: AWSCredentialSource.WebIdentity) async throws -> AWSTemporaryCredentials {
         guard let raw = readFile(w.tokenFile) else {
-            throw QSnapError(
-                .usage("s3.credentials"),
+            throw S3Error(
+                .credentials,
                 "cannot read the web identity token file \(w.tokenFile) "
                     + "(\(w.profile.map { "web_identity_token_file of profile \($0)" } ?? "AWS_WEB_IDENTITY_TOKEN_FILE")); "
                     + "check the path and the pod's projected service account token")
         }
         let token = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !token.isEmpty else {
-            throw QSnapError(.usage("s3.credentials"), "the web identity token file \(w.tokenFile) is empty")
+            throw S3Error(.credentials, "the web identity token file \(w.tokenFile) is empty")
         }
         onSecret(token)
         let body = STSResponse.formBody(
@@ -72,8 +72,8 @@ struct AWSCredentialFetcher: Sendable {
         -> AWSTemporaryCredentials
     {
         guard let parts = S3Configuration.URLParts(endpoint) else {
-            throw QSnapError(
-                .usage("s3.credentials"),
+            throw S3Error(
+                .credentials,
                 "the STS endpoint '\(endpoint)' is not an http:// or https:// URL (AWS_ENDPOINT_URL_STS)")
         }
         let bytes = Array(body.utf8)
@@ -102,17 +102,17 @@ struct AWSCredentialFetcher: Sendable {
                     if error.isRetriable && attempt < 3 {
                         failure = "\(error.code) (HTTP \(error.status))"
                     } else {
-                        throw QSnapError(
-                            .failure("s3.credentials"),
+                        throw S3Error(
+                            .credentialsUnavailable,
                             "STS at \(endpoint) refused \(action) for role \(role): \(error.code.isEmpty ? "HTTP \(error.status)" : error.code)"
                                 + (error.message.isEmpty ? "" : ": \(error.message)")
                                 + "; check the role's trust policy and the token", cause: error)
                     }
                 }
-            } catch let error as QSnapError where error.cause is HTTPTransportError {
+            } catch let error as HTTPError where error.transport != nil {
                 guard attempt < 3 else {
-                    throw QSnapError(
-                        .failure("s3.credentials"),
+                    throw S3Error(
+                        .credentialsUnavailable,
                         "cannot reach STS at \(endpoint) for \(action): \(error.message); check AWS_ENDPOINT_URL_STS "
                             + "and the network", cause: error)
                 }
@@ -137,7 +137,7 @@ struct AWSCredentialFetcher: Sendable {
         task.standardError = err
         task.standardInput = FileHandle.nullDevice
         do { try task.run() } catch {
-            throw QSnapError(.failure("s3.credentials"), "\(origin) could not be started: \(error)")
+            throw S3Error(.credentialsUnavailable, "\(origin) could not be started: \(error)")
         }
         // Both pipes are drained without blocking (a process that fills one would block forever otherwise), in
         // this task, polling while neither has data; the child is terminated after 60 s (no wait without a deadline).
@@ -174,8 +174,8 @@ struct AWSCredentialFetcher: Sendable {
         if task.terminationStatus != 0 || task.terminationReason != .exit {
             let stderr = String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             let detail = stderr.isEmpty ? "" : ": " + String(stderr.suffix(300))
-            throw QSnapError(
-                .failure("s3.credentials"),
+            throw S3Error(
+                .credentialsUnavailable,
                 "\(origin) failed (\(task.terminationReason == .exit ? "exit status \(task.terminationStatus)" : "killed after 60 s or by a signal"))\(detail)"
             )
         }
@@ -189,15 +189,15 @@ struct AWSCredentialFetcher: Sendable {
         switch c.authorization {
         case .file(let path):
             guard let raw = readFile(path) else {
-                throw QSnapError(
-                    .usage("s3.credentials"),
+                throw S3Error(
+                    .credentials,
                     "cannot read the container authorization token file \(path) (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)"
                 )
             }
             let token = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !token.contains("\r"), !token.contains("\n") else {
-                throw QSnapError(
-                    .usage("s3.credentials"), "the container authorization token in \(path) contains a line break")
+                throw S3Error(
+                    .credentials, "the container authorization token in \(path) contains a line break")
             }
             onSecret(token)
             headers.append(HTTPHeader(name: "Authorization", value: token))
@@ -209,8 +209,8 @@ struct AWSCredentialFetcher: Sendable {
         let origin = "the container credentials endpoint \(c.url)"
         let response = try await get(c.url, headers: headers, timeout: 5, origin: origin, attempts: 3)
         guard response.status == 200 else {
-            throw QSnapError(
-                .failure("s3.credentials"),
+            throw S3Error(
+                .credentialsUnavailable,
                 "\(origin) answered HTTP \(response.status); check AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI "
                     + "and the authorization token")
         }
@@ -231,10 +231,10 @@ struct AWSCredentialFetcher: Sendable {
                     continue
                 }
                 return response
-            } catch let error as QSnapError {
+            } catch let error as HTTPError {
                 guard attempt < attempts else {
-                    throw QSnapError(
-                        .failure("s3.credentials"), "cannot reach \(origin): \(error.message)", cause: error)
+                    throw S3Error(
+                        .credentialsUnavailable, "cannot reach \(origin): \(error.message)", cause: error)
                 }
                 logger.debug("\(origin) failed (\(error.message)); attempt \(attempt + 1)/\(attempts)")
                 try await Task.sleep(for: .seconds(0.2 * Double(attempt)))
@@ -259,20 +259,20 @@ struct AWSCredentialFetcher: Sendable {
                 token = answer.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
             case 403, 404, 405:
                 guard allowV1Fallback else {
-                    throw QSnapError(
-                        .failure("s3.credentials"),
+                    throw S3Error(
+                        .credentialsUnavailable,
                         "\(origin) refused the IMDSv2 token request (HTTP \(answer.status)) and IMDSv1 is disabled "
                             + "(AWS_EC2_METADATA_V1_DISABLED)")
                 }
                 logger.debug("\(origin) answered HTTP \(answer.status) to the IMDSv2 token request; using IMDSv1")
             default:
-                throw QSnapError(
-                    .failure("s3.credentials"),
+                throw S3Error(
+                    .credentialsUnavailable,
                     "\(origin) answered HTTP \(answer.status) to the IMDSv2 token request (PUT /latest/api/token)")
             }
-        } catch let error as QSnapError where error.cause is HTTPTransportError {
-            throw QSnapError(
-                .usage("s3.credentials"),
+        } catch let error as HTTPError where error.transport != nil {
+            throw S3Error(
+                .credentials,
                 "no S3 credentials: none in the environment or the profile files, no container credentials, and "
                     + "\(origin) does not answer (\(error.message)); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
                     + "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, or AWS_PROFILE (set AWS_EC2_METADATA_DISABLED=true "
@@ -288,15 +288,15 @@ struct AWSCredentialFetcher: Sendable {
             }),
             !role.isEmpty
         else {
-            throw QSnapError(
-                .failure("s3.credentials"),
+            throw S3Error(
+                .credentialsUnavailable,
                 "\(origin) lists no IAM role (HTTP \(roles.status)); attach an instance profile to the instance")
         }
         let document = try await get(
             base + SigV4Encoding.encodePath(role), headers: headers, timeout: 2, origin: origin, attempts: 2)
         guard document.status == 200 else {
-            throw QSnapError(
-                .failure("s3.credentials"),
+            throw S3Error(
+                .credentialsUnavailable,
                 "\(origin) answered HTTP \(document.status) for the role \(role)'s credentials")
         }
         return try AWSCredentialDocument.parse(document.body, format: .instanceMetadata, origin: origin, now: now)

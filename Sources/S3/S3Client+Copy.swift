@@ -26,7 +26,7 @@ extension S3Client {
         if size <= part { return try await copyWhole(source, to: key, size: size, role: role) }
         do {
             return try await copyInParts(source, size: size, to: key, partSize: part, role: role)
-        } catch let error as QSnapError where Self.meansNoPartCopy(error) && size <= Self.maximumSingleCopySize {
+        } catch let error as S3Error where Self.meansNoPartCopy(error) && size <= Self.maximumSingleCopySize {
             logger.notice("\(displayName(nil)) has no UploadPartCopy; copying \(source.display) with one CopyObject")
             return try await copyWhole(source, to: key, size: size, role: role)
         }
@@ -48,8 +48,8 @@ extension S3Client {
         guard let root = S3XMLElement.parse(response.body), root.name == "CopyObjectResult",
             let etag = root.string("ETag")
         else {
-            throw QSnapError(
-                .failure("s3.protocol"), "S3 answered CopyObject to \(displayName(key)) without a CopyObjectResult")
+            throw S3Error(
+                .protocol, "S3 answered CopyObject to \(displayName(key)) without a CopyObjectResult")
         }
         return UploadResult(etag: S3ObjectInfo.unquote(etag), size: size, uploadID: nil, partCount: 1)
     }
@@ -97,15 +97,15 @@ extension S3Client {
         guard let root = S3XMLElement.parse(response.body), root.name == "CopyPartResult",
             let etag = root.string("ETag")
         else {
-            throw QSnapError(
-                .failure("s3.protocol"),
+            throw S3Error(
+                .protocol,
                 "S3 answered UploadPartCopy \(partNumber) of \(displayName(key)) without a CopyPartResult")
         }
         return S3Part(partNumber: partNumber, etag: S3ObjectInfo.unquote(etag), size: Int64(range.count))
     }
 
     /// True when the store does not implement UploadPartCopy (rclone's `serve s3`, some gateways).
-    static func meansNoPartCopy(_ error: QSnapError) -> Bool {
+    static func meansNoPartCopy(_ error: S3Error) -> Bool {
         guard let failure = error.cause as? S3ServiceError else { return false }
         return failure.code == "NotImplemented" || failure.code == "Unimplemented" || failure.status == 501
     }

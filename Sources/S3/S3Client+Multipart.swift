@@ -28,8 +28,8 @@ extension S3Client {
         call.headers += configuration.objectSettings.headers(for: role)
         let response = try await execute(call)
         guard let id = S3XMLElement.parse(response.body)?.string("UploadId"), !id.isEmpty else {
-            throw QSnapError(
-                .failure("s3.protocol"), "S3 answered CreateMultipartUpload for \(displayName(key)) without an UploadId"
+            throw S3Error(
+                .protocol, "S3 answered CreateMultipartUpload for \(displayName(key)) without an UploadId"
             )
         }
         return id
@@ -43,7 +43,7 @@ extension S3Client {
         checksum declared: S3ChecksumAlgorithm?
     ) async throws -> S3Part {
         guard (1...10_000).contains(partNumber) else {
-            throw QSnapError(.failure("s3.part-number"), "part number \(partNumber) is outside 1…10000")
+            throw S3Error(.partNumber, "part number \(partNumber) is outside 1…10000")
         }
         var digests = given
         while true {
@@ -63,8 +63,8 @@ extension S3Client {
                 continue
             }
             guard let etag = response.header("ETag") else {
-                throw QSnapError(
-                    .failure("s3.protocol"),
+                throw S3Error(
+                    .protocol,
                     "S3 answered UploadPart \(partNumber) of \(displayName(key)) without an ETag")
             }
             return S3Part(
@@ -101,7 +101,7 @@ extension S3Client {
     public func abortMultipartUpload(key: String, uploadID: String) async throws {
         do {
             _ = try await execute(Call(method: "DELETE", key: key, query: [("uploadId", uploadID)]))
-        } catch let error as QSnapError where error.code == .failure("s3.no-such-upload") {
+        } catch let error as S3Error where error.code == .noSuchUpload {
             return
         }
     }
@@ -115,8 +115,8 @@ extension S3Client {
             if let marker { query.append(("part-number-marker", marker)) }
             let response = try await execute(Call(method: "GET", key: key, query: query))
             guard let root = S3XMLElement.parse(response.body) else {
-                throw QSnapError(
-                    .failure("s3.protocol"), "S3 answered ListParts for \(displayName(key)) with an unreadable document"
+                throw S3Error(
+                    .protocol, "S3 answered ListParts for \(displayName(key)) with an unreadable document"
                 )
             }
             for p in root.all("Part") {
@@ -144,8 +144,8 @@ extension S3Client {
             if let idMarker { query.append(("upload-id-marker", idMarker)) }
             let response = try await execute(Call(method: "GET", key: nil, query: query))
             guard let root = S3XMLElement.parse(response.body) else {
-                throw QSnapError(
-                    .failure("s3.protocol"), "S3 answered ListMultipartUploads with an unreadable document")
+                throw S3Error(
+                    .protocol, "S3 answered ListMultipartUploads with an unreadable document")
             }
             for u in root.all("Upload") {
                 uploads.append(

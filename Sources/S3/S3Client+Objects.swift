@@ -87,7 +87,7 @@ extension S3Client {
         let response: HTTPResponse
         do {
             response = try await execute(Call(method: "HEAD", key: key))
-        } catch let error as QSnapError where error.code == .failure("s3.not-found") {
+        } catch let error as S3Error where error.code == .notFound {
             return nil
         }
         return S3ObjectInfo(
@@ -134,7 +134,7 @@ extension S3Client {
                 if etag == nil { etag = S3ObjectInfo.unquote(response.header("ETag") ?? "") }
                 lastModified = response.header("Last-Modified") ?? lastModified
                 return S3ObjectInfo(key: key, size: delivered, etag: etag ?? "", lastModified: lastModified)
-            } catch let error as QSnapError where error.isRetriableTransportFailure && delivered > 0 {
+            } catch let error as HTTPError where error.isRetriableTransportFailure && delivered > 0 {
                 resumes += 1
                 guard configuration.retryPolicy.shouldRetry(afterAttempt: resumes)
                 else { throw error }
@@ -171,8 +171,8 @@ extension S3Client {
             }
         }
         if !failures.isEmpty {
-            throw QSnapError(
-                .failure("s3.delete"),
+            throw S3Error(
+                .delete,
                 "S3 could not delete \(failures.count) object(s) in \(displayName(nil)): "
                     + failures.prefix(5).joined(separator: "; "))
         }
@@ -195,8 +195,8 @@ extension S3Client {
             if let token { query.append(("continuation-token", token)) }
             let response = try await execute(Call(method: "GET", key: nil, query: query))
             guard let root = S3XMLElement.parse(response.body), root.name == "ListBucketResult" else {
-                throw QSnapError(
-                    .failure("s3.protocol"),
+                throw S3Error(
+                    .protocol,
                     "S3 answered ListObjectsV2 on \(displayName(nil)) with an unreadable document")
             }
             for c in root.all("Contents") {
@@ -217,8 +217,8 @@ extension S3Client {
     /// With temporary credentials the URL stops working when they expire, whatever `expires` says.
     public func presignGET(key: String, expires: Int) async throws -> String {
         guard (1...SigV4Signer.maximumPresignExpiry).contains(expires) else {
-            throw QSnapError(
-                .usage("s3.presign-expiry"),
+            throw S3Error(
+                .presignExpiry,
                 "a presigned URL must expire within 1 to 604800 seconds (7 days), not \(expires)")
         }
         let path = encodedPath(key)

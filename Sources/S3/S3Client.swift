@@ -30,7 +30,7 @@ public final class S3Client: Sendable {
     {
         try configuration.validate()
         guard let parts = S3Configuration.URLParts(configuration.endpoint) else {
-            throw QSnapError(.usage("s3.endpoint"), "invalid S3 endpoint '\(configuration.endpoint)'")
+            throw S3Error(.endpoint, "invalid S3 endpoint '\(configuration.endpoint)'")
         }
         self.configuration = configuration
         self.endpointParts = parts
@@ -104,7 +104,7 @@ public final class S3Client: Sendable {
     /// Handles a failed upload request: when `error` is the store rejecting the flexible checksum the request
     /// carried, switches this client to `Content-MD5` and returns `true` (send it again); else `false`.
     func fallBackIfChecksumRejected(_ error: any Error, sentChecksum: S3ChecksumAlgorithm?) -> Bool {
-        guard sentChecksum != nil, let failure = (error as? QSnapError)?.cause as? S3ServiceError,
+        guard sentChecksum != nil, let failure = (error as? S3Error)?.cause as? S3ServiceError,
             failure.isChecksumRejection
         else { return false }
         let first = checksumRejected.withLock { rejected -> Bool in
@@ -186,7 +186,7 @@ public final class S3Client: Sendable {
                 }
             } catch let failure as SinkError {
                 throw failure.error
-            } catch let error as QSnapError where error.isRetriableTransportFailure {
+            } catch let error as HTTPError where error.isRetriableTransportFailure {
                 guard delivered == 0, policy.shouldRetry(afterAttempt: attempt)
                 else { throw error }
                 let wait = policy.delay(forAttempt: attempt)
@@ -254,75 +254,75 @@ public final class S3Client: Sendable {
     }
 
     /// Turns an S3 error into a user-facing error: what failed, why, and what to do.
-    func qsnapError(for failure: S3ServiceError, method: String, key: String?) -> QSnapError {
+    func qsnapError(for failure: S3ServiceError, method: String, key: String?) -> S3Error {
         let accessKeyID = currentSigner.withLock { $0?.credentials.accessKeyID } ?? "?"
         let source = configuration.credentials.source
         let target = displayName(key)
         let endpoint = configuration.endpoint
-        let code: QSnapError.Code
+        let code: S3Error.Code
         var message: String
         switch failure.code {
         case "SignatureDoesNotMatch":
-            code = .failure("s3.auth")
+            code = .auth
             message =
                 "S3 at \(endpoint) rejected the request signature for \(target) (SignatureDoesNotMatch): the "
                 + "secret access key does not belong to access key id \(accessKeyID) (from \(source)); check "
                 + "AWS_SECRET_ACCESS_KEY or the profile's aws_secret_access_key"
         case "InvalidAccessKeyId":
-            code = .failure("s3.auth")
+            code = .auth
             message =
                 "S3 at \(endpoint) does not know access key id \(accessKeyID) from \(source) "
                 + "(InvalidAccessKeyId); check AWS_ACCESS_KEY_ID, the profile, or --endpoint-url"
         case "ExpiredToken", "InvalidToken":
-            code = .failure("s3.auth")
+            code = .auth
             message =
                 "S3 at \(endpoint) rejected the session token (\(failure.code)) of the credentials from \(source); "
                 + (source.isFetched
                     ? "the source handed out credentials the store does not accept"
                     : "refresh the temporary credentials")
         case "AuthorizationHeaderMalformed":
-            code = .failure("s3.region")
+            code = .region
             message =
                 "S3 rejected the signing region '\(configuration.region)' for \(target): \(failure.message); "
                 + "set --region or AWS_REGION to the bucket's region"
         case "AccessDenied":
-            code = .failure("s3.access-denied")
+            code = .accessDenied
             message =
                 "access denied to \(target) (\(method)): \(failure.message.isEmpty ? "check the bucket policy and the key's permissions" : failure.message)"
         case "NoSuchBucket":
-            code = .failure("s3.no-such-bucket")
+            code = .noSuchBucket
             message = "the bucket '\(configuration.bucket)' does not exist at \(endpoint); create it or fix the URL"
         case "NoSuchKey":
-            code = .failure("s3.not-found")
+            code = .notFound
             message = "\(target) does not exist"
         case "PreconditionFailed":
-            code = .failure("s3.precondition-failed")
+            code = .preconditionFailed
             message =
                 "the condition of \(method) \(target) does not hold (PreconditionFailed): the object exists or changed"
         case "ConditionalRequestConflict":
-            code = .failure("s3.conditional-conflict")
+            code = .conditionalConflict
             message = "another request changed \(target) at the same time (ConditionalRequestConflict)"
         case "NoSuchUpload":
-            code = .failure("s3.no-such-upload")
+            code = .noSuchUpload
             message =
                 "the multipart upload of \(target) no longer exists (completed or aborted); start the upload again"
         case "PermanentRedirect":
-            code = .failure("s3.region")
+            code = .region
             message =
                 "the bucket '\(configuration.bucket)' is in another region: \(failure.message); set --region or AWS_REGION"
         default:
             if failure.status == 404 && method == "HEAD" {
-                code = .failure("s3.not-found")
+                code = .notFound
                 message = "\(target) does not exist"
             } else if failure.status == 403 && failure.code.isEmpty {
-                code = .failure("s3.access-denied")
+                code = .accessDenied
                 message = "S3 refused \(method) \(target) (HTTP 403); check the credentials and permissions"
             } else {
-                code = .failure("s3.error")
+                code = .error
                 message = "S3 \(method) \(target) failed: \(failure)"
             }
         }
         if let id = failure.requestID, !id.isEmpty { message += " (request id \(id))" }
-        return QSnapError(code, message, cause: failure)
+        return S3Error(code, message, cause: failure)
     }
 }

@@ -107,14 +107,14 @@ public struct S3Configuration: Sendable {
     /// Checks the endpoint and bucket; throws a usage error naming the problem.
     public func validate() throws {
         guard let parts = URLParts(endpoint) else {
-            throw QSnapError(
-                .usage("s3.endpoint"),
+            throw S3Error(
+                .endpoint,
                 "the S3 endpoint '\(endpoint)' is not an http:// or https:// URL (set --endpoint-url or AWS_ENDPOINT_URL)"
             )
         }
         let pathStart = endpoint.range(of: "://").map { endpoint[$0.upperBound...] }?.drop { $0 != "/" } ?? ""
         if !pathStart.isEmpty && pathStart != "/" {
-            throw QSnapError(.usage("s3.endpoint"), "the S3 endpoint '\(endpoint)' must not contain a path")
+            throw S3Error(.endpoint, "the S3 endpoint '\(endpoint)' must not contain a path")
         }
         _ = parts
         let valid =
@@ -123,8 +123,8 @@ public struct S3Configuration: Sendable {
                 $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_")
             }
         if !valid {
-            throw QSnapError(
-                .usage("s3.bucket"),
+            throw S3Error(
+                .bucket,
                 "'\(bucket)' is not a valid bucket name (3–63 lower-case letters, digits, '-', '.')")
         }
     }

@@ -110,8 +110,8 @@ public final class S3ObjectWriter {
 
     private init(client: S3Client, key: String, options: Options) throws {
         guard options.partSize >= 1 << 20 else {
-            throw QSnapError(
-                .usage("s3.part-size"),
+            throw S3Error(
+                .partSize,
                 "the part size must be at least 1 MiB (S3 needs 5 MiB for all but the last part)")
         }
         self.client = client
@@ -222,7 +222,7 @@ public final class S3ObjectWriter {
         }
         let parts = stored.parts.sorted { $0.partNumber < $1.partNumber }
         guard parts.count == partNumber, parts.last?.partNumber == partNumber else {
-            throw QSnapError(.failure("s3.upload"), "upload of \(client.displayName(key)) lost track of its parts")
+            throw S3Error(.upload, "upload of \(client.displayName(key)) lost track of its parts")
         }
         let etag = try await client.completeMultipartUpload(key: key, uploadID: id, parts: parts)
         return S3Client.UploadResult(
@@ -280,8 +280,8 @@ public final class S3ObjectWriter {
             let got = read(fd, buffer.memory.baseAddress! + buffer.filled, buffer.memory.count - buffer.filled)
             if got < 0 && (errno == EINTR || errno == EAGAIN) { continue }
             if got < 0 {
-                throw QSnapError(
-                    .failure("s3.read"), "reading the data to upload failed: \(String(cString: strerror(errno)))")
+                throw S3Error(
+                    .read, "reading the data to upload failed: \(String(cString: strerror(errno)))")
             }
             if got == 0 { return count }
             buffer.filled += got
@@ -305,7 +305,7 @@ public final class S3ObjectWriter {
         precondition(total == 0 && current == nil, "write(filePath:) needs a fresh writer")
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw QSnapError(.usage("s3.read"), "cannot open \(path): \(String(cString: strerror(errno)))")
+            throw S3Error(.cannotOpen, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         var info = stat()
@@ -326,7 +326,7 @@ public final class S3ObjectWriter {
                 guard let base = mmap(nil, Int(length), PROT_READ, MAP_SHARED | MAP_POPULATE, fd, off_t(offset)),
                     base != MAP_FAILED
                 else {
-                    throw QSnapError(.failure("s3.read"), "cannot map \(path): \(String(cString: strerror(errno)))")
+                    throw S3Error(.read, "cannot map \(path): \(String(cString: strerror(errno)))")
                 }
                 job.buffer = PartBuffer(mapping: base, length: Int(length))
             } else {
@@ -368,8 +368,8 @@ public final class S3ObjectWriter {
         }
         partNumber += 1
         guard partNumber <= S3PartSizing.maximumParts else {
-            throw QSnapError(
-                .failure("s3.too-many-parts"),
+            throw S3Error(
+                .tooManyParts,
                 "\(client.displayName(key)) would need more than 10000 parts of \(partSize) bytes; give the expected "
                     + "size or a larger part size")
         }

@@ -60,7 +60,7 @@ public enum S3Payload {
         case .file(let path, let offset, let length):
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else {
-                throw QSnapError(.failure("s3.read"), "cannot open \(path): \(String(cString: strerror(errno)))")
+                throw S3Error(.read, "cannot open \(path): \(String(cString: strerror(errno)))")
             }
             defer { close(fd) }
             let chunkSize = 1 << 20
@@ -72,8 +72,8 @@ public enum S3Payload {
                 let got = pread(fd, buffer.baseAddress, want, off_t(offset + done))
                 if got < 0 && errno == EINTR { continue }
                 guard got > 0 else {
-                    throw QSnapError(
-                        .failure("s3.read"),
+                    throw S3Error(
+                        .read,
                         got == 0
                             ? "\(path) is shorter than expected"
                             : "reading \(path) failed: \(String(cString: strerror(errno)))")

@@ -34,15 +34,15 @@ public enum STSResponse {
             let ak = credentials.string("AccessKeyId"), !ak.isEmpty,
             let sk = credentials.string("SecretAccessKey"), !sk.isEmpty
         else {
-            throw QSnapError(
-                .failure("s3.credentials"), "STS answered \(action) without Credentials (AccessKeyId, SecretAccessKey)")
+            throw S3Error(
+                .credentialsUnavailable, "STS answered \(action) without Credentials (AccessKeyId, SecretAccessKey)")
         }
         let token = credentials.string("SessionToken").flatMap { $0.isEmpty ? nil : $0 }
         var expiration: Int64?
         if let text = credentials.string("Expiration"), !text.isEmpty {
             guard let parsed = AWSCredentialDocument.parseExpiration(text) else {
-                throw QSnapError(
-                    .failure("s3.credentials"), "STS answered \(action) with an unreadable Expiration '\(text)'")
+                throw S3Error(
+                    .credentialsUnavailable, "STS answered \(action) with an unreadable Expiration '\(text)'")
             }
             expiration = parsed
         }

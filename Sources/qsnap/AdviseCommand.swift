@@ -121,7 +121,7 @@ struct AdviseCommand: AsyncParsableCommand {
             let report = AdviceEngine(policies: located.policies).advise(facts)
             guard report.domains.contains(where: \.applicable) else {
                 throw QSnapError(
-                    .usage("advice.no-facts"),
+                    .adviceNoFacts,
                     "nothing to decide on: give --source (or --scenario cluster-failure|revert-deploy) to plan a move or a recovery, or --embedding-change to plan a model change"
                 )
             }
@@ -167,7 +167,7 @@ struct AdviseCommand: AsyncParsableCommand {
         }
         for item in fact {
             guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
-                throw QSnapError(.usage("advice.fact"), "--fact takes NAME=VALUE, not '\(item)'")
+                throw QSnapError(.adviceFact, "--fact takes NAME=VALUE, not '\(item)'")
             }
             let name = String(item[..<eq]).replacingOccurrences(of: "-", with: "_")
             try facts.set(name, parsing: String(item[item.index(after: eq)...]), origin: "--fact")

@@ -43,7 +43,7 @@ struct CloudBackupRestoreCommand: AsyncParsableCommand {
             let backup = try await restorer.check(id, expectedClusterID: cluster)
             guard confirmed else {
                 throw QSnapError(
-                    .refused("cloud.restore-unconfirmed"),
+                    .cloudRestoreUnconfirmed,
                     "restoring backup \(id) (\(backup.label), created \(backup.createdAt ?? "?")) reverts cluster "
                         + "\(backup.clusterID ?? "?") to that moment and takes it down meanwhile; every change "
                         + "since is lost. Rerun with --yes to restore it.")

@@ -27,7 +27,7 @@ struct CloudEndpointOptions: ParsableArguments {
         SecretRegistry.register(key)
         guard !key.isEmpty else {
             throw QSnapError(
-                .usage("cloud.key-missing"),
+                .cloudKeyMissing,
                 "set \(variable) to a Qdrant Cloud management key (Cloud console: Access Management, Management Keys); "
                     + "qsnap reads the key only from the environment")
         }

@@ -74,7 +74,7 @@ struct DoctorCommand: AsyncParsableCommand {
             if let location = repo {
                 do { repository = .success(try await s3.open(location, logger: logger)) } catch {
                     repository = .failure(
-                        (error as? QSnapError) ?? QSnapError(.failure("doctor.repo"), "\(error)"))
+                        QSnapError(mapping: error, else: .doctorRepo))
                 }
             }
             let report: DoctorReport = await Doctor(

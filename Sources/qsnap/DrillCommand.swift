@@ -94,7 +94,7 @@ struct DrillCommand: AsyncParsableCommand {
             let urls = target.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }
             guard !urls.isEmpty else {
-                throw QSnapError(.usage("drill.target"), "give the target with --target URL[,URL…]")
+                throw QSnapError(.drillTarget, "give the target with --target URL[,URL…]")
             }
             let connection = try connectionOptions.connection(apiKey: apiKey, keyEnv: targetApiKeyEnv)
             let options = DrillRunner.Options(
@@ -123,7 +123,7 @@ struct DrillCommand: AsyncParsableCommand {
                         : "a check failed")
                 // The report is already on stdout with --json; print only the message and exit.
                 let error = QSnapError(
-                    .verificationFailed("drill.failed"),
+                    .drillFailed,
                     "the drill of backup \(report.backupID) failed: \(why); see \(paths.markdown)")
                 FileHandle.standardError.write(Data("qsnap: error: \(error.description)\n".utf8))
                 throw ExitCode(error.code.exitStatus)

@@ -41,24 +41,23 @@ enum CommandRunner {
         let logger = options.makeLogger()
         do {
             try await body(logger)
-        } catch let error as QSnapError {
-            // Stopped by SIGTERM or SIGINT: whatever error the stop caused, the exit status says it was the signal.
-            if let status = ProcessStop.exitStatus {
-                report(
-                    ProcessStop.stoppedError.map { QSnapError($0.code, "\($0.message): \(error.message)") } ?? error,
-                    options: options)
-                throw ExitCode(status)
-            }
-            report(error, options: options)
-            throw ExitCode(error.code.exitStatus)
         } catch let error as ExitCode {
             throw error
         } catch let error as CleanExit {
             throw error
         } catch {
-            let wrapped = QSnapError(.failure("internal"), "unexpected error: \(SecretRegistry.redact("\(error)"))")
-            report(wrapped, options: options)
-            throw ExitCode(ExitStatus.failure)
+            // A library's error is reported under qsnap's code of the same identifier.
+            let reported = QSnapError(mapping: error, else: .internal) { "unexpected error: \($0)" }
+            // Stopped by SIGTERM or SIGINT: whatever error the stop caused, the exit status says it was the signal.
+            if let status = ProcessStop.exitStatus {
+                report(
+                    ProcessStop.stoppedError.map { QSnapError($0.code, "\($0.message): \(reported.message)") }
+                        ?? reported,
+                    options: options)
+                throw ExitCode(status)
+            }
+            report(reported, options: options)
+            throw ExitCode(reported.code.exitStatus)
         }
     }
 
@@ -68,7 +67,7 @@ enum CommandRunner {
         if options.json {
             let payload: [String: String] = [
                 "error": SecretRegistry.redact(error.message), "code": error.code.identifier,
-                "category": error.code.category,
+                "category": error.code.category.rawValue,
             ]
             if let data = try? JSONSerialization.data(withJSONObject: ["error": payload], options: [.sortedKeys]) {
                 FileHandle.standardOutput.write(data + Data("\n".utf8))

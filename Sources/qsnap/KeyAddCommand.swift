@@ -31,7 +31,7 @@ struct KeyAddCommand: AsyncParsableCommand {
             let repository = try await KeyOpening.open(repo, s3: s3, logger: logger)
             guard let password = try PasswordSource.new(file: file, command: command) else {
                 throw QSnapError(
-                    .usage("key.password-missing"),
+                    .keyPasswordMissing,
                     "give the new password with QSNAP_NEW_PASSWORD, --new-password-file or --new-password-command")
             }
             let added = try await RepositoryKeyring.add(to: repository, password: password)

@@ -11,7 +11,7 @@ enum KeyOpening {
         let repository = try await s3.open(location, logger: logger)
         guard let encrypted = repository as? EncryptedRepository else {
             throw QSnapError(
-                .usage("key.plain-repository"),
+                .keyPlainRepository,
                 "\(repository.displayURL) is not an encrypted repository: it has no keys (see qsnap repo init --encryption)"
             )
         }

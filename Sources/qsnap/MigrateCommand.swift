@@ -165,7 +165,7 @@ struct MigrateCommand: AsyncParsableCommand {
         if filter.hasPrefix("@") {
             let path = String(filter.dropFirst())
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw QSnapError(.usage("migrate.filter"), "--filter @\(path): cannot read that file")
+                throw QSnapError(.migrateFilter, "--filter @\(path): cannot read that file")
             }
             text = String(decoding: data, as: UTF8.self)
         } else {
@@ -173,7 +173,7 @@ struct MigrateCommand: AsyncParsableCommand {
         }
         guard let value = try? JSONValue.parse(Array(text.utf8)), value.objectValue != nil else {
             throw QSnapError(
-                .usage("migrate.filter"),
+                .migrateFilter,
                 "--filter must be a Qdrant filter: a JSON object such as "
                     + #"{"must":[{"key":"lang","match":{"value":"fr"}}]}"#)
         }
@@ -186,7 +186,7 @@ struct MigrateCommand: AsyncParsableCommand {
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 2, !parts[1].isEmpty else {
                 throw QSnapError(
-                    .usage("migrate.rename-vector"),
+                    .migrateRenameVector,
                     "--rename-vector takes OLD=NEW (=NEW for an unnamed vector), got \(item)")
             }
             out[parts[0]] = parts[1]

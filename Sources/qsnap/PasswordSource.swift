@@ -37,7 +37,7 @@ enum PasswordSource {
 
     private static func read(_ path: String, setting: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw QSnapError(.usage("key.password-file"), "the password file \(path) (\(setting)) cannot be read")
+            throw QSnapError(.keyPasswordFile, "the password file \(path) (\(setting)) cannot be read")
         }
         return trimmed(String(decoding: data, as: UTF8.self))
     }
@@ -53,12 +53,12 @@ enum PasswordSource {
             try process.run()
         } catch {
             throw QSnapError(
-                .usage("key.password-command"), "\(flag) could not be started: \(error.localizedDescription)")
+                .keyPasswordCommand, "\(flag) could not be started: \(error.localizedDescription)")
         }
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw QSnapError(.usage("key.password-command"), "\(flag) exited with status \(process.terminationStatus)")
+            throw QSnapError(.keyPasswordCommand, "\(flag) exited with status \(process.terminationStatus)")
         }
         return trimmed(String(decoding: data, as: UTF8.self))
     }

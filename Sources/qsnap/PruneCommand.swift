@@ -65,7 +65,7 @@ struct PruneCommand: AsyncParsableCommand {
         try await CommandRunner.run(globals) { logger in
             guard let data = FileManager.default.contents(atPath: policy) else {
                 throw QSnapError(
-                    .usage("retention.policy"),
+                    .retentionPolicy,
                     "the policy file \(policy) cannot be read; give an existing YAML file with --policy")
             }
             let parsed = try RetentionPolicy.parse(yaml: String(decoding: data, as: UTF8.self), file: policy)

@@ -18,7 +18,7 @@ struct RepoCatCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             guard case .s3(let bucket, let key) = location, !key.isEmpty else {
-                throw QSnapError(.usage("repo.url"), "cat needs an s3://BUCKET/KEY location, not '\(location)'")
+                throw QSnapError(.repoUrl, "cat needs an s3://BUCKET/KEY location, not '\(location)'")
             }
             let options = s3
             let client = try await options.makeClient(bucket: bucket, logger: logger)

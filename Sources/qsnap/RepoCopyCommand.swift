@@ -46,13 +46,13 @@ struct RepoCopyCommand: AsyncParsableCommand {
                 )
             } else if case .s3(let bucket, let key) = source, let local = ObjectCopy.LocalEnd(destination) {
                 guard !key.isEmpty else {
-                    throw QSnapError(.usage("repo.url"), "'\(source)' names no object; write s3://BUCKET/KEY")
+                    throw QSnapError(.repoUrl, "'\(source)' names no object; write s3://BUCKET/KEY")
                 }
                 let client = try await options.makeClient(bucket: bucket, logger: logger)
                 _ = try await ObjectCopy(client: client).download(key: key, to: local)
             } else {
                 throw QSnapError(
-                    .usage("repo.cp"),
+                    .repoCp,
                     "cp copies between a local file and S3; one side must be s3://BUCKET/KEY, the other a path or -")
             }
         }

@@ -20,7 +20,7 @@ struct RepoListCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             guard case .s3(let bucket, let prefix) = location else {
-                throw QSnapError(.usage("repo.url"), "ls needs an s3://BUCKET/PREFIX location, not '\(location)'")
+                throw QSnapError(.repoUrl, "ls needs an s3://BUCKET/PREFIX location, not '\(location)'")
             }
             let options = s3
             let delimited = self.delimited

@@ -22,7 +22,7 @@ struct RepoPresignCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             guard case .s3(let bucket, let key) = location, !key.isEmpty else {
-                throw QSnapError(.usage("repo.url"), "presign needs an s3://BUCKET/KEY location, not '\(location)'")
+                throw QSnapError(.repoUrl, "presign needs an s3://BUCKET/KEY location, not '\(location)'")
             }
             let url = try await s3.makeClient(bucket: bucket, logger: logger).presignGET(key: key, expires: expires)
             FileHandle.standardOutput.write(Data((url + "\n").utf8))

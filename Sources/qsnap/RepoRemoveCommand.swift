@@ -23,10 +23,10 @@ struct RepoRemoveCommand: AsyncParsableCommand {
             var keys: [String] = []
             for location in locations {
                 guard case .s3(let b, let k) = location, !k.isEmpty || recursive else {
-                    throw QSnapError(.usage("repo.url"), "rm needs s3://BUCKET/KEY locations, not '\(location)'")
+                    throw QSnapError(.repoUrl, "rm needs s3://BUCKET/KEY locations, not '\(location)'")
                 }
                 if let bucket, bucket != b {
-                    throw QSnapError(.usage("repo.url"), "rm works on one bucket at a time ('\(bucket)' and '\(b)')")
+                    throw QSnapError(.repoUrl, "rm works on one bucket at a time ('\(bucket)' and '\(b)')")
                 }
                 bucket = b
                 keys.append(k)

@@ -22,7 +22,7 @@ struct RepoUploadsCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             guard case .s3(let bucket, let prefix) = location else {
-                throw QSnapError(.usage("repo.url"), "uploads needs an s3://BUCKET/PREFIX location, not '\(location)'")
+                throw QSnapError(.repoUrl, "uploads needs an s3://BUCKET/PREFIX location, not '\(location)'")
             }
             let options = s3
             let abort = self.abort

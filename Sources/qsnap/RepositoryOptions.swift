@@ -141,7 +141,7 @@ struct RepositoryOptions: ParsableArguments {
             return try LocalRepository(root: path)
         case .standardStream:
             throw QSnapError(
-                .usage("repo.url"),
+                .repoUrl,
                 "'-' is standard input/output, not a repository; use s3://BUCKET/PREFIX or a directory")
         }
     }
@@ -153,7 +153,7 @@ struct RepositoryOptions: ParsableArguments {
             .init(profile: profile, region: region, endpoint: endpointURL, addressingStyle: style, caBundle: caBundle))
         if let bundle = resolved.caBundle, !FileManager.default.isReadableFile(atPath: bundle) {
             throw QSnapError(
-                .usage("s3.ca-bundle"),
+                .s3CaBundle,
                 "the CA bundle \(bundle) cannot be read; check --ca-bundle, AWS_CA_BUNDLE or the profile's ca_bundle")
         }
         let provider = AWSCredentialProvider(

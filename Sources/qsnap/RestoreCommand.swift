@@ -76,13 +76,13 @@ struct RestoreCommand: AsyncParsableCommand {
             if !dryRun && !plan.refused {
                 if resolved.transport == .url, repository is EncryptedRepository {
                     throw QSnapError(
-                        .usage("restore.transport-encrypted"),
+                        .restoreTransportEncrypted,
                         "an encrypted repository cannot be restored with --transport url: the node would download bytes it cannot decrypt; use --transport upload"
                     )
                 }
                 if resolved.transport == .url, repository.localRoot != nil, resolved.objectBaseURL == nil {
                     throw QSnapError(
-                        .usage("restore.transport"),
+                        .restoreTransport,
                         "--transport url with a directory repository needs --object-base-url")
                 }
                 let runner = RestoreRunner(

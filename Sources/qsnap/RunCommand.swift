@@ -46,7 +46,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(globals) { logger in
             guard let data = FileManager.default.contents(atPath: job) else {
-                throw QSnapError(.usage("job.file"), "the job file \(job) cannot be read; give an existing YAML file")
+                throw QSnapError(.jobFile, "the job file \(job) cannot be read; give an existing YAML file")
             }
             let spec = try JobSpec.parse(yaml: String(decoding: data, as: UTF8.self), file: job)
             let key = try spec.apiKey(environment: ProcessInfo.processInfo.environment)

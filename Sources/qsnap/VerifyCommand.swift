@@ -67,7 +67,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 let bad = outcome.objects.filter { !$0.ok }
                 let first = bad.first.map { " — first: \($0.code.map { "[\($0)] " } ?? "")\($0.problem ?? "")" } ?? ""
                 throw QSnapError(
-                    .verificationFailed("verify.failed"),
+                    .verifyFailed,
                     "backup \(outcome.id) failed verification: \(bad.count) bad object(s)\(first)")
             }
         }

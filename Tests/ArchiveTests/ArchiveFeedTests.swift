@@ -97,9 +97,9 @@ import Testing
     @Test func aFailedStreamThrowsTheProducersError() async throws {
         let feed = ArchiveFeed()
         try await feed.push(Self.chunk([1, 2, 3][...]))
-        feed.finish(QSnapError(.failure("test.source"), "the source broke"))
-        let error = try await #require(throws: QSnapError.self) { _ = try await feed.nextChunk() }
-        #expect(error.code == .failure("test.source"))
+        struct SourceBroke: Error {}
+        feed.finish(SourceBroke())
+        await #expect(throws: SourceBroke.self) { _ = try await feed.nextChunk() }
     }
 
     @Test func closingStopsAWaitingProducer() async throws {
@@ -107,8 +107,8 @@ import Testing
         let producer = Self.produce([UInt8](repeating: 1, count: 10_000), into: feed, size: 10)
         _ = try await feed.nextChunk()
         feed.close()
-        let error = try #require(await producer.value as? QSnapError)
-        #expect(error.code == .failure("archive.feed-closed"))
+        let error = try #require(await producer.value as? ArchiveError)
+        #expect(error.code == .feedClosed)
     }
 
     @Test func inspectingAFeedReportsWhatInspectingTheFileDoes() async throws {
@@ -139,12 +139,12 @@ import Testing
         t.file("0/wal/open-1", [UInt8](repeating: 0, count: 1 << 20))
         let feed = ArchiveFeed(limit: 4096)
         let producer = Self.produce(t.archive(), into: feed, size: 512)
-        let error = try await #require(throws: QSnapError.self) {
+        let error = try await #require(throws: ArchiveError.self) {
             try await ArchiveWorkers.run { try SnapshotInspector.inspect(feed: feed, displayPath: "evil.snapshot") }
         }
-        #expect(error.code.category == "refused")
-        let stopped = try #require(await producer.value as? QSnapError)
-        #expect(stopped.code == .failure("archive.feed-closed"))
+        #expect(error.code == .absolutePath)
+        let stopped = try #require(await producer.value as? ArchiveError)
+        #expect(stopped.code == .feedClosed)
     }
 
     /// A collection snapshot whose segment tars hold 64 KiB of incompressible data, so chunk boundaries fall inside

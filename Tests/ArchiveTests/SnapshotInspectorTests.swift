@@ -116,13 +116,12 @@ import Testing
 
         var wrong = Array(sha)
         wrong[0] = wrong[0] == "0" ? "1" : "0"
-        #expect(throws: QSnapError.self) {
+        #expect(throws: ArchiveError.self) {
             try SnapshotInspector.inspect(path: fixture, options: InspectOptions(expectedSHA256: String(wrong)))
         }
         do {
             _ = try SnapshotInspector.inspect(path: fixture, options: InspectOptions(expectedSHA256: String(wrong)))
-        } catch let e as QSnapError {
-            #expect(e.code.exitStatus == ExitStatus.verificationFailed)
+        } catch let e as ArchiveError {
         }
 
         let dir = try ScratchDirectory()
@@ -135,17 +134,16 @@ import Testing
         #expect(viaSidecar.shard?.id == 0)
 
         try Data(String(wrong).utf8).write(to: URL(fileURLWithPath: copy + ".checksum"))
-        let error = try #require(throws: QSnapError.self) { try SnapshotInspector.inspect(path: copy) }
-        #expect(error.code == .verificationFailed("archive.checksum"))
+        let error = try #require(throws: ArchiveError.self) { try SnapshotInspector.inspect(path: copy) }
+        #expect(error.code == .checksum)
         #expect(error.message.contains("sidecar"))
     }
 
     @Test func malformedChecksumIsAUsageError() throws {
-        let error = try #require(throws: QSnapError.self) {
+        let error = try #require(throws: ArchiveError.self) {
             try SnapshotInspector.inspect(
                 path: Fixtures.qdrant("shard-snapshot-2026.snapshot"), options: InspectOptions(expectedSHA256: "abc"))
         }
-        #expect(error.code.exitStatus == ExitStatus.usage)
     }
 
     // MARK: Synthetic archives in Qdrant's layouts

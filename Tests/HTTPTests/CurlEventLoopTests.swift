@@ -198,10 +198,10 @@ private func threadNames() -> [String] {
         #expect(response.status == 201)
         #expect(response.body == [3, 2, 1])
         server.stop()
-        let error = await #expect(throws: QSnapError.self) {
+        let error = await #expect(throws: HTTPError.self) {
             try await HTTPClient().execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/gone", timeout: 5))
         }
-        #expect(error?.code == .failure("http.transport"))
+        #expect(error?.code == .transport)
         #expect((error?.cause as? HTTPTransportError)?.curlCode == 7)
     }
 }

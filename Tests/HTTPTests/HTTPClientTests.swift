@@ -110,8 +110,8 @@ import Testing
         do {
             _ = try await HTTPClient().execute(HTTPRequest(method: "GET", url: url, timeout: 5))
             Issue.record("expected a transport error")
-        } catch let error as QSnapError {
-            #expect(error.code == .failure("http.transport"))
+        } catch let error as HTTPError {
+            #expect(error.code == .transport)
             #expect(error.isRetriableTransportFailure)
             #expect(!error.message.contains("deadbeef"))
             #expect(error.message.hasPrefix("GET http://127.0.0.1:\(port)/b/k"))

@@ -152,7 +152,7 @@ import Testing
             _ = try AdvicePolicyLoader.parse(text, file: "policies/advice/demo.yaml")
             Issue.record("\(what): accepted")
         } catch let error as QSnapError {
-            #expect(error.code == .usage("advice.policy"), "\(what)")
+            #expect(error.code == .advicePolicy, "\(what)")
             #expect(error.code.exitStatus == ExitStatus.usage)
             #expect(error.message.hasPrefix("policies/advice/demo.yaml:\(expectedLine): "), "\(what): \(error.message)")
             #expect(error.message.contains(reason), "\(what): \(error.message)")

@@ -53,7 +53,7 @@ import Testing
         do {
             try BackupLabels.validate(tag: tag)
         } catch let error as QSnapError {
-            #expect(error.code == .usage("backup.tag"))
+            #expect(error.code == .backupTag)
         } catch {
             Issue.record("unexpected \(error)")
         }

@@ -50,7 +50,7 @@ import Testing
         var t = Self.cluster
         t.collections[0].shards[2] = Self.replicas([3, 1], state: "Partial")
         let error = #expect(throws: QSnapError.self) { try BackupPlanner.plan(kind: .collection, topology: t) }
-        #expect(error?.code == .refused("backup.no-active-replica"))
+        #expect(error?.code == .backupNoActiveReplica)
         #expect(error?.message.contains("shard 2 of collection docs") == true)
 
         var unreachable = Self.cluster

@@ -28,7 +28,7 @@ import Testing
             try ForgetGate.check(forgetting: ["b1", "b2"], among: Self.backups, force: false)
             Issue.record("expected a refusal")
         } catch let error as QSnapError {
-            #expect(error.code == .refused("forget.protected"))
+            #expect(error.code == .forgetProtected)
             #expect(error.message.contains("b2 is pinned") && error.message.contains("--force"))
             #expect(!error.message.contains("b1"))
         } catch {

@@ -102,7 +102,7 @@ import Testing
         let job = try JobSpec.parse(
             yaml: "source: {urls: [http://h:6333], api-key-env: QK}\nrepository: /b\n", file: "j.yaml")
         let error = #expect(throws: QSnapError.self) { try job.apiKey(environment: ["QK": ""]) }
-        #expect(error?.code == .usage("job.api-key-env"))
+        #expect(error?.code == .jobApiKeyEnv)
         #expect(error?.message.contains("QK") == true)
     }
 
@@ -110,7 +110,7 @@ import Testing
     func inlineSecretsAreRefusedWithoutEchoingThem(_ key: String) throws {
         let yaml = "source:\n  urls: [http://h:6333]\n  \(key): sup3r-s3cret-VALUE\nrepository: /b\n"
         let error = try #require(parseError(yaml))
-        #expect(error.code == .usage("job.spec"))
+        #expect(error.code == .jobSpec)
         #expect(error.message.hasPrefix("jobs/nightly.yaml:3: '\(key)'"))
         #expect(error.message.contains("secret"))
         #expect(!error.message.contains("sup3r"))
@@ -160,7 +160,7 @@ import Testing
     ])
     func rejects(_ yaml: String, line: Int, reason: String) throws {
         let error = try #require(parseError(yaml))
-        #expect(error.code == .usage("job.spec"))
+        #expect(error.code == .jobSpec)
         #expect(error.message.hasPrefix("jobs/nightly.yaml:\(line):"), "\(error.message)")
         #expect(error.message.contains(reason), "\(error.message)")
     }
@@ -168,7 +168,7 @@ import Testing
     @Test func inlineRetentionErrorsPointIntoTheJobFile() throws {
         let yaml = "source: {urls: [http://h:6333]}\nrepository: /b\nretention:\n  keep-daily: 3\n  keep-dayly: 4\n"
         let error = try #require(parseError(yaml))
-        #expect(error.code == .usage("retention.policy"))
+        #expect(error.code == .retentionPolicy)
         #expect(error.message.hasPrefix("jobs/nightly.yaml:5: unknown key 'keep-dayly' in 'retention'"))
         let both = "source: {urls: [http://h:6333]}\nrepository: /b\nretention:\n  file: p.yaml\n  keep-daily: 3\n"
         let bothError = try #require(parseError(both))

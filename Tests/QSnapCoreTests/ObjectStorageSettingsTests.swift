@@ -37,7 +37,7 @@ import Testing
                 sse: sse, kmsKeyID: key, bucketKey: bucketKey, storageClass: storageClass, tags: tags)
             Issue.record("expected an error")
         } catch let error as QSnapError {
-            #expect(error.code.category == "usage")
+            #expect(error.code.category == .usage)
         } catch { Issue.record("unexpected \(error)") }
     }
 

@@ -87,7 +87,7 @@ import Testing
             "qsnap_run_failures_total 3",
         ] {
             let error = #expect(throws: QSnapError.self) { try PrometheusTextfile.parse("# ok\n" + bad) }
-            #expect(error?.code == .failure("metrics.textfile"))
+            #expect(error?.code == .metricsTextfile)
             #expect(error?.message.contains("line 2") == true)
         }
     }

@@ -31,27 +31,27 @@ import Testing
 
     @Test func aBucketIsRequired() {
         let error = usageError("s3:///prefix")
-        #expect(error?.code == .usage("repo.url"))
+        #expect(error?.code == .repoUrl)
         #expect(error?.message.contains("has no bucket") == true)
     }
 
     @Test func credentialsInAnS3LocationAreRefusedWithoutEchoingThem() {
         let error = usageError("s3://AKIAEXAMPLE:sup3r-s3cret@bkt/p")
-        #expect(error?.code == .usage("repo.url"))
+        #expect(error?.code == .repoUrl)
         #expect(error?.message.contains("sup3r-s3cret") == false)
         #expect(error?.message.contains("must not carry credentials") == true)
     }
 
     @Test func otherSchemesAreRefusedWithoutEchoingTheRest() {
         let error = usageError("https://user:pw@example.com/backups")
-        #expect(error?.code == .usage("repo.url"))
+        #expect(error?.code == .repoUrl)
         #expect(error?.message.contains("'https://'") == true)
         #expect(error?.message.contains("pw@") == false)
     }
 
     @Test func emptyPathsAreRefused() {
-        #expect(usageError("")?.code == .usage("repo.path"))
-        #expect(usageError("file://")?.code == .usage("repo.path"))
+        #expect(usageError("")?.code == .repoPath)
+        #expect(usageError("file://")?.code == .repoPath)
     }
 
     @Test func theDisplayFormIsTheURLOrPath() throws {

@@ -46,7 +46,7 @@ import Testing
             existing: held, now: Self.t0, me: Self.me, purpose: "run", policy: Self.policy)
         #expect(d == .refuseBusy(holder: held, retryAt: Self.t0.addingTimeInterval(1500)))
         let error = try #require(d.busyError)
-        #expect(error.code == .busy("repository.locked"))
+        #expect(error.code == .repositoryLocked)
         #expect(error.code.exitStatus == ExitStatus.busy)
         #expect(error.message.contains("host runner-b pid 202 run run-b (run)"))
         #expect(error.message.contains("until 2026-11-21T20:20:00Z"))
@@ -118,7 +118,7 @@ import Testing
         let error = #expect(throws: QSnapError.self) {
             try RepositoryLock.decode(Data(text.utf8), location: "repo/lock.json")
         }
-        #expect(error?.code == .refused("lock.unreadable"))
+        #expect(error?.code == .lockUnreadable)
         #expect(error?.message.contains("repo/lock.json") == true)
     }
 }

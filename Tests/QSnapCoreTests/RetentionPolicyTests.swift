@@ -54,7 +54,7 @@ import Testing
 
     @Test func unknownKeysNameTheFileAndLine() throws {
         let error = try #require(parseError("keep-daily: 7\nkeep_weekly: 4\n", file: "policies/x.yaml"))
-        #expect(error.code == .usage("retention.policy"))
+        #expect(error.code == .retentionPolicy)
         #expect(error.message.hasPrefix("policies/x.yaml:2: unknown key 'keep_weekly'"))
         #expect(error.message.contains("did you mean 'keep-weekly'?"))
         let other = try #require(parseError("keep-daily: 7\n\nkeep-fortnightly: 2\n"))
@@ -80,7 +80,7 @@ import Testing
     ])
     func rejects(_ yaml: String, line: Int, reason: String) throws {
         let error = try #require(parseError(yaml))
-        #expect(error.code == .usage("retention.policy"))
+        #expect(error.code == .retentionPolicy)
         #expect(error.code.exitStatus == ExitStatus.usage)
         #expect(error.message.hasPrefix("p.yaml:\(line):"), "\(error.message)")
         #expect(error.message.contains(reason), "\(error.message)")

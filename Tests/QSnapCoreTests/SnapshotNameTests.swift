@@ -87,7 +87,7 @@ import Testing
         #expect {
             try SnapshotName.validate(name)
         } throws: { error in
-            (error as? QSnapError)?.code == .refused("qdrant.snapshot-name")
+            (error as? QSnapError)?.code == .qdrantSnapshotName
         }
     }
 

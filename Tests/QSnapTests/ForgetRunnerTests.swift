@@ -62,7 +62,7 @@ import Testing
                     _ = try await forget(repo, [plain, target])
                     Issue.record("expected a refusal for \(target)")
                 } catch let error as QSnapError {
-                    #expect(error.code == .refused("forget.protected") && error.code.exitStatus == 3)
+                    #expect(error.code == .forgetProtected && error.code.exitStatus == 3)
                     #expect(error.message.contains(target) && error.message.contains("--force"))
                 }
             }

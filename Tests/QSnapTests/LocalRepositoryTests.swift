@@ -100,7 +100,7 @@ import Testing
         let e = await #expect(throws: QSnapError.self) {
             try await ManifestStore.read("20260103T000000Z-000003", from: repo)
         }
-        #expect(e?.code == .usage("backup.not-found"))
+        #expect(e?.code == .backupNotFound)
         await #expect(throws: QSnapError.self) { try await ManifestStore.read("../../etc", from: repo) }
         try await repo.put(
             key: BackupLayout.folder("20260102T000000Z-000002") + "deleting.json", bytes: Array("{}".utf8))
@@ -109,6 +109,6 @@ import Testing
         let d = await #expect(throws: QSnapError.self) {
             try await ManifestStore.read("20260102T000000Z-000002", from: repo)
         }
-        #expect(d?.code == .usage("backup.being-deleted"))
+        #expect(d?.code == .backupBeingDeleted)
     }
 }

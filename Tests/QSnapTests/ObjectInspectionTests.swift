@@ -88,7 +88,7 @@ import Testing
             while true {
                 let next = try state.withLock { s -> [UInt8]? in
                     if let failAfter, s.offset >= failAfter {
-                        throw QSnapError(.failure("test.read"), "the repository went away")
+                        throw QSnapError(.repoRead, "the repository went away")
                     }
                     guard s.offset < data.count else { return nil }
                     let size = randomPieces ? Int.random(in: 1...piece, using: &s.rng) : piece
@@ -104,8 +104,8 @@ import Testing
 
         func write(
             key: String, expectedSize: Int64?, _ produce: (any RepositoryObjectWriter) async throws -> Void
-        ) async throws -> RepositoryObject { throw QSnapError(.failure("test.read-only"), "read-only") }
-        func put(key: String, bytes: [UInt8]) async throws { throw QSnapError(.failure("test.read-only"), "read-only") }
+        ) async throws -> RepositoryObject { throw QSnapError(.repoWrite, "read-only") }
+        func put(key: String, bytes: [UInt8]) async throws { throw QSnapError(.repoWrite, "read-only") }
         func head(key: String) async throws -> RepositoryObject? {
             RepositoryObject(key: key, size: Int64(data.count), etag: "")
         }
@@ -140,13 +140,13 @@ import Testing
                         chunks += 1
                     }
                 } catch {
-                    sent.error = error as? QSnapError ?? QSnapError(.failure("x"), "\(error)")
+                    sent.error = error as? QSnapError ?? QSnapError(.internal, "\(error)")
                 }
                 sent.passed = await inspection.passed
                 return sent
             }
         } catch {
-            return Sent(error: error as? QSnapError ?? QSnapError(.failure("x"), "\(error)"))
+            return Sent(error: error as? QSnapError ?? QSnapError(.internal, "\(error)"))
         }
     }
 
@@ -167,7 +167,7 @@ import Testing
         let repository = PieceRepository(data)
         let sent = await Self.upload(Self.object(data), from: repository)
         let error = try #require(sent.error)
-        #expect(error.code.category == "refused")
+        #expect(error.code.category == .refused)
         #expect(error.message.contains("etc/passwd"))
         #expect(sent.bytes.count < data.count)
         #expect(!sent.passed)
@@ -182,7 +182,7 @@ import Testing
         let sent = await Self.upload(
             Self.object(data, sha256: String(repeating: "ab", count: 32)), from: PieceRepository(data))
         let error = try #require(sent.error)
-        #expect(error.code == .verificationFailed("archive.checksum"))
+        #expect(error.code == .archiveChecksum)
         #expect(sent.bytes.count < data.count)
         #expect(sent.sentBeforeVerdict == nil)
     }
@@ -190,7 +190,7 @@ import Testing
     @Test func aSmallObjectSendsNothingBeforeTheVerdict() async throws {
         let data = Self.shardSnapshot(walBytes: 1000) { $0.file("/abs/path", "x") }
         let sent = await Self.upload(Self.object(data), from: PieceRepository(data))
-        #expect(sent.error?.code.category == "refused")
+        #expect(sent.error?.code.category == .refused)
         #expect(sent.bytes.isEmpty)
     }
 
@@ -198,7 +198,7 @@ import Testing
     func anObjectOfAnotherSizeIsRefused(_ delta: Int) async throws {
         let data = Self.shardSnapshot(walBytes: 1 << 20)
         let sent = await Self.upload(Self.object(data, size: Int64(data.count + delta)), from: PieceRepository(data))
-        #expect(sent.error?.code == .verificationFailed("verify.size"))
+        #expect(sent.error?.code == .verifySize)
         #expect(sent.bytes.count < min(data.count, data.count + delta))
     }
 
@@ -214,7 +214,7 @@ import Testing
         let bad = Self.shardSnapshot(walBytes: 10) { $0.file("a/../../x", "x") }
         await #expect {
             try await ObjectInspection.check(Self.object(bad), in: PieceRepository(bad)) { try await $0.run() }
-        } throws: { ($0 as? QSnapError)?.code.category == "refused" }
+        } throws: { ($0 as? QSnapError)?.code.category == .refused }
     }
 
     @Test func anObjectWithoutAManifestChecksumPassesWithTheComputedOne() async throws {
@@ -233,7 +233,7 @@ import Testing
     @Test func aRepositoryReadErrorIsPassedOnAndStopsTheChecks() async throws {
         let data = Self.shardSnapshot(walBytes: 3 << 20)
         let sent = await Self.upload(Self.object(data), from: PieceRepository(data, failAfter: 1 << 20))
-        #expect(sent.error?.code == .failure("test.read"))
+        #expect(sent.error?.code == .repoRead)
         #expect(!sent.passed)
     }
 
@@ -300,13 +300,13 @@ import Testing
                 #expect(sent.error?.code.exitStatus == ExitStatus.refused, context)
                 #expect(sent.bytes.count < v.data.count, context)
             case .wrongSHA:
-                #expect(sent.error?.code == .verificationFailed("archive.checksum"), context)
+                #expect(sent.error?.code == .archiveChecksum, context)
                 #expect(sent.bytes.count < v.data.count, context)
             case .shortRead, .longRead:
-                #expect(sent.error?.code == .verificationFailed("verify.size"), context)
+                #expect(sent.error?.code == .verifySize, context)
                 #expect(sent.bytes.count < v.data.count, context)
             case .readError:
-                #expect(sent.error?.code == .failure("test.read"), context)
+                #expect(sent.error?.code == .repoRead, context)
             }
             if v.kind != .sound { #expect(!sent.passed, context) }
         }

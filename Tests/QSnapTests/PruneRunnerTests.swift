@@ -40,7 +40,7 @@ final class PruneRecordingRepository: Repository, Sendable {
     func list(prefix: String) async throws -> [RepositoryObject] { try await base.list(prefix: prefix) }
     func delete(keys: [String]) async throws {
         for key in keys {
-            if failOnDelete(key) { throw QSnapError(.failure("test.crash"), "simulated crash before deleting \(key)") }
+            if failOnDelete(key) { throw QSnapError(.repoDelete, "simulated crash before deleting \(key)") }
             try await base.delete(keys: [key])
             state.withLock { $0.deleted.append(key) }
         }
@@ -255,7 +255,7 @@ final class PruneRecordingRepository: Repository, Sendable {
             _ = try await PruneRunner(repository: repo, options: options, logger: logger).run()
             Issue.record("expected an error")
         } catch let error as QSnapError {
-            #expect(error.code == .verificationFailed("backup.manifest") && error.message.contains(broken))
+            #expect(error.code == .backupManifest && error.message.contains(broken))
         }
         #expect(repo.deletions.isEmpty)
     }

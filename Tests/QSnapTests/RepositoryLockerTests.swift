@@ -56,7 +56,8 @@ import Testing
             await first.release()
         }
         let started = Date()
-        let second = try await locker(store, run: "two").acquire(wait: 10)
+        // A generous deadline: the sanitizers slow a full parallel run a lot.
+        let second = try await locker(store, run: "two").acquire(wait: 60)
         #expect(Date().timeIntervalSince(started) >= 0.25)
         #expect(second.current.owner.runID == "two")
         await second.release()

@@ -30,7 +30,7 @@ import Testing
             repository: repo, transport: .url, objectBaseURL: nil, presignExpiry: 60,
             logger: Logger(label: "t"))
         let error = try await #require(throws: QSnapError.self) { try await sender.locationURL(for: "backups/x") }
-        #expect(error.code == .usage("restore.transport"))
+        #expect(error.code == .restoreTransport)
     }
 
     @Test func s3RepositoriesGetPresignedURLsOfThePrefixedKey() async throws {

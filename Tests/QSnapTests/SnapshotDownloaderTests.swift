@@ -31,11 +31,11 @@ import Testing
         let exists = try #require(throws: QSnapError.self) {
             try SnapshotDownloader.destination(output: dir, name: "a.snapshot")
         }
-        #expect(exists.code == .usage("snapshot.output"))
+        #expect(exists.code == .snapshotOutput)
         let missing = try #require(throws: QSnapError.self) {
             try SnapshotDownloader.destination(output: dir + "/no/such/x.snapshot", name: "a.snapshot")
         }
-        #expect(missing.code == .usage("snapshot.output"))
+        #expect(missing.code == .snapshotOutput)
         #expect(throws: QSnapError.self) { try SnapshotDownloader.destination(output: "", name: "a.snapshot") }
     }
 }

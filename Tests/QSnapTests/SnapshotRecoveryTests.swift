@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 import Logging
 import QSnapCore
@@ -81,8 +82,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         let server = try node()
         defer { server.stop() }
-        let error = try await #require(throws: QSnapError.self) { try await recover(path, server: server) }
-        #expect(error.code.exitStatus == ExitStatus.refused)
+        let error = try await #require(throws: ArchiveError.self) { try await recover(path, server: server) }
+        #expect(QSnapError(mapping: error)?.code.exitStatus == ExitStatus.refused)
         #expect(server.requests.isEmpty)
     }
 
@@ -92,16 +93,16 @@ import Testing
         defer { server.stop() }
         let path = try write(data)
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
-        let error = try await #require(throws: QSnapError.self) {
+        let error = try await #require(throws: ArchiveError.self) {
             try await recover(path, server: server, checksum: String(repeating: "0", count: 64))
         }
-        #expect(error.code == .verificationFailed("archive.checksum"))
+        #expect(error.code == .checksum)
         let wrongSidecar = try write(data, sidecar: String(repeating: "e", count: 64))
         defer { try? FileManager.default.removeItem(atPath: (wrongSidecar as NSString).deletingLastPathComponent) }
-        let sidecarError = try await #require(throws: QSnapError.self) {
+        let sidecarError = try await #require(throws: ArchiveError.self) {
             try await recover(wrongSidecar, server: server)
         }
-        #expect(sidecarError.code == .verificationFailed("archive.checksum"))
+        #expect(sidecarError.code == .checksum)
         #expect(server.requests.isEmpty)
     }
 
@@ -113,9 +114,9 @@ import Testing
         let error = try await #require(throws: QSnapError.self) {
             try await recover(path, scope: .collection("c"), server: server)
         }
-        #expect(error.code == .refused("recover.kind"))
+        #expect(error.code == .recoverKind)
         let full = try await #require(throws: QSnapError.self) { try await recover(path, scope: .full, server: server) }
-        #expect(full.code == .refused("qdrant.full-recover"))
+        #expect(full.code == .qdrantFullRecover)
         #expect(server.requests.isEmpty)
     }
 
@@ -125,6 +126,6 @@ import Testing
         let error = try await #require(throws: QSnapError.self) {
             try await recover("/nonexistent/\(UUID().uuidString).snapshot", server: server)
         }
-        #expect(error.code == .usage("recover.file"))
+        #expect(error.code == .recoverFile)
     }
 }

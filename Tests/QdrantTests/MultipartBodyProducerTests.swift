@@ -59,8 +59,8 @@ import Testing
         let producer = MultipartBodyProducer(framing: framing, length: 20_000) { source.next() }
         await #expect {
             _ = try await drain(producer)
-        } throws: { ($0 as? QSnapError)?.code == .failure("qdrant.upload-length") }
-        #expect((producer.failure as? QSnapError)?.code == .failure("qdrant.upload-length"))
+        } throws: { ($0 as? QdrantError)?.code == .uploadLength }
+        #expect((producer.failure as? QdrantError)?.code == .uploadLength)
     }
 
     @Test func longSourceFails() async {
@@ -68,7 +68,7 @@ import Testing
         let producer = MultipartBodyProducer(framing: framing, length: 9_999) { source.next() }
         await #expect {
             _ = try await drain(producer)
-        } throws: { ($0 as? QSnapError)?.message.contains("longer") == true }
+        } throws: { ($0 as? QdrantError)?.message.contains("longer") == true }
     }
 
     @Test func nothingIsProducedBeforeTheFirstBodyBytes() async throws {

@@ -26,6 +26,6 @@ import Testing
     func unsafeFileNamesAreRefused(_ name: String) {
         #expect {
             _ = try MultipartUpload(fileName: name)
-        } throws: { ($0 as? QSnapError)?.code == .usage("qdrant.upload-name") }
+        } throws: { ($0 as? QdrantError)?.code == .uploadName }
     }
 }

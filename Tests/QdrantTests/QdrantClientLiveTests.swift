@@ -44,13 +44,13 @@ struct QdrantClientLiveTests {
         "vectors": .object(["size": .number(4), "distance": .string("Cosine")]), "shard_number": .number(2),
     ])
 
-    /// The code of a thrown `QSnapError`, or `nil`.
-    func code(_ body: () async throws -> Void) async -> QSnapError.Code? {
+    /// The code of a thrown `QdrantError`, or `nil`.
+    func code(_ body: () async throws -> Void) async -> QdrantError.Code? {
         do {
             try await io(body)
             return nil
         } catch {
-            return (error as? QSnapError)?.code
+            return (error as? QdrantError)?.code
         }
     }
 
@@ -77,7 +77,7 @@ struct QdrantClientLiveTests {
             try await io { try await client.createCollection("live-docs", config: Self.config) }
             #expect(
                 await code { try await client.createCollection("live-docs", config: Self.config) }
-                    == .failure("qdrant.conflict"))
+                    == .conflict)
             try await io { try await tb.upsert("live-docs", points: Self.points(1...25)) }
 
             #expect(try await io { try await client.listCollections() } == ["live-docs"])
@@ -126,7 +126,7 @@ struct QdrantClientLiveTests {
             #expect(hits["points"]?[0]?["id"] == .number(25))
 
             let missing = await code { _ = try await client.collectionInfo("missing") }
-            #expect(missing == .failure("qdrant.not-found"))
+            #expect(missing == .notFound)
 
             try await io { try await client.deleteCollection("live-docs") }
             #expect(try await !io { try await client.collectionExists("live-docs") })
@@ -154,10 +154,8 @@ struct QdrantClientLiveTests {
             #expect(Digest.sha256Hex(download.bytes) == checksum)
 
             let missing = await code { _ = try await Self.download(client, scope, "nothing.snapshot") }
-            #expect(missing == .failure("qdrant.not-found"))
-            #expect(
-                await code { _ = try await Self.download(client, scope, "../../etc/passwd") }
-                    == .refused("qdrant.snapshot-name"))
+            #expect(missing == .notFound)
+            await #expect(throws: QSnapError.self) { _ = try await Self.download(client, scope, "../../etc/passwd") }
 
             // wait=false: 202, then poll.
             let before = Set(try await io { try await client.listSnapshots(scope) }.map(\.name))
@@ -176,7 +174,7 @@ struct QdrantClientLiveTests {
                 await code {
                     _ = try await client.waitForSnapshot(scope, name: "never.snapshot", timeout: 0.3, poll: 0.1)
                 }
-                    == .failure("qdrant.snapshot-timeout"))
+                    == .snapshotTimeout)
 
             // Upload with a known length, with the checksum verified by the server.
             let bytes = download.bytes
@@ -207,7 +205,7 @@ struct QdrantClientLiveTests {
                     .collection("live-bad"), fileName: "bad.snapshot",
                     length: Int64(bytes.count), checksum: wrong, next: { cursor.next() })
             }
-            #expect(mismatch == .failure("qdrant.bad-request"))
+            #expect(mismatch == .badRequest)
 
             // Recovery from a URL the server downloads itself.
             let location = "\(tb.url)/collections/live-docs/snapshots/\(created.name)"
@@ -222,7 +220,7 @@ struct QdrantClientLiveTests {
             #expect(!(try await io { try await client.listSnapshots(scope) }.map(\.name).contains(created.name)))
             #expect(
                 await code { try await client.deleteSnapshot(scope, name: created.name) }
-                    == .failure("qdrant.not-found"))
+                    == .notFound)
         }
     }
 
@@ -241,13 +239,13 @@ struct QdrantClientLiveTests {
                 await code {
                     _ = try await client.waitForSnapshot(
                         scope, name: "never.snapshot", timeout: 600, poll: 0.1, vanishGrace: 0.5)
-                } == .failure("qdrant.snapshot-vanished"))
+                } == .snapshotVanished)
             let before = Set(try await io { try await client.listSnapshots(scope) }.map(\.name))
             #expect(
                 await code {
                     _ = try await client.waitForSnapshot(
                         scope, excluding: before, timeout: 600, poll: 0.1, vanishGrace: 0.5)
-                } == .failure("qdrant.snapshot-vanished"))
+                } == .snapshotVanished)
             #expect(Date().timeIntervalSince(started) < 30)
         }
     }
@@ -324,7 +322,7 @@ struct QdrantClientLiveTests {
             )
             #expect(
                 await code { try await client.updateAliases([.create(collection: "v2", alias: "v1")]) }
-                    == .failure("qdrant.conflict"))
+                    == .conflict)
             try await io { try await client.updateAliases([.delete(alias: "live")]) }
             #expect(try await io { try await client.listAliases() }.isEmpty)
 
@@ -379,21 +377,21 @@ struct QdrantClientLiveTests {
             do {
                 _ = try await io { try await anonymous.listCollections() }
                 Issue.record("expected a refusal")
-            } catch let error as QSnapError {
-                #expect(error.code == .refused("qdrant.auth"))
+            } catch let error as QdrantError {
+                #expect(error.code == .auth)
                 #expect(error.qdrantFailure?.status == 401)
                 #expect(error.message.contains("QDRANT_API_KEY"))
             }
             let wrong = QdrantClient(baseURL: tb.url, apiKey: "not-the-key")
-            #expect(await code { _ = try await wrong.listCollections() } == .refused("qdrant.auth"))
+            #expect(await code { _ = try await wrong.listCollections() } == .auth)
 
             let readOnly = QdrantClient(baseURL: tb.url, apiKey: "live-read-key")
             #expect(try await io { try await readOnly.listCollections() }.isEmpty)
             do {
                 try await io { try await readOnly.createCollection("x", config: Self.config) }
                 Issue.record("expected a refusal")
-            } catch let error as QSnapError {
-                #expect(error.code == .refused("qdrant.auth"))
+            } catch let error as QdrantError {
+                #expect(error.code == .auth)
                 #expect(error.qdrantFailure?.status == 403)
                 #expect(!error.description.contains("live-read-key"))
             }
@@ -404,7 +402,7 @@ struct QdrantClientLiveTests {
                     .collection("x"), fileName: "x.snapshot", length: 3 << 20,
                     next: { cursor.next() })
             }
-            #expect(refusedUpload == .refused("qdrant.auth"))
+            #expect(refusedUpload == .auth)
             let admin = QdrantClient(baseURL: tb.url, apiKey: "live-secret-key")
             try await io { try await admin.createCollection("x", config: Self.config) }
             #expect(try await io { try await admin.listCollections() } == ["x"])
@@ -433,8 +431,8 @@ struct QdrantClientLiveTests {
             do {
                 _ = try await io { try await client.listCollections() }
                 Issue.record("expected a failure")
-            } catch let error as QSnapError {
-                #expect(error.code == .failure("qdrant.server"))
+            } catch let error as QdrantError {
+                #expect(error.code == .server)
                 #expect(error.isRetriableQdrantFailure)
             }
 
@@ -443,7 +441,7 @@ struct QdrantClientLiveTests {
                 try await tb.setFaults(
                     #"{"errors":[{"method":"POST","path":"/collections/c/snapshots","times":1,"status":500}]}"#)
             }
-            #expect(await code { _ = try await client.createSnapshot(.collection("c")) } == .failure("qdrant.server"))
+            #expect(await code { _ = try await client.createSnapshot(.collection("c")) } == .server)
             let snapshot = try #require(try await io { try await client.createSnapshot(.collection("c")) })
 
             // A truncated download fails; the sink never sees more than was announced.

@@ -10,7 +10,7 @@ import Testing
         let client = QdrantClient(baseURL: "localhost:6333")
         await #expect {
             _ = try await client.listCollections()
-        } throws: { ($0 as? QSnapError)?.code == .usage("qdrant.url") }
+        } throws: { ($0 as? QdrantError)?.code == .url }
     }
 
     @Test func baseURLIsNormalised() async {
@@ -23,10 +23,10 @@ import Testing
         for name in ["../../../../etc/passwd", "/etc/passwd", "..", ".", "", "a/b.snapshot"] {
             await #expect {
                 try await client.deleteSnapshot(.collection("c"), name: name)
-            } throws: { ($0 as? QSnapError)?.code == .refused("qdrant.snapshot-name") }
+            } throws: { ($0 as? QSnapError)?.code == .qdrantSnapshotName }
             await #expect {
                 try await client.downloadSnapshot(.full, name: name) { _ in }
-            } throws: { ($0 as? QSnapError)?.code == .refused("qdrant.snapshot-name") }
+            } throws: { ($0 as? QSnapError)?.code == .qdrantSnapshotName }
         }
     }
 
@@ -34,17 +34,17 @@ import Testing
         let client = QdrantClient(baseURL: "http://127.0.0.1:9", retryPolicy: .none)
         await #expect {
             try await client.recoverSnapshot(.full, location: "http://x/s.snapshot")
-        } throws: { ($0 as? QSnapError)?.code == .refused("qdrant.full-recover") }
+        } throws: { ($0 as? QdrantError)?.code == .fullRecover }
         await #expect {
             try await client.uploadSnapshot(.full, fileName: "s.snapshot", length: 0) { nil }
-        } throws: { ($0 as? QSnapError)?.code == .refused("qdrant.full-recover") }
+        } throws: { ($0 as? QdrantError)?.code == .fullRecover }
     }
 
     @Test func malformedChecksumsAreUsageErrors() async {
         let client = QdrantClient(baseURL: "http://127.0.0.1:9", retryPolicy: .none)
         await #expect {
             try await client.recoverSnapshot(.collection("c"), location: "http://x/s.snapshot", checksum: "abc")
-        } throws: { ($0 as? QSnapError)?.code == .usage("qdrant.checksum") }
+        } throws: { ($0 as? QdrantError)?.code == .checksum }
     }
 
     @Test func unreachableServerIsARetriableServerFailureWithoutTheKey() async throws {
@@ -54,8 +54,8 @@ import Testing
         do {
             _ = try await client.collectionInfo("c")
             Issue.record("expected a failure")
-        } catch let error as QSnapError {
-            #expect(error.code == .failure("qdrant.server"))
+        } catch let error as QdrantError {
+            #expect(error.code == .server)
             #expect(error.isRetriableQdrantFailure)
             #expect(error.message.contains("GET /collections/c"))
             #expect(!error.description.contains("very-secret-key"))

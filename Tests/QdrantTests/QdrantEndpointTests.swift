@@ -16,14 +16,14 @@ import Testing
     func invalidBaseURLsAreUsageErrors(_ url: String) {
         #expect {
             _ = try QdrantEndpoint(baseURL: url)
-        } throws: { ($0 as? QSnapError)?.code == .usage("qdrant.url") }
+        } throws: { ($0 as? QdrantError)?.code == .url }
     }
 
     @Test func userInfoNeverReachesMessages() throws {
         #expect(try QdrantEndpoint(baseURL: "http://admin:pw@h:6333").displayBase == "http://h:6333")
         #expect {
             _ = try QdrantEndpoint(baseURL: "ftp://admin:pw@h")
-        } throws: { !($0 as! QSnapError).message.contains("pw") }
+        } throws: { !($0 as! QdrantError).message.contains("pw") }
     }
 
     @Test func segmentsAreEncodedOneByOne() {

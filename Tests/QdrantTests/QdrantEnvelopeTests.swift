@@ -14,12 +14,12 @@ import Testing
             path: "/collections/x", redactor: redactor)
     }
 
-    private func error(_ status: Int, _ body: String, headers: [(String, String)] = []) -> QSnapError? {
+    private func error(_ status: Int, _ body: String, headers: [(String, String)] = []) -> QdrantError? {
         do {
             _ = try decode(JSONValue.self, status, body, headers: headers)
             return nil
         } catch {
-            return error as? QSnapError
+            return error as? QdrantError
         }
     }
 
@@ -50,12 +50,12 @@ import Testing
             _ = try QdrantEnvelope.require(
                 JSONValue.self, status: 200, body: Array(QdrantFixtures.nullResult.utf8),
                 method: "GET", path: "/collections", redactor: redactor)
-        } throws: { ($0 as? QSnapError)?.code == .failure("qdrant.bad-response") }
+        } throws: { ($0 as? QdrantError)?.code == .badResponse }
     }
 
     @Test func envelopeErrorCarriesStatusMethodPathAndMessage() throws {
         let e = try #require(error(404, QdrantFixtures.notFoundEnvelope))
-        #expect(e.code == .failure("qdrant.not-found"))
+        #expect(e.code == .notFound)
         #expect(e.message.contains("GET /collections/x"))
         #expect(e.message.contains("HTTP 404"))
         #expect(e.message.contains("Not found: Collection `x` doesn't exist!"))
@@ -66,25 +66,24 @@ import Testing
 
     @Test func plainTextErrorBodiesAreUsed() throws {
         let e = try #require(error(404, QdrantFixtures.plainNotFound))
-        #expect(e.code == .failure("qdrant.not-found"))
+        #expect(e.code == .notFound)
         #expect(e.qdrantFailure?.serverMessage == QdrantFixtures.plainNotFound)
     }
 
     @Test func authFailuresAreRefusalsWithAHint() throws {
         let unauthorized = try #require(error(401, QdrantFixtures.plainUnauthorized))
-        #expect(unauthorized.code == .refused("qdrant.auth"))
-        #expect(unauthorized.code.exitStatus == ExitStatus.refused)
+        #expect(unauthorized.code == .auth)
         #expect(unauthorized.message.contains("--api-key") && unauthorized.message.contains("QDRANT_API_KEY"))
         #expect(unauthorized.message.contains(QdrantFixtures.plainUnauthorized))
         let forbidden = try #require(error(403, QdrantFixtures.plainForbidden))
-        #expect(forbidden.code == .refused("qdrant.auth"))
+        #expect(forbidden.code == .auth)
         #expect(forbidden.message.contains("Global manage access is required"))
     }
 
     @Test func conflictAndBadRequests() throws {
-        #expect(error(409, QdrantFixtures.conflictEnvelope)?.code == .failure("qdrant.conflict"))
+        #expect(error(409, QdrantFixtures.conflictEnvelope)?.code == .conflict)
         let invalid = try #require(error(422, QdrantFixtures.validationEnvelope))
-        #expect(invalid.code == .failure("qdrant.bad-request"))
+        #expect(invalid.code == .badRequest)
         #expect(invalid.message.contains("invalid_sha256_hash"))
         #expect(invalid.isRetriableQdrantFailure == false)
     }
@@ -92,7 +91,7 @@ import Testing
     @Test(arguments: [500, 502, 503, 507, 408])
     func serverErrorsAreRetriable(_ status: Int) throws {
         let e = try #require(error(status, #"{"status":{"error":"Service internal error: boom"},"time":0.0}"#))
-        #expect(e.code == .failure("qdrant.server"))
+        #expect(e.code == .server)
         #expect(e.isRetriableQdrantFailure)
     }
 
@@ -101,14 +100,14 @@ import Testing
             error(
                 429, #"{"status":{"error":"Rate limiting exceeded: x"},"time":0}"#,
                 headers: [("Retry-After", "7")]))
-        #expect(e.code == .failure("qdrant.rate-limited"))
+        #expect(e.code == .rateLimited)
         #expect(e.qdrantFailure?.retryAfter == 7)
         #expect(e.isRetriableQdrantFailure)
     }
 
     @Test func alreadyInProgressIsReadable() throws {
         let e = try #require(error(503, QdrantFixtures.alreadyInProgress))
-        #expect(e.code == .failure("qdrant.server"))
+        #expect(e.code == .server)
         #expect(e.message.contains("already in progress"))
     }
 
@@ -135,11 +134,11 @@ import Testing
         #expect {
             _ = try decode(CollectionInfo.self, 200, #"{"result":{"status":"green"},"status":"ok","time":0}"#)
         } throws: { error in
-            guard let e = error as? QSnapError else { return false }
-            return e.code == .failure("qdrant.bad-response") && e.message.contains("optimizer_status")
+            guard let e = error as? QdrantError else { return false }
+            return e.code == .badResponse && e.message.contains("optimizer_status")
         }
         #expect {
             _ = try decode(JSONValue.self, 200, "<html>proxy</html>")
-        } throws: { ($0 as? QSnapError)?.code == .failure("qdrant.bad-response") }
+        } throws: { ($0 as? QdrantError)?.code == .badResponse }
     }
 }

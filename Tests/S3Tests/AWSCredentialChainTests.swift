@@ -107,8 +107,8 @@ import Testing
             s
                 == .profile(
                     name: "base", credentials: SigV4Credentials(accessKeyID: "AKBASE", secretAccessKey: "base-secret")))
-        #expect(throws: QSnapError.self) { try Self.chain([:]).plan(explicitProfile: "regiononly") }
-        #expect(throws: QSnapError.self) { try Self.chain([:]).plan(explicitProfile: "missing") }
+        #expect(throws: S3Error.self) { try Self.chain([:]).plan(explicitProfile: "regiononly") }
+        #expect(throws: S3Error.self) { try Self.chain([:]).plan(explicitProfile: "missing") }
     }
 
     @Test func assumeRoleWithSourceProfile() throws {
@@ -168,8 +168,8 @@ import Testing
                 env.merging(["AWS_EC2_METADATA_DISABLED": "true"]) { a, _ in a }, withFiles: env["AWS_PROFILE"] != nil
             ).plan()
             Issue.record("expected an error for \(env)")
-        } catch let error as QSnapError {
-            #expect(error.code.category == "usage")
+        } catch let error as S3Error {
+            #expect([.credentials, .profile].contains(error.code))  // usage errors (exit 2) once mapped
             #expect(!error.message.isEmpty)
         } catch { Issue.record("unexpected \(error)") }
     }
@@ -178,8 +178,8 @@ import Testing
         do {
             _ = try Self.chain(["AWS_EC2_METADATA_DISABLED": "true"], withFiles: false).plan()
             Issue.record("expected an error")
-        } catch let error as QSnapError {
-            #expect(error.code == .usage("s3.credentials"))
+        } catch let error as S3Error {
+            #expect(error.code == .credentials)
             #expect(
                 error.message.contains("AWS_ACCESS_KEY_ID") && error.message.contains("AWS_WEB_IDENTITY_TOKEN_FILE"))
         } catch { Issue.record("unexpected \(error)") }

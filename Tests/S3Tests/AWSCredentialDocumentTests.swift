@@ -23,7 +23,7 @@ import Testing
             try AWSCredentialDocument.parse(Self.bytes(ok), format: .instanceMetadata, origin: "x", now: 0).credentials
                 .accessKeyID == "ASIAI")
         let failed = #"{"Code":"AssumeRoleUnauthorizedAccess","AccessKeyId":"A","SecretAccessKey":"s"}"#
-        #expect(throws: QSnapError.self) {
+        #expect(throws: S3Error.self) {
             try AWSCredentialDocument.parse(Self.bytes(failed), format: .instanceMetadata, origin: "x", now: 0)
         }
     }
@@ -33,7 +33,7 @@ import Testing
             Self.bytes(#"{"Version":1,"AccessKeyId":"AKP","SecretAccessKey":"s","SessionToken":"st"}"#),
             format: .process, origin: "x", now: 0)
         #expect(c.credentials.sessionToken == "st" && c.expiration == nil)
-        #expect(throws: QSnapError.self) {
+        #expect(throws: S3Error.self) {
             try AWSCredentialDocument.parse(
                 Self.bytes(#"{"Version":2,"AccessKeyId":"A","SecretAccessKey":"s"}"#), format: .process, origin: "x",
                 now: 0)
@@ -49,7 +49,7 @@ import Testing
                 _ = try AWSCredentialDocument.parse(
                     Self.bytes(text), format: .container, origin: "the endpoint", now: 0)
                 Issue.record("expected an error for \(text)")
-            } catch let error as QSnapError {
+            } catch let error as S3Error {
                 #expect(!error.message.contains("topsecret") && error.message.contains("the endpoint"))
             } catch { Issue.record("unexpected \(error)") }
         }

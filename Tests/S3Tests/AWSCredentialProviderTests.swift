@@ -20,7 +20,7 @@ import Testing
                     roleARN: "arn", sessionName: "s", tokenFile: "/t", stsEndpoint: "http://sts", profile: nil))
         ) -> AWSCredentialProvider {
             AWSCredentialProvider(source: source, clock: { self.now.withLock { $0 } }) { source, base in
-                if self.failing.withLock({ $0 }) { throw QSnapError(.failure("s3.credentials"), "STS down") }
+                if self.failing.withLock({ $0 }) { throw S3Error(.credentialsUnavailable, "STS down") }
                 let signing = try await base?.credentials().accessKeyID
                 let n = self.fetches.withLock { list -> Int in
                     list.append("\(source.kind.rawValue)\(signing.map { " signed by \($0)" } ?? "")")
@@ -61,7 +61,7 @@ import Testing
         fake.now.withLock { $0 += 3600 - 200 }
         await #expect(try await p.credentials().accessKeyID == "ASIA1")
         fake.now.withLock { $0 += 170 }  // 30 s before expiry
-        await #expect(throws: QSnapError.self) { try await p.credentials() }
+        await #expect(throws: S3Error.self) { try await p.credentials() }
         fake.failing.withLock { $0 = false }
         await #expect(try await p.credentials().accessKeyID == "ASIA2")
     }

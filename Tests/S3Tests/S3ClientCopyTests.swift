@@ -34,7 +34,7 @@ import Testing
             .init(status: 200, body: Self.xml("<Error><Code>AccessDenied</Code><Message>no</Message></Error>"))
         }
         defer { server.stop() }
-        await #expect(throws: QSnapError.self) {
+        await #expect(throws: S3Error.self) {
             try await S3ClientTests.client(port: server.port, attempts: 1)
                 .copyObject(from: Self.source, size: 100, to: "o", partSize: 5 << 20)
         }

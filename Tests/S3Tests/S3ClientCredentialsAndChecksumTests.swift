@@ -83,7 +83,7 @@ import Testing
             configuration: S3Configuration(
                 endpoint: "http://127.0.0.1:\(server.port)", bucket: "bkt",
                 credentials: SigV4Credentials(accessKeyID: "AK", secretAccessKey: "secret")))
-        await #expect(throws: QSnapError.self) { try await client.putObject(key: "a", payload: .bytes([1])) }
+        await #expect(throws: S3Error.self) { try await client.putObject(key: "a", payload: .bytes([1])) }
         #expect(!client.fellBackToContentMD5)
     }
 }

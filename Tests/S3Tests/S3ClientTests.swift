@@ -105,9 +105,8 @@ import Testing
         do {
             _ = try await Self.client(port: server.port).listObjectsV2(prefix: "")
             Issue.record("expected an error")
-        } catch let error as QSnapError {
-            #expect(error.code == .failure("s3.auth"))
-            #expect(error.code.exitStatus == 1)
+        } catch let error as S3Error {
+            #expect(error.code == .auth)
             #expect(error.message.contains("SignatureDoesNotMatch"))
             #expect(!error.description.contains(Self.secret))
         }
@@ -168,7 +167,7 @@ import Testing
         defer { server.stop() }
         let client = try Self.client(port: server.port)
         await #expect(try client.headObject(key: "missing") == nil)
-        await #expect(throws: QSnapError.self) { try await client.getObject(key: "missing") { _ in } }
+        await #expect(throws: S3Error.self) { try await client.getObject(key: "missing") { _ in } }
     }
 
     @Test func addressingStyles() throws {
@@ -189,19 +188,19 @@ import Testing
         )
         #expect(url.contains("X-Amz-Expires=900&X-Amz-SignedHeaders=host&X-Amz-Signature="))
         #expect(!url.contains(Self.secret))
-        await #expect(throws: QSnapError.self) {
+        await #expect(throws: S3Error.self) {
             try await Self.client(port: 9000).presignGET(key: "k", expires: 604_801)
         }
     }
 
     @Test func invalidConfigurationIsAUsageError() {
-        #expect(throws: QSnapError.self) {
+        #expect(throws: S3Error.self) {
             try S3Client(
                 configuration: S3Configuration(
                     endpoint: "ftp://x", bucket: "bkt",
                     credentials: SigV4Credentials(accessKeyID: "a", secretAccessKey: "b")))
         }
-        #expect(throws: QSnapError.self) {
+        #expect(throws: S3Error.self) {
             try S3Client(
                 configuration: S3Configuration(
                     endpoint: "http://x", bucket: "Bad_Bucket!",

@@ -101,16 +101,16 @@ extension AWSCredentialSource {
     }
 
     @Test func clearErrors() {
-        #expect(throws: QSnapError.self) { try Self.resolver(["AWS_PROFILE": "nope"]).resolve() }
-        #expect(throws: QSnapError.self) { try Self.resolver(["AWS_ACCESS_KEY_ID": "AK"]).resolve() }
+        #expect(throws: S3Error.self) { try Self.resolver(["AWS_PROFILE": "nope"]).resolve() }
+        #expect(throws: S3Error.self) { try Self.resolver(["AWS_ACCESS_KEY_ID": "AK"]).resolve() }
         let empty = S3CredentialResolver(environment: ["HOME": "/nowhere", "AWS_EC2_METADATA_DISABLED": "true"]) { _ in
             nil
         }
         do {
             _ = try empty.resolve()
             Issue.record("expected an error")
-        } catch let error as QSnapError {
-            #expect(error.code == .usage("s3.credentials"))
+        } catch let error as S3Error {
+            #expect(error.code == .credentials)
             #expect(error.message.contains("AWS_ACCESS_KEY_ID"))
         } catch { Issue.record("unexpected \(error)") }
         let imds = try? S3CredentialResolver(environment: ["HOME": "/nowhere"]) { _ in nil }.resolve()

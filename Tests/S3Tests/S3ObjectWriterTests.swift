@@ -159,7 +159,7 @@ import Testing
             try await S3ObjectWriter.upload(client: client, key: "a", options: .init(partSize: 1 << 20)) {
                 try await $0.write(input)
             }
-        } throws: { ($0 as? QSnapError)?.code == .failure("s3.access-denied") }
+        } throws: { ($0 as? S3Error)?.code == .accessDenied }
         #expect(server.requests.contains { $0.method == "DELETE" && $0.target.contains("uploadId=U1") })
         struct Boom: Error {}
         fake.acceptedParts.withLock { $0 = .max }

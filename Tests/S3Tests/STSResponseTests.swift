@@ -37,7 +37,7 @@ import Testing
             c.credentials.accessKeyID == "ASIA1"
                 && c.expiration == AmzDate(iso8601: "2030-01-01T12:00:00Z")!.secondsSince1970)
         // The wrong action's answer is not taken for this one.
-        #expect(throws: QSnapError.self) {
+        #expect(throws: S3Error.self) {
             try STSResponse.parse(status: 200, body: Array(xml.utf8), action: "AssumeRoleWithWebIdentity", now: 0)
         }
     }

@@ -38,8 +38,8 @@ public struct AliasSwitch: Sendable {
 
     /// Points `alias` at `collection`.
     ///
-    /// - Throws: `QSnapError` `.usage("alias.target")` when `collection` does not exist, `.refused("alias.collision")`
-    ///   when `alias` is a collection's name, `.refused("alias.not-green")` when `collection` is not green, the
+    /// - Throws: `QSnapError` `.aliasTarget` when `collection` does not exist, `.aliasCollision`
+    ///   when `alias` is a collection's name, `.aliasNotGreen` when `collection` is not green, the
     ///   access check's refusal, or the server's failure.
     public func run(alias: String, to collection: String) async throws -> Outcome {
         try await QdrantAccessCheck(role: "target", client: client, logger: logger).require(
@@ -47,19 +47,19 @@ public struct AliasSwitch: Sendable {
         let collections = try await client.listCollections()
         guard collections.contains(collection) else {
             throw QSnapError(
-                .usage("alias.target"),
+                .aliasTarget,
                 "collection \(collection) does not exist (an alias is not accepted as target); it has: "
                     + collections.joined(separator: ", "))
         }
         if collections.contains(alias) {
             throw QSnapError(
-                .refused("alias.collision"),
+                .aliasCollision,
                 "\(alias) is a collection, not an alias; Qdrant cannot create an alias with a collection's name")
         }
         let info = try await client.collectionInfo(collection)
         guard info.status == "green" else {
             throw QSnapError(
-                .refused("alias.not-green"),
+                .aliasNotGreen,
                 "collection \(collection) is \(info.status), not green; wait for its optimisation to finish, then switch"
             )
         }

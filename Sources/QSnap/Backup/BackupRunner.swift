@@ -72,7 +72,7 @@ public final class BackupRunner: Sendable {
         for tag in options.tags { try BackupLabels.validate(tag: tag) }
         if options.serverSide == .always, !(repository is S3Repository) {
             throw QSnapError(
-                .usage("backup.server-side"),
+                .backupServerSide,
                 "--server-side needs a plain (unencrypted) S3 repository on the endpoint the nodes write their "
                     + "snapshots to; \(repository.displayURL) is not one. Drop --server-side to stream the snapshots")
         }
@@ -170,7 +170,7 @@ public final class BackupRunner: Sendable {
         let leftovers = try await repository.incompleteUploads(prefix: BackupLayout.folder(id))
         guard leftovers.isEmpty else {
             throw QSnapError(
-                .failure("backup.orphan-uploads"),
+                .backupOrphanUploads,
                 "unfinished uploads remain under \(BackupLayout.folder(id)): \(leftovers.joined(separator: ", ")); run the backup again"
             )
         }
@@ -203,7 +203,7 @@ public final class BackupRunner: Sendable {
         try ProcessStop.check()
         try heldLock?.ensureHeld()
         guard let client = source.clients[item.node.peerId] else {
-            throw QSnapError(.failure("backup.node"), "no client for peer \(item.node.peerId)")
+            throw QSnapError(.backupNode, "no client for peer \(item.node.peerId)")
         }
         let current = journal.current
         let t = SnapshotTransfer(

@@ -101,11 +101,13 @@ public struct BackupVerifier {
             result.sha256 = report.archive.sha256
             result.kind = report.kind.rawValue
             result.ok = true
-        } catch let error as QSnapError {
-            result.problem = error.message
-            result.code = error.code.identifier
         } catch {
-            result.problem = "\(error)"
+            if let error = QSnapError(mapping: error) {
+                result.problem = error.message
+                result.code = error.code.identifier
+            } else {
+                result.problem = "\(error)"
+            }
         }
         if let problem = result.problem {
             logger.error("\(object.key): \(problem)")
@@ -124,7 +126,7 @@ public struct BackupVerifier {
         let report = try await inspectStream(object)
         guard report.archive.bytes == object.size else {
             throw QSnapError(
-                .verificationFailed("verify.size"),
+                .verifySize,
                 "\(object.key): read \(report.archive.bytes) bytes, the manifest says \(object.size)")
         }
         return report
@@ -134,13 +136,13 @@ public struct BackupVerifier {
     /// - Throws: `verificationFailed` (`verify.missing` or `verify.size`).
     static func checkPresent(_ object: BackupManifest.Object, in repository: any Repository) async throws {
         guard let head = try await repository.head(key: object.key) else {
-            throw QSnapError(.verificationFailed("verify.missing"), "\(object.key) is missing from the repository")
+            throw QSnapError(.verifyMissing, "\(object.key) is missing from the repository")
         }
         // An encrypted object's chunks authenticate its length and completeness as it is read, naming the exact
         // chunk that was dropped or cut; a size comparison here would only hide which.
         guard object.storedSize != nil || head.size == object.expectedStoredSize else {
             throw QSnapError(
-                .verificationFailed("verify.size"),
+                .verifySize,
                 "\(object.key) holds \(head.size) bytes, the manifest says \(object.expectedStoredSize)")
         }
     }
@@ -170,11 +172,10 @@ public struct BackupVerifier {
                     }
                     feed.finish()
                     return .read(nil)
-                } catch let error as QSnapError where error.code.identifier == "archive.feed-closed" {
+                } catch let error as ArchiveError where error.code == .feedClosed {
                     return .read(nil)  // the inspector stopped reading: its verdict is the outcome
                 } catch {
-                    let failure =
-                        (error as? QSnapError) ?? QSnapError(.failure("verify.read"), "reading \(key) failed: \(error)")
+                    let failure = QSnapError(mapping: error, else: .verifyRead) { "reading \(key) failed: \($0)" }
                     feed.finish(failure)
                     return .read(failure)
                 }
@@ -190,7 +191,7 @@ public struct BackupVerifier {
                 } catch {
                     feed.close()
                     return .inspected(
-                        .failure((error as? QSnapError) ?? QSnapError(.failure("verify.inspect"), "\(error)")))
+                        .failure(QSnapError(mapping: error, else: .verifyInspect)))
                 }
             }
             var readFailure: QSnapError?

@@ -24,7 +24,7 @@ public struct DiscoveredNodes: Sendable {
         -> DiscoveredNodes
     {
         guard !urls.isEmpty else {
-            throw QSnapError(.usage("backup.qdrant"), "give the source with --qdrant URL[,URL…]")
+            throw QSnapError(.backupQdrant, "give the source with --qdrant URL[,URL…]")
         }
         var clients: [UInt64: QdrantClient] = [:]
         var nodes: [SourceTopology.Node] = []
@@ -50,7 +50,7 @@ public struct DiscoveredNodes: Sendable {
                 let (client, node, _) = try await probe(url, connection: connection, logger: logger)
                 guard node.peerId == peer else {
                     throw QSnapError(
-                        .usage("qdrant.node-url"),
+                        .qdrantNodeUrl,
                         "--node-url \(peer)=\(SafeURL.display(url)) answers as peer \(node.peerId); give each peer's own URL"
                     )
                 }
@@ -114,7 +114,7 @@ public struct DiscoveredNodes: Sendable {
             else {
                 if n == 0 { return [] }
                 throw QSnapError(
-                    .failure("qdrant.node-endpoint"),
+                    .qdrantNodeEndpoint,
                     "the node endpoint \(SafeURL.display(parts.string ?? "")) of a \(peers)-node cluster does not answer; "
                         + "give the node's URL with --node-url PEER=URL")
             }
@@ -144,12 +144,12 @@ public struct DiscoveredNodes: Sendable {
         let cluster: ClusterInfo
         do {
             cluster = try await client.cluster()
-        } catch let error as QSnapError
+        } catch let error as QdrantError
             where error.qdrantFailure?.status == 403
             && !(error.qdrantFailure?.serverMessage.contains("Signature") ?? false)
         {
             throw QSnapError(
-                .refused("qdrant.access"),
+                .qdrantAccess,
                 "the key for \(SafeURL.display(url)) cannot read the cluster's topology (GET /cluster needs global read "
                     + "access; a key or JWT scoped to collections is not enough): qsnap must find every node. Use a "
                     + "key with global access; nothing was changed", cause: error.cause)

@@ -40,7 +40,7 @@ public struct DiscoveredSource: Sendable {
         if let selection, !selection.isEmpty {
             for name in selection where !available.contains(name) {
                 throw QSnapError(
-                    .usage("backup.collection"),
+                    .backupCollection,
                     "collection \(name) does not exist on the source; it has: \(available.sorted().joined(separator: ", "))"
                 )
             }

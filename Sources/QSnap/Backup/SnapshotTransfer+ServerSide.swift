@@ -45,7 +45,7 @@ extension SnapshotTransfer {
             from: source, size: found.size, to: s3.full(key), partSize: options.copyPartSize)
         guard let stored = try await s3.head(key: key), stored.size == found.size else {
             throw QSnapError(
-                .verificationFailed("backup.store-size"),
+                .backupStoreSize,
                 "the server-side copy of \(source.display) to \(s3.displayURL)/\(key) does not hold \(found.size) bytes"
             )
         }
@@ -63,6 +63,6 @@ extension SnapshotTransfer {
             logger.debug("\(item.unit): not copied server-side: \(why)")
             return nil
         }
-        throw QSnapError(.usage("backup.server-side"), "--server-side: cannot copy \(item.unit) server-side: \(why)")
+        throw QSnapError(.backupServerSide, "--server-side: cannot copy \(item.unit) server-side: \(why)")
     }
 }

@@ -117,7 +117,7 @@ struct SnapshotTransfer {
                 }
                 guard stored.size == received else {
                     throw QSnapError(
-                        .verificationFailed("backup.store-size"),
+                        .backupStoreSize,
                         "\(repository.displayURL)/\(key) holds \(stored.size) bytes, \(received) were sent")
                 }
                 progress.objectDone(node: node)
@@ -163,7 +163,7 @@ struct SnapshotTransfer {
 
     private func corrupt(_ what: String, _ snapshot: SnapshotDescription) -> QSnapError {
         QSnapError(
-            .verificationFailed("backup.corrupt-download"),
+            .backupCorruptDownload,
             "download of \(snapshot.name) from \(item.node.url) is not intact: \(what); nothing was recorded for it")
     }
 
@@ -171,9 +171,12 @@ struct SnapshotTransfer {
     /// intact, a retriable Qdrant failure (no answer, a 5xx), a retriable transport failure (the store's connection)
     /// or a retriable S3 error (throttling, 5xx).
     static func isRetriable(_ error: any Error) -> Bool {
-        guard let e = error as? QSnapError else { return false }
-        if e.code == .verificationFailed("backup.corrupt-download") { return true }
-        if e.isRetriableQdrantFailure || e.isRetriableTransportFailure { return true }
-        return (e.cause as? S3ServiceError)?.isRetriable ?? false
+        switch error {
+        case let e as QSnapError: return e.code == .backupCorruptDownload
+        case let e as QdrantError: return e.isRetriableQdrantFailure
+        case let e as HTTPError: return e.isRetriableTransportFailure
+        case let e as S3Error: return (e.cause as? S3ServiceError)?.isRetriable ?? false
+        default: return false
+        }
     }
 }

@@ -118,7 +118,7 @@ public final class CloudAPIClient: Sendable {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch {
             throw QSnapError(
-                .failure("cloud.response"),
+                .cloudResponse,
                 "Qdrant Cloud answered \(rpc.name) with something qsnap cannot read (\(redactor.redact("\(error)"))); "
                     + "check --cloud-api-url")
         }
@@ -140,11 +140,11 @@ public final class CloudAPIClient: Sendable {
             items += page.items
             guard let next = page.nextPageToken else { return items }
             guard seen.insert(next).inserted else {
-                throw QSnapError(.failure("cloud.pagination"), "Qdrant Cloud repeated a page token of \(rpc.name)")
+                throw QSnapError(.cloudPagination, "Qdrant Cloud repeated a page token of \(rpc.name)")
             }
             token = next
         }
-        throw QSnapError(.failure("cloud.pagination"), "\(rpc.name) returned more than 100000 pages")
+        throw QSnapError(.cloudPagination, "\(rpc.name) returned more than 100000 pages")
     }
 
     private func answerFailure(_ rpc: CloudRPC, response: HTTPResponse, resourceID: String?) -> CloudAPIFailure {
@@ -159,8 +159,8 @@ public final class CloudAPIClient: Sendable {
     }
 
     private func transportFailure(_ rpc: CloudRPC, error: any Error) -> CloudAPIFailure {
-        let transport = (error as? QSnapError)?.cause as? HTTPTransportError
-        let text = redactor.redact(transport?.curlMessage ?? (error as? QSnapError)?.message ?? "\(error)")
+        let transport = (error as? HTTPError)?.transport
+        let text = redactor.redact(transport?.curlMessage ?? QSnapError(mapping: error)?.message ?? "\(error)")
         let host = URLComponents(string: endpoint.base)?.host ?? endpoint.base
         var failure = CloudAPIFailure(
             rpc: rpc, status: nil, code: nil, serverMessage: "cannot reach \(host): \(text)", accountID: accountID,

@@ -49,51 +49,51 @@ public struct CloudAPIFailure: Error, Sendable, Hashable, CustomStringConvertibl
         let call = "Qdrant Cloud \(rpc.name)"
         let said = serverMessage.isEmpty ? "" : ": \(serverMessage)"
         if isTLS {
-            return QSnapError(.failure("cloud.tls"), "\(call) failed: \(serverMessage)", cause: self)
+            return QSnapError(.cloudTls, "\(call) failed: \(serverMessage)", cause: self)
         }
         guard let status else {
             return QSnapError(
-                .failure("cloud.unreachable"),
+                .cloudUnreachable,
                 "\(call) failed\(said). Check the network and --cloud-api-url, then retry.", cause: self)
         }
         let answer = "HTTP \(status)\(code.map { " \($0)" } ?? "")\(said)"
         switch code ?? CloudRPCCode.guess(httpStatus: status) {
         case .unauthenticated:
             return QSnapError(
-                .refused("cloud.auth"),
+                .cloudAuth,
                 "the management key was refused (QDRANT_CLOUD_API_KEY): \(call) answered \(answer). Set "
                     + "QDRANT_CLOUD_API_KEY to a current Qdrant Cloud management key of account \(accountID) "
                     + "(Cloud console: Access Management, Management Keys).", cause: self)
         case .permissionDenied:
             return QSnapError(
-                .refused("cloud.permission"),
+                .cloudPermission,
                 "the management key (QDRANT_CLOUD_API_KEY) lacks the permission \(rpc.permission), which \(rpc.name) "
                     + "needs (\(answer)). Give the key a role with \(rpc.permission) in account \(accountID), or use a "
                     + "key that has it; also check that the key belongs to account \(accountID).", cause: self)
         case .notFound:
             let what = resourceID ?? "the \(rpc.resource.rawValue)"
             return QSnapError(
-                .usage("cloud.not-found"),
+                .cloudNotFound,
                 "\(what) was not found in account \(accountID) (\(call): \(answer)). Check the id with qsnap cloud "
                     + "\(rpc.resource == .backupSchedule ? "schedule" : "backup") list, and --account-id/--cluster-id.",
                 cause: self)
         case .invalidArgument, .outOfRange:
             return QSnapError(
-                .usage("cloud.invalid-argument"), "Qdrant Cloud rejected \(rpc.name) (\(answer)).", cause: self)
+                .cloudInvalidArgument, "Qdrant Cloud rejected \(rpc.name) (\(answer)).", cause: self)
         case .failedPrecondition:
             return QSnapError(
-                .refused("cloud.failed-precondition"),
+                .cloudFailedPrecondition,
                 "Qdrant Cloud refused \(rpc.name) in the current state (\(answer)).", cause: self)
         case .alreadyExists, .aborted:
             return QSnapError(
-                .failure("cloud.conflict"), "\(call) conflicts with the current state (\(answer)); retry later.",
+                .cloudConflict, "\(call) conflicts with the current state (\(answer)); retry later.",
                 cause: self)
         case .resourceExhausted:
             return QSnapError(
-                .failure("cloud.rate-limited"), "\(call) was rate-limited (\(answer)); retry later.", cause: self)
+                .cloudRateLimited, "\(call) was rate-limited (\(answer)); retry later.", cause: self)
         default:
             return QSnapError(
-                .failure("cloud.server"),
+                .cloudServer,
                 "\(call) failed (\(answer)). Qdrant Cloud may be having trouble: retry later.", cause: self)
         }
     }

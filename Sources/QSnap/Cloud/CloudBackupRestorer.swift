@@ -29,13 +29,13 @@ public struct CloudBackupRestorer: Sendable {
         if let expectedClusterID, let cluster = backup.clusterID, cluster.lowercased() != expectedClusterID.lowercased()
         {
             throw QSnapError(
-                .usage("cloud.cluster-mismatch"),
+                .cloudClusterMismatch,
                 "backup \(backupID) belongs to cluster \(cluster), not \(expectedClusterID) (--cluster-id): a backup "
                     + "restores only into its own cluster")
         }
         guard backup.currentStatus == .succeeded else {
             throw QSnapError(
-                .refused("cloud.backup-not-ready"),
+                .cloudBackupNotReady,
                 "backup \(backupID) (\(backup.label)) is \(backup.currentStatus): only a SUCCEEDED backup can be restored"
             )
         }
@@ -45,7 +45,7 @@ public struct CloudBackupRestorer: Sendable {
     /// Starts the restore of the checked `backup` and, with `wait`, waits for it to succeed.
     public func restore(_ backup: CloudBackup, wait: CloudWaitOptions?) async throws -> Outcome {
         guard let backupID = backup.id, let clusterID = backup.clusterID else {
-            throw QSnapError(.failure("cloud.response"), "Qdrant Cloud sent a backup without id or cluster id")
+            throw QSnapError(.cloudResponse, "Qdrant Cloud sent a backup without id or cluster id")
         }
         let earlier = await wait == nil ? [] : Set(try client.listBackupRestores(clusterID: clusterID).compactMap(\.id))
         logger.notice("restoring backup \(backupID) (\(backup.label)) into cluster \(clusterID) in place")

@@ -27,14 +27,14 @@ public struct CloudOperationWaiter: Sendable {
             case .inProgress: return (nil, backup.currentStatus.description)
             case .failed:
                 throw QSnapError(
-                    .failure("cloud.backup-failed"),
+                    .cloudBackupFailed,
                     "backup \(backupID) (\(backup.label)) of cluster \(backup.clusterID ?? "?") ended "
                         + "\(backup.currentStatus)\(Self.reason(backup.currentStatus)): Qdrant Cloud has no usable copy "
                         + "from it; see the cluster's backups in the Cloud console, then try again")
             }
         } timeout: { status in
             QSnapError(
-                .failure("cloud.wait-timeout"),
+                .cloudWaitTimeout,
                 "backup \(backupID) is still \(status) after \(CloudDuration.format(seconds: options.timeout)) "
                     + "(--timeout); it goes on in Qdrant Cloud: follow it with qsnap cloud backup get \(backupID) "
                     + "--account-id \(client.accountID)")
@@ -58,13 +58,13 @@ public struct CloudOperationWaiter: Sendable {
             case .inProgress: return (nil, restore.currentStatus.description)
             case .failed:
                 throw QSnapError(
-                    .failure("cloud.restore-failed"),
+                    .cloudRestoreFailed,
                     "the restore \(restore.id ?? "?") of backup \(backupID) into cluster \(clusterID) ended "
                         + "\(restore.currentStatus): check the cluster in the Qdrant Cloud console before using it")
             }
         } timeout: { status in
             QSnapError(
-                .failure("cloud.wait-timeout"),
+                .cloudWaitTimeout,
                 "the restore of backup \(backupID) into cluster \(clusterID) is still \(status) after "
                     + "\(CloudDuration.format(seconds: options.timeout)) (--timeout); it goes on in Qdrant Cloud: "
                     + "follow it in the Cloud console (the cluster's Backups page) before using the cluster")

@@ -99,12 +99,11 @@ public struct Doctor: Sendable {
         let version: QdrantVersion
         do {
             version = try await client.serverInfo().version
-        } catch let error as QSnapError {
-            let tls = (error.qdrantFailure?.isTLS ?? false)
-            add(tls ? "tls" : "reachable", .fail, error.message)
+        } catch let error as QdrantError {
+            add(error.qdrantFailure?.isTLS ?? false ? "tls" : "reachable", .fail, error.message)
             return nil
         } catch {
-            add("reachable", .fail, "\(shown): \(error)")
+            add("reachable", .fail, QSnapError(mapping: error)?.message ?? "\(shown): \(error)")
             return nil
         }
         add(
@@ -148,11 +147,8 @@ public struct Doctor: Sendable {
                                 ? ": no key, the server accepts anyone" : ": restore can recover and switch aliases")
                             : ": restore needs manage access (a read-write key)"))
             }
-        } catch let error as QSnapError {
-            add("auth", .fail, error.message)
-            return nil
         } catch {
-            add("auth", .fail, "\(error)")
+            add("auth", .fail, QSnapError(mapping: error)?.message ?? "\(error)")
             return nil
         }
         // Every node, its version, and whether each could be reached.
@@ -160,11 +156,8 @@ public struct Doctor: Sendable {
         do {
             found = try await DiscoveredNodes.discover(
                 urls: cluster.urls, connection: cluster.connection, logger: logger)
-        } catch let error as QSnapError {
-            add("nodes", .fail, error.message)
-            return nil
         } catch {
-            add("nodes", .fail, "\(error)")
+            add("nodes", .fail, QSnapError(mapping: error)?.message ?? "\(error)")
             return nil
         }
         let versions = found.nodes.map { "peer \($0.peerId) \($0.version) (\($0.url))" }

@@ -21,14 +21,14 @@ struct RepositoryProbe {
         do {
             try await repository.put(key: small, bytes: bytes)
             guard try await repository.getAll(key: small) == bytes else {
-                throw QSnapError(.failure("doctor.get"), "the object read back differs from the one written")
+                throw QSnapError(.doctorGet, "the object read back differs from the one written")
             }
             guard try await repository.list(prefix: "doctor/").contains(where: { $0.key == small }) else {
-                throw QSnapError(.failure("doctor.list"), "the object written is not listed")
+                throw QSnapError(.doctorList, "the object written is not listed")
             }
             try await repository.delete(keys: [small])
             guard try await repository.head(key: small) == nil else {
-                throw QSnapError(.failure("doctor.delete"), "the object deleted is still there")
+                throw QSnapError(.doctorDelete, "the object deleted is still there")
             }
             add(
                 "put/get/list/delete", .pass,
@@ -39,7 +39,7 @@ struct RepositoryProbe {
             try? await repository.delete(keys: [small])
             add(
                 "put/get/list/delete", .fail,
-                "\(repository.displayURL): \((error as? QSnapError)?.message ?? "\(error)"): "
+                "\(repository.displayURL): \(QSnapError(mapping: error)?.message ?? "\(error)"): "
                     + "check the credentials' permissions (s3:PutObject, GetObject, ListBucket, DeleteObject)")
             return
         }
@@ -56,7 +56,7 @@ struct RepositoryProbe {
                 }
             }
             guard object.size == Int64(size) else {
-                throw QSnapError(.failure("doctor.multipart"), "stored \(object.size) bytes of \(size)")
+                throw QSnapError(.doctorMultipart, "stored \(object.size) bytes of \(size)")
             }
             try await repository.delete(keys: [big])
             add(
@@ -68,7 +68,7 @@ struct RepositoryProbe {
             _ = try? await repository.abortIncompleteUploads(prefix: "doctor/")
             add(
                 "multipart", .fail,
-                "\((error as? QSnapError)?.message ?? "\(error)"): check s3:AbortMultipartUpload and "
+                "\(QSnapError(mapping: error)?.message ?? "\(error)"): check s3:AbortMultipartUpload and "
                     + "s3:ListMultipartUploadParts, or the store's multipart support")
         }
         if let s3 = repository as? S3Repository {
@@ -98,7 +98,7 @@ struct RepositoryProbe {
                 skew > 0 ? "behind" : "ahead of")
             return (abs(skew) <= 60 ? .pass : abs(skew) <= 900 ? .warn : .fail, detail)
         } catch {
-            return (.warn, "cannot read the store's clock: \((error as? QSnapError)?.message ?? "\(error)")")
+            return (.warn, "cannot read the store's clock: \(QSnapError(mapping: error)?.message ?? "\(error)")")
         }
     }
 

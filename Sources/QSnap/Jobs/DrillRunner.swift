@@ -116,7 +116,7 @@ public struct DrillRunner {
                                 "\(restored.map(String.init) ?? "?") restored, \(collection.pointsCount) in the backup")
                     )
                 } catch {
-                    let message = redactor.redact((error as? QSnapError)?.message ?? "\(error)")
+                    let message = redactor.redact(QSnapError(mapping: error)?.message ?? "\(error)")
                     checks.append(.init(name: "restore and verify \(collection.name)", passed: false, detail: message))
                     failure = failure ?? "restoring \(collection.name) failed: \(message)"
                 }
@@ -129,7 +129,7 @@ public struct DrillRunner {
             restoreFinished = Date()
         } catch {
             restoreFinished = Date()
-            failure = failure ?? redactor.redact((error as? QSnapError)?.message ?? "\(error)")
+            failure = failure ?? redactor.redact(QSnapError(mapping: error)?.message ?? "\(error)")
         }
 
         let cleanup = await cleanUp(client: client, token: token, scratch: scratch)
@@ -159,7 +159,7 @@ public struct DrillRunner {
         return try wanted.map { name in
             guard let c = manifest.collections.first(where: { $0.name == name }) else {
                 throw QSnapError(
-                    .usage("drill.collection"),
+                    .drillCollection,
                     "backup \(manifest.id) has no collection \(name); it has: \(manifest.collections.map(\.name).joined(separator: ", "))"
                 )
             }

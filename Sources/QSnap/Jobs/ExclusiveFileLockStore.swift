@@ -30,7 +30,7 @@ public struct ExclusiveFileLockStore: LockObjectStore {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {
             if !FileManager.default.fileExists(atPath: path) { return nil }
-            throw QSnapError(.failure("lock.read"), "cannot read the lock file \(path)")
+            throw QSnapError(.lockRead, "cannot read the lock file \(path)")
         }
         return data
     }
@@ -45,7 +45,7 @@ public struct ExclusiveFileLockStore: LockObjectStore {
         }
         if errno == EEXIST { return false }
         throw QSnapError(
-            .failure("lock.write"), "cannot create the lock file \(path): \(String(cString: strerror(errno)))")
+            .lockWrite, "cannot create the lock file \(path): \(String(cString: strerror(errno)))")
     }
 
     /// Claims the lock file by renaming it, compares it with `expected`, and links `new` into place on a match.
@@ -68,7 +68,7 @@ public struct ExclusiveFileLockStore: LockObjectStore {
         guard rename(temp, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temp)
-            throw QSnapError(.failure("lock.write"), "cannot renew the lock file \(path): \(reason)")
+            throw QSnapError(.lockWrite, "cannot renew the lock file \(path): \(reason)")
         }
         syncDirectory()
         return try read() == new
@@ -93,19 +93,19 @@ public struct ExclusiveFileLockStore: LockObjectStore {
         if rename(path, claimed) == 0 { return claimed }
         if errno == ENOENT { return nil }
         throw QSnapError(
-            .failure("lock.write"), "cannot claim the lock file \(path): \(String(cString: strerror(errno)))")
+            .lockWrite, "cannot claim the lock file \(path): \(String(cString: strerror(errno)))")
     }
 
     private func writeTemporary(_ data: Data) throws -> String {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw QSnapError(.failure("lock.write"), "cannot create \(directory): \(error.localizedDescription)")
+            throw QSnapError(.lockWrite, "cannot create \(directory): \(error.localizedDescription)")
         }
         let temp = path + ".new-" + UUID().uuidString
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw QSnapError(.failure("lock.write"), "cannot create \(temp): \(String(cString: strerror(errno)))")
+            throw QSnapError(.lockWrite, "cannot create \(temp): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         let ok = data.withUnsafeBytes { buffer -> Bool in
@@ -114,7 +114,7 @@ public struct ExclusiveFileLockStore: LockObjectStore {
         guard ok else {
             let reason = String(cString: strerror(errno))
             unlink(temp)
-            throw QSnapError(.failure("lock.write"), "cannot write \(temp): \(reason)")
+            throw QSnapError(.lockWrite, "cannot write \(temp): \(reason)")
         }
         return temp
     }

@@ -54,8 +54,8 @@ public struct ForgetRunner {
                 let protection = try await ManifestStore.protection(entry.id, from: repository)
                 labels[entry.id] = protection.labels
                 if protection.lock.isLocked(at: now) { locked.append((entry.id, protection.lock)) }
-            } catch let error as QSnapError where options.force {
-                logger.warning("\(error.message); deleting it anyway (--force)")
+            } catch  where options.force {
+                logger.warning("\(QSnapError(mapping: error)?.message ?? "\(error)"); deleting it anyway (--force)")
             }
         }
         // S3 Object Lock cannot be overridden (not even with --force): nothing is deleted while a target is locked.
@@ -64,7 +64,7 @@ public struct ForgetRunner {
                 "\(item.id) (\(item.lock.mode?.rawValue ?? "locked") until \(UTCCivilTime.iso8601(item.lock.retainUntil!)))"
             }
             throw QSnapError(
-                .refused("forget.object-lock"),
+                .forgetObjectLock,
                 "S3 Object Lock retention protects \(list.joined(separator: ", ")): its objects cannot be deleted "
                     + "before then, so nothing was deleted; forget \(locked.count == 1 ? "it" : "them") after that date "
                     + "(prune keeps locked backups and deletes them once their retention has passed)")
@@ -98,7 +98,7 @@ public struct ForgetRunner {
     /// The folders named by the ids, oldest first, each once.
     private func resolve(_ inventory: RepositoryInventory) throws -> [RepositoryInventory.Entry] {
         guard !options.ids.isEmpty else {
-            throw QSnapError(.usage("forget.ids"), "name at least one backup id (or latest); see qsnap list")
+            throw QSnapError(.forgetIds, "name at least one backup id (or latest); see qsnap list")
         }
         let byID = Dictionary(uniqueKeysWithValues: inventory.entries.map { ($0.id, $0) })
         var chosen: [String: RepositoryInventory.Entry] = [:]
@@ -106,19 +106,19 @@ public struct ForgetRunner {
             var id = raw
             if raw == "latest" {
                 guard let last = inventory.completeEntries.last?.id else {
-                    throw QSnapError(.usage("backup.none"), "\(repository.displayURL) holds no backup yet")
+                    throw QSnapError(.backupNone, "\(repository.displayURL) holds no backup yet")
                 }
                 id = last
             }
             guard BackupLayout.isValidID(id) else {
                 throw QSnapError(
-                    .usage("backup.id"),
+                    .backupId,
                     "\(id.prefix(80)) is not a backup id (they look like 20261121T103000Z-1a2b3c); see qsnap list")
             }
             guard let entry = byID[id], entry.hasManifest || entry.beingDeleted else {
                 let interrupted = byID[id]?.hasProgress == true
                 throw QSnapError(
-                    .usage("backup.not-found"),
+                    .backupNotFound,
                     interrupted
                         ? "backup \(id) has no manifest: it is an interrupted or running backup, not a backup to forget (qsnap prune removes it after --interrupted-grace-hours); nothing was deleted"
                         : "backup \(id) does not exist in \(repository.displayURL) (no manifest); see qsnap list; nothing was deleted"

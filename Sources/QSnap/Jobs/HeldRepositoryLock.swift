@@ -75,11 +75,11 @@ public final class HeldRepositoryLock: Sendable {
         return state.withLock { $0.lost == nil }
     }
 
-    /// Throws when the lock was lost (`.failure("lock.lost")`): another run may now use the repository.
+    /// Throws when the lock was lost (`.lockLost`): another run may now use the repository.
     public func ensureHeld() throws {
         if let reason = state.withLock({ $0.lost }) {
             throw QSnapError(
-                .failure("lock.lost"), "stopped: \(reason); no further changes were made to the repository")
+                .lockLost, "stopped: \(reason); no further changes were made to the repository")
         }
     }
 

@@ -59,7 +59,7 @@ public struct JobRunner {
             let resolved = spec.resolvedPath(path)
             guard let data = FileManager.default.contents(atPath: resolved) else {
                 throw QSnapError(
-                    .usage("job.retention-file"),
+                    .jobRetentionFile,
                     "\(spec.file): the retention policy file \(resolved) cannot be read; check retention.file")
             }
             return try RetentionPolicy.parse(yaml: String(decoding: data, as: UTF8.self), file: resolved)
@@ -111,7 +111,7 @@ public struct JobRunner {
                 report.verified = outcome.ok
                 guard outcome.ok else {
                     throw QSnapError(
-                        .verificationFailed("verify.failed"),
+                        .verifyFailed,
                         "backup \(backup.id) failed verification: \(outcome.objects.filter { !$0.ok }.count) bad object(s); it is kept but not counted as verified"
                     )
                 }
@@ -128,10 +128,8 @@ public struct JobRunner {
             }
             try lock.ensureHeld()
             report.success = true
-        } catch let error as QSnapError {
-            failure = error
         } catch {
-            failure = QSnapError(.failure("run.internal"), "unexpected error: \(error)")
+            failure = QSnapError(mapping: error, else: .runInternal) { "unexpected error: \($0)" }
         }
         if let held {
             await held.release()

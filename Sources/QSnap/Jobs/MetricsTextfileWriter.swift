@@ -10,7 +10,7 @@ import QSnapCore
 public enum MetricsTextfileWriter {
     /// Records `outcome` for `job` in the textfile at `path`; returns the metrics written for the job.
     ///
-    /// - Throws: `QSnapError` `.failure("metrics.write")` when the file cannot be written. A previous file that
+    /// - Throws: `QSnapError` `.metricsWrite` when the file cannot be written. A previous file that
     ///   cannot be parsed is replaced (after a warning), losing only the carried counters.
     @discardableResult
     public static func record(_ outcome: JobMetrics.RunOutcome, job: String, path: String, logger: Logger) throws
@@ -35,7 +35,7 @@ public enum MetricsTextfileWriter {
     static func writeAtomically(_ data: Data, to path: String) throws {
         // The temporary name starts with a dot: node_exporter reads only *.prom files.
         if let problem = POSIXFile.replace(data, at: path) {
-            throw QSnapError(.failure("metrics.write"), "metrics textfile: \(problem)")
+            throw QSnapError(.metricsWrite, "metrics textfile: \(problem)")
         }
     }
 }

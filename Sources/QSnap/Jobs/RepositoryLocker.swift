@@ -105,8 +105,8 @@ public struct RepositoryLocker: Sendable {
     ///
     /// - Returns: the held lock; call ``HeldRepositoryLock/startRenewing()`` and, at the end,
     ///   ``HeldRepositoryLock/release()``.
-    /// - Throws: `QSnapError` `.busy("repository.locked")` (exit 5) when another run still holds the lock after
-    ///   `wait`; `.refused("lock.unreadable")` when the lock object is not a qsnap lock.
+    /// - Throws: `QSnapError` `.repositoryLocked` (exit 5) when another run still holds the lock after
+    ///   `wait`; `.lockUnreadable` when the lock object is not a qsnap lock.
     public func acquire(wait: TimeInterval, now: () -> Date = Date.init) async throws -> HeldRepositoryLock {
         let deadline = now().addingTimeInterval(max(0, wait))
         var announced = false

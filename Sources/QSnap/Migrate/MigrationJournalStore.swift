@@ -19,7 +19,7 @@ struct MigrationJournalStore: Sendable {
             return try JSONDecoder().decode(MigrationJournal.self, from: data)
         } catch {
             throw QSnapError(
-                .failure("migrate.journal"),
+                .migrateJournal,
                 "the migration journal \(path) is unreadable (\(error)); remove it and rerun with --no-resume")
         }
     }
@@ -28,7 +28,7 @@ struct MigrationJournalStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         if let problem = POSIXFile.replace(try encoder.encode(journal), at: path) {
-            throw QSnapError(.failure("migrate.journal"), "migration journal: \(problem)")
+            throw QSnapError(.migrateJournal, "migration journal: \(problem)")
         }
     }
 

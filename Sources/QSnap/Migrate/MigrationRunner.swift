@@ -59,7 +59,7 @@ public final class MigrationRunner: Sendable {
         if !journal.targetCreated {
             guard await !(try target.collectionExists(plan.options.target)) else {
                 throw QSnapError(
-                    .refused("migrate.target-exists"),
+                    .migrateTargetExists,
                     "the target collection \(plan.options.target) already exists on \(targetURL); migrate "
                         + "never writes into a collection it did not create. Choose another name with --as")
             }
@@ -109,7 +109,7 @@ public final class MigrationRunner: Sendable {
             if options.resume {
                 guard existing.fingerprint == plan.fingerprint else {
                     throw QSnapError(
-                        .refused("migrate.resume-changed"),
+                        .migrateResumeChanged,
                         "an interrupted migration of \(plan.options.collection) into \(plan.options.target) exists, but "
                             + "the source config, the filter or the options changed since (journal \(store.path)); rerun "
                             + "with the same options to resume, or with --no-resume to discard its target and start over"
@@ -178,7 +178,7 @@ public final class MigrationRunner: Sendable {
             func start(_ k: Int) {
                 group.addTask { [self] in
                     do { try await stream(k, plan: plan, shared: shared, store: store) } catch {
-                        shared.fail((error as? QSnapError) ?? QSnapError(.failure("migrate.stream"), "\(error)"))
+                        shared.fail(QSnapError(mapping: error, else: .migrateStream))
                     }
                 }
             }
@@ -240,7 +240,7 @@ public final class MigrationRunner: Sendable {
             await !(try target.listAliases().contains { $0.aliasName == alias })
         {
             throw QSnapError(
-                .refused("migrate.alias"),
+                .migrateAlias,
                 "a collection named \(alias) exists on \(targetURL): Qdrant cannot create an alias with a "
                     + "collection's name. The migrated collection \(collection) is verified; pick another --alias")
         }
@@ -263,22 +263,22 @@ public final class MigrationRunner: Sendable {
         let version = try await source.serverInfo().version
         guard version >= QdrantVersion(major: 1, minor: 18, patch: 0) else {
             throw QSnapError(
-                .refused("migrate.in-place-version"),
+                .migrateInPlaceVersion,
                 "--in-place needs Qdrant 1.18 or later on \(sourceURL) (it runs \(version)): migrate into a "
                     + "new collection instead (drop --in-place)")
         }
         guard config["params"]?["vectors"]?["size"] == nil else {
             throw QSnapError(
-                .refused("migrate.in-place-unnamed"),
+                .migrateInPlaceUnnamed,
                 "\(collection) has one unnamed vector, which cannot gain a named vector beside it: migrate into "
                     + "a new collection with --add-vector and --rename-vector =NAME instead (drop --in-place)")
         }
         guard !options.plan.additions.isEmpty else {
-            throw QSnapError(.usage("migrate.in-place"), "--in-place needs at least one --add-vector")
+            throw QSnapError(.migrateInPlace, "--in-place needs at least one --add-vector")
         }
         if let sparse = options.plan.additions.first(where: \.isSparse) {
             throw QSnapError(
-                .refused("migrate.in-place-sparse"),
+                .migrateInPlaceSparse,
                 "\(sparse.name) is a sparse vector, which only a new collection can add: drop --in-place")
         }
         for addition in options.plan.additions {
@@ -289,7 +289,7 @@ public final class MigrationRunner: Sendable {
         let missing = options.plan.additions.filter { vectors?[$0.name] == nil }.map(\.name)
         guard missing.isEmpty else {
             throw QSnapError(
-                .verificationFailed("migrate.in-place"),
+                .migrateInPlaceUnverified,
                 "\(collection) does not show the added vector(s) \(missing.joined(separator: ", "))")
         }
         let check = VerificationCheck(

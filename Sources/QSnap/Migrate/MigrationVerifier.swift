@@ -20,7 +20,7 @@ struct MigrationVerifier {
         let count = try await target.countPoints(name, filter: nil)
         guard count == expected else {
             throw QSnapError(
-                .verificationFailed("migrate.count"),
+                .migrateCount,
                 "\(name) holds \(count) points, the source \(expected); the target is kept, unaliased, for "
                     + "inspection (rerun with --no-resume to start over)")
         }
@@ -57,7 +57,7 @@ struct MigrationVerifier {
         }
         guard bad.isEmpty else {
             throw QSnapError(
-                .verificationFailed("migrate.samples"),
+                .migrateSamples,
                 "\(name) differs from the source: " + bad.prefix(5).joined(separator: "; "))
         }
         checks.append(
@@ -79,7 +79,7 @@ struct MigrationVerifier {
             let hits = await (try? target.query(name, body: q.body))?["points"]?.arrayValue ?? []
             guard !hits.isEmpty else {
                 throw QSnapError(
-                    .verificationFailed("migrate.query"), "a nearest query (\(q.label)) on \(name) returned no points")
+                    .migrateQuery, "a nearest query (\(q.label)) on \(name) returned no points")
             }
         }
         checks.append(

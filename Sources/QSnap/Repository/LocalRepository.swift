@@ -16,14 +16,14 @@ public struct LocalRepository: Repository {
         if path.hasPrefix("file://") { path = String(path.dropFirst("file://".count)) }
         while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
         guard !path.isEmpty else {
-            throw QSnapError(.usage("repo.path"), "the repository path is empty; give a directory such as ./backups")
+            throw QSnapError(.repoPath, "the repository path is empty; give a directory such as ./backups")
         }
         self.root = path
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
             throw QSnapError(
-                .failure("repo.create"), "cannot create the repository directory \(path): \(error.localizedDescription)"
+                .repoCreate, "cannot create the repository directory \(path): \(error.localizedDescription)"
             )
         }
     }
@@ -39,7 +39,7 @@ public struct LocalRepository: Repository {
         let parts = key.split(separator: "/", omittingEmptySubsequences: false)
         guard !key.isEmpty, !key.hasPrefix("/"), !parts.contains(".."), !parts.contains("."), !key.contains("\0") else {
             throw QSnapError(
-                .refused("repo.key"), "refusing repository key \(key.prefix(200)): not a plain relative path")
+                .repoKey, "refusing repository key \(key.prefix(200)): not a plain relative path")
         }
         return root + "/" + key
     }
@@ -69,7 +69,7 @@ public struct LocalRepository: Repository {
         let fd = open(p, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw QSnapError(
-                .failure("repo.missing-object"), "\(p) cannot be read: \(String(cString: strerror(errno)))")
+                .repoMissingObject, "\(p) cannot be read: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
@@ -79,7 +79,7 @@ public struct LocalRepository: Repository {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             guard n >= 0 else {
-                throw QSnapError(.failure("repo.read"), "reading \(p) failed: \(String(cString: strerror(errno)))")
+                throw QSnapError(.repoRead, "reading \(p) failed: \(String(cString: strerror(errno)))")
             }
             if n == 0 { return total }
             total += Int64(n)
@@ -123,7 +123,7 @@ public struct LocalRepository: Repository {
         for key in keys {
             let p = try path(key)
             if unlink(p) != 0 && errno != ENOENT {
-                throw QSnapError(.failure("repo.delete"), "cannot delete \(p): \(String(cString: strerror(errno)))")
+                throw QSnapError(.repoDelete, "cannot delete \(p): \(String(cString: strerror(errno)))")
             }
             removeEmptyParents(of: key)
         }
@@ -167,7 +167,7 @@ final class LocalObjectWriter: RepositoryObjectWriter {
             finalPath + LocalRepository.partialMarker + Hex.encode((0..<4).map { _ in UInt8.random(in: 0...255) })
         fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw QSnapError(.failure("repo.write"), "cannot create \(tempPath): \(String(cString: strerror(errno)))")
+            throw QSnapError(.repoWrite, "cannot create \(tempPath): \(String(cString: strerror(errno)))")
         }
     }
 
@@ -176,10 +176,10 @@ final class LocalObjectWriter: RepositoryObjectWriter {
     func write(_ bytes: [UInt8]) async throws { try bytes.withUnsafeBytes { try write($0) } }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard fd >= 0 else { throw QSnapError(.failure("repo.write"), "write after finish or abort of \(key)") }
+        guard fd >= 0 else { throw QSnapError(.repoWrite, "write after finish or abort of \(key)") }
         guard POSIXFile.writeAll(fd, bytes) else {
             throw QSnapError(
-                .failure("repo.write"),
+                .repoWrite,
                 "writing \(tempPath) failed: \(String(cString: strerror(errno))); is the disk full?")
         }
         md5.update(bytes)
@@ -187,18 +187,18 @@ final class LocalObjectWriter: RepositoryObjectWriter {
     }
 
     func finish() throws -> RepositoryObject {
-        guard fd >= 0 else { throw QSnapError(.failure("repo.write"), "finish after abort of \(key)") }
+        guard fd >= 0 else { throw QSnapError(.repoWrite, "finish after abort of \(key)") }
         guard fsync(fd) == 0 else {
             let reason = String(cString: strerror(errno))
             abort()
-            throw QSnapError(.failure("repo.write"), "flushing \(tempPath) failed: \(reason)")
+            throw QSnapError(.repoWrite, "flushing \(tempPath) failed: \(reason)")
         }
         close(fd)
         fd = -1
         guard rename(tempPath, finalPath) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(tempPath)
-            throw QSnapError(.failure("repo.write"), "cannot rename \(tempPath) into place: \(reason)")
+            throw QSnapError(.repoWrite, "cannot rename \(tempPath) into place: \(reason)")
         }
         let dir = open((finalPath as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY)
         if dir >= 0 { fsync(dir); close(dir) }

@@ -19,18 +19,18 @@ public enum ManifestStore {
     public static func read(_ id: String, from repository: any Repository) async throws -> BackupManifest {
         guard BackupLayout.isValidID(id) else {
             throw QSnapError(
-                .usage("backup.id"),
+                .backupId,
                 "\(id.prefix(80)) is not a backup id (they look like 20261121T103000Z-1a2b3c); see qsnap list")
         }
         guard try await repository.head(key: BackupLayout.folder(id) + "deleting.json") == nil else {
             throw QSnapError(
-                .usage("backup.being-deleted"),
+                .backupBeingDeleted,
                 "backup \(id) is being deleted by a prune (backups/\(id)/deleting.json); run qsnap prune --yes again to finish"
             )
         }
         guard try await repository.head(key: BackupLayout.manifest(id)) != nil else {
             throw QSnapError(
-                .usage("backup.not-found"),
+                .backupNotFound,
                 "backup \(id) does not exist in \(repository.displayURL) (no manifest); see qsnap list")
         }
         let bytes = try await repository.getAll(key: BackupLayout.manifest(id))
@@ -38,7 +38,7 @@ public enum ManifestStore {
             return try JSONDecoder().decode(BackupManifest.self, from: Data(bytes))
         } catch {
             throw QSnapError(
-                .verificationFailed("backup.manifest"), "the manifest of backup \(id) is unreadable: \(error)")
+                .backupManifest, "the manifest of backup \(id) is unreadable: \(error)")
         }
     }
 
@@ -51,7 +51,7 @@ public enum ManifestStore {
             return try JSONDecoder().decode(BackupLabels.self, from: Data(bytes))
         } catch {
             throw QSnapError(
-                .verificationFailed("backup.manifest"),
+                .backupManifest,
                 "the manifest of backup \(id) is unreadable, so whether it is pinned or tagged is unknown: \(error); nothing was deleted. Delete it on purpose with qsnap forget \(id) --force --yes"
             )
         }
@@ -76,7 +76,7 @@ public enum ManifestStore {
             )
         } catch {
             throw QSnapError(
-                .verificationFailed("backup.manifest"),
+                .backupManifest,
                 "the manifest of backup \(id) is unreadable, so whether it is pinned, tagged or locked is unknown: \(error); nothing was deleted. Delete it on purpose with qsnap forget \(id) --force --yes"
             )
         }
@@ -111,7 +111,7 @@ public enum ManifestStore {
     public static func resolve(_ idOrLatest: String, in repository: any Repository) async throws -> String {
         guard idOrLatest == "latest" else { return idOrLatest }
         guard let last = try await backupIDs(in: repository).last else {
-            throw QSnapError(.usage("backup.none"), "\(repository.displayURL) holds no backup yet")
+            throw QSnapError(.backupNone, "\(repository.displayURL) holds no backup yet")
         }
         return last
     }

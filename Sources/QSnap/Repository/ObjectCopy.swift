@@ -93,7 +93,7 @@ public struct ObjectCopy: Sendable {
     /// Downloads `key` to `destination` (see ``downloadTarget(_:for:)``); a file is written under a temporary name
     /// beside it, flushed and renamed into place, so an interrupted download leaves no partial file.
     ///
-    /// - Throws: `QSnapError` `.failure("repo.write")` when the file cannot be created or written, or the store's
+    /// - Throws: `QSnapError` `.repoWrite` when the file cannot be created or written, or the store's
     ///   error.
     public func download(key: String, to destination: LocalEnd) async throws -> Download {
         let target = Self.downloadTarget(destination, for: key)
@@ -110,7 +110,7 @@ public struct ObjectCopy: Sendable {
             (directory.isEmpty ? "." : directory) + "/.qsnap-tmp-\(getpid())-" + ((path as NSString).lastPathComponent)
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw QSnapError(.failure("repo.write"), "cannot create \(temp): \(String(cString: strerror(errno)))")
+            throw QSnapError(.repoWrite, "cannot create \(temp): \(String(cString: strerror(errno)))")
         }
         var ok = false
         defer {
@@ -123,7 +123,7 @@ public struct ObjectCopy: Sendable {
         }
         guard fsync(fd) == 0, rename(temp, path) == 0 else {
             throw QSnapError(
-                .failure("repo.write"), "cannot finish writing \(path): \(String(cString: strerror(errno)))")
+                .repoWrite, "cannot finish writing \(path): \(String(cString: strerror(errno)))")
         }
         ok = true
         return Download(key: key, destination: target, bytes: bytes)
@@ -131,14 +131,14 @@ public struct ObjectCopy: Sendable {
 
     private static func writeAll(_ fd: Int32, _ chunk: [UInt8]) throws {
         guard chunk.withUnsafeBytes({ POSIXFile.writeAll(fd, $0) }) else {
-            throw QSnapError(.failure("repo.write"), "writing the object failed: \(String(cString: strerror(errno)))")
+            throw QSnapError(.repoWrite, "writing the object failed: \(String(cString: strerror(errno)))")
         }
     }
 
     /// Uploads `source` to `key` (see ``uploadKey(_:for:)``). With `resume`, continues the newest incomplete upload
     /// of the same key (or `uploadID`); parts already stored and identical are skipped.
     ///
-    /// - Throws: `QSnapError` `.usage("repo.read")` when the file cannot be opened, or the upload's error; when an
+    /// - Throws: `QSnapError` `.repoCannotOpen` when the file cannot be opened, or the upload's error; when an
     ///   upload of a file fails, its stored parts are kept and the message says how to resume or discard them.
     public func upload(
         from source: LocalEnd, to key: String, options baseOptions: S3ObjectWriter.Options, resume: Bool,
@@ -148,7 +148,7 @@ public struct ObjectCopy: Sendable {
         let path = source.path
         let fd = source == .standardStream ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw QSnapError(.usage("repo.read"), "cannot open \(path): \(String(cString: strerror(errno)))")
+            throw QSnapError(.repoCannotOpen, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         defer { if fd != STDIN_FILENO { close(fd) } }
         var options = baseOptions
@@ -180,10 +180,9 @@ public struct ObjectCopy: Sendable {
             }
             return Upload(key: key, stored: result)
         } catch let interrupted as S3ObjectWriter.Interrupted {
-            let error =
-                (interrupted.cause as? QSnapError)
-                ?? QSnapError(
-                    .failure("s3.upload"), "the upload of \(client.displayName(key)) failed: \(interrupted.cause)")
+            let error = QSnapError(mapping: interrupted.cause, else: .s3Upload) {
+                "the upload of \(client.displayName(key)) failed: \($0)"
+            }
             throw QSnapError(
                 error.code,
                 error.message + ". The parts stored so far are kept (upload id \(interrupted.uploadID)): run the same "

@@ -93,7 +93,7 @@ extension Repository {
         try await get(key: key) { chunk in
             out.append(contentsOf: chunk)
             if out.count > limit {
-                throw QSnapError(.failure("repo.oversized"), "\(displayURL)/\(key) is larger than \(limit) bytes")
+                throw QSnapError(.repoOversized, "\(displayURL)/\(key) is larger than \(limit) bytes")
             }
         }
         return out

@@ -21,7 +21,7 @@ public enum RepositoryKeyring {
         guard let config = try await config(of: raw), let encryption = config.encryption else { return raw }
         guard let password = try password(), !password.isEmpty else {
             throw QSnapError(
-                .usage("key.password-missing"),
+                .keyPasswordMissing,
                 "\(raw.displayURL) is an encrypted repository: give its password with QSNAP_PASSWORD, QSNAP_PASSWORD_FILE or --password-command"
             )
         }
@@ -35,7 +35,7 @@ public enum RepositoryKeyring {
         let files = try await keyFiles(raw, encryption: encryption)
         guard !files.isEmpty else {
             throw QSnapError(
-                .keyRejected("key.none"),
+                .keyNone,
                 "\(raw.displayURL) is encrypted but holds no key file under \(encryption.keys): it cannot be opened")
         }
         for file in files {
@@ -44,7 +44,7 @@ public enum RepositoryKeyring {
             }
         }
         throw QSnapError(
-            .keyRejected("key.wrong-password"),
+            .keyWrongPassword,
             "the password opens none of the \(files.count) key(s) of \(raw.displayURL): wrong password (check QSNAP_PASSWORD, QSNAP_PASSWORD_FILE or --password-command)"
         )
     }
@@ -58,7 +58,7 @@ public enum RepositoryKeyring {
                 files.append(try JSONDecoder().decode(KeyFile.self, from: Data(bytes)))
             } catch {
                 throw QSnapError(
-                    .refused("key.file"), "\(raw.displayURL)/\(object.key) is not a qsnap key file: \(error)")
+                    .keyFile, "\(raw.displayURL)/\(object.key) is not a qsnap key file: \(error)")
             }
         }
         return files.sorted { $0.created == $1.created ? $0.id < $1.id : $0.created < $1.created }
@@ -81,20 +81,20 @@ public enum RepositoryKeyring {
     ) async throws -> Initialized {
         if let existing = try await config(of: raw) {
             throw QSnapError(
-                .refused("repo.initialized"),
+                .repoInitialized,
                 "\(raw.displayURL) is already a qsnap repository (\(existing.encryption == nil ? "plain" : "encrypted")); nothing was changed"
             )
         }
         guard try await raw.list(prefix: BackupLayout.backupsFolder).isEmpty else {
             throw QSnapError(
-                .refused("repo.has-backups"),
+                .repoHasBackups,
                 "\(raw.displayURL) already holds backups: it stays a plain repository (encrypt by backing up into a new one); nothing was changed"
             )
         }
         guard encrypted else {
             guard compression == .none else {
                 throw QSnapError(
-                    .usage("repo.compression"),
+                    .repoCompression,
                     "--compression needs --encryption aes-256-gcm: a plain repository stores the snapshots as they are")
             }
             try await raw.put(key: BackupLayout.marker, bytes: RepositoryConfig.plain.bytes)
@@ -102,7 +102,7 @@ public enum RepositoryKeyring {
         }
         guard let password, !password.isEmpty else {
             throw QSnapError(
-                .usage("key.password-missing"),
+                .keyPasswordMissing,
                 "an encrypted repository needs a password: QSNAP_PASSWORD, QSNAP_PASSWORD_FILE or --password-command")
         }
         let config = RepositoryConfig.encrypted()
@@ -134,7 +134,7 @@ public enum RepositoryKeyring {
     public static func add(to repository: EncryptedRepository, password: String) async throws -> KeySummary {
         guard !password.isEmpty else {
             throw QSnapError(
-                .usage("key.password-missing"),
+                .keyPasswordMissing,
                 "the new password is empty: give it with QSNAP_NEW_PASSWORD, --new-password-file or --new-password-command"
             )
         }
@@ -151,11 +151,11 @@ public enum RepositoryKeyring {
         guard KeyFile.isValidID(id), try await repository.inner.head(key: repository.config.keys + id + ".json") != nil
         else {
             throw QSnapError(
-                .usage("key.not-found"), "\(repository.displayURL) has no key \(id.prefix(40)); see qsnap key list")
+                .keyNotFound, "\(repository.displayURL) has no key \(id.prefix(40)); see qsnap key list")
         }
         guard id != repository.keyID else {
             throw QSnapError(
-                .refused("key.in-use"),
+                .keyInUse,
                 "key \(id) is the one this password opened: open the repository with another key's password to remove it (a repository keeps at least one key)"
             )
         }

@@ -67,7 +67,7 @@ public struct S3Repository: Repository {
         do {
             let info = try await client.getObject(key: full(key)) { bytes.append(contentsOf: $0) }
             return (bytes, info.etag)
-        } catch let error as QSnapError where error.code.identifier == "s3.not-found" {
+        } catch let error as S3Error where error.code == .notFound {
             return nil
         }
     }
@@ -79,9 +79,7 @@ public struct S3Repository: Repository {
                 key: full(key), payload: .bytes(bytes), contentType: "application/json", role: .control,
                 condition: condition)
             return true
-        } catch let error as QSnapError
-            where ["s3.precondition-failed", "s3.conditional-conflict", "s3.not-found"].contains(error.code.identifier)
-        {
+        } catch let error as S3Error where [.preconditionFailed, .conditionalConflict, .notFound].contains(error.code) {
             return false
         }
     }
@@ -101,7 +99,7 @@ public struct S3Repository: Repository {
             let wrongETag = try await putConditionally(
                 key: probe, bytes: body, condition: .ifMatch("00000000000000000000000000000000"))
             supported = created && !again && !wrongETag
-        } catch let error as QSnapError where Self.meansUnsupported(error) {
+        } catch let error as S3Error where Self.meansUnsupported(error) {
             client.logger.debug("S3 conditional writes: not supported by the store (\(error.message))")
             supported = false
         } catch {
@@ -116,7 +114,7 @@ public struct S3Repository: Repository {
         return supported
     }
 
-    private static func meansUnsupported(_ error: QSnapError) -> Bool {
+    private static func meansUnsupported(_ error: S3Error) -> Bool {
         guard let failure = error.cause as? S3ServiceError else { return false }
         return failure.code == "NotImplemented" || failure.status == 501 || failure.status == 400
     }
@@ -144,7 +142,7 @@ public struct S3Repository: Repository {
     private func uploads(_ sub: String) async throws -> [S3MultipartUploadInfo] {
         do {
             return try await client.listMultipartUploads(prefix: full(sub))
-        } catch let error as QSnapError where error.code.identifier == "s3.no-such-upload" {
+        } catch let error as S3Error where error.code == .noSuchUpload {
             return []
         }
     }

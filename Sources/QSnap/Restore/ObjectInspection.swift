@@ -64,12 +64,12 @@ actor ObjectInspection {
                     try await verdict.send(report)
                 } catch {
                     verdict.fail(
-                        (error as? QSnapError) ?? QSnapError(.failure("restore.inspect"), "\(error)"))
+                        QSnapError(mapping: error, else: .restoreInspect))
                 }
             }
             defer {
                 // Whatever happened, the read and the inspection stop now (the group awaits them).
-                let stop = QSnapError(.failure("restore.upload-cancelled"), "the upload of \(key) ended")
+                let stop = QSnapError(.restoreUploadCancelled, "the upload of \(key) ended")
                 source.fail(stop)
                 feed.finish(stop)
                 group.cancelAll()
@@ -133,8 +133,7 @@ actor ObjectInspection {
         do {
             chunk = try await source.receive()
         } catch {
-            let failure =
-                (error as? QSnapError) ?? QSnapError(.failure("restore.read"), "reading \(object.key) failed: \(error)")
+            let failure = QSnapError(mapping: error, else: .restoreRead) { "reading \(self.object.key) failed: \($0)" }
             feed.finish(failure)
             throw error
         }
@@ -142,7 +141,7 @@ actor ObjectInspection {
             guard fetched == object.size else {
                 throw await refuse(
                     QSnapError(
-                        .verificationFailed("verify.size"),
+                        .verifySize,
                         "\(object.key): read \(fetched) bytes, the manifest says \(object.size)"))
             }
             feed.finish()
@@ -153,7 +152,7 @@ actor ObjectInspection {
         guard fetched <= object.size else {
             throw await refuse(
                 QSnapError(
-                    .verificationFailed("verify.size"),
+                    .verifySize,
                     "\(object.key) holds more than the \(object.size) bytes the manifest says"))
         }
         digest.update(chunk)
@@ -164,7 +163,7 @@ actor ObjectInspection {
         } catch {
             // The feed was closed early: the inspector failed. Its verdict is the reason.
             _ = try await settle()
-            throw await refuse(QSnapError(.failure("restore.inspect"), "the inspection of \(object.key) stopped early"))
+            throw await refuse(QSnapError(.restoreInspect, "the inspection of \(object.key) stopped early"))
         }
         return chunk
     }
@@ -176,7 +175,7 @@ actor ObjectInspection {
             do {
                 guard let report = try await verdict.receive() else {
                     throw QSnapError(
-                        .failure("restore.inspect"), "the inspection of \(object.key) ended without a verdict")
+                        .restoreInspect, "the inspection of \(object.key) ended without a verdict")
                 }
                 let actual = digest.hexDigest()
                 computedSHA256 = actual
@@ -184,13 +183,14 @@ actor ObjectInspection {
                 // here is what the node is then told to check.
                 if let expected = object.sha256?.lowercased(), actual != expected {
                     throw QSnapError(
-                        .verificationFailed("archive.checksum"),
+                        .archiveChecksum,
                         "\(object.key): SHA-256 is \(actual) but the manifest checksum is \(expected); "
                             + "the archive is corrupt or is not the one the checksum belongs to")
                 }
                 settled = .success(report)
-            } catch let error as QSnapError {
-                settled = .failure(error)
+            } catch {
+                guard let refusal = QSnapError(mapping: error) else { throw error }
+                settled = .failure(refusal)
             }
         }
         return try settled!.get()
@@ -203,9 +203,9 @@ actor ObjectInspection {
             do {
                 _ = try await verdict.receive()
                 settled = .failure(reason)
-            } catch let failure as QSnapError where failure.code != reason.code {
+            } catch let error where QSnapError(mapping: error).map({ $0.code != reason.code }) ?? false {
                 // The structural refusal names the unsafe entry; a damaged archive usually fails both.
-                settled = .failure(failure)
+                settled = QSnapError(mapping: error).map { .failure($0) }
             } catch {
                 settled = .failure(reason)
             }

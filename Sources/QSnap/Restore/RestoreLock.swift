@@ -91,13 +91,13 @@ struct RestoreLock {
                 try await client.createCollection(lock, config: .object(body))
                 logger.info("holding the restore lock \(lock)")
                 return inherited
-            } catch let error as QSnapError {
+            } catch let error as QdrantError {
                 guard try await client.collectionExists(lock) else { throw error }
                 let current: Holder?
                 do {
                     current =
                         await hasMetadata ? Holder(metadata: try client.collectionInfo(lock).config["metadata"]) : nil
-                } catch let gone as QSnapError where gone.qdrantFailure?.status == 404 {
+                } catch let gone as QdrantError where gone.qdrantFailure?.status == 404 {
                     continue  // released between our create and our look: try again
                 }
                 // Our own create went through although its answer was lost (a dropped connection): the lock is ours.
@@ -113,13 +113,13 @@ struct RestoreLock {
                     current.map { "restoring backup \($0.backup) since \($0.started) (host \($0.host), pid \($0.pid))" }
                     ?? "(no holder recorded)"
                 throw QSnapError(
-                    .busy("restore.locked"),
+                    .restoreLocked,
                     "another restore of \(base) is running on this target \(who). Wait for it to finish; if it was "
                         + "killed on another host, delete the collection \(lock) by hand and restore again")
             }
         }
         throw QSnapError(
-            .busy("restore.locked"),
+            .restoreLocked,
             "the restore lock \(lock) kept changing hands: another restore of \(base) is starting; try again")
     }
 

@@ -63,12 +63,20 @@ public struct RestorePlan: Codable, Sendable {
     /// True when a gate refuses (exit status 3).
     public var refused: Bool { gates.contains { $0.refuses } }
 
-    /// The refusal as an error naming every failed gate and its flag.
+    /// The refusal as an error naming every failed gate and its flag; its code names the first (`restore.gate-disk`).
     public var refusal: QSnapError? {
         let failed = gates.filter(\.refuses)
-        guard !failed.isEmpty else { return nil }
+        guard let first = failed.first else { return nil }
+        let code: QSnapError.Code
+        switch first.gate {
+        case .version: code = .restoreGateVersion
+        case .disk: code = .restoreGateDisk
+        case .ram: code = .restoreGateRam
+        case .topology: code = .restoreGateTopology
+        case .alias: code = .restoreGateAlias
+        }
         return QSnapError(
-            .refused("restore.gate-" + failed.map(\.gate.rawValue).joined(separator: "+")),
+            code,
             "restore of \(backupID) refused: "
                 + failed.map { "\($0.gate.rawValue): \($0.detail) (override: \($0.gate.overrideFlag))" }
                 .joined(separator: " | "))

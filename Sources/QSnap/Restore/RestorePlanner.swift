@@ -26,7 +26,7 @@ public struct RestorePlanner: Sendable {
         return try wanted.map { name in
             guard let c = manifest.collections.first(where: { $0.name == name }) else {
                 throw QSnapError(
-                    .usage("restore.collection"),
+                    .restoreCollection,
                     "backup \(manifest.id) has no collection \(name); it has: \(available.joined(separator: ", "))")
             }
             return c
@@ -41,7 +41,7 @@ public struct RestorePlanner: Sendable {
         if let peer = object.peerId, let url = options.peerMap[peer] {
             guard let i = target.nodes.firstIndex(where: { $0.url == SafeURL.display(url) }) else {
                 throw QSnapError(
-                    .usage("restore.map"),
+                    .restoreMap,
                     "--map \(peer)=\(SafeURL.display(url)): that URL is not one of the --target URLs")
             }
             return i
@@ -56,11 +56,11 @@ public struct RestorePlanner: Sendable {
         let selected = try selectedCollections()
         if selected.count > 1, options.asName != nil || options.alias != nil {
             throw QSnapError(
-                .usage("restore.rename"), "--as and --alias apply to one collection; select it with --collection")
+                .restoreRename, "--as and --alias apply to one collection; select it with --collection")
         }
         for peer in options.peerMap.keys where !manifest.source.nodes.contains(where: { $0.peerId == peer }) {
             throw QSnapError(
-                .usage("restore.map"), "--map names peer \(peer), which is not a source peer of backup \(manifest.id)")
+                .restoreMap, "--map names peer \(peer), which is not a source peer of backup \(manifest.id)")
         }
         var plans: [RestorePlan.CollectionPlan] = []
         var gates: [RestoreGateResult] = []
@@ -119,13 +119,13 @@ public struct RestorePlanner: Sendable {
         let duplicates = Dictionary(grouping: allAliases, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
         if !duplicates.isEmpty {
             throw QSnapError(
-                .usage("restore.alias-twice"),
+                .restoreAliasTwice,
                 "alias(es) \(duplicates.joined(separator: ", ")) would point at two restored collections; restore them one at a time with --collection and --alias"
             )
         }
         guard let sourceVersion = QdrantVersion(manifest.source.qdrantVersion) else {
             throw QSnapError(
-                .failure("restore.manifest"),
+                .restoreManifest,
                 "the manifest's source version \(manifest.source.qdrantVersion) is not a version")
         }
         gates.append(

@@ -133,10 +133,10 @@ public final class RestoreRunner {
                     aliases: aliases, previous: previous, removedStale: removedStale,
                     durationSeconds: Date().timeIntervalSince(started))
             case .fail(let reason):
-                throw failure ?? QSnapError(.failure("restore.failed"), reason)
+                throw failure ?? QSnapError(.restoreFailed, reason)
             case .invalid:
                 throw QSnapError(
-                    .failure("restore.internal"), "restore state machine got an unexpected event in \(machine.state)")
+                    .restoreInternal, "restore state machine got an unexpected event in \(machine.state)")
             }
         }
     }
@@ -147,7 +147,7 @@ public final class RestoreRunner {
             try await body()
             return nil
         } catch {
-            let wrapped = (error as? QSnapError) ?? QSnapError(.failure("restore.failed"), "\(error)")
+            let wrapped = QSnapError(mapping: error, else: .restoreFailed)
             if failure == nil { failure = wrapped }
             logger.error("restore failed: \(wrapped.message)")
             return .failed(wrapped.message)
@@ -173,7 +173,8 @@ public final class RestoreRunner {
                     let inspected = try await sender.inspect(object)
                     reports[object.key] = inspected.report
                     if object.sha256 == nil { computedSHA256[object.key] = inspected.sha256 }
-                } catch let error as QSnapError {
+                } catch {
+                    guard let error = QSnapError(mapping: error) else { throw error }
                     throw QSnapError(
                         error.code,
                         "refusing to restore backup \(manifest.id): \(error.message); nothing was sent to the target")
@@ -184,7 +185,7 @@ public final class RestoreRunner {
                 for object in objects(of: c) {
                     guard let found = NestedSnapshot.find(source, in: reports[object.key] ?? nil) else {
                         throw QSnapError(
-                            .verificationFailed("restore.nested-missing"),
+                            .restoreNestedMissing,
                             "refusing to restore backup \(manifest.id): \(object.key) holds no snapshot of "
                                 + "collection \(source); nothing was sent to the target")
                     }
@@ -234,7 +235,7 @@ public final class RestoreRunner {
             let source = plan.collections[c].source
             guard let file = nested[object.key + "\u{0}" + source] else {
                 throw QSnapError(
-                    .failure("restore.internal"), "\(object.key) was not inspected before sending \(source)")
+                    .restoreInternal, "\(object.key) was not inspected before sending \(source)")
             }
             try await sender.sendNested(object, nested: file, collection: name, to: node)
         } else {
@@ -268,7 +269,7 @@ public final class RestoreRunner {
             // The first recovery creates the collection from the snapshot's own config (with payload indexes).
             let candidates = objects.indices.filter { cp.objects[$0].needed }
             guard let first = candidates.max(by: { objects[$0].shards.count < objects[$1].shards.count }) else {
-                throw QSnapError(.failure("restore.no-objects"), "backup \(manifest.id) has no object for \(cp.source)")
+                throw QSnapError(.restoreNoObjects, "backup \(manifest.id) has no object for \(cp.source)")
             }
             let node = cp.objects[first].nodeIndex
             try await send(collection: c, object: first, node: node, scope: .collection(cp.staging))
@@ -290,7 +291,7 @@ public final class RestoreRunner {
                 guard let shard = object.shardId else { continue }
                 guard let n = nodeShards.firstIndex(where: { $0.contains(shard) }) else {
                     throw QSnapError(
-                        .failure("restore.placement"), "no target node holds shard \(shard) of \(cp.staging)")
+                        .restorePlacement, "no target node holds shard \(shard) of \(cp.staging)")
                 }
                 work.append(.send(collection: c, object: o, node: n, scope: .shard(cp.staging, shard)))
             }
@@ -303,7 +304,7 @@ public final class RestoreRunner {
                 preferred: preferred, restored: restored)
             if !coverage.uncovered.isEmpty {
                 throw QSnapError(
-                    .failure("restore.placement"),
+                    .restorePlacement,
                     "no snapshot of the backup can bring shard(s) \(coverage.uncovered.map(String.init).joined(separator: ", ")) "
                         + "onto a target node that holds them")
             }

@@ -49,14 +49,14 @@ public struct RestoreTarget: Sendable {
         -> RestoreTarget
     {
         guard !urls.isEmpty else {
-            throw QSnapError(.usage("restore.target"), "give the target with --target URL[,URL…]")
+            throw QSnapError(.restoreTarget, "give the target with --target URL[,URL…]")
         }
         var seen: [UInt64: String] = [:]
         for url in urls where urls.count > 1 {
             let cluster = try await connection.client(url, logger: logger).cluster()
             if let peer = cluster.peerId, let other = seen[peer] {
                 throw QSnapError(
-                    .usage("restore.target"), "\(SafeURL.display(url)) is the same node (peer \(peer)) as \(other)")
+                    .restoreTarget, "\(SafeURL.display(url)) is the same node (peer \(peer)) as \(other)")
             }
             if let peer = cluster.peerId { seen[peer] = SafeURL.display(url) }
         }
@@ -67,7 +67,7 @@ public struct RestoreTarget: Sendable {
             let missing = known.subtracting(found.nodes.map(\.peerId))
             if !missing.isEmpty {
                 throw QSnapError(
-                    .usage("restore.target"),
+                    .restoreTarget,
                     "the target cluster has \(known.count) peers but only \(found.nodes.count) could be reached; give the "
                         + "REST URL of every node with --target, or --node-url PEER=URL for each missing peer (missing "
                         + "peer ids: \(missing.sorted().map(String.init).joined(separator: ", ")))")
@@ -86,7 +86,7 @@ public struct RestoreTarget: Sendable {
                 source = "statvfs"
                 if free == nil {
                     throw QSnapError(
-                        .usage("restore.storage-path"),
+                        .restoreStoragePath,
                         "cannot read the free space of --storage-path \(storagePath); give an existing path")
                 }
             } else if let size = telemetry.diskSizeBytes, let quotas = try await client.quotas() {

@@ -21,7 +21,7 @@ struct RestoreVerifier {
         let count = try await client.countPoints(collection, exact: true)
         guard count == expected.pointsCount else {
             throw QSnapError(
-                .verificationFailed("restore.count"),
+                .restoreCount,
                 "the restored \(collection) has \(count) points but the backup recorded \(expected.pointsCount); "
                     + "the staging collection was removed")
         }
@@ -63,7 +63,7 @@ struct RestoreVerifier {
             }
             guard Date() < deadline else {
                 throw QSnapError(
-                    .verificationFailed("restore.shards"),
+                    .restoreShards,
                     "the restored \(collection) is not healthy: " + problems.joined(separator: "; "))
             }
             try await Task.sleep(for: .seconds(0.5))
@@ -80,7 +80,7 @@ struct RestoreVerifier {
         let differences = recorded.differences(from: actual)
         guard differences.isEmpty else {
             throw QSnapError(
-                .verificationFailed("restore.payload-index"),
+                .restorePayloadIndex,
                 "the restored \(collection) differs from the backup: " + differences.joined(separator: "; "))
         }
         return VerificationCheck(
@@ -112,7 +112,7 @@ struct RestoreVerifier {
         }
         guard bad.isEmpty else {
             throw QSnapError(
-                .verificationFailed("restore.samples"),
+                .restoreSamples,
                 "the restored \(collection) differs from the backup: " + bad.prefix(5).joined(separator: "; "))
         }
         return (
@@ -142,12 +142,12 @@ struct RestoreVerifier {
                 answer = try await nodes[0].client.query(collection, body: q.body)
             } catch {
                 throw QSnapError(
-                    .verificationFailed("restore.query"),
+                    .restoreQuery,
                     "a nearest-vector query (\(q.label)) on the restored \(collection) failed: \(error)")
             }
             guard let hits = answer["points"]?.arrayValue, !hits.isEmpty else {
                 throw QSnapError(
-                    .verificationFailed("restore.query"),
+                    .restoreQuery,
                     "a nearest-vector query (\(q.label)) on the restored \(collection) returned no points")
             }
         }

@@ -53,9 +53,7 @@ extension SnapshotSender {
                         }
                         feed.finish()
                     } catch {
-                        feed.finish(
-                            (error as? QSnapError)
-                                ?? QSnapError(.failure("restore.read"), "reading \(key) failed: \(error)"))
+                        feed.finish(QSnapError(mapping: error, else: .restoreRead) { "reading \(key) failed: \($0)" })
                     }
                 }
             }
@@ -67,9 +65,7 @@ extension SnapshotSender {
                         try Self.extract(nested, from: source, label: key, seekable: file != nil, into: extracted)
                     }
                 } catch {
-                    extracted.finish(
-                        (error as? QSnapError)
-                            ?? QSnapError(.failure("restore.read"), "reading \(key) failed: \(error)"))
+                    extracted.finish(QSnapError(mapping: error, else: .restoreRead) { "reading \(key) failed: \($0)" })
                 }
             }
             defer {
@@ -106,7 +102,7 @@ extension SnapshotSender {
             guard entry.normalizedPath == nested.file else { continue }
             guard entry.size == nested.size else {
                 throw QSnapError(
-                    .verificationFailed("restore.nested-size"),
+                    .restoreNestedSize,
                     "\(label)!\(nested.file) is \(entry.size) bytes now, \(nested.size) when it was inspected")
             }
             while true {
@@ -120,7 +116,7 @@ extension SnapshotSender {
             return
         }
         throw QSnapError(
-            .verificationFailed("restore.nested-missing"),
+            .restoreNestedMissing,
             "\(label) no longer holds \(nested.file); run qsnap verify on the backup")
     }
 }

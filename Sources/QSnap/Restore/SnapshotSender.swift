@@ -31,7 +31,7 @@ struct SnapshotSender: Sendable {
         case .url:
             guard !(repository is EncryptedRepository) else {
                 throw QSnapError(
-                    .usage("restore.transport-encrypted"),
+                    .restoreTransportEncrypted,
                     "an encrypted repository cannot be restored with --transport url: the node would download bytes it cannot decrypt; use --transport upload (the default)"
                 )
             }
@@ -40,11 +40,11 @@ struct SnapshotSender: Sendable {
                 try await node.client.recoverSnapshot(
                     scope, location: location, priority: priority, checksum: object.sha256,
                     wait: true)
-            } catch let error as QSnapError where Self.refusesURLRecovery(error) {
+            } catch let error as QdrantError where Self.refusesURLRecovery(error) {
                 // Qdrant Cloud blocks outbound traffic, and self-hosted nodes may disable URL recovery.
                 logger.notice("\(node.url) refuses recovery from a URL: uploading \(object.key) instead")
                 try await upload(object, scope: scope, to: node, priority: priority)
-            } catch let error as QSnapError
+            } catch let error as QdrantError
                 where fallBackToUpload && error.qdrantFailure != nil && !ProcessStop.isRequested
             {
                 // The node answered: it could not fetch or recover from the URL (e.g. no route to the store). The
@@ -78,7 +78,8 @@ struct SnapshotSender: Sendable {
         priority: SnapshotPriority
     ) async throws {
         let backup = subject ?? backupID.map { "backup \($0)" } ?? "the backup"
-        do { try await BackupVerifier.checkPresent(object, in: repository) } catch let error as QSnapError {
+        do { try await BackupVerifier.checkPresent(object, in: repository) } catch {
+            guard let error = QSnapError(mapping: error) else { throw error }
             throw QSnapError(
                 error.code, "refusing to restore \(backup): \(error.message); nothing was sent to \(node.url)")
         }
@@ -101,7 +102,7 @@ struct SnapshotSender: Sendable {
         guard passed else {
             // Only a node answering before it received the whole body gets here; it cannot have recovered it.
             throw QSnapError(
-                .failure("restore.upload"),
+                .restoreUpload,
                 "\(node.url) answered the upload of \(object.key) before receiving all of it")
         }
         // Qdrant keeps an uploaded collection snapshot in its snapshots directory: remove it (best effort), beside
@@ -119,7 +120,7 @@ struct SnapshotSender: Sendable {
     }
 
     /// True for a node's refusal to download a snapshot itself (403 "Snapshot recovery from remote URLs is disabled").
-    static func refusesURLRecovery(_ error: QSnapError) -> Bool {
+    static func refusesURLRecovery(_ error: QdrantError) -> Bool {
         guard let failure = error.qdrantFailure, failure.status == 403 else { return false }
         return failure.serverMessage.contains("remote URLs")
     }
@@ -129,7 +130,7 @@ struct SnapshotSender: Sendable {
         if let url = try await repository.presignedURL(key: key, expires: presignExpiry) { return url }
         guard var base = objectBaseURL else {
             throw QSnapError(
-                .usage("restore.transport"),
+                .restoreTransport,
                 "--transport url needs an S3 repository (presigned URLs) or --object-base-url with the HTTP URL where "
                     + "the repository directory is served; use --transport upload otherwise")
         }

@@ -1,7 +1,10 @@
+import Archive
 import Foundation
+import HTTP
 import Logging
 import QSnapCore
 import Qdrant
+import S3
 
 /// The per-node snapshot API over a whole deployment (`qsnap snapshot`): which nodes hold a scope's data, and
 /// snapshots created, listed, found and deleted on them.
@@ -55,12 +58,12 @@ public struct ServerSnapshots: Sendable {
         }
         if case .shard(_, let shard) = scope, shard < 0 || shard >= max(shardCount, 1) {
             throw QSnapError(
-                .usage("snapshot.shard"),
+                .snapshotShard,
                 "collection \(collection) has shards 0…\(max(shardCount, 1) - 1); there is no shard \(shard)")
         }
         guard !found.isEmpty else {
             throw QSnapError(
-                .failure("snapshot.no-holder"),
+                .snapshotNoHolder,
                 "no node reached holds \(scope) locally; give every node's URL with --qdrant")
         }
         return found
@@ -79,7 +82,7 @@ public struct ServerSnapshots: Sendable {
         if collections.contains(name) { return }
         if try await client.listAliases().contains(where: { $0.aliasName == name }) { return }
         throw QSnapError(
-            .usage("snapshot.collection"),
+            .snapshotCollection,
             "collection \(name) does not exist; the deployment has: \(collections.sorted().joined(separator: ", "))")
     }
 
@@ -100,7 +103,7 @@ public struct ServerSnapshots: Sendable {
         try await requireWrite(scope, operation: "snapshot create")
         if case .full = scope, nodes.clusterEnabled || nodes.nodes.count > 1 {
             throw QSnapError(
-                .refused("snapshot.full-in-cluster"),
+                .snapshotFullInCluster,
                 "full-storage snapshots are for single-node deployments: Qdrant restores them only when one node starts "
                     + "(--storage-snapshot). In a cluster, snapshot each collection (--collection) or shard (--shard)")
         }
@@ -185,13 +188,13 @@ public struct ServerSnapshots: Sendable {
         }
         guard let first = found.first else {
             throw QSnapError(
-                .usage("snapshot.not-found"),
+                .snapshotNotFound,
                 "no snapshot \(name) of \(scope) on \(candidates.map(\.url).joined(separator: ", ")); "
                     + "see qsnap snapshot list")
         }
         guard found.count == 1 else {
             throw QSnapError(
-                .usage("snapshot.ambiguous"),
+                .snapshotAmbiguous,
                 "\(name) of \(scope) is on \(found.map(\.0.url).joined(separator: " and ")); choose one with --node URL"
             )
         }
@@ -221,7 +224,7 @@ public struct ServerSnapshots: Sendable {
             return node
         }
         throw QSnapError(
-            .usage("snapshot.node"),
+            .snapshotNode,
             "--node \(wanted) is not one of the nodes: \(nodes.nodes.map(\.url).joined(separator: ", "))")
     }
 
@@ -231,10 +234,27 @@ public struct ServerSnapshots: Sendable {
             node: node.url, peerId: nodes.clusterEnabled ? node.peerId : nil, scope: scope, snapshot: snapshot)
     }
 
-    /// Names the node in an error that does not already.
+    /// Names the node in an error that does not already; the error keeps its type (retries decide on it).
     static func annotate(_ error: any Error, node: String) -> any Error {
-        guard let e = error as? QSnapError, !e.message.contains(node) else { return error }
-        return QSnapError(e.code, "\(node): \(e.message)", cause: e.cause)
+        func named(_ message: inout String) { if !message.contains(node) { message = "\(node): \(message)" } }
+        switch error {
+        case var e as QdrantError:
+            named(&e.message)
+            return e
+        case var e as HTTPError:
+            named(&e.message)
+            return e
+        case var e as S3Error:
+            named(&e.message)
+            return e
+        case var e as ArchiveError:
+            named(&e.message)
+            return e
+        case var e as QSnapError:
+            named(&e.message)
+            return e
+        default: return error
+        }
     }
 
     /// Collection snapshots need write access to the collection, full snapshots manage access: checked before any

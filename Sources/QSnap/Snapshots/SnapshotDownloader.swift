@@ -60,13 +60,13 @@ public struct SnapshotDownloader: Sendable {
                 sha = digest.hexDigest()
                 guard received == listed.size else {
                     throw QSnapError(
-                        .verificationFailed("snapshot.size"),
+                        .snapshotSize,
                         "\(listed.name) from \(holder.url): received \(received) bytes, the node lists \(listed.size); "
                             + "nothing was kept")
                 }
                 if let expected, expected != sha {
                     throw QSnapError(
-                        .verificationFailed("snapshot.checksum"),
+                        .snapshotChecksum,
                         "\(listed.name) from \(holder.url): SHA-256 of the download is \(sha), Qdrant's checksum "
                             + "(\(source ?? "")) is \(expected); the download is corrupt and nothing was kept")
                 }
@@ -90,7 +90,7 @@ public struct SnapshotDownloader: Sendable {
     /// The file to write: `output/name` when `output` is a directory, else `output` itself (its directory must exist).
     /// - Throws: `usage("snapshot.output")` when the file exists or the directory does not.
     static func destination(output: String, name: String) throws -> String {
-        guard !output.isEmpty else { throw QSnapError(.usage("snapshot.output"), "give --output FILE or DIR") }
+        guard !output.isEmpty else { throw QSnapError(.snapshotOutput, "give --output FILE or DIR") }
         var isDirectory: ObjCBool = false
         let path: String
         if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -105,10 +105,10 @@ public struct SnapshotDownloader: Sendable {
                 atPath: directory.isEmpty ? "." : directory, isDirectory: &parentIsDirectory),
             parentIsDirectory.boolValue
         else {
-            throw QSnapError(.usage("snapshot.output"), "the directory \(directory) of --output does not exist")
+            throw QSnapError(.snapshotOutput, "the directory \(directory) of --output does not exist")
         }
         guard !FileManager.default.fileExists(atPath: path) else {
-            throw QSnapError(.usage("snapshot.output"), "\(path) exists; remove it or choose another --output")
+            throw QSnapError(.snapshotOutput, "\(path) exists; remove it or choose another --output")
         }
         return directory.isEmpty ? "./" + path : path
     }
@@ -119,7 +119,7 @@ public struct SnapshotDownloader: Sendable {
         do {
             try await client.downloadSnapshot(scope, name: name + ".checksum") { chunk in
                 guard bytes.count + chunk.count <= 1024 else {
-                    throw QSnapError(.failure("snapshot.sidecar"), "the checksum sidecar is too large")
+                    throw QSnapError(.snapshotSidecar, "the checksum sidecar is too large")
                 }
                 bytes += chunk
             }

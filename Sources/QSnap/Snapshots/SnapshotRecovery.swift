@@ -35,11 +35,11 @@ public struct SnapshotRecovery: Sendable {
     ) async throws -> SnapshotRecoveryResult {
         var st = stat()
         guard stat(file, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
-            throw QSnapError(.usage("recover.file"), "\(file) is not a readable file")
+            throw QSnapError(.recoverFile, "\(file) is not a readable file")
         }
         let fileName = (file as NSString).lastPathComponent
         guard SnapshotName.isBareFileName(fileName) else {
-            throw QSnapError(.usage("recover.file"), "\(file): the file name cannot be sent to Qdrant; rename the file")
+            throw QSnapError(.recoverFile, "\(file): the file name cannot be sent to Qdrant; rename the file")
         }
         let expectedKind: SnapshotName.Kind
         switch scope {
@@ -47,7 +47,7 @@ public struct SnapshotRecovery: Sendable {
         case .shard: expectedKind = .shard
         case .full:
             throw QSnapError(
-                .refused("qdrant.full-recover"),
+                .qdrantFullRecover,
                 "Qdrant has no REST endpoint that recovers a full-storage snapshot; give --collection")
         }
 
@@ -57,20 +57,20 @@ public struct SnapshotRecovery: Sendable {
         let report = try await ArchiveWorkers.run { try SnapshotInspector.inspect(path: file, options: options) }
         guard report.archive.compression.isEmpty else {
             throw QSnapError(
-                .refused("recover.compressed"),
+                .recoverCompressed,
                 "\(file) is compressed (\(report.archive.compression.joined(separator: ", "))); Qdrant recovers "
                     + "plain tar snapshots only: decompress it, check it with qsnap inspect, then recover it")
         }
         guard report.kind == expectedKind else {
             throw QSnapError(
-                .refused("recover.kind"),
+                .recoverKind,
                 "\(file) is a \(report.kind.rawValue) snapshot, not a \(expectedKind.rawValue) snapshot: "
                     + (report.kind == .full
                         ? "Qdrant recovers full-storage snapshots only at start-up (--storage-snapshot)"
                         : report.kind == .shard ? "give --shard N" : "leave out --shard"))
         }
         guard let sha = report.archive.sha256 else {
-            throw QSnapError(.failure("recover.sha256"), "the SHA-256 of \(file) was not computed")
+            throw QSnapError(.recoverSha256, "the SHA-256 of \(file) was not computed")
         }
         let matched =
             report.archive.checksumVerified == true

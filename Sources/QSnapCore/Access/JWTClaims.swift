@@ -21,7 +21,7 @@ public struct JWTClaims: Sendable, Equatable {
     public init(token: String) throws {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let payload = Self.decodePart(parts[1]), payload.objectValue != nil else {
-            throw QSnapError(.usage("qdrant.jwt"), "the Qdrant key looks like a JWT but its claims cannot be read")
+            throw QSnapError(.qdrantJwt, "the Qdrant key looks like a JWT but its claims cannot be read")
         }
         expiresAt = payload["exp"]?.doubleValue.map { Int64($0) }
         switch payload["access"] {
@@ -38,14 +38,14 @@ public struct JWTClaims: Sendable, Equatable {
                     ["r", "rw", "prw"].contains(a)
                 else {
                     throw QSnapError(
-                        .usage("qdrant.jwt"), "the JWT's access claim has an entry qsnap cannot read: \(rule)")
+                        .qdrantJwt, "the JWT's access claim has an entry qsnap cannot read: \(rule)")
                 }
                 out[c] = a
             }
             access = .collections(out)
         default:
             throw QSnapError(
-                .usage("qdrant.jwt"), "the JWT's access claim is neither \"r\", \"m\" nor a list of collection rules")
+                .qdrantJwt, "the JWT's access claim is neither \"r\", \"m\" nor a list of collection rules")
         }
     }
 

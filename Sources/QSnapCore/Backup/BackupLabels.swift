@@ -49,7 +49,7 @@ public struct BackupLabels: Codable, Sendable, Equatable {
             }
         guard ok else {
             throw QSnapError(
-                .usage("backup.tag"),
+                .backupTag,
                 "'\(tag.prefix(80))' is not a valid tag: use 1–\(maxTagLength) ASCII letters, digits and -_.:@+=/ (no commas or spaces; keep-tags combines tags with a comma)"
             )
         }

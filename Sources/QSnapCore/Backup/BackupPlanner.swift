@@ -24,19 +24,19 @@ public enum BackupPlanner {
         case .full:
             guard !topology.clusterEnabled else {
                 throw QSnapError(
-                    .refused("backup.full-in-cluster"),
+                    .backupFullInCluster,
                     "full-storage snapshots cannot be used in a distributed cluster (Qdrant restores them only at "
                         + "start-up, on one node); use --kind collection (a snapshot on every node) or --kind shard")
             }
             guard topology.nodes.count == 1, let node = topology.nodes.first else {
                 throw QSnapError(
-                    .usage("backup.full-several-nodes"),
+                    .backupFullSeveralNodes,
                     "--kind full takes exactly one standalone node; \(topology.nodes.count) URLs were given")
             }
             return [Item(unit: .full(peer: node.peerId), node: node, shards: [])]
         case .collection, .shard:
             guard !topology.collections.isEmpty else {
-                throw QSnapError(.usage("backup.no-collections"), "there is no collection to back up on the source")
+                throw QSnapError(.backupNoCollections, "there is no collection to back up on the source")
             }
             try requireActiveReplicas(topology)
             return kind == .collection ? collectionPlan(topology) : shardPlan(topology)
@@ -51,7 +51,7 @@ public enum BackupPlanner {
                 guard replicas.contains(where: { $0.state == "Active" && reachable.contains($0.peerId) }) else {
                     let states = replicas.map { "peer \($0.peerId) \($0.state)" }.joined(separator: ", ")
                     throw QSnapError(
-                        .refused("backup.no-active-replica"),
+                        .backupNoActiveReplica,
                         "shard \(shard) of collection \(c.name) has no Active replica on a node qsnap can reach "
                             + "(\(states.isEmpty ? "no replicas" : states)); a backup would miss its data. Wait for the "
                             + "shard to recover, or give every node's URL with --qdrant")

@@ -123,54 +123,54 @@ public struct ObjectStorageSettings: Codable, Sendable, Equatable {
         case (nil, nil): break
         case (.some(let text), .some(let days)):
             guard let mode = ObjectLock.Mode(rawValue: text.uppercased()) else {
-                throw QSnapError(.usage("s3.object-lock"), "--object-lock '\(text)' is not governance or compliance")
+                throw QSnapError(.s3ObjectLock, "--object-lock '\(text)' is not governance or compliance")
             }
             guard (1...36500).contains(days) else {
-                throw QSnapError(.usage("s3.object-lock"), "--retain-days must be 1…36500, not \(days)")
+                throw QSnapError(.s3ObjectLock, "--retain-days must be 1…36500, not \(days)")
             }
             settings.objectLock = ObjectLock(
                 mode: mode,
                 retainUntil: UTCCivilTime.iso8601(Date(timeIntervalSince1970: Double(now + Int64(days) * 86400))))
         case (.some, nil):
             throw QSnapError(
-                .usage("s3.object-lock"), "--object-lock needs --retain-days N (how long objects stay locked)")
+                .s3ObjectLock, "--object-lock needs --retain-days N (how long objects stay locked)")
         case (nil, .some):
-            throw QSnapError(.usage("s3.object-lock"), "--retain-days needs --object-lock governance|compliance")
+            throw QSnapError(.s3ObjectLock, "--retain-days needs --object-lock governance|compliance")
         }
         if let sse {
             guard
                 let e = Encryption(rawValue: sse)
                     ?? Encryption.allCases.first(where: { $0.rawValue.lowercased() == sse.lowercased() })
             else {
-                throw QSnapError(.usage("s3.sse"), "--sse '\(sse)' is not one of AES256, aws:kms, aws:kms:dsse")
+                throw QSnapError(.s3Sse, "--sse '\(sse)' is not one of AES256, aws:kms, aws:kms:dsse")
             }
             settings.encryption = e
         }
         let isKMS = settings.encryption == .kms || settings.encryption == .kmsDSSE
         if let key = kmsKeyID {
             guard isKMS else {
-                throw QSnapError(.usage("s3.sse"), "--sse-kms-key-id needs --sse aws:kms (or aws:kms:dsse)")
+                throw QSnapError(.s3Sse, "--sse-kms-key-id needs --sse aws:kms (or aws:kms:dsse)")
             }
             guard !key.isEmpty, key.count <= 2048, !key.contains(where: { $0.isWhitespace }) else {
-                throw QSnapError(.usage("s3.sse"), "--sse-kms-key-id '\(key)' is not a KMS key id, ARN or alias")
+                throw QSnapError(.s3Sse, "--sse-kms-key-id '\(key)' is not a KMS key id, ARN or alias")
             }
             settings.kmsKeyID = key
         }
         if bucketKey {
-            guard isKMS else { throw QSnapError(.usage("s3.sse"), "--sse-bucket-key needs --sse aws:kms") }
+            guard isKMS else { throw QSnapError(.s3Sse, "--sse-bucket-key needs --sse aws:kms") }
             settings.bucketKeyEnabled = true
         }
         if let storageClass {
             let upper = storageClass.uppercased()
             if upper == "GLACIER" || upper == "DEEP_ARCHIVE" {
                 throw QSnapError(
-                    .usage("s3.storage-class"),
+                    .s3StorageClass,
                     "--storage-class \(upper) objects cannot be read without a restore request, so verify and restore "
                         + "would fail; use GLACIER_IR, or a bucket lifecycle rule that moves old backups to \(upper)")
             }
             guard readableStorageClasses.contains(upper) else {
                 throw QSnapError(
-                    .usage("s3.storage-class"),
+                    .s3StorageClass,
                     "--storage-class '\(storageClass)' is not one of \(readableStorageClasses.joined(separator: ", "))")
             }
             settings.storageClass = upper
@@ -178,25 +178,25 @@ public struct ObjectStorageSettings: Codable, Sendable, Equatable {
         var parsed: [Tag] = []
         for text in tags {
             guard let eq = text.firstIndex(of: "=") else {
-                throw QSnapError(.usage("s3.object-tag"), "--object-tag '\(text)' is not KEY=VALUE")
+                throw QSnapError(.s3ObjectTag, "--object-tag '\(text)' is not KEY=VALUE")
             }
             let key = String(text[..<eq])
             let value = String(text[text.index(after: eq)...])
             guard (1...128).contains(key.count), value.count <= 256 else {
                 throw QSnapError(
-                    .usage("s3.object-tag"),
+                    .s3ObjectTag,
                     "--object-tag '\(text)': keys have 1–128 characters and values at most 256")
             }
             guard !key.lowercased().hasPrefix("aws:") else {
-                throw QSnapError(.usage("s3.object-tag"), "--object-tag '\(text)': the aws: prefix is reserved by AWS")
+                throw QSnapError(.s3ObjectTag, "--object-tag '\(text)': the aws: prefix is reserved by AWS")
             }
             guard !parsed.contains(where: { $0.key == key }) else {
-                throw QSnapError(.usage("s3.object-tag"), "--object-tag: the key '\(key)' is given twice")
+                throw QSnapError(.s3ObjectTag, "--object-tag: the key '\(key)' is given twice")
             }
             parsed.append(Tag(key: key, value: value))
         }
         guard parsed.count <= 10 else {
-            throw QSnapError(.usage("s3.object-tag"), "S3 allows at most 10 tags per object, not \(parsed.count)")
+            throw QSnapError(.s3ObjectTag, "S3 allows at most 10 tags per object, not \(parsed.count)")
         }
         if !parsed.isEmpty { settings.objectTags = parsed }
         return settings

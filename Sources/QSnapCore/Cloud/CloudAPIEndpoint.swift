@@ -19,13 +19,13 @@ public struct CloudAPIEndpoint: Sendable, Equatable {
             parts.query == nil, parts.fragment == nil, parts.user == nil, parts.password == nil
         else {
             throw QSnapError(
-                .usage("cloud.url"),
+                .cloudUrl,
                 "--cloud-api-url '\(url)' is not an http(s) URL without query or credentials; the default is \(Self.defaultURL)"
             )
         }
         if scheme == "http", !Self.isLoopback(host) {
             throw QSnapError(
-                .usage("cloud.insecure-url"),
+                .cloudInsecureUrl,
                 "refusing to send the management key over plain http to \(host): use https:// (plain http is allowed "
                     + "only to a loopback address, e.g. a local test double)")
         }

@@ -7,7 +7,7 @@ public enum CloudDisplayName {
     public static func validate(_ name: String, flag: String = "--name") throws -> String {
         guard isValid(name) else {
             throw QSnapError(
-                .usage("cloud.name"),
+                .cloudName,
                 "\(flag) '\(name)' is not a valid Qdrant Cloud display name: use 4 to 64 letters, digits, '-' or '_' "
                     + "(e.g. nightly-2026-01-02)")
         }

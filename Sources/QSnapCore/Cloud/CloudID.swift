@@ -7,7 +7,7 @@ public enum CloudID {
     public static func validate(_ id: String, what: String) throws -> String {
         guard isUUID(id) else {
             throw QSnapError(
-                .usage("cloud.id"),
+                .cloudId,
                 "\(what) '\(id)' is not a Qdrant Cloud id: give the UUID shown in the Cloud console or by qsnap cloud "
                     + "backup list (e.g. 3fa85f64-5717-4562-b3fc-2c963f66afa6)")
         }

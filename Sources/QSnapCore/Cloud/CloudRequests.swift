@@ -49,7 +49,7 @@ public enum CloudRequests {
             if displayName != nil { paths.append("displayName") }
             guard !paths.isEmpty else {
                 throw QSnapError(
-                    .usage("cloud.schedule-update"),
+                    .cloudScheduleUpdate,
                     "nothing to update: give --schedule, --retention and/or --name")
             }
             updateMask = paths.joined(separator: ",")

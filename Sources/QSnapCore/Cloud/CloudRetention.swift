@@ -15,15 +15,15 @@ public struct CloudRetention: Sendable, Hashable, CustomStringConvertible {
     public init(parsing text: String) throws {
         guard let value = CloudDuration.seconds(text) else {
             throw QSnapError(
-                .usage("cloud.retention"),
+                .cloudRetention,
                 "--retention \(text) is not a duration: give e.g. 7d, 168h or 604800s (units w, d, h, m, s)")
         }
         guard value.rounded() == value else {
-            throw QSnapError(.usage("cloud.retention"), "--retention \(text) is not a whole number of seconds")
+            throw QSnapError(.cloudRetention, "--retention \(text) is not a whole number of seconds")
         }
         guard value >= Double(Self.minimumSeconds), value <= Double(Self.maximumSeconds) else {
             throw QSnapError(
-                .usage("cloud.retention"),
+                .cloudRetention,
                 "--retention \(text) is \(Int64(value)) s: Qdrant Cloud keeps a backup between 1 day (86400 s) and "
                     + "365 days (31536000 s); give e.g. 7d")
         }

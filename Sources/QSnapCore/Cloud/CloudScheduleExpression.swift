@@ -15,7 +15,7 @@ public enum CloudScheduleExpression {
     public static func validate(_ text: String) throws -> String {
         guard isValid(text) else {
             throw QSnapError(
-                .usage("cloud.schedule"),
+                .cloudSchedule,
                 "--schedule '\(text)' is not a schedule Qdrant Cloud accepts: give a cron expression of 5 to 7 fields "
                     + "('0 3 * * *' = 03:00 UTC daily, '*/30 * * * *'), @daily, @weekly, or @every 6h")
         }

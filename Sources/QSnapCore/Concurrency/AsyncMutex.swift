@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Mutual exclusion for async code: ``withLock(_:)`` runs its body, awaits included, while no other body of the same
 /// mutex runs; waiters are suspended (holding no thread) and served in order.
 public final class AsyncMutex: Sendable {
@@ -8,7 +6,7 @@ public final class AsyncMutex: Sendable {
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let state = Mutex(State())
+    private let state = PThreadLocked(State())
 
     /// Creates an unlocked mutex.
     public init() {}

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A bounded channel between tasks: ``send(_:)`` waits while `capacity` elements wait for a receiver (with capacity 0
 /// it waits until a receiver takes the element), ``receive()`` waits for the next element. Any number of senders and
 /// receivers; elements arrive in the order they were sent. ``finish()`` ends the sequence after the buffered elements;
@@ -29,7 +27,7 @@ public final class BoundedChannel<Element: Sendable>: Sendable {
     }
 
     private let capacity: Int
-    private let state = Mutex(State())
+    private let state = PThreadLocked(State())
 
     /// Creates a channel that buffers up to `capacity` elements (0: every send waits for its receiver).
     public init(capacity: Int) {

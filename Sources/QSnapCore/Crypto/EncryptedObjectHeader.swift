@@ -53,13 +53,13 @@ public struct EncryptedObjectHeader: Sendable, Equatable {
         let b = Array(b)
         guard b.count == Self.size, Array(b[0..<8]) == Self.magic else {
             throw QSnapError(
-                .verificationFailed("crypto.not-encrypted"),
+                .cryptoNotEncrypted,
                 "\(label) is not an object of an encrypted repository (no QSNAPENC header): a plain object was put into an encrypted repository, or its start was damaged"
             )
         }
         guard b[8] == Self.currentVersion, b[10] == 0, b[11] == 0, let compression = Compression(rawValue: b[9]) else {
             throw QSnapError(
-                .verificationFailed("crypto.header"),
+                .cryptoHeader,
                 "\(label) has an unknown encrypted-object header (version \(b[8]), compression \(b[9])): damaged, or written by a newer qsnap"
             )
         }

@@ -32,7 +32,7 @@ public enum KeyDerivation {
     public static func scrypt(password: [UInt8], salt: [UInt8], parameters: ScryptParameters) throws -> [UInt8] {
         guard parameters.isReasonable else {
             throw QSnapError(
-                .refused("key.kdf"),
+                .keyKdfParameters,
                 "the key file asks for scrypt parameters out of bounds (N=\(parameters.n), r=\(parameters.r), p=\(parameters.p))"
             )
         }
@@ -43,7 +43,7 @@ public enum KeyDerivation {
                 password, password.count, salt, salt.count, parameters.n, parameters.r, parameters.p,
                 parameters.memory + (1 << 20), o.baseAddress, 32)
         }
-        guard ok == 1 else { throw QSnapError(.failure("key.kdf"), "scrypt failed (OpenSSL EVP_PBE_scrypt)") }
+        guard ok == 1 else { throw QSnapError(.keyKdf, "scrypt failed (OpenSSL EVP_PBE_scrypt)") }
         return out
     }
 

@@ -48,7 +48,7 @@ public struct KeyFile: Codable, Sendable, Equatable {
     public func unwrap(password: String) throws -> RepositorySecrets? {
         guard kdf.algorithm == "scrypt", cipher == "aes-256-gcm", nonce.count == AESGCM.nonceSize else {
             throw QSnapError(
-                .refused("key.file"), "key \(id) uses \(kdf.algorithm)/\(cipher), which this qsnap cannot open")
+                .keyFile, "key \(id) uses \(kdf.algorithm)/\(cipher), which this qsnap cannot open")
         }
         let kek = try KeyDerivation.scrypt(
             password: Array(password.utf8), salt: Array(kdf.salt),
@@ -61,7 +61,7 @@ public struct KeyFile: Codable, Sendable, Equatable {
         do {
             return try JSONDecoder().decode(RepositorySecrets.self, from: Data(plain))
         } catch {
-            throw QSnapError(.refused("key.file"), "key \(id) holds no usable master key")
+            throw QSnapError(.keyFile, "key \(id) holds no usable master key")
         }
     }
 

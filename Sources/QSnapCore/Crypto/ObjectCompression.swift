@@ -23,12 +23,12 @@ public struct ObjectCompression: Sendable, Equatable, Codable, CustomStringConve
             let level = parts.count == 2 ? Int(parts[1]) : 3
             guard let level, (1...19).contains(level) else {
                 throw QSnapError(
-                    .usage("repo.compression"), "--compression zstd:LEVEL takes a level from 1 to 19, not '\(text)'")
+                    .repoCompression, "--compression zstd:LEVEL takes a level from 1 to 19, not '\(text)'")
             }
             self.init(algorithm: "zstd", level: level)
         default:
             throw QSnapError(
-                .usage("repo.compression"), "unknown --compression '\(text)'; use none, zstd or zstd:LEVEL")
+                .repoCompression, "unknown --compression '\(text)'; use none, zstd or zstd:LEVEL")
         }
     }
 

@@ -35,7 +35,7 @@ public final class ObjectDecryptor {
     public func finish() throws {
         try opener.finish()
         if !decided, opener.objectHeader?.compression == .zstd {
-            throw QSnapError(.verificationFailed("zstd.truncated"), "\(label): its zstd frame is empty")
+            throw QSnapError(.zstdTruncated, "\(label): its zstd frame is empty")
         }
         try decompressor?.finish()
     }

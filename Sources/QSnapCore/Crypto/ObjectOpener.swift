@@ -54,12 +54,12 @@ public final class ObjectOpener {
         let left = buffer.count - start
         guard header != nil else {
             throw QSnapError(
-                .verificationFailed("crypto.truncated"),
+                .cryptoTruncated,
                 "\(label) is truncated: \(left) byte(s), shorter than the object header")
         }
         guard ended else {
             throw QSnapError(
-                .verificationFailed("crypto.truncated"),
+                .cryptoTruncated,
                 "\(label) is truncated at chunk \(position) (stored offset \(storedOffset)): "
                     + (left > 0 ? "the chunk is cut short after \(left) byte(s)" : "the final chunk is missing")
                     + "; the object is incomplete")
@@ -80,7 +80,7 @@ public final class ObjectOpener {
         while buffer.count - start >= ChunkFrame.size {
             if ended {
                 throw QSnapError(
-                    .verificationFailed("crypto.trailing-data"),
+                    .cryptoTrailingData,
                     "\(label) has \(buffer.count - start)+ byte(s) after its final chunk \(position - 1) (stored offset \(storedOffset)): appended or spliced data"
                 )
             }
@@ -100,7 +100,7 @@ public final class ObjectOpener {
             if let s = suspect {
                 if ok && frame.index == s.position {
                     throw QSnapError(
-                        .verificationFailed("crypto.chunk-reordered"),
+                        .cryptoChunkReordered,
                         "\(label): chunks \(s.position) and \(s.claimed) are swapped (stored offset \(s.offset)): the object's chunks were reordered"
                     )
                 }
@@ -112,7 +112,7 @@ public final class ObjectOpener {
             }
             if frame.index < position {
                 throw QSnapError(
-                    .verificationFailed("crypto.chunk-reordered"),
+                    .cryptoChunkReordered,
                     "\(label): position \(position) (stored offset \(storedOffset)) holds chunk \(frame.index), which came before: the object's chunks were reordered or repeated"
                 )
             }
@@ -134,14 +134,14 @@ public final class ObjectOpener {
 
     private func tampered(_ why: String) -> QSnapError {
         QSnapError(
-            .verificationFailed("crypto.tampered"),
+            .cryptoTampered,
             "\(label): chunk \(position) (stored offset \(storedOffset)) failed authentication: \(why)")
     }
 
     private func missing(_ s: (position: UInt64, claimed: UInt64, offset: Int64)) -> QSnapError {
         let range = s.claimed - 1 == s.position ? "chunk \(s.position) is" : "chunks \(s.position)…\(s.claimed - 1) are"
         return QSnapError(
-            .verificationFailed("crypto.chunk-missing"),
+            .cryptoChunkMissing,
             "\(label): \(range) missing (stored offset \(s.offset) holds chunk \(s.claimed)): chunks were dropped from the object"
         )
     }

@@ -49,11 +49,11 @@ public struct RepositoryConfig: Codable, Sendable, Equatable {
         do {
             decoded = try JSONDecoder().decode(RepositoryConfig.self, from: Data(bytes))
         } catch {
-            throw QSnapError(.refused("repo.config"), "\(location) is not a qsnap repository config: \(error)")
+            throw QSnapError(.repoConfig, "\(location) is not a qsnap repository config: \(error)")
         }
         guard decoded.format == "qsnap", (1...2).contains(decoded.formatVersion) else {
             throw QSnapError(
-                .refused("repo.config"),
+                .repoConfig,
                 "\(location) has format \(decoded.format) version \(decoded.formatVersion), which this qsnap cannot open; upgrade qsnap"
             )
         }
@@ -62,7 +62,7 @@ public struct RepositoryConfig: Codable, Sendable, Equatable {
                 !e.keys.hasPrefix("/"), !e.keys.contains("..")
             else {
                 throw QSnapError(
-                    .refused("repo.config"),
+                    .repoConfig,
                     "\(location) names an encryption this qsnap does not support (\(e.algorithm), chunk size \(e.chunkSize))"
                 )
             }

@@ -42,7 +42,7 @@ public final class ZstdCompressor {
         }
         if ZSTD_isError(remaining) != 0 {
             throw QSnapError(
-                .failure("zstd.compress"), "zstd compression failed: \(String(cString: ZSTD_getErrorName(remaining)))")
+                .zstdCompress, "zstd compression failed: \(String(cString: ZSTD_getErrorName(remaining)))")
         }
         if produced > 0 { try scratch.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) } }
         return remaining

@@ -23,7 +23,7 @@ public final class ZstdDecompressor {
         var inBuffer = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
         repeat {
             if frameEnded && inBuffer.pos < inBuffer.size {
-                throw QSnapError(.verificationFailed("zstd.corrupt"), "\(label): data after the end of its zstd frame")
+                throw QSnapError(.zstdCorrupt, "\(label): data after the end of its zstd frame")
             }
             let (hint, produced, outFull) = scratch.withUnsafeMutableBytes { out -> (Int, Int, Bool) in
                 var outBuffer = ZSTD_outBuffer(dst: out.baseAddress, size: out.count, pos: 0)
@@ -32,7 +32,7 @@ public final class ZstdDecompressor {
             }
             if ZSTD_isError(hint) != 0 {
                 throw QSnapError(
-                    .verificationFailed("zstd.corrupt"),
+                    .zstdCorrupt,
                     "\(label): zstd data is damaged: \(String(cString: ZSTD_getErrorName(hint)))")
             }
             if produced > 0 {
@@ -47,7 +47,7 @@ public final class ZstdDecompressor {
     /// - Throws: `verificationFailed("zstd.truncated")` when the frame is incomplete.
     public func finish() throws {
         guard frameEnded else {
-            throw QSnapError(.verificationFailed("zstd.truncated"), "\(label): its zstd frame is incomplete")
+            throw QSnapError(.zstdTruncated, "\(label): its zstd frame is incomplete")
         }
     }
 }

@@ -59,7 +59,7 @@ public enum ForgetGate {
         let refusals = refusals(forgetting: ids, among: backups)
         guard refusals.isEmpty || force else {
             throw QSnapError(
-                .refused("forget.protected"),
+                .forgetProtected,
                 "refusing to forget: " + refusals.map(\.text).joined(separator: "; ")
                     + "; nothing was deleted. Pass --force to delete protected backups anyway")
         }

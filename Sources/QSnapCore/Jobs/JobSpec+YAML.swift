@@ -10,10 +10,10 @@ extension JobSpec {
     /// - Parameters:
     ///   - yaml: the file's contents.
     ///   - file: the file's path: used in messages and to resolve a relative policy file.
-    /// - Throws: `QSnapError` `.usage("job.spec")` (or `.usage("retention.policy")` inside `retention:`) naming the
+    /// - Throws: `QSnapError` `.jobSpec` (or `.retentionPolicy` inside `retention:`) naming the
     ///   file, line and problem; an inline secret such as `api-key: …` is refused without echoing its value.
     public static func parse(yaml: String, file: String) throws -> JobSpec {
-        let root = try ConfigYAMLMapping.parseRoot(yaml, file: file, code: .usage("job.spec"), what: "job file")
+        let root = try ConfigYAMLMapping.parseRoot(yaml, file: file, code: .jobSpec, what: "job file")
         try rejectSecrets(root, context: "the job file")
         try root.rejectUnknownKeys(
             allowed: [
@@ -66,7 +66,7 @@ extension JobSpec {
         var retention: Retention?
         if let entry = root.entry("retention") {
             let map = try ConfigYAMLMapping.mapping(
-                entry.value, file: file, code: .usage("retention.policy"), context: "'retention'")
+                entry.value, file: file, code: .retentionPolicy, context: "'retention'")
             if map.entry("file") != nil {
                 guard map.entries.count == 1, let path = try map.string("file") else {
                     throw map.error(

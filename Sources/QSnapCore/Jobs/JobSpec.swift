@@ -112,12 +112,12 @@ public struct JobSpec: Sendable, Equatable {
 
     /// The api key from `environment`, or `nil` when the job names no variable.
     ///
-    /// - Throws: `QSnapError` `.usage("job.api-key-env")` when the named variable is unset or empty.
+    /// - Throws: `QSnapError` `.jobApiKeyEnv` when the named variable is unset or empty.
     public func apiKey(environment: [String: String]) throws -> String? {
         guard let name = source.apiKeyEnv else { return nil }
         guard let value = environment[name], !value.isEmpty else {
             throw QSnapError(
-                .usage("job.api-key-env"),
+                .jobApiKeyEnv,
                 "\(file): source.api-key-env names \(name), but that environment variable is not set; export it before running the job"
             )
         }

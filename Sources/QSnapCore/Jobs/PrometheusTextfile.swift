@@ -60,7 +60,7 @@ public enum PrometheusTextfile {
     /// Reads the qsnap series of a textfile back, keyed by job. Comments, blank lines and other metrics are
     /// skipped.
     ///
-    /// - Throws: `QSnapError` `.failure("metrics.textfile")` naming the line of a malformed qsnap sample; the
+    /// - Throws: `QSnapError` `.metricsTextfile` naming the line of a malformed qsnap sample; the
     ///   caller may then start afresh (losing only the carried counters) after warning.
     public static func parse(_ text: String) throws -> [String: JobMetrics] {
         var result: [String: JobMetrics] = [:]
@@ -69,7 +69,7 @@ public enum PrometheusTextfile {
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
             func fail(_ why: String) -> QSnapError {
                 QSnapError(
-                    .failure("metrics.textfile"),
+                    .metricsTextfile,
                     "metrics textfile line \(index + 1): \(why); delete the file to start afresh")
             }
             let nameEnd = line.firstIndex { $0 == "{" || $0 == " " } ?? line.endIndex

@@ -99,14 +99,14 @@ public struct RepositoryLock: Sendable, Equatable, Codable {
 
     /// Reads a lock object.
     ///
-    /// - Throws: `QSnapError` `.refused("lock.unreadable")` when the bytes are not a lock: the caller must not
+    /// - Throws: `QSnapError` `.lockUnreadable` when the bytes are not a lock: the caller must not
     ///   guess whether someone holds the repository; the message says how to clear it by hand.
     public static func decode(_ data: Data, location: String) throws -> RepositoryLock {
         do {
             return try JSONDecoder().decode(RepositoryLock.self, from: data)
         } catch {
             throw QSnapError(
-                .refused("lock.unreadable"),
+                .lockUnreadable,
                 "the lock object \(location) is not a readable qsnap lock; make sure no qsnap run uses this repository, then delete it by hand"
             )
         }

@@ -46,7 +46,7 @@ public enum RepositoryLockDecision: Sendable, Equatable {
     public var busyError: QSnapError? {
         guard case .refuseBusy(let holder, let retryAt) = self else { return nil }
         return QSnapError(
-            .busy("repository.locked"),
+            .repositoryLocked,
             "the repository is locked by \(holder.holderDescription); wait for that run to finish (the lock can be broken after \(UTCCivilTime.iso8601(retryAt)) if it is not renewed) or wait longer with --wait-lock SECONDS (lock.wait in a job file)"
         )
     }

@@ -59,7 +59,7 @@ public struct MigrationPlan: Sendable, Equatable {
     public init(sourceConfig: JSONValue, options: Options) throws {
         self.options = options
         guard case .object(var body) = CollectionCreateBody.from(config: sourceConfig) else {
-            throw QSnapError(.failure("migrate.config"), "the source collection's config is not an object")
+            throw QSnapError(.migrateConfig, "the source collection's config is not an object")
         }
         let vectors = sourceConfig["params"]?["vectors"] ?? .object([:])
         let unnamed = vectors["size"] != nil
@@ -69,14 +69,14 @@ public struct MigrationPlan: Sendable, Equatable {
         for old in dense.keys { names[old] = options.renames[old] ?? old }
         for (old, _) in options.renames where dense[old] == nil {
             throw QSnapError(
-                .usage("migrate.rename-vector"),
+                .migrateRenameVector,
                 old.isEmpty
                     ? "--rename-vector =NEW names an unnamed vector, but \(options.collection) has named vectors"
                     : "--rename-vector \(old)=…: \(options.collection) has no dense vector \(old)")
         }
         if unnamed, !options.additions.isEmpty, names[""] == "" {
             throw QSnapError(
-                .usage("migrate.rename-vector"),
+                .migrateRenameVector,
                 "\(options.collection) has one unnamed vector; to add \(options.additions[0].name) beside it, "
                     + "name it with --rename-vector =NAME (e.g. --rename-vector =text-v1)")
         }
@@ -86,7 +86,7 @@ public struct MigrationPlan: Sendable, Equatable {
         for addition in options.additions {
             guard dense[addition.name] == nil, sparse[addition.name] == nil else {
                 throw QSnapError(
-                    .usage("migrate.add-vector"), "--add-vector \(addition.name): that vector already exists")
+                    .migrateAddVector, "--add-vector \(addition.name): that vector already exists")
             }
             if addition.isSparse {
                 sparse[addition.name] = addition.params

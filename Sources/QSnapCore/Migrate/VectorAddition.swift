@@ -18,7 +18,7 @@ public struct VectorAddition: Sendable, Equatable, Codable {
     public init(parsing text: String) throws {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         let usage = "--add-vector takes NAME:SIZE:DISTANCE (e.g. text-v2:768:Cosine) or NAME:sparse, got \(text)"
-        guard let name = parts.first, !name.isEmpty else { throw QSnapError(.usage("migrate.add-vector"), usage) }
+        guard let name = parts.first, !name.isEmpty else { throw QSnapError(.migrateAddVector, usage) }
         self.name = name
         if parts.count == 2, parts[1].lowercased() == "sparse" {
             size = nil
@@ -28,7 +28,7 @@ public struct VectorAddition: Sendable, Equatable, Codable {
         guard parts.count == 3, let size = Int(parts[1]), size > 0, size <= 65_536,
             let distance = Self.distances[parts[2].lowercased()]
         else {
-            throw QSnapError(.usage("migrate.add-vector"), usage + "; DISTANCE is Cosine, Dot, Euclid or Manhattan")
+            throw QSnapError(.migrateAddVector, usage + "; DISTANCE is Cosine, Dot, Euclid or Manhattan")
         }
         self.size = size
         self.distance = distance

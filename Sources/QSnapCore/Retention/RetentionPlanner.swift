@@ -67,12 +67,12 @@ public enum RetentionPlanner {
     ///   - policy: the retention policy.
     ///   - now: the planning time; backups dated after it are kept (see rule 5).
     /// - Returns: one decision per backup, newest first.
-    /// - Throws: `QSnapError` `.failure("retention.duplicate-id")` when two backups share an id.
+    /// - Throws: `QSnapError` `.retentionDuplicateId` when two backups share an id.
     public static func plan(backups: [RetentionBackup], policy: RetentionPolicy, now: Date) throws -> RetentionPlan {
         var seen: Set<String> = []
         for backup in backups where !seen.insert(backup.id).inserted {
             throw QSnapError(
-                .failure("retention.duplicate-id"),
+                .retentionDuplicateId,
                 "two backups share the id '\(backup.id)'; the repository listing is inconsistent, run a verify before pruning"
             )
         }

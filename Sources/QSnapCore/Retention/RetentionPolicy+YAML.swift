@@ -14,11 +14,11 @@ extension RetentionPolicy {
     /// - Parameters:
     ///   - yaml: the file's contents.
     ///   - file: the file name used in error messages.
-    /// - Throws: `QSnapError` `.usage("retention.policy")` naming the file, the line and what is wrong: unknown
+    /// - Throws: `QSnapError` `.retentionPolicy` naming the file, the line and what is wrong: unknown
     ///   keys, malformed counts or durations, or a policy without any keep rule.
     public static func parse(yaml: String, file: String) throws -> RetentionPolicy {
         let root = try ConfigYAMLMapping.parseRoot(
-            yaml, file: file, code: .usage("retention.policy"), what: "retention policy")
+            yaml, file: file, code: .retentionPolicy, what: "retention policy")
         return try parse(root, context: "the retention policy")
     }
 

@@ -17,7 +17,7 @@ import Testing
             _ = try CloudAPIEndpoint("http://api.cloud.qdrant.io")
             Issue.record("plain http accepted")
         } catch let error as QSnapError {
-            #expect(error.code == .usage("cloud.insecure-url"))
+            #expect(error.code == .cloudInsecureUrl)
         } catch {
             Issue.record("\(error)")
         }

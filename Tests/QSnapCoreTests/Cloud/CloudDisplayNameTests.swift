@@ -21,7 +21,7 @@ import Testing
         do {
             try CloudDisplayName.validate("x y", flag: "--name")
         } catch let error as QSnapError {
-            #expect(error.code == .usage("cloud.name"))
+            #expect(error.code == .cloudName)
             #expect(error.message.contains("--name 'x y'") && error.message.contains("4 to 64"))
         } catch {
             Issue.record("\(error)")

@@ -20,7 +20,7 @@ import Testing
             _ = try CloudRetention(parsing: "12h")
             Issue.record("12h accepted")
         } catch let error as QSnapError {
-            #expect(error.code == .usage("cloud.retention"))
+            #expect(error.code == .cloudRetention)
             #expect(error.message.contains("86400") && error.message.contains("31536000"))
         } catch {
             Issue.record("\(error)")

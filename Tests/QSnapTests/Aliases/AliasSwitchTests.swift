@@ -83,7 +83,7 @@ import Testing
         let error = try await #require(throws: QSnapError.self) {
             try await switcher(server).run(alias: "prod", to: "docs-v3")
         }
-        #expect(error.code == .usage("alias.target"))
+        #expect(error.code == .aliasTarget)
         #expect(error.message.contains("docs-v1, docs-v2"))
         #expect(node.aliasUpdates.withLock { $0.isEmpty })
     }
@@ -95,7 +95,7 @@ import Testing
         let error = try await #require(throws: QSnapError.self) {
             try await switcher(server).run(alias: "docs-v1", to: "docs-v2")
         }
-        #expect(error.code == .refused("alias.collision"))
+        #expect(error.code == .aliasCollision)
         #expect(node.aliasUpdates.withLock { $0.isEmpty })
     }
 
@@ -106,7 +106,7 @@ import Testing
         let error = try await #require(throws: QSnapError.self) {
             try await switcher(server).run(alias: "prod", to: "docs-v2")
         }
-        #expect(error.code == .refused("alias.not-green"))
+        #expect(error.code == .aliasNotGreen)
         #expect(error.message.contains("yellow"))
         #expect(node.aliasUpdates.withLock { $0.isEmpty })
     }

@@ -93,7 +93,7 @@ import Testing
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
 
-        await #expect(throws: QSnapError.self) {
+        await #expect(throws: S3Error.self) {
             try await Self.copier(server).download(key: "missing.bin", to: .file(directory + "/out.bin"))
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
@@ -126,7 +126,7 @@ import Testing
                 from: .file("/nonexistent/qsnap/file"), to: "k", options: S3ObjectWriter.Options(), resume: false,
                 uploadID: nil)
         }
-        #expect(error.code == .usage("repo.read"))
+        #expect(error.code == .repoCannotOpen)
         #expect(server.requests.isEmpty)
     }
 }

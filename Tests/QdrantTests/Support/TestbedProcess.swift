@@ -90,8 +90,8 @@ final class TestbedProcess: @unchecked Sendable {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
             try? FileManager.default.removeItem(at: storage)
-            throw QSnapError(
-                .failure("test.testbed"), "the Qdrant test double did not start: \(text) \(stderr.suffix(2000))")
+            throw TestbedError(
+                "the Qdrant test double did not start: \(text) \(stderr.suffix(2000))")
         }
         return TestbedProcess(process: process, urls: urls, storage: storage, log: log, input: input)
     }
@@ -132,13 +132,19 @@ final class TestbedProcess: @unchecked Sendable {
             "PUT", "/collections/\(collection)/points?wait=true",
             json: #"{"points":\#(points)}"#, apiKey: apiKey)
         guard status == 200 else {
-            throw QSnapError(.failure("test.upsert"), "upsert failed: HTTP \(status) \(body?.description ?? "")")
+            throw TestbedError("upsert failed: HTTP \(status) \(body?.description ?? "")")
         }
     }
 
     /// Replaces the fault configuration (`/__testbed/faults`).
     func setFaults(_ json: String) async throws {
         let (status, _) = try await raw("POST", "/__testbed/faults", json: json)
-        guard status == 200 else { throw QSnapError(.failure("test.faults"), "setting faults failed: HTTP \(status)") }
+        guard status == 200 else { throw TestbedError("setting faults failed: HTTP \(status)") }
     }
+}
+
+/// A failure of the test double's set-up.
+struct TestbedError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
