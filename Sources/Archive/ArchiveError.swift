@@ -1,50 +1,51 @@
-/// A failure of the Archive layer, with a closed ``Code``. `QSnap` maps it to the `QSnapError` of the same identifier.
+/// A failure of the Archive target, with a closed ``Code``. `QSnap` maps it to the `QSnapError` code of the same
+/// identifier.
 public struct ArchiveError: Error, Sendable, CustomStringConvertible {
     /// What failed; the raw value is the stable identifier qsnap reports.
     public enum Code: String, CaseIterable, Sendable, CustomStringConvertible {
-        /// `archive.absolute-path`.
+        /// An entry has an absolute path.
         case absolutePath = "archive.absolute-path"
-        /// `archive.bad-metadata`.
+        /// A metadata file inside the snapshot is not valid JSON.
         case badMetadata = "archive.bad-metadata"
-        /// `archive.checksum`.
+        /// The archive does not match its expected SHA-256.
         case checksum = "archive.checksum"
-        /// `archive.corrupt`.
+        /// The archive is corrupt or truncated.
         case corrupt = "archive.corrupt"
-        /// `archive.duplicate-entry`.
+        /// Two entries have the same path.
         case duplicateEntry = "archive.duplicate-entry"
-        /// `archive.expansion`.
+        /// A compressed level expands beyond the allowed ratio (a decompression bomb).
         case expansion = "archive.expansion"
-        /// `archive.feed-closed`.
+        /// The consumer of an archive feed stopped reading.
         case feedClosed = "archive.feed-closed"
-        /// `archive.incomplete`.
+        /// The snapshot's configuration names parts the archive does not contain.
         case incomplete = "archive.incomplete"
-        /// `archive.invalid-name`.
+        /// An entry name is not valid UTF-8.
         case invalidName = "archive.invalid-name"
-        /// `archive.link`.
+        /// A symbolic or hard link points outside the archive.
         case link = "archive.link"
-        /// `archive.not-qdrant`.
+        /// The archive is not a Qdrant snapshot.
         case notQdrant = "archive.not-qdrant"
-        /// `archive.not-tar`.
+        /// The input is not a (compressed) tar archive.
         case notTar = "archive.not-tar"
-        /// `archive.open`.
+        /// The archive file cannot be opened.
         case open = "archive.open"
-        /// `archive.overlong-name`.
+        /// An entry name or path component is too long.
         case overlongName = "archive.overlong-name"
-        /// `archive.oversized`.
+        /// A metadata entry is larger than any real snapshot holds.
         case oversized = "archive.oversized"
-        /// `archive.path-traversal`.
+        /// An entry climbs out of the archive with '..'.
         case pathTraversal = "archive.path-traversal"
-        /// `archive.read`.
+        /// Reading the archive failed.
         case read = "archive.read"
-        /// `archive.special-file`.
+        /// An entry is a device, FIFO or other special file.
         case specialFile = "archive.special-file"
-        /// `archive.truncated`.
+        /// The archive ends inside an entry.
         case truncated = "archive.truncated"
-        /// `inspect.checksum`.
+        /// A checksum to check against is not a SHA-256.
         case inspectChecksum = "inspect.checksum"
-        /// `inspect.sidecar`.
+        /// The checksum sidecar file cannot be read.
         case inspectSidecar = "inspect.sidecar"
-        /// `thread.create`.
+        /// The libarchive pool could not start a thread.
         case threadCreate = "thread.create"
 
         /// The stable identifier, such as `archive.absolute-path`.

@@ -1,10 +1,11 @@
-/// A failure of the HTTP layer, with a closed ``Code``. `QSnap` maps it to the `QSnapError` of the same identifier.
+/// A failure of the HTTP target, with a closed ``Code``. `QSnap` maps it to the `QSnapError` code of the same
+/// identifier.
 public struct HTTPError: Error, Sendable, CustomStringConvertible {
     /// What failed; the raw value is the stable identifier qsnap reports.
     public enum Code: String, CaseIterable, Sendable, CustomStringConvertible {
-        /// `http.body`.
+        /// A request body could not be read: a file that cannot be opened, a body source that failed.
         case body = "http.body"
-        /// `http.transport`.
+        /// The transfer failed below HTTP (connection, timeout, reset, TLS); the cause is the libcurl failure.
         case transport = "http.transport"
 
         /// The stable identifier, such as `http.body`.

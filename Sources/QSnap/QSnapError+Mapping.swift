@@ -5,7 +5,7 @@ import Qdrant
 import S3
 
 extension QSnapError.Code {
-    /// The code of the same identifier as a HTTP failure's.
+    /// The code of the same identifier as an HTTP failure's.
     public init(_ code: HTTPError.Code) {
         switch code {
         case .body: self = .httpBody
@@ -13,7 +13,7 @@ extension QSnapError.Code {
         }
     }
 
-    /// The code of the same identifier as a S3 failure's.
+    /// The code of the same identifier as an S3 failure's.
     public init(_ code: S3Error.Code) {
         switch code {
         case .accessDenied: self = .s3AccessDenied
@@ -67,7 +67,7 @@ extension QSnapError.Code {
         }
     }
 
-    /// The code of the same identifier as a Archive failure's.
+    /// The code of the same identifier as an Archive failure's.
     public init(_ code: ArchiveError.Code) {
         switch code {
         case .absolutePath: self = .archiveAbsolutePath

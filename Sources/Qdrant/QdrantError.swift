@@ -1,44 +1,45 @@
-/// A failure of the Qdrant layer, with a closed ``Code``. `QSnap` maps it to the `QSnapError` of the same identifier.
+/// A failure of the Qdrant target, with a closed ``Code``. `QSnap` maps it to the `QSnapError` code of the same
+/// identifier.
 public struct QdrantError: Error, Sendable, CustomStringConvertible {
     /// What failed; the raw value is the stable identifier qsnap reports.
     public enum Code: String, CaseIterable, Sendable, CustomStringConvertible {
-        /// `qdrant.auth`.
+        /// The node refused the api key or JWT (401, 403).
         case auth = "qdrant.auth"
-        /// `qdrant.bad-request`.
+        /// The node rejected the request (400, 405, 422).
         case badRequest = "qdrant.bad-request"
-        /// `qdrant.bad-response`.
+        /// The node answered with a body qsnap cannot read.
         case badResponse = "qdrant.bad-response"
-        /// `qdrant.checksum`.
+        /// A snapshot checksum given to the node is not a SHA-256.
         case checksum = "qdrant.checksum"
-        /// `qdrant.conflict`.
+        /// The node reports a conflict (409), e.g. an operation already in progress.
         case conflict = "qdrant.conflict"
-        /// `qdrant.download-encoding`.
+        /// A snapshot download arrived content-encoded although raw bytes were asked for.
         case downloadEncoding = "qdrant.download-encoding"
-        /// `qdrant.download-length`.
+        /// A snapshot download is shorter or longer than announced.
         case downloadLength = "qdrant.download-length"
-        /// `qdrant.full-recover`.
+        /// A full-storage snapshot cannot be recovered through the REST API.
         case fullRecover = "qdrant.full-recover"
-        /// `qdrant.jwt-expired`.
+        /// The JWT has expired.
         case jwtExpired = "qdrant.jwt-expired"
-        /// `qdrant.jwt-signature`.
+        /// The node rejected the JWT's signature.
         case jwtSignature = "qdrant.jwt-signature"
-        /// `qdrant.not-found`.
+        /// The collection, shard or snapshot does not exist (404).
         case notFound = "qdrant.not-found"
-        /// `qdrant.rate-limited`.
+        /// The node is rate limiting (429).
         case rateLimited = "qdrant.rate-limited"
-        /// `qdrant.server`.
+        /// The node failed (5xx) or did not answer.
         case server = "qdrant.server"
-        /// `qdrant.snapshot-timeout`.
+        /// A snapshot did not appear before its deadline.
         case snapshotTimeout = "qdrant.snapshot-timeout"
-        /// `qdrant.snapshot-vanished`.
+        /// A snapshot the node listed is gone.
         case snapshotVanished = "qdrant.snapshot-vanished"
-        /// `qdrant.tls`.
+        /// TLS with the node failed; the message names the setting to change.
         case tls = "qdrant.tls"
-        /// `qdrant.upload-length`.
+        /// A snapshot upload body is shorter or longer than announced.
         case uploadLength = "qdrant.upload-length"
-        /// `qdrant.upload-name`.
+        /// A snapshot upload name is not a bare file name.
         case uploadName = "qdrant.upload-name"
-        /// `qdrant.url`.
+        /// The node URL is not an absolute http(s) URL.
         case url = "qdrant.url"
 
         /// The stable identifier, such as `qdrant.auth`.

@@ -1,52 +1,53 @@
-/// A failure of the S3 layer, with a closed ``Code``. `QSnap` maps it to the `QSnapError` of the same identifier.
+/// A failure of the S3 target, with a closed ``Code``. `QSnap` maps it to the `QSnapError` code of the same
+/// identifier.
 public struct S3Error: Error, Sendable, CustomStringConvertible {
     /// What failed; the raw value is the stable identifier qsnap reports.
     public enum Code: String, CaseIterable, Sendable, CustomStringConvertible {
-        /// `s3.access-denied`.
+        /// The store refused the request (403 AccessDenied or similar).
         case accessDenied = "s3.access-denied"
-        /// `s3.auth`.
+        /// The store rejected the signature or the access key (wrong secret, unknown key, expired token, skewed clock).
         case auth = "s3.auth"
-        /// `s3.bucket`.
+        /// The configured bucket name is not usable.
         case bucket = "s3.bucket"
-        /// `s3.cannot-open`.
+        /// A local file to upload cannot be opened (a usage error).
         case cannotOpen = "s3.cannot-open"
-        /// `s3.conditional-conflict`.
+        /// A conditional write lost to a concurrent one (409 ConditionalRequestConflict).
         case conditionalConflict = "s3.conditional-conflict"
-        /// `s3.credentials`.
+        /// The credential settings are missing or inconsistent (a usage error).
         case credentials = "s3.credentials"
-        /// `s3.credentials-unavailable`.
+        /// A credential source was configured but could not hand out credentials (STS, IMDS, a process).
         case credentialsUnavailable = "s3.credentials-unavailable"
-        /// `s3.delete`.
+        /// Some objects of a batch delete could not be deleted.
         case delete = "s3.delete"
-        /// `s3.endpoint`.
+        /// The configured endpoint URL is not usable.
         case endpoint = "s3.endpoint"
-        /// `s3.error`.
+        /// Any other error answer from the store; the cause carries its status and S3 code.
         case error = "s3.error"
-        /// `s3.no-such-bucket`.
+        /// The bucket does not exist.
         case noSuchBucket = "s3.no-such-bucket"
-        /// `s3.no-such-upload`.
+        /// The multipart upload does not exist (completed or aborted).
         case noSuchUpload = "s3.no-such-upload"
-        /// `s3.not-found`.
+        /// The object does not exist.
         case notFound = "s3.not-found"
-        /// `s3.part-number`.
+        /// A part number outside 1 to 10,000.
         case partNumber = "s3.part-number"
-        /// `s3.part-size`.
+        /// The configured part size is too small.
         case partSize = "s3.part-size"
-        /// `s3.precondition-failed`.
+        /// A conditional write or read found its condition false (412).
         case preconditionFailed = "s3.precondition-failed"
-        /// `s3.presign-expiry`.
+        /// A presigned URL expiry outside what SigV4 allows.
         case presignExpiry = "s3.presign-expiry"
-        /// `s3.profile`.
+        /// The named AWS profile does not exist or is incomplete (a usage error).
         case profile = "s3.profile"
-        /// `s3.protocol`.
+        /// The store answered with a document qsnap cannot read.
         case `protocol` = "s3.protocol"
-        /// `s3.read`.
+        /// Reading the bytes to upload failed.
         case read = "s3.read"
-        /// `s3.region`.
+        /// The bucket lives in another region than the one the request was signed for.
         case region = "s3.region"
-        /// `s3.too-many-parts`.
+        /// The object is too large for 10,000 parts of the configured size.
         case tooManyParts = "s3.too-many-parts"
-        /// `s3.upload`.
+        /// A multipart upload lost track of its parts.
         case upload = "s3.upload"
 
         /// The stable identifier, such as `s3.access-denied`.
