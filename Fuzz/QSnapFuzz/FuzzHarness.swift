@@ -99,6 +99,9 @@ final class FuzzHarness {
             let report = try body()
             _ = try encoder.encode(report)
             return true
+        } catch let error as ArchiveError {
+            tally.refusals[error.code.identifier, default: 0] += 1
+            return false
         } catch let error as QSnapError {
             tally.refusals[error.code.identifier, default: 0] += 1
             return false
