@@ -134,11 +134,12 @@ import Testing
         let root = scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let store = ExclusiveFileLockStore(root: root)
-        let held = try await locker(store, run: "long", ttl: 4, grace: 0).acquire(wait: 0)
+        let held = try await locker(store, run: "long", ttl: 10, grace: 0).acquire(wait: 0)
         let initial = try #require(try store.read())
         held.startRenewing()
-        // A renewal is due after half the TTL; under a loaded test run it may come late, so wait for it (30 s at most).
-        let deadline = Date().addingTimeInterval(30)
+        // A renewal is due after half the TTL. Under a loaded run (the sanitizers, every suite in parallel on two
+        // cores) CPU-bound tests can hold the cooperative threads for a long time, so wait for it (120 s at most).
+        let deadline = Date().addingTimeInterval(120)
         var now = initial
         while now == initial, Date() < deadline {
             try await Task.sleep(for: .milliseconds(100))
@@ -148,7 +149,7 @@ import Testing
         #expect(now != initial)
         #expect(try RepositoryLock.decode(now, location: "test").expires > Date())
         await #expect(throws: QSnapError.self) {
-            try await locker(store, run: "other", ttl: 4, grace: 0).acquire(wait: 0)
+            try await locker(store, run: "other", ttl: 10, grace: 0).acquire(wait: 0)
         }
         await held.release()
         #expect(try store.read() == nil)

@@ -4,8 +4,7 @@ import QSnapCore
 
 /// The Qdrant test double (`Tests/Testbed`, Python) run as a child process on free loopback ports.
 ///
-/// `start` waits for its `READY url1,url2,…` line; `stop` (SIGTERM, then SIGKILL) must be called in every case —
-/// use `defer`. Blocking: call from a dedicated thread.
+/// `start` waits for its `READY url1,url2,…` line; `stop` (SIGTERM, then SIGKILL) must be called in every case.
 final class TestbedProcess: @unchecked Sendable {
     /// The repository root (three levels above this file).
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -109,6 +108,8 @@ final class TestbedProcess: @unchecked Sendable {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
         while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        // Returns at once now; it lets Foundation drop its bookkeeping of the child (otherwise reported as leaked).
+        process.waitUntilExit()
         try? FileManager.default.removeItem(at: storage)
     }
 
