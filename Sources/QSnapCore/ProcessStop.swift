@@ -6,7 +6,7 @@ import Synchronization
 /// at its own pace: transfers that were running when the stop came are aborted within about a second (the HTTP
 /// transport's progress callback), and every loop that starts new work calls ``check()`` first. Clean-up that runs
 /// afterwards — aborting multipart uploads, deleting a staging collection, releasing a lock — starts new transfers,
-/// which are not aborted. The command then exits with 128 + the signal (143 for SIGTERM, 130 for SIGINT).
+/// which are not aborted. The command line then exits with 128 + the signal (143 for SIGTERM, 130 for SIGINT).
 public enum ProcessStop {
     private static let signalNumber = Atomic<Int32>(0)
     private static let count = Atomic<Int32>(0)
@@ -27,9 +27,6 @@ public enum ProcessStop {
 
     /// True once a stop was asked for.
     public static var isRequested: Bool { signal != nil }
-
-    /// The exit status of a stopped process: 128 + the signal.
-    public static var exitStatus: Int32? { signal.map { 128 + $0 } }
 
     /// Throws ``stoppedError`` when a stop was asked for: call it before starting new work.
     public static func check() throws {

@@ -1,5 +1,5 @@
 extension QSnapError {
-    /// The kind of a failure; it decides the process exit status.
+    /// The kind of a failure; the command line maps it to the process exit status (given beside each case).
     public enum Category: String, CaseIterable, Sendable, CustomStringConvertible {
         /// A generic failure (exit 1): I/O, network, a server error.
         case failure
@@ -13,18 +13,6 @@ extension QSnapError {
         case busy
         /// An encrypted repository's key cannot be unlocked: the password opens none of its key files (exit 6).
         case keyRejected
-
-        /// The process exit status.
-        public var exitStatus: Int32 {
-            switch self {
-            case .failure: return ExitStatus.failure
-            case .usage: return ExitStatus.usage
-            case .refused: return ExitStatus.refused
-            case .verificationFailed: return ExitStatus.verificationFailed
-            case .busy: return ExitStatus.busy
-            case .keyRejected: return ExitStatus.keyRejected
-            }
-        }
 
         public var description: String { rawValue }
     }

@@ -1,7 +1,7 @@
 extension QSnapError {
     /// What failed, as a closed set of stable identifiers (the `code` of `--json` output, e.g. `archive.corrupt`).
     ///
-    /// Each code belongs to one ``Category``, which decides the exit status. The library targets (HTTP, S3, Qdrant,
+    /// Each code belongs to one ``Category``, which decides the exit status of the command. The library targets (HTTP, S3, Qdrant,
     /// Archive) have codes of their own; `QSnap` maps each of them to the code here with the same identifier.
     public enum Code: String, CaseIterable, Sendable, CustomStringConvertible {
         // MARK: advice
@@ -613,8 +613,5 @@ extension QSnapError {
                 return .keyRejected
             }
         }
-
-        /// The process exit status for this code.
-        public var exitStatus: Int32 { category.exitStatus }
     }
 }

@@ -40,7 +40,7 @@ struct CheckCommand: AsyncParsableCommand {
     static func refuse(_ refusal: QSnapError, json: Bool) throws -> Never {
         if !json { throw refusal }
         FileHandle.standardError.write(Data("qsnap: error: \(refusal.message)\n".utf8))
-        throw ExitCode(refusal.code.exitStatus)
+        throw ExitCode(refusal.code.category.exitStatus)
     }
 
     /// Prints a plan and its gates as text.

@@ -126,7 +126,7 @@ struct DrillCommand: AsyncParsableCommand {
                     .drillFailed,
                     "the drill of backup \(report.backupID) failed: \(why); see \(paths.markdown)")
                 FileHandle.standardError.write(Data("qsnap: error: \(error.description)\n".utf8))
-                throw ExitCode(error.code.exitStatus)
+                throw ExitCode(error.code.category.exitStatus)
             }
         }
     }

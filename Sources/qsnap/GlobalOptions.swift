@@ -57,7 +57,7 @@ enum CommandRunner {
                 throw ExitCode(status)
             }
             report(reported, options: options)
-            throw ExitCode(reported.code.exitStatus)
+            throw ExitCode(reported.code.category.exitStatus)
         }
     }
 

@@ -76,7 +76,7 @@ struct RunCommand: AsyncParsableCommand {
             if let error = outcome.error {
                 // The report is already on stdout with --json; print only the message and exit.
                 FileHandle.standardError.write(Data("qsnap: error: \(error.description)\n".utf8))
-                throw ExitCode(ProcessStop.exitStatus ?? error.code.exitStatus)
+                throw ExitCode(ProcessStop.exitStatus ?? error.code.category.exitStatus)
             }
         }
     }

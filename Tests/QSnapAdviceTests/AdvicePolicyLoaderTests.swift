@@ -153,7 +153,7 @@ import Testing
             Issue.record("\(what): accepted")
         } catch let error as QSnapError {
             #expect(error.code == .advicePolicy, "\(what)")
-            #expect(error.code.exitStatus == ExitStatus.usage)
+            #expect(error.code.category == .usage)
             #expect(error.message.hasPrefix("policies/advice/demo.yaml:\(expectedLine): "), "\(what): \(error.message)")
             #expect(error.message.contains(reason), "\(what): \(error.message)")
         } catch {

@@ -67,7 +67,7 @@ import Testing
 
     @Test func fullKindOnlyOnASingleStandaloneNode() throws {
         let error = #expect(throws: QSnapError.self) { try BackupPlanner.plan(kind: .full, topology: Self.cluster) }
-        #expect(error?.code.exitStatus == ExitStatus.refused)
+        #expect(error?.code.category == .refused)
         let single = SourceTopology(clusterEnabled: false, nodes: [Self.nodes[0]], collections: [])
         let plan = try BackupPlanner.plan(kind: .full, topology: single)
         #expect(plan.map(\.unit) == [.full(peer: 1)])

@@ -47,7 +47,7 @@ import Testing
         #expect(d == .refuseBusy(holder: held, retryAt: Self.t0.addingTimeInterval(1500)))
         let error = try #require(d.busyError)
         #expect(error.code == .repositoryLocked)
-        #expect(error.code.exitStatus == ExitStatus.busy)
+        #expect(error.code.category == .busy)
         #expect(error.message.contains("host runner-b pid 202 run run-b (run)"))
         #expect(error.message.contains("until 2026-11-21T20:20:00Z"))
         #expect(error.message.contains("after 2026-11-21T20:25:00Z"))

@@ -81,7 +81,7 @@ import Testing
     func rejects(_ yaml: String, line: Int, reason: String) throws {
         let error = try #require(parseError(yaml))
         #expect(error.code == .retentionPolicy)
-        #expect(error.code.exitStatus == ExitStatus.usage)
+        #expect(error.code.category == .usage)
         #expect(error.message.hasPrefix("p.yaml:\(line):"), "\(error.message)")
         #expect(error.message.contains(reason), "\(error.message)")
     }

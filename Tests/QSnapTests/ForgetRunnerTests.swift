@@ -62,7 +62,7 @@ import Testing
                     _ = try await forget(repo, [plain, target])
                     Issue.record("expected a refusal for \(target)")
                 } catch let error as QSnapError {
-                    #expect(error.code == .forgetProtected && error.code.exitStatus == 3)
+                    #expect(error.code == .forgetProtected && error.code.category == .refused)
                     #expect(error.message.contains(target) && error.message.contains("--force"))
                 }
             }
@@ -87,7 +87,7 @@ import Testing
                     _ = try await forget(repo, [kept] + ids)
                     Issue.record("expected a usage error for \(ids)")
                 } catch let error as QSnapError {
-                    #expect(error.code.exitStatus == 2 && error.message.contains(needle), "\(error.message)")
+                    #expect(error.code.category == .usage && error.message.contains(needle), "\(error.message)")
                 }
             }
             #expect(repo.deletions.isEmpty)

@@ -21,21 +21,21 @@ import Testing
         }
     }
 
-    /// The exit status of the failures the libraries report, once mapped.
+    /// The category (the exit status) of the failures the libraries report, once mapped.
     @Test(arguments: [
-        ("qdrant.auth", ExitStatus.refused), ("qdrant.jwt-expired", ExitStatus.refused),
-        ("qdrant.not-found", ExitStatus.failure), ("qdrant.server", ExitStatus.failure),
-        ("qdrant.url", ExitStatus.usage), ("qdrant.download-length", ExitStatus.verificationFailed),
-        ("archive.corrupt", ExitStatus.refused), ("archive.path-traversal", ExitStatus.refused),
-        ("archive.checksum", ExitStatus.verificationFailed), ("inspect.sidecar", ExitStatus.usage),
-        ("archive.feed-closed", ExitStatus.failure),
-        ("s3.credentials", ExitStatus.usage), ("s3.credentials-unavailable", ExitStatus.failure),
-        ("s3.auth", ExitStatus.failure), ("s3.endpoint", ExitStatus.usage),
-        ("http.transport", ExitStatus.failure),
+        ("qdrant.auth", QSnapError.Category.refused), ("qdrant.jwt-expired", QSnapError.Category.refused),
+        ("qdrant.not-found", QSnapError.Category.failure), ("qdrant.server", QSnapError.Category.failure),
+        ("qdrant.url", QSnapError.Category.usage), ("qdrant.download-length", QSnapError.Category.verificationFailed),
+        ("archive.corrupt", QSnapError.Category.refused), ("archive.path-traversal", QSnapError.Category.refused),
+        ("archive.checksum", QSnapError.Category.verificationFailed), ("inspect.sidecar", QSnapError.Category.usage),
+        ("archive.feed-closed", QSnapError.Category.failure),
+        ("s3.credentials", QSnapError.Category.usage), ("s3.credentials-unavailable", QSnapError.Category.failure),
+        ("s3.auth", QSnapError.Category.failure), ("s3.endpoint", QSnapError.Category.usage),
+        ("http.transport", QSnapError.Category.failure),
     ])
-    func mappedCodesKeepTheirExitStatus(_ identifier: String, _ status: Int32) throws {
+    func mappedCodesHaveTheirCategory(_ identifier: String, _ category: QSnapError.Category) throws {
         let code = try #require(QSnapError.Code(rawValue: identifier))
-        #expect(code.exitStatus == status)
+        #expect(code.category == category)
     }
 
     @Test func aMappedErrorKeepsItsMessageAndCause() throws {

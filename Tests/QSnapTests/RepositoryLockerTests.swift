@@ -36,7 +36,7 @@ import Testing
             let error = await #expect(throws: QSnapError.self) {
                 try await locker(store, run: "two").acquire(wait: 0.2)
             }
-            #expect(error?.code.exitStatus == 5)
+            #expect(error?.code.category == .busy)
             #expect(error?.message.contains("run one") == true)
             await first.release()
             await #expect(try store.read() == nil)
@@ -199,7 +199,7 @@ import Testing
         let store = ExclusiveFileLockStore(root: root)
         #expect(try store.create(Data("garbage".utf8)))
         let error = await #expect(throws: QSnapError.self) { try await locker(store, run: "x").acquire(wait: 0) }
-        #expect(error?.code.exitStatus == 3)
+        #expect(error?.code.category == .refused)
         #expect(try store.read() == Data("garbage".utf8))
     }
 }

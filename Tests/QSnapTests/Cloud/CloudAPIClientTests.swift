@@ -96,7 +96,8 @@ import Testing
                 Issue.record("no error for \(code)")
             } catch let error as QSnapError {
                 #expect(error.code.identifier == code)
-                #expect(error.code.exitStatus == exit, "\(code)")
+                let categories: [Int32: QSnapError.Category] = [1: .failure, 2: .usage, 3: .refused]
+                #expect(error.code.category == categories[exit], "\(code)")
                 #expect(error.message.contains(text), "\(error.message)")
                 #expect(!error.description.contains(Self.key), "the key never reaches error text")
             }

@@ -55,7 +55,7 @@ import Testing
         let added = try await RepositoryKeyring.add(to: old, password: "new")
         await #expect(try RepositoryKeyring.list(old).map(\.current).sorted { !$0 && $1 } == [false, true])
         let wrong = await #expect(throws: QSnapError.self) { _ = try await RepositoryKeyring.open(raw) { "nope" } }
-        #expect(wrong?.code.exitStatus == 6 && wrong?.code.identifier == "key.wrong-password")
+        #expect(wrong?.code.category == .keyRejected && wrong?.code.identifier == "key.wrong-password")
         let missing = await #expect(throws: QSnapError.self) { _ = try await RepositoryKeyring.open(raw) { nil } }
         #expect(missing?.code.identifier == "key.password-missing")
         let new = try await #require(try RepositoryKeyring.open(raw) { "new" } as? EncryptedRepository)
