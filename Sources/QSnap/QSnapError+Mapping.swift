@@ -6,7 +6,7 @@ import S3
 
 extension QSnapError.Code {
     /// The code of the same identifier as an HTTP failure's.
-    public init(_ code: HTTPError.Code) {
+    public init(_ code: HTTPErrorCode) {
         switch code {
         case .body: self = .httpBody
         case .transport: self = .httpTransport
@@ -14,7 +14,7 @@ extension QSnapError.Code {
     }
 
     /// The code of the same identifier as an S3 failure's.
-    public init(_ code: S3Error.Code) {
+    public init(_ code: S3ErrorCode) {
         switch code {
         case .accessDenied: self = .s3AccessDenied
         case .auth: self = .s3Auth
@@ -43,7 +43,7 @@ extension QSnapError.Code {
     }
 
     /// The code of the same identifier as a Qdrant failure's.
-    public init(_ code: QdrantError.Code) {
+    public init(_ code: QdrantErrorCode) {
         switch code {
         case .auth: self = .qdrantAuth
         case .badRequest: self = .qdrantBadRequest
@@ -68,7 +68,7 @@ extension QSnapError.Code {
     }
 
     /// The code of the same identifier as an Archive failure's.
-    public init(_ code: ArchiveError.Code) {
+    public init(_ code: ArchiveErrorCode) {
         switch code {
         case .absolutePath: self = .archiveAbsolutePath
         case .badMetadata: self = .archiveBadMetadata
