@@ -144,6 +144,7 @@ import Testing
             try SnapshotInspector.inspect(
                 path: Fixtures.qdrant("shard-snapshot-2026.snapshot"), options: InspectOptions(expectedSHA256: "abc"))
         }
+        #expect(error.code == .inspectChecksum)  // a usage error (exit 2) once mapped
     }
 
     // MARK: Synthetic archives in Qdrant's layouts

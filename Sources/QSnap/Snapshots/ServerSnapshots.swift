@@ -1,10 +1,7 @@
-import Archive
 import Foundation
-import HTTP
 import Logging
 import QSnapCore
 import Qdrant
-import S3
 
 /// The per-node snapshot API over a whole deployment (`qsnap snapshot`): which nodes hold a scope's data, and
 /// snapshots created, listed, found and deleted on them.
@@ -236,25 +233,9 @@ public struct ServerSnapshots: Sendable {
 
     /// Names the node in an error that does not already; the error keeps its type (retries decide on it).
     static func annotate(_ error: any Error, node: String) -> any Error {
-        func named(_ message: inout String) { if !message.contains(node) { message = "\(node): \(message)" } }
-        switch error {
-        case var e as QdrantError:
-            named(&e.message)
-            return e
-        case var e as HTTPError:
-            named(&e.message)
-            return e
-        case var e as S3Error:
-            named(&e.message)
-            return e
-        case var e as ArchiveError:
-            named(&e.message)
-            return e
-        case var e as QSnapError:
-            named(&e.message)
-            return e
-        default: return error
-        }
+        guard var described = error as? any MessageError, !described.message.contains(node) else { return error }
+        described.message = "\(node): \(described.message)"
+        return described
     }
 
     /// Collection snapshots need write access to the collection, full snapshots manage access: checked before any

@@ -1,7 +1,7 @@
 /// The error a library target (HTTP, S3, Qdrant, Archive) throws: a code from the target's own closed set, a message
 /// and the underlying cause. Each target names its specialisation (`S3Error` is `LibraryError<S3ErrorCode>`), so a
 /// `catch let error as S3Error` catches that target's failures only. `QSnap` maps them to ``QSnapError``.
-public struct LibraryError<ErrorCode: LibraryErrorCode>: Error, Sendable, CustomStringConvertible {
+public struct LibraryError<ErrorCode: LibraryErrorCode>: MessageError, CustomStringConvertible {
     /// The target's code type.
     public typealias Code = ErrorCode
 

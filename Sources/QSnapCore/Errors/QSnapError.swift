@@ -4,7 +4,7 @@
 /// decides the process exit status), a message that names what is wrong and what to do, and optionally the
 /// underlying cause. The library targets throw their own errors; `QSnap` maps them to this type.
 /// Messages never contain secrets: callers pass values through ``Redactor`` before building them.
-public struct QSnapError: Error, Sendable, CustomStringConvertible {
+public struct QSnapError: MessageError, CustomStringConvertible {
     /// What failed.
     public var code: Code
     /// A sentence naming what is wrong and what to do about it.
