@@ -104,6 +104,10 @@ public final class S3ObjectWriter {
     private let bufferLimit: Int
     /// Part buffers made so far.
     private var allocated = 0
+    /// Workers hand a token back here once they unmapped a part of ``write(filePath:)``.
+    private let unmapped: BoundedChannel<Void>
+    /// Parts of ``write(filePath:)`` mapped so far without waiting for a token.
+    private var mappedWithoutToken = 0
     private var current: PartBuffer?
     private var partNumber = 0
     private var total: Int64 = 0
@@ -121,6 +125,7 @@ public final class S3ObjectWriter {
         self.checksum = client.configuration.checksumAlgorithm
         self.bufferLimit = max(2, options.concurrency)
         self.free = BoundedChannel(capacity: bufferLimit)
+        self.unmapped = BoundedChannel(capacity: bufferLimit)
     }
 
     /// Uploads the bytes `produce` writes as `key`: a PutObject when they fit in one part, else a multipart upload
@@ -171,19 +176,23 @@ public final class S3ObjectWriter {
         let workers = max(1, options.concurrency)
         let stored = try await withThrowingTaskGroup(of: Stored.self) { group -> Stored in
             for _ in 0..<workers {
-                group.addTask { [jobs, free, client, key, existingParts, checksum] in
+                group.addTask { [jobs, free, unmapped, client, key, existingParts, checksum] in
                     var stored = Stored()
                     do {
-                        while let job = try await jobs.receive() {
+                        while var job = try await jobs.receive() {
                             let (part, reused) = try await S3ObjectWriter.send(
                                 job, client: client, key: key, checksum: checksum, existing: existingParts)
                             stored.parts.append(part)
                             if reused { stored.reused += 1 }
-                            if let buffer = job.buffer, !buffer.isMapping { try await free.send(buffer) }
+                            let wasMapping = job.buffer?.isMapping ?? false
+                            if !wasMapping, let buffer = job.buffer { try await free.send(buffer) }
+                            job.buffer = nil  // a mapped part is unmapped here, before its token goes back
+                            if wasMapping { try await unmapped.send(()) }
                         }
                     } catch {
                         jobs.fail(error)  // the producer's next hand-off throws it
                         free.fail(error)  // and so does its wait for a buffer
+                        unmapped.fail(error)  // or for a part to be unmapped
                         throw error
                     }
                     return stored
@@ -296,7 +305,7 @@ public final class S3ObjectWriter {
     public static let mappedBudget: Int64 = 24 << 20
 
     /// Uploads a whole regular file without copying it through part buffers: each part is mapped read-only, hashed
-    /// and sent from the mapping (at most `concurrency + 1` parts mapped at a time), or, when that would map more than
+    /// and sent from the mapping (at most `max(2, concurrency)` parts mapped at a time), or, when that would map more than
     /// ``mappedBudget``, hashed and sent by reading the file range. Call it first and alone. A file that fits in one
     /// part is sent with one PutObject. The file must not change meanwhile.
     /// - Returns: the number of bytes.
@@ -323,6 +332,12 @@ public final class S3ObjectWriter {
             let length = min(partSize, size - offset)
             var job = Job(partNumber: 0, uploadID: "")
             if mapParts {
+                if mappedWithoutToken < bufferLimit {
+                    mappedWithoutToken += 1
+                } else {
+                    // Every allowed part is mapped: wait until a worker has sent and unmapped one.
+                    guard try await unmapped.receive() != nil else { throw CancellationError() }
+                }
                 guard let base = mmap(nil, Int(length), PROT_READ, MAP_SHARED | MAP_POPULATE, fd, off_t(offset)),
                     base != MAP_FAILED
                 else {

@@ -174,13 +174,15 @@ import Testing
         #expect(fake.objects.withLock { $0["/bkt/b"] } == nil)
     }
 
-    @Test(arguments: [1, 8]) func wholeFileMappedOrReadTwice(concurrency: Int) async throws {
-        // 1 × 1 MiB fits the mapping budget; 8 × 4 MiB does not, so those parts are read from the file range.
+    @Test(arguments: [1, 2, 8]) func wholeFileMappedOrReadTwice(concurrency: Int) async throws {
+        // 1 × 1 MiB and 2 × 1 MiB fit the mapping budget (6 parts: more than may be mapped at a time, so the producer
+        // waits for unmapped parts); 8 × 4 MiB does not, so those parts are read from the file range.
         let fake = FakeMultipart()
         let server = try LoopbackServer { fake.handle($0) }
         defer { server.stop() }
-        let partSize: Int64 = concurrency == 1 ? 1 << 20 : 4 << 20
-        let input = Self.data(Int(partSize) * 2 + 12345)
+        let partSize: Int64 = concurrency == 8 ? 4 << 20 : 1 << 20
+        let parts = concurrency == 8 ? 3 : 6
+        let input = Self.data(Int(partSize) * (parts - 1) + 12345)
         let path = NSTemporaryDirectory() + "qsnap-writer-\(getpid())-\(concurrency).bin"
         _ = FileManager.default.createFile(atPath: path, contents: Data(input))
         defer { unlink(path) }
@@ -190,7 +192,7 @@ import Testing
             let written = try await writer.write(filePath: path)
             #expect(written == Int64(input.count))
         }
-        #expect(result.partCount == 3 && result.size == Int64(input.count))
+        #expect(result.partCount == parts && result.size == Int64(input.count))
         #expect(fake.objects.withLock { $0["/bkt/f"] } == input)
     }
 
