@@ -27,7 +27,7 @@ public enum AdviceFactCollector {
         }
     }
 
-    /// Reads one cluster on a dedicated thread (the client blocks).
+    /// Reads one cluster's facts.
     static func observe(_ url: String, collection: String?, connection: QdrantConnection, logger: Logger) async throws
         -> AdviceClusterObservation
     {

@@ -3,11 +3,10 @@ import HTTP
 import Logging
 import QSnapCore
 
-/// A blocking client for Qdrant's REST API (1.17–1.19): collections, points, cluster, aliases, telemetry, quotas
+/// An async client for Qdrant's REST API (1.17–1.19): collections, points, cluster, aliases, telemetry, quotas
 /// and snapshots.
 ///
-/// Every method blocks its calling thread on network I/O: call it from a dedicated thread (`Blocking.run`), never
-/// from the Swift cooperative pool. Failures are ``QdrantError``s whose `cause` is a ``QdrantFailure`` (status,
+/// Every request runs on the HTTP event loop; cancelling the calling task aborts it. Failures are ``QdrantError``s whose `cause` is a ``QdrantFailure`` (status,
 /// method, path, server message); the API key never appears in them.
 ///
 /// Idempotent reads (GETs and the read-only point queries) are retried with ``retryPolicy`` after a 5xx, 408 or

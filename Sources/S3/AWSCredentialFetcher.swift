@@ -5,7 +5,8 @@ import QSnapCore
 import Synchronization
 
 /// Fetches credentials from the sources that hand them out over the network or a process: STS, the container
-/// endpoint, the EC2 instance metadata service and `credential_process`. Blocking; call from a dedicated thread.
+/// endpoint, the EC2 instance metadata service and `credential_process` (read without blocking, killed at its
+/// deadline).
 struct AWSCredentialFetcher: Sendable {
     let http: HTTPClient
     let logger: Logger

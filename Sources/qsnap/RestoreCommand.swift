@@ -208,7 +208,7 @@ struct RestoreSelectionOptions: ParsableArguments {
         try connectionOptions.connection(apiKey: apiKey, keyEnv: targetApiKeyEnv)
     }
 
-    /// Opens the repository, reads the manifest and probes the target (blocking).
+    /// Opens the repository, reads the manifest and probes the target.
     func load(logger: Logger) async throws -> (any Repository, BackupManifest, RestoreTarget) {
         let repository = try await s3.open(repo, logger: logger)
         let manifest = try await ManifestStore.read(try ManifestStore.resolve(backup, in: repository), from: repository)

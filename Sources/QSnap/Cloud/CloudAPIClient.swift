@@ -3,10 +3,10 @@ import HTTP
 import Logging
 import QSnapCore
 
-/// A blocking client of the Qdrant Cloud management API's REST gateway (BackupService), authenticated with a
+/// An async client of the Qdrant Cloud management API's REST gateway (BackupService), authenticated with a
 /// management key sent as `Authorization: apikey <key>`.
 ///
-/// Every method blocks on network I/O: call it from a dedicated thread (`Blocking.run`). Failures are
+/// Every request runs on the HTTP event loop; cancelling the calling task aborts it. Failures are
 /// `QSnapError`s whose `cause` is a ``CloudAPIFailure``; the key never appears in them or in the debug log
 /// (method, path, status, duration). Reads are retried with ``retryPolicy`` after 5xx, 429 or a transport failure;
 /// nothing that changes state is repeated.

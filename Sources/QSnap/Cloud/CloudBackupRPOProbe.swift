@@ -2,7 +2,7 @@ import Foundation
 import QSnapCore
 
 /// Measures the recovery point Qdrant Cloud Backups give a cluster — the age of its newest SUCCEEDED backup —
-/// for `qsnap drill --cloud-backups`. Blocking: call from a dedicated thread.
+/// for `qsnap drill --cloud-backups`.
 public struct CloudBackupRPOProbe: Sendable {
     /// The client (its account is the one measured).
     public let client: CloudAPIClient

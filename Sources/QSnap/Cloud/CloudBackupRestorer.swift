@@ -3,7 +3,7 @@ import QSnapCore
 
 /// Restores a Qdrant Cloud backup **in place** into the cluster it was taken from (RestoreBackup), then waits
 /// for the restore: the cluster goes down meanwhile and comes back with the backup's data, node count, resources
-/// and Qdrant version. Blocking: call from a dedicated thread.
+/// and Qdrant version.
 public struct CloudBackupRestorer: Sendable {
     /// The outcome: the backup restored and, when waited for, the finished restore.
     public struct Outcome: Sendable, Encodable {

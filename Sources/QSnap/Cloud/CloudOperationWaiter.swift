@@ -3,7 +3,7 @@ import Logging
 import QSnapCore
 
 /// Polls a Qdrant Cloud backup or backup restore until it SUCCEEDS, fails (FAILED, SKIPPED, …) or the deadline
-/// passes; a stop signal (SIGTERM, SIGINT) ends the wait at once. Blocking: call from a dedicated thread.
+/// passes; a stop signal (SIGTERM, SIGINT) ends the wait at once.
 public struct CloudOperationWaiter: Sendable {
     private let client: CloudAPIClient
     private let options: CloudWaitOptions

@@ -56,7 +56,7 @@ public struct DrillRunner {
         self.logger = logger
     }
 
-    /// Runs the drill. Blocking: call from a dedicated thread.
+    /// Runs the drill.
     ///
     /// - Returns: the report (check ``DrillReport/passed``).
     /// - Throws: only when there is nothing to drill (no such backup, unreadable manifest) or, with

@@ -40,7 +40,7 @@ public struct ForgetRunner {
         self.logger = logger
     }
 
-    /// Checks every id, then (with ``Options/execute``) deletes the backups oldest first. Blocking.
+    /// Checks every id, then (with ``Options/execute``) deletes the backups oldest first.
     /// - Throws: `usage` for unknown ids, `refused("forget.protected")` for protected backups without `force`.
     public func run() async throws -> ForgetReport {
         let inventory = try await RepositoryInventory.scan(repository)

@@ -66,7 +66,7 @@ public struct JobRunner {
         }
     }
 
-    /// Runs the job. Blocking: call from a dedicated thread. Never throws: the report carries the error, and
+    /// Runs the job. Never throws: the report carries the error, and
     /// ``JobRunOutcome/error`` the `QSnapError` to exit with.
     public func run() async -> JobRunOutcome {
         let started = Date()

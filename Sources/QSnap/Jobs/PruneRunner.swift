@@ -47,7 +47,7 @@ public struct PruneRunner {
         self.logger = logger
     }
 
-    /// Plans and (with ``Options/execute``) deletes. Blocking: call from a dedicated thread.
+    /// Plans and (with ``Options/execute``) deletes.
     public func run() async throws -> PruneReport {
         let inventory = try await RepositoryInventory.scan(repository)
         let byID = Dictionary(uniqueKeysWithValues: inventory.entries.map { ($0.id, $0) })

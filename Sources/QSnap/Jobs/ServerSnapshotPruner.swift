@@ -36,7 +36,7 @@ public struct ServerSnapshotPruner {
         self.logger = logger
     }
 
-    /// Plans and (with ``PruneRunner/Options/execute``) deletes. Blocking: call from a dedicated thread.
+    /// Plans and (with ``PruneRunner/Options/execute``) deletes.
     public func run() async throws -> [Group] {
         var groups: [Group] = []
         for url in urls {
