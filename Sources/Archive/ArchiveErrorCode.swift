@@ -1,7 +1,7 @@
 import QSnapCore
 
-/// A failure of the Archive target: an ``ArchiveErrorCode``, a message and the cause. `QSnap` maps it to the `QSnapError`
-/// code of the same identifier.
+/// A failure of the Archive target: an ``ArchiveErrorCode``, a message and the cause. `QSnap` maps it to the
+/// `QSnapError` code of the same identifier.
 public typealias ArchiveError = LibraryError<ArchiveErrorCode>
 
 /// What failed in the Archive target; the raw value is the stable identifier qsnap reports.

@@ -140,7 +140,7 @@ let rawReadCallback:
             return n
         } catch {
             input.pendingError = error
-            if let archive { carchive_set_error_string(archive, -1, (error as? ArchiveError)?.message ?? "\(error)") }
+            if let archive { carchive_set_error_string(archive, -1, QSnapError.message(of: error)) }
             return -1
         }
     }

@@ -55,7 +55,7 @@ public enum AdviceFactCollector {
                 return try await read()
             } catch {
                 logger.notice(
-                    "advise: cannot read \(what) of \(shown) (\(QSnapError(mapping: error)?.message ?? "\(error)")); the facts it gives stay unknown"
+                    "advise: cannot read \(what) of \(shown) (\(QSnapError.message(of: error))); the facts it gives stay unknown"
                 )
                 return nil
             }

@@ -6,8 +6,8 @@ import QSnapCore
 /// An async client for Qdrant's REST API (1.17–1.19): collections, points, cluster, aliases, telemetry, quotas
 /// and snapshots.
 ///
-/// Every request runs on the HTTP event loop; cancelling the calling task aborts it. Failures are ``QdrantError``s whose `cause` is a ``QdrantFailure`` (status,
-/// method, path, server message); the API key never appears in them.
+/// Every request runs on the HTTP event loop; cancelling the calling task aborts it. Failures are ``QdrantError``s
+/// whose `cause` is a ``QdrantFailure`` (status, method, path, server message); the API key never appears in them.
 ///
 /// Idempotent reads (GETs and the read-only point queries) are retried with ``retryPolicy`` after a 5xx, 408 or
 /// 429 answer or a transport failure; nothing that changes state is ever retried.

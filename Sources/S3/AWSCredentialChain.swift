@@ -76,7 +76,8 @@ public struct AWSCredentialChain: Sendable {
     /// Decides the source.
     /// - Parameters:
     ///   - explicitProfile: `--profile`: only that profile is considered.
-    /// - Throws: an ``S3Error`` (`s3.credentials` or `s3.profile`, usage errors once mapped) naming the inconsistent or missing setting and what to do.
+    /// - Throws: an ``S3Error`` (`s3.credentials` or `s3.profile`, usage errors once mapped) naming the inconsistent
+    ///   or missing setting and what to do.
     public func plan(explicitProfile: String? = nil) throws -> AWSCredentialSource {
         if let name = explicitProfile {
             guard let section = profile(name) else { throw missingProfile(name, flag: "--profile") }

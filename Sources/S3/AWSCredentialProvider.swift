@@ -95,7 +95,8 @@ public final class AWSCredentialProvider: Sendable {
     }
 
     /// The credentials to sign the next request with, fetched or refreshed first when the policy says so.
-    /// - Throws: an ``S3Error`` `s3.credentials-unavailable` naming the source when new credentials are needed and cannot be had.
+    /// - Throws: an ``S3Error`` `s3.credentials-unavailable` naming the source when new credentials are needed and
+    ///   cannot be had.
     public func credentials() async throws -> SigV4Credentials { try await current().credentials }
 
     /// The current credentials with their expiry (for reports: `qsnap doctor`).

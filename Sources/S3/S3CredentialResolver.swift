@@ -103,7 +103,8 @@ public struct S3CredentialResolver: Sendable {
     }
 
     /// Resolves everything: the credential source (``AWSCredentialChain``, nothing fetched yet), region, endpoint.
-    /// - Throws: an ``S3Error`` (`s3.credentials` or `s3.profile`, usage errors once mapped) naming what is missing or inconsistent and where it is looked for.
+    /// - Throws: an ``S3Error`` (`s3.credentials` or `s3.profile`, usage errors once mapped) naming what is missing
+    ///   or inconsistent and where it is looked for.
     public func resolve(_ overrides: Overrides = Overrides()) throws -> Resolved {
         let profileName = overrides.profile ?? env("AWS_PROFILE") ?? "default"
         let credentialsPath = env("AWS_SHARED_CREDENTIALS_FILE") ?? "\(home)/.aws/credentials"

@@ -43,7 +43,7 @@ public final class S3ObjectWriter {
         }
     }
 
-    /// One part's bytes: allocated memory (reused through the free list) or a read-only file mapping.
+    /// One part's bytes: allocated memory (refilled once a worker sent it) or a read-only file mapping.
     final class PartBuffer: @unchecked Sendable {  // owned by one task at a time: the producer, then one worker
         let memory: UnsafeMutableRawBufferPointer
         var filled = 0
@@ -98,16 +98,13 @@ public final class S3ObjectWriter {
     public private(set) var checksum: S3ChecksumAlgorithm?
     private var existingParts: [Int: S3Part] = [:]
     private let jobs = BoundedChannel<Job>(capacity: 0)
-    /// Buffers the workers are done with, handed back to the producer (never more than ``bufferLimit`` exist).
-    private let free: BoundedChannel<PartBuffer>
-    /// The most part buffers that exist at once: the one being filled and those being sent.
-    private let bufferLimit: Int
-    /// Part buffers made so far.
-    private var allocated = 0
-    /// Workers hand a token back here once they unmapped a part of ``write(filePath:)``.
-    private let unmapped: BoundedChannel<Void>
-    /// Parts of ``write(filePath:)`` mapped so far without waiting for a token.
-    private var mappedWithoutToken = 0
+    /// The most parts held at once, each in a slot: the one being filled or mapped and those being sent.
+    private let slotLimit: Int
+    /// Slots taken so far without waiting for one to come back.
+    private var slotsIssued = 0
+    /// Slots the workers hand back once a part is sent: with its buffer to refill, or `nil` for a mapping (unmapped
+    /// by then) or a file range.
+    private let returnedSlots: BoundedChannel<PartBuffer?>
     private var current: PartBuffer?
     private var partNumber = 0
     private var total: Int64 = 0
@@ -123,9 +120,8 @@ public final class S3ObjectWriter {
         self.options = options
         self.partSize = S3PartSizing.partSize(configured: options.partSize, expectedSize: options.expectedSize)
         self.checksum = client.configuration.checksumAlgorithm
-        self.bufferLimit = max(2, options.concurrency)
-        self.free = BoundedChannel(capacity: bufferLimit)
-        self.unmapped = BoundedChannel(capacity: bufferLimit)
+        self.slotLimit = max(2, options.concurrency)
+        self.returnedSlots = BoundedChannel(capacity: slotLimit)
     }
 
     /// Uploads the bytes `produce` writes as `key`: a PutObject when they fit in one part, else a multipart upload
@@ -176,7 +172,7 @@ public final class S3ObjectWriter {
         let workers = max(1, options.concurrency)
         let stored = try await withThrowingTaskGroup(of: Stored.self) { group -> Stored in
             for _ in 0..<workers {
-                group.addTask { [jobs, free, unmapped, client, key, existingParts, checksum] in
+                group.addTask { [jobs, returnedSlots, client, key, existingParts, checksum] in
                     var stored = Stored()
                     do {
                         while var job = try await jobs.receive() {
@@ -184,15 +180,13 @@ public final class S3ObjectWriter {
                                 job, client: client, key: key, checksum: checksum, existing: existingParts)
                             stored.parts.append(part)
                             if reused { stored.reused += 1 }
-                            let wasMapping = job.buffer?.isMapping ?? false
-                            if !wasMapping, let buffer = job.buffer { try await free.send(buffer) }
-                            job.buffer = nil  // a mapped part is unmapped here, before its token goes back
-                            if wasMapping { try await unmapped.send(()) }
+                            let reusable = job.buffer.flatMap { $0.isMapping ? nil : $0 }
+                            job.buffer = nil  // a mapped part is unmapped here, before its slot goes back
+                            try await returnedSlots.send(reusable)
                         }
                     } catch {
                         jobs.fail(error)  // the producer's next hand-off throws it
-                        free.fail(error)  // and so does its wait for a buffer
-                        unmapped.fail(error)  // or for a part to be unmapped
+                        returnedSlots.fail(error)  // and so does its wait for a slot
                         throw error
                     }
                     return stored
@@ -331,13 +325,8 @@ public final class S3ObjectWriter {
         while offset < size {
             let length = min(partSize, size - offset)
             var job = Job(partNumber: 0, uploadID: "")
+            _ = try await takeSlot()  // waits while every allowed part is mapped or in flight
             if mapParts {
-                if mappedWithoutToken < bufferLimit {
-                    mappedWithoutToken += 1
-                } else {
-                    // Every allowed part is mapped: wait until a worker has sent and unmapped one.
-                    guard try await unmapped.receive() != nil else { throw CancellationError() }
-                }
                 guard let base = mmap(nil, Int(length), PROT_READ, MAP_SHARED | MAP_POPULATE, fd, off_t(offset)),
                     base != MAP_FAILED
                 else {
@@ -362,17 +351,25 @@ public final class S3ObjectWriter {
             try await submit(Job(partNumber: 0, uploadID: "", buffer: full))
         }
         let fresh: PartBuffer
-        if allocated < bufferLimit {
-            fresh = PartBuffer(capacity: Int(partSize))
-            allocated += 1
-        } else {
-            // Every buffer is being filled or sent: wait for a worker to finish one.
-            guard let reused = try await free.receive() else { throw CancellationError() }
+        if let reused = try await takeSlot() {
             reused.filled = 0
             fresh = reused
+        } else {
+            fresh = PartBuffer(capacity: Int(partSize))
         }
         current = fresh
         return fresh
+    }
+
+    /// Takes a slot for the next part, waiting for a worker to hand one back when all ``slotLimit`` are in use.
+    /// - Returns: a sent part's buffer to refill, or `nil` when the part needs new memory (or is a mapping).
+    private func takeSlot() async throws -> PartBuffer? {
+        if slotsIssued < slotLimit {
+            slotsIssued += 1
+            return nil
+        }
+        guard let slot = try await returnedSlots.receive() else { throw CancellationError() }
+        return slot
     }
 
     /// Numbers `job` and hands it to a worker (waiting until one takes it); starts the multipart upload first.

@@ -50,4 +50,11 @@ import Testing
         #expect(RestoreGateResult.Gate.version.overrideFlag == "--force-version")
         #expect(RestoreGateResult.Gate.alias.overrideFlag == "--take-over-alias")
     }
+
+    @Test func eachGateRefusesUnderItsOwnCode() {
+        for gate in RestoreGateResult.Gate.allCases {
+            #expect(gate.refusalCode.identifier == "restore.gate-" + gate.rawValue)
+            #expect(gate.refusalCode.category == .refused)
+        }
+    }
 }

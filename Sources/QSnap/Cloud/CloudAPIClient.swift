@@ -160,7 +160,7 @@ public final class CloudAPIClient: Sendable {
 
     private func transportFailure(_ rpc: CloudRPC, error: any Error) -> CloudAPIFailure {
         let transport = (error as? HTTPError)?.transport
-        let text = redactor.redact(transport?.curlMessage ?? QSnapError(mapping: error)?.message ?? "\(error)")
+        let text = redactor.redact(transport?.curlMessage ?? QSnapError.message(of: error))
         let host = URLComponents(string: endpoint.base)?.host ?? endpoint.base
         var failure = CloudAPIFailure(
             rpc: rpc, status: nil, code: nil, serverMessage: "cannot reach \(host): \(text)", accountID: accountID,

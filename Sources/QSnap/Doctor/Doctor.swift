@@ -103,7 +103,7 @@ public struct Doctor: Sendable {
             add(error.qdrantFailure?.isTLS ?? false ? "tls" : "reachable", .fail, error.message)
             return nil
         } catch {
-            add("reachable", .fail, QSnapError(mapping: error)?.message ?? "\(shown): \(error)")
+            add("reachable", .fail, (error as? any MessageError)?.message ?? "\(shown): \(error)")
             return nil
         }
         add(
@@ -148,7 +148,7 @@ public struct Doctor: Sendable {
                             : ": restore needs manage access (a read-write key)"))
             }
         } catch {
-            add("auth", .fail, QSnapError(mapping: error)?.message ?? "\(error)")
+            add("auth", .fail, QSnapError.message(of: error))
             return nil
         }
         // Every node, its version, and whether each could be reached.
@@ -157,7 +157,7 @@ public struct Doctor: Sendable {
             found = try await DiscoveredNodes.discover(
                 urls: cluster.urls, connection: cluster.connection, logger: logger)
         } catch {
-            add("nodes", .fail, QSnapError(mapping: error)?.message ?? "\(error)")
+            add("nodes", .fail, QSnapError.message(of: error))
             return nil
         }
         let versions = found.nodes.map { "peer \($0.peerId) \($0.version) (\($0.url))" }

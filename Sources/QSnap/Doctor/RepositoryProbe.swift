@@ -39,7 +39,7 @@ struct RepositoryProbe {
             try? await repository.delete(keys: [small])
             add(
                 "put/get/list/delete", .fail,
-                "\(repository.displayURL): \(QSnapError(mapping: error)?.message ?? "\(error)"): "
+                "\(repository.displayURL): \(QSnapError.message(of: error)): "
                     + "check the credentials' permissions (s3:PutObject, GetObject, ListBucket, DeleteObject)")
             return
         }
@@ -68,7 +68,7 @@ struct RepositoryProbe {
             _ = try? await repository.abortIncompleteUploads(prefix: "doctor/")
             add(
                 "multipart", .fail,
-                "\(QSnapError(mapping: error)?.message ?? "\(error)"): check s3:AbortMultipartUpload and "
+                "\(QSnapError.message(of: error)): check s3:AbortMultipartUpload and "
                     + "s3:ListMultipartUploadParts, or the store's multipart support")
         }
         if let s3 = repository as? S3Repository {
@@ -98,7 +98,7 @@ struct RepositoryProbe {
                 skew > 0 ? "behind" : "ahead of")
             return (abs(skew) <= 60 ? .pass : abs(skew) <= 900 ? .warn : .fail, detail)
         } catch {
-            return (.warn, "cannot read the store's clock: \(QSnapError(mapping: error)?.message ?? "\(error)")")
+            return (.warn, "cannot read the store's clock: \(QSnapError.message(of: error))")
         }
     }
 

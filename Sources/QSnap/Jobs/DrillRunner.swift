@@ -116,7 +116,7 @@ public struct DrillRunner {
                                 "\(restored.map(String.init) ?? "?") restored, \(collection.pointsCount) in the backup")
                     )
                 } catch {
-                    let message = redactor.redact(QSnapError(mapping: error)?.message ?? "\(error)")
+                    let message = redactor.redact(QSnapError.message(of: error))
                     checks.append(.init(name: "restore and verify \(collection.name)", passed: false, detail: message))
                     failure = failure ?? "restoring \(collection.name) failed: \(message)"
                 }
@@ -129,7 +129,7 @@ public struct DrillRunner {
             restoreFinished = Date()
         } catch {
             restoreFinished = Date()
-            failure = failure ?? redactor.redact(QSnapError(mapping: error)?.message ?? "\(error)")
+            failure = failure ?? redactor.redact(QSnapError.message(of: error))
         }
 
         let cleanup = await cleanUp(client: client, token: token, scratch: scratch)

@@ -55,7 +55,7 @@ public struct ForgetRunner {
                 labels[entry.id] = protection.labels
                 if protection.lock.isLocked(at: now) { locked.append((entry.id, protection.lock)) }
             } catch  where options.force {
-                logger.warning("\(QSnapError(mapping: error)?.message ?? "\(error)"); deleting it anyway (--force)")
+                logger.warning("\(QSnapError.message(of: error)); deleting it anyway (--force)")
             }
         }
         // S3 Object Lock cannot be overridden (not even with --force): nothing is deleted while a target is locked.

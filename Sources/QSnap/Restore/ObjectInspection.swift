@@ -203,11 +203,10 @@ actor ObjectInspection {
             do {
                 _ = try await verdict.receive()
                 settled = .failure(reason)
-            } catch let error where QSnapError(mapping: error).map({ $0.code != reason.code }) ?? false {
-                // The structural refusal names the unsafe entry; a damaged archive usually fails both.
-                settled = QSnapError(mapping: error).map { .failure($0) }
             } catch {
-                settled = .failure(reason)
+                // The inspector's own refusal names the unsafe entry; a damaged archive usually fails both ways.
+                let own = QSnapError(mapping: error).flatMap { $0.code != reason.code ? $0 : nil }
+                settled = .failure(own ?? reason)
             }
         }
         return refusal ?? reason

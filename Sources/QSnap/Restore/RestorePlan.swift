@@ -67,16 +67,8 @@ public struct RestorePlan: Codable, Sendable {
     public var refusal: QSnapError? {
         let failed = gates.filter(\.refuses)
         guard let first = failed.first else { return nil }
-        let code: QSnapError.Code
-        switch first.gate {
-        case .version: code = .restoreGateVersion
-        case .disk: code = .restoreGateDisk
-        case .ram: code = .restoreGateRam
-        case .topology: code = .restoreGateTopology
-        case .alias: code = .restoreGateAlias
-        }
         return QSnapError(
-            code,
+            first.gate.refusalCode,
             "restore of \(backupID) refused: "
                 + failed.map { "\($0.gate.rawValue): \($0.detail) (override: \($0.gate.overrideFlag))" }
                 .joined(separator: " | "))

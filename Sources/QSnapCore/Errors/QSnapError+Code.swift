@@ -1,8 +1,8 @@
 extension QSnapError {
     /// What failed, as a closed set of stable identifiers (the `code` of `--json` output, e.g. `archive.corrupt`).
     ///
-    /// Each code belongs to one ``Category``, which decides the exit status of the command. The library targets (HTTP, S3, Qdrant,
-    /// Archive) have codes of their own; `QSnap` maps each of them to the code here with the same identifier.
+    /// Each code belongs to one ``Category``, which decides the exit status of the command. The library targets
+    /// (HTTP, S3, Qdrant, Archive) have codes of their own; `QSnap` maps each to the code here of the same identifier.
     public enum Code: String, CaseIterable, Sendable, CustomStringConvertible {
         // MARK: advice
         /// `advice.defaults` (failure, exit 1).

@@ -27,4 +27,9 @@ public struct QSnapError: MessageError, CustomStringConvertible {
         guard let cause else { return message }
         return "\(message) (cause: \(cause))"
     }
+
+    /// The sentence to show for `error`: its message when it carries one (a ``MessageError``), else its description.
+    public static func message(of error: any Error) -> String {
+        (error as? any MessageError)?.message ?? "\(error)"
+    }
 }

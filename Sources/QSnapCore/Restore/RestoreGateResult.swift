@@ -24,6 +24,17 @@ public struct RestoreGateResult: Codable, Sendable, Equatable {
             case .alias: return "--take-over-alias"
             }
         }
+
+        /// The code of a refusal by this gate (`restore.gate-disk`, …).
+        public var refusalCode: QSnapError.Code {
+            switch self {
+            case .version: return .restoreGateVersion
+            case .disk: return .restoreGateDisk
+            case .ram: return .restoreGateRam
+            case .topology: return .restoreGateTopology
+            case .alias: return .restoreGateAlias
+            }
+        }
     }
 
     /// Which gate this is.

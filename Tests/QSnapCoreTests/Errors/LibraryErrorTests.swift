@@ -25,6 +25,14 @@ import Testing
         #expect(error.cause is Underlying)
     }
 
+    @Test func theMessageOfAnyErrorIsItsSentenceOrItsDescription() {
+        #expect(
+            QSnapError.message(of: SampleError(.gone, "the object is gone", cause: Underlying()))
+                == "the object is gone")
+        #expect(QSnapError.message(of: QSnapError(.internal, "m", cause: Underlying())) == "m")
+        #expect(QSnapError.message(of: Underlying()) == "curl 7: refused")
+    }
+
     @Test func aCatchOfOneLibrarysErrorLetsAnothersPass() {
         enum OtherCode: String, LibraryErrorCode { case other = "other.x" }
         func kind(_ error: any Error) -> String {
