@@ -34,7 +34,10 @@ import Testing
         }
         let client = try Self.client(port: server.port)
         let get = Task { try await client.getObject(key: "backups/o.snapshot") { _ in } }
-        try await Task.sleep(for: .milliseconds(300))
+        // Cancel once the store holds the request (a loaded machine may take a while to send it).
+        let deadline = Date().addingTimeInterval(30)
+        while server.requests.isEmpty, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        try await Task.sleep(for: .milliseconds(200))
         let started = Date()
         get.cancel()
         await #expect(throws: CancellationError.self) { try await get.value }
