@@ -172,6 +172,7 @@ extension QdrantClient {
             } catch {
                 log(call, status: status, started: started)
                 if error is CancellationError { throw error }
+                try Self.throwIfStopped(error)
                 let failure = transportFailure(error, call: call)
                 guard call.idempotent, !touched, retryPolicy.shouldRetry(afterAttempt: attempt) else {
                     throw failure.error

@@ -128,10 +128,7 @@ public final class QdrantClient: Sendable {
                 return response
             } catch {
                 log(call, status: nil, started: started)
-                // Stopped by SIGTERM/SIGINT: not a network failure, and never retried.
-                if let stopped = ProcessStop.stoppedError, (error as? QSnapError)?.code == stopped.code {
-                    throw stopped
-                }
+                try Self.throwIfStopped(error)
                 let failure = transportFailure(error, call: call)
                 guard call.idempotent, failure.retriable, retryPolicy.shouldRetry(afterAttempt: attempt) else {
                     throw failure.error
@@ -224,6 +221,12 @@ public final class QdrantClient: Sendable {
             serverMessage: redactor(call).redact(
                 "cannot reach \((try? endpoint.get().displayBase) ?? "server"): \(text)\(hint)"),
             retriable: true)
+    }
+
+    /// Throws the process's stop when `error` is it (SIGTERM/SIGINT): not a network failure, and never retried — a
+    /// request made after the stop would not be aborted.
+    static func throwIfStopped(_ error: any Error) throws {
+        if let stopped = ProcessStop.stoppedError, (error as? QSnapError)?.code == stopped.code { throw stopped }
     }
 
     func pause(afterAttempt attempt: Int, throttled: Bool, retryAfter: Double?, call: Call, reason: String) async throws

@@ -95,6 +95,24 @@ def test_sigint_during_a_local_backup_exits_130(qsnap_bin, source, tmp_path):
     assert not (repo / "locks" / "repository.json").exists()
 
 
+def test_sigint_before_the_download_answers_exits_130(qsnap_bin, source, tmp_path):
+    """The stop lands while the node has not answered the snapshot download yet: the failed request must not be
+    retried (a retry made after the stop would not be aborted, and the backup would finish)."""
+    source.admin().set_faults({"latency_ms": 3000})
+    repo = tmp_path / "repo"
+    proc = subprocess.Popen([qsnap_bin, "backup", "--qdrant", source.urls[0], "--to", str(repo)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        wait_for(lambda: list(repo.glob("backups/*/objects/**/*.qsnap-partial-*")), what="a partial object")
+        code, took, _, err = stop(proc, signal.SIGINT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        source.admin().clear_faults()
+    assert code == 130 and took < 15, err
+    assert not list(repo.glob("backups/**/*.qsnap-partial-*")), "a partial object was left"
+
+
 def test_sigterm_during_a_restore_removes_staging_and_keeps_the_alias(qsnap_bin, source, tmp_path):
     repo = tmp_path / "repo"
     r = run([qsnap_bin, "backup", "--qdrant", source.urls[0], "--to", str(repo), "--json"], timeout=300)
